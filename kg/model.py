@@ -1,0 +1,248 @@
+"""Typed records that flow between pipeline stages.
+
+Data moves one way: ``Document`` (source and cleaned text) → ``Article`` (one news item with its metadata, paragraphs
+and sentences) → ``Mention`` (a typed span in an article) → ``Entity`` (one real thing, all its mentions) and
+``Relation`` / ``Quantity`` / ``Event`` (statements with the ``Evidence`` they came from).
+
+Offsets are character offsets (Python string indices, end exclusive). A mention's offsets refer to its article's
+``text``; ``Article.start`` places that text inside the document's cleaned text, and ``Document.source_offsets`` maps
+every cleaned character back to the source text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+def text_hash(text: str, length: int = 16) -> str:
+    """Stable hexadecimal digest of ``text`` (SHA-256, truncated); never Python's salted ``hash()``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, other: Span) -> bool:
+        """Whether ``other`` lies inside this span."""
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass
+class Document:
+    """One input file (or one line of standard input) before and after cleaning.
+
+    ``source_offsets[i]`` is the index in ``source`` of the character ``clean[i]`` came from; it has one more entry
+    than ``clean`` (the end of the source) so that a span's end maps too.
+    """
+
+    id: str
+    path: str
+    source: str
+    clean: str = ""
+    source_offsets: list[int] = field(default_factory=list)
+    title: str | None = None
+    date: dt.date | None = None
+    removed: list[Span] = field(default_factory=list)  # source spans dropped as page furniture
+
+    def to_source(self, span: Span) -> Span:
+        """Map a span of the cleaned text back to the source text."""
+        if not self.source_offsets:
+            return span
+        start = self.source_offsets[span.start]
+        end = self.source_offsets[span.end - 1] + 1 if span.end > span.start else start
+        return Span(start, end)
+
+
+@dataclass(frozen=True)
+class Byline:
+    """A person credited on an article: reporter (记者), intern (实习生), photographer (摄影) or correspondent."""
+
+    name: str
+    role: str  # one of: reporter, intern, photographer, correspondent, editor
+    span: Span | None = None  # in the document's cleaned text
+
+
+@dataclass
+class Sentence:
+    """A sentence of an article; ``span`` refers to ``Article.text``."""
+
+    index: int
+    span: Span
+    paragraph: int = 0
+
+
+@dataclass
+class Article:
+    """One news item of a document.
+
+    ``text`` is the body (headline excluded) and ``start`` its offset in the document's cleaned text. The ``id`` is a
+    hash of the body text so that the same article gets the same IRI wherever it is read from.
+    """
+
+    id: str
+    document_id: str
+    index: int
+    text: str
+    start: int = 0
+    headline: str | None = None
+    date: dt.date | None = None
+    place: str | None = None  # dateline place as printed, e.g. 乌海
+    place_span: Span | None = None  # in the document's cleaned text
+    bylines: list[Byline] = field(default_factory=list)
+    kind: str = "news"  # news | photo | feature
+    paragraphs: list[Span] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    publication: str | None = None
+    page: str | None = None
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that contains character ``offset`` of the article text."""
+        for sentence in self.sentences:
+            if sentence.span.start <= offset < sentence.span.end:
+                return sentence
+        return None
+
+
+@dataclass
+class Mention:
+    """A typed span of an article's text.
+
+    ``type`` is the local name of an ontology class (``City``, ``Company`` …). ``entity`` is filled by resolution with
+    the entity key. ``attrs`` carries what later stages need to know about the span (a post title, a division code).
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    type: str
+    score: float = 1.0
+    source: str = ""  # the stage that produced it, e.g. nlp.tag.lac, nlp.rules
+    entity: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass
+class Entity:
+    """One real-world thing, with every surface form and mention that refers to it.
+
+    ``key`` is a stable identifier from which the IRI is made (``place/150300``, ``Company/<name>``).
+    """
+
+    key: str
+    type: str
+    label: str
+    alt_labels: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)  # code, level, lat, lon, parent (an entity key) …
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a statement was read: the article, the sentence and the character span within the article text."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str  # the sentence (or clause) the statement was read from
+    sentence: int | None = None
+
+
+@dataclass
+class Relation:
+    """A binary statement between two entities (or an entity and a literal) with its evidence.
+
+    ``predicate`` is the local name of an ontology property. ``subject`` and ``object`` are entity keys, except when
+    ``literal`` is true and ``object`` is the lexical form of a value.
+    """
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: Evidence
+    extractor: str = ""
+    score: float = 1.0
+    literal: bool = False
+    datatype: str | None = None  # XSD local name for literal objects, e.g. date
+    attrs: dict[str, str] = field(default_factory=dict)  # e.g. post title for holdsPost
+
+
+@dataclass
+class Quantity:
+    """An n-ary numeric fact: *subject* has *value unit* of *measured thing* at *time*, read from *text*.
+
+    ``value`` is None when the text could not be normalised; ``text`` always keeps the original wording.
+    """
+
+    subject: str | None  # entity key
+    measured: str
+    value: Decimal | None
+    unit: str | None  # unit code, e.g. CNY, PERCENT, KiloM, TONNE, or None for a count
+    unit_text: str
+    text: str
+    evidence: Evidence
+    approximate: bool = False
+    qualifier: str | None = None  # more-than (以上/多/余), less-than (不足/以下) …
+    time: str | None = None  # ISO date / gYear / period text
+    extractor: str = ""
+
+
+@dataclass
+class Event:
+    """Something that happened: a release, a test flight, a train arrival, a press conference."""
+
+    key: str
+    type: str  # ontology class local name
+    label: str
+    evidence: Evidence
+    date: str | None = None
+    place: str | None = None  # entity key
+    participants: list[str] = field(default_factory=list)  # entity keys
+    extractor: str = ""
+
+
+@dataclass
+class ArticleExtraction:
+    """Everything extracted from one article before cross-article resolution."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    tokens: list[tuple[str, str]] = field(default_factory=list)  # (word, POS) from the tagger, if it segments
+
+
+@dataclass
+class Corpus:
+    """The result of a run: documents, articles and the resolved knowledge."""
+
+    documents: list[Document] = field(default_factory=list)
+    extractions: list[ArticleExtraction] = field(default_factory=list)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    @property
+    def articles(self) -> list[Article]:
+        return [extraction.article for extraction in self.extractions]

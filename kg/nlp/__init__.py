@@ -1,0 +1,1 @@
+"""Natural-language stages: tagging, rules, linking, relations, quantities and resolution."""
