@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
 
+from kg import shard as sharding
+from kg.cache import CACHE_DIR, ExtractionCache, output_lock
 from kg.model import Corpus
-from kg.pipeline import Settings, run
+from kg.pipeline import ProgressInfo, RunStats, Settings, expand_inputs, extract_items, resolve_results, run
 from kg.rdf.export import union_graph, write_exports
 from kg.rdf.mapping import to_rdf
 from kg.view.html import write_html
@@ -18,16 +20,32 @@ from kg.view.html import write_html
 
 @dataclass
 class BuildResult:
-    """What ``build`` produced: the corpus, its RDF and the files written."""
+    """What ``build`` produced: the corpus, its RDF, the files written and the run's counts and timings."""
 
     corpus: Corpus
     dataset: Dataset
     files: list[Path] = field(default_factory=list)
+    stats: RunStats = field(default_factory=RunStats)
 
 
 def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
     """Run the pipeline over ``inputs`` (files, directories, globs) and return the resolved corpus."""
     return run(inputs, settings)
+
+
+def _settings(
+    settings: Settings | None, date: dt.date | None, base_iri: str | None, ner: str | None, keep_going: bool | None
+) -> Settings:
+    settings = settings or Settings()
+    if date is not None:
+        settings.date = date
+    if base_iri is not None:
+        settings.base_iri = base_iri
+    if ner is not None:
+        settings.ner = ner
+    if keep_going is not None:
+        settings.keep_going = keep_going
+    return settings
 
 
 def build(
@@ -38,21 +56,76 @@ def build(
     date: dt.date | None = None,
     base_iri: str | None = None,
     ner: str | None = None,
+    keep_going: bool | None = None,
+    workers: int = 1,
+    incremental: bool = True,
+    force: bool = False,
+    progress: Callable[[ProgressInfo], None] | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` and write ``graph.ttl`` and ``graph.html`` into ``out_dir``.
 
-    Nothing is written unless the whole pipeline succeeds; each file is replaced atomically.
+    ``workers`` processes extract files in parallel (the output is byte-identical to one worker). With
+    ``incremental`` (the default), extractions are cached in ``out_dir/.kg-cache`` and unchanged files are not
+    extracted again; ``force`` extracts everything anew. Nothing is written unless the whole pipeline succeeds; each
+    file is replaced atomically, and the folder is locked against a concurrent build (:class:`~kg.errors.BuildLocked`).
     """
-    settings = settings or Settings()
-    if date is not None:
-        settings.date = date
+    settings = _settings(settings, date, base_iri, ner, keep_going)
+    paths = expand_inputs(inputs)  # a bad argument fails before the output folder is touched
+    stats = RunStats()
+    with output_lock(Path(out_dir)) as out:
+        cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
+        results = extract_items(
+            list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress, stats=stats
+        )
+        corpus = resolve_results(results, settings, stats)
+        dataset, files = write_outputs(corpus, settings, out, stats)
+        if cache is not None:
+            cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
+    return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
+
+
+def write_outputs(corpus: Corpus, settings: Settings, out: Path, stats: RunStats) -> tuple[Dataset, list[Path]]:
+    """Map ``corpus`` to RDF and write the graph files and the HTML view into ``out``, timing each phase."""
+    timings = stats.timings
+    with timings.measure("rdf"):
+        dataset = to_rdf(corpus, settings.base_iri)
+    with timings.measure("serialize"):
+        files = write_exports(dataset, out, ("ttl",))
+    with timings.measure("view"):
+        files.append(write_html(union_graph(dataset), out / "graph.html", title="kg"))
+    return dataset, files
+
+
+def build_shard(
+    inputs: Iterable[str | Path],
+    out_dir: str | Path,
+    shard: tuple[int, int],
+    *,
+    settings: Settings | None = None,
+    workers: int = 1,
+    incremental: bool = True,
+    force: bool = False,
+    progress: Callable[[ProgressInfo], None] | None = None,
+) -> tuple[list[Path], RunStats]:
+    """Extract one shard ``(index, count)`` of ``inputs`` into ``out_dir`` (see :mod:`kg.shard`)."""
+    stats = RunStats()
+    files = sharding.build_shard(inputs, Path(out_dir), settings or Settings(), shard[0], shard[1], workers=workers,
+                      incremental=incremental, force=force, progress=progress, stats=stats)
+    return files, stats
+
+
+def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None) -> BuildResult:
+    """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
+    same outputs as :func:`build` over the whole archive would."""
+    settings, results, skipped = sharding.merge_shards(Path(folder) for folder in shard_dirs)
     if base_iri is not None:
         settings.base_iri = base_iri
-    if ner is not None:
-        settings.ner = ner
-    corpus = run(inputs, settings)
-    dataset = to_rdf(corpus, settings.base_iri)
-    out = Path(out_dir)
-    files = write_exports(dataset, out, ("ttl",))
-    files.append(write_html(union_graph(dataset), out / "graph.html", title="kg"))
-    return BuildResult(corpus=corpus, dataset=dataset, files=files)
+    stats = RunStats(skipped=skipped)
+    stats.documents = sum(len(result.documents) for result in results)
+    stats.articles = sum(len(result.extractions) for result in results)
+    stats.characters = sum(result.characters for result in results)
+    stats.reused = len(results)
+    with output_lock(Path(out_dir)) as out:
+        corpus = resolve_results(results, settings, stats)
+        dataset, files = write_outputs(corpus, settings, out, stats)
+    return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)

@@ -6,10 +6,16 @@ becomes a one-line message and exit code 1, a usage error exit code 2.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import datetime as dt
 import functools
+import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,12 +23,18 @@ import click
 
 from kg import api
 from kg.errors import KGError
-from kg.pipeline import DEFAULT_BASE_IRI, Settings
+from kg.model import Corpus
+from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings
+from kg.shard import parse_shard
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EPILOG_EXIT_CODES = """\b
-Exit codes: 0 success, 1 error in the input or the run (the message names the file), 2 usage error."""
+Exit codes: 0 success (with --keep-going: also when inputs were skipped; they are listed), 1 error in an input or
+the run, or an output that cannot be written (disk full, permissions; the message names the file, earlier outputs
+are kept), 2 usage error, 3 the output folder is locked by another running build, 130 interrupted (Ctrl-C or
+SIGTERM; earlier outputs are kept and the next run resumes)."""
+EXIT_INTERRUPTED = 130
 
 
 def reports_errors(fn: F) -> F:
@@ -33,7 +45,9 @@ def reports_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except KGError as error:
-            raise click.ClickException(str(error)) from None
+            exception = click.ClickException(str(error))
+            exception.exit_code = error.exit_code
+            raise exception from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -77,42 +91,188 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(epilog=EPILOG_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder for graph.ttl and graph.html.")
+              show_default=True, help="Folder for graph.ttl and graph.html (with --shard: the shard's folder).")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD",
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
+              help="Processes extracting files in parallel; the output is the same for any number.")
+@click.option("--force", is_flag=True, help="Extract every file again instead of reusing the incremental cache.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache (OUTPUT/.kg-cache).")
+@click.option("--shard", "shard_text", metavar="I/N",
+              help="Extract only shard I of N (0-based) into the output folder, for 'kg merge'.")
 @click.option("--keep-going", is_flag=True, help="Skip inputs that cannot be read and report them at the end.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
-def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str,
-          keep_going: bool, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str, workers: int,
+          force: bool, no_cache: bool, shard_text: str | None, keep_going: bool, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
-    writes graph.ttl and graph.html into the output folder. Existing outputs are replaced only when the run succeeds.
+    writes graph.ttl and graph.html into the output folder. Existing outputs are replaced only when the run succeeds,
+    and a second build into the same folder is refused while one runs.
+
+    Builds are incremental: extractions are kept per file in OUTPUT/.kg-cache, so a rebuild after changing or
+    adding a few files extracts only those (entities are resolved again over everything). An interrupted build
+    (Ctrl-C, or killed) keeps the previous outputs; run the same command again to resume.
+
+    With --shard I/N only the files of shard I are extracted, into the output folder as shard.nq (for bulk loading)
+    and extractions.pickle; run the N shards anywhere with the same INPUTS, then 'kg merge' them.
+
+    \b
+    Examples:
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22
+      kg build archive/ -o out/ --workers 2 --keep-going
+      kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
+    """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
+    try:
+        shard = parse_shard(shard_text) if shard_text else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going)
+    bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
+    with interruptible(out_dir, bar):
+        if shard is not None:
+            files, stats = api.build_shard(inputs, out_dir, shard, settings=settings, workers=workers,
+                                           incremental=not no_cache, force=force, progress=bar)
+            bar.close()
+            report(stats, None, files, quiet=quiet, verbose=verbose)
+        else:
+            result = api.build(inputs, out_dir, settings=settings, workers=workers, incremental=not no_cache,
+                               force=force, progress=bar)
+            bar.close()
+            report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
+
+
+@main.command(epilog=EPILOG_EXIT_CODES)
+@click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the merged graph.ttl and graph.html.")
+@click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
+@reports_errors
+def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, quiet: bool, verbose: bool) -> None:
+    """Merge shard folders made by 'kg build --shard I/N' into one graph.
+
+    Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
+    all of them and writes the same graph.ttl and graph.html as one 'kg build' over the whole archive.
 
     \b
     Example:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22
+      kg merge shards/0 shards/1 -o output/
     """
-    progress = Progress(quiet)
-    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going)
-    progress(f"building {len(inputs)} input(s) …")
-    result = api.build(inputs, out_dir, settings=settings)
-    corpus = result.corpus
-    for path, reason in corpus.skipped:
+    with interruptible(out_dir, None):
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri)
+    report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (files, articles, characters per second, time left), redrawn at most five
+    times a second and only after the first second, so short runs stay silent."""
+
+    WIDTH = 24
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.drawn = False
+        self.last = 0.0
+
+    def __call__(self, info: ProgressInfo) -> None:
+        if not self.enabled or info.elapsed < 1.0:
+            return
+        now = time.monotonic()
+        finished = info.documents_done == info.documents_total
+        if now - self.last < 0.2 and not finished:
+            return
+        self.last = now
+        share = info.bytes_done / info.bytes_total if info.bytes_total else 1.0
+        filled = int(share * self.WIDTH)
+        left = info.remaining
+        eta = f"{_duration(left)} left" if left is not None and not finished else _duration(info.elapsed)
+        line = (f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {info.documents_done}/{info.documents_total} files"
+                f"  {info.articles} articles  {info.rate / 1000:.1f}k chars/s  {eta} ")
+        click.echo(line, err=True, nl=False)
+        self.drawn = True
+
+    def close(self) -> None:
+        """End the bar's line so that what follows starts on a fresh one."""
+        if self.drawn:
+            click.echo("", err=True)
+            self.drawn = False
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+@contextlib.contextmanager
+def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
+    """Turn Ctrl-C and SIGTERM into a clean stop: a one-line message and exit code 130, outputs untouched."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        click.echo(f"kg: interrupted; the previous outputs in {out_dir} are unchanged. Files already extracted are "
+                   "cached: run the same command again to resume.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
+
+
+def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: bool, verbose: bool) -> None:
+    """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
+    for path, reason in stats.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
-    if not quiet:
-        click.echo(
-            f"{len(corpus.documents)} document(s), {len(corpus.articles)} article(s), "
-            f"{len(corpus.entities)} entities, {len(corpus.relations)} relations, "
-            f"{len(corpus.quantities)} quantities → {', '.join(str(f) for f in result.files)}",
-            err=True,
-        )
+    for warning in stats.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if quiet:
+        return
+    if verbose:
+        for detail in stats.details:
+            click.echo(detail, err=True)
+    total = sum(stats.timings.seconds.values())
+    rows: list[tuple[str, str]] = [
+        ("files", f"{stats.documents + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
+                  f"{stats.extracted:,} extracted by {stats.workers} worker(s), {len(stats.skipped):,} skipped)"),
+        ("articles", f"{stats.articles:,}"),
+        ("characters", f"{stats.characters:,}"),
+    ]
+    if corpus is not None:
+        classes = collections.Counter(entity.type for entity in corpus.entities.values())
+        rows.append(("entities", f"{len(corpus.entities):,}"))
+        rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
+        rows.append(("relations", f"{len(corpus.relations):,}"))
+        rows.append(("facts", f"{len(corpus.quantities) + len(corpus.events):,} "
+                              f"({len(corpus.quantities):,} quantities, {len(corpus.events):,} events)"))
+    rows.append(("skipped", f"{len(stats.skipped):,}"))
+    rows.append(("time", f"{total:.1f} s of work"))
+    if verbose:
+        for name, seconds in sorted(stats.timings.seconds.items(), key=lambda kv: -kv[1]):
+            share = seconds / total if total else 0.0
+            rows.append((f"  {name}", f"{seconds:.2f} s ({share:.0%})"))
+    rows.append(("written", ", ".join(str(f) for f in files)))
+    click.echo(f"{stats.documents} document(s), {stats.articles} article(s)", err=True)
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        click.echo(f"  {label.ljust(width)}  {value}", err=True)
 
 
 @main.command("stages")

@@ -47,3 +47,9 @@ class StoreError(KGError):
 
 class OutputError(KGError):
     """An output file could not be written."""
+
+
+class BuildLocked(KGError):
+    """Another build holds the lock of the output folder."""
+
+    exit_code = 3

@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import multiprocessing
+import signal
+import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg.errors import KGError, StageNotFound
+from kg.errors import ExtractionError, KGError, StageNotFound
 from kg.model import ArticleExtraction, Corpus, Document
+
+if TYPE_CHECKING:
+    from kg.cache import ExtractionCache
 
 _REGISTRY: dict[str, Callable[..., Any]] = {}
 
@@ -95,51 +104,353 @@ class Settings:
         return f"nlp.tag.{self.ner}"
 
 
+
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     """Turn files, directories and glob patterns into a sorted list of files (directories are searched recursively)."""
     return get_stage("ingest.read.expand")(inputs)
 
 
-def extract_document(doc: Document, settings: Settings) -> list[ArticleExtraction]:
+@dataclass
+class Timings:
+    """Seconds spent per step (a stage name, or a phase such as ``resolve`` or ``rdf``), summed over workers."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def measure(self, name: str) -> Iterator[None]:
+        """Add the wall-clock time of the ``with`` block to ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def merge(self, other: Timings) -> None:
+        """Add the times of ``other`` (e.g. a worker's) to these."""
+        for name, seconds in other.seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+
+@dataclass
+class DocumentResult:
+    """What extracting one input file gave: its document and article extractions, or the error that stopped it.
+
+    ``index`` is the file's position in the sorted input list, so results gathered from parallel workers are put back
+    in input order and the merged graph does not depend on which worker finished first.
+    """
+
+    index: int
+    path: str
+    key: str = ""  # content hash of the file under the settings fingerprint ("" when the file could not be hashed)
+    documents: list[Document] = field(default_factory=list)
+    extractions: list[ArticleExtraction] = field(default_factory=list)
+    error: KGError | None = None
+    detail: str | None = None  # traceback of an unexpected exception, for --verbose
+    cached: bool = False
+
+    @property
+    def characters(self) -> int:
+        return sum(len(doc.clean) for doc in self.documents)
+
+
+@dataclass
+class ProgressInfo:
+    """Where a run stands, passed to the ``progress`` callback of :func:`run` after each finished input."""
+
+    documents_done: int
+    documents_total: int
+    articles: int
+    characters: int
+    bytes_done: int
+    bytes_total: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        """Characters per second so far."""
+        return self.characters / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def remaining(self) -> float | None:
+        """Estimated seconds left, from the share of input bytes done; None before anything is done."""
+        if self.bytes_done <= 0 or self.elapsed <= 0:
+            return None
+        return self.elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done
+
+
+@dataclass
+class RunStats:
+    """Counts, skipped inputs, warnings and per-step times of a run (filled in by :func:`run`)."""
+
+    documents: int = 0
+    articles: int = 0
+    characters: int = 0
+    reused: int = 0  # inputs whose extraction came from the incremental cache
+    extracted: int = 0  # inputs extracted in this run
+    workers: int = 1
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    warnings: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # tracebacks of unexpected errors in skipped inputs
+    timings: Timings = field(default_factory=Timings)
+    keys: set[str] = field(default_factory=set)  # cache keys of the inputs used
+
+
+def extract_document(
+    doc: Document, settings: Settings, timings: Timings | None = None
+) -> list[ArticleExtraction]:
     """Clean and segment one document and run the per-article steps on each of its articles."""
-    doc = get_stage(settings.clean)(doc, settings)
-    articles = get_stage(settings.segment)(doc, settings)
-    steps = [get_stage(settings.tagger), *(get_stage(name) for name in settings.steps)]
+    timings = timings if timings is not None else Timings()
+    return extract_articles(clean_document(doc, settings, timings), settings, timings)
+
+
+def clean_document(doc: Document, settings: Settings, timings: Timings) -> Document:
+    """The cleaned document (the ``ingest.clean`` step), timed."""
+    with timings.measure("ingest.clean"):
+        return get_stage(settings.clean)(doc, settings)
+
+
+def extract_articles(doc: Document, settings: Settings, timings: Timings) -> list[ArticleExtraction]:
+    """Segment a cleaned document and run the tagger and ``Settings.steps`` on each article, timing every step."""
+    with timings.measure("ingest.segment"):
+        articles = get_stage(settings.segment)(doc, settings)
+    steps = [(name, get_stage(name)) for name in (settings.tagger, *settings.steps)]
     results = []
     for article in articles:
         extraction = ArticleExtraction(article=article)
-        for step in steps:
-            extraction = step(extraction, settings)
+        for name, step in steps:
+            with timings.measure(name):
+                extraction = step(extraction, settings)
         results.append(extraction)
     return results
+
+
+def extract_file(index: int, path: Path, key: str, settings: Settings, timings: Timings) -> DocumentResult:
+    """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on."""
+    result = DocumentResult(index=index, path=str(path), key=key)
+    try:
+        with timings.measure("ingest.read"):
+            doc = get_stage(settings.read)(path, settings)
+        doc = clean_document(doc, settings, timings)
+        result.extractions = extract_articles(doc, settings, timings)
+        result.documents = [doc]
+    except KGError as error:
+        message = str(error)
+        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+    except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
+        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.detail = traceback.format_exc()
+    return result
+
+
+WorkItem = tuple[int, str, str]  # (index in the input list, path, cache key)
+
+
+def _extract_batch(batch: list[WorkItem], settings: Settings) -> tuple[list[DocumentResult], Timings]:
+    """Worker entry point: extract a batch of files; returns the results and the time spent per step."""
+    timings = Timings()
+    return [extract_file(index, Path(path), key, settings, timings) for index, path, key in batch], timings
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group; only the parent decides how to stop, so workers ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list[list[WorkItem]]:
+    """Cut the work into contiguous batches: big enough to amortise the cost of a round trip to a worker, small
+    enough (about eight per worker) that the workers stay balanced and an interrupt loses little."""
+    total = sum(sizes.values())
+    target = min(512_000, max(16_000, total // (workers * 8) if workers else total))
+    batches: list[list[WorkItem]] = []
+    current: list[WorkItem] = []
+    current_size = 0
+    for item in items:
+        current.append(item)
+        current_size += sizes.get(item[0], 0)
+        if current_size >= target or len(current) >= 64:
+            batches.append(current)
+            current, current_size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _pool_context() -> Any:
+    # fork shares the already imported stages (and any a user registered) with the workers at no start-up cost.
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class _Tracker:
+    """Counts finished inputs and reports them to the progress callback."""
+
+    def __init__(self, callback: Callable[[ProgressInfo], None] | None, sizes: dict[int, int]) -> None:
+        self.callback = callback
+        self.sizes = sizes
+        self.start = time.perf_counter()
+        self.info = ProgressInfo(0, len(sizes), 0, 0, 0, sum(sizes.values()), 0.0)
+
+    def done(self, result: DocumentResult) -> None:
+        info = self.info
+        info.documents_done += 1
+        info.articles += len(result.extractions)
+        info.characters += result.characters
+        info.bytes_done += self.sizes.get(result.index, 0)
+        info.elapsed = time.perf_counter() - self.start
+        if self.callback is not None:
+            self.callback(info)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def extract_items(
+    items: list[tuple[int, Path]],
+    settings: Settings,
+    *,
+    workers: int = 1,
+    cache: ExtractionCache | None = None,
+    progress: Callable[[ProgressInfo], None] | None = None,
+    stats: RunStats | None = None,
+) -> list[DocumentResult]:
+    """Extract the numbered input files, in parallel when ``workers`` > 1, and return the results in input order.
+
+    Files whose content and settings match an entry of ``cache`` are not extracted again; every new extraction is
+    stored in the cache as soon as it arrives, so an interrupted run loses at most the batches in flight. A failing
+    input raises its error unless ``settings.keep_going``, in which case it is listed in ``stats.skipped``.
+    """
+    stats = stats if stats is not None else RunStats()
+    sizes = {index: _file_size(path) for index, path in items}
+    tracker = _Tracker(progress, sizes)
+    results: dict[int, DocumentResult] = {}
+    todo: list[WorkItem] = []
+    for index, path in items:
+        key = cache.key(path) if cache is not None else ""
+        hit = cache.load(key, path) if cache is not None and key else None
+        if hit is None:
+            todo.append((index, str(path), key))
+            continue
+        documents, extractions = hit
+        results[index] = DocumentResult(index, str(path), key, documents, extractions, cached=True)
+        tracker.done(results[index])
+    if cache is not None:
+        stats.warnings.extend(cache.drain_warnings())
+
+    def accept(result: DocumentResult) -> bool:
+        """Record one result; False when it failed and the run must stop."""
+        results[result.index] = result
+        tracker.done(result)
+        if result.error is not None:
+            return settings.keep_going
+        if cache is not None and result.key:
+            cache.store(result.key, result.documents, result.extractions)
+        return True
+
+    workers = max(1, min(workers, len(todo)))
+    stats.workers = workers
+    if workers == 1:
+        for index, path, key in todo:
+            if not accept(extract_file(index, Path(path), key, settings, stats.timings)):
+                break
+    else:
+        _extract_in_pool(_batches(todo, sizes, workers), settings, workers, accept, stats.timings)
+    if cache is not None:
+        stats.warnings.extend(cache.drain_warnings())
+    ordered = [results[index] for index, _ in items if index in results]
+    for result in ordered:
+        if result.error is not None:
+            if not settings.keep_going:
+                raise result.error
+            stats.skipped.append((result.path, str(result.error).removeprefix(f"{result.path}: ")))
+            if result.detail:
+                stats.details.append(result.detail)
+    kept = [result for result in ordered if result.error is None]
+    stats.documents += sum(len(result.documents) for result in kept)
+    stats.articles += sum(len(result.extractions) for result in kept)
+    stats.characters += sum(result.characters for result in kept)
+    stats.reused += sum(1 for result in kept if result.cached)
+    stats.extracted += sum(1 for result in kept if not result.cached)
+    stats.keys.update(result.key for result in kept if result.key)
+    return kept
+
+
+def _extract_in_pool(
+    batches: list[list[WorkItem]],
+    settings: Settings,
+    workers: int,
+    accept: Callable[[DocumentResult], bool],
+    timings: Timings,
+) -> None:
+    """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
+    try:
+        pending: set[Future[tuple[list[DocumentResult], Timings]]] = {
+            pool.submit(_extract_batch, batch, settings) for batch in batches
+        }
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch_results, batch_timings = future.result()
+                timings.merge(batch_timings)
+                if not all([accept(result) for result in batch_results]):
+                    return
+    finally:
+        # On an error or Ctrl-C, drop the batches not started; the running ones finish (their workers ignore SIGINT).
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def resolve_results(results: list[DocumentResult], settings: Settings, stats: RunStats | None = None) -> Corpus:
+    """Resolve the extractions of ``results`` (in their order) into one corpus."""
+    stats = stats if stats is not None else RunStats()
+    documents = [doc for result in results for doc in result.documents]
+    extractions = [extraction for result in results for extraction in result.extractions]
+    with stats.timings.measure("resolve"):
+        corpus = get_stage(settings.resolve)(extractions, settings)
+    corpus.documents = documents
+    corpus.skipped = list(stats.skipped)
+    return corpus
 
 
 def iter_extractions(
     paths: Iterable[Path], settings: Settings, skipped: list[tuple[str, str]]
 ) -> Iterator[tuple[Document, list[ArticleExtraction]]]:
-    """Read and extract each path in turn; with ``keep_going`` a failing input is recorded in ``skipped``."""
-    read = get_stage(settings.read)
-    for path in paths:
-        try:
-            doc = read(path, settings)
-            yield doc, extract_document(doc, settings)
-        except KGError as error:
+    """Read and extract each path in turn, in this process; with ``keep_going`` a failing input is recorded in
+    ``skipped``."""
+    timings = Timings()
+    for index, path in enumerate(paths):
+        result = extract_file(index, Path(path), "", settings, timings)
+        if result.error is not None:
             if not settings.keep_going:
-                raise
-            skipped.append((str(path), str(error)))
+                raise result.error
+            skipped.append((result.path, str(result.error)))
+            continue
+        for doc in result.documents:
+            yield doc, [extraction for extraction in result.extractions if extraction.article.document_id == doc.id]
 
 
-def run(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
-    """Run the whole pipeline over ``inputs`` and return the resolved corpus."""
+def run(
+    inputs: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    workers: int = 1,
+    cache: ExtractionCache | None = None,
+    progress: Callable[[ProgressInfo], None] | None = None,
+    stats: RunStats | None = None,
+) -> Corpus:
+    """Run the whole pipeline over ``inputs`` and return the resolved corpus.
+
+    ``workers`` > 1 extracts files in that many processes; the result is the same as with one. ``cache`` reuses the
+    extractions of unchanged files (incremental builds). ``progress`` is called with a :class:`ProgressInfo` after
+    each input; ``stats`` collects counts, skipped inputs, warnings and per-step :class:`Timings`.
+    """
     settings = settings or Settings()
+    stats = stats if stats is not None else RunStats()
     paths = expand_inputs(inputs)
-    skipped: list[tuple[str, str]] = []
-    documents: list[Document] = []
-    extractions: list[ArticleExtraction] = []
-    for doc, results in iter_extractions(paths, settings, skipped):
-        documents.append(doc)
-        extractions.extend(results)
-    corpus = get_stage(settings.resolve)(extractions, settings)
-    corpus.documents = documents
-    corpus.skipped = skipped
-    return corpus
+    items = list(enumerate(paths))
+    results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats)
+    return resolve_results(results, settings, stats)

@@ -1,0 +1,229 @@
+"""Incremental builds and safe output folders: the extraction cache and the build lock.
+
+The cache keeps, per input file, the documents and article extractions a run produced, under a key made of the file's
+bytes and a fingerprint of everything that shapes extraction (the settings, the stages chosen, kg's code and data
+files). Change a file, the tagger or kg itself and the key changes, so the file is extracted again; an unchanged file
+is read back from ``OUT/.kg-cache`` instead. Entries are written atomically as soon as a file is done, which is what
+lets an interrupted build resume. A damaged entry is dropped with a warning and redone, never trusted.
+
+The lock makes a second build into the same folder fail at once with a clear message instead of interleaving files.
+It is a POSIX record lock: the system releases it when its process ends, however it ends, so a killed build never
+leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import kg
+from kg.errors import BuildLocked, OutputError
+from kg.model import ArticleExtraction, Document
+from kg.pipeline import Settings, get_stage
+
+CACHE_DIR = ".kg-cache"
+LOCK_FILE = ".kg-lock"
+# Bumped when the layout of a cache entry changes, so old entries are ignored rather than misread.
+CACHE_FORMAT = 1
+_MAGIC = b"kg-extraction-cache\n"
+
+
+@cache
+def code_digest() -> str:
+    """SHA-256 over kg's own code and data files (models, word lists): a changed tagger invalidates the cache."""
+    package = Path(kg.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+            digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """A digest of every setting and stage implementation that changes what extraction produces.
+
+    The IRI base is left out (it is applied after extraction), as is ``keep_going`` (it changes what happens to
+    failures, not results).
+    """
+    parts = [
+        f"format={CACHE_FORMAT}",
+        f"kg={kg.__version__}",
+        f"code={code_digest()}",
+        f"date={settings.date.isoformat() if settings.date else ''}",
+        f"options={sorted((str(k), repr(v)) for k, v in settings.options.items())}",
+    ]
+    for name in (settings.read, settings.clean, settings.segment, settings.tagger, *settings.steps):
+        fn = get_stage(name)
+        # A stage registered outside kg is identified by where it lives; kg's own stages are covered by code_digest.
+        parts.append(f"stage={name}:{fn.__module__}.{fn.__qualname__}")
+    if settings.user_dictionary is not None:
+        try:
+            data = Path(settings.user_dictionary).read_bytes()
+        except OSError as error:
+            raise OutputError(f"{settings.user_dictionary}: cannot read ({error.strerror or error})") from None
+        parts.append(f"dictionary={hashlib.sha256(data).hexdigest()}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class ExtractionCache:
+    """Extractions of input files stored under ``directory``, keyed by file content and settings fingerprint."""
+
+    def __init__(self, directory: Path, settings: Settings, *, reuse: bool = True) -> None:
+        self.directory = Path(directory)
+        self.fingerprint = settings_fingerprint(settings)
+        self.reuse = reuse  # False (--force): extract everything again, but still store the fresh results
+        self._warnings: list[str] = []
+
+    def key(self, path: Path) -> str:
+        """The cache key of ``path``'s current bytes; "" when the file cannot be read (the run reports why)."""
+        digest = hashlib.sha256(self.fingerprint.encode("ascii"))
+        try:
+            with open(path, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:
+            return ""
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def load(self, key: str, path: Path) -> tuple[list[Document], list[ArticleExtraction]] | None:
+        """The cached documents and extractions of ``key`` (with ``path`` as their file), or None to extract anew."""
+        if not self.reuse:
+            return None
+        entry = self._path(key)
+        try:
+            data = entry.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            self._warnings.append(f"cache entry {entry} unreadable ({error.strerror or error}); extracting {path} again")
+            return None
+        try:
+            if not data.startswith(_MAGIC):
+                raise ValueError("not a kg cache entry")
+            payload = pickle.loads(data[len(_MAGIC) :])
+            if payload.get("key") != key:
+                raise ValueError("entry does not belong to its key")
+            documents: list[Document] = payload["documents"]
+            extractions: list[ArticleExtraction] = payload["extractions"]
+            if not all(isinstance(d, Document) for d in documents) or not all(
+                isinstance(e, ArticleExtraction) for e in extractions
+            ):
+                raise ValueError("unexpected content")
+        except Exception as error:  # noqa: BLE001  any damage (truncation, garbage, old classes) means: redo it
+            self._warnings.append(f"corrupt cache entry {entry.name} discarded ({error}); extracting {path} again")
+            entry.unlink(missing_ok=True)
+            return None
+        for document in documents:
+            document.path = str(path)
+        return documents, extractions
+
+    def store(self, key: str, documents: list[Document], extractions: list[ArticleExtraction]) -> None:
+        """Store the results of one file atomically; a failure (disk full) is a warning: the cache only saves time."""
+        entry = self._path(key)
+        payload = {"key": key, "documents": documents, "extractions": extractions}
+        data = _MAGIC + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _atomic_bytes(entry, data)
+        except OSError as error:
+            self._warnings.append(f"cannot write cache entry {entry} ({error.strerror or error})")
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete entries (and temporary files left by a killed run) not in ``keep``; return how many went."""
+        removed = 0
+        if not self.directory.is_dir():
+            return 0
+        for entry in sorted(self.directory.glob("*/*")):
+            if entry.is_file() and (entry.name.endswith(".tmp") or entry.stem not in keep):
+                entry.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def drain_warnings(self) -> list[str]:
+        """The warnings gathered since the last call (damaged or unwritable entries)."""
+        warnings, self._warnings = self._warnings, []
+        return warnings
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[Path]:
+    """Hold the build lock of ``out_dir`` for the ``with`` block; raise :class:`BuildLocked` if another process
+    holds it. A folder this call creates is removed again when the block fails without writing anything into it."""
+    out = Path(out_dir)
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the output folder ({error.strerror or error})") from None
+    lock_path = out / LOCK_FILE
+    fd = _acquire(lock_path)
+    failed = True
+    try:
+        yield out
+        failed = False
+    finally:
+        lock_path.unlink(missing_ok=True)
+        os.close(fd)  # closing the descriptor releases the lock
+        if failed and created:
+            _remove_if_empty(out)
+
+
+def _acquire(lock_path: Path) -> int:
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise OutputError(f"{lock_path.parent}: cannot write ({error.strerror or error})") from None
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            owner = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise BuildLocked(
+                f"{lock_path.parent}: another kg build (pid {owner}) is writing this folder; "
+                "wait for it to finish or choose another output folder"
+            ) from None
+        # The holder before us may have removed the file after we opened it: then our lock is on a dead file.
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+            return fd
+        os.close(fd)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    cache_dir = folder / CACHE_DIR
+    for sub in sorted(cache_dir.glob("*"), reverse=True) if cache_dir.is_dir() else []:
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
+    for candidate in (cache_dir, folder):
+        try:
+            candidate.rmdir()  # only succeeds when empty: extracted work in the cache is kept
+        except OSError:
+            pass

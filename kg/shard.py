@@ -1,0 +1,159 @@
+"""Archives larger than one machine: independent extraction shards, merged and resolved by kg.
+
+``kg build INPUTS --shard i/n -o DIR`` extracts only the input files whose stable hash (SHA-256 of the path as
+expanded from INPUTS) modulo ``n`` is ``i``. Any batch engine can run the ``n`` shards as separate jobs, on separate
+machines, as long as every job is given the same INPUTS. Each shard folder receives:
+
+* ``shard.nq`` — the N-Quads of its articles (one named graph each, entities resolved within the shard), ready for a
+  store's bulk loader;
+* ``extractions.pickle`` — its documents and article extractions before resolution, which ``kg merge`` needs to
+  resolve entities across the whole archive.
+
+``kg merge DIR... -o OUT`` checks that the shards belong together and are complete, puts their extractions back in
+input order and resolves and writes them exactly as a single ``kg build`` would: the merged graph equals the single
+build's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.cache import CACHE_DIR, ExtractionCache, output_lock, settings_fingerprint
+from kg.errors import InputError
+from kg.pipeline import (
+    DocumentResult,
+    ProgressInfo,
+    RunStats,
+    Settings,
+    expand_inputs,
+    extract_items,
+    resolve_results,
+)
+from kg.rdf.export import atomic_write
+from kg.rdf.mapping import to_rdf
+
+SHARD_FILE = "extractions.pickle"
+SHARD_NQUADS = "shard.nq"
+_MAGIC = b"kg-shard\n"
+SHARD_FORMAT = 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/n"`` → (i, n) with 0 ≤ i < n; raise :class:`ValueError` with a readable message otherwise."""
+    head, _, tail = text.partition("/")
+    if not head.strip().isdigit() or not tail.strip().isdigit():
+        raise ValueError(f"{text!r} is not a shard like 0/4 (index/count)")
+    index, count = int(head), int(tail)
+    if count < 1 or not 0 <= index < count:
+        raise ValueError(f"shard {text!r}: the index must be between 0 and count-1")
+    return index, count
+
+
+def shard_of(path: Path, count: int) -> int:
+    """The shard (0 … count-1) that extracts ``path``: stable across machines and Python versions."""
+    digest = hashlib.sha256(Path(path).as_posix().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count
+
+
+def inputs_digest(paths: list[Path]) -> str:
+    """A digest of the expanded input list, so that shards made from different inputs are not merged."""
+    return hashlib.sha256("\n".join(p.as_posix() for p in paths).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Shard:
+    """The content of one shard's extraction file."""
+
+    index: int
+    count: int
+    inputs: str  # inputs_digest of the whole input list
+    total: int  # number of input files of the whole archive
+    fingerprint: str  # settings_fingerprint: shards extracted with other settings or code do not mix
+    settings: Settings = field(default_factory=Settings)  # what the shard was extracted with; merge resolves with it
+    results: list[DocumentResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def build_shard(
+    inputs: Iterable[str | Path],
+    out_dir: Path,
+    settings: Settings,
+    index: int,
+    count: int,
+    *,
+    workers: int = 1,
+    incremental: bool = True,
+    force: bool = False,
+    progress: Callable[[ProgressInfo], None] | None = None,
+    stats: RunStats | None = None,
+) -> list[Path]:
+    """Extract shard ``index`` of ``count`` of ``inputs`` into ``out_dir``; return the files written."""
+    stats = stats if stats is not None else RunStats()
+    paths = expand_inputs(inputs)
+    items = [(i, path) for i, path in enumerate(paths) if shard_of(path, count) == index]
+    with output_lock(out_dir) as out:
+        cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
+        results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats)
+        shard = Shard(index, count, inputs_digest(paths), len(paths), settings_fingerprint(settings), settings,
+                      results, list(stats.skipped))
+        # Resolution mutates the extractions; the file for kg merge is serialised before it.
+        payload = _MAGIC + pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
+        atomic_write(out / SHARD_FILE, payload)
+        corpus = resolve_results(results, settings, stats)
+        with stats.timings.measure("rdf"):
+            dataset = to_rdf(corpus, settings.base_iri)
+        with stats.timings.measure("serialize"):
+            lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
+            atomic_write(out / SHARD_NQUADS, b"".join(sorted(set(line for line in lines if line.strip()))))
+        if cache is not None:
+            cache.prune(stats.keys)
+    return [out / SHARD_FILE, out / SHARD_NQUADS]
+
+
+def load_shard(folder: Path) -> Shard:
+    """Read the extraction file of a shard folder; raise :class:`InputError` if it is missing or damaged."""
+    path = Path(folder) / SHARD_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the shard ({error.strerror or error}); was 'kg build --shard' run?") \
+            from None
+    try:
+        if not data.startswith(_MAGIC):
+            raise ValueError("not a kg shard file")
+        shard = pickle.loads(data[len(_MAGIC) :])
+        if not isinstance(shard, Shard):
+            raise ValueError("unexpected content")
+    except Exception as error:  # noqa: BLE001  truncated, foreign or from an incompatible kg: all unusable
+        raise InputError(f"{path}: damaged shard file ({error}); run its 'kg build --shard' again") from None
+    return shard
+
+
+def merge_shards(folders: Iterable[Path]) -> tuple[Settings, list[DocumentResult], list[tuple[str, str]]]:
+    """The settings and results of all shards in input order, and their skipped inputs, after checking that the
+    shards are one complete set extracted from the same inputs with the same settings and kg version."""
+    shards = [load_shard(Path(folder)) for folder in folders]
+    if not shards:
+        raise InputError("no shard folders given")
+    first = shards[0]
+    for shard in shards:
+        if (shard.count, shard.inputs, shard.total) != (first.count, first.inputs, first.total):
+            raise InputError(f"shard {shard.index}/{shard.count} was made from other inputs than shard "
+                             f"{first.index}/{first.count}; run every shard with the same INPUTS")
+        if shard.fingerprint != first.fingerprint:
+            raise InputError(f"shard {shard.index}/{shard.count} was extracted with other settings or another kg "
+                             "version than the others")
+    seen = sorted(shard.index for shard in shards)
+    if len(set(seen)) != len(seen):
+        raise InputError(f"shard given twice: {', '.join(str(i) for i in seen)}")
+    missing = sorted(set(range(first.count)) - set(seen))
+    if missing:
+        raise InputError(f"missing shard(s) {', '.join(f'{i}/{first.count}' for i in missing)}")
+    results = sorted((result for shard in shards for result in shard.results), key=lambda r: r.index)
+    skipped = sorted((item for shard in shards for item in shard.skipped))
+    return first.settings, results, skipped
+
