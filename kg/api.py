@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,7 @@ def build(
     file is replaced atomically, and the folder is locked against a concurrent build (:class:`~kg.errors.BuildLocked`).
     """
     settings = _settings(settings, date, base_iri, ner, keep_going)
+    started = time.perf_counter()
     paths = expand_inputs(inputs)  # a bad argument fails before the output folder is touched
     stats = RunStats()
     with output_lock(Path(out_dir)) as out:
@@ -81,6 +83,7 @@ def build(
         dataset, files = write_outputs(corpus, settings, out, stats)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
+    stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
 
 
@@ -117,6 +120,7 @@ def build_shard(
 def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
     same outputs as :func:`build` over the whole archive would."""
+    started = time.perf_counter()
     settings, results, skipped = sharding.merge_shards(Path(folder) for folder in shard_dirs)
     if base_iri is not None:
         settings.base_iri = base_iri
@@ -128,4 +132,5 @@ def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: st
     with output_lock(Path(out_dir)) as out:
         corpus = resolve_results(results, settings, stats)
         dataset, files = write_outputs(corpus, settings, out, stats)
+    stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)

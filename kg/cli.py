@@ -263,7 +263,7 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         rows.append(("facts", f"{len(corpus.quantities) + len(corpus.events):,} "
                               f"({len(corpus.quantities):,} quantities, {len(corpus.events):,} events)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
-    rows.append(("time", f"{total:.1f} s of work"))
+    rows.append(("time", f"{stats.elapsed:.1f} s ({total:.1f} s of work in the stages)"))
     if verbose:
         for name, seconds in sorted(stats.timings.seconds.items(), key=lambda kv: -kv[1]):
             share = seconds / total if total else 0.0

@@ -105,8 +105,11 @@ class Settings:
 
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Turn files, directories and glob patterns into a sorted list of files (directories are searched recursively)."""
+def expand_inputs(inputs: Iterable[str | Path] | str | Path) -> list[Path]:
+    """Turn files, directories and glob patterns (or one of them) into a sorted list of files (directories are
+    searched recursively)."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
     return get_stage("ingest.read.expand")(inputs)
 
 
@@ -192,6 +195,7 @@ class RunStats:
     warnings: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)  # tracebacks of unexpected errors in skipped inputs
     timings: Timings = field(default_factory=Timings)
+    elapsed: float = 0.0  # wall-clock seconds of the whole run
     keys: set[str] = field(default_factory=set)  # cache keys of the inputs used
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,7 @@ def build_shard(
 ) -> list[Path]:
     """Extract shard ``index`` of ``count`` of ``inputs`` into ``out_dir``; return the files written."""
     stats = stats if stats is not None else RunStats()
+    started = time.perf_counter()
     paths = expand_inputs(inputs)
     items = [(i, path) for i, path in enumerate(paths) if shard_of(path, count) == index]
     with output_lock(out_dir) as out:
@@ -111,6 +113,7 @@ def build_shard(
             atomic_write(out / SHARD_NQUADS, b"".join(sorted(set(line for line in lines if line.strip()))))
         if cache is not None:
             cache.prune(stats.keys)
+    stats.elapsed = time.perf_counter() - started
     return [out / SHARD_FILE, out / SHARD_NQUADS]
 
 
