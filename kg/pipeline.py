@@ -19,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import multiprocessing
+import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -255,9 +257,19 @@ def _extract_batch(batch: list[WorkItem], settings: Settings) -> tuple[list[Docu
     return [extract_file(index, Path(path), key, settings, timings) for index, path, key in batch], timings
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     # Ctrl-C reaches the whole process group; only the parent decides how to stop, so workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent may have turned SIGTERM into an exception for itself; a worker must simply end.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A worker whose parent was killed (SIGKILL, OOM killer) would wait for work forever: leave with it.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="kg-parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list[list[WorkItem]]:
@@ -391,7 +403,9 @@ def _extract_in_pool(
     timings: Timings,
 ) -> None:
     """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_worker_init)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
     try:
         pending: set[Future[tuple[list[DocumentResult], Timings]]] = {
             pool.submit(_extract_batch, batch, settings) for batch in batches
