@@ -1,0 +1,223 @@
+"""Benchmark kg on a real archive: the People's Daily of January 1998 (3,148 articles, 1.84 M characters).
+
+``python bench/run.py`` (what ``make bench`` runs) turns the segmented corpus in ../shared/data back into one plain
+text file per article (plus the sample page), builds the whole archive at 25 %, 50 % and 100 % with 2 workers and at
+100 % with 1 worker, each in a fresh process with all outputs, and writes bench/results.json and bench/results.md:
+time, characters per second and share of the work per stage, peak memory and the run's totals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "data" / "peoples_daily_199801" / "199801.utf8.txt"
+SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
+
+# The stages of the issue, and which runner timings (stage names and phases) each one adds up.
+GROUPS = (
+    ("read/clean", ("ingest.read", "ingest.clean")),
+    ("segment", ("ingest.segment",)),
+    ("recognise", ("nlp.tag", "nlp.rules", "nlp.link", "nlp.gazetteer")),
+    ("relate", ("nlp.",)),
+    ("resolve", ("resolve",)),
+    ("RDF", ("rdf",)),
+    ("serialize", ("serialize",)),
+    ("view", ("view",)),
+)
+
+
+def group_of(name: str) -> str:
+    """The benchmark stage a runner timing belongs to (first matching prefix; other nlp.* steps are 'relate')."""
+    for group, prefixes in GROUPS:
+        if any(name == p or name.startswith(p if p.endswith(".") else p + ".") for p in prefixes):
+            return group
+    return "other"
+
+
+def measure_one(inputs: Path, workers: int, out: Path) -> dict[str, object]:
+    """Build ``inputs`` into ``out`` in this process and return the figures (called in a fresh subprocess)."""
+    import kg
+
+    start = time.perf_counter()
+    result = kg.build([inputs], out, workers=workers, incremental=False, keep_going=True)
+    wall = time.perf_counter() - start
+    stats = result.stats
+    stages: dict[str, float] = {}
+    for name, seconds in stats.timings.seconds.items():
+        stages[group_of(name)] = stages.get(group_of(name), 0.0) + seconds
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return {
+        "workers": stats.workers,
+        "files": stats.documents + len(stats.skipped),
+        "skipped": len(stats.skipped),
+        "articles": stats.articles,
+        "characters": stats.characters,
+        "entities": len(result.corpus.entities),
+        "relations": len(result.corpus.relations),
+        "facts": len(result.corpus.quantities) + len(result.corpus.events),
+        "quads": len(result.dataset),
+        "output_bytes": {p.name: p.stat().st_size for p in result.files},
+        "wall_seconds": wall,
+        "stage_seconds": stages,
+        "step_seconds": stats.timings.seconds,
+        "peak_rss_parent": own,
+        "peak_rss_worker": children,
+    }
+
+
+def prepare(work: Path, fractions: list[float]) -> dict[float, Path]:
+    """One archive folder per fraction: the first share of the corpus's articles plus the sample page."""
+    sys.path.insert(0, str(ROOT))
+    from bench.peoples_daily import write_archive
+
+    folders = {}
+    for fraction in fractions:
+        folder = work / f"archive_{int(fraction * 100)}"
+        write_archive(CORPUS, folder, fraction)
+        shutil.copy(SAMPLE, folder / SAMPLE.name)
+        folders[fraction] = folder
+    return folders
+
+
+def run_config(folder: Path, workers: int, work: Path) -> dict[str, object]:
+    """Measure one build in a fresh interpreter, so peak memory belongs to that build alone."""
+    out = work / f"out_{folder.name}_{workers}"
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from bench.run import measure_one; "
+            "from pathlib import Path; print(json.dumps(measure_one(Path(sys.argv[2]), int(sys.argv[3]), "
+            "Path(sys.argv[4]))))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", code, str(ROOT), str(folder), str(workers), str(out)],
+                          env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark build failed ({folder.name}, {workers} workers):\n{done.stderr}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    shutil.rmtree(out, ignore_errors=True)
+    return figures
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: the machine is shared, so figures are read against them."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def markdown(results: dict[str, object]) -> str:
+    """The short table committed as bench/results.md."""
+    runs = results["runs"]
+    assert isinstance(runs, list)
+    mib = 1024 * 1024
+    lines = [
+        "# kg benchmark: People's Daily, January 1998",
+        "",
+        f"Archive: {results['archive']}. Machine: {results['machine']}. Produced by `python bench/run.py` at kg "
+        f"commit {results['commit']}.",
+        "",
+        "## Runs",
+        "",
+        "| archive | workers | files | articles | characters | quads | wall time | chars/s | peak RSS parent | "
+        "peak RSS worker | load before → after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        lines.append(
+            f"| {run['fraction']:.0%} | {run['workers']} | {run['files']:,} | {run['articles']:,} | "
+            f"{run['characters']:,} | {run['quads']:,} | {run['wall_seconds']:.1f} s | "
+            f"{run['characters'] / run['wall_seconds']:,.0f} | {run['peak_rss_parent'] / mib:,.0f} MiB | "
+            f"{run['peak_rss_worker'] / mib:,.0f} MiB | {run['load_before']} → {run['load_after']} |"
+        )
+    full = max((r for r in runs if r["workers"] == max(x["workers"] for x in runs)), key=lambda r: r["fraction"])
+    total = sum(full["stage_seconds"].values())
+    lines += [
+        "",
+        f"## Stages ({full['fraction']:.0%} of the archive, {full['workers']} workers)",
+        "",
+        "Seconds are summed over the worker processes for the extraction stages (read/clean … relate), so their sum "
+        "exceeds the wall time when workers run in parallel.",
+        "",
+        "| stage | seconds | chars/s | share |",
+        "|---|---|---|---|",
+    ]
+    for group, _ in GROUPS:
+        seconds = full["stage_seconds"].get(group, 0.0)
+        rate = f"{full['characters'] / seconds:,.0f}" if seconds > 0 else "–"
+        lines.append(f"| {group} | {seconds:.1f} | {rate} | {seconds / total:.0%} |")
+    lines += ["", "## Targets", ""]
+    lines += [f"- {line}" for line in results["verdicts"]]
+    return "\n".join(lines) + "\n"
+
+
+def verdicts(runs: list[dict[str, object]]) -> list[str]:
+    """The issue's targets checked against the figures."""
+    by = {(r["fraction"], r["workers"]): r for r in runs}
+    out = []
+    if (1.0, 2) in by:
+        full = by[(1.0, 2)]
+        out.append(f"whole archive, 2 workers, all outputs: {full['wall_seconds']:.0f} s (target < 120 s: "
+                   f"{'met' if full['wall_seconds'] < 120 else 'not met'})")
+    if (1.0, 1) in by and (1.0, 2) in by:
+        speedup = by[(1.0, 1)]["wall_seconds"] / by[(1.0, 2)]["wall_seconds"]
+        out.append(f"2 workers vs 1: {speedup:.2f}× (target ≥ 1.7×: {'met' if speedup >= 1.7 else 'not met'})")
+    if (0.5, 2) in by and (1.0, 2) in by:
+        growth = by[(1.0, 2)]["wall_seconds"] / by[(0.5, 2)]["wall_seconds"]
+        out.append(f"time 100 % / 50 %: {growth:.2f} (target ≤ 2.2: {'met' if growth <= 2.2 else 'not met'})")
+        memory = (by[(1.0, 2)]["peak_rss_parent"] / by[(0.5, 2)]["peak_rss_parent"])
+        quads = by[(1.0, 2)]["quads"] / by[(0.5, 2)]["quads"]
+        out.append(f"parent peak memory 100 % / 50 %: {memory:.2f} vs graph size (quads) {quads:.2f}")
+    peak = max(r["peak_rss_parent"] + r["workers"] * r["peak_rss_worker"] for r in runs)
+    out.append(f"peak memory, parent + workers: {peak / 2**30:.2f} GiB (target < 2 GiB: "
+               f"{'met' if peak < 2 * 2**30 else 'not met'})")
+    return out
+
+
+def main() -> None:
+    """Parse the options, run every configuration and write the JSON and Markdown results."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fractions", default="0.25,0.5,1.0", help="shares of the archive to build with 2 workers")
+    parser.add_argument("--single", default="1.0", help="shares to build with 1 worker as well ('' for none)")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--md", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    if not CORPUS.is_file():
+        raise SystemExit(f"{CORPUS} not found: the benchmark needs ../shared/data next to the repository")
+    fractions = [float(x) for x in args.fractions.split(",") if x]
+    single = [float(x) for x in args.single.split(",") if x]
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        work = Path(tmp)
+        folders = prepare(work, sorted(set(fractions) | set(single)))
+        plan = [(f, 2) for f in fractions] + [(f, 1) for f in single]
+        for fraction, workers in plan:
+            before = load_average()
+            print(f"building {fraction:.0%} with {workers} worker(s) (load {before}) …", file=sys.stderr, flush=True)
+            figures = run_config(folders[fraction], workers, work)
+            figures.update(fraction=fraction, load_before=before, load_after=load_average())
+            print(f"  {figures['wall_seconds']:.1f} s, {figures['articles']} articles", file=sys.stderr, flush=True)
+            runs.append(figures)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip() or "unknown"
+    results = {
+        "archive": f"{CORPUS.name} as one file per article + the sample page",
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+                   "shared with other users (see the load averages)",
+        "commit": commit,
+        "runs": runs,
+        "verdicts": verdicts(runs),
+    }
+    args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    args.md.write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
