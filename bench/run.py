@@ -84,7 +84,7 @@ def prepare(work: Path, fractions: list[float]) -> dict[float, Path]:
 
     folders = {}
     for fraction in fractions:
-        folder = work / f"archive_{int(fraction * 100)}"
+        folder = work / f"archive_{fraction * 100:g}"
         write_archive(CORPUS, folder, fraction)
         shutil.copy(SAMPLE, folder / SAMPLE.name)
         folders[fraction] = folder
@@ -105,6 +105,11 @@ def run_config(folder: Path, workers: int, work: Path) -> dict[str, object]:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     shutil.rmtree(out, ignore_errors=True)
     return figures
+
+
+def share(fraction: float) -> str:
+    """A fraction as a percentage label: 0.25 → '25 %', 0.005 → '0.5 %'."""
+    return f"{fraction * 100:g} %"
 
 
 def load_average() -> str:
@@ -131,7 +136,7 @@ def markdown(results: dict[str, object]) -> str:
     ]
     for run in runs:
         lines.append(
-            f"| {run['fraction']:.0%} | {run['workers']} | {run['files']:,} | {run['articles']:,} | "
+            f"| {share(run['fraction'])} | {run['workers']} | {run['files']:,} | {run['articles']:,} | "
             f"{run['characters']:,} | {run['quads']:,} | {run['wall_seconds']:.1f} s | "
             f"{run['characters'] / run['wall_seconds']:,.0f} | {run['peak_rss_parent'] / mib:,.0f} MiB | "
             f"{run['peak_rss_worker'] / mib:,.0f} MiB | {run['load_before']} → {run['load_after']} |"
@@ -140,7 +145,7 @@ def markdown(results: dict[str, object]) -> str:
     total = sum(full["stage_seconds"].values())
     lines += [
         "",
-        f"## Stages ({full['fraction']:.0%} of the archive, {full['workers']} workers)",
+        f"## Stages ({share(full['fraction'])} of the archive, {full['workers']} workers)",
         "",
         "Seconds are summed over the worker processes for the extraction stages (read/clean … relate), so their sum "
         "exceeds the wall time when workers run in parallel.",
@@ -199,7 +204,7 @@ def main() -> None:
         plan = [(f, 2) for f in fractions] + [(f, 1) for f in single]
         for fraction, workers in plan:
             before = load_average()
-            print(f"building {fraction:.0%} with {workers} worker(s) (load {before}) …", file=sys.stderr, flush=True)
+            print(f"building {share(fraction)} with {workers} worker(s) (load {before}) …", file=sys.stderr, flush=True)
             figures = run_config(folders[fraction], workers, work)
             figures.update(fraction=fraction, load_before=before, load_after=load_average())
             print(f"  {figures['wall_seconds']:.1f} s, {figures['articles']} articles", file=sys.stderr, flush=True)
