@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExtractionError, KGError, StageNotFound
+from kg.errors import ExtractionError, InputError, KGError, StageNotFound
 from kg.model import ArticleExtraction, Corpus, Document
 
 if TYPE_CHECKING:
@@ -386,6 +386,10 @@ def extract_items(
             if result.detail:
                 stats.details.append(result.detail)
     kept = [result for result in ordered if result.error is None]
+    if items and not kept:  # everything was skipped: refuse to replace earlier outputs with an empty graph
+        reasons = "; ".join(f"{path}: {reason}" for path, reason in stats.skipped[:3])
+        more = f" and {len(stats.skipped) - 3} more" if len(stats.skipped) > 3 else ""
+        raise InputError(f"no input could be used ({reasons}{more})")
     stats.documents += sum(len(result.documents) for result in kept)
     stats.articles += sum(len(result.extractions) for result in kept)
     stats.characters += sum(result.characters for result in kept)
