@@ -152,10 +152,11 @@ class DocumentResult:
     error: KGError | None = None
     detail: str | None = None  # traceback of an unexpected exception, for --verbose
     cached: bool = False
+    characters_streamed: int = 0  # cleaned characters of parts whose text was dropped (large files)
 
     @property
     def characters(self) -> int:
-        return sum(len(doc.clean) for doc in self.documents)
+        return self.characters_streamed + sum(len(doc.clean) for doc in self.documents)
 
 
 @dataclass
@@ -234,11 +235,14 @@ def extract_file(index: int, path: Path, key: str, settings: Settings, timings: 
     """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on."""
     result = DocumentResult(index=index, path=str(path), key=key)
     try:
-        with timings.measure("ingest.read"):
-            doc = get_stage(settings.read)(path, settings)
-        doc = clean_document(doc, settings, timings)
-        result.extractions = extract_articles(doc, settings, timings)
-        result.documents = [doc]
+        if _streamed(path, settings):
+            _extract_parts(path, settings, timings, result)
+        else:
+            with timings.measure("ingest.read"):
+                doc = get_stage(settings.read)(path, settings)
+            doc = clean_document(doc, settings, timings)
+            result.extractions = extract_articles(doc, settings, timings)
+            result.documents = [doc]
     except KGError as error:
         message = str(error)
         result.error = error if str(path) in message else type(error)(f"{path}: {message}")
@@ -246,6 +250,37 @@ def extract_file(index: int, path: Path, key: str, settings: Settings, timings: 
         result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
     return result
+
+
+def _streamed(path: Path, settings: Settings) -> bool:
+    """Whether ``path`` is a text file large enough to be read in parts (see :mod:`kg.stream`)."""
+    from kg.stream import STREAM_BYTES  # here, not at the top: kg.stream imports kg.ingest, which imports this module
+
+    if settings.read != "ingest.read.auto" or path.suffix.lower() not in {".txt", ".text", ""}:
+        return False
+    try:
+        return path.stat().st_size > int(settings.options.get("stream_bytes", STREAM_BYTES))
+    except OSError:
+        return False  # the reader reports the problem
+
+
+def _extract_parts(path: Path, settings: Settings, timings: Timings, result: DocumentResult) -> None:
+    """Extract a large file part by part. Each part becomes a document that keeps only its identity (id, path,
+    title, date): its articles carry their own text, and dropping the part's source text and offset map is what
+    keeps memory bounded by the part size."""
+    from kg.ingest.read import read_text
+    from kg.stream import PART_CHARS, iter_parts
+
+    parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
+    while True:
+        with timings.measure("ingest.read"):
+            text = next(parts, None)
+        if text is None:
+            return
+        doc = clean_document(read_text(text, str(path)), settings, timings)
+        result.extractions.extend(extract_articles(doc, settings, timings))
+        result.documents.append(Document(id=doc.id, path=doc.path, source="", title=doc.title, date=doc.date))
+        result.characters_streamed += len(doc.clean)
 
 
 WorkItem = tuple[int, str, str]  # (index in the input list, path, cache key)
