@@ -62,6 +62,13 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date like 2021-02-22") from None
 
 
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 class Progress:
     """Progress messages on stderr, shown only on a terminal and never with --quiet."""
 
@@ -99,7 +106,7 @@ def main() -> None:
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
-@click.option("-j", "--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
               help="Processes extracting files in parallel; the output is the same for any number.")
 @click.option("--force", is_flag=True, help="Extract every file again instead of reusing the incremental cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache (OUTPUT/.kg-cache).")
