@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kg.model import ArticleExtraction, Evidence, Quantity
-from kg.nlp.frames import ORG, PLACE, ArticleView, Frame, Slot, build_view
+from kg.nlp.frames import ORG, PERSON, PLACE, ArticleView, Frame, Slot, build_view, family
 from kg.nlp.timex import Timex, to_int
 from kg.pipeline import stage
 
@@ -91,6 +91,7 @@ _NOUN_POS = {"n", "nz", "nw", "j", "s", "LOC", "ORG", "PER"}
 _PHRASE_POS = _NOUN_POS | {"v", "vn", "a", "an", "b"}
 _STOP_BACK = {"w", "p", "d", "c", "r", "m", "q", "TIME", "f", "u", "xc", "vd", "ad", "s"}
 _SUBJECT_WORDS = re.compile(r"(?:全市|全盟|全区|全县|全旗|全省|该市|本市)$")
+_SUBJECT_PREFIX = re.compile(r"^(?:全市|全盟|全区|全县|全旗|全省|该市|本市|其中)")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -127,6 +128,9 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
     if at < frame.sentence.span.end and text[at] == "的":
         at += 1
     tokens = [t for t in view.tokens if t[0] >= at and t[1] <= frame.sentence.span.end]
+    if not view.tokens:
+        plain = re.match(r"[^，。；：、！？的\d“”]{1,8}", text[at : frame.sentence.span.end])
+        return plain.group() if plain else ""
     words: list[tuple[int, int]] = []
     seen_noun = False
     quote = False
@@ -164,6 +168,8 @@ def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) 
     """The phrase a value closes: 新增减税降费|8.08亿元, 罚没款达|2330.27万元 (linking words dropped)."""
     text = view.text
     tokens = [t for t in view.tokens if floor <= t[0] and t[1] <= start]
+    if not view.tokens:
+        return _measured_plain(view, frame, start, floor)
     at = start
     if at > floor and text[at - 1] == "的":
         at -= 1
@@ -181,12 +187,34 @@ def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) 
             continue
         if t_start < first and pos in _STOP_BACK and not _LINK_TAIL.fullmatch(word):
             break
-        if _SUBJECT_WORDS.search(word):
-            break
+        if _SUBJECT_WORDS.search(word) or pos in ("LOC", "ORG", "PER") or _in_name(view, t_start, t_end):
+            break  # the subject, not the measured thing
         first = t_start
     phrase = text[first:at]
     phrase = _LINK_HEAD.sub("", _LINK_TAIL.sub("", phrase))
     return phrase.strip("，、 ")
+
+
+def _in_name(view: ArticleView, start: int, end: int) -> bool:
+    return any(
+        m.start < end and start < m.end and family(m.type) in (PLACE, ORG, PERSON) for m in view.extraction.mentions
+    )
+
+
+def _has_noun(view: ArticleView, phrase_end: int, phrase: str) -> bool:
+    """Whether the tagger saw a noun in the phrase that ends at ``phrase_end``."""
+    start = phrase_end - len(phrase)
+    return any(start <= t[0] and t[1] <= phrase_end and t[3] in _NOUN_POS for t in view.tokens)
+
+
+def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int) -> str:
+    """Without the tagger's words: the clause before the value, after the last name or time in it."""
+    for boundary in [*(m.end for m in view.extraction.mentions), *(t.end for t in frame.times)]:
+        if floor < boundary <= start:
+            floor = boundary
+    phrase = view.text[floor:start].strip("，、 ")
+    phrase = _SUBJECT_PREFIX.sub("", phrase)
+    return _LINK_HEAD.sub("", _LINK_TAIL.sub("", phrase.removesuffix("的")))
 
 
 def _subject(view: ArticleView, frame: Frame, before: int, carried: Slot | None) -> Slot | None:
@@ -258,7 +286,12 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
                 if quantity.unit == "C62" or quantity.unit_text in ("英尺",):
                     measured = _measured_forward(view, frame, end) or _measured_backward(view, frame, start, clause_start)
                 else:
-                    measured = _measured_backward(view, frame, start, clause_start) or _measured_forward(view, frame, end)
+                    # the phrase a value closes (罚没款达…), unless that is a bare verb and a noun follows (满载…吨木材)
+                    backward = _measured_backward(view, frame, start, clause_start)
+                    forward = _measured_forward(view, frame, end)
+                    tail = start - 1 if view.text[start - 1 : start] == "的" else start
+                    prefer_back = backward and (not forward or not view.tokens or _has_noun(view, tail, backward))
+                    measured = backward if prefer_back else forward
             quantity.measured = measured or quantity.unit_text
             if subject is not None:
                 quantity.subject_mention = view.use(subject)
