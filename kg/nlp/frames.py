@@ -35,7 +35,7 @@ PLACEHOLDERS = {
     "W": WORK,
     "E": f"[{SLOT_CHARS}]",
     "S": SLOT_CHARS,  # the bare slot characters, for use inside a character class
-    "N": f"[^{SLOT_CHARS}，。；！？：]",  # a plain character inside a clause
+    "N": f"[^{SLOT_CHARS}，。；！？：,;!?:]",  # a plain character inside a clause
 }
 
 FACILITY_HEADS = (

@@ -49,14 +49,27 @@ _BUILT_BY = pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运�
 _BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
-_OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|持有|旗下的?|名下的?)(?P<thing>{E})")
+# 持有X…股 is a stake (investsIn below); 控股X is control
+_OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
 _INVESTS = [
     pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:向|对|为)(?P<thing>{E})(?:{N}{{0,4}}?)(?:注资|增资|投资|出资|入股|参股)"),
-    pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:投资|入股|参股|控股|增持|注资|出资|收购了?\d*%?股权)了?(?P<thing>{E})"),
-    pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)持有(?P<thing>{E})(?:{N}{{0,16}}?)股"),
+    pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:投资|入股|参股|增持|注资|出资)了?(?P<thing>{E})"),
+    pattern(r"(?P<org>{O})(?:{N}{{0,6}}?)(?:持有|拥有|持)(?P<thing>{E})(?:{N}{{0,16}}?)股"),
+    pattern(r"(?P<org>{O})在(?P<thing>{O})的持股"),
+    pattern(
+        r"(?P<org>{O})(?:{N}{{0,6}}?)(?:认购|受让|买入|增持|参与)(?P<thing>{O})(?:{N}{{0,10}}?)(?:股|定增|非公开发行|增发)"
+    ),
+    pattern(r"(?P<org>{O})(?:{N}{{0,6}}?)成为(?P<thing>{O})(?:{N}{{0,4}}?)(?:股东|战略投资者|投资方)"),
+    # X大股东Y, X的投资方为Y: the shareholder is named after the company
+    pattern(
+        r"(?P<thing>{O})(?:{N}{{0,6}}?)(?<!控股)(?:大股东|第一大股东|第二大股东|股东|战略投资者|投资方为|投资方是)"
+        r"(?:{N}{{0,6}}?)(?P<org>{O})"
+    ),
 ]
+# X控股股东Y, X母公司Y: the company is a unit of the one named after
+_PARENT_NAMED_AFTER = pattern(r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})")
 _SUBORG = [
-    pattern(r"(?P<parent>{O})(?:下属|所属|旗下|控股)的?(?:子公司|分公司|全资子公司|控股子公司|单位|企业|机构)?(?P<child>{O})"),
+    pattern(rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"),
     pattern(
         r"(?P<child>{O})(?:是|为|系|作为)(?P<parent>{O})(?:的)?(?:全资|控股)?"
         r"(?:子公司|分公司|下属单位|下属企业|下属公司|成员单位|直属单位|派出机构)"
@@ -67,9 +80,10 @@ _FOUNDED = [
     pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,6}}?)(?:成立|设立|组建|创建|创办)的(?:{{N}}{{0,8}}?)(?P<thing>{{O}})"),
 ]
 _COOPERATES = pattern(
-    rf"(?P<left>{ORGS})(?:{{N}}{{0,4}}?)(?:与|和|同)(?P<right>{ORGS})(?:{{N}}{{0,8}}?)"
-    r"(?P<verb>合作|联合|共同|携手|联手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
+    rf"(?P<left>{ORGS})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{ORGS})(?:{{N}}{{0,10}}?)"
+    r"(?P<verb>合作|联合|共同|携手|联手|牵手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
 )
+_COOPERATES_VERB = pattern(rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})")
 _TRAINS = pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训")
 _ISSUES = [
     pattern(r"(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,8}}?)(?:发布|公布|印发|出台|颁布|制定|制发|推出)了?《(?P<work>{W})》"),
@@ -258,9 +272,14 @@ def _building(frame: Frame, out: _Emitter) -> None:
 def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     for regex in _SUBORG:
         for match in regex.finditer(frame.masked):
-            parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
-            if parent and child:
-                out.add(frame, child, "subOrganizationOf", parent)
+            parent = frame.slot(match, "parent")
+            for child in frame.group_slots(match, "child"):
+                if parent and child.char == ORG:
+                    out.add(frame, child, "subOrganizationOf", parent)
+    for match in _PARENT_NAMED_AFTER.finditer(frame.masked):
+        parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
+        if parent and child:
+            out.add(frame, child, "subOrganizationOf", parent)
     for index, slot in frame.slots.items():
         if slot.char != ORG or slot.fresh:
             continue
@@ -285,7 +304,7 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             for org in founders:
                 if org is not None and thing is not None and org.char == ORG:
                     out.add(frame, org, "founded", thing)
-    for match in _COOPERATES.finditer(frame.masked):
+    for match in [*_COOPERATES.finditer(frame.masked), *_COOPERATES_VERB.finditer(frame.masked)]:
         left = [s for s in frame.group_slots(match, "left") if s.char == ORG]
         right = [s for s in frame.group_slots(match, "right") if s.char == ORG]
         everyone = left + right
