@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -180,6 +181,12 @@ class ArticleView:
     def text(self) -> str:
         return self.extraction.article.text
 
+    def tokens_between(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        """The tagger's words lying inside article offsets ``[start, end)``."""
+        first = bisect_left(self.tokens, start, key=lambda t: t[0])
+        last = bisect_left(self.tokens, end, key=lambda t: t[0])
+        return [t for t in self.tokens[first:last] if t[1] <= end]
+
     def evidence(self, frame: Frame) -> Evidence:
         """Evidence for a statement read from ``frame``'s sentence."""
         span = frame.sentence.span
@@ -260,7 +267,10 @@ def _frame(view: ArticleView, sentence: Sentence) -> Frame:
     slots: list[Slot] = []
     taken = bytearray(len(text))
     # longest mentions first, so a title holding a place name masks as one work
-    inside = [m for m in view.extraction.mentions if base <= m.start and m.end <= sentence.span.end and m.end > m.start]
+    mentions = view.extraction.mentions
+    first = bisect_left(mentions, base, key=lambda m: m.start)
+    last = bisect_left(mentions, sentence.span.end, key=lambda m: m.start)
+    inside = [m for m in mentions[first:last] if m.end <= sentence.span.end and m.end > m.start]
     for mention in sorted(inside, key=lambda m: (-(m.end - m.start), m.start)):
         if any(taken[mention.start - base : mention.end - base]):
             continue
@@ -274,23 +284,21 @@ def _frame(view: ArticleView, sentence: Sentence) -> Frame:
         slots.append(slot)
         taken[slot.start - base : slot.end - base] = b"\x01" * (slot.end - slot.start)
     slots.sort(key=lambda s: s.start)
-    masked: list[str] = []
+    pieces: list[str] = []
     origin: list[int] = []
     by_index: dict[int, Slot] = {}
     at = base
     for slot in slots:
-        for offset in range(at, slot.start):
-            masked.append(view.text[offset])
-            origin.append(offset)
-        by_index[len(masked)] = slot
-        masked.append(slot.char)
+        pieces.append(text[at - base : slot.start - base])
+        origin.extend(range(at, slot.start))
+        by_index[len(origin)] = slot
+        pieces.append(slot.char)
         origin.append(slot.start)
         at = slot.end
-    for offset in range(at, sentence.span.end):
-        masked.append(view.text[offset])
-        origin.append(offset)
+    pieces.append(text[at - base :])
+    origin.extend(range(at, sentence.span.end))
     times = [t for t in view.times if base <= t.start and t.end <= sentence.span.end]
-    return Frame(sentence, text, "".join(masked), origin, by_index, times)
+    return Frame(sentence, text, "".join(pieces), origin, by_index, times)
 
 
 def _coreference(view: ArticleView, text: str, base: int, taken: bytearray) -> Iterator[Slot]:
@@ -323,7 +331,7 @@ def _coreference(view: ArticleView, text: str, base: int, taken: bytearray) -> I
 
 def _facility_candidates(view: ArticleView, sentence: Sentence, taken: bytearray) -> Iterator[Slot]:
     base = sentence.span.start
-    tokens = [t for t in view.tokens if base <= t[0] and t[1] <= sentence.span.end]
+    tokens = view.tokens_between(base, sentence.span.end)
     for index, (start, end, word, _pos) in enumerate(tokens):
         if not _FACILITY_HEAD.search(word) or any(taken[start - base : end - base]):
             continue

@@ -127,7 +127,7 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
         at = following.end()  # 51个|40英尺|集装箱: both count the same thing
     if at < frame.sentence.span.end and text[at] == "的":
         at += 1
-    tokens = [t for t in view.tokens if t[0] >= at and t[1] <= frame.sentence.span.end]
+    tokens = view.tokens_between(at, frame.sentence.span.end)
     if not view.tokens:
         plain = re.match(r"[^，。；：、！？的\d“”]{1,8}", text[at : frame.sentence.span.end])
         return plain.group() if plain else ""
@@ -158,16 +158,13 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
 
 
 def _is_nounish(view: ArticleView, span: tuple[int, int]) -> bool:
-    for start, stop, _word, pos in view.tokens:
-        if start == span[0] and stop == span[1]:
-            return pos in _NOUN_POS
-    return False
+    return any(t[1] == span[1] and t[3] in _NOUN_POS for t in view.tokens_between(span[0], span[1]))
 
 
 def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) -> str:
     """The phrase a value closes: 新增减税降费|8.08亿元, 罚没款达|2330.27万元 (linking words dropped)."""
     text = view.text
-    tokens = [t for t in view.tokens if floor <= t[0] and t[1] <= start]
+    tokens = view.tokens_between(floor, start)
     if not view.tokens:
         return _measured_plain(view, frame, start, floor)
     at = start
@@ -203,8 +200,7 @@ def _in_name(view: ArticleView, start: int, end: int) -> bool:
 
 def _has_noun(view: ArticleView, phrase_end: int, phrase: str) -> bool:
     """Whether the tagger saw a noun in the phrase that ends at ``phrase_end``."""
-    start = phrase_end - len(phrase)
-    return any(start <= t[0] and t[1] <= phrase_end and t[3] in _NOUN_POS for t in view.tokens)
+    return any(t[3] in _NOUN_POS for t in view.tokens_between(phrase_end - len(phrase), phrase_end))
 
 
 def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int) -> str:

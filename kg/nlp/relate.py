@@ -103,7 +103,7 @@ _ORDERS = [
     pattern(r"(?P<seller>{O})(?:{N}{{0,3}}?)(?:取得|获得|拿到|签下|斩获|接到|收到)了?(?P<buyer>{L}|{O})的?(?:{N}{{0,30}}?)订单"),
     pattern(r"(?P<buyer>{L}|{O})(?:{N}{{0,3}}?)(?:向|从)(?P<seller>{O})(?:{N}{{0,3}}?)(?:订购|采购|购买|购进|下单)"),
 ]
-_ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?P<inner>{A})")
+_ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
     ("TownshipLevelArea", 4),
@@ -308,8 +308,9 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         left = [s for s in frame.group_slots(match, "left") if s.char == ORG]
         right = [s for s in frame.group_slots(match, "right") if s.char == ORG]
         everyone = left + right
-        for i, first in enumerate(everyone):
-            for second in everyone[i + 1 :]:
+        # X先后与A、B合作: X works with A and with B; that A works with B is not said
+        for first in left:
+            for second in right:
                 out.add(frame, first, "cooperatesWith", second)
         if _TRAINING.search(match.group("rest")):
             schools = [s for s in everyone if _is_school(s)]
