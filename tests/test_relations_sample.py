@@ -141,6 +141,10 @@ QUANTITY = """SELECT ?subject ?value ?unit ?time ?text ?approx ?qualifier WHERE 
     FILTER(STR(?m) = "%s") }"""
 
 
+def decimal_row(row: tuple[str, ...]) -> tuple[object, ...]:
+    return (row[0], Decimal(row[1]), *row[2:])
+
+
 def quantities(graph: Graph, measured: str) -> list[tuple[str, ...]]:
     return rows(graph, QUANTITY % measured)
 
@@ -148,33 +152,33 @@ def quantities(graph: Graph, measured: str) -> list[tuple[str, ...]]:
 def test_tax_cut_figures_with_units_and_years(graph: Graph) -> None:
     found = quantities(graph, "新增减税降费")
     by_time = {row[3]: row for row in found}
-    assert by_time["2020"][:3] == ("巴彦淖尔市", "808000000", "CNY")
-    assert by_time["2016/2020"][:3] == ("巴彦淖尔市", "2460000000", "CNY")
+    assert decimal_row(by_time["2020"][:3]) == ("巴彦淖尔市", Decimal("808000000"), "CNY")
+    assert decimal_row(by_time["2016/2020"][:3]) == ("巴彦淖尔市", Decimal("2460000000"), "CNY")
     share = quantities(graph, "占税费总收入")
-    assert [(row[1], row[2], row[3]) for row in share] == [("6.4", "P1", "2020")]
+    assert [(Decimal(row[1]), row[2], row[3]) for row in share] == [(Decimal("6.4"), "P1", "2020")]
 
 
 def test_case_fine_and_count_figures(graph: Graph) -> None:
     fines = quantities(graph, "罚没款")
     assert [(row[0], Decimal(row[1]), row[2]) for row in fines] == [("呼和浩特市", Decimal("23302700"), "CNY")]
     cases = quantities(graph, "一般程序案件")
-    assert [(row[1], row[2], row[4]) for row in cases] == [("1362", "C62", "1362起")]
+    assert [(Decimal(row[1]), row[2], row[4]) for row in cases] == [(1362, "C62", "1362起")]
     unions = quantities(graph, "党建联合体")
-    assert [(row[1], row[2]) for row in unions] == [("556", "C62")]
+    assert [(Decimal(row[1]), row[2]) for row in unions] == [(556, "C62")]
     articles = rows(graph, 'SELECT ?v WHERE { ?q a kg:Quantity ; kg:originalText "三十一条" ; schema:value ?v }')
-    assert articles == [("31",)]
+    assert [Decimal(row[0]) for row in articles] == [31]
 
 
 def test_approximate_tonnage_and_speed(graph: Graph) -> None:
     timber = quantities(graph, "木材")
-    assert [(row[1], row[2], row[5], row[6]) for row in timber] == [("1520", "TNE", "true", "more-than")]
+    assert [(Decimal(row[1]), row[2], row[5], row[6]) for row in timber] == [(1520, "TNE", "true", "more-than")]
     speed = rows(graph, 'SELECT ?v ?u WHERE { ?q a kg:Quantity ; kg:originalText "每小时110公里" ; schema:value ?v ; schema:unitCode ?u }')
-    assert speed == [("110", "KMH")]
+    assert [(Decimal(v), u) for v, u in speed] == [(110, "KMH")]
 
 
 def test_change_over_time_keeps_both_values_and_dates(graph: Graph) -> None:
-    found = sorted((row[1], row[3], row[6]) for row in quantities(graph, "非煤产业占工业增加值比重"))
-    assert found == [("47.7", "2010", None), ("80", "2021-02-21", "more-than")]
+    found = sorted((Decimal(row[1]), row[3], row[6]) for row in quantities(graph, "非煤产业占工业增加值比重"))
+    assert found == [(Decimal("47.7"), "2010", None), (Decimal(80), "2021-02-21", "more-than")]
 
 
 def test_every_statement_quantity_and_event_has_evidence(graph: Graph) -> None:

@@ -113,9 +113,13 @@ def parse_number(text: str) -> Decimal | None:
 
 
 def _normal(value: Decimal) -> Decimal:
-    """The decimal without exponent or trailing zeros (808000000, not 8.08E+8)."""
+    """The decimal in plain notation with no exponent: 808000000.0, not 8.08E+8.
+
+    A whole number keeps one fractional digit because that is the canonical xsd:decimal form Turtle writes; the value
+    then survives a write and a re-read unchanged.
+    """
     value = value.normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+    return value.quantize(Decimal("0.1")) if value == value.to_integral() else value
 
 
 def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
