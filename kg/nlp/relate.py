@@ -30,6 +30,7 @@ _CJK = r"[\u4e00-\u9fff]"
 POST = rf"(?:{_CJK}{{0,4}}?(?:{TITLES}))"
 POSTS = rf"{POST}(?:[、和及兼]{POST})*"
 _POST_SPLIT = re.compile(r"[、和及兼]")
+_OWN_BODY = re.compile(r"国家|国务院|全国人大|全国政协|中央军委|中央")
 
 ORGS = "{O}(?:[、和及与]{O})*"
 BUILD = r"(?:投资)?(?:建设|建造|兴建|修建|承建|新建|建成|打造|开发|投建)"
@@ -199,7 +200,8 @@ def _posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             if org is None or person is None:
                 continue
             for title in _POST_SPLIT.split(frame.original(match.start("posts"), match.end("posts"))):
-                if title:
+                # 中共中央总书记、国家主席X: a title that names its own body is not a post in the named organization
+                if title and not _OWN_BODY.match(title):
                     out.add(frame, person, "holdsPost", org, attrs={"title": title})
 
 
