@@ -114,7 +114,6 @@ class Settings:
         return f"nlp.tag.{self.ner}"
 
 
-
 def expand_inputs(inputs: Iterable[str | Path] | str | Path) -> list[Path]:
     """Turn files, directories and glob patterns (or one of them) into a sorted list of files (directories are
     searched recursively)."""
