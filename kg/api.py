@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import shard as sharding
-from kg.cache import CACHE_DIR, ExtractionCache, output_lock
+from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_dir
 from kg.ingest.read import read_text
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.pipeline import (
@@ -24,11 +25,16 @@ from kg.pipeline import (
     get_stage,
     resolve_results,
     run,
+    run_jobs,
 )
 from kg.rdf.iri import IRIs
 from kg.rdf.export import union_graph, write_exports
 from kg.rdf.mapping import to_rdf
 from kg.view.html import write_html
+
+
+# The graph files a build writes (keys of kg.rdf.export's formats), besides graph.html.
+OUTPUT_FORMATS: tuple[str, ...] = ("ttl",)
 
 
 @dataclass
@@ -92,23 +98,30 @@ def build(
             list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress, stats=stats
         )
         corpus = resolve_results(results, settings, stats)
-        dataset, files = write_outputs(corpus, settings, out, stats)
+        dataset, files = write_outputs(corpus, settings, out, stats, workers=workers)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
 
 
-def write_outputs(corpus: Corpus, settings: Settings, out: Path, stats: RunStats) -> tuple[Dataset, list[Path]]:
-    """Map ``corpus`` to RDF and write the graph files and the HTML view into ``out``, timing each phase."""
-    timings = stats.timings
-    with timings.measure("rdf"):
+def write_outputs(
+    corpus: Corpus, settings: Settings, out: Path, stats: RunStats, *, workers: int = 1
+) -> tuple[Dataset, list[Path]]:
+    """Map ``corpus`` to RDF and write the graph files and the HTML view into ``out``, timing each phase.
+
+    The files are rendered into a staging folder (in parallel when ``workers`` > 1: one job per file) and moved into
+    ``out`` together at the end, so an interrupted or failed run leaves the previous set of outputs whole.
+    """
+    with stats.timings.measure("rdf"):
         dataset = to_rdf(corpus, settings.base_iri)
-    with timings.measure("serialize"):
-        files = write_exports(dataset, out, ("ttl",))
-    with timings.measure("view"):
-        files.append(write_html(union_graph(dataset), out / "graph.html", title="kg"))
-    return dataset, files
+    staging = staging_dir(out)
+    jobs: list[tuple[str, Callable[[], list[Path]]]] = [
+        ("serialize", functools.partial(write_exports, dataset, staging, (fmt,))) for fmt in OUTPUT_FORMATS
+    ]
+    jobs.append(("view", lambda: [write_html(union_graph(dataset), staging / "graph.html", title="kg")]))
+    staged = [path for paths in run_jobs(jobs, workers, stats.timings) for path in paths]
+    return dataset, publish(staged, out)
 
 
 def build_shard(
@@ -131,7 +144,9 @@ def build_shard(
     return files, stats
 
 
-def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None) -> BuildResult:
+def merge(
+    shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None, workers: int = 1
+) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
     same outputs as :func:`build` over the whole archive would."""
     started = time.perf_counter()
@@ -145,7 +160,7 @@ def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: st
     stats.reused = len(results)
     with output_lock(Path(out_dir)) as out:
         corpus = resolve_results(results, settings, stats)
-        dataset, files = write_outputs(corpus, settings, out, stats)
+        dataset, files = write_outputs(corpus, settings, out, stats, workers=workers)
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
 

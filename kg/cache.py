@@ -17,7 +17,10 @@ import fcntl
 import hashlib
 import os
 import pickle
+import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -184,6 +187,7 @@ def output_lock(out_dir: Path) -> Iterator[Path]:
         yield out
         failed = False
     finally:
+        discard_staging(out)
         lock_path.unlink(missing_ok=True)
         os.close(fd)  # closing the descriptor releases the lock
         if failed and created:
@@ -227,3 +231,42 @@ def _remove_if_empty(folder: Path) -> None:
             candidate.rmdir()  # only succeeds when empty: extracted work in the cache is kept
         except OSError:
             pass
+
+
+STAGING_DIR = ".kg-staging"
+
+
+def staging_dir(out: Path) -> Path:
+    """An empty folder inside ``out`` where a run writes its outputs before :func:`publish` moves them into place."""
+    staging = Path(out) / STAGING_DIR
+    shutil.rmtree(staging, ignore_errors=True)  # left by a killed run
+    try:
+        staging.mkdir(parents=True)
+    except OSError as error:
+        raise OutputError(f"{staging}: cannot write ({error.strerror or error})") from None
+    return staging
+
+
+def publish(staged: list[Path], out: Path) -> list[Path]:
+    """Move the staged outputs into ``out``, with Ctrl-C and SIGTERM held back until all are moved, so the output
+    folder holds either every old file or every new one; return the new paths."""
+    out = Path(out)
+    targets = [out / path.name for path in staged]
+    signals = {signal.SIGINT, signal.SIGTERM}
+    blocked = threading.current_thread() is threading.main_thread()
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        for path, target in zip(staged, targets):
+            os.replace(path, target)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot move the new outputs into place ({error.strerror or error})") from None
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+    return targets
+
+
+def discard_staging(out: Path) -> None:
+    """Remove the staging folder of ``out`` (after a failed or finished run)."""
+    shutil.rmtree(Path(out) / STAGING_DIR, ignore_errors=True)

@@ -518,3 +518,42 @@ def run(
     items = list(enumerate(paths))
     results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats)
     return resolve_results(results, settings, stats)
+
+
+# Jobs for run_jobs, set just before the pool forks so the workers inherit them (closures over a large in-memory
+# graph cannot be pickled cheaply; under fork they need not be).
+_JOBS: list[tuple[str, Callable[[], Any]]] = []
+
+
+def _run_job(index: int) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = _JOBS[index][1]()
+    return value, time.perf_counter() - start
+
+
+def run_jobs(jobs: list[tuple[str, Callable[[], Any]]], workers: int, timings: Timings) -> list[Any]:
+    """Run named jobs (e.g. one per output format) and return their values in order, in up to ``workers`` forked
+    processes when the platform can fork; each job's seconds are added to ``timings`` under its name."""
+    global _JOBS
+    if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        values = []
+        for name, job in jobs:
+            with timings.measure(name):
+                values.append(job())
+        return values
+    _JOBS = jobs
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init, initargs=(os.getpid(),),
+    )
+    try:
+        futures = [pool.submit(_run_job, index) for index in range(len(jobs))]
+        values = []
+        for (name, _), future in zip(jobs, futures):
+            value, seconds = future.result()
+            timings.seconds[name] = timings.seconds.get(name, 0.0) + seconds
+            values.append(value)
+        return values
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _JOBS = []

@@ -203,3 +203,21 @@ def test_progress_bar_only_on_a_terminal(archive: list[Path], tmp_path: Path,
     result = CliRunner().invoke(main, ["build", str(archive[0]), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0 and "article(s)" in result.output
     assert "\r" not in result.output and "[#" not in result.output
+
+
+def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    kg.build(archive[:2], out, date=SAMPLE_DATE)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    import kg.api
+
+    def broken_view(*args: object, **kwargs: object) -> Path:
+        raise OutputError("graph.html: cannot write (simulated)")
+
+    # graph.ttl is rendered fine, the view fails afterwards: the new graph.ttl must not replace the old one alone.
+    monkeypatch.setattr(kg.api, "write_html", broken_view)
+    with pytest.raises(OutputError, match="simulated"):
+        kg.build(archive, out, date=SAMPLE_DATE)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR])
