@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
+from kg import api as kg_api
 from kg.cache import CACHE_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, InputError, OutputError
@@ -210,13 +211,12 @@ def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_pa
     out = tmp_path / "out"
     kg.build(archive[:2], out, date=SAMPLE_DATE)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    import kg.api
 
     def broken_view(*args: object, **kwargs: object) -> Path:
         raise OutputError("graph.html: cannot write (simulated)")
 
     # graph.ttl is rendered fine, the view fails afterwards: the new graph.ttl must not replace the old one alone.
-    monkeypatch.setattr(kg.api, "write_html", broken_view)
+    monkeypatch.setattr(kg_api, "write_html", broken_view)
     with pytest.raises(OutputError, match="simulated"):
         kg.build(archive, out, date=SAMPLE_DATE)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
