@@ -97,12 +97,24 @@ def build(
         results = extract_items(
             list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress, stats=stats
         )
+        _announce(progress, stats, started, "resolve")
         corpus = resolve_results(results, settings, stats)
+        _announce(progress, stats, started, "write")
         dataset, files = write_outputs(corpus, settings, out, stats, workers=workers)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
+
+
+def _announce(
+    progress: Callable[[ProgressInfo], None] | None, stats: RunStats, started: float, phase: str
+) -> None:
+    """Tell the progress callback that extraction is over and ``phase`` has begun."""
+    if progress is not None:
+        files = stats.documents + len(stats.skipped)
+        progress(ProgressInfo(files, files, stats.articles, stats.characters, 1, 1, time.perf_counter() - started,
+                              phase=phase))
 
 
 def write_outputs(

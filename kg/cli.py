@@ -189,27 +189,33 @@ class ProgressBar:
     times a second and only after the first second, so short runs stay silent."""
 
     WIDTH = 24
+    PHASES = {"resolve": "resolving entities", "write": "writing the graph and the view"}
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.drawn = False
         self.last = 0.0
+        self.width = 0
 
     def __call__(self, info: ProgressInfo) -> None:
         if not self.enabled or info.elapsed < 1.0:
             return
         now = time.monotonic()
         finished = info.documents_done == info.documents_total
-        if now - self.last < 0.2 and not finished:
+        if now - self.last < 0.2 and not finished and info.phase == "extract":
             return
         self.last = now
         share = info.bytes_done / info.bytes_total if info.bytes_total else 1.0
         filled = int(share * self.WIDTH)
         left = info.remaining
         eta = f"{_duration(left)} left" if left is not None and not finished else _duration(info.elapsed)
-        line = (f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {info.documents_done}/{info.documents_total} files"
-                f"  {info.articles} articles  {info.rate / 1000:.1f}k chars/s  {eta} ")
-        click.echo(line, err=True, nl=False)
+        line = (f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {info.documents_done}/{info.documents_total} files"
+                f"  {info.articles} articles  {info.rate / 1000:.1f}k chars/s  {eta}")
+        if info.phase != "extract":
+            line += "  " + self.PHASES.get(info.phase, info.phase) + " …"
+        # Pad to the previous line's length so that no tail of it stays visible.
+        click.echo("\r" + line.ljust(self.width), err=True, nl=False)
+        self.width = len(line)
         self.drawn = True
 
     def close(self) -> None:

@@ -177,6 +177,7 @@ class ProgressInfo:
     bytes_done: int
     bytes_total: int
     elapsed: float
+    phase: str = "extract"  # then "resolve" and "write" (the steps after extraction, in the main process)
 
     @property
     def rate(self) -> float:
