@@ -98,7 +98,7 @@ def _expand_one(item: str | Path) -> list[Path]:
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not found:
-            raise InputError(f"{path}: the directory holds no readable files ({_SUPPORTED_LIST})")
+            raise InputError(f"{path}: the directory holds no text files (none of {_SUPPORTED_LIST})")
         return found
     if path.is_file():
         return [path]
