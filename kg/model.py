@@ -109,9 +109,9 @@ class Article:
     published: dt.date | None = None  # publication date of the page (Document.date)
     place: str | None = None  # dateline place as printed, e.g. 乌海
     place_span: Span | None = None  # in the document's cleaned text
-    dateline: str | None = None  # the dateline or byline line as cleaned, e.g. 本报乌海2月21日电（记者于海东郝飚）
+    dateline: str | None = None  # the dateline or byline line as cleaned, e.g. 本报北京3月5日电（记者张三李四）
     dateline_span: Span | None = None  # in the document's cleaned text
-    credit_span: Span | None = None  # a closing photo credit (本报记者李新军摄), in the document's cleaned text
+    credit_span: Span | None = None  # a closing photo credit (本报记者张三摄), in the document's cleaned text
     bylines: list[Byline] = field(default_factory=list)
     kind: str = "news"  # news | photo
     paragraphs: list[Span] = field(default_factory=list)

@@ -185,3 +185,33 @@ def test_header_and_file_name_dates() -> None:
     assert filename_date("inner_mongolia_daily_2021-02-22_p3.txt") == dt.date(2021, 2, 22)
     assert filename_date("paper_20210222.pdf") == dt.date(2021, 2, 22)
     assert filename_date("page-3.txt") is None
+
+
+def _wrap(text: str, width: int = 18) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)]
+
+
+def test_headlines_printed_before_their_stories_on_a_wrapped_page() -> None:
+    """The same rules read a page laid out the other way round: headline first, then dateline and body."""
+    stories = [
+        ("北京推进老旧小区改造", "本报北京3月5日电 （记者 张三 李四）",
+         "今年北京市计划完成老旧小区综合整治项目三百个，涉及居民十余万户，改造内容包括加装电梯和管线更新。"),
+        ("上海港集装箱吞吐量再创新高", "本报上海3月5日讯 （记者 王五）",
+         "上海港去年完成集装箱吞吐量四千三百万标准箱，连续多年位居世界第一，自动化码头作业效率持续提升。"),
+        ("广州地铁新线开通运营", "本报广州3月5日电 （记者 赵六 实习生 钱七）",
+         "广州地铁十八号线首通段日前开通运营，最高运行速度达到每小时一百六十公里，沿线居民通勤时间大大缩短。"),
+    ]
+    lines = ["■要闻·速览", ""]
+    for headline, dateline, body in stories:
+        lines += [headline, "", *_wrap(dateline + body), ""]
+    doc = clean(read_text("\n".join(lines), "paper_2021-03-06_p1.txt"), Settings())
+    articles = segment(doc, Settings())
+    assert [(a.headline, a.place, a.date) for a in articles] == [
+        (headline, dateline[2:4], dt.date(2021, 3, 5)) for headline, dateline, _ in stories
+    ]
+    assert [[(b.name, b.role) for b in a.bylines] for a in articles] == [
+        [("张三", "reporter"), ("李四", "reporter")],
+        [("王五", "reporter")],
+        [("赵六", "reporter"), ("钱七", "intern")],  # "实\n习生" was broken over lines
+    ]
+    assert [a.text for a in articles] == [body for _, _, body in stories]

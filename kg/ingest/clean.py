@@ -7,12 +7,12 @@ Repairs, in order:
 2. Spaces: a space next to a CJK character is a PDF artifact (``2020 年 12  月``, letter-spaced datelines like
    ``本 报 鄂 尔 多 斯``) and is removed; a single space between two Latin words or numbers is kept.
 3. Doubled display type: PDF text layers of bold headlines and captions often repeat every glyph run
-   (``““鹰巡鹰巡””``). A line that is entirely a sequence of repeated runs is reduced to the first copy of each run.
+   (``““新闻新闻””``). A line that is entirely a sequence of repeated runs is reduced to the first copy of each run.
 4. Lines: a newspaper column breaks lines wherever the column ends, so a line that does not end a sentence is joined
    to the next one without a space (see :func:`clean_text` for the exact rule). Real breaks are kept as ``\\n``; a
    break after a line that does not end a sentence (a headline, a byline) is written as a blank line ``\\n\\n`` so that
    cleaning the cleaned text again changes nothing.
-5. Page furniture: section labels (``■盟市·速览``, ``盟市·风景线``), page headers (``内蒙古日报 2021年2月22日 星期一``),
+5. Page furniture: section labels (``■要闻·速览``, ``城市·看点``), page headers (``某某日报 2021年3月5日 星期五``),
    page numbers and editor lines are removed; their source spans are recorded in ``Document.removed`` together with
    the dropped copies of doubled glyphs.
 
@@ -60,7 +60,7 @@ _ROLE = r"(?:(?:本\s*报\s*)?(?:特\s*约\s*|见\s*习\s*)?记\s*者|实\s*习\
 BYLINE_ONLY = re.compile(
     rf"^[■□◆●]?\s*(?:{_ROLE}\s*{_NAME}(?:\s+{_NAME})*\s*)+(?:摄\s*影\s*报\s*道|报\s*道|摄)?$"
 )
-# A photo credit closing a caption: "… 本报记者 李新军 摄", "（新华社记者 X 摄）".
+# A photo credit closing a caption: "… 本报记者 张三 摄", "（新华社记者 X 摄）".
 PHOTO_CREDIT = re.compile(
     rf"[（(]?(?:本\s*报\s*|新\s*华\s*社\s*)?(?:特\s*约\s*)?(?:记\s*者|通\s*讯\s*员)\s*{_NAME}(?:\s+{_NAME})*\s*摄(?:\s*影)?[）)]?\s*$"
 )
@@ -190,7 +190,7 @@ def _squares(seq: list[str], limit: int = 240) -> list[tuple[int, int]] | None:
 def undouble(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int], list[Span]] | None:
     """Reduce a line printed with every glyph run doubled to its first copies; None if the line is not doubled.
 
-    ``““鹰巡鹰巡””警航管边控边警航管边控边`` → ``“鹰巡”警航管边控边``. A line counts as doubled when it is made entirely
+    ``““新闻新闻””标题文字标题文字`` → ``“新闻”标题文字``. A line counts as doubled when it is made entirely
     of repeated runs, has at least two ideographs and one run of two or more characters, and its reduced form is not
     itself doubled (so ``谢谢谢谢`` stays as it is and cleaning stays idempotent). Returns the kept characters, their
     offsets and the source spans of the dropped copies.

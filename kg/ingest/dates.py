@@ -35,7 +35,7 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
 
 
 def header_date(text: str) -> dt.date | None:
-    """The date of a page-header line (``内蒙古日报 2021年2月22日 星期一 第3版``); None for any other line.
+    """The date of a page-header line (``某某日报 2021年3月5日 星期五 第3版``); None for any other line.
 
     A header is short, contains a full date and a header cue (weekday, page number, a paper's name) and no sentence
     punctuation, so that a body sentence that starts with a date is never taken for one.

@@ -2,9 +2,9 @@
 
 How a page is read (every rule is about layout, none about a particular paper):
 
-* **Article starts** are datelines (``本报乌海2月21日电（记者于海东郝飚）``, ``本报讯（记者刘洋）``,
-  ``新华社北京…电``) and byline paragraphs (``□本报记者王塔娜实习生李文清``, ``□本报记者…摄影报道``).
-* **Photo items** end with a photo credit (``… 本报记者 李新军 摄``). The item starts after the last paragraph in
+* **Article starts** are datelines (``本报北京3月5日电（记者张三李四）``, ``本报讯（记者王五）``,
+  ``新华社北京…电``) and byline paragraphs (``□本报记者张三实习生李四``, ``□本报记者…摄影报道``).
+* **Photo items** end with a photo credit (``… 本报记者 张三 摄``). The item starts after the last paragraph in
   display type (a doubled-glyph caption or headline) of the article it sits in; with none, the credit belongs to
   that article (a picture inside a story) and only adds a photographer.
 * **Headlines** are short paragraphs that do not end a sentence, in runs (a kicker, a title and a subtitle on
@@ -33,15 +33,15 @@ from kg.ingest.dates import infer_year
 from kg.model import Article, Byline, Document, Sentence, Span, text_hash
 from kg.pipeline import stage
 
-# 本报乌海2月21日电（记者于海东郝飚） / 本报呼和浩特2月21日讯（记者刘洋） / 本报讯（记者刘洋） / 新华社北京2月21日电
+# 本报北京3月5日电（记者张三李四） / 本报上海3月5日讯（记者王五） / 本报讯（记者王五） / 新华社北京2月21日电
 DATELINE = re.compile(
     r"^[■□◆●]?(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻网)"
     r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?(?:电|讯)"
     r"(?:[（(](?P<credit>[^）)]{1,60})[）)])?"
 )
-# A paragraph that is only a byline: □本报记者王塔娜实习生李文清, □本报记者巴依斯古楞摄影报道.
+# A paragraph that is only a byline: □本报记者张三实习生李四, □本报记者张三摄影报道.
 LEAD_BYLINE = re.compile(r"^[■□◆●]?(?:(?:本报|新华社)?(?:特约|见习)?记者|通讯员)[\u4e00-\u9fff·]{2,48}$")
-# A photo credit closing a caption paragraph: …体验。本报记者李新军摄 / （新华社记者某某摄）
+# A photo credit closing a caption paragraph: …体验。本报记者张三摄 / （新华社记者某某摄）
 PHOTO_CREDIT = re.compile(r"[（(]?(?:本报|新华社)?(?:特约)?(?:记者|通讯员)[\u4e00-\u9fff·]{2,24}?摄(?:影)?[）)]?$")
 SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
 # Role words as printed in the source, possibly letter-spaced (记 者). Longest first.
@@ -65,6 +65,7 @@ class _Draft:
     credit_at: int = 0  # offset in the cleaned text where that credit starts
     photo: bool = False
     closed: bool = False  # a photo item ends at its credit; text after it belongs to another article
+    number: int = 0  # position in the page's list of drafts
 
 
 @dataclass
@@ -129,10 +130,10 @@ def _bigrams(text: str) -> set[str]:
 def parse_bylines(doc: Document, span: Span) -> list[Byline]:
     """Persons credited in the cleaned-text ``span`` of a dateline credit or byline, with role and cleaned-text span.
 
-    Names are read from the source text, where spaces separate them (``记者 于海东 郝飚``); line breaks are not
-    separators (``刘\\n宏章`` is one name). Role words may be letter-spaced (``记 者``). A role before names applies to
+    Names are read from the source text, where spaces separate them (``记者 张三 李四``); line breaks are not
+    separators (``张\\n小三`` is one name). Role words may be letter-spaced (``记 者``). A role before names applies to
     them until the next role; ``摄``/``摄影报道`` after names makes them photographers. A run of single letter-spaced
-    characters (``郝 雪 莲``) is one name.
+    characters (``张 小 三``) is one name.
     """
     source_span = doc.to_source(span)
     chars: list[tuple[str, int]] = []
@@ -239,9 +240,10 @@ class _Page:
             self.blocks.append(_Block(heads, self._index(current), None, any(self.display[i] for i in heads)))
 
     def _index(self, draft: _Draft | None) -> int | None:
-        return None if draft is None else self.drafts.index(draft)
+        return None if draft is None else draft.number
 
     def _new(self, draft: _Draft, heads: list[int], before: _Draft | None) -> _Draft:
+        draft.number = len(self.drafts)
         self.drafts.append(draft)
         if heads:
             self.blocks.append(_Block(heads, self._index(before), len(self.drafts) - 1, any(self.display[i] for i in heads)))
