@@ -49,10 +49,11 @@ _DROP = {"\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\u00ad"}
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u202f]+")
 _SPACES = {" ", "\t", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f"}
 
-# Paragraphs that open an article: datelines and bylines. Matched on the cleaned (space-free) paragraph.
+# Paragraphs that open an article: datelines (matched on the cleaned, space-free text). Bylines without a layout
+# marker are recognised on the source form instead (BYLINE_ONLY): "记者" also starts many ordinary body lines.
 ARTICLE_START = re.compile(
-    r"^(?:[■□◆●]\s*)?(?:(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻网)(?:[\u4e00-\u9fff]{0,10}?)"
-    r"(?:\d{1,2}月\d{1,2}日)?(?:电|讯)|本报记者|(?:特约|见习)?记者[\u4e00-\u9fff]{2,}|通讯员[\u4e00-\u9fff]{2,})"
+    r"^(?:[■□◆●]\s*)?(?:本报(?!记者)|新华社|中新社|人民网|新华网|央视网|中国新闻网)(?:[\u4e00-\u9fff]{0,10}?)"
+    r"(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
 )
 _NAME = r"(?!实习|通讯|摄影|报道)[\u4e00-\u9fff·]{2,8}"
 _ROLE = r"(?:(?:本\s*报\s*)?(?:特\s*约\s*|见\s*习\s*)?记\s*者|实\s*习\s*生|通\s*讯\s*员|摄\s*影)"
@@ -65,7 +66,8 @@ PHOTO_CREDIT = re.compile(
     rf"[（(]?(?:本\s*报\s*|新\s*华\s*社\s*)?(?:特\s*约\s*)?(?:记\s*者|通\s*讯\s*员)\s*{_NAME}(?:\s+{_NAME})*\s*摄(?:\s*影)?[）)]?\s*$"
 )
 # Page furniture (matched on the cleaned paragraph).
-_SECTION_LABEL = re.compile(r"^(?:■[^。！？!?，,]{1,12}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{1,8})$")
+_SECTION_LABEL = re.compile(r"^(?:■[^。！？!?，,]{1,12}|[\u4e00-\u9fff]{2,4}·[\u4e00-\u9fff]{2,4})$")
+_JUMP_LINE = re.compile(r"^[（(](?:下转|上接|转|接)第?[\dA-Z一二三四五六七八九十]{1,3}版[）)]$")
 _PAGE_NUMBER = re.compile(r"^[-–—第]*\d{1,3}[-–—版页]*$")
 _EDITOR_LINE = re.compile(r"^(?:责任编辑|本版编辑|版式设计|美术编辑|校对|责编|编辑)[:：][^。！？!?]{1,30}$")
 
@@ -284,11 +286,16 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_furniture(text: str) -> bool:
-    """Whether a cleaned paragraph is page furniture: a section label, a page number or an editor line."""
+    """Whether a cleaned paragraph is page furniture: a section label, a page header or number, an editor line or a
+    jump line (``（下转第2版）``)."""
     if len(text) > 40:
         return False
     return bool(
-        _SECTION_LABEL.match(text) or _PAGE_NUMBER.match(text) or _EDITOR_LINE.match(text) or header_date(text)
+        _SECTION_LABEL.match(text)
+        or _PAGE_NUMBER.match(text)
+        or _EDITOR_LINE.match(text)
+        or _JUMP_LINE.match(text)
+        or header_date(text)
     )
 
 
@@ -361,6 +368,8 @@ def _keeps_break(source: str, lines: list[_Line], i: int, paragraph: str, raw_st
     """Whether the line break before ``lines[i]`` ends the paragraph (see :func:`clean_text`)."""
     previous, line = lines[i - 1], lines[i]
     if ends_sentence(paragraph) or starts_article(line.text) or previous.display or line.display:
+        return True
+    if BYLINE_ONLY.match(source[line.raw_start : line.raw_end]):
         return True
     if paragraph[-1] in MARKERS or is_furniture(paragraph) or not wrapped:
         return True
