@@ -215,3 +215,22 @@ def test_headlines_printed_before_their_stories_on_a_wrapped_page() -> None:
         [("赵六", "reporter"), ("钱七", "intern")],  # "实\n习生" was broken over lines
     ]
     assert [a.text for a in articles] == [body for _, _, body in stories]
+
+
+def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story() -> None:
+    text = (
+        "本 报 北 京 3 月 5 日 电 （记 者 张 小 三 通讯员 李四）今年北京市计划完成老旧小区综合整治项目三百个。\n"
+        "图为施工现场。（本报记者 王五 摄）\n"
+        "市住建委负责人表示，改造将坚持居民自愿原则。"
+    )
+    doc = clean(read_text(text, "a.txt"), Settings(date=dt.date(2021, 3, 6)))
+    (article,) = segment(doc, Settings())
+    assert [(b.name, b.role) for b in article.bylines] == [
+        ("张小三", "reporter"),
+        ("李四", "correspondent"),
+        ("王五", "photographer"),
+    ]
+    assert article.kind == "news" and article.place == "北京"
+    # The story goes on after the picture; the credit inside it stays body text.
+    assert article.text.endswith("改造将坚持居民自愿原则。") and "图为施工现场。（本报记者王五摄）" in article.text
+    assert article.credit_span is None

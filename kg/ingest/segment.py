@@ -405,8 +405,10 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
         else:
             article.bylines.extend(parse_bylines(doc, dateline_span))
     if draft.credit is not None:
-        article.credit_span = Span(draft.credit_at, spans[draft.credit].end)
-        article.bylines.extend(parse_bylines(doc, article.credit_span))
+        credit = Span(draft.credit_at, spans[draft.credit].end)
+        article.bylines.extend(parse_bylines(doc, credit))
+        if draft.body and draft.body[-1] == draft.credit:
+            article.credit_span = credit  # a closing credit is not body text; one inside a story stays in it
     article.kind = "photo" if draft.photo else "news"
     article.publication = doc.publication
     article.page = doc.page
