@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.ingest.clean import clean
 from kg.ingest.dates import filename_date, header_date, infer_year, resolve_date
@@ -106,9 +108,8 @@ def test_sample_byline_and_place_spans_point_at_the_names(sample) -> None:
     assert doc.source[doc.to_source(span).start : doc.to_source(span).end] == "刘\n宏章"
 
 
-def test_sample_no_text_lost_or_duplicated(sample) -> None:
+def assert_partition(doc: Document, articles: list[Article]) -> None:
     """Every body character of the source lands in exactly one article part or in the removed spans."""
-    doc, articles = sample
     owner: dict[int, int] = {}
     for article in articles:
         parts = [(article.start, article.start + len(article.text))]
@@ -126,6 +127,10 @@ def test_sample_no_text_lost_or_duplicated(sample) -> None:
     for index, ch in enumerate(doc.source):
         if not ch.isspace():
             assert (index in mapped) != (index in removed), (index, ch)
+
+
+def test_sample_no_text_lost_or_duplicated(sample) -> None:
+    assert_partition(*sample)
 
 
 def test_sample_paragraphs_and_sentences(sample) -> None:
@@ -215,6 +220,7 @@ def test_headlines_printed_before_their_stories_on_a_wrapped_page() -> None:
         [("赵六", "reporter"), ("钱七", "intern")],  # "实\n习生" was broken over lines
     ]
     assert [a.text for a in articles] == [body for _, _, body in stories]
+    assert_partition(doc, articles)
 
 
 def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story() -> None:
@@ -234,3 +240,33 @@ def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story
     # The story goes on after the picture; the credit inside it stays body text.
     assert article.text.endswith("改造将坚持居民自愿原则。") and "图为施工现场。（本报记者王五摄）" in article.text
     assert article.credit_span is None
+    assert_partition(doc, [article])
+
+
+SEGMENT_LINES = st.lists(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(list("中文新闻发展经济记者年月日市乌海标题0123。，“”")), max_size=60),
+        st.sampled_from([
+            "本报北京3月5日电（记者 张三 李四）今年北京市计划完成老旧小区综合整治。",
+            "本 报 上 海 3 月 5 日 讯 （记 者",
+            "王五 实习生 赵六）港口吞吐量再创新高。",
+            "□本报记者 张三 摄影报道",
+            "■要闻·速览",
+            "““新闻新闻””标题标题",
+            "图为现场。本报记者 李四 摄",
+            "北京推进老旧小区改造",
+            "",
+        ]),
+    ),
+    max_size=16,
+).map("\n".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SEGMENT_LINES)
+def test_segmentation_never_loses_or_duplicates_text(source: str) -> None:
+    doc = clean(read_text(source, "p.txt"), Settings(date=dt.date(2021, 3, 6)))
+    articles = segment(doc, Settings())
+    assert_partition(doc, articles)
+    for article in articles:
+        assert doc.clean[article.start : article.start + len(article.text)] == article.text

@@ -13,7 +13,8 @@ How a page is read (every rule is about layout, none about a particular paper):
   words they share with the body: the share of the headline's character bigrams found in the article. Pairs are
   taken best first, one headline per article. A headline that matches nothing well goes to a neighbouring article
   without one, on the side the confident matches of the page used most (headline after the story, or before).
-  A headline-like paragraph between two body paragraphs of the same story is a cross-head and stays in the body.
+  A headline-like paragraph between two body paragraphs of the same story is a cross-head and stays in the body;
+  a headline no article takes is body text of the article it follows (or its own article at the top of a page).
 * **Captions** (display type ending a sentence) stay in the body of the story they follow.
 
 Every character of the cleaned text is in exactly one of: an article's body, headline, dateline or photo credit
@@ -347,22 +348,29 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
         bodies.append(words)
     assigned = _assign_headlines(page, bodies)
     headline_of = {d: page.blocks[b] for b, d in assigned.items()}
-    # Headline-like runs no article took are kept as text of the article they follow.
+    # A headline-like run that no article took is text: of the article it follows, or, with no article before it,
+    # an article of its own, so that nothing printed is dropped.
     for b, block in enumerate(page.blocks):
-        if b not in assigned and block.before is not None:
-            drafts[block.before].body.extend(block.paragraphs)
-            drafts[block.before].body.sort()
-        elif b not in assigned and doc.title is None:
-            doc.title = _headline_text([page.texts[i] for i in block.paragraphs])
+        if b in assigned:
+            continue
+        if block.before is not None:
+            drafts[block.before].body = sorted(drafts[block.before].body + block.paragraphs)
+        else:
+            drafts.append(_Draft(body=list(block.paragraphs), number=len(drafts)))
+    order = sorted(range(len(drafts)), key=lambda d: _first_paragraph(drafts[d]))
     articles: list[Article] = []
-    for d, draft in enumerate(drafts):
-        article = _article(doc, page, draft, headline_of.get(d))
+    for d in order:
+        article = _article(doc, page, drafts[d], headline_of.get(d))
         if article is not None:
             article.index = len(articles)
             articles.append(article)
     if len(articles) == 1 and articles[0].headline is None and doc.title:
         articles[0].headline = doc.title
     return articles
+
+
+def _first_paragraph(draft: _Draft) -> int:
+    return min([*draft.body, *([] if draft.start is None else [draft.start])])
 
 
 def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) -> Article | None:
@@ -380,9 +388,12 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
     else:
         body_start = body_end = dateline_span.end if dateline_span else 0
     text = doc.clean[body_start:body_end]
-    if not text.strip() and block is None:
+    if not text.strip() and block is None and dateline_span is None:
         return None
-    article = Article(id=text_hash(text), document_id=doc.id, index=0, text=text, start=body_start)
+    # An item with a dateline or headline but no text (a photo byline over pictures only) is kept, so that no
+    # printed character is lost; its id comes from its place in the document, since an empty text has no identity.
+    identity = text if text.strip() else f"{doc.id}:{body_start}:{doc.clean[body_start - 40 : body_start]}"
+    article = Article(id=text_hash(identity), document_id=doc.id, index=0, text=text, start=body_start)
     if block is not None:
         article.headline = _headline_text([page.texts[i] for i in block.paragraphs])
         article.headline_span = Span(spans[block.paragraphs[0]].start, spans[block.paragraphs[-1]].end)
