@@ -40,6 +40,8 @@ CLOSERS = "”’」』）)》\"'"
 # A line narrower than this share of the local column width ends its paragraph (or is a headline line). First
 # lines of paragraphs lose their two-em indent in extraction, so body lines rarely fall below ~80 %.
 SHORT_LINE = 0.65
+# Headlines are rarely wider than this (in em); a longer paragraph with commas that stops mid-sentence is cut off.
+HEADLINE_WIDTH = 24
 # Layout markers that open a byline or a section label.
 MARKERS = "■□●◆▲★◇"
 # Characters, mid-line, before which a new paragraph starts: a marker followed by a byline or dateline.
@@ -367,18 +369,31 @@ def _keeps_break(source: str, lines: list[_Line], i: int, paragraph: str, raw_st
                  widths: list[float], local: list[float]) -> bool:
     """Whether the line break before ``lines[i]`` ends the paragraph (see :func:`clean_text`)."""
     previous, line = lines[i - 1], lines[i]
-    if ends_sentence(paragraph) or starts_article(line.text) or previous.display or line.display:
+    if ends_sentence(paragraph) or starts_article(line.text) or PHOTO_CREDIT.search(paragraph):
         return True
-    if BYLINE_ONLY.match(source[line.raw_start : line.raw_end]):
+    # Judged on the paragraph only, before anything the cleaned text no longer shows (display type, line widths).
+    if looks_unfinished(paragraph):
+        return False
+    if previous.display or line.display or BYLINE_ONLY.match(source[line.raw_start : line.raw_end]):
         return True
-    if paragraph[-1] in MARKERS or is_furniture(paragraph) or not wrapped:
+    if paragraph[-1] in MARKERS or is_furniture(paragraph):
         return True
     raw = source[raw_start : previous.raw_end]
-    if BYLINE_ONLY.match(raw) or PHOTO_CREDIT.search(raw):
+    if BYLINE_ONLY.match(raw):
         return True
+    return not wrapped or widths[i - 1] < SHORT_LINE * local[i - 1]
+
+
+def looks_unfinished(paragraph: str) -> bool:
+    """Whether a paragraph that does not end a sentence is clearly cut off rather than a headline or a byline.
+
+    It is when a bracket is still open (a dateline credit broken over lines) or when it is longer than a headline
+    and already contains clause punctuation (a sentence broken in the middle). Judged on the whole paragraph, so
+    that the cleaned text, read again, gets the same answer.
+    """
     if paragraph.count("（") + paragraph.count("(") > paragraph.count("）") + paragraph.count(")"):
-        return False  # a bracket is still open, as in a dateline's credit broken over lines
-    return widths[i - 1] < SHORT_LINE * local[i - 1]
+        return True
+    return visual_width(list(paragraph)) >= HEADLINE_WIDTH and any(ch in paragraph for ch in "，、；：。")
 
 
 def _paragraphs(source: str, lines: list[_Line], removed: list[Span]) -> list[_Paragraph]:
@@ -415,14 +430,59 @@ def _paragraphs(source: str, lines: list[_Line], removed: list[Span]) -> list[_P
     return paragraphs
 
 
+def _joins(before: str, after: str) -> bool:
+    """Whether two paragraphs that ended up next to each other are halves of one (see :func:`clean_text`)."""
+    if ends_sentence(before) or starts_article(after) or PHOTO_CREDIT.search(before):
+        return False
+    return looks_unfinished(before)
+
+
+def _drop_furniture(
+    paragraphs: list[_Paragraph], removed: list[Span], header_dates: list[dt.date], header_lines: list[str]
+) -> list[_Paragraph]:
+    """Remove furniture paragraphs; rejoin a cut-off paragraph whose two halves the furniture had separated."""
+    kept: list[_Paragraph] = []
+    for paragraph in paragraphs:
+        text = "".join(paragraph.chars)
+        if is_furniture(text):
+            removed.append(Span(paragraph.offsets[0], paragraph.offsets[-1] + 1))
+            found = header_date(text)
+            if found is not None:
+                header_dates.append(found)
+                header_lines.append(text)
+            continue
+        if kept and _joins("".join(kept[-1].chars), text):
+            before = kept.pop()
+            latin = before.chars[-1].isascii() and before.chars[-1].isalpha() and text[0].isascii() \
+                and text[0].isalpha()
+            glue = [" "] if latin else []
+            paragraph = _Paragraph(
+                before.chars + glue + paragraph.chars,
+                before.offsets + [before.eol] * len(glue) + paragraph.offsets,
+                paragraph.eol,
+                False,
+            )
+            doubled = undouble(paragraph.chars, paragraph.offsets)
+            if doubled is not None:
+                paragraph.chars, paragraph.offsets, dropped = doubled
+                paragraph.display = True
+                removed.extend(dropped)
+            if is_furniture("".join(paragraph.chars)):
+                removed.append(Span(paragraph.offsets[0], paragraph.offsets[-1] + 1))
+                continue
+        kept.append(paragraph)
+    return kept
+
+
 def clean_text(source: str) -> CleanResult:
     """Clean ``source`` and map every cleaned character back to the source.
 
     A line L is joined to the next non-blank line N (without a space, or with one between two Latin letters) unless:
-    L's paragraph ends a sentence; N opens an article (dateline, byline, layout marker); L or N is in display type;
-    the paragraph so far is a complete byline, ends with a photo credit or a layout marker, or is page furniture; the
-    text is not hard-wrapped at all (most lines end sentences, as in web text); or L is short (under 65 % of the local
-    column width), which marks the end of a paragraph or a headline line. Blank lines are not paragraph breaks by
+    L's paragraph ends a sentence or with a photo credit, or N opens an article (dateline, layout marker). Then a paragraph that is clearly
+    cut off (:func:`looks_unfinished`) is joined. Otherwise the break is kept when L or N is in display type, N is a
+    byline, the paragraph so far is a complete byline, ends with a layout marker, or is page
+    furniture, when the text is not hard-wrapped at all (most lines end sentences, as in web text), or when L is short
+    (under 65 % of the local column width), which marks the end of a paragraph or a headline line. Blank lines are not paragraph breaks by
     themselves: PDF text puts them at column breaks in mid-sentence.
 
     Kept paragraphs are separated by ``\n`` after a sentence end or before an article start and by ``\n\n``
@@ -438,15 +498,8 @@ def clean_text(source: str) -> CleanResult:
     header_dates: list[dt.date] = []
     header_lines: list[str] = []
     previous: _Paragraph | None = None
-    for paragraph in paragraphs:
+    for paragraph in _drop_furniture(paragraphs, removed, header_dates, header_lines):
         text = "".join(paragraph.chars)
-        if is_furniture(text):
-            removed.append(Span(paragraph.offsets[0], paragraph.offsets[-1] + 1))
-            found = header_date(text)
-            if found is not None:
-                header_dates.append(found)
-                header_lines.append(text)
-            continue
         if previous is not None:
             separator = "\n" if ends_sentence("".join(previous.chars)) or starts_article(text) else "\n\n"
             out_chars.extend(separator)
