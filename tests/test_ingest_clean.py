@@ -181,3 +181,10 @@ def test_offsets_map_back_to_the_source_character(source: str) -> None:
             assert (offsets[index - 1] if index else 0) <= offsets[index] <= offsets[index + 1]
         else:
             assert normalise_char(source[offsets[index]]) == ch
+
+
+def test_furniture_inside_a_broken_sentence_is_removed_and_the_sentence_rejoined() -> None:
+    source = "这是一段相当长的正文内容，一直写到这一行的末尾还没有\n\n■要闻·速览\n\n结束，直到下一栏才结束。"
+    result = clean_text(source)
+    assert result.text == "这是一段相当长的正文内容，一直写到这一行的末尾还没有结束，直到下一栏才结束。"
+    assert [source[s.start : s.end] for s in result.removed] == ["■要闻·速览"]

@@ -200,3 +200,19 @@ def test_keep_going_processes_good_inputs_and_reports_the_rest(tmp_path: Path) -
         run(inputs[:2], Settings(ner="ingest_test_none", steps=()))
     with pytest.raises(InputError, match="no input could be read"):
         run([scanned, empty], settings)
+
+
+def test_pdf_pages_with_headers_give_date_page_and_publication(tmp_path: Path) -> None:
+    def page(body_left: list[str], body_right: list[str]) -> list[tuple[float, float, str, float]]:
+        header = [(40.0, 770.0, "某某日报", 12.0), (400.0, 770.0, "2021年3月5日 星期五 第2版", 10.0)]
+        left = [(40.0, 700.0 - 20 * i, line, 16.0) for i, line in enumerate(body_left)]
+        right = [(320.0, 700.0 - 20 * i, line, 16.0) for i, line in enumerate(body_right)]
+        return header + right + left
+
+    data = make_pdf([page(LEFT, RIGHT), page(["接上文，企业表示将继续", "加大投入力度。"], ["这是第二页右栏的内", "容。"])])
+    doc = clean(read(write(tmp_path / "paper.pdf", data)), Settings())
+    assert (doc.date, doc.date_source, doc.page, doc.publication) == (dt.date(2021, 3, 5), "header", "2", "某某日报")
+    assert "某某日报" not in doc.clean and "星期五" not in doc.clean
+    assert "战略性产业。" in doc.clean
+    assert doc.clean.index("燃料电池订单。") < doc.clean.index("接上文，企业表示将继续加大投入力度。")
+    assert doc.clean.endswith("这是第二页右栏的内容。")

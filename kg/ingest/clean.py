@@ -249,8 +249,12 @@ def _split_lines(source: str) -> list[tuple[int, int, int]]:
     return lines
 
 
-def _logical_lines(source: str, removed: list[Span]) -> list[_Line]:
-    """Non-blank source lines, normalised, undoubled and split before mid-line bylines."""
+def _logical_lines(source: str, removed: list[Span], headers: list[str]) -> list[_Line]:
+    """Non-blank source lines, normalised, undoubled and split before mid-line bylines; furniture lines removed.
+
+    A furniture line (a page header, a section label) is dropped here, before lines are joined, so that it cannot end
+    up inside a paragraph that runs across it; it counts as a blank line.
+    """
     result: list[_Line] = []
     blank = False
     for start, end, eol in _split_lines(source):
@@ -269,15 +273,22 @@ def _logical_lines(source: str, removed: list[Span]) -> list[_Line]:
         for index, (piece_chars, piece_offsets) in enumerate(pieces):
             # A piece cut before a mid-line byline ends where the byline starts.
             piece_eol = pieces[index + 1][1][0] if index + 1 < len(pieces) else eol
-            line = _Line(piece_chars, piece_offsets, piece_eol, blank and index == 0)
+            line = _Line(piece_chars, piece_offsets, piece_eol, blank)
             doubled = undouble(piece_chars, piece_offsets)
             if doubled is not None:
                 line.chars, line.offsets, dropped = doubled
                 line.display = True
                 removed.extend(dropped)
             line.raw_start, line.raw_end = piece_offsets[0], piece_offsets[-1] + 1
+            text = "".join(line.chars)
+            if is_furniture(text):
+                removed.append(Span(line.raw_start, line.raw_end))
+                if header_date(text) is not None:
+                    headers.append(text)
+                blank = True
+                continue
             result.append(line)
-        blank = False
+            blank = False
     return result
 
 
@@ -437,18 +448,14 @@ def _joins(before: str, after: str) -> bool:
     return looks_unfinished(before)
 
 
-def _drop_furniture(
-    paragraphs: list[_Paragraph], removed: list[Span], header_dates: list[dt.date], header_lines: list[str]
-) -> list[_Paragraph]:
+def _drop_furniture(paragraphs: list[_Paragraph], removed: list[Span], header_lines: list[str]) -> list[_Paragraph]:
     """Remove furniture paragraphs; rejoin a cut-off paragraph whose two halves the furniture had separated."""
     kept: list[_Paragraph] = []
     for paragraph in paragraphs:
         text = "".join(paragraph.chars)
         if is_furniture(text):
             removed.append(Span(paragraph.offsets[0], paragraph.offsets[-1] + 1))
-            found = header_date(text)
-            if found is not None:
-                header_dates.append(found)
+            if header_date(text) is not None:
                 header_lines.append(text)
             continue
         if kept and _joins("".join(kept[-1].chars), text):
@@ -490,15 +497,14 @@ def clean_text(source: str) -> CleanResult:
     lines keeps cleaning fast.
     """
     removed: list[Span] = []
-    lines = _logical_lines(source, removed)
+    header_lines: list[str] = []
+    lines = _logical_lines(source, removed, header_lines)
     paragraphs = _paragraphs(source, lines, removed)
     out_chars: list[str] = []
     out_offsets: list[int] = []
     display: list[Span] = []
-    header_dates: list[dt.date] = []
-    header_lines: list[str] = []
     previous: _Paragraph | None = None
-    for paragraph in _drop_furniture(paragraphs, removed, header_dates, header_lines):
+    for paragraph in _drop_furniture(paragraphs, removed, header_lines):
         text = "".join(paragraph.chars)
         if previous is not None:
             separator = "\n" if ends_sentence("".join(previous.chars)) or starts_article(text) else "\n\n"
@@ -512,6 +518,7 @@ def clean_text(source: str) -> CleanResult:
         previous = paragraph
     out_offsets.append(len(source))
     removed.sort()
+    header_dates = [found for line in header_lines if (found := header_date(line)) is not None]
     return CleanResult("".join(out_chars), out_offsets, removed, display, header_dates, header_lines)
 
 

@@ -34,6 +34,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
 _SUPPORTED_LIST = ", ".join(sorted(SUPPORTED_SUFFIXES))
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+Line = tuple[float, float, float, float, str]  # a PDF text line: x0, y0, x1, y1 (y grows upwards), text
 MIN_MAIN_TEXT = 25  # characters of main text below which a web page counts as having none
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
 
@@ -214,16 +215,16 @@ def read_pdf_bytes(data: bytes, name: str) -> Document:
 
 
 def _page_text(page: Any) -> str:
-    from pdfminer.layout import LTTextContainer, LTTextLine
+    from pdfminer.layout import LTTextLine
 
-    lines: list[tuple[float, float, float, float, str]] = []
+    lines: list[Line] = []
 
     def collect(item: Any) -> None:
         if isinstance(item, LTTextLine):
             text = item.get_text().rstrip("\n")
             if text.strip():
                 lines.append((item.x0, item.y0, item.x1, item.y1, text))
-        elif isinstance(item, LTTextContainer) or hasattr(item, "__iter__"):
+        elif hasattr(item, "__iter__"):  # text boxes, figures and the page itself hold lines
             for child in item:
                 collect(child)
 
@@ -236,28 +237,40 @@ def _page_text(page: Any) -> str:
 
 
 def order_lines(
-    lines: list[tuple[float, float, float, float, str]], column_gap: float, block_gap: float
+    lines: list[Line], column_gap: float, block_gap: float
 ) -> list[str]:
     """Order text lines (x0, y0, x1, y1, text; PDF coordinates, y upwards) for reading: recursive XY-cut.
 
-    A region is cut at vertical gutters first (columns, read left to right), then at wide horizontal gaps (blocks,
-    read top to bottom); a region that cannot be cut is read line by line from the top. Separate regions are joined
-    with a blank line, which the cleaner does not take for a paragraph break by itself.
+    A region is cut at its widest gap: a vertical gutter (columns, read left to right) or a wide horizontal gap
+    (blocks, read top to bottom); a region that is one row becomes one line, and one that cannot be cut is read line
+    by line from the top. Separate regions are joined with a blank line, which the cleaner does not take for a
+    paragraph break by itself.
     """
     out: list[str] = []
-    stack: list[list[tuple[float, float, float, float, str]]] = [lines]
+    stack: list[list[Line]] = [lines]
     while stack:
         region = stack.pop()
-        if len(region) == 1:
-            _emit(out, region[0][4], separate=True)
+        if _one_row(region):
+            # One row (a page header with the paper's name left and the date right): a single line.
+            _emit(out, " ".join(line[4] for line in sorted(region, key=lambda line: line[0])), separate=True)
             continue
-        pieces = _cut(region, 0, column_gap) or _cut(region, 1, block_gap)
-        if pieces:
-            stack.extend(reversed(pieces))
+        columns, blocks = _cut(region, 0, column_gap), _cut(region, 1, block_gap)
+        if blocks is not None and (_one_row(blocks[1][0]) or _one_row(blocks[1][-1])):
+            best: tuple[float, list[list[Line]]] | None = blocks  # a page header or footer band goes first
+        else:
+            # Otherwise the widest gap is cut first: a headline above columns, a gutter between aligned columns.
+            best = max((cut for cut in (columns, blocks) if cut is not None), key=lambda cut: cut[0], default=None)
+        if best is not None:
+            stack.extend(reversed(best[1]))
             continue
         for index, line in enumerate(sorted(region, key=lambda item: (-item[3], item[0]))):
             _emit(out, line[4], separate=index == 0)
     return out
+
+
+def _one_row(region: list[Line]) -> bool:
+    """Whether all lines of a region share a row (every one overlaps every other vertically)."""
+    return max(line[1] for line in region) < min(line[3] for line in region)
 
 
 def _emit(out: list[str], text: str, separate: bool) -> None:
@@ -267,15 +280,20 @@ def _emit(out: list[str], text: str, separate: bool) -> None:
 
 
 def _cut(
-    region: list[tuple[float, float, float, float, str]], axis: int, gap: float
-) -> list[list[tuple[float, float, float, float, str]]] | None:
-    """Split ``region`` at gaps wider than ``gap`` in its projection on ``axis`` (0: x, columns; 1: y, blocks)."""
+    region: list[Line], axis: int, gap: float
+) -> tuple[float, list[list[Line]]] | None:
+    """Split ``region`` at gaps wider than ``gap`` in its projection on ``axis`` (0: x, columns; 1: y, blocks).
+
+    Returns the widest gap and the pieces in reading order, or None when there is no such gap.
+    """
     low, high = (0, 2) if axis == 0 else (1, 3)
     items = sorted(region, key=lambda item: item[low])
-    groups: list[list[tuple[float, float, float, float, str]]] = [[items[0]]]
+    groups: list[list[Line]] = [[items[0]]]
     reach = items[0][high]
+    widest = 0.0
     for item in items[1:]:
         if item[low] - reach > gap:
+            widest = max(widest, item[low] - reach)
             groups.append([item])
         else:
             groups[-1].append(item)
@@ -283,7 +301,7 @@ def _cut(
     if len(groups) < 2:
         return None
     # Columns are read left to right; blocks top to bottom (PDF y grows upwards).
-    return groups if axis == 0 else groups[::-1]
+    return widest, groups if axis == 0 else groups[::-1]
 
 
 # --- HTML ----------------------------------------------------------------------------------------------------------
