@@ -18,6 +18,8 @@ import glob
 import io
 import re
 import statistics
+import struct
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -203,8 +205,10 @@ def read_pdf_bytes(data: bytes, name: str) -> Document:
             pages.append(_page_text(page))
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
         raise InputError(f"{name}: the PDF is encrypted and needs a password ({type(error).__name__})") from None
-    except (PDFException, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
-        # pdfminer signals damaged files with its own exceptions and, deeper in the parser, with built-in ones.
+    except (PDFException, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
+            EOFError, OverflowError, zlib.error, struct.error) as error:
+        # pdfminer signals damaged files with its own exceptions and, deeper in the parser, with built-in ones
+        # (a fuzzed file raised AssertionError from an internal check).
         raise InputError(f"{name}: the PDF cannot be parsed ({type(error).__name__}: {error})") from None
     if not pages:
         raise InputError(f"{name}: the PDF has no pages (truncated or damaged?)")

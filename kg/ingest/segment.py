@@ -222,6 +222,7 @@ class _Page:
         self.blocks: list[_Block] = []
 
     def build(self) -> None:
+        """Walk the paragraphs once, opening drafts at datelines, bylines and photo items, collecting headlines."""
         current: _Draft | None = None
         heads: list[int] = []
         for index, text in enumerate(self.texts):
