@@ -156,7 +156,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     texts: list[tuple[str, str]] = []
     for item in inputs:
         if item == "-":
-            texts.append(("<stdin>", decode_text(click.get_binary_stream("stdin").read(), "<stdin>")))
+            texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
             texts.extend((str(path), decode_text(path.read_bytes(), str(path))) for path in expand([item]))
     if lines:
