@@ -90,8 +90,9 @@ def build(
     """
     settings = _settings(settings, date, base_iri, ner, keep_going)
     started = time.perf_counter()
-    paths = expand_inputs(inputs)  # a bad argument fails before the output folder is touched
     stats = RunStats()
+    # A bad argument fails here, before the output folder is touched (with keep_going it is listed as skipped).
+    paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
     with output_lock(Path(out_dir)) as out:
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
         results = extract_items(

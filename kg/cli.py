@@ -256,7 +256,7 @@ def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
 def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: bool, verbose: bool) -> None:
     """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
     for path, reason in stats.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+        click.echo(f"skipped {reason}" if reason.startswith(path) else f"skipped {path}: {reason}", err=True)
     for warning in stats.warnings:
         click.echo(f"warning: {warning}", err=True)
     if quiet:

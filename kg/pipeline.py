@@ -114,12 +114,26 @@ class Settings:
         return f"nlp.tag.{self.ner}"
 
 
-def expand_inputs(inputs: Iterable[str | Path] | str | Path) -> list[Path]:
-    """Turn files, directories and glob patterns (or one of them) into a sorted list of files (directories are
-    searched recursively)."""
+def expand_inputs(
+    inputs: Iterable[str | Path] | str | Path, skipped: list[tuple[str, str]] | None = None
+) -> list[Path]:
+    """Turn files, directories and glob patterns (or one of them) into a list of files (directories are searched
+    recursively).
+
+    With ``skipped`` (used when ``keep_going`` is set) an input that names no file is recorded there, not raised.
+    """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    return get_stage("ingest.read.expand")(inputs)
+    return get_stage("ingest.read.expand")(inputs, skipped)
+
+
+def skipped_summary(skipped: list[tuple[str, str]]) -> str:
+    """A short report of the inputs a ``keep_going`` run skipped: a count line, then one line per input."""
+    if not skipped:
+        return "no input skipped"
+    lines = [f"{len(skipped)} input(s) skipped:"]
+    lines.extend(f"  {reason}" if reason.startswith(path) else f"  {path}: {reason}" for path, reason in skipped)
+    return "\n".join(lines)
 
 
 @dataclass
@@ -429,10 +443,8 @@ def extract_items(
             if result.detail:
                 stats.details.append(result.detail)
     kept = [result for result in ordered if result.error is None]
-    if items and not kept:  # everything was skipped: refuse to replace earlier outputs with an empty graph
-        reasons = "; ".join(f"{path}: {reason}" for path, reason in stats.skipped[:3])
-        more = f" and {len(stats.skipped) - 3} more" if len(stats.skipped) > 3 else ""
-        raise InputError(f"no input could be used ({reasons}{more})")
+    if stats.skipped and not kept:  # everything was skipped: refuse to replace earlier outputs with an empty graph
+        raise InputError(f"no input could be read:\n{skipped_summary(stats.skipped)}")
     stats.documents += sum(len(result.documents) for result in kept)
     stats.articles += sum(len(result.extractions) for result in kept)
     stats.characters += sum(result.characters for result in kept)
@@ -515,7 +527,7 @@ def run(
     """
     settings = settings or Settings()
     stats = stats if stats is not None else RunStats()
-    paths = expand_inputs(inputs)
+    paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
     items = list(enumerate(paths))
     results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats)
     return resolve_results(results, settings, stats)

@@ -95,7 +95,7 @@ def build_shard(
     """Extract shard ``index`` of ``count`` of ``inputs`` into ``out_dir``; return the files written."""
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()
-    paths = expand_inputs(inputs)
+    paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
     items = [(i, path) for i, path in enumerate(paths) if shard_of(path, count) == index]
     with output_lock(out_dir) as out:
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
