@@ -49,12 +49,12 @@ def previous(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_interrupted_build_keeps_outputs_and_resumes(previous: tuple[Path, Path, dict[str, bytes]],
                                                      signum: int, tmp_path: Path) -> None:
     archive, out, outputs = previous
     stopped = interrupt_midway(archive, out, signum, extra=6)
-    if signum == signal.SIGINT:
+    if signum in (signal.SIGINT, signal.SIGTERM):
         assert stopped.returncode == 130
         assert "interrupted" in stopped.stderr and "Traceback" not in stopped.stderr
     else:
