@@ -69,17 +69,6 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-class Progress:
-    """Progress messages on stderr, shown only on a terminal and never with --quiet."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.enabled = not quiet and sys.stderr.isatty()
-
-    def __call__(self, message: str) -> None:
-        if self.enabled:
-            click.echo(message, err=True)
-
-
 @click.group(
     epilog=EPILOG_EXIT_CODES,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},

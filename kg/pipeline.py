@@ -333,7 +333,7 @@ def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list
     """Cut the work into contiguous batches: big enough to amortise the cost of a round trip to a worker, small
     enough (about eight per worker) that the workers stay balanced and an interrupt loses little."""
     total = sum(sizes.values())
-    target = min(512_000, max(16_000, total // (workers * 8) if workers else total))
+    target = min(128_000, max(16_000, total // (workers * 8) if workers else total))
     batches: list[list[WorkItem]] = []
     current: list[WorkItem] = []
     current_size = 0
