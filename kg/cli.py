@@ -234,8 +234,9 @@ def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
-        click.echo(f"kg: interrupted; the previous outputs in {out_dir} are unchanged. Files already extracted are "
-                   "cached: run the same command again to resume.", err=True)
+        click.echo(f"kg: interrupted; {out_dir} keeps a complete set of outputs (the previous one unless this run "
+                   "had finished writing). Files already extracted are cached: run the same command again to resume.",
+                   err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
         if threading.current_thread() is threading.main_thread():
