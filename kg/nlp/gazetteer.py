@@ -21,6 +21,7 @@ bare short name prefers the higher division). A tie leaves the mention unlinked 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import importlib.util
 import os
@@ -34,6 +35,7 @@ import ahocorasick
 
 from kg.errors import InputError, KGError
 from kg.model import ArticleExtraction, Mention
+from kg.nlp.rules import MentionIndex
 from kg.pipeline import stage
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
@@ -54,8 +56,12 @@ SHORT_SUFFIXES = {
 CAPITAL_WORDS = ("首府", "省会")
 NATIONAL_CAPITAL = ("首都", "110000")
 PLACE_TYPES = {"Place", "Person", "Organization"}  # tagger classes a linked name may replace
-# Characters that may follow a full division name when there is no tagger segmentation to check word boundaries.
-SAFE_FOLLOWERS = set("委政人党的等在和与及、，。；：！？）)”」』 \n")
+# Without a tagger's segmentation, a division name is refused where its last character starts a common word with the
+# next one (合作市 in 合作市场).
+CONTINUATIONS = frozenset(
+    "市场 市民 市值 市面 市容 市级 市区 市县 区域 区间 区别 区分 区块 县城 县域 县级 旗帜 旗下 旗舰 旗袍 盟友 盟员 省份 省级 "
+    "省钱 省力 州长 州府".split()
+)
 
 
 @dataclass(frozen=True)
@@ -362,7 +368,7 @@ def _hits(automaton: Any, text: str) -> list[tuple[int, int, str]]:
 def _aligned(start: int, end: int, bounds: tuple[set[int], set[int], dict[int, str]] | None, text: str) -> bool:
     if bounds is not None:
         return start in bounds[0] and end in bounds[1]
-    return end >= len(text) or text[end] in SAFE_FOLLOWERS or not ("\u4e00" <= text[end] <= "\u9fff")
+    return end >= len(text) or text[end - 1 : end + 1] not in CONTINUATIONS
 
 
 @dataclass
@@ -371,6 +377,7 @@ class Context:
 
     codes: set[str] = field(default_factory=set)  # divisions linked without ambiguity, with their ancestors
     province: str | None = None
+    dateline: dict[int, str] = field(default_factory=dict)  # level → code of the dateline place and its ancestors
 
 
 def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list[Candidate]]]) -> Context:
@@ -384,6 +391,8 @@ def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list
         if best is not None and best.code:
             sure.append(best.code)
             provinces[gaz.divisions[best.code].province()] += 3
+            for code in (best.code, *gaz.ancestors(best.code)):
+                context.dateline.setdefault(gaz.divisions[code].level, code)
     for _, candidates in hits:
         strong = [c for c in candidates if c.code and not c.weak]
         if len({c.code for c in strong}) == 1 and strong[0].code:
@@ -477,13 +486,12 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     view = simplified(text)
     gaz = gazetteer()
     bounds = token_bounds(text, extraction.tokens)
-    mentions = extraction.mentions
-    by_span = {(m.start, m.end): m for m in mentions}
+    index = MentionIndex(extraction.mentions)
     hits = _hits(gaz.automaton, view)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
 
     def acceptable(start: int, end: int, form: str) -> bool:
-        existing = by_span.get((start, end))
+        existing = index.at(start, end)
         if existing is not None:
             return existing.type != "Person" or not all(c.short for c in gaz.forms[form])
         if not _aligned(start, end, bounds, text):
@@ -496,12 +504,12 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     names = [n for n in (article.place, article.publication) if n]
     context = article_context(gaz, names, [(f, gaz.forms[f]) for _, _, f in accepted])
 
-    added: list[Mention] = []
+    accepted_set = set(accepted)
     for start, end, form in hits:
-        existing = by_span.get((start, end))
+        existing = index.at(start, end)
         container = None
         if existing is None:
-            container = next((m for m in mentions if m.start <= start and end <= m.end), None)
+            container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
         if form in CAPITAL_WORDS or form == NATIONAL_CAPITAL[0]:
             capital = capital_of(gaz, form, context)
             if capital is not None and container is None and (existing or _aligned(start, end, bounds, text)):
@@ -510,7 +518,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
                 mention.attrs.update(link_attrs(gaz, capital))
                 mention.attrs["alias"] = "role"  # 首府 refers to the city by its role, it is not one of its names
                 if existing is None:
-                    added.append(mention)
+                    index.add(mention)
             continue
         chosen = choose(gaz, gaz.forms[form], context)
         if chosen is None:
@@ -518,40 +526,39 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         if existing is not None:
             if not _replaceable(existing.type):
                 continue  # a rule made it an organization, a work …: the name is part of something else
-            if (start, end, form) in accepted:
+            if (start, end, form) in accepted_set:
                 _apply(gaz, existing, chosen)
             continue
         if container is not None:
             if chosen.country and _replaceable(container.type) and container.type != "Person" and _fused(container, start, end):
                 # A country printed before the name of a place abroad: the country and the place are two things.
-                mentions.remove(container)
-                added.append(
+                index.remove(container)
+                index.add(
                     Mention(article.id, end, container.end, text[end : container.end], container.type,
                             container.score, container.source, attrs=dict(container.attrs))
                 )
                 country = Mention(article.id, start, end, text[start:end], "Country", 0.8, SOURCE)
                 _apply(gaz, country, chosen)
-                added.append(country)
+                index.add(country)
             continue
-        if (start, end, form) not in accepted or any(m.start < end and start < m.end for m in mentions):
+        if (start, end, form) not in accepted_set or index.overlapping(start, end):
             continue
         mention = Mention(article.id, start, end, text[start:end], chosen.cls, 0.75, SOURCE)
         _apply(gaz, mention, chosen)
-        added.append(mention)
-    mentions.extend(added)
-    _drop_unlinked_districts(mentions)
-    qualify_relative_names(gaz, mentions, context)
+        index.add(mention)
+    _drop_unlinked_districts(index)
+    qualify_relative_names(gaz, index, context)
     if settings is not None and getattr(settings, "user_dictionary", None):
-        _apply_user_dictionary(extraction, load_user_dictionary(Path(settings.user_dictionary)), view)
-    mentions.sort(key=lambda m: (m.start, m.end, m.type))
+        _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
+    extraction.mentions = index.sorted()
     return extraction
 
 
-def _drop_unlinked_districts(mentions: list[Mention]) -> None:
+def _drop_unlinked_districts(index: MentionIndex) -> None:
     """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name."""
-    for mention in list(mentions):
+    for mention in index:
         if mention.type == "Place" and mention.text.endswith("区") and len(mention.text) <= 3 and "code" not in mention.attrs:
-            mentions.remove(mention)
+            index.remove(mention)
 
 
 # Level words that open the name of a body of "this" province, city or county (自治区政府, 市委, 旗人大).
@@ -560,41 +567,56 @@ RELATIVE_HEADS = ("委", "政府", "人民政府", "人大", "人大常委会", 
 NOT_RELATIVE = ("市场", "市民", "市区", "市县", "区域", "县域", "盟市", "旗县", "区县", "省市", "省区", "省内")
 
 
-def qualify_relative_names(gaz: Gazetteer, mentions: list[Mention], context: Context) -> None:
+def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context) -> None:
     """Give bodies named relative to the article's place their full name (市政府 → 呼和浩特市政府) in ``attrs["name"]``.
 
-    Without that, every city's 市政府 would become one entity.
+    The place is the nearest division of that level named before (a linked place, or one opening an organization's
+    name such as 呼和浩特市委), else the dateline's. Without this, every city's 市政府 would become one entity.
     """
     from kg.rdf.vocab import is_subclass
 
-    for mention in mentions:
+    relative: list[tuple[Mention, int, str]] = []
+    for mention in index:
         text = mention.text
         if mention.attrs.get("name") or not is_subclass(mention.type, "Organization") or text.startswith(NOT_RELATIVE):
             continue
         level_word, level = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", 0))
         rest = text[len(level_word) :]
-        if not level_word or not rest:
-            continue
-        if not (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会")))):
-            continue
-        place = _nearest_division(gaz, mentions, mention.start, level, level_word, context)
+        if level_word and rest and (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会")))):
+            relative.append((mention, level, level_word))
+    if not relative:
+        return
+    named: list[tuple[int, str]] = []
+    for mention in index:
+        code = mention.attrs.get("code") or _named_prefix(gaz, mention.text)
+        if code:
+            named.append((mention.start, code))
+    named.sort()
+    starts = [start for start, _ in named]
+    for mention, level, word in relative:
+        place: Division | None = None
+        if level == 1:
+            province = gaz.divisions.get(context.province or "")
+            place = province if province is not None and province.name.endswith(word) else None
+        else:
+            for position in range(bisect.bisect_left(starts, mention.start) - 1, -1, -1):
+                division = gaz.divisions[named[position][1]]
+                if division.level == level and division.name.endswith(word):
+                    place = division
+                    break
+            if place is None and context.dateline.get(level):
+                division = gaz.divisions[context.dateline[level]]
+                place = division if division.name.endswith(word) else None
         if place is not None:
-            mention.attrs["name"] = place.name + rest
+            mention.attrs["name"] = place.name + mention.text[len(word) :]
 
 
-def _nearest_division(
-    gaz: Gazetteer, mentions: list[Mention], before: int, level: int, word: str, context: Context
-) -> Division | None:
-    if level == 1:
-        province = gaz.divisions.get(context.province or "")
-        return province if province is not None and province.name.endswith(word) else None
-    linked = [
-        m for m in mentions
-        if m.start < before and m.attrs.get("code") and m.attrs.get("level") == str(level)
-        and m.attrs.get("name", "").endswith(word)
-    ]
-    if linked:
-        return gaz.divisions[max(linked, key=lambda m: m.start).attrs["code"]]
+def _named_prefix(gaz: Gazetteer, text: str) -> str | None:
+    """The code of the division whose full name opens ``text`` (呼和浩特市委 → 150100), if exactly one."""
+    for size in range(min(len(text) - 1, 12), 1, -1):
+        codes = {c.code for c in gaz.forms.get(simplified(text[:size]), ()) if c.code and not c.short}
+        if len(codes) == 1:
+            return codes.pop()
     return None
 
 
@@ -625,18 +647,20 @@ def _apply(gaz: Gazetteer, mention: Mention, chosen: Candidate) -> None:
         mention.attrs["linked_by"] = SOURCE
 
 
-def _apply_user_dictionary(extraction: ArticleExtraction, dictionary: UserDictionary, view: str) -> None:
+def _apply_user_dictionary(
+    extraction: ArticleExtraction, index: MentionIndex, dictionary: UserDictionary, view: str
+) -> None:
     """User names win over everything else: a hit replaces the mentions it overlaps."""
     if not dictionary.entries:
         return
     article = extraction.article
     for start, end, name in _hits(dictionary.automaton, view):
-        overlapping = [m for m in extraction.mentions if m.start < end and start < m.end]
+        overlapping = index.overlapping(start, end)
         if any(m.attrs.get("dictionary") == "user" for m in overlapping):
             continue
         for mention in overlapping:
-            extraction.mentions.remove(mention)
-        extraction.mentions.append(
+            index.remove(mention)
+        index.add(
             Mention(article.id, start, end, article.text[start:end], dictionary.entries[name], 1.0, SOURCE,
                     attrs={"dictionary": "user", "name": name})
         )

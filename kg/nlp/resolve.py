@@ -39,9 +39,14 @@ FAMILIES = ("Person", "Place", "Organization", "Work", "Event", "Product", "Proj
 NOT_A_NAME = ("anaphor", "elliptic")
 
 
+def surface(text: str) -> str:
+    """A surface form as printed, tidied: NFKC, no whitespace (traditional characters are kept)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def normalise_name(text: str) -> str:
     """The comparison form of a name: NFKC, simplified characters, no whitespace."""
-    return simplified("".join(unicodedata.normalize("NFKC", text).split()))
+    return simplified(surface(text))
 
 
 def family(cls: str) -> str:
@@ -94,7 +99,7 @@ class _Resolver:
         entity.mentions.append(mention)
         mention.entity = key
         if not any(mention.attrs.get(flag) for flag in NOT_A_NAME) and mention.attrs.get("alias") != "role":
-            entity.alt_labels.add(normalise_name(mention.text))
+            entity.alt_labels.add(surface(mention.text))
 
 
 def _name(mention: Mention) -> str:
@@ -190,7 +195,7 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
             name = normalise_name(article.place)
             article.place_entity = f"Place/{name}"
             resolver.entity(article.place_entity, "Place", name)
-        resolver.entities[article.place_entity].alt_labels.add(normalise_name(article.place))
+        resolver.entities[article.place_entity].alt_labels.add(surface(article.place))
     if article.publication and not article.publication_entity:
         name = normalise_name(article.publication)
         article.publication_entity = f"Organization/{name}"

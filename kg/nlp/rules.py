@@ -22,6 +22,7 @@ Rules that need word boundaries use the tagger's tokens when it provides them an
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cache
 from pathlib import Path
@@ -230,7 +231,7 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
 def looks_like_name(text: str) -> bool:
     """Whether ``text`` can be a person's name: a family name first, or a transliterated name of 3+ characters."""
     every, _ = surnames()
-    if len(text) < 2 or len(text) > 8:
+    if len(text) < 2 or len(text) > 8 or not all(_cjk(c) or c in "·•" for c in text):
         return False
     if text[0] in every or text[:2] in every:
         return True
@@ -271,6 +272,66 @@ def _cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+class MentionIndex:
+    """The mentions of one article, indexed by position so that look-ups stay fast on megabyte-long texts."""
+
+    BUCKET = 32
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items: dict[int, Mention] = {}
+        self.buckets: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            self.add(mention)
+
+    def _range(self, start: int, end: int) -> range:
+        return range(start // self.BUCKET, max(start, end - 1) // self.BUCKET + 1)
+
+    def add(self, mention: Mention) -> None:
+        """Index ``mention``."""
+        self.items[id(mention)] = mention
+        for bucket in self._range(mention.start, mention.end):
+            self.buckets.setdefault(bucket, []).append(mention)
+
+    def remove(self, mention: Mention) -> None:
+        """Forget ``mention`` (by identity)."""
+        if self.items.pop(id(mention), None) is None:
+            return
+        for bucket in self._range(mention.start, mention.end):
+            self.buckets[bucket] = [m for m in self.buckets.get(bucket, []) if m is not mention]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(list(self.items.values()))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions that share a character with ``[start, end)``."""
+        found: dict[int, Mention] = {}
+        for bucket in self._range(start, end):
+            for m in self.buckets.get(bucket, ()):
+                if m.start < end and start < m.end:
+                    found[id(m)] = m
+        return list(found.values())
+
+    def at(self, start: int, end: int) -> Mention | None:
+        """The mention spanning exactly ``[start, end)``."""
+        return next((m for m in self.buckets.get(start // self.BUCKET, ()) if m.start == start and m.end == end), None)
+
+    def ending_at(self, end: int) -> Mention | None:
+        """The longest mention that ends at ``end``."""
+        candidates = [m for m in self.buckets.get(max(end - 1, 0) // self.BUCKET, ()) if m.end == end]
+        return max(candidates, key=lambda m: m.end - m.start) if candidates else None
+
+    def covering(self, offset: int) -> Mention | None:
+        """A mention containing character ``offset``."""
+        return next((m for m in self.buckets.get(offset // self.BUCKET, ()) if m.start <= offset < m.end), None)
+
+    def sorted(self) -> list[Mention]:
+        """The mentions in text order."""
+        return sorted(self.items.values(), key=lambda m: (m.start, m.end, m.type))
+
+
 class _Mentions:
     """The article's mentions with the operations the rules need."""
 
@@ -278,33 +339,37 @@ class _Mentions:
         self.extraction = extraction
         self.article = extraction.article
         self.text = extraction.article.text
+        self.index = MentionIndex(extraction.mentions)
 
     @property
-    def all(self) -> list[Mention]:
-        return self.extraction.mentions
+    def all(self) -> MentionIndex:
+        return self.index
 
     def add(self, start: int, end: int, cls: str, score: float = 0.85, replace: bool = True, **attrs: str) -> Mention | None:
         """Add a mention of ``text[start:end]``; with ``replace`` it displaces the mentions it overlaps."""
         if start >= end:
             return None
-        overlapping = [m for m in self.all if m.start < end and start < m.end]
+        overlapping = self.index.overlapping(start, end)
         if overlapping and not replace:
             return None
         for mention in overlapping:
-            self.all.remove(mention)
+            self.index.remove(mention)
         mention = Mention(self.article.id, start, end, self.text[start:end], cls, score, SOURCE, attrs=dict(attrs))
-        self.all.append(mention)
+        self.index.add(mention)
         return mention
 
     def at(self, start: int, end: int) -> Mention | None:
-        return next((m for m in self.all if m.start == start and m.end == end), None)
+        return self.index.at(start, end)
 
     def ending_at(self, end: int) -> Mention | None:
-        candidates = [m for m in self.all if m.end == end]
-        return max(candidates, key=lambda m: m.end - m.start) if candidates else None
+        return self.index.ending_at(end)
 
     def covering(self, offset: int) -> Mention | None:
-        return next((m for m in self.all if m.start <= offset < m.end), None)
+        return self.index.covering(offset)
+
+    def finish(self) -> None:
+        """Write the mentions back to the extraction, in text order."""
+        self.extraction.mentions = self.index.sorted()
 
 
 def _tokens(extraction: ArticleExtraction) -> list[tuple[int, str, str]]:
@@ -409,7 +474,7 @@ def works(ms: _Mentions) -> None:
         existing = ms.at(start, end)
         if existing is not None:
             ms.all.remove(existing)
-        for inner in [m for m in ms.all if start <= m.start and m.end <= end and m.type in COARSE | {"Person"}]:
+        for inner in [m for m in ms.all.overlapping(start, end) if start <= m.start and m.end <= end and m.type in COARSE | {"Person"}]:
             if inner.type == "Person":
                 ms.all.remove(inner)  # a person's name inside a title is part of the title
         mention = Mention(ms.article.id, start, end, title, work_class(title), 0.9, SOURCE)
@@ -419,7 +484,7 @@ def works(ms: _Mentions) -> None:
             mention.attrs["abbrev"] = "1"
         else:
             full_titles.append(mention)
-        ms.all.append(mention)
+        ms.all.add(mention)
 
 
 def quoted_names(ms: _Mentions) -> None:
@@ -432,7 +497,7 @@ def quoted_names(ms: _Mentions) -> None:
         if head is None:
             continue
         end = after + len(head[0])
-        if any(m.start < match.start() < m.end for m in ms.all):
+        if any(m.start < match.start() < m.end for m in ms.all.overlapping(match.start(), match.start() + 1)):
             continue
         ms.add(match.start(), end, head[1], 0.85, name=text[match.start() : end])
 
@@ -479,7 +544,7 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         owner = ms.at(start, tokens[j + 1][0] + len(tokens[j + 1][1])) if j + 1 < index else None
         if owner is not None and owner.type not in {"Place", "Person"}:
             mention = Mention(ms.article.id, start, end, ms.text[start:end], FACILITY_HEADS[head], 0.8, SOURCE)
-            ms.all.append(mention)  # the owner keeps its own mention inside the facility's name
+            ms.all.add(mention)  # the owner keeps its own mention inside the facility's name
         else:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
@@ -501,7 +566,7 @@ def coordinations(ms: _Mentions) -> None:
                 start -= 1
             if end - start < 2:
                 break
-            inner = [m for m in ms.all if start <= m.start and m.end <= end]
+            inner = [m for m in ms.all.overlapping(start, end) if start <= m.start and m.end <= end]
             if any(m.type not in {"Person", "Place", "Organization"} for m in inner):
                 break
             if ms.covering(start) is not None and ms.covering(start) not in inner:
@@ -510,9 +575,14 @@ def coordinations(ms: _Mentions) -> None:
             right = start
 
 
+@cache
+def _generic_words() -> tuple[str, ...]:
+    return tuple(sorted({*SUFFIX_CLASSES, *SHARED_MODIFIERS}, key=len, reverse=True))
+
+
 def shared_suffix(name: str) -> str:
     """The generic words that end a name (洪格尔边境派出所 → 边境派出所), the part a coordination shares."""
-    generic = sorted({*SUFFIX_CLASSES, *SHARED_MODIFIERS}, key=len, reverse=True)
+    generic = _generic_words()
     rest = name
     while True:
         word = next((w for w in generic if rest.endswith(w) and len(rest) > len(w)), None)
@@ -525,10 +595,33 @@ def shared_suffix(name: str) -> str:
 SHARED_MODIFIERS = ("边境", "边防", "公安", "管理", "森林", "铁路", "交通", "职业", "技术", "人民", "国家", "分", "第")
 
 
+class _Antecedents:
+    """Earlier mentions by the class word their name ends with, for finding the nearest one before an offset."""
+
+    def __init__(self, ms: _Mentions, heads: tuple[str, ...], by_name: bool) -> None:
+        self.lists: dict[str, tuple[list[int], list[Mention]]] = {}
+        for head in heads:
+            found = [
+                m for m in ms.all
+                if not m.attrs.get("anaphor") and not m.attrs.get("ref")
+                and ((m.text.endswith(head) and len(m.text) > len(head))
+                     or (by_name and head in {"市", "盟", "旗", "县"} and m.attrs.get("name", "").endswith(head)))
+            ]
+            found.sort(key=lambda m: (m.end, m.start))
+            self.lists[head] = ([m.end for m in found], found)
+
+    def before(self, head: str, offset: int, limit: int = 1) -> list[Mention]:
+        """Up to ``limit`` mentions ending with ``head`` that end at or before ``offset``, nearest first."""
+        ends, found = self.lists.get(head, ([], []))
+        index = bisect.bisect_right(ends, offset)
+        return found[max(0, index - limit) : index][::-1]
+
+
 def anaphora(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
     """该公司 / ”公司 / 该市 → the nearest earlier mention with that head; 二连站 → 二连浩特站 (abbreviation)."""
     text = ms.text
     starts = {o for o, _, _ in tokens}
+    heads = _Antecedents(ms, ANAPHOR_HEADS, by_name=True)
     for head in ANAPHOR_HEADS:
         for match in re.finditer(re.escape(head), text):
             start, end = match.span()
@@ -540,14 +633,16 @@ def anaphora(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
                 continue
             if end < len(text) and tokens and end not in starts:
                 continue  # the head is part of a longer word (公司法, 市场)
-            antecedent = _antecedent(ms, start, head)
-            if antecedent is None:
+            nearest = heads.before(head, start)
+            if not nearest:
                 continue
+            antecedent = nearest[0]
             left = start - 1 if prefixed else start
             mention = ms.add(left, end, antecedent.type, 0.7, replace=False, ref=f"{antecedent.start}:{antecedent.end}",
                              anaphor="1")
             if mention is not None and antecedent.attrs.get("code"):
                 mention.attrs.update({k: v for k, v in antecedent.attrs.items() if k in {"code", "level", "parent", "lat", "lon", "name"}})
+    abbreviated = _Antecedents(ms, ABBREVIATION_HEADS, by_name=False)
     for head in ABBREVIATION_HEADS:
         for match in re.finditer(re.escape(head), text):
             start, end = match.span()
@@ -555,21 +650,13 @@ def anaphora(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
                 continue
             if tokens and end < len(text) and end not in starts and _joins_word(text, end, head):
                 continue
-            for antecedent in sorted((m for m in ms.all if m.end <= start and m.text.endswith(head)), key=lambda m: -m.start):
+            for antecedent in abbreviated.before(head, start, limit=8):
                 body = antecedent.text[: -len(head)]
                 found = _abbreviation(text, start, body)
                 if found is not None:
                     ms.add(found, end, antecedent.type, 0.75, replace=False, ref=f"{antecedent.start}:{antecedent.end}",
                            abbrev="1")
                     break
-
-
-def _antecedent(ms: _Mentions, before: int, head: str) -> Mention | None:
-    candidates = [m for m in ms.all if m.end <= before and m.text.endswith(head) and len(m.text) > len(head)]
-    if not candidates and head in {"市", "盟", "旗", "县"}:
-        candidates = [m for m in ms.all if m.end <= before and m.attrs.get("name", "").endswith(head)]
-    candidates = [m for m in candidates if not m.attrs.get("anaphor")]
-    return max(candidates, key=lambda m: m.start) if candidates else None
 
 
 def _abbreviation(text: str, head_start: int, body: str) -> int | None:
@@ -592,14 +679,15 @@ def _abbreviation(text: str, head_start: int, body: str) -> int | None:
 def suffix_aliases(ms: _Mentions) -> None:
     """A later mention that repeats the end of a longer name in the article stands for it (新能源产业园 after
     某公司新能源产业园)."""
+    endings: dict[str, list[Mention]] = {}
+    for m in ms.all:
+        if not m.attrs.get("ref") and len(m.text) <= 60:
+            for cut in range(1, len(m.text) - 3):
+                endings.setdefault(m.text[cut:], []).append(m)
     for mention in ms.all:
         if mention.attrs.get("ref") or mention.type in {"Person", "Place", "Organization"} or len(mention.text) < 4:
             continue
-        longer = [
-            m for m in ms.all
-            if m.end <= mention.start and m.type == mention.type and len(m.text) > len(mention.text)
-            and m.text.endswith(mention.text) and not m.attrs.get("ref")
-        ]
+        longer = [m for m in endings.get(mention.text, ()) if m.end <= mention.start and m.type == mention.type]
         if longer:
             antecedent = max(longer, key=lambda m: m.start)
             mention.attrs["ref"] = f"{antecedent.start}:{antecedent.end}"
@@ -620,7 +708,7 @@ def parent_organizations(ms: _Mentions) -> None:
             if cut >= 2 and end <= len(mention.text) - 2 and class_by_suffix(mention.text[end:], "") != "":
                 start = mention.start
                 if ms.at(start, start + end) is None:
-                    ms.all.append(Mention(ms.article.id, start, start + end, ms.text[start : start + end],
+                    ms.all.add(Mention(ms.article.id, start, start + end, ms.text[start : start + end],
                                           class_by_suffix(mention.text[:end], "Organization"), 0.75, SOURCE))
                 break
 
@@ -637,7 +725,7 @@ def posts(ms: _Mentions) -> None:
         chain = POST_CHAIN.search(text[window_start:end])
         if chain is None:
             continue
-        person = next((m for m in ms.all if m.start == end and m.type == "Person"), None)
+        person = next((m for m in ms.all.overlapping(end, end + 1) if m.start == end and m.type == "Person"), None)
         if person is None and text[end] in every and ms.covering(end) is None:
             size = 3 if end + 3 <= len(text) and text[end + 2] not in NAME_STOP and _cjk(text[end + 2]) else 2
             if end + size <= len(text) and all(_cjk(c) for c in text[end : end + size]):
@@ -672,5 +760,5 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     for mention in list(ms.all):
         if mention.text in SUFFIX_CLASSES and not mention.attrs.get("ref"):
             ms.all.remove(mention)  # a bare class word (加氢站, 公司) names nothing by itself
-    extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+    ms.finish()
     return extraction
