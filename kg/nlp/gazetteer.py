@@ -331,13 +331,24 @@ def _load_user_dictionary(path: str, mtime: int, size: int) -> UserDictionary:
 # ---------------------------------------------------------------- matching
 
 
-def token_bounds(text: str, tokens: list[tuple[str, str]]) -> tuple[set[int], set[int], dict[int, str]] | None:
-    """Start and end offsets of the tagger's words in ``text``, and each word's tag by start; None without tokens."""
+@dataclass
+class Bounds:
+    """Where the tagger's words start and end, each word's tag (by start) and the start of the word ending at an end."""
+
+    starts: set[int]
+    ends: set[int]
+    tags: dict[int, str]
+    start_of: dict[int, int]
+
+
+def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
+    """The word boundaries of the tagger's segmentation of ``text``; None when the tagger gives no tokens."""
     if not tokens:
         return None
     starts: set[int] = set()
     ends: set[int] = set()
     tags: dict[int, str] = {}
+    start_of: dict[int, int] = {}
     at = 0
     for word, tag in tokens:
         found = text.find(word, at)
@@ -346,8 +357,9 @@ def token_bounds(text: str, tokens: list[tuple[str, str]]) -> tuple[set[int], se
         starts.add(found)
         ends.add(found + len(word))
         tags[found] = tag
+        start_of[found + len(word)] = found
         at = found + len(word)
-    return starts, ends, tags
+    return Bounds(starts, ends, tags, start_of)
 
 
 def _hits(automaton: Any, text: str) -> list[tuple[int, int, str]]:
@@ -365,9 +377,9 @@ def _hits(automaton: Any, text: str) -> list[tuple[int, int, str]]:
     return chosen
 
 
-def _aligned(start: int, end: int, bounds: tuple[set[int], set[int], dict[int, str]] | None, text: str) -> bool:
+def _aligned(start: int, end: int, bounds: Bounds | None, text: str) -> bool:
     if bounds is not None:
-        return start in bounds[0] and end in bounds[1]
+        return start in bounds.starts and end in bounds.ends
     return end >= len(text) or text[end - 1 : end + 1] not in CONTINUATIONS
 
 
@@ -512,6 +524,8 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
             container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
         if form in CAPITAL_WORDS or form == NATIONAL_CAPITAL[0]:
             capital = capital_of(gaz, form, context)
+            if _capital_of_named_place(index, bounds, start, end):
+                continue  # 土库曼斯坦首都阿什哈巴德: the word describes a named place, it does not replace a name
             if capital is not None and container is None and (existing or _aligned(start, end, bounds, text)):
                 mention = existing or Mention(article.id, start, end, text[start:end], capital.cls, 0.8, SOURCE)
                 mention.type = capital.cls
@@ -620,6 +634,18 @@ def _named_prefix(gaz: Gazetteer, text: str) -> str | None:
     return None
 
 
+def _capital_of_named_place(
+    index: MentionIndex, bounds: Bounds | None, start: int, end: int
+) -> bool:
+    """Whether a capital word stands next to a place name (…首都渥太华, 土库曼斯坦首都)."""
+    if any(m.end == start or m.start == end for m in index.overlapping(max(0, start - 1), end + 1)):
+        return True
+    if bounds is None:
+        return False
+    before = bounds.start_of.get(start)
+    return bounds.tags.get(end) in {"LOC", "ns"} or (before is not None and bounds.tags.get(before) in {"LOC", "ns"})
+
+
 def _fused(container: Mention, start: int, end: int) -> bool:
     """Whether a country name opens a longer place mention and leaves a name of its own (俄罗斯巴扎依哈站)."""
     return container.start == start and container.end - end >= 2
@@ -632,8 +658,8 @@ def _replaceable(cls: str) -> bool:
     return cls in PLACE_TYPES or is_subclass(cls, "Place")
 
 
-def _tagged_place(bounds: tuple[set[int], set[int], dict[int, str]] | None, start: int) -> bool:
-    return bounds is not None and bounds[2].get(start) in {"LOC", "ns"}
+def _tagged_place(bounds: Bounds | None, start: int) -> bool:
+    return bounds is not None and bounds.tags.get(start) in {"LOC", "ns"}
 
 
 def _apply(gaz: Gazetteer, mention: Mention, chosen: Candidate) -> None:

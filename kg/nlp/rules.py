@@ -124,6 +124,13 @@ SUFFIX_CLASSES: dict[str, str] = {
     "宣传部": "PartyBody",
     "统战部": "PartyBody",
     "合作社": "Cooperative",
+    "科学院": "Organization",
+    "研究院": "Organization",
+    "研究所": "Organization",
+    "研究中心": "Organization",
+    "协会": "Organization",
+    "学会": "Organization",
+    "医院": "Organization",
     "日报": "NewsMedia",
     "晚报": "NewsMedia",
     "报社": "NewsMedia",
@@ -202,7 +209,8 @@ TITLE_PATTERN = re.compile("(?:" + "|".join(sorted(POST_TITLES, key=len, reverse
 POST_CHAIN = re.compile(
     "((?:" + TITLE_PATTERN.pattern + ")(?:、?(?:" + TITLE_PATTERN.pattern + "))*)$"
 )
-NAME_STOP = set("说表示介绍指出认为强调称在的是等和与及、，。：；！？“”（）() \n")
+NAME_STOP = set("说表示介绍指出认为强调称在的是等和与及于向从将把对为以由被也都还又并但就、，。：；！？“”（）() \n")
+SAID = set("说表介指强认称谈告，。、）；：")  # what follows a name printed after a post: 说, 表示, 介绍 … or punctuation
 # Byline role words, longest first; names run until the next role word or a terminator.
 BYLINE_ROLES = (("见习记者", "reporter"), ("特约记者", "reporter"), ("记者", "reporter"), ("实习生", "intern"),
                 ("通讯员", "correspondent"), ("摄影", "photographer"))
@@ -469,8 +477,8 @@ def works(ms: _Mentions) -> None:
         start, end = match.span(1)
         title = match.group(1)
         antecedent = next((m for m in reversed(full_titles) if m.text.endswith(title) and m.text != title), None)
-        if len(title) < 2 and antecedent is None:
-            continue
+        if antecedent is None and (len(title) < 2 or any(title == suffix for suffix, _ in WORK_SUFFIXES)):
+            continue  # 《条例》 with no full title before it: a reference we cannot resolve
         existing = ms.at(start, end)
         if existing is not None:
             ms.all.remove(existing)
@@ -549,11 +557,23 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
 
-def coordinations(ms: _Mentions) -> None:
-    """``A、B边境派出所``: A shares B's class words, so A is 'A边境派出所' (an elliptic mention of its own)."""
+NAME_TAGS = {"PER", "LOC", "ORG", "nz", "nr", "ns", "nt", "nw"}
+FUNCTION_TAGS = {"u", "p", "c", "w", "xc"}
+# Classes whose members are typically named after a place and listed with a shared class word (A、B边境派出所).
+COORDINATED_CLASSES = {"PoliceUnit", "Station", "Port", "School", "University", "IndustrialPark", "Facility",
+                       "TownshipLevelArea", "VillageLevelArea", "County", "Banner", "Company"}
+
+
+def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+    """``A、B边境派出所``: A shares B's class words, so A is 'A边境派出所' (an elliptic mention of its own).
+
+    A must be words the tagger marked as a name, and must not already end in a class word of its own.
+    """
     text = ms.text
+    token_at_end = {o + len(w): (o, w, tag) for o, w, tag in tokens}
+    every, _ = surnames()
     for mention in sorted(ms.all, key=lambda m: -m.start):
-        if mention.type in {"Person", "Place", "Organization"} or mention.attrs.get("ref"):
+        if mention.type not in COORDINATED_CLASSES or mention.attrs.get("ref"):
             continue
         shared = shared_suffix(mention.text)
         if not shared or len(shared) == len(mention.text):
@@ -562,34 +582,41 @@ def coordinations(ms: _Mentions) -> None:
         while right >= 2 and text[right - 1] == "、":
             end = right - 1
             start = end
-            while start > 0 and end - start < 8 and _cjk(text[start - 1]) and text[start - 1] not in "的和与及在是从向对、了":
-                start -= 1
-            if end - start < 2:
+            while start in token_at_end and token_at_end[start][2] in NAME_TAGS and end - token_at_end[start][0] <= 10:
+                start = token_at_end[start][0]
+            before = token_at_end.get(start)
+            if start < end and before and len(before[1]) == 1 and before[2] not in FUNCTION_TAGS:
+                # The tagger split a transliterated name and tagged its first syllable on its own (那|仁宝拉格); take
+                # it when a particle or preposition closes the phrase before it (…最近的那仁宝拉格).
+                outer = token_at_end.get(before[0])
+                if outer is not None and outer[2] in FUNCTION_TAGS:
+                    start = before[0]
+            if end - start < 2 or class_by_suffix(text[start:end], "") or not all(_cjk(c) for c in text[start:end]):
                 break
             inner = [m for m in ms.all.overlapping(start, end) if start <= m.start and m.end <= end]
             if any(m.type not in {"Person", "Place", "Organization"} for m in inner):
                 break
-            if ms.covering(start) is not None and ms.covering(start) not in inner:
+            if any(m.type == "Person" and m.text[0] in every and len(m.text) <= 3 for m in inner):
+                break  # a person's name in a list, not a place-named unit
+            if any(not (start <= m.start and m.end <= end) for m in ms.all.overlapping(start, end)):
                 break
             ms.add(start, end, mention.type, 0.7, name=text[start:end] + shared, elliptic="1")
             right = start
 
 
-@cache
-def _generic_words() -> tuple[str, ...]:
-    return tuple(sorted({*SUFFIX_CLASSES, *SHARED_MODIFIERS}, key=len, reverse=True))
-
-
 def shared_suffix(name: str) -> str:
-    """The generic words that end a name (洪格尔边境派出所 → 边境派出所), the part a coordination shares."""
-    generic = _generic_words()
-    rest = name
+    """The generic words that end a name (洪格尔边境派出所 → 边境派出所), the part a coordination shares: its class word
+    and the generic modifiers before it."""
+    suffix = max((s for s in SUFFIX_CLASSES if name.endswith(s) and len(name) > len(s)), key=len, default="")
+    if not suffix:
+        return ""
+    rest = name[: -len(suffix)]
     while True:
-        word = next((w for w in generic if rest.endswith(w) and len(rest) > len(w)), None)
+        word = next((w for w in SHARED_MODIFIERS if rest.endswith(w) and len(rest) > len(w)), None)
         if word is None:
             break
         rest = rest[: -len(word)]
-    return name[len(rest) :] if rest != name else ""
+    return name[len(rest) :]
 
 
 SHARED_MODIFIERS = ("边境", "边防", "公安", "管理", "森林", "铁路", "交通", "职业", "技术", "人民", "国家", "分", "第")
@@ -726,10 +753,13 @@ def posts(ms: _Mentions) -> None:
         if chain is None:
             continue
         person = next((m for m in ms.all.overlapping(end, end + 1) if m.start == end and m.type == "Person"), None)
-        if person is None and text[end] in every and ms.covering(end) is None:
-            size = 3 if end + 3 <= len(text) and text[end + 2] not in NAME_STOP and _cjk(text[end + 2]) else 2
-            if end + size <= len(text) and all(_cjk(c) for c in text[end : end + size]):
-                person = ms.add(end, end + size, "Person", 0.6, replace=False)
+        if person is None and text[end] in every and text[end] not in NAME_STOP and ms.covering(end) is None:
+            # A name the tagger missed: two or three characters, then a verb of saying or punctuation.
+            for size in (3, 2):
+                after = end + size
+                if after < len(text) and all(_cjk(c) for c in text[end:after]) and text[after] in SAID:
+                    person = ms.add(end, after, "Person", 0.6, replace=False)
+                    break
         if person is None:
             continue
         chain_start = window_start + chain.start()
@@ -752,7 +782,8 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     place_heads(ms)
     if tokens:
         facilities(ms, tokens)
-    coordinations(ms)
+    if tokens:
+        coordinations(ms, tokens)
     anaphora(ms, tokens)
     suffix_aliases(ms)
     parent_organizations(ms)
