@@ -93,7 +93,7 @@ class Candidate:
     code: str | None = None
     country: str | None = None  # ISO 3166-1 alpha-2
     short: bool = False  # the surface is a short form, not the full name
-    weak: bool = False  # a two-character district/county short form: needs its parent in context
+    weak: bool = False  # a two-character name or county-level short form: needs its parent in context
 
 
 @dataclass
@@ -234,7 +234,10 @@ def gazetteer() -> Gazetteer:
     divisions = _load_divisions()
     forms: dict[str, list[Candidate]] = {}
     for division in divisions.values():
-        forms.setdefault(division.name, []).append(Candidate(division.name, division.cls, code=division.code))
+        # Two-character official names (城区, 矿区, 郊区) are also ordinary words: they need their parent nearby.
+        forms.setdefault(division.name, []).append(
+            Candidate(division.name, division.cls, code=division.code, weak=len(division.name) <= 2)
+        )
         for form in short_forms(division.name, division.level):
             weak = division.level == 3 and len(form) == 2
             forms.setdefault(form, []).append(
