@@ -36,6 +36,9 @@ _BUILTIN_MODULES = (
     "kg.nlp.tag",
     "kg.nlp.rules",
     "kg.nlp.gazetteer",
+    "kg.nlp.relate",
+    "kg.nlp.quantities",
+    "kg.nlp.events",
     "kg.nlp.resolve",
 )
 
@@ -86,7 +89,13 @@ class Settings:
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
-    steps: tuple[str, ...] = ("nlp.rules.newspaper", "nlp.link.gazetteer")
+    steps: tuple[str, ...] = (
+        "nlp.rules.newspaper",
+        "nlp.link.gazetteer",
+        "nlp.relate.patterns",
+        "nlp.quantities.patterns",
+        "nlp.events.patterns",
+    )
     resolve: str = "resolve.default"
     keep_going: bool = False
     options: dict[str, Any] = field(default_factory=dict)

@@ -650,7 +650,7 @@ def _capital_of_named_place(
 
 
 def _fused(container: Mention, start: int, end: int) -> bool:
-    """Whether a country name opens a longer place mention and leaves a name of its own (俄罗斯巴扎依哈站)."""
+    """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站)."""
     return container.start == start and container.end - end >= 2
 
 

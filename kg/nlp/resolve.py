@@ -5,7 +5,7 @@ Keys (from which IRIs are made):
 * a linked administrative area is ``place/<6-digit code>``, whatever its surface (赤峰, 赤峰市, 首府 for 呼和浩特市);
   its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
 * anything else is ``<Family>/<normalised name>``: Person, Place, Organization, Work, Product, Project or Event, the
-  name being the mention's full form (``attrs["name"]``, e.g. 那仁宝拉格边境派出所 for an elliptic 那仁宝拉格, or
+  name being the mention's full form (``attrs["name"]``, e.g. 阿日哈沙特边境派出所 for an elliptic 阿日哈沙特, or
   呼和浩特市政府 for 市政府) in NFKC and simplified characters.
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
@@ -142,6 +142,10 @@ def resolve(extractions: list[ArticleExtraction], settings: Any = None) -> Corpu
         corpus.relations.extend(extraction.relations)
         corpus.quantities.extend(extraction.quantities)
         corpus.events.extend(extraction.events)
+    # relations, quantities and events carry mentions; now that mentions have entities, give them entity keys
+    from kg.nlp.relate import attach_keys
+
+    attach_keys(corpus)
     return corpus
 
 

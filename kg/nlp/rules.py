@@ -6,9 +6,9 @@ The tagger finds spans with coarse classes (Person, Place, Organization). This s
   学院/大学 → University, 委员会/局 → GovernmentBody, 市委 → PartyBody …);
 * drops what is not a name: section labels and common words the tagger took for names (盟市, 镜观), bare class words
   (加氢站 with no name), one-character spans;
-* adds names the tagger misses: reporters and interns in bylines (``记者于海东郝飚``), titles in 《》 by their suffix
+* adds names the tagger misses: reporters and interns in bylines (``记者王明李强``), titles in 《》 by their suffix
   (条例/法/规定/办法 → Law or Regulation, 规范/标准 → Standard, 报告 → Report, 报 → NewsMedia), quoted names before a
-  class word (``“鹰巡”警航队`` → PoliceUnit, ``“巴事快办”平台`` → Facility), facilities named by their modifiers
+  class word (``“雄鹰”警航队`` → PoliceUnit, ``“掌上办”平台`` → Facility), facilities named by their modifiers
   (液氢工厂, 新能源产业园), places fused with the port or station after them (二连浩特口岸), names sharing a suffix in a
   coordination (``A、B边境派出所`` → A边境派出所 and B边境派出所);
 * reads posts printed before names (``公司副总经理王刚``, ``市委常委、组织部长李炯``) into ``Mention.attrs["post"]``
@@ -140,7 +140,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "新华社": "NewsMedia",
 }
 COARSE = {"Place", "Organization"}
-# Suffixes strong enough to override a tagger's "Person" on a long span (洪格尔边境派出所).
+# Suffixes strong enough to override a tagger's "Person" on a long span (额布都格边境派出所).
 STRONG_SUFFIX_MIN = 2
 # Title suffixes of works in 《》; checked in order, the first that ends the title wins.
 WORK_SUFFIXES = (
@@ -160,7 +160,7 @@ WORK_SUFFIXES = (
 )
 TITLE = re.compile(r"《([^《》\n]{1,60})》")
 ALIAS_INTRO = re.compile(r"(?:以下简称|下称|简称)[“《]?([^”》）)，。、\n]{1,20})[”》]?")
-# Class words after a quoted name: “鹰巡”警航队, “巴事快办”平台, “鹰眼”固定翼无人机.
+# Class words after a quoted name: “雄鹰”警航队, “掌上办”平台, “天眼”固定翼无人机.
 QUOTED_HEADS = (
     ("警航队", "PoliceUnit"),
     ("突击队", "PoliceUnit"),
@@ -453,7 +453,7 @@ NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为�
 
 
 def split_names(run: str) -> list[str]:
-    """One or more names written together in a byline (``于海东郝飚`` → 于海东, 郝飚); [] if it is not names."""
+    """One or more names written together in a byline (``王明李强`` → 王明, 李强); [] if it is not names."""
     if len(run) < 2 or any(c in NON_NAME_CHARS for c in run[1:]):
         return []
     if len(run) <= 4 or (len(run) <= 6 and not any(c in surnames()[1] for c in run[2:4])):
@@ -496,7 +496,7 @@ def works(ms: _Mentions) -> None:
 
 
 def quoted_names(ms: _Mentions) -> None:
-    """A quoted name followed by a class word is one name: “鹰巡”警航队, “巴事快办”平台."""
+    """A quoted name followed by a class word is one name: “雄鹰”警航队, “掌上办”平台."""
     text = ms.text
     heads = sorted(QUOTED_HEADS, key=lambda h: -len(h[0]))
     for match in QUOTED.finditer(text):
@@ -551,8 +551,10 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
             continue  # no name: a bare 工厂 is not an entity
         owner = ms.at(start, tokens[j + 1][0] + len(tokens[j + 1][1])) if j + 1 < index else None
         if owner is not None and owner.type not in {"Place", "Person"}:
-            mention = Mention(ms.article.id, start, end, ms.text[start:end], FACILITY_HEADS[head], 0.8, SOURCE)
-            ms.all.add(mention)  # the owner keeps its own mention inside the facility's name
+            # 某公司新能源产业园: the mention is the facility's own words; its full name carries the owner's.
+            if end - owner.end - len(head) >= 2:
+                ms.add(owner.end, end, FACILITY_HEADS[head], 0.8, name=ms.text[owner.start:end],
+                       owner=f"{owner.start}:{owner.end}")
         else:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
@@ -586,8 +588,8 @@ def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
                 start = token_at_end[start][0]
             before = token_at_end.get(start)
             if start < end and before and len(before[1]) == 1 and before[2] not in FUNCTION_TAGS:
-                # The tagger split a transliterated name and tagged its first syllable on its own (那|仁宝拉格); take
-                # it when a particle or preposition closes the phrase before it (…最近的那仁宝拉格).
+                # The tagger split a transliterated name and tagged its first syllable on its own (阿|日哈沙特); take
+                # it when a particle or preposition closes the phrase before it (…最近的阿日哈沙特).
                 outer = token_at_end.get(before[0])
                 if outer is not None and outer[2] in FUNCTION_TAGS:
                     start = before[0]
@@ -605,7 +607,7 @@ def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
 
 
 def shared_suffix(name: str) -> str:
-    """The generic words that end a name (洪格尔边境派出所 → 边境派出所), the part a coordination shares: its class word
+    """The generic words that end a name (额布都格边境派出所 → 边境派出所), the part a coordination shares: its class word
     and the generic modifiers before it."""
     suffix = max((s for s in SUFFIX_CLASSES if name.endswith(s) and len(name) > len(s)), key=len, default="")
     if not suffix:
@@ -708,11 +710,14 @@ def suffix_aliases(ms: _Mentions) -> None:
     某公司新能源产业园)."""
     endings: dict[str, list[Mention]] = {}
     for m in ms.all:
-        if not m.attrs.get("ref") and len(m.text) <= 60:
-            for cut in range(1, len(m.text) - 3):
-                endings.setdefault(m.text[cut:], []).append(m)
+        name = m.attrs.get("name") or m.text
+        if not m.attrs.get("ref") and len(name) <= 60:
+            for cut in range(1, len(name) - 3):
+                endings.setdefault(name[cut:], []).append(m)
     for mention in ms.all:
-        if mention.attrs.get("ref") or mention.type in {"Person", "Place", "Organization"} or len(mention.text) < 4:
+        if mention.attrs.get("ref") or mention.attrs.get("name") or len(mention.text) < 4:
+            continue
+        if mention.type in {"Person", "Place", "Organization"}:
             continue
         longer = [m for m in endings.get(mention.text, ()) if m.end <= mention.start and m.type == mention.type]
         if longer:
@@ -725,7 +730,7 @@ PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公�
 
 
 def parent_organizations(ms: _Mentions) -> None:
-    """An organization named inside another one's name is mentioned too (锡林郭勒职业学院 in …职业学院通航学院)."""
+    """An organization named inside another one's name is mentioned too (某职业学院 in 某职业学院护理学院)."""
     for mention in list(ms.all):
         if mention.type in {"Person", "Place"} or mention.attrs.get("ref"):
             continue
