@@ -118,3 +118,26 @@ def test_bad_user_dictionary_is_an_input_error(tmp_path: Path, content: str) -> 
 def test_missing_user_dictionary_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         gz.load_user_dictionary(tmp_path / "none.tsv")
+
+
+def test_works_with_a_tagger_that_gives_no_tokens() -> None:
+    from kg.model import Article, ArticleExtraction, Mention
+    from kg.pipeline import get_stage
+
+    text = "阿拉善盟召开会议。阿拉善的河湖治理取得成效，锡林郭勒边境管理支队参加，真金白银投入合作市场。"
+    article = Article(id="a", document_id="d", index=0, text=text)
+    short = text.index("阿拉善的")
+    unit = text.index("锡林郭勒边境管理支队")
+    mentions = [
+        Mention("a", short, short + 3, "阿拉善", "Place", 0.8, "nlp.tag.other"),
+        Mention("a", unit, unit + 10, "锡林郭勒边境管理支队", "Organization", 0.8, "nlp.tag.other"),
+    ]
+    extraction = ArticleExtraction(article=article, mentions=mentions)
+    settings = Settings()
+    for name in settings.steps[:2]:  # rules and gazetteer
+        extraction = get_stage(name)(extraction, settings)
+    found = {m.text: (m.type, m.attrs.get("code")) for m in extraction.mentions}
+    assert found["阿拉善盟"] == ("League", "152900")
+    assert found["阿拉善"] == ("League", "152900")
+    assert found["锡林郭勒边境管理支队"][0] == "PoliceUnit"
+    assert not {"白银", "合作市", "合作"} & set(found)

@@ -159,7 +159,6 @@ WORK_SUFFIXES = (
     ("杂志", "NewsMedia"),
 )
 TITLE = re.compile(r"《([^《》\n]{1,60})》")
-ALIAS_INTRO = re.compile(r"(?:以下简称|下称|简称)[“《]?([^”》）)，。、\n]{1,20})[”》]?")
 # Class words after a quoted name: “雄鹰”警航队, “掌上办”平台, “天眼”固定翼无人机.
 QUOTED_HEADS = (
     ("警航队", "PoliceUnit"),
