@@ -63,6 +63,14 @@ def test_capital_word_in_inner_mongolia_context() -> None:
     assert "首府" not in corpus.entities["place/150100"].alt_labels  # a role word, not a name
 
 
+def test_bare_autonomous_region_word_names_the_article_region() -> None:
+    extraction = extract("项目建成后将为自治区能源产业升级换代提供有力支撑。", place="乌海")
+    assert spans(extraction)["自治区"][1]["code"] == "150000"
+    assert "自治区" not in {m.text for m in extract("项目建成后将为自治区能源产业升级提供支撑。", place="赤峰").mentions
+                           if m.attrs.get("code") != "150000"}
+    assert not any(m.text == "自治区" for m in extract("我省为自治区能源产业提供支撑。", place="石家庄").mentions)
+
+
 def test_no_false_hits_inside_words() -> None:
     assert codes("用“真金白银”减轻企业负担，覆盖龙头企业、合作社、家庭农牧场。") == {}
     assert codes("双方开展合作市场前景广阔。") == {}

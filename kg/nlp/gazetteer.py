@@ -52,9 +52,12 @@ SHORT_SUFFIXES = {
     2: ("自治州", "地区", "盟", "市"),
     3: ("自治旗", "自治县", "林区", "特区", "旗", "县", "区", "市"),
 }
-# Words that name a capital by the role of the city rather than by its name.
+# Words that name a place by its role rather than by its name: the capital of the article's province, the national
+# capital, the autonomous region the article is in (自治区 alone in Inner Mongolia news).
 CAPITAL_WORDS = ("首府", "省会")
 NATIONAL_CAPITAL = ("首都", "110000")
+REGION_WORD = "自治区"
+ROLE_WORDS = (*CAPITAL_WORDS, NATIONAL_CAPITAL[0], REGION_WORD)
 PLACE_TYPES = {"Place", "Person", "Organization"}  # tagger classes a linked name may replace
 # Without a tagger's segmentation, a division name is refused where its last character starts a common word with the
 # next one (合作市 in 合作市场).
@@ -246,7 +249,7 @@ def gazetteer() -> Gazetteer:
     for name, iso, others in _load_countries():
         for form in (name, *others):
             forms.setdefault(form, []).append(Candidate(name, "Country", country=iso, short=form != name))
-    for word in (*CAPITAL_WORDS, NATIONAL_CAPITAL[0]):
+    for word in ROLE_WORDS:
         forms.setdefault(word, [])
     for candidates in forms.values():
         candidates.sort(key=lambda c: (c.short, c.code or "", c.country or ""))
@@ -461,12 +464,15 @@ def choose(gaz: Gazetteer, candidates: list[Candidate], context: Context) -> Can
     return scored[0][1]
 
 
-def capital_of(gaz: Gazetteer, word: str, context: Context) -> Division | None:
-    """The division 首府/省会/首都 names in ``context``."""
+def role_target(gaz: Gazetteer, word: str, context: Context) -> Division | None:
+    """The division a role word (首府, 省会, 首都, 自治区) names in ``context``; None if the context does not say."""
     if word == NATIONAL_CAPITAL[0]:
         return gaz.divisions.get(NATIONAL_CAPITAL[1])
     if context.province is None:
         return None
+    if word == REGION_WORD:
+        region = gaz.divisions.get(context.province)
+        return region if region is not None and region.name.endswith(REGION_WORD) else None
     capital = gaz.divisions.get(context.province[:2] + "0100")
     return capital if capital is not None and capital.level == 2 else None
 
@@ -486,8 +492,8 @@ def lookup(name: str, context_names: list[str] | tuple[str, ...] = ()) -> Divisi
     gaz = gazetteer()
     context = article_context(gaz, list(context_names), [])
     key = simplified(name.strip())
-    if key in CAPITAL_WORDS or key == NATIONAL_CAPITAL[0]:
-        return capital_of(gaz, key, context)
+    if key in ROLE_WORDS:
+        return role_target(gaz, key, context)
     candidates = [c for c in gaz.forms.get(key, []) if c.code]
     chosen = choose(gaz, candidates, context)
     return gaz.divisions[chosen.code] if chosen is not None and chosen.code else None
@@ -525,15 +531,15 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         container = None
         if existing is None:
             container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
-        if form in CAPITAL_WORDS or form == NATIONAL_CAPITAL[0]:
-            capital = capital_of(gaz, form, context)
-            if _capital_of_named_place(index, bounds, start, end):
+        if form in ROLE_WORDS:
+            capital = role_target(gaz, form, context)
+            if _beside_place_name(index, bounds, start, end):
                 continue  # 土库曼斯坦首都阿什哈巴德: the word describes a named place, it does not replace a name
             if capital is not None and container is None and (existing or _aligned(start, end, bounds, text)):
                 mention = existing or Mention(article.id, start, end, text[start:end], capital.cls, 0.8, SOURCE)
                 mention.type = capital.cls
                 mention.attrs.update(link_attrs(gaz, capital))
-                mention.attrs["alias"] = "role"  # 首府 refers to the city by its role, it is not one of its names
+                mention.attrs["alias"] = "role"  # 首府 refers to the city by its role: not one of its names
                 if existing is None:
                     index.add(mention)
             continue
@@ -637,10 +643,10 @@ def _named_prefix(gaz: Gazetteer, text: str) -> str | None:
     return None
 
 
-def _capital_of_named_place(
+def _beside_place_name(
     index: MentionIndex, bounds: Bounds | None, start: int, end: int
 ) -> bool:
-    """Whether a capital word stands next to a place name (…首都渥太华, 土库曼斯坦首都)."""
+    """Whether a role word stands next to a place name (…首都渥太华, 土库曼斯坦首都)."""
     if any(m.end == start or m.start == end for m in index.overlapping(max(0, start - 1), end + 1)):
         return True
     if bounds is None:
