@@ -93,7 +93,8 @@ def test_linked_places_on_the_page(corpus: Corpus) -> None:
     assert entities["place/150303"].attrs["parent"] == "place/150300"  # 海南区 ⊂ 乌海市
     assert entities["place/150725"].attrs["parent"] == "place/150700"  # 陈巴尔虎旗 ⊂ 呼伦贝尔市
     assert entities["place/150700"].attrs["parent"] == "place/150000"
-    assert "首府" in {m.text for m in entities["place/150100"].mentions}
+    datelines = {a.place: a.place_entity for a in corpus.articles if a.place}
+    assert datelines["呼和浩特"] == "place/150100" and datelines["阿拉善"] == "place/152900"
     assert {"赤峰"} <= entities["place/150400"].alt_labels
     assert all(m.entity.startswith("place/") for m in entities["place/152900"].mentions)
 
