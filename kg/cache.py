@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import kg
-from kg.errors import BuildLocked, OutputError
+from kg.errors import BuildLocked, InputError, OutputError
 from kg.model import ArticleExtraction, Document
 from kg.pipeline import Settings, get_stage
 
@@ -71,7 +71,7 @@ def settings_fingerprint(settings: Settings) -> str:
         try:
             data = Path(settings.user_dictionary).read_bytes()
         except OSError as error:
-            raise OutputError(f"{settings.user_dictionary}: cannot read ({error.strerror or error})") from None
+            raise InputError(f"{settings.user_dictionary}: cannot read ({error.strerror or error})") from None
         parts.append(f"dictionary={hashlib.sha256(data).hexdigest()}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 

@@ -24,7 +24,7 @@ import click
 from kg import api
 from kg.errors import KGError
 from kg.model import Corpus
-from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings
+from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,6 +95,8 @@ def main() -> None:
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
               help="Processes extracting files in parallel; the output is the same for any number.")
 @click.option("--force", is_flag=True, help="Extract every file again instead of reusing the incremental cache.")
@@ -105,8 +107,9 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
-def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str, workers: int,
-          force: bool, no_cache: bool, shard_text: str | None, keep_going: bool, quiet: bool, verbose: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str,
+          user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None, keep_going: bool,
+          quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
@@ -132,7 +135,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
         shard = parse_shard(shard_text) if shard_text else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--shard") from None
-    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going)
+    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going, user_dictionary=user_dict)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with interruptible(out_dir, bar):
         if shard is not None:
@@ -245,8 +248,8 @@ def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
 
 def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: bool, verbose: bool) -> None:
     """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
-    for path, reason in stats.skipped:
-        click.echo(f"skipped {reason}" if reason.startswith(path) else f"skipped {path}: {reason}", err=True)
+    if stats.skipped:
+        click.echo(skipped_summary(stats.skipped), err=True)
     for warning in stats.warnings:
         click.echo(f"warning: {warning}", err=True)
     if quiet:
@@ -317,14 +320,14 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     """
     import json
 
-    from kg.ingest.read import decode_text, expand
+    from kg.ingest.read import decode_text, expand, read
 
     texts: list[tuple[str, str]] = []
     for item in inputs:
         if item == "-":
             texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
-            texts.extend((str(path), decode_text(path.read_bytes(), str(path))) for path in expand([item]))
+            texts.extend((str(path), read(path).source) for path in expand([item]))
     if lines:
         texts = [(f"{name}:{number}", line) for name, text in texts
                  for number, line in enumerate(text.split("\n"), start=1) if line.strip()]

@@ -62,17 +62,6 @@ def filename_page(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def filename_publication(path: str) -> str | None:
-    """The part of a file name before its date, as a publication label (``inner_mongolia_daily_2021-02-22`` →
-    ``inner mongolia daily``); None when the name has no date to anchor it."""
-    stem = Path(path).stem
-    match = _FILE_DATE.search(stem)
-    if match is None:
-        return None
-    prefix = re.sub(r"[_\-.\s]+", " ", stem[: match.start()]).strip()
-    return prefix or None
-
-
 def settle_document_metadata(doc: Document, settings: Any, header_lines: list[str], header_dates: list[dt.date]) -> None:
     """Fill the date, publication and page of ``doc`` from the best source available.
 
@@ -98,7 +87,6 @@ def settle_document_metadata(doc: Document, settings: Any, header_lines: list[st
         if doc.publication is None and publication:
             doc.publication = publication.group(0)
     doc.page = doc.page or filename_page(doc.path)
-    doc.publication = doc.publication or filename_publication(doc.path)
 
 
 def infer_year(month: int, day: int, reference: dt.date | None) -> dt.date | None:
