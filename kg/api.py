@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from kg.pipeline import (
     get_stage,
     resolve_results,
     run,
-    run_jobs,
 )
 from kg.rdf.iri import IRIs
 from kg.rdf.export import union_graph, write_exports
@@ -101,7 +99,7 @@ def build(
         _announce(progress, stats, started, "resolve")
         corpus = resolve_results(results, settings, stats)
         _announce(progress, stats, started, "write")
-        dataset, files = write_outputs(corpus, settings, out, stats, workers=workers)
+        dataset, files = write_outputs(corpus, settings, out, stats)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
@@ -118,22 +116,21 @@ def _announce(
                               phase=phase))
 
 
-def write_outputs(
-    corpus: Corpus, settings: Settings, out: Path, stats: RunStats, *, workers: int = 1
-) -> tuple[Dataset, list[Path]]:
+def write_outputs(corpus: Corpus, settings: Settings, out: Path, stats: RunStats) -> tuple[Dataset, list[Path]]:
     """Map ``corpus`` to RDF and write the graph files and the HTML view into ``out``, timing each phase.
 
-    The files are rendered into a staging folder (in parallel when ``workers`` > 1: one job per file) and moved into
-    ``out`` together at the end, so an interrupted or failed run leaves the previous set of outputs whole.
+    The files are written into a staging folder and moved into ``out`` together at the end, so an interrupted or
+    failed run leaves the previous set of outputs whole. (Rendering the files in forked processes was measured
+    slower on two busy cores, and every fork that walks the graph copies it: they are written one after another.)
     """
-    with stats.timings.measure("rdf"):
+    timings = stats.timings
+    with timings.measure("rdf"):
         dataset = to_rdf(corpus, settings.base_iri)
     staging = staging_dir(out)
-    jobs: list[tuple[str, Callable[[], list[Path]]]] = [
-        ("serialize", functools.partial(write_exports, dataset, staging, (fmt,))) for fmt in OUTPUT_FORMATS
-    ]
-    jobs.append(("view", lambda: [write_html(union_graph(dataset), staging / "graph.html", title="kg")]))
-    staged = [path for paths in run_jobs(jobs, workers, stats.timings) for path in paths]
+    with timings.measure("serialize"):
+        staged = write_exports(dataset, staging, OUTPUT_FORMATS)
+    with timings.measure("view"):
+        staged.append(write_html(union_graph(dataset), staging / "graph.html", title="kg"))
     return dataset, publish(staged, out)
 
 
@@ -157,9 +154,7 @@ def build_shard(
     return files, stats
 
 
-def merge(
-    shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None, workers: int = 1
-) -> BuildResult:
+def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
     same outputs as :func:`build` over the whole archive would."""
     started = time.perf_counter()
@@ -173,7 +168,7 @@ def merge(
     stats.reused = len(results)
     with output_lock(Path(out_dir)) as out:
         corpus = resolve_results(results, settings, stats)
-        dataset, files = write_outputs(corpus, settings, out, stats, workers=workers)
+        dataset, files = write_outputs(corpus, settings, out, stats)
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
 

@@ -155,13 +155,10 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the merged graph.ttl and graph.html.")
 @click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
-@click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
-              help="Processes writing the output files in parallel.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
 @reports_errors
-def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, workers: int, quiet: bool,
-          verbose: bool) -> None:
+def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, quiet: bool, verbose: bool) -> None:
     """Merge shard folders made by 'kg build --shard I/N' into one graph.
 
     Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
@@ -172,7 +169,7 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, wor
       kg merge shards/0 shards/1 -o output/
     """
     with interruptible(out_dir, None):
-        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, workers=workers)
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
