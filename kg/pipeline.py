@@ -468,16 +468,25 @@ def _extract_in_pool(
         max_workers=workers, mp_context=_pool_context(), initializer=_worker_init, initargs=(os.getpid(),)
     )
     try:
-        pending: set[Future[tuple[list[DocumentResult], Timings]]] = {
-            pool.submit(_extract_batch, batch, settings) for batch in batches
+        first: dict[Future[tuple[list[DocumentResult], Timings]], int] = {
+            pool.submit(_extract_batch, batch, settings): batch[0][0] for batch in batches
         }
+        pending = set(first)
+        failed_at: int | None = None
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 batch_results, batch_timings = future.result()
                 timings.merge(batch_timings)
-                if not all([accept(result) for result in batch_results]):
-                    return
+                failures = [result.index for result in batch_results if not accept(result)]
+                if failures:
+                    failed_at = min([*failures, *([failed_at] if failed_at is not None else [])])
+            if failed_at is not None:
+                # Stop, but only after every batch before the failure: the error reported is then the first one in
+                # input order, whichever worker was faster.
+                for future in [f for f in pending if first[f] > failed_at]:
+                    future.cancel()
+                pending = {f for f in pending if first[f] <= failed_at}
     finally:
         # On an error or Ctrl-C, drop the batches not started; the running ones finish (their workers ignore SIGINT).
         pool.shutdown(wait=True, cancel_futures=True)

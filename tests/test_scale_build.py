@@ -17,7 +17,9 @@ import kg
 from kg import api as kg_api
 from kg.cache import CACHE_DIR
 from kg.cli import main
-from kg.errors import BuildLocked, InputError, OutputError
+from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
+from kg.model import ArticleExtraction
+from kg.pipeline import stage
 
 from .conftest import SAMPLE_DATE
 from .scale_helpers import kg_env, write_archive
@@ -221,3 +223,25 @@ def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_pa
         kg.build(archive, out, date=SAMPLE_DATE)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR])
+
+
+@stage("nlp.rules.scale_test_fragile")
+def _fragile(extraction: ArticleExtraction, settings: object = None) -> ArticleExtraction:
+    """A stage with a bug that only shows on one kind of article."""
+    if "加氢站" in extraction.article.text:
+        raise ZeroDivisionError("division by zero")
+    return extraction
+
+
+def test_a_bug_in_a_stage_skips_one_file_not_the_run(tmp_path: Path) -> None:
+    files = write_archive(tmp_path / "a", copies=2)
+    settings = kg.Settings(date=SAMPLE_DATE, steps=(*kg.Settings().steps, "nlp.rules.scale_test_fragile"))
+    with pytest.raises(ExtractionError, match=r"00_1.txt: internal error \(ZeroDivisionError"):
+        kg.build(files, tmp_path / "out", settings=settings, workers=2)
+    settings.keep_going = True
+    result = kg.build(files, tmp_path / "out", settings=settings, workers=2)
+    assert [Path(path).name for path, _ in result.stats.skipped] == ["00_1.txt", "01_1.txt"]
+    assert len(result.stats.details) == 2 and "ZeroDivisionError" in result.stats.details[0]
+    # The files done before the first run stopped were cached by it and are not extracted again.
+    assert result.stats.reused >= 1 and result.stats.reused + result.stats.extracted == 8
+    assert (tmp_path / "out" / "graph.ttl").is_file()
