@@ -74,6 +74,7 @@ class Byline:
     name: str
     role: str  # one of: reporter, intern, photographer, correspondent, editor
     span: Span | None = None  # in the document's cleaned text
+    entity: str | None = None  # entity key, set by resolution
 
 
 @dataclass
@@ -106,8 +107,10 @@ class Article:
     kind: str = "news"  # news | photo | feature
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
-    publication: str | None = None
+    publication: str | None = None  # the newspaper's name, e.g. 内蒙古日报
     page: str | None = None
+    place_entity: str | None = None  # entity keys, set by resolution
+    publication_entity: str | None = None
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that contains character ``offset`` of the article text."""

@@ -35,9 +35,6 @@ _BUILTIN_MODULES = (
     "kg.ingest.segment",
     "kg.nlp.tag",
     "kg.nlp.rules",
-    "kg.nlp.gazetteer",
-    "kg.nlp.relate",
-    "kg.nlp.quantities",
     "kg.nlp.resolve",
 )
 
@@ -88,12 +85,7 @@ class Settings:
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
-    steps: tuple[str, ...] = (
-        "nlp.rules.newspaper",
-        "nlp.link.gazetteer",
-        "nlp.relate.patterns",
-        "nlp.quantities.patterns",
-    )
+    steps: tuple[str, ...] = ("nlp.rules.newspaper",)
     resolve: str = "resolve.default"
     keep_going: bool = False
     options: dict[str, Any] = field(default_factory=dict)

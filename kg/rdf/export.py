@@ -417,19 +417,40 @@ def to_gexf(dataset: Dataset | Graph) -> str:
 # ------------------------------------------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file in the same folder and a rename, so
+    ``path`` is never left half-written."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        # mkstemp creates the file readable by its owner only; exports are meant to be shared like any output
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc}") from exc
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def union_graph(dataset: Dataset | Graph) -> Graph:
+    """All triples of every graph of ``dataset`` in one graph, with kg's prefixes bound."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for s, p, o, _ in iter_quads(dataset):
+        graph.add((s, p, o))
+    return graph
 
 
 def render(dataset: Dataset | Graph, fmt: str, base: str | None = DEFAULT_BASE) -> str:
