@@ -278,7 +278,9 @@ def _terms_by_iri() -> dict[str, tuple[str, dict[str, str]]]:
     result = {}
     for key, definition in build_context().items():
         if isinstance(definition, dict):
-            coercion = {k: (_expand(v) if k == "@type" and v != "@id" else v) for k, v in definition.items()}
+            coercion = {
+                k: (_expand(v) if k == "@type" and v != "@id" else v) for k, v in definition.items() if k != "@id"
+            }
             result[_expand(definition["@id"])] = (key, coercion)
     return result
 
