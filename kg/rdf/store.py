@@ -116,16 +116,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def load_file(store: ox.Store, path: Path) -> None:
     """Parse one graph file into ``store`` (all or nothing: a parse error leaves the store unchanged)."""
-    fmt = rdf_format(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    try:
-        quads = list(ox.parse(data, format=fmt))
-    except SyntaxError as exc:
-        raise parse_error(path, exc, data) from exc
-    store.extend(quads)
+    store.extend(parse_file(path))
 
 
 def is_store_dir(path: Path) -> bool:
@@ -181,11 +172,36 @@ def open_source(
     return store
 
 
+def parse_file(path: Path) -> list[ox.Quad]:
+    """The quads of a graph file exactly as written (GraphParseError with line and column on bad syntax)."""
+    fmt = rdf_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        return list(ox.parse(data, format=fmt))
+    except SyntaxError as exc:
+        raise parse_error(path, exc, data) from exc
+
+
 def read_dataset(source: str | os.PathLike[str]) -> Dataset:
-    """SOURCE (file, output folder or store) as an rdflib Dataset with its named graphs."""
-    store = open_source(source)
+    """SOURCE (file, output folder or store) as an rdflib Dataset with its named graphs.
+
+    Files are parsed directly rather than through a store: an Oxigraph store keeps values, not lexical forms, so it
+    would turn "12"^^xsd:nonNegativeInteger into "12"^^xsd:integer and "1.0" into "1".
+    """
+    path = Path(source)
+    if is_store_dir(path):
+        quads: Iterable[ox.Quad] = open_source(path)
+    elif path.is_dir():
+        quads = parse_file(output_file(path))
+    elif path.exists():
+        quads = parse_file(path)
+    else:
+        raise InputError(f"{path}: no such file or folder")
     dataset = Dataset()
-    for quad in store:
+    for quad in quads:
         graph = to_rdflib(quad.graph_name)
         target = dataset.default_graph if graph is None else dataset.graph(graph)
         target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
