@@ -35,12 +35,13 @@ def entity_network(graph: Graph) -> nx.MultiDiGraph:
     """The entity graph: nodes are typed entities (kg classes), edges the kg relations between them."""
     classes = set(declared_terms())
     network = nx.MultiDiGraph()
-    for subject, cls in graph.subject_objects(RDF.type):
+    # Sorted so that node order, and with it the seeded layout, does not depend on set iteration order.
+    for subject, cls in sorted(graph.subject_objects(RDF.type)):
         name = str(cls)[len(KG_NS) :] if str(cls).startswith(KG_NS) else ""
         if name in classes and is_subclass(name, "Entity") and isinstance(subject, URIRef):
             label = next((str(o) for o in graph.objects(subject, RDFS.label) if isinstance(o, Literal)), str(subject))
             network.add_node(str(subject), label=label, cls=name)
-    for subject, predicate, obj in graph:
+    for subject, predicate, obj in sorted(graph):
         name = str(predicate)[len(KG_NS) :] if str(predicate).startswith(KG_NS) else ""
         if name and name not in HIDDEN_PROPERTIES and str(subject) in network and str(obj) in network:
             network.add_edge(str(subject), str(obj), key=name, label=class_label(name))
