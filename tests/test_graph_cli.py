@@ -174,3 +174,23 @@ def test_serve_command_answers_over_http(gold_dir: Path) -> None:
     time.sleep(0.2)
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query={query}", timeout=5)
+
+
+def test_sample_exports_parse_back_to_the_same_dataset(built: Path) -> None:
+    from rdflib import Dataset
+
+    from kg.rdf.store import quads_of
+    from tests.test_graph_export import _quads
+
+    out = built / "out"
+    reference = quads_of(ox.parse(path=str(out / "graph.nq")))
+    assert len(reference) > 1000
+    for name in ("graph.trig", "graph.jsonld"):
+        assert quads_of(ox.parse(path=str(out / name))) == reference, name
+        back = Dataset()
+        back.parse(out / name, format="trig" if name.endswith("trig") else "json-ld")
+        assert _quads(back) == reference, name
+    union = {(s, p, o) for s, p, o, _ in reference}
+    for name, fmt in (("graph.ttl", "turtle"), ("graph.nt", "nt")):
+        assert {q[:3] for q in quads_of(ox.parse(path=str(out / name)))} == union, name
+        assert {q[:3] for q in _quads(Dataset().parse(out / name, format=fmt))} == union, name
