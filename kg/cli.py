@@ -17,7 +17,7 @@ import click
 
 from kg import api
 from kg.errors import KGError
-from kg.pipeline import DEFAULT_BASE_IRI, Settings
+from kg.pipeline import DEFAULT_BASE_IRI, Settings, skipped_summary
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
 from kg.rdf.query import FORMATS as RESULT_FORMATS
 
@@ -115,8 +115,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
     chosen = None if not formats or "all" in formats else list(formats)
     result = api.build(inputs, out_dir, settings=settings, formats=chosen, store=store_dir)
     corpus = result.corpus
-    for path, reason in corpus.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+    if corpus.skipped:
+        click.echo(skipped_summary(corpus.skipped), err=True)
     if not quiet:
         click.echo(
             f"{len(corpus.documents)} document(s), {len(corpus.articles)} article(s), "
@@ -162,14 +162,14 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     """
     import json
 
-    from kg.ingest.read import decode_text, expand
+    from kg.ingest.read import decode_text, expand, read
 
     texts: list[tuple[str, str]] = []
     for item in inputs:
         if item == "-":
-            texts.append(("<stdin>", decode_text(click.get_binary_stream("stdin").read(), "<stdin>")))
+            texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
-            texts.extend((str(path), decode_text(path.read_bytes(), str(path))) for path in expand([item]))
+            texts.extend((str(path), read(path).source) for path in expand([item]))
     if lines:
         texts = [(f"{name}:{number}", line) for name, text in texts
                  for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
