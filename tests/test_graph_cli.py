@@ -196,3 +196,11 @@ def test_sample_exports_parse_back_to_the_same_dataset(built: Path) -> None:
     for name, fmt in (("graph.ttl", "turtle"), ("graph.nt", "nt")):
         assert {q[:3] for q in quads_of(ox.parse(path=str(out / name)))} == union, name
         assert {q[:3] for q in _quads(Dataset().parse(out / name, format=fmt))} == union, name
+
+
+def test_load_malformed_input_names_line_and_column(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text('{"@id": "http://e/a",\n "http://e/p": }\n', encoding="utf-8")
+    result = runner.invoke(main, ["load", str(bad), "--endpoint", "http://127.0.0.1:9/store"])
+    assert result.exit_code == 1
+    assert "bad.jsonld:2:16:" in result.output and "Unexpected closing curly bracket" in result.output
