@@ -145,6 +145,11 @@ def test_entity_network_for_gephi(exported: Path) -> None:
     # GraphML is plain XML with declared keys, which Cytoscape and Gephi read
     root = ET.parse(exported / "graph.graphml").getroot()
     assert root.tag.endswith("graphml")
+    edge_ids = [e.get("id") for e in root.iter("{http://graphml.graphdrawing.org/xmlns}edge")]
+    assert len(edge_ids) == len(set(edge_ids)) == graphml.number_of_edges()
+    # readable UTF-8, and no date stamp that would change the bytes from one day to the next
+    assert "乌海市" in (exported / "graph.graphml").read_text(encoding="utf-8")
+    assert "lastmodifieddate" not in (exported / "graph.gexf").read_text(encoding="utf-8")
 
 
 def test_entity_network_keeps_parallel_relations(gold: Dataset) -> None:

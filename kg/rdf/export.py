@@ -8,6 +8,8 @@ into place, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import re
@@ -393,7 +395,9 @@ def entity_network(dataset: Dataset | Graph) -> nx.MultiDiGraph:
     )
     for s, p, o in edges:
         local = str(p)[len(KG_NS) :]
-        network.add_edge(str(s), str(o), key=local, relation=local, label=local)
+        # GraphML wants document-unique edge ids; a hash of the triple is unique and stable
+        edge_id = "e" + hashlib.sha256(f"{s}\x1f{p}\x1f{o}".encode()).hexdigest()[:16]
+        network.add_edge(str(s), str(o), key=local, relation=local, label=local, edge_id=edge_id)
     return network
 
 
@@ -405,15 +409,20 @@ def _most_specific(names: Sequence[str]) -> str:
 
 
 def to_graphml(dataset: Dataset | Graph) -> str:
-    """The entity network as GraphML (opens in Gephi, Cytoscape, yEd)."""
-    network = entity_network(dataset)
-    return "\n".join(nx.generate_graphml(network, encoding="utf-8", prettyprint=True)) + "\n"
+    """The entity network as GraphML (opens in Gephi, Cytoscape, yEd), UTF-8 with readable Chinese labels."""
+    buffer = io.BytesIO()
+    nx.write_graphml(entity_network(dataset), buffer, encoding="utf-8", prettyprint=True,
+                     edge_id_from_attribute="edge_id")  # fmt: skip
+    return buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"
 
 
 def to_gexf(dataset: Dataset | Graph) -> str:
     """The entity network as GEXF 1.2 (Gephi's own format)."""
-    network = entity_network(dataset)
-    return "\n".join(nx.generate_gexf(network, encoding="utf-8", prettyprint=True, version="1.2draft")) + "\n"
+    buffer = io.BytesIO()
+    nx.write_gexf(entity_network(dataset), buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
+    text = buffer.getvalue().decode("utf-8")
+    # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
+    return re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"
 
 
 # ------------------------------------------------------------------------------------------------- writing
