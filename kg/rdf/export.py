@@ -93,6 +93,7 @@ class _TurtleNames:
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
     def iri(self, iri: str) -> str:
+        """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
         for prefix, namespace in self.prefixes:
             if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
                 return f"{prefix}:{iri[len(namespace):]}"
@@ -101,6 +102,7 @@ class _TurtleNames:
         return f"<{iri}>"
 
     def term(self, term: Node) -> str:
+        """Any term in Turtle syntax (bare numbers and booleans where Turtle reads them back unchanged)."""
         if isinstance(term, URIRef):
             return "a" if term == RDF.type else self.iri(str(term))
         if isinstance(term, Literal) and term.datatype is not None and not term.language:
@@ -112,6 +114,7 @@ class _TurtleNames:
         return nt_term(term)
 
     def header(self) -> str:
+        """The @base and @prefix lines."""
         lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(PREFIXES.items())]
         if self.base:
             lines.insert(0, f"@base <{self.base}> .")

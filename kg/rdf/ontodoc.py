@@ -54,6 +54,7 @@ class _Readable(_TurtleNames):
     """Turtle names with percent-encoded instance IRIs shown decoded, for reading only."""
 
     def iri(self, iri: str) -> str:
+        """The Turtle name of ``iri`` with percent-escapes decoded."""
         return unquote(super().iri(iri))
 
 

@@ -85,10 +85,12 @@ class _Data:
         self.default = [*self.named, ox.DefaultGraph()]
 
     def rows(self, text: str) -> list[tuple[Node | None, ...]]:
+        """The rows of a SELECT over the data graphs, as rdflib terms."""
         result = self.store.query(text, default_graph=self.default, named_graphs=self.named)
         return [tuple(to_rdflib(solution[v]) for v in result.variables) for solution in result]
 
     def count(self, select: str) -> int:
+        """How many solutions ``select`` (a group graph pattern or a sub-SELECT) has."""
         return int(str(self.rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ {select} }}")[0][0]))
 
 
