@@ -87,6 +87,8 @@ def main() -> None:
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
 @click.option("--keep-going", is_flag=True, help="Skip inputs that cannot be read and report them at the end.")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all): ttl, nt, nq, trig, jsonld (RDF), graphml, "
@@ -97,7 +99,8 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @reports_errors
 def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str,
-          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, quiet: bool) -> None:
+          user_dict: Path | None, keep_going: bool, formats: tuple[str, ...], store_dir: Path | None,
+          quiet: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
@@ -110,7 +113,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
     """
     progress = Progress(quiet)
-    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going)
+    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going, user_dictionary=user_dict)
     progress(f"building {len(inputs)} input(s) …")
     chosen = None if not formats or "all" in formats else list(formats)
     result = api.build(inputs, out_dir, settings=settings, formats=chosen, store=store_dir)
