@@ -163,7 +163,7 @@ class Mapper:
         """The plain triple plus its statement node with evidence, extractor and score."""
         graph = self.graph_for(relation.evidence.article_id)
         subject = self.entity_iri(relation.subject)
-        predicate = KG[relation.predicate]
+        evidence = self.map_evidence(relation.evidence)
         if relation.literal:
             obj: URIRef | Literal = (
                 _date_literal(relation.object)
@@ -172,10 +172,18 @@ class Mapper:
             )
         elif relation.predicate == "holdsPost":
             obj = self.map_post(relation, graph)
+            # Holding a post in an organization states that the person works for it, from the same evidence.
+            self.state(graph, subject, KG.worksFor, self.entity_iri(relation.object), evidence, relation)
         else:
             obj = self.entity_iri(relation.object)
+        self.state(graph, subject, KG[relation.predicate], obj, evidence, relation)
+
+    def state(
+        self, graph: Graph, subject: URIRef, predicate: URIRef, obj: URIRef | Literal, evidence: URIRef,
+        relation: Relation,
+    ) -> None:
+        """Add the plain triple and the kg:Statement node that carries its evidence, extractor and score."""
         graph.add((subject, predicate, obj))
-        evidence = self.map_evidence(relation.evidence)
         node = self.iris.hashed("statement", subject, predicate, obj, evidence)
         graph.add((node, RDF.type, KG.Statement))
         graph.add((node, RDF.subject, subject))
@@ -186,7 +194,7 @@ class Mapper:
         graph.add((node, KG.confidence, Literal(Decimal(str(round(relation.score, 3))))))
 
     def map_post(self, relation: Relation, graph: Graph) -> URIRef:
-        """A post held by a person in an organization: ``Post/<org>/<title>``, with postIn and worksFor."""
+        """A post held by a person in an organization: ``Post/<org>/<title>`` with its title and postIn."""
         title = relation.attrs.get("title", "")
         organization = relation.object
         post = self.iris.entity(f"Post/{organization.replace('/', '_')}/{title}")
@@ -194,7 +202,6 @@ class Mapper:
         graph.add((post, KG.postTitle, Literal(title, lang=ZH)))
         graph.add((post, RDFS.label, Literal(title, lang=ZH)))
         graph.add((post, KG.postIn, self.entity_iri(organization)))
-        graph.add((self.entity_iri(relation.subject), KG.worksFor, self.entity_iri(organization)))
         return post
 
     def map_quantity(self, quantity: Quantity) -> None:
