@@ -87,7 +87,17 @@ class Mapper:
                 graph.add((node, RDFS.comment, Literal(event.description, lang=ZH)))
             graph.add((node, KG.extractor, Literal(event.extractor)))
             graph.add((node, KG.evidence, self.map_evidence(event.evidence)))
+        self.drop_restated_entity_facts()
         return self.dataset
+
+    def drop_restated_entity_facts(self) -> None:
+        """Keep a triple that the entities graph already asserts (a containment the gazetteer knows) out of the
+        article graphs, so that a union of all graphs does not hold it twice; the article keeps its kg:Statement."""
+        entity_graph = self.entities
+        for extraction in self.corpus.extractions:
+            graph = self.graph_for(extraction.article.id)
+            for triple in [t for t in graph if t in entity_graph]:
+                graph.remove(triple)
 
     def map_entity(self, entity: Entity) -> None:
         """Type, labels, official code, coordinates and containment of one entity."""
