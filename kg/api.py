@@ -1,4 +1,8 @@
-"""The public library API: one function per CLI command."""
+"""The public library API: one function per CLI command.
+
+``query``, ``validate``, ``serve``, ``load`` and ``stats`` work on kg output (a graph file, an output folder or an
+on-disk store) and live in ``kg.rdf``; they are re-exported here so every command has its function in one place.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +31,14 @@ from kg.pipeline import (
 )
 from kg.rdf.iri import IRIs
 from kg.rdf.export import union_graph, write_exports
+from kg.rdf.load import load
 from kg.rdf.mapping import to_rdf
+from kg.rdf.query import query
+from kg.rdf.serve import serve
+from kg.rdf.stats import stats
+from kg.rdf.store import add_to_store
+from kg.rdf.validate import validate
 from kg.view.html import write_html
-
-
-# The graph files a build writes (keys of kg.rdf.export's formats), besides graph.html.
-OUTPUT_FORMATS: tuple[str, ...] = ("ttl",)
 
 
 @dataclass
@@ -73,18 +79,23 @@ def build(
     date: dt.date | None = None,
     base_iri: str | None = None,
     ner: str | None = None,
+    formats: Iterable[str] | None = None,
+    store: str | Path | None = None,
     keep_going: bool | None = None,
     workers: int = 1,
     incremental: bool = True,
     force: bool = False,
     progress: Callable[[ProgressInfo], None] | None = None,
 ) -> BuildResult:
-    """Build the knowledge graph of ``inputs`` and write ``graph.ttl`` and ``graph.html`` into ``out_dir``.
+    """Build the knowledge graph of ``inputs`` and write the exports and ``graph.html`` into ``out_dir``.
 
-    ``workers`` processes extract files in parallel (the output is byte-identical to one worker). With
+    ``formats`` picks the exports (keys of ``kg.rdf.export.FORMATS``: ttl, nt, nq, trig, jsonld, graphml, gexf; all
+    by default). ``store`` also adds the documents to an on-disk Oxigraph store (rebuilt articles replace their
+    graph). ``workers`` processes extract files in parallel (the output is byte-identical to one worker). With
     ``incremental`` (the default), extractions are cached in ``out_dir/.kg-cache`` and unchanged files are not
-    extracted again; ``force`` extracts everything anew. Nothing is written unless the whole pipeline succeeds; each
-    file is replaced atomically, and the folder is locked against a concurrent build (:class:`~kg.errors.BuildLocked`).
+    extracted again; ``force`` extracts everything anew. Nothing is written unless the whole pipeline succeeds; the
+    files are replaced together, and the folder is locked against a concurrent build
+    (:class:`~kg.errors.BuildLocked`).
     """
     settings = _settings(settings, date, base_iri, ner, keep_going)
     started = time.perf_counter()
@@ -99,7 +110,10 @@ def build(
         _announce(progress, stats, started, "resolve")
         corpus = resolve_results(results, settings, stats)
         _announce(progress, stats, started, "write")
-        dataset, files = write_outputs(corpus, settings, out, stats)
+        dataset, files = write_outputs(corpus, settings, out, stats, formats)
+        if store is not None:
+            with stats.timings.measure("store"):
+                add_to_store(dataset, store)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
@@ -116,8 +130,11 @@ def _announce(
                               phase=phase))
 
 
-def write_outputs(corpus: Corpus, settings: Settings, out: Path, stats: RunStats) -> tuple[Dataset, list[Path]]:
-    """Map ``corpus`` to RDF and write the graph files and the HTML view into ``out``, timing each phase.
+def write_outputs(
+    corpus: Corpus, settings: Settings, out: Path, stats: RunStats, formats: Iterable[str] | None = None
+) -> tuple[Dataset, list[Path]]:
+    """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``,
+    timing each phase.
 
     The files are written into a staging folder and moved into ``out`` together at the end, so an interrupted or
     failed run leaves the previous set of outputs whole. (Rendering the files in forked processes was measured
@@ -128,7 +145,7 @@ def write_outputs(corpus: Corpus, settings: Settings, out: Path, stats: RunStats
         dataset = to_rdf(corpus, settings.base_iri)
     staging = staging_dir(out)
     with timings.measure("serialize"):
-        staged = write_exports(dataset, staging, OUTPUT_FORMATS)
+        staged = write_exports(dataset, staging, formats, base=settings.base_iri)
     with timings.measure("view"):
         staged.append(write_html(union_graph(dataset), staging / "graph.html", title="kg"))
     return dataset, publish(staged, out)
@@ -154,7 +171,13 @@ def build_shard(
     return files, stats
 
 
-def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: str | None = None) -> BuildResult:
+def merge(
+    shard_dirs: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    base_iri: str | None = None,
+    formats: Iterable[str] | None = None,
+) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
     same outputs as :func:`build` over the whole archive would."""
     started = time.perf_counter()
@@ -168,7 +191,7 @@ def merge(shard_dirs: Iterable[str | Path], out_dir: str | Path, *, base_iri: st
     stats.reused = len(results)
     with output_lock(Path(out_dir)) as out:
         corpus = resolve_results(results, settings, stats)
-        dataset, files = write_outputs(corpus, settings, out, stats)
+        dataset, files = write_outputs(corpus, settings, out, stats, formats)
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
 
@@ -211,3 +234,9 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
         mentions.sort(key=lambda m: (m["start"], m["end"], m["type"]))
         records.append({"document": doc.path, "articles": articles, "mentions": mentions})
     return records
+
+
+__all__ = [
+    "BuildResult", "build", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
+    "validate",
+]  # fmt: skip

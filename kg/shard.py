@@ -34,7 +34,7 @@ from kg.pipeline import (
     extract_items,
     resolve_results,
 )
-from kg.rdf.export import atomic_write
+from kg.rdf.export import atomic_write, to_nquads
 from kg.rdf.mapping import to_rdf
 
 SHARD_FILE = "extractions.pickle"
@@ -109,8 +109,7 @@ def build_shard(
         with stats.timings.measure("rdf"):
             dataset = to_rdf(corpus, settings.base_iri)
         with stats.timings.measure("serialize"):
-            lines = dataset.serialize(format="nquads", encoding="utf-8").splitlines(keepends=True)
-            atomic_write(out / SHARD_NQUADS, b"".join(sorted(set(line for line in lines if line.strip()))))
+            atomic_write(out / SHARD_NQUADS, to_nquads(dataset))
         if cache is not None:
             cache.prune(stats.keys)
     stats.elapsed = time.perf_counter() - started
