@@ -13,7 +13,10 @@ from kg.model import Corpus
 from kg.pipeline import Settings, run
 from kg.rdf.export import union_graph, write_exports
 from kg.rdf.mapping import to_rdf
-from kg.view.html import write_html
+from kg.view.html import viz, write_html
+
+
+__all__ = ["BuildResult", "build", "extract", "viz"]
 
 
 @dataclass

@@ -18,6 +18,7 @@ import click
 from kg import api
 from kg.errors import KGError
 from kg.pipeline import DEFAULT_BASE_IRI, Settings
+from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,6 +114,36 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
             f"{len(corpus.quantities)} quantities → {', '.join(str(f) for f in result.files)}",
             err=True,
         )
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
+              show_default=True, help="HTML file to write.")
+@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Size of the --focus neighbourhood, in relations.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
+              help="Keep at most this many entities (the most important); the page says what was left out.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of class and relation labels and of the page.")
+@click.option("--title", help="Page title (default: the source's name).")
+@reports_errors
+def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, lang: str,
+        title: str | None) -> None:
+    """Write an offline interactive HTML view of a graph.
+
+    SOURCE is an RDF file (.ttl, .nt, .nq, .trig, .rdf) or a folder holding graph.ttl (the output of 'kg build').
+    The page is one self-contained file: network with legend, search, class and article filters, evidence panel,
+    and a map of places with coordinates. It opens from file:// without any network access.
+
+    \b
+    Example:
+      kg viz output/ -o view.html
+      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+    """
+    written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
+    click.echo(f"wrote {written}", err=True)
 
 
 @main.command("stages")

@@ -1,0 +1,248 @@
+"""What the view shows, read from an RDF graph in kg's shape (see RDF_SHAPE): entities, the relations between them with
+their evidence sentences, the articles that mention them, and their quantities.
+
+Everything here is plain data (sorted, hashable keys) so the page built from it is byte-stable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from urllib.parse import unquote
+
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kg.rdf.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ontology_graph
+
+# Structural properties between an article, its spans and its entities: they are not relations between entities.
+STRUCTURAL_PROPERTIES = frozenset(
+    {"mentions", "mentionOf", "inArticle", "hasSentence", "evidence", "quantityOf", "datelinePlace", "reporter",
+     "intern", "photographer", "publication"}
+)
+WEAK_PROPERTY = "coMentionedWith"
+# Posts are not kg:Entity subclasses (they are org:Post) but a person's post is worth seeing between person and body.
+EXTRA_NODE_CLASSES = ("Post",)
+_POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Evidence:
+    """A sentence a fact was read from and where it sits."""
+
+    text: str
+    article: str
+    span: str
+
+
+@dataclass
+class Entity:
+    """One node of the view."""
+
+    iri: str
+    cls: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    code: str = ""
+    level: int | None = None
+    point: tuple[float, float] | None = None  # (lon, lat)
+    articles: set[str] = field(default_factory=set)
+    quantities: list[dict[str, str]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Link:
+    """All relations from one entity to another (one drawn edge), with their evidence."""
+
+    source: str
+    target: str
+    predicates: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def weak(self) -> bool:
+        """Only a co-mention: no stated relation."""
+        return self.predicates == {WEAK_PROPERTY}
+
+
+@dataclass
+class Article:
+    """An article as the view lists it."""
+
+    iri: str
+    headline: str
+    date: str
+    file: str
+
+
+@dataclass
+class ViewGraph:
+    """Entities, links and articles of a graph."""
+
+    entities: dict[str, Entity]
+    links: dict[tuple[str, str], Link]
+    articles: dict[str, Article]
+
+
+@cache
+def node_classes() -> frozenset[str]:
+    """kg classes drawn as nodes: every kg:Entity subclass and kg:Post."""
+    return frozenset(
+        name for name in declared_terms() if name[:1].isupper() and (is_subclass(name, "Entity") or
+                                                                     name in EXTRA_NODE_CLASSES)
+    )
+
+
+@cache
+def class_depth(name: str) -> int:
+    """Length of the longest rdfs:subClassOf chain above kg class ``name`` (more specific classes are deeper)."""
+    parents = [
+        str(parent)[len(KG_NS):]
+        for parent in ontology_graph().objects(KG[name], RDFS.subClassOf)
+        if str(parent).startswith(KG_NS)
+    ]
+    return 1 + max((class_depth(parent) for parent in parents), default=0)
+
+
+@cache
+def relation_properties() -> tuple[str, ...]:
+    """kg object properties that relate two entities."""
+    graph = ontology_graph()
+    return tuple(
+        sorted(
+            str(term)[len(KG_NS):]
+            for term in graph.subjects(RDF.type, OWL.ObjectProperty)
+            if str(term).startswith(KG_NS) and str(term)[len(KG_NS):] not in STRUCTURAL_PROPERTIES
+        )
+    )
+
+
+def _local(term: object) -> str:
+    text = str(term)
+    return text[len(KG_NS):] if text.startswith(KG_NS) else ""
+
+
+def _text(graph: Graph, node: URIRef, predicate: URIRef, lang: str = "zh") -> str:
+    """The literal of ``predicate`` in ``lang`` if there is one, else the smallest other literal ('' if none)."""
+    values = [value for value in graph.objects(node, predicate) if isinstance(value, Literal)]
+    preferred = sorted(str(value) for value in values if value.language == lang)
+    others = sorted(str(value) for value in values)
+    return (preferred or others or [""])[0]
+
+
+def _fallback_label(iri: str) -> str:
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1]) or iri
+
+
+def parse_point(wkt: str) -> tuple[float, float] | None:
+    """(lon, lat) of a WKT ``POINT(lon lat)`` (optionally with a CRS IRI in front); None if it is not a valid point."""
+    match = _POINT.match(wkt)
+    if not match:
+        return None
+    lon, lat = float(match.group(1)), float(match.group(2))
+    if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+        return None
+    return lon, lat
+
+
+def _evidence(graph: Graph, node: URIRef) -> Evidence | None:
+    if not isinstance(node, URIRef):
+        return None
+    text = _text(graph, node, KG.sentenceText) or _text(graph, node, NIF.anchorOf)
+    article = graph.value(node, KG.inArticle)
+    if not text:
+        return None
+    return Evidence(text=text, article=str(article) if article is not None else "", span=str(node))
+
+
+def read_view_graph(graph: Graph) -> ViewGraph:
+    """Collect the entities, relations (with evidence), articles and quantities of ``graph``."""
+    classes = node_classes()
+    typed: dict[str, list[str]] = {}
+    for subject, cls in graph.subject_objects(RDF.type):
+        name = _local(cls)
+        if name in classes and isinstance(subject, URIRef):
+            typed.setdefault(str(subject), []).append(name)
+    entities: dict[str, Entity] = {}
+    for iri, names in typed.items():
+        node = URIRef(iri)
+        cls = sorted(names, key=lambda n: (-class_depth(n), n))[0]
+        label = _text(graph, node, RDFS.label) or _text(graph, node, KG.postTitle) or _fallback_label(iri)
+        aliases = sorted({str(v) for v in graph.objects(node, SKOS.altLabel) if isinstance(v, Literal)} - {label})
+        entity = Entity(iri=iri, cls=cls, label=label, aliases=aliases, code=_text(graph, node, KG.divisionCode))
+        level = graph.value(node, KG.adminLevel)
+        if isinstance(level, Literal) and str(level).isdigit():
+            entity.level = int(str(level))
+        for geometry in sorted(graph.objects(node, GEO.hasGeometry)):
+            for wkt in sorted(graph.objects(geometry, GEO.asWKT)):
+                entity.point = entity.point or parse_point(str(wkt))
+        entities[iri] = entity
+
+    articles: dict[str, Article] = {}
+    for cls in (KG.Article, KG.PhotoStory):
+        for node in graph.subjects(RDF.type, cls):
+            if isinstance(node, URIRef):
+                articles[str(node)] = Article(
+                    iri=str(node),
+                    headline=_text(graph, node, KG.headline),
+                    date=_text(graph, node, KG.datePublished),
+                    file=_text(graph, node, KG.sourceFile),
+                )
+    for article, entity_node in graph.subject_objects(KG.mentions):
+        if str(entity_node) in entities:
+            entities[str(entity_node)].articles.add(str(article))
+    for mention, entity_node in graph.subject_objects(KG.mentionOf):
+        article = graph.value(mention, KG.inArticle)
+        if str(entity_node) in entities and article is not None:
+            entities[str(entity_node)].articles.add(str(article))
+
+    links: dict[tuple[str, str], Link] = {}
+    for name in relation_properties():
+        for subject, obj in graph.subject_objects(KG[name]):
+            key = (str(subject), str(obj))
+            if key[0] in entities and key[1] in entities and key[0] != key[1]:
+                links.setdefault(key, Link(*key)).predicates.add(name)
+    for statement in graph.subjects(RDF.type, KG.Statement):
+        key = (str(graph.value(statement, RDF.subject)), str(graph.value(statement, RDF.object)))
+        link = links.get(key)
+        if link is None:
+            continue
+        for node in graph.objects(statement, KG.evidence):
+            evidence = _evidence(graph, node)  # type: ignore[arg-type]
+            if evidence is not None:
+                link.evidence.append(evidence)
+    for event, node in graph.subject_objects(KG.evidence):
+        if str(event) in entities:
+            evidence = _evidence(graph, node)  # type: ignore[arg-type]
+            if evidence is not None:
+                entities[str(event)].evidence.append(evidence)
+    for quantity in graph.subjects(RDF.type, KG.Quantity):
+        subject = str(graph.value(quantity, KG.quantityOf))
+        if subject not in entities:
+            continue
+        evidence = next(
+            (e for e in (_evidence(graph, n) for n in sorted(graph.objects(quantity, KG.evidence))) if e), None
+        )
+        entities[subject].quantities.append(
+            {
+                "thing": _text(graph, quantity, KG.measuredThing),
+                "text": _text(graph, quantity, KG.originalText),
+                "time": _text(graph, quantity, KG.refTime),
+                "sentence": evidence.text if evidence else "",
+                "article": evidence.article if evidence else "",
+                "span": evidence.span if evidence else "",
+            }
+        )
+    for link in links.values():
+        link.evidence = _unique_evidence(link.evidence)
+    for entity in entities.values():
+        entity.evidence = _unique_evidence(entity.evidence)
+        entity.quantities.sort(key=lambda q: (q["thing"], q["text"], q["span"]))
+    return ViewGraph(entities=entities, links=links, articles=articles)
+
+
+def _unique_evidence(items: list[Evidence]) -> list[Evidence]:
+    seen = {(e.span, e.text): e for e in items}
+    return [seen[key] for key in sorted(seen)]
