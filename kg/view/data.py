@@ -237,8 +237,12 @@ def read_view_graph(graph: Graph) -> ViewGraph:
         )
     for link in links.values():
         link.evidence = _unique_evidence(link.evidence)
+        # an entity stated about in an article belongs to it even when no mention node says so (posts, events)
+        for end in (link.source, link.target):
+            entities[end].articles.update(e.article for e in link.evidence if e.article)
     for entity in entities.values():
         entity.evidence = _unique_evidence(entity.evidence)
+        entity.articles.update(e.article for e in entity.evidence if e.article)
         entity.quantities.sort(key=lambda q: (q["thing"], q["text"], q["span"]))
     return ViewGraph(entities=entities, links=links, articles=articles)
 
