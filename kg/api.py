@@ -9,14 +9,16 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from kg.model import Corpus
-from kg.pipeline import Settings, run
+from kg.ingest.read import read_text
+from kg.model import ArticleExtraction, Corpus, Span
+from kg.pipeline import Settings, extract_document, get_stage, run
+from kg.rdf.iri import IRIs
 from kg.rdf.export import union_graph, write_exports
 from kg.rdf.mapping import to_rdf
 from kg.view.html import viz, write_html
 
 
-__all__ = ["BuildResult", "build", "extract", "viz"]
+__all__ = ["BuildResult", "build", "extract", "extract_texts", "mention_records", "viz"]
 
 
 @dataclass
@@ -59,3 +61,43 @@ def build(
     files = write_exports(dataset, out, ("ttl",))
     files.append(write_html(union_graph(dataset), out / "graph.html", title="kg"))
     return BuildResult(corpus=corpus, dataset=dataset, files=files)
+
+
+def extract_texts(texts: Iterable[tuple[str, str]], settings: Settings | None = None) -> Corpus:
+    """Run the pipeline over in-memory texts given as (name, text) pairs, one document each."""
+    settings = settings or Settings()
+    documents = [read_text(text, name) for name, text in texts]
+    extractions = [result for doc in documents for result in extract_document(doc, settings)]
+    corpus = get_stage(settings.resolve)(extractions, settings)
+    corpus.documents = documents
+    return corpus
+
+
+def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = False) -> list[dict[str, object]]:
+    """One JSON-ready record per document: its articles and mentions with offsets, class CURIE and entity IRI.
+
+    Offsets refer to the document's cleaned text, or with ``source_offsets`` to the text exactly as given.
+    """
+    iris = IRIs(base_iri)
+    by_document: dict[str, list[ArticleExtraction]] = {}
+    for extraction in corpus.extractions:
+        by_document.setdefault(extraction.article.document_id, []).append(extraction)
+    records: list[dict[str, object]] = []
+    for doc in corpus.documents:
+        mentions: list[dict[str, object]] = []
+        articles: list[dict[str, object]] = []
+        for extraction in by_document.get(doc.id, []):
+            article = extraction.article
+            articles.append({"id": str(iris.article(article.id)), "headline": article.headline,
+                             "date": article.date.isoformat() if article.date else None,
+                             "start": article.start, "end": article.start + len(article.text)})
+            for mention in extraction.mentions:
+                span = Span(article.start + mention.start, article.start + mention.end)
+                if source_offsets:
+                    span = doc.to_source(span)
+                text = (doc.source if source_offsets else doc.clean)[span.start : span.end]
+                mentions.append({"start": span.start, "end": span.end, "text": text, "type": f"kg:{mention.type}",
+                                 "entity": str(iris.entity(mention.entity)) if mention.entity else None})
+        mentions.sort(key=lambda m: (m["start"], m["end"], m["type"]))
+        records.append({"document": doc.path, "articles": articles, "mentions": mentions})
+    return records
