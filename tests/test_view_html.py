@@ -221,3 +221,13 @@ def test_sample_build_view_shows_every_entity(sample_build) -> None:
     typed = {s for s, o in graph.subject_objects(RDF.type) if str(o).split("#")[-1] in classes}
     assert len(data["nodes"]) == len(typed) == len(read_view_graph(graph).entities)
     assert "乌海市" in by_name(data)
+
+
+def test_every_page_text_exists_in_both_languages() -> None:
+    from importlib.resources import files
+
+    from kg.view.html import UI
+
+    script = (files("kg.view") / "templates" / "view.js").read_text(encoding="utf-8")
+    used = set(re.findall(r'\bt\("(\w+)"\)', script)) | set(re.findall(r'fact\("(\w+)"', script))
+    assert used and used <= set(UI["zh"]) and set(UI["zh"]) == set(UI["en"])

@@ -45,24 +45,26 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
 )
 UI: dict[str, dict[str, str]] = {
     "zh": {
-        "network": "关系网络", "map": "地图", "search": "搜索实体名称…", "classes": "类别", "articles": "文章",
+        "network": "关系网络", "map": "地图", "search": "搜索实体名称…", "classes": "类别",
         "allArticles": "全部文章", "comention": "显示共现链接", "labels": "English", "empty": "图谱为空：没有可显示的实体。",
         "class": "类别", "aliases": "别名", "code": "行政区划代码", "level": "行政级别", "coords": "坐标",
         "mentionedIn": "提及该实体的文章", "relations": "关系", "quantities": "数量事实", "evidence": "来源句子",
         "neighbourhood": "只看邻域", "hops": "跳", "showAll": "显示全部", "noEvidence": "（无来源句子）",
-        "shown": "显示", "of": "共", "entities": "个实体", "links": "条关系", "omitted": "省略了重要性较低的",
+        "shown": "显示", "entities": "个实体", "links": "条关系", "omitted": "省略了重要性较低的",
         "focus": "邻域中心", "noPlaces": "没有带坐标的地点。", "noMatch": "无匹配", "showOnMap": "在地图上显示",
         "showInNetwork": "在网络中显示", "close": "关闭", "article": "文章", "iri": "IRI", "lonlat": "经度, 纬度",
         "weak": "共现（无明确关系）", "onlyArticle": "只看这篇文章的实体", "entityList": "实体",
     },
     "en": {
-        "network": "Network", "map": "Map", "search": "Search a name…", "classes": "Classes", "articles": "Articles",
+        "network": "Network", "map": "Map", "search": "Search a name…", "classes": "Classes",
         "allArticles": "All articles", "comention": "Show co-mention links", "labels": "中文",
         "empty": "The graph is empty: there are no entities to show.",
-        "class": "Class", "aliases": "Aliases", "code": "Division code", "level": "Admin level", "coords": "Coordinates",
+        "class": "Class", "aliases": "Aliases", "code": "Division code", "level": "Admin level",
+        "coords": "Coordinates",
         "mentionedIn": "Mentioned in", "relations": "Relations", "quantities": "Quantities", "evidence": "Evidence",
         "neighbourhood": "Neighbourhood", "hops": "hops", "showAll": "Show all", "noEvidence": "(no source sentence)",
-        "shown": "Showing", "of": "of", "entities": "entities", "links": "links", "omitted": "left out, least important",
+        "shown": "Showing", "entities": "entities", "links": "links",
+        "omitted": "left out, least important",
         "focus": "Centred on", "noPlaces": "No places with coordinates.", "noMatch": "No match",
         "showOnMap": "Show on map", "showInNetwork": "Show in network", "close": "Close", "article": "Article",
         "iri": "IRI", "lonlat": "lon, lat", "weak": "co-mentioned (no stated relation)",
@@ -188,7 +190,7 @@ def build_payload(
     in_scope = len(keep) + sum(omitted.values())
     network = _strong_network(view, keep)
     positions = compute_layout(network)
-    styles = class_styles(view.entities[iri].cls for iri in keep)
+    styles = class_styles({view.entities[iri].cls for iri in keep} | set(omitted))  # omitted: named in the notice
     order = sorted(keep, key=lambda iri: (-score[iri], iri))
     index = {iri: i for i, iri in enumerate(order)}
     kept_links = [(key, link) for key, link in sorted(view.links.items()) if key[0] in keep and key[1] in keep]

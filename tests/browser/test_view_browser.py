@@ -151,3 +151,11 @@ def test_harness_catches_outside_requests_and_errors(driver: Any, tmp_path: Path
     time.sleep(0.3)
     assert outside_requests(driver) == ["https://cdn.example.com/x.png"]
     assert any("nope" in message for message in console_errors(driver))
+
+
+def test_left_out_entities_are_reported(driver: Any, tmp_path: Path) -> None:
+    page = write_html(rich_graph(), tmp_path / "limited.html", max_nodes=4)
+    open_clean(driver, page)
+    assert canvas_nodes(driver) == 4
+    notice = driver.find_element("id", "notice")
+    assert notice.is_displayed() and "4 / 10" in notice.text and "省略" in notice.text and "人物" in notice.text
