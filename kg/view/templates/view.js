@@ -107,7 +107,7 @@
     edgeView.refresh();
     updateStatus();
     if (fit && api.network) api.network.fit({ animation: false });
-    if (!$("map-pane").hidden) drawMap();
+    if (!$("map-pane").hidden) drawMap(true);
   }
 
   function startNetwork() {
@@ -270,7 +270,8 @@
       api.network.selectNodes([id]);
       api.network.focus(id, { scale: Math.max(api.network.getScale(), 1.0), animation: false });
     }
-    showNode(id);
+    if (!$("map-pane").hidden && n.geo) highlightPlace(id);
+    else showNode(id);
   }
   api.select = select;
 
@@ -466,7 +467,9 @@
   }
 
   // ------------------------------------------------------------------ map (plain lon/lat plot, no tiles)
-  const map = { box: null, places: [] };
+  // The view is a centre (lon, lat) and a scale in pixels per degree of latitude; zooming re-projects, so names
+  // keep their size and labels that would overlap are left to the more important place.
+  const map = { view: null, kx: 1, width: 0, height: 0, moved: false, highlight: -1 };
   function svg(tag, attrs, text) {
     const node = document.createElementNS(SVG_NS, tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
@@ -474,44 +477,52 @@
     return node;
   }
   function niceStep(span) {
-    for (const step of [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30]) if (span / step <= 8) return step;
+    for (const step of [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30]) if (span / step <= 8) return step;
     return 45;
   }
-  function drawMap() {
-    const root = $("map");
-    root.replaceChildren();
-    const places = nodes.filter((n) => n.geo && state.visible.has(n.id));
-    map.places = places;
-    const width = 1000;
-    const height = 700;
-    if (!places.length) {
-      root.setAttribute("viewBox", `0 0 ${width} ${height}`);
-      root.appendChild(svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle", class: "note" }, t("noPlaces")));
-      return;
-    }
+  const mapPlaces = () => nodes.filter((n) => n.geo && state.visible.has(n.id));
+  function fitMap(places) {
     const lons = places.map((p) => p.geo[0]);
     const lats = places.map((p) => p.geo[1]);
-    let [lon0, lon1, lat0, lat1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    const padLon = Math.max((lon1 - lon0) * 0.08, 0.5);
-    const padLat = Math.max((lat1 - lat0) * 0.08, 0.5);
-    lon0 -= padLon; lon1 += padLon; lat0 -= padLat; lat1 += padLat;
-    const kx = Math.cos(((lat0 + lat1) / 2) * Math.PI / 180);
-    const scale = Math.min(width / ((lon1 - lon0) * kx), height / (lat1 - lat0));
-    const px = (lon) => (lon - lon0) * kx * scale;
-    const py = (lat) => (lat1 - lat) * scale;
-    const w = px(lon1);
-    const h = py(lat0);
-    root.setAttribute("viewBox", `0 0 ${w} ${h}`);
-    map.box = [0, 0, w, h];
-    const grid = svg("g");
-    const step = niceStep(Math.max(lon1 - lon0, lat1 - lat0));
-    for (let lon = Math.ceil(lon0 / step) * step; lon <= lon1; lon += step) {
-      grid.appendChild(svg("line", { x1: px(lon), x2: px(lon), y1: 0, y2: h, class: "grid" }));
-      grid.appendChild(svg("text", { x: px(lon) + 2, y: h - 4, class: "grid-label" }, `${+lon.toFixed(1)}°E`));
+    const [lon0, lon1, lat0, lat1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+    map.kx = Math.cos(((lat0 + lat1) / 2) * Math.PI / 180);
+    const spanLon = Math.max(lon1 - lon0, 1) * 1.3;  // room for the names right of the dots
+    const spanLat = Math.max(lat1 - lat0, 1) * 1.2;
+    const scale = Math.min(map.width / (spanLon * map.kx), map.height / spanLat);
+    map.view = { lon: (lon0 + lon1) / 2 + spanLon * 0.05, lat: (lat0 + lat1) / 2, scale };
+  }
+  const px = (lon) => map.width / 2 + (lon - map.view.lon) * map.kx * map.view.scale;
+  const py = (lat) => map.height / 2 - (lat - map.view.lat) * map.view.scale;
+  function drawMap(refit) {
+    const root = $("map");
+    root.replaceChildren();
+    const rect = root.getBoundingClientRect();  // clientWidth is 0 for <svg> in some browsers
+    map.width = Math.round(rect.width) || 1000;
+    map.height = Math.round(rect.height) || 700;
+    root.setAttribute("viewBox", `0 0 ${map.width} ${map.height}`);
+    const places = mapPlaces();
+    if (!places.length) {
+      const note = { x: map.width / 2, y: map.height / 2, "text-anchor": "middle", class: "note" };
+      root.appendChild(svg("text", note, t("noPlaces")));
+      map.view = null;
+      return;
     }
-    for (let lat = Math.ceil(lat0 / step) * step; lat <= lat1; lat += step) {
-      grid.appendChild(svg("line", { x1: 0, x2: w, y1: py(lat), y2: py(lat), class: "grid" }));
-      grid.appendChild(svg("text", { x: 2, y: py(lat) - 2, class: "grid-label" }, `${+lat.toFixed(1)}°N`));
+    if (refit || !map.view) {
+      fitMap(places);
+      map.moved = false;
+    }
+    const { lon, lat, scale } = map.view;
+    const halfLon = map.width / 2 / (map.kx * scale);
+    const halfLat = map.height / 2 / scale;
+    const step = niceStep(Math.max(2 * halfLon, 2 * halfLat));
+    const grid = svg("g");
+    for (let g = Math.ceil((lon - halfLon) / step) * step; g <= lon + halfLon; g += step) {
+      grid.appendChild(svg("line", { x1: px(g), x2: px(g), y1: 0, y2: map.height, class: "grid" }));
+      grid.appendChild(svg("text", { x: px(g) + 2, y: map.height - 4, class: "grid-label" }, `${+g.toFixed(2)}°E`));
+    }
+    for (let g = Math.ceil((lat - halfLat) / step) * step; g <= lat + halfLat; g += step) {
+      grid.appendChild(svg("line", { x1: 0, x2: map.width, y1: py(g), y2: py(g), class: "grid" }));
+      grid.appendChild(svg("text", { x: 2, y: py(g) - 2, class: "grid-label" }, `${+g.toFixed(2)}°N`));
     }
     root.appendChild(grid);
     const links = svg("g");
@@ -519,60 +530,74 @@
       const a = byId.get(e.from);
       const b = byId.get(e.to);
       if (a.geo && b.geo && edgeAllowed(e) && state.visible.has(a.id) && state.visible.has(b.id)) {
-        links.appendChild(svg("line", { x1: px(a.geo[0]), y1: py(a.geo[1]), x2: px(b.geo[0]), y2: py(b.geo[1]), class: "link" }));
+        links.appendChild(svg("line", {
+          x1: px(a.geo[0]), y1: py(a.geo[1]), x2: px(b.geo[0]), y2: py(b.geo[1]), class: "link",
+        }));
       }
     }
     root.appendChild(links);
     const dots = svg("g");
     const labels = svg("g");
-    for (const p of [...places].reverse()) {
-      const style = DATA.classes[p.cls];
-      const dot = svg("circle", {
-        cx: px(p.geo[0]), cy: py(p.geo[1]), r: 3 + p.size / 6, fill: style.colour, class: "place",
-        "data-node": p.id,
-      });
+    const taken = [];
+    for (const p of places) {  // most important first: they win the label space
+      const x = px(p.geo[0]);
+      const y = py(p.geo[1]);
+      if (x < -50 || y < -50 || x > map.width + 50 || y > map.height + 50) continue;
+      const r = 3 + p.size / 6;
+      const box = [x + r + 3, y - 8, x + r + 5 + 12.5 * p.label.length, y + 6];
+      if (!taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) {
+        taken.push(box);
+        labels.appendChild(svg("text", { x: box[0], y: y + 4, class: "place-label" }, p.label));
+      }
+      const dot = svg("circle", { cx: x, cy: y, r, fill: DATA.classes[p.cls].colour, class: "place", "data-node": p.id });
+      if (p.id === map.highlight) dot.classList.add("selected");
       dot.appendChild(svg("title", {}, `${p.name} (${classLabel(p.cls)})`));
-      dot.addEventListener("click", () => showNode(p.id));
-      dots.appendChild(dot);
-      labels.appendChild(svg("text", { x: px(p.geo[0]) + 6 + p.size / 6, y: py(p.geo[1]) + 4, class: "place-label" }, p.label));
+      dot.addEventListener("click", () => highlightPlace(p.id));
+      dots.insertBefore(dot, dots.firstChild);  // drawn last = on top: the most important place
     }
     root.append(dots, labels);
   }
   function highlightPlace(id) {
+    map.highlight = id;
     for (const dot of $("map").querySelectorAll("circle.place")) {
-      const on = dot.getAttribute("data-node") === String(id);
-      dot.setAttribute("stroke", on ? "#000" : "#fff");
-      dot.setAttribute("stroke-width", on ? "3" : "1");
+      dot.classList.toggle("selected", dot.getAttribute("data-node") === String(id));
     }
     showNode(id);
   }
   function enableMapZoom() {
     const root = $("map");
     let drag = null;
-    const setBox = () => root.setAttribute("viewBox", map.box.join(" "));
+    // the panel opening or the window resizing changes the map's size: redraw at the same centre and scale
+    new ResizeObserver(() => {
+      if (!$("map-pane").hidden && map.view) drawMap(!map.moved);
+    }).observe(root);
     root.addEventListener("wheel", (ev) => {
-      if (!map.box) return;
+      if (!map.view) return;
       ev.preventDefault();
       const rect = root.getBoundingClientRect();
-      const [x, y, w, h] = map.box;
-      const fx = (ev.clientX - rect.left) / rect.width;
-      const fy = (ev.clientY - rect.top) / rect.height;
-      const k = ev.deltaY > 0 ? 1.2 : 1 / 1.2;
-      map.box = [x + fx * w * (1 - k), y + fy * h * (1 - k), w * k, h * k];
-      setBox();
+      const mx = ev.clientX - rect.left;
+      const my = ev.clientY - rect.top;
+      const lon = map.view.lon + (mx - map.width / 2) / (map.kx * map.view.scale);
+      const lat = map.view.lat - (my - map.height / 2) / map.view.scale;
+      const scale = map.view.scale * (ev.deltaY > 0 ? 1 / 1.25 : 1.25);
+      map.view = {
+        lon: lon - (mx - map.width / 2) / (map.kx * scale), lat: lat + (my - map.height / 2) / scale, scale,
+      };
+      map.moved = true;
+      drawMap(false);
     }, { passive: false });
     root.addEventListener("mousedown", (ev) => {
-      if (map.box) drag = [ev.clientX, ev.clientY, ...map.box];
+      if (map.view) drag = { x: ev.clientX, y: ev.clientY, lon: map.view.lon, lat: map.view.lat, moved: false };
     });
     window.addEventListener("mouseup", () => {
       drag = null;
     });
     root.addEventListener("mousemove", (ev) => {
-      if (!drag) return;
-      const rect = root.getBoundingClientRect();
-      const k = Math.max(drag[4] / rect.width, drag[5] / rect.height);
-      map.box = [drag[2] - (ev.clientX - drag[0]) * k, drag[3] - (ev.clientY - drag[1]) * k, drag[4], drag[5]];
-      setBox();
+      if (!drag || (Math.abs(ev.clientX - drag.x) < 3 && Math.abs(ev.clientY - drag.y) < 3)) return;
+      map.view.lon = drag.lon - (ev.clientX - drag.x) / (map.kx * map.view.scale);
+      map.view.lat = drag.lat + (ev.clientY - drag.y) / map.view.scale;
+      map.moved = true;
+      drawMap(false);
     });
   }
 
@@ -580,7 +605,7 @@
     for (const tab of document.querySelectorAll(".tab")) tab.classList.toggle("active", tab.dataset.pane === pane);
     $("network-pane").hidden = pane !== "network-pane";
     $("map-pane").hidden = pane !== "map-pane";
-    if (pane === "map-pane") drawMap();
+    if (pane === "map-pane") drawMap(true);
     else if (api.network) api.network.redraw();
   }
 
