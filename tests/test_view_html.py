@@ -231,3 +231,15 @@ def test_every_page_text_exists_in_both_languages() -> None:
     script = (files("kg.view") / "templates" / "view.js").read_text(encoding="utf-8")
     used = set(re.findall(r'\bt\("(\w+)"\)', script)) | set(re.findall(r'fact\("(\w+)"', script))
     assert used and used <= set(UI["zh"]) and set(UI["zh"]) == set(UI["en"])
+
+
+def test_most_specific_class_wins_and_untyped_things_are_not_nodes() -> None:
+    graph = rich_graph()
+    wuhai = URIRef(B + "place/150300")
+    graph.add((wuhai, RDF.type, KG.AdministrativeArea))
+    graph.add((wuhai, RDF.type, KG.Place))
+    graph.add((URIRef(B + "thing/untyped"), KG.locatedIn, wuhai))
+    view = read_view_graph(graph)
+    assert view.entities[str(wuhai)].cls == "City"
+    assert B + "thing/untyped" not in view.entities
+    assert not any(B + "article/" in iri for iri in view.entities)  # articles, mentions, evidence are not nodes

@@ -137,6 +137,12 @@
       if (params.nodes.length) showNode(params.nodes[0]);
       else if (params.edges.length) showEdge(params.edges[0]);
     });
+    network.on("doubleClick", (params) => {  // double-click: that entity's neighbourhood
+      if (!params.nodes.length) return;
+      state.focus = params.nodes[0];
+      state.focusActive = true;
+      refresh(true);
+    });
     network.once("afterDrawing", () => {
       api.ready = true;
       api.readyMs = performance.now();
