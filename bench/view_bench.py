@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -133,11 +134,14 @@ def main() -> None:
     args = parser.parse_args()
     from tests.browser.chrome import available
 
+    load = os.getloadavg()[0]  # the figures depend on what else the machine is doing
     rows = run(args.sizes, browser=not args.no_browser and available())
     print(markdown(rows))
+    print(f"\n{os.cpu_count()} CPUs, load average {load:.1f} at the start")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        report = {"cpus": os.cpu_count(), "load_average": round(load, 1), "rows": rows}
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
