@@ -146,7 +146,8 @@ def _strong_network(view: ViewGraph, nodes: Iterable[str]) -> nx.Graph:
 
 
 def find_entity(view: ViewGraph, name: str) -> str:
-    """The IRI of the entity called ``name`` (label, alias or IRI); the most mentioned one if several match."""
+    """The IRI of the entity called ``name`` (IRI, label or alias, in that order of preference); among equals the
+    most mentioned one."""
     candidates = [
         entity for entity in view.entities.values()
         if name in (entity.iri, entity.label) or name in entity.aliases
@@ -155,7 +156,11 @@ def find_entity(view: ViewGraph, name: str) -> str:
         close = sorted(e.label for e in view.entities.values() if name in e.label or e.label in name)[:5]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise ViewError(f"no entity named {name!r} in the graph{hint}")
-    return sorted(candidates, key=lambda e: (-len(e.articles), e.iri))[0].iri
+    def preference(entity: Entity) -> tuple[int, int, str]:
+        how = 0 if entity.iri == name else 1 if entity.label == name else 2
+        return how, -len(entity.articles), entity.iri
+
+    return min(candidates, key=preference).iri
 
 
 def build_payload(
