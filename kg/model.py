@@ -186,6 +186,9 @@ class Relation:
     literal: bool = False
     datatype: str | None = None  # XSD local name for literal objects, e.g. date
     attrs: dict[str, str] = field(default_factory=dict)  # e.g. post title for holdsPost
+    # The mentions the extractor read the arguments from; resolution fills subject/object with their entity keys.
+    subject_mention: Mention | None = None
+    object_mention: Mention | None = None
 
 
 @dataclass
@@ -206,6 +209,8 @@ class Quantity:
     qualifier: str | None = None  # more-than (以上/多/余), less-than (不足/以下) …
     time: str | None = None  # ISO date / gYear / period text
     extractor: str = ""
+    subject_mention: Mention | None = None  # resolution fills ``subject`` from it
+    time_text: str | None = None  # the time expression as written (2010年, “十三五”期间, 建市初期)
 
 
 @dataclass
@@ -220,6 +225,15 @@ class Event:
     place: str | None = None  # entity key
     participants: list[str] = field(default_factory=list)  # entity keys
     extractor: str = ""
+    places: list[str] = field(default_factory=list)  # further places (entity keys) when it happened at several
+    origin: str | None = None  # entity key: where a journey started
+    destination: str | None = None  # entity key: where a journey ended
+    description: str | None = None  # a sentence of the text that says more about it (这趟班列是…第6000趟班列)
+    # The mentions the extractor read; resolution fills the entity keys above from them.
+    participant_mentions: list[Mention] = field(default_factory=list)
+    place_mentions: list[Mention] = field(default_factory=list)
+    origin_mention: Mention | None = None
+    destination_mention: Mention | None = None
 
 
 @dataclass

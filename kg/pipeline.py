@@ -35,6 +35,9 @@ _BUILTIN_MODULES = (
     "kg.ingest.segment",
     "kg.nlp.tag",
     "kg.nlp.rules",
+    "kg.nlp.relate",
+    "kg.nlp.quantities",
+    "kg.nlp.events",
     "kg.nlp.resolve",
 )
 
@@ -85,7 +88,12 @@ class Settings:
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
-    steps: tuple[str, ...] = ("nlp.rules.newspaper",)
+    steps: tuple[str, ...] = (
+        "nlp.rules.newspaper",
+        "nlp.relate.patterns",
+        "nlp.quantities.patterns",
+        "nlp.events.patterns",
+    )
     resolve: str = "resolve.default"
     keep_going: bool = False
     options: dict[str, Any] = field(default_factory=dict)

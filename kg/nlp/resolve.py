@@ -58,4 +58,8 @@ def resolve(extractions: list[ArticleExtraction], settings: Any = None) -> Corpu
         corpus.relations.extend(extraction.relations)
         corpus.quantities.extend(extraction.quantities)
         corpus.events.extend(extraction.events)
+    # relations, quantities and events carry mentions; now that mentions have entities, give them entity keys
+    from kg.nlp.relate import attach_keys
+
+    attach_keys(corpus)
     return corpus

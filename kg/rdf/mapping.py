@@ -73,10 +73,16 @@ class Mapper:
             graph.add((node, RDFS.label, Literal(event.label, lang=ZH)))
             if event.date:
                 graph.add((node, KG.eventDate, _date_literal(event.date)))
-            if event.place:
-                graph.add((node, KG.eventPlace, self.entity_iri(event.place)))
+            for place in ([event.place] if event.place else []) + event.places:
+                graph.add((node, KG.eventPlace, self.entity_iri(place)))
             for participant in event.participants:
                 graph.add((node, KG.participant, self.entity_iri(participant)))
+            if event.origin:
+                graph.add((node, KG.origin, self.entity_iri(event.origin)))
+            if event.destination:
+                graph.add((node, KG.destination, self.entity_iri(event.destination)))
+            if event.description:
+                graph.add((node, RDFS.comment, Literal(event.description, lang=ZH)))
             graph.add((node, KG.extractor, Literal(event.extractor)))
             graph.add((node, KG.evidence, self.map_evidence(event.evidence)))
         return self.dataset
