@@ -18,7 +18,7 @@ from kg.view.data import node_classes, parse_point, read_view_graph
 from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, load_graph, render_html, viz, write_html
 from kg.view.layout import compute_layout
 
-from .view_graphs import B, HOSTILE_LABELS, hostile_graph, rich_graph
+from .view_graphs import B, HOSTILE_LABELS, hostile_graph, network_graph, rich_graph
 
 
 def page_data(page: str) -> dict:
@@ -243,3 +243,21 @@ def test_most_specific_class_wins_and_untyped_things_are_not_nodes() -> None:
     assert view.entities[str(wuhai)].cls == "City"
     assert B + "thing/untyped" not in view.entities
     assert not any(B + "article/" in iri for iri in view.entities)  # articles, mentions, evidence are not nodes
+
+
+def test_page_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Set and subgraph iteration orders change with PYTHONHASHSEED; the page must not."""
+    import os
+    import subprocess
+    import sys
+
+    source = tmp_path / "graph.ttl"
+    source.write_bytes((rich_graph() + network_graph()).serialize(format="turtle", encoding="utf-8"))
+    pages = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"view-{seed}.html"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        subprocess.run([sys.executable, "-m", "kg", "viz", str(source), "-o", str(out)], check=True, env=env,
+                       capture_output=True)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]

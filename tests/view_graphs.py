@@ -143,3 +143,17 @@ def hostile_graph() -> Graph:
     for a, b in zip(nodes, nodes[1:]):
         relation(graph, a, "cooperatesWith", b, evidence(graph, ART1, "<script>window.kgPwned=1</script>", 0))
     return graph
+
+
+def network_graph(n: int = 120, seed: int = 5) -> Graph:
+    """Two small-world components of ``n`` organizations each (kg:cooperatesWith), for layout and determinism
+    tests (each component is under half the graph, which is when networkx's subgraph views iterate in hash order)."""
+    import networkx as nx
+
+    graph = Graph()
+    for part in range(2):
+        nodes = [entity(graph, f"Organization/机构{part}-{i:04d}", "Organization", f"机构{part}-{i:04d}")
+                 for i in range(n)]
+        for a, b in sorted(nx.connected_watts_strogatz_graph(n, 4, 0.1, seed=seed + part).edges()):
+            graph.add((nodes[a], KG.cooperatesWith, nodes[b]))
+    return graph

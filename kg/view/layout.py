@@ -53,9 +53,10 @@ def _component_layout(graph: nx.Graph, nodes: list[str], seed: int, iterations: 
     if len(nodes) == 1:
         return np.zeros((1, 2))
     index = {node: i for i, node in enumerate(nodes)}
-    edges = np.array(
-        sorted((index[u], index[v]) for u, v in graph.subgraph(nodes).edges() if u != v), dtype=np.int64
-    ).reshape(-1, 2)
+    # each edge as (smaller, larger) index: networkx's subgraph views yield edges in a hash-dependent orientation,
+    # and a different orientation changes the floating-point summation order
+    pairs = {tuple(sorted((index[u], index[v]))) for u, v in graph.subgraph(nodes).edges() if u != v}
+    edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     if len(nodes) > DENSE_LIMIT:
         iterations = min(iterations, 60)
     return _force_layout(len(nodes), edges, seed, iterations) * EDGE_LENGTH
