@@ -221,6 +221,9 @@ def test_sample_build_view_shows_every_entity(sample_build) -> None:
     typed = {s for s, o in graph.subject_objects(RDF.type) if str(o).split("#")[-1] in classes}
     assert len(data["nodes"]) == len(typed) == len(read_view_graph(graph).entities)
     assert "乌海市" in by_name(data)
+    # articles without a headline are told apart by their opening words
+    titles = [a["headline"] or a["opening"] for a in data["articles"]]
+    assert all(titles) and len(set(titles)) == len(titles) > 1
 
 
 def test_every_page_text_exists_in_both_languages() -> None:
@@ -230,6 +233,7 @@ def test_every_page_text_exists_in_both_languages() -> None:
 
     script = (files("kg.view") / "templates" / "view.js").read_text(encoding="utf-8")
     used = set(re.findall(r'\bt\("(\w+)"\)', script)) | set(re.findall(r'fact\("(\w+)"', script))
+    assert {"date", "file", "empty", "omitted"} <= used
     assert used and used <= set(UI["zh"]) and set(UI["zh"]) == set(UI["en"])
 
 

@@ -76,6 +76,7 @@ class Article:
     headline: str
     date: str
     file: str
+    opening: str = ""  # the first words of the text, to tell articles without a headline apart
 
 
 @dataclass
@@ -161,6 +162,12 @@ def _fallback_label(iri: str) -> str:
     return unquote(iri.rstrip("/").rsplit("/", 1)[-1]) or iri
 
 
+def _opening(text: str, limit: int = 30) -> str:
+    """The first sentence of ``text`` (at most ``limit`` characters), whitespace collapsed."""
+    first = re.split(r"(?<=[。！？!?])", " ".join(text.split()), maxsplit=1)[0]
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
 def parse_point(wkt: str) -> tuple[float, float] | None:
     """(lon, lat) of a WKT ``POINT(lon lat)`` (optionally with a CRS IRI in front); None if it is not a valid point."""
     match = _POINT.match(wkt)
@@ -205,6 +212,7 @@ def read_view_graph(graph: Graph) -> ViewGraph:
                     headline=index.text(iri, KG.headline),
                     date=index.text(iri, KG.datePublished),
                     file=index.text(iri, KG.sourceFile),
+                    opening=_opening(index.text(iri, KG.text)),
                 )
     for article, entity_node in graph.subject_objects(KG.mentions):
         if str(entity_node) in entities:

@@ -54,6 +54,7 @@ UI: dict[str, dict[str, str]] = {
         "focus": "邻域中心", "noPlaces": "没有带坐标的地点。", "noMatch": "无匹配", "showOnMap": "在地图上显示",
         "showInNetwork": "在网络中显示", "close": "关闭", "article": "文章", "iri": "IRI", "lonlat": "经度, 纬度",
         "weak": "共现（无明确关系）", "onlyArticle": "只看这篇文章的实体", "entityList": "实体",
+        "date": "日期", "file": "文件",
     },
     "en": {
         "network": "Network", "map": "Map", "search": "Search a name…", "classes": "Classes",
@@ -69,6 +70,7 @@ UI: dict[str, dict[str, str]] = {
         "showOnMap": "Show on map", "showInNetwork": "Show in network", "close": "Close", "article": "Article",
         "iri": "IRI", "lonlat": "lon, lat", "weak": "co-mentioned (no stated relation)",
         "onlyArticle": "Only this article's entities", "entityList": "Entities",
+        "date": "Date", "file": "File",
     },
 }
 
@@ -250,6 +252,7 @@ def build_payload(
         })
     article_rows = [
         {"iri": iri, "headline": _cut(view.articles[iri].headline, TEXT_CHARS) if iri in view.articles else "",
+         "opening": view.articles[iri].opening if iri in view.articles else "",
          "date": view.articles[iri].date if iri in view.articles else "",
          "file": _cut(view.articles[iri].file, 200) if iri in view.articles else ""}
         for iri in articles

@@ -37,6 +37,7 @@
   const classLabel = (cls) => (DATA.classes[cls] ? DATA.classes[cls][state.lang] : cls);
   const predLabel = (p) => (DATA.predicates[p] ? DATA.predicates[p][state.lang] : p);
   const edgeLabel = (e) => e.preds.map(predLabel).join(" / ");
+  const articleTitle = (a) => a.headline || a.opening || a.file || a.iri;
 
   // ------------------------------------------------------------------ visibility (filters and neighbourhood)
   const edgeAllowed = (e) => state.showWeak || !e.weak;
@@ -186,7 +187,7 @@
     select.replaceChildren();
     select.appendChild(new Option(t("allArticles"), "-1"));
     DATA.articles.forEach((a, i) => {
-      const name = a.headline || a.file || a.iri;
+      const name = articleTitle(a);
       select.appendChild(new Option(name.length > 40 ? name.slice(0, 39) + "…" : name, String(i)));
     });
     select.value = String(state.article);
@@ -290,7 +291,7 @@
     const src = el("div", null, "src");
     const article = DATA.articles[row[0]];
     if (article) {
-      const open = el("span", `${t("article")}: ${article.headline || article.file || article.iri}`, "link");
+      const open = el("span", `${t("article")}: ${articleTitle(article)}`, "link");
       open.addEventListener("click", () => showArticle(row[0]));
       src.append(open, " · ");
     }
@@ -416,7 +417,7 @@
       for (const a of n.arts) {
         const article = DATA.articles[a];
         const item = el("li");
-        const link = el("span", article.headline || article.file || article.iri, "link");
+        const link = el("span", articleTitle(article), "link");
         link.addEventListener("click", () => showArticle(a));
         item.appendChild(link);
         if (article.date) item.appendChild(el("span", ` ${article.date}`, "src"));
@@ -440,10 +441,10 @@
 
   function showArticle(index) {
     const article = DATA.articles[index];
-    const panel = panelStart(article.headline || article.file || article.iri);
+    const panel = panelStart(articleTitle(article));
     const facts = el("dl");
-    if (article.date) facts.append(el("dt", "📅"), el("dd", article.date));
-    if (article.file) facts.append(el("dt", "📄"), el("dd", article.file));
+    if (article.date) facts.append(el("dt", t("date")), el("dd", article.date));
+    if (article.file) facts.append(el("dt", t("file")), el("dd", article.file));
     const link = el("a", readableIri(article.iri));
     link.href = article.iri;
     link.target = "_blank";
