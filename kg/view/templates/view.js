@@ -283,14 +283,14 @@
   api.select = select;
 
   // ------------------------------------------------------------------ side panel
-  function sentenceBlock(index) {
+  function sentenceBlock(index, withArticle = true) {
     const box = el("div");
     const row = DATA.sentences[index];
     if (!row) return box;
     box.appendChild(el("div", row[1], "sentence"));
     const src = el("div", null, "src");
     const article = DATA.articles[row[0]];
-    if (article) {
+    if (article && withArticle) {
       const open = el("span", `${t("article")}: ${articleTitle(article)}`, "link");
       open.addEventListener("click", () => showArticle(row[0]));
       src.append(open, " · ");
@@ -465,7 +465,7 @@
     panel.appendChild(actions);
     panel.appendChild(el("h4", t("evidence")));
     DATA.sentences.forEach((row, i) => {
-      if (row[0] === index) panel.appendChild(sentenceBlock(i));
+      if (row[0] === index) panel.appendChild(sentenceBlock(i, false));
     });
     panel.appendChild(el("h4", t("entityList")));
     const list = el("ul");
