@@ -128,9 +128,10 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of class and relation labels and of the page.")
 @click.option("--title", help="Page title (default: the source's name).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report the file written on stderr.")
 @reports_errors
 def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, lang: str,
-        title: str | None) -> None:
+        title: str | None, quiet: bool) -> None:
     """Write an offline interactive HTML view of a graph.
 
     SOURCE is an RDF file (.ttl, .nt, .nq, .trig, .rdf) or a folder holding graph.ttl (the output of 'kg build').
@@ -143,7 +144,8 @@ def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, l
       kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
     """
     written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
-    click.echo(f"wrote {written}", err=True)
+    if not quiet:
+        click.echo(f"wrote {written}", err=True)
 
 
 @main.command("stages")
