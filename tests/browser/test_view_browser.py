@@ -65,6 +65,15 @@ def test_sample_page_offline(driver: Any, sample_build, tmp_path: Path) -> None:
     name = driver.execute_script("return kgView.data.nodes.find(n => n.id === arguments[0]).name", selected[0])
     assert name == "乌海市"
     assert driver.find_element("css selector", "#panel h2").text == "乌海市"
+    # the map tab plots every place with coordinates, or says there are none
+    driver.find_element("id", "tab-map").click()
+    places = driver.execute_script("return kgView.data.nodes.filter(n => n.geo).length")
+    dots = driver.find_elements("css selector", "#map circle.place")
+    if places:
+        assert len(dots) == places
+    else:
+        assert driver.find_element("css selector", "#map text.note").text == "没有带坐标的地点。"
+    driver.find_element("id", "tab-network").click()
     shot = tmp_path / "view.png"
     driver.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
