@@ -17,7 +17,7 @@ import click
 
 from kg import api
 from kg.errors import KGError
-from kg.pipeline import DEFAULT_BASE_IRI, Settings
+from kg.pipeline import DEFAULT_BASE_IRI, Settings, skipped_summary
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,8 +105,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
     progress(f"building {len(inputs)} input(s) …")
     result = api.build(inputs, out_dir, settings=settings)
     corpus = result.corpus
-    for path, reason in corpus.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
+    if corpus.skipped:
+        click.echo(skipped_summary(corpus.skipped), err=True)
     if not quiet:
         click.echo(
             f"{len(corpus.documents)} document(s), {len(corpus.articles)} article(s), "
@@ -184,14 +184,14 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     """
     import json
 
-    from kg.ingest.read import decode_text, expand
+    from kg.ingest.read import decode_text, expand, read
 
     texts: list[tuple[str, str]] = []
     for item in inputs:
         if item == "-":
-            texts.append(("<stdin>", decode_text(click.get_binary_stream("stdin").read(), "<stdin>")))
+            texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
-            texts.extend((str(path), decode_text(path.read_bytes(), str(path))) for path in expand([item]))
+            texts.extend((str(path), read(path).source) for path in expand([item]))
     if lines:
         texts = [(f"{name}:{number}", line) for name, text in texts
                  for number, line in enumerate(text.split("\n"), start=1) if line.strip()]

@@ -55,8 +55,12 @@ class Document:
     clean: str = ""
     source_offsets: list[int] = field(default_factory=list)
     title: str | None = None
-    date: dt.date | None = None
-    removed: list[Span] = field(default_factory=list)  # source spans dropped as page furniture
+    date: dt.date | None = None  # publication date of the page
+    date_source: str | None = None  # where the date came from: settings, metadata, header or filename
+    publication: str | None = None  # the newspaper or site, from a page header, HTML metadata or the file name
+    page: str | None = None  # page label, e.g. 3 or A3
+    removed: list[Span] = field(default_factory=list)  # source spans dropped: page furniture, doubled glyph copies
+    display: list[Span] = field(default_factory=list)  # cleaned-text spans of lines printed in display type
 
     def to_source(self, span: Span) -> Span:
         """Map a span of the cleaned text back to the source text."""
@@ -100,11 +104,16 @@ class Article:
     text: str
     start: int = 0
     headline: str | None = None
-    date: dt.date | None = None
+    headline_span: Span | None = None  # in the document's cleaned text (None when the headline came from metadata)
+    date: dt.date | None = None  # the dateline's date, else the publication date
+    published: dt.date | None = None  # publication date of the page (Document.date)
     place: str | None = None  # dateline place as printed, e.g. 乌海
     place_span: Span | None = None  # in the document's cleaned text
+    dateline: str | None = None  # the dateline or byline line as cleaned, e.g. 本报北京3月5日电（记者张三李四）
+    dateline_span: Span | None = None  # in the document's cleaned text
+    credit_span: Span | None = None  # a closing photo credit (本报记者张三摄), in the document's cleaned text
     bylines: list[Byline] = field(default_factory=list)
-    kind: str = "news"  # news | photo | feature
+    kind: str = "news"  # news | photo
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     publication: str | None = None  # the newspaper's name, e.g. 内蒙古日报

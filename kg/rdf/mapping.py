@@ -7,6 +7,7 @@ emitted twice: as the plain triple (easy SPARQL) and as a ``kg:Statement`` node 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
@@ -17,6 +18,7 @@ from kg.rdf.iri import IRIs
 from kg.rdf.vocab import GEO, KG, NIF, PREFIXES, SCHEMA
 
 ZH = "zh"
+DATED_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
 
 
 def _int(value: int) -> Literal:
@@ -117,8 +119,11 @@ class Mapper:
         graph.add((node, KG.text, Literal(article.text)))
         if article.headline:
             graph.add((node, KG.headline, Literal(article.headline, lang=ZH)))
-        if article.date:
-            graph.add((node, KG.datePublished, Literal(article.date.isoformat(), datatype=XSD.date)))
+        published = article.published or article.date
+        if published:
+            graph.add((node, KG.datePublished, Literal(published.isoformat(), datatype=XSD.date)))
+        if article.date and article.dateline and DATED_DATELINE.search(article.dateline):
+            graph.add((node, KG.datelineDate, Literal(article.date.isoformat(), datatype=XSD.date)))
         if article.page:
             graph.add((node, KG.page, Literal(article.page)))
         document = next((d for d in self.corpus.documents if d.id == article.document_id), None)
