@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt
 SAMPLE_DATE := 2021-02-22
-# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots).
-APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei
+# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso as an
+# independent triple store for the load tests).
+APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 
-.PHONY: run test install install-dev system-deps sample bench eval train clean
+.PHONY: run test install install-dev system-deps sample docs bench eval train clean
 
 run: install sample
 
@@ -37,6 +38,11 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "warning: missing Debian packages:$$missing (tests that need them are skipped)"; fi; \
 	fi
+
+# Regenerates the ontology documentation and the JSON-LD context from ontology/kg.ttl (tests check both are current).
+docs: install-dev
+	PYTHONPATH=. $(BIN)/python -c "from tests.stores.gold import write_docs; write_docs()"
+	$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
 
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q

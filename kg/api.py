@@ -1,4 +1,8 @@
-"""The public library API: one function per CLI command."""
+"""The public library API: one function per CLI command.
+
+``query``, ``validate``, ``serve``, ``load`` and ``stats`` work on kg output (a graph file, an output folder or an
+on-disk store) and live in ``kg.rdf``; they are re-exported here so every command has its function in one place.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,14 @@ from kg.model import ArticleExtraction, Corpus, Span
 from kg.pipeline import Settings, extract_document, get_stage, run
 from kg.rdf.iri import IRIs
 from kg.rdf.export import union_graph, write_exports
+from kg.rdf.load import load
 from kg.rdf.mapping import to_rdf
+from kg.rdf.query import query
+from kg.rdf.serve import serve
+from kg.rdf.stats import stats
+from kg.rdf.store import add_to_store
+from kg.rdf.validate import validate
 from kg.view.html import viz, write_html
-
-
-__all__ = ["BuildResult", "build", "extract", "extract_texts", "mention_records", "viz"]
 
 
 @dataclass
@@ -43,10 +50,14 @@ def build(
     date: dt.date | None = None,
     base_iri: str | None = None,
     ner: str | None = None,
+    formats: Iterable[str] | None = None,
+    store: str | Path | None = None,
 ) -> BuildResult:
-    """Build the knowledge graph of ``inputs`` and write ``graph.ttl`` and ``graph.html`` into ``out_dir``.
+    """Build the knowledge graph of ``inputs`` and write the exports and ``graph.html`` into ``out_dir``.
 
-    Nothing is written unless the whole pipeline succeeds; each file is replaced atomically.
+    ``formats`` picks the exports (keys of ``kg.rdf.export.FORMATS``: ttl, nt, nq, trig, jsonld, graphml, gexf; all
+    by default). ``store`` also adds the documents to an on-disk Oxigraph store (rebuilt articles replace their
+    graph). Nothing is written unless the whole pipeline succeeds; each file is replaced atomically.
     """
     settings = settings or Settings()
     if date is not None:
@@ -58,8 +69,10 @@ def build(
     corpus = run(inputs, settings)
     dataset = to_rdf(corpus, settings.base_iri)
     out = Path(out_dir)
-    files = write_exports(dataset, out, ("ttl",))
+    files = write_exports(dataset, out, formats, base=settings.base_iri)
     files.append(write_html(union_graph(dataset), out / "graph.html", title="kg"))
+    if store is not None:
+        add_to_store(dataset, store)
     return BuildResult(corpus=corpus, dataset=dataset, files=files)
 
 
@@ -101,3 +114,9 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
         mentions.sort(key=lambda m: (m["start"], m["end"], m["type"]))
         records.append({"document": doc.path, "articles": articles, "mentions": mentions})
     return records
+
+
+__all__ = [
+    "BuildResult", "build", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
+    "validate", "viz",
+]  # fmt: skip

@@ -35,6 +35,7 @@ _BUILTIN_MODULES = (
     "kg.ingest.segment",
     "kg.nlp.tag",
     "kg.nlp.rules",
+    "kg.nlp.gazetteer",
     "kg.nlp.relate",
     "kg.nlp.quantities",
     "kg.nlp.events",
@@ -84,12 +85,13 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
     ner: str = "lac"
-    user_dictionary: Path | None = None
+    user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
     steps: tuple[str, ...] = (
         "nlp.rules.newspaper",
+        "nlp.link.gazetteer",
         "nlp.relate.patterns",
         "nlp.quantities.patterns",
         "nlp.events.patterns",

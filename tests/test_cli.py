@@ -102,3 +102,15 @@ def test_unknown_tagger_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> N
     result = runner.invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "o"), "--ner", "nonesuch"])
     assert result.exit_code == 1
     assert "nlp.tag.nonesuch" in result.output and "available" in result.output
+
+
+def test_user_dictionary_adds_entities(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("牧民们在草原上举办那达慕，吸引游客前来体验。\n", encoding="utf-8")
+    dictionary = tmp_path / "names.tsv"
+    dictionary.write_text("那达慕\tEvent\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(source), "-o", str(out), "--user-dict", str(dictionary), "-q"])
+    assert result.exit_code == 0, result.output
+    graph = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert '"那达慕"@zh' in graph and "kg:Event" in graph

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,10 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
-from .conftest import ROOT
+from kg.rdf.serve import free_port
+
+from .conftest import ROOT, SAMPLE, SAMPLE_DATE
+from .stores.servers import oxigraph_server, sparql_select, stop, wait_http
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
@@ -44,14 +49,47 @@ def test_readme_has_kg_commands() -> None:
     assert len(KG_LINES) >= 2
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose output/ holds the sample's build, as after the README's build command."""
+    import kg
+
+    folder = tmp_path_factory.mktemp("readme")
+    kg.build([SAMPLE], folder / "output", date=SAMPLE_DATE)
+    return folder
+
+
 @pytest.mark.parametrize("line", KG_LINES)
-def test_readme_command_runs(line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if " serve " in f" {line} ":
-        pytest.skip("kg serve runs until stopped; tested over HTTP in the store tests")
+def test_readme_command_runs(line: str, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    args = shlex.split(_redirect(line, tmp_path))[1:]
+    args = shlex.split(_redirect(line, built), comments=True)[1:]
+    if args[0] == "serve":
+        _check_serve(args, tmp_path)
+        return
+    if args[0] == "load":
+        with oxigraph_server(tmp_path) as url:
+            args = [re.sub(r"http://127\.0\.0\.1:\d+", url, arg) for arg in args]
+            result = CliRunner().invoke(main, args, catch_exceptions=False)
+            assert result.exit_code == 0, f"{line}\n{result.output}"
+            assert sparql_select(f"{url}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, f"{line}\n{result.output}"
+
+
+def _check_serve(args: list[str], tmp_path: Path) -> None:
+    """`kg serve` runs until stopped: start it on a free port, ask it a query, stop it."""
+    port = str(free_port())
+    args = [port if previous == "--port" else arg for previous, arg in zip(["", *args[:-1]], args, strict=True)]
+    process = subprocess.Popen([sys.executable, "-m", "kg", *args], cwd=ROOT)
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        wait_http(f"{url}?query=ASK%7B%7D", process, 30)
+        rows = sparql_select(url, "PREFIX kg: <https://w3id.org/kgnews/ontology#> "
+                             "SELECT ?code WHERE { ?place kg:divisionCode ?code }")
+        assert rows
+    finally:
+        stop(process)
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS)

@@ -187,11 +187,15 @@ def test_load_graph_reads_files_and_folders(tmp_path: Path) -> None:
     assert len(load_graph(tmp_path / "g.nt")) == len(graph)
     with pytest.raises(InputError, match="no such file"):
         load_graph(tmp_path / "missing.ttl")
+    (tmp_path / "g.trig").write_text(
+        "<https://x/g1> { <https://x/a> <https://x/p> <https://x/b> . }\n"
+        "<https://x/g2> { <https://x/a> <https://x/p> <https://x/c> . }\n", encoding="utf-8")
+    assert len(load_graph(tmp_path / "g.trig")) == 2  # named graphs merged
     (tmp_path / "bad.ttl").write_text("<a> <b> .", encoding="utf-8")
-    with pytest.raises(GraphParseError, match="bad.ttl"):
+    with pytest.raises(GraphParseError, match=r"bad\.ttl:1:"):
         load_graph(tmp_path / "bad.ttl")
     (tmp_path / "graph.docx").write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match="unknown RDF format"):
+    with pytest.raises(InputError, match="unknown RDF file type"):
         load_graph(tmp_path / "graph.docx")
 
 

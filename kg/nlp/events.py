@@ -29,7 +29,8 @@ _TEST_FLIGHT = pattern(
     r"(?:在|于)(?P<where>[^，。；！？]{1,60}?)(?:进行|开展|完成|实施)了?(?:首次)?(?P<what>试飞|首飞|试航|飞行测试|飞行试验|测试飞行)"
 )
 _JOURNEY = pattern(
-    r"从(?P<origin>{L})(?:始发|出发|发车|开出|启程|驶出)(?P<mid>[^。；！？]*?)"
+    # a country may open the origin (从蒙古国扎门乌德站始发): the station is the origin
+    r"从(?:{A})?(?P<origin>{L})(?:始发|出发|发车|开出|启程|驶出)(?P<mid>[^。；！？]*?)"
     r"(?P<verb>驶入|抵达|到达|驶抵|开抵|运抵|进入|到站)(?P<dest>{L})"
 )
 _VEHICLE = re.compile(r"班列|列车|火车|动车|航班|货轮|客轮|船舶|车队")

@@ -87,7 +87,17 @@ class Mapper:
                 graph.add((node, RDFS.comment, Literal(event.description, lang=ZH)))
             graph.add((node, KG.extractor, Literal(event.extractor)))
             graph.add((node, KG.evidence, self.map_evidence(event.evidence)))
+        self.drop_restated_entity_facts()
         return self.dataset
+
+    def drop_restated_entity_facts(self) -> None:
+        """Keep a triple that the entities graph already asserts (a containment the gazetteer knows) out of the
+        article graphs, so that a union of all graphs does not hold it twice; the article keeps its kg:Statement."""
+        entity_graph = self.entities
+        for extraction in self.corpus.extractions:
+            graph = self.graph_for(extraction.article.id)
+            for triple in [t for t in graph if t in entity_graph]:
+                graph.remove(triple)
 
     def map_entity(self, entity: Entity) -> None:
         """Type, labels, official code, coordinates and containment of one entity."""
@@ -163,7 +173,7 @@ class Mapper:
         """The plain triple plus its statement node with evidence, extractor and score."""
         graph = self.graph_for(relation.evidence.article_id)
         subject = self.entity_iri(relation.subject)
-        predicate = KG[relation.predicate]
+        evidence = self.map_evidence(relation.evidence)
         if relation.literal:
             obj: URIRef | Literal = (
                 _date_literal(relation.object)
@@ -172,10 +182,18 @@ class Mapper:
             )
         elif relation.predicate == "holdsPost":
             obj = self.map_post(relation, graph)
+            # Holding a post in an organization states that the person works for it, from the same evidence.
+            self.state(graph, subject, KG.worksFor, self.entity_iri(relation.object), evidence, relation)
         else:
             obj = self.entity_iri(relation.object)
+        self.state(graph, subject, KG[relation.predicate], obj, evidence, relation)
+
+    def state(
+        self, graph: Graph, subject: URIRef, predicate: URIRef, obj: URIRef | Literal, evidence: URIRef,
+        relation: Relation,
+    ) -> None:
+        """Add the plain triple and the kg:Statement node that carries its evidence, extractor and score."""
         graph.add((subject, predicate, obj))
-        evidence = self.map_evidence(relation.evidence)
         node = self.iris.hashed("statement", subject, predicate, obj, evidence)
         graph.add((node, RDF.type, KG.Statement))
         graph.add((node, RDF.subject, subject))
@@ -186,7 +204,7 @@ class Mapper:
         graph.add((node, KG.confidence, Literal(Decimal(str(round(relation.score, 3))))))
 
     def map_post(self, relation: Relation, graph: Graph) -> URIRef:
-        """A post held by a person in an organization: ``Post/<org>/<title>``, with postIn and worksFor."""
+        """A post held by a person in an organization: ``Post/<org>/<title>`` with its title and postIn."""
         title = relation.attrs.get("title", "")
         organization = relation.object
         post = self.iris.entity(f"Post/{organization.replace('/', '_')}/{title}")
@@ -194,7 +212,6 @@ class Mapper:
         graph.add((post, KG.postTitle, Literal(title, lang=ZH)))
         graph.add((post, RDFS.label, Literal(title, lang=ZH)))
         graph.add((post, KG.postIn, self.entity_iri(organization)))
-        graph.add((self.entity_iri(relation.subject), KG.worksFor, self.entity_iri(organization)))
         return post
 
     def map_quantity(self, quantity: Quantity) -> None:

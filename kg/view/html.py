@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import BNode, Node
+from rdflib import Graph
 
-from kg.errors import GraphParseError, InputError, ViewError
+from kg.errors import InputError, ViewError
 from kg.rdf.export import atomic_write
+from kg.rdf.store import is_store_dir, open_source, output_file, parse_file, to_rdflib
 from kg.rdf.vocab import PREFIXES, class_label, is_subclass
 from kg.view.data import WEAK_PROPERTY, Entity, ViewGraph, read_view_graph
 from kg.view.layout import compute_layout
@@ -332,39 +332,25 @@ def write_html(
     return Path(path)
 
 
-def _rdflib_term(term: Any) -> Node:
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def load_graph(source: str | Path) -> Graph:
-    """Read an RDF file (Turtle, N-Triples, N-Quads, TriG, RDF/XML), or ``graph.ttl`` inside a folder, into one
-    rdflib graph (pyoxigraph parses; every named graph is merged)."""
-    import pyoxigraph
+    """SOURCE (an RDF file, a kg output folder or an Oxigraph store) as one rdflib graph, named graphs merged.
 
+    Parsed by pyoxigraph through :mod:`kg.rdf.store`, which names the file, line and column of a syntax error.
+    """
     path = Path(source)
-    if path.is_dir():
-        path = path / "graph.ttl"
-    if not path.is_file():
-        raise InputError(f"{path}: no such file (give a graph file or a folder holding graph.ttl)")
-    rdf_format = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if rdf_format is None:
-        raise InputError(f"{path}: unknown RDF format {path.suffix!r} (use .ttl, .nt, .nq, .trig or .rdf)")
+    if is_store_dir(path):
+        quads: Iterable[Any] = open_source(path)
+    elif path.is_dir():
+        quads = parse_file(output_file(path))
+    elif path.exists():
+        quads = parse_file(path)
+    else:
+        raise InputError(f"{path}: no such file or folder (give a graph file, a kg output folder or a store)")
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    try:
-        for quad in pyoxigraph.parse(path=str(path), format=rdf_format):
-            graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
-    except (SyntaxError, ValueError, OSError) as error:
-        raise GraphParseError(f"{path}: {error}") from None
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
 
@@ -378,7 +364,7 @@ def viz(
     lang: str = "zh",
     title: str | None = None,
 ) -> Path:
-    """Write the HTML view of the graph in ``source`` (an RDF file or an output folder with graph.ttl) to ``out``.
+    """Write the HTML view of the graph in ``source`` (an RDF file, a kg output folder or a store) to ``out``.
 
     ``focus`` (a name, alias or IRI) keeps only the entities within ``hops`` relations of it; beyond ``max_nodes``
     the least important entities are left out and the page says how many; ``lang`` picks zh or en labels.
