@@ -3,6 +3,7 @@
 Used by the browser tests, by ``bench/view_bench.py`` and to refresh ``docs/view.png``::
 
     python -m tests.browser.chrome output/graph.html docs/view.png 乌海市
+    python -m tests.browser.chrome output/graph.html docs/view_map.png 乌海市 map
 """
 
 from __future__ import annotations
@@ -93,10 +94,13 @@ def console_errors(driver: Any) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def screenshot(page: Path, target: Path, select: str | None = None) -> Path:
-    """Open ``page`` offline, optionally select the entity named ``select``, and save a PNG to ``target``."""
+def screenshot(page: Path, target: Path, select: str | None = None, tab: str = "network") -> Path:
+    """Open ``page`` offline, optionally switch to the map ``tab`` and select the entity named ``select``, and save
+    a PNG to ``target``."""
     with offline_chrome() as driver:
         open_view(driver, page)
+        if tab == "map":
+            driver.find_element("id", "tab-map").click()
         if select:
             driver.execute_script(
                 "const ids = kgView.find(arguments[0]); if (ids.length) kgView.select(ids[0]);", select
@@ -108,4 +112,5 @@ def screenshot(page: Path, target: Path, select: str | None = None) -> Path:
 
 
 if __name__ == "__main__":
-    print(screenshot(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None))
+    arguments = sys.argv[1:]
+    print(screenshot(Path(arguments[0]), Path(arguments[1]), *arguments[2:4]))
