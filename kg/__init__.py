@@ -7,9 +7,9 @@ The library API (what the ``kg`` command calls)::
     corpus = kg.extract(["page.txt"])
 """
 
-from kg.api import BuildResult, build, extract
+from kg.api import BuildResult, build, extract, viz
 from kg.errors import KGError
 from kg.pipeline import Settings, stage
 
-__all__ = ["BuildResult", "KGError", "Settings", "build", "extract", "stage"]
+__all__ = ["BuildResult", "KGError", "Settings", "build", "extract", "stage", "viz"]
 __version__ = "0.1.0"

@@ -38,7 +38,7 @@ from kg.rdf.serve import serve
 from kg.rdf.stats import stats
 from kg.rdf.store import add_to_store
 from kg.rdf.validate import validate
-from kg.view.html import write_html
+from kg.view.html import viz, write_html
 
 
 @dataclass
@@ -238,5 +238,5 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
 
 __all__ = [
     "BuildResult", "build", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
-    "validate",
+    "validate", "viz",
 ]  # fmt: skip

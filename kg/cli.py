@@ -28,6 +28,7 @@ from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skip
 from kg.shard import parse_shard
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
 from kg.rdf.query import FORMATS as RESULT_FORMATS
+from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -297,6 +298,38 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         click.echo(f"  {label.ljust(width)}  {value}", err=True)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
+              show_default=True, help="HTML file to write.")
+@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Size of the --focus neighbourhood, in relations.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
+              help="Keep at most this many entities (the most important); the page says what was left out.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of class and relation labels and of the page.")
+@click.option("--title", help="Page title (default: the source's name).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report the file written on stderr.")
+@reports_errors
+def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, lang: str,
+        title: str | None, quiet: bool) -> None:
+    """Write an offline interactive HTML view of a graph.
+
+    SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with 'kg build --store'.
+    The page is one self-contained file: network with legend, search, class and article filters, evidence panel,
+    and a map of places with coordinates. It opens from file:// without any network access.
+
+    \b
+    Example:
+      kg viz output/ -o view.html
+      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+    """
+    written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
+    if not quiet:
+        click.echo(f"wrote {written}", err=True)
 
 
 @main.command("stages")

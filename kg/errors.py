@@ -53,3 +53,7 @@ class BuildLocked(KGError):
     """Another build holds the lock of the output folder."""
 
     exit_code = 3
+
+
+class ViewError(KGError):
+    """The view cannot be drawn as asked (unknown focus entity, bad limit or language)."""
