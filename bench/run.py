@@ -208,6 +208,7 @@ def markdown(results: dict[str, object]) -> str:
         lines.append(f"| {group} | {seconds:.1f} | {rate} | {seconds / total:.0%} |")
     lines += ["", "## Targets", ""]
     lines += [f"- {line}" for line in results["verdicts"]]
+    lines += ["", "What bounds each stage and what would meet the targets: docs/scaling.md, section Measured."]
     return "\n".join(lines) + "\n"
 
 
