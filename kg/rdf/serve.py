@@ -10,8 +10,10 @@ JSON-LD for graphs), ``/store`` (Graph Store Protocol, read-only unless writable
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -114,6 +116,12 @@ def _prepare(source: str | os.PathLike[str], writable: bool) -> tuple[Path, temp
     return Path(temporary.name), temporary
 
 
+def _die_with_parent() -> None:
+    """In the server child (Linux): ask the kernel to stop it when kg exits, so that no server outlives a killed kg."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def start_server(
     source: str | os.PathLike[str],
     host: str = "127.0.0.1",
@@ -134,7 +142,7 @@ def start_server(
         command += ["--timeout-s", str(max(1, round(timeout)))]
     # the server's messages go to a file, not a pipe: a pipe nobody reads would block a chatty server
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=_die_with_parent)
     server = Server(process=process, host=host, port=port, location=location, temporary=temporary)
     deadline = time.monotonic() + _START_TIMEOUT
     while time.monotonic() < deadline:
