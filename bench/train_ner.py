@@ -26,8 +26,10 @@ def main() -> None:
     parser.add_argument("--c2", type=float, default=defaults.c2)
     parser.add_argument("--iterations", type=int, default=defaults.max_iterations)
     parser.add_argument("--min-freq", type=int, default=defaults.min_freq)
+    parser.add_argument("--with-pfr", action="store_true", help="add the People's Daily 1998-01 corpus")
     args = parser.parse_args()
-    settings = TrainSettings(c1=args.c1, c2=args.c2, max_iterations=args.iterations, min_freq=args.min_freq)
+    settings = TrainSettings(c1=args.c1, c2=args.c2, max_iterations=args.iterations, min_freq=args.min_freq,
+                             use_pfr=args.with_pfr)
     metadata = train(args.data, args.out, settings, progress=lambda message: print(message, flush=True))
     print(f"model {args.out / metadata['model']}: {metadata['model_bytes']:,} bytes, "
           f"{metadata['training_seconds']} s training")

@@ -88,6 +88,6 @@ def test_pfr_paragraph_conversion() -> None:
 def test_shipped_model_metadata_records_data_settings_scores() -> None:
     meta = json.loads((crf.MODEL_DIR / crf.METADATA_NAME).read_text(encoding="utf-8"))
     assert crf.model_path().stat().st_size == meta["model_bytes"] < 20_000_000
-    assert set(meta["training_data"]["sentences"]) == {"msra_ner_train", "peoples_daily_199801"}
+    assert "msra_ner_train" in meta["training_data"]["sentences"]
     assert "licence" in meta and meta["settings"]["c1"] > 0
     assert meta["scores"]["peoples_daily_ner_test"]["scores"]["micro"]["f1"] > 0.8

@@ -99,15 +99,15 @@ def test_sentence_key_ignores_width_and_spaces() -> None:
 
 
 @pytest.mark.data
-@pytest.mark.parametrize("ner", ["crf", "lac"])
-def test_eval_ner_on_a_slice_of_peoples_daily(ner: str) -> None:
+@pytest.mark.parametrize(("ner", "least_f1"), [("crf", 0.8), ("lac", 0.4)])
+def test_eval_ner_on_a_slice_of_peoples_daily(ner: str, least_f1: float) -> None:
     path = DATA / "peoples_daily_ner" / "example.test"
     if not path.is_file():
         pytest.skip("../shared/data not present")
-    scores = eval_ner(path, "bio", ner=ner, limit=60)
-    assert scores.sentences == 60 and scores.chars > 1000
-    assert scores.micro.tp + scores.micro.fn > 50  # gold entities were read
-    assert scores.micro.f1 > 0.6  # both taggers find most news entities
+    scores = eval_ner(path, "bio", ner=ner, limit=200)
+    assert scores.sentences == 200 and scores.chars > 5000
+    assert scores.micro.tp + scores.micro.fn > 150  # gold entities were read
+    assert scores.micro.f1 > least_f1  # the same scorer ranks both taggers; LAC's conventions differ from MSRA's
 
 
 @pytest.mark.data
