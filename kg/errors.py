@@ -47,3 +47,7 @@ class StoreError(KGError):
 
 class OutputError(KGError):
     """An output file could not be written."""
+
+
+class ViewError(KGError):
+    """The view cannot be drawn as asked (unknown focus entity, bad limit or language)."""

@@ -55,8 +55,12 @@ class Document:
     clean: str = ""
     source_offsets: list[int] = field(default_factory=list)
     title: str | None = None
-    date: dt.date | None = None
-    removed: list[Span] = field(default_factory=list)  # source spans dropped as page furniture
+    date: dt.date | None = None  # publication date of the page
+    date_source: str | None = None  # where the date came from: settings, metadata, header or filename
+    publication: str | None = None  # the newspaper or site, from a page header, HTML metadata or the file name
+    page: str | None = None  # page label, e.g. 3 or A3
+    removed: list[Span] = field(default_factory=list)  # source spans dropped: page furniture, doubled glyph copies
+    display: list[Span] = field(default_factory=list)  # cleaned-text spans of lines printed in display type
 
     def to_source(self, span: Span) -> Span:
         """Map a span of the cleaned text back to the source text."""
@@ -74,6 +78,7 @@ class Byline:
     name: str
     role: str  # one of: reporter, intern, photographer, correspondent, editor
     span: Span | None = None  # in the document's cleaned text
+    entity: str | None = None  # entity key, set by resolution
 
 
 @dataclass
@@ -99,15 +104,22 @@ class Article:
     text: str
     start: int = 0
     headline: str | None = None
-    date: dt.date | None = None
+    headline_span: Span | None = None  # in the document's cleaned text (None when the headline came from metadata)
+    date: dt.date | None = None  # the dateline's date, else the publication date
+    published: dt.date | None = None  # publication date of the page (Document.date)
     place: str | None = None  # dateline place as printed, e.g. 乌海
     place_span: Span | None = None  # in the document's cleaned text
+    dateline: str | None = None  # the dateline or byline line as cleaned, e.g. 本报北京3月5日电（记者张三李四）
+    dateline_span: Span | None = None  # in the document's cleaned text
+    credit_span: Span | None = None  # a closing photo credit (本报记者张三摄), in the document's cleaned text
     bylines: list[Byline] = field(default_factory=list)
-    kind: str = "news"  # news | photo | feature
+    kind: str = "news"  # news | photo
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
-    publication: str | None = None
+    publication: str | None = None  # the newspaper's name, e.g. 内蒙古日报
     page: str | None = None
+    place_entity: str | None = None  # entity keys, set by resolution
+    publication_entity: str | None = None
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that contains character ``offset`` of the article text."""
@@ -183,6 +195,9 @@ class Relation:
     literal: bool = False
     datatype: str | None = None  # XSD local name for literal objects, e.g. date
     attrs: dict[str, str] = field(default_factory=dict)  # e.g. post title for holdsPost
+    # The mentions the extractor read the arguments from; resolution fills subject/object with their entity keys.
+    subject_mention: Mention | None = None
+    object_mention: Mention | None = None
 
 
 @dataclass
@@ -203,6 +218,8 @@ class Quantity:
     qualifier: str | None = None  # more-than (以上/多/余), less-than (不足/以下) …
     time: str | None = None  # ISO date / gYear / period text
     extractor: str = ""
+    subject_mention: Mention | None = None  # resolution fills ``subject`` from it
+    time_text: str | None = None  # the time expression as written (2010年, “十三五”期间, 建市初期)
 
 
 @dataclass
@@ -217,6 +234,15 @@ class Event:
     place: str | None = None  # entity key
     participants: list[str] = field(default_factory=list)  # entity keys
     extractor: str = ""
+    places: list[str] = field(default_factory=list)  # further places (entity keys) when it happened at several
+    origin: str | None = None  # entity key: where a journey started
+    destination: str | None = None  # entity key: where a journey ended
+    description: str | None = None  # a sentence of the text that says more about it (这趟班列是…第6000趟班列)
+    # The mentions the extractor read; resolution fills the entity keys above from them.
+    participant_mentions: list[Mention] = field(default_factory=list)
+    place_mentions: list[Mention] = field(default_factory=list)
+    origin_mention: Mention | None = None
+    destination_mention: Mention | None = None
 
 
 @dataclass

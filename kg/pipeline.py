@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError, StageNotFound
+from kg.errors import InputError, KGError, StageNotFound
 from kg.model import ArticleExtraction, Corpus, Document
 
 _REGISTRY: dict[str, Callable[..., Any]] = {}
@@ -38,6 +38,7 @@ _BUILTIN_MODULES = (
     "kg.nlp.gazetteer",
     "kg.nlp.relate",
     "kg.nlp.quantities",
+    "kg.nlp.events",
     "kg.nlp.resolve",
 )
 
@@ -89,7 +90,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
     ner: str = "lac"
-    user_dictionary: Path | None = None
+    user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
@@ -98,6 +99,7 @@ class Settings:
         "nlp.link.gazetteer",
         "nlp.relate.patterns",
         "nlp.quantities.patterns",
+        "nlp.events.patterns",
     )
     resolve: str = "resolve.default"
     keep_going: bool = False
@@ -108,9 +110,21 @@ class Settings:
         return f"nlp.tag.{self.ner}"
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Turn files, directories and glob patterns into a sorted list of files (directories are searched recursively)."""
-    return get_stage("ingest.read.expand")(inputs)
+def expand_inputs(inputs: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Turn files, directories and glob patterns into a list of files (directories are searched recursively).
+
+    With ``skipped`` (used when ``keep_going`` is set) an input that names no file is recorded there, not raised.
+    """
+    return get_stage("ingest.read.expand")(inputs, skipped)
+
+
+def skipped_summary(skipped: list[tuple[str, str]]) -> str:
+    """A short report of the inputs a ``keep_going`` run skipped: a count line, then one line per input."""
+    if not skipped:
+        return "no input skipped"
+    lines = [f"{len(skipped)} input(s) skipped:"]
+    lines.extend(f"  {reason}" if reason.startswith(path) else f"  {path}: {reason}" for path, reason in skipped)
+    return "\n".join(lines)
 
 
 def extract_document(doc: Document, settings: Settings) -> list[ArticleExtraction]:
@@ -145,13 +159,15 @@ def iter_extractions(
 def run(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
     """Run the whole pipeline over ``inputs`` and return the resolved corpus."""
     settings = settings or Settings()
-    paths = expand_inputs(inputs)
     skipped: list[tuple[str, str]] = []
+    paths = expand_inputs(inputs, skipped if settings.keep_going else None)
     documents: list[Document] = []
     extractions: list[ArticleExtraction] = []
     for doc, results in iter_extractions(paths, settings, skipped):
         documents.append(doc)
         extractions.extend(results)
+    if skipped and not documents:
+        raise InputError(f"no input could be read:\n{skipped_summary(skipped)}")
     corpus = get_stage(settings.resolve)(extractions, settings)
     corpus.documents = documents
     corpus.skipped = skipped

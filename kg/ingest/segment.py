@@ -1,61 +1,85 @@
-"""Split a cleaned newspaper page into articles with their datelines, bylines, paragraphs and sentences."""
+"""Split a cleaned newspaper page into articles with their headlines, datelines, bylines, paragraphs and sentences.
+
+How a page is read (every rule is about layout, none about a particular paper):
+
+* **Article starts** are datelines (``本报北京3月5日电（记者张三李四）``, ``本报讯（记者王五）``,
+  ``新华社北京…电``) and byline paragraphs (``□本报记者张三实习生李四``, ``□本报记者…摄影报道``).
+* **Photo items** end with a photo credit (``… 本报记者 张三 摄``). The item starts after the last paragraph in
+  display type (a doubled-glyph caption or headline) of the article it sits in; with none, the credit belongs to
+  that article (a picture inside a story) and only adds a photographer.
+* **Headlines** are short paragraphs that do not end a sentence, in runs (a kicker, a title and a subtitle on
+  separate lines form one headline). Page layouts differ in where the extracted headline lands (before or after its
+  story, or elsewhere on the page when the PDF stores it out of order), so headlines are matched to articles by the
+  words they share with the body: the share of the headline's character bigrams found in the article. Pairs are
+  taken best first, one headline per article. A headline that matches nothing well goes to a neighbouring article
+  without one, on the side the confident matches of the page used most (headline after the story, or before).
+  A headline-like paragraph between two body paragraphs of the same story is a cross-head and stays in the body;
+  a headline no article takes is body text of the article it follows (or its own article at the top of a page).
+* **Captions** (display type ending a sentence) stay in the body of the story they follow.
+
+Every character of the cleaned text is in exactly one of: an article's body, headline, dateline or photo credit
+(or is a paragraph separator); page furniture never reaches the cleaned text (see :mod:`kg.ingest.clean`).
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from kg.ingest.clean import ends_sentence, is_ideograph
+from kg.ingest.dates import infer_year
 from kg.model import Article, Byline, Document, Sentence, Span, text_hash
 from kg.pipeline import stage
 
-# 本报乌海2月21日电（记者于海东郝飚） / 本报呼和浩特2月21日讯（记者刘洋）
+# 本报北京3月5日电（记者张三李四） / 本报上海3月5日讯（记者王五） / 本报讯（记者王五） / 新华社北京2月21日电
 DATELINE = re.compile(
-    r"^(?:本报|新华社|中新社)(?P<place>[\u4e00-\u9fff]{2,8}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)"
+    r"^[■□◆●]?(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻网)"
+    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?(?:电|讯)"
     r"(?:[（(](?P<credit>[^）)]{1,60})[）)])?"
 )
-# □本报记者王塔娜实习生李文清 (a byline on its own, as photo stories and features print it)
-BYLINE_LINE = re.compile(r"^[□■]?本报记者(?P<credit>[^\n。，]{2,40}?)(?:摄影报道|摄)?$")
+# A paragraph that is only a byline: □本报记者张三实习生李四, □本报记者张三摄影报道.
+LEAD_BYLINE = re.compile(r"^[■□◆●]?(?:(?:本报|新华社)?(?:特约|见习)?记者|通讯员)[\u4e00-\u9fff·]{2,48}$")
+# A photo credit closing a caption paragraph: …体验。本报记者张三摄 / （新华社记者某某摄）
+PHOTO_CREDIT = re.compile(r"[（(]?(?:本报|新华社)?(?:特约)?(?:记者|通讯员)[\u4e00-\u9fff·]{2,24}?摄(?:影)?[）)]?$")
 SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
-ROLES = (("实习生", "intern"), ("记者", "reporter"), ("通讯员", "correspondent"), ("摄影", "photographer"))
+# Role words as printed in the source, possibly letter-spaced (记 者). Longest first.
+_ROLE_WORDS = re.compile(
+    r"(?P<reporter>(?:本\s*报\s*)?(?:见\s*习\s*)?记\s*者)|(?P<correspondent>特\s*约\s*记\s*者|通\s*讯\s*员)"
+    r"|(?P<intern>实\s*习\s*生)|(?P<photo_report>摄\s*影\s*报\s*道)|(?P<report>报\s*道)|(?P<photographer>摄\s*影|摄)"
+)
+_PREFIX_ROLES = {"reporter": "reporter", "correspondent": "correspondent", "intern": "intern"}
+_HEADLINE_MAX = 40
+_MATCH_THRESHOLD = 0.4
 
 
-def parse_credit(credit: str) -> list[tuple[str, str]]:
-    """Split a credit such as ``记者于海东 郝飚 实习生许有磊`` into (name, role) pairs."""
-    pairs: list[tuple[str, str]] = []
-    role = "reporter"
-    pattern = "|".join(word for word, _ in ROLES)
-    for token in re.split(rf"({pattern})", credit):
-        token = token.strip()
-        if not token:
-            continue
-        found = next((r for word, r in ROLES if token == word), None)
-        if found:
-            role = found
-            continue
-        for name in re.split(r"[\s、,，]+", token):
-            if 2 <= len(name) <= 4 and re.fullmatch(r"[\u4e00-\u9fff·]+", name):
-                pairs.append((name, role))
-    return pairs
+@dataclass
+class _Draft:
+    """An article being assembled: paragraph indices and what opened or closed it."""
+
+    start: int | None = None  # index of the dateline/byline paragraph
+    dateline: re.Match[str] | None = None
+    body: list[int] = field(default_factory=list)
+    credit: int | None = None  # index of the paragraph that ends with a photo credit
+    credit_at: int = 0  # offset in the cleaned text where that credit starts
+    photo: bool = False
+    closed: bool = False  # a photo item ends at its credit; text after it belongs to another article
+    number: int = 0  # position in the page's list of drafts
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentence and paragraph boundaries of an article body."""
-    sentences = []
-    paragraph = 0
-    for match in SENTENCE.finditer(text):
-        start, end = match.span()
-        if end == start:
-            continue
-        body_end = end - 1 if text[end - 1] == "\n" else end
-        if body_end > start:
-            sentences.append(Sentence(index=len(sentences), span=Span(start, body_end), paragraph=paragraph))
-        if text[end - 1] == "\n":
-            paragraph += 1
-    return sentences
+@dataclass
+class _Block:
+    """A run of headline-like paragraphs and the articles on either side of it."""
+
+    paragraphs: list[int]
+    before: int | None  # draft index of the article it follows
+    after: int | None = None  # draft index of the article it precedes
+    display: bool = False
 
 
-def _paragraphs(text: str) -> list[Span]:
+def _paragraph_spans(text: str) -> list[Span]:
     spans, start = [], 0
     for line in text.split("\n"):
         if line:
@@ -64,42 +88,342 @@ def _paragraphs(text: str) -> list[Span]:
     return spans
 
 
+def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sentence]:
+    """Sentence boundaries of an article body (after 。！？；, or at a line break) with their paragraph index."""
+    paragraphs = paragraphs if paragraphs is not None else _paragraph_spans(text)
+    starts = [span.start for span in paragraphs]
+    sentences = []
+    for match in SENTENCE.finditer(text):
+        start, end = match.span()
+        if end > start and text[end - 1] == "\n":
+            end -= 1
+        if end <= start:
+            continue
+        paragraph = max(bisect.bisect_right(starts, start) - 1, 0)
+        sentences.append(Sentence(index=len(sentences), span=Span(start, end), paragraph=paragraph))
+    return sentences
+
+
+def _is_headline_like(text: str) -> bool:
+    return (
+        len(text) <= _HEADLINE_MAX
+        and not ends_sentence(text)
+        and "。" not in text
+        and text.count("，") <= 1
+        and not text.endswith(("，", "、", "：", "；"))
+    )
+
+
+def _bigrams(text: str) -> set[str]:
+    """Character bigrams of ideographs and Latin letters/digits (punctuation breaks a run)."""
+    grams: set[str] = set()
+    previous = ""
+    for ch in text:
+        if is_ideograph(ch) or ch.isalnum():
+            if previous:
+                grams.add(previous + ch)
+            previous = ch
+        else:
+            previous = ""
+    return grams
+
+
+def parse_bylines(doc: Document, span: Span) -> list[Byline]:
+    """Persons credited in the cleaned-text ``span`` of a dateline credit or byline, with role and cleaned-text span.
+
+    Names are read from the source text, where spaces separate them (``记者 张三 李四``); line breaks are not
+    separators (``张\\n小三`` is one name). Role words may be letter-spaced (``记 者``). A role before names applies to
+    them until the next role; ``摄``/``摄影报道`` after names makes them photographers. A run of single letter-spaced
+    characters (``张 小 三``) is one name.
+    """
+    source_span = doc.to_source(span)
+    chars: list[tuple[str, int]] = []
+    for index in range(source_span.start, source_span.end):
+        ch = doc.source[index]
+        if ch in "（）()□■◆●":
+            ch = " "
+        chars.append((ch, index))
+    text = "".join(ch for ch, _ in chars)
+    pieces: list[tuple[str, int, int]] = []  # (kind, start, end) over text: a role or a names region
+    cursor = 0
+    for match in _ROLE_WORDS.finditer(text):
+        if match.start() > cursor:
+            pieces.append(("names", cursor, match.start()))
+        pieces.append((match.lastgroup or "", match.start(), match.end()))
+        cursor = match.end()
+    if cursor < len(text):
+        pieces.append(("names", cursor, len(text)))
+    bylines: list[Byline] = []
+    role = "reporter"
+    group: list[int] = []  # indices into bylines of the names since the last role word
+    for kind, start, end in pieces:
+        if kind == "names":
+            for token in _name_tokens(chars[start:end]):
+                name_span = _clean_span(doc, token)
+                if name_span is None:
+                    continue
+                name = doc.clean[name_span.start : name_span.end]
+                if 2 <= len(name) <= 10 and all(is_ideograph(ch) or ch == "·" for ch in name):
+                    group.append(len(bylines))
+                    bylines.append(Byline(name=name, role=role, span=name_span))
+        elif kind in _PREFIX_ROLES:
+            role, group = _PREFIX_ROLES[kind], []
+        elif kind in ("photographer", "photo_report"):
+            for index in group:
+                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span)
+            role, group = "photographer", []
+    return bylines
+
+
+def _name_tokens(chars: list[tuple[str, int]]) -> list[list[int]]:
+    """Source indices of each space-separated name in a names region (line breaks inside a name are dropped)."""
+    tokens: list[list[int]] = []
+    current: list[int] = []
+    for ch, index in chars:
+        if ch in " \t\u3000\u00a0":
+            if current:
+                tokens.append(current)
+            current = []
+        elif ch in "\r\n":
+            continue
+        elif is_ideograph(ch) or ch == "·":
+            current.append(index)
+        else:
+            if current:
+                tokens.append(current)
+            current = []
+    if current:
+        tokens.append(current)
+    if len(tokens) > 1 and all(len(token) == 1 for token in tokens):
+        return [[index for token in tokens for index in token]]
+    return tokens
+
+
+def _clean_span(doc: Document, source_indices: list[int]) -> Span | None:
+    """The cleaned-text span covering the given source characters (None when they did not survive cleaning)."""
+    offsets = doc.source_offsets
+    first = bisect.bisect_left(offsets, source_indices[0], 0, len(offsets) - 1)
+    last = bisect.bisect_left(offsets, source_indices[-1], 0, len(offsets) - 1)
+    if first >= len(offsets) - 1 or offsets[first] != source_indices[0] or offsets[last] != source_indices[-1]:
+        return None
+    return Span(first, last + 1)
+
+
+class _Page:
+    """The paragraphs of one cleaned document and the drafts and headline blocks built from them."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.spans = _paragraph_spans(doc.clean)
+        self.texts = [doc.clean[s.start : s.end] for s in self.spans]
+        display = {(s.start, s.end) for s in doc.display}
+        self.display = [(s.start, s.end) in display for s in self.spans]
+        self.drafts: list[_Draft] = []
+        self.blocks: list[_Block] = []
+
+    def build(self) -> None:
+        """Walk the paragraphs once, opening drafts at datelines, bylines and photo items, collecting headlines."""
+        current: _Draft | None = None
+        heads: list[int] = []
+        for index, text in enumerate(self.texts):
+            dateline = DATELINE.match(text)
+            if dateline or LEAD_BYLINE.match(text):
+                current = self._open(index, dateline, heads)
+                heads = []
+            elif _is_headline_like(text) and PHOTO_CREDIT.search(text) is None:
+                heads.append(index)
+            elif PHOTO_CREDIT.search(text):
+                current = self._credit(index, current, heads)
+                heads = []
+            else:
+                current = self._body(index, current, heads)
+                heads = []
+        if heads:
+            self.blocks.append(_Block(heads, self._index(current), None, any(self.display[i] for i in heads)))
+
+    def _index(self, draft: _Draft | None) -> int | None:
+        return None if draft is None else draft.number
+
+    def _new(self, draft: _Draft, heads: list[int], before: _Draft | None) -> _Draft:
+        draft.number = len(self.drafts)
+        self.drafts.append(draft)
+        if heads:
+            self.blocks.append(_Block(heads, self._index(before), len(self.drafts) - 1, any(self.display[i] for i in heads)))
+        return draft
+
+    def _open(self, index: int, dateline: re.Match[str] | None, heads: list[int]) -> _Draft:
+        draft = _Draft(start=index, dateline=dateline)
+        text = self.texts[index]
+        if dateline is not None and dateline.end() < len(text):
+            draft.body.append(index)  # the body starts on the dateline's paragraph
+        if dateline is None and text.endswith(("摄影报道", "摄")):
+            draft.photo = True
+        return self._new(draft, heads, self.drafts[-1] if self.drafts else None)
+
+    def _body(self, index: int, current: _Draft | None, heads: list[int]) -> _Draft:
+        if current is None or (heads and any(self.display[i] for i in heads)) or current.closed:
+            # Text after a closed photo item, or after a display headline, opens an article without dateline.
+            return self._new(_Draft(body=[index]), heads, current)
+        current.body.extend(heads)  # cross-heads between two body paragraphs stay in the body
+        current.body.append(index)
+        return current
+
+    def _credit(self, index: int, current: _Draft | None, heads: list[int]) -> _Draft | None:
+        credit_at = self.spans[index].start + PHOTO_CREDIT.search(self.texts[index]).start()  # type: ignore[union-attr]
+        if current is not None and not heads and current.credit is None and not current.closed:
+            captions = [i for i, p in enumerate(current.body) if self.display[p]]
+            if not captions:
+                # A picture inside a story: the credit adds a photographer to it.
+                current.body.append(index)
+                current.credit, current.credit_at = index, credit_at
+                current.photo = current.photo or current.dateline is None
+                current.closed = current.photo
+                return current
+            cut = captions[-1] + 1
+            tail, current.body = current.body[cut:], current.body[:cut]
+            draft = _Draft(body=[*tail, index], credit=index, credit_at=credit_at, photo=True, closed=True)
+            return self._new(draft, [], current)
+        draft = _Draft(body=[index], credit=index, credit_at=credit_at, photo=True, closed=True)
+        return self._new(draft, heads, current)
+
+
+def _headline_text(texts: list[str]) -> str:
+    out = ""
+    for part in texts:
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
+
+
+def _assign_headlines(page: _Page, bodies: list[str]) -> dict[int, int]:
+    """Map block index → draft index, best topical match first, then by the page's headline side."""
+    grams = [_bigrams(text) for text in bodies]
+    pairs = []
+    for b, block in enumerate(page.blocks):
+        head = _bigrams("".join(page.texts[i] for i in block.paragraphs))
+        if not head:
+            continue
+        for d, body in enumerate(grams):
+            score = len(head & body) / len(head)
+            if score >= _MATCH_THRESHOLD:
+                neighbour = d in (block.before, block.after)
+                pairs.append((-score, not neighbour, b, d))
+    pairs.sort()
+    assigned: dict[int, int] = {}
+    taken: set[int] = set()
+    after = before = 0
+    for _, _, b, d in pairs:
+        if b in assigned or d in taken:
+            continue
+        assigned[b], taken = d, taken | {d}
+        after += d == page.blocks[b].before
+        before += d == page.blocks[b].after
+    for b, block in enumerate(page.blocks):
+        if b in assigned:
+            continue
+        sides = [block.before, block.after] if after > before else [block.after, block.before]
+        for d in sides:
+            if d is not None and d not in taken:
+                assigned[b] = d
+                taken.add(d)
+                break
+    return assigned
+
+
 @stage("ingest.segment.newspaper")
 def segment(doc: Document, settings: Any = None) -> list[Article]:
-    """Split the cleaned text of ``doc`` at datelines and bylines; text before the first one is its own article."""
-    text = doc.clean
-    starts: list[tuple[int, re.Match[str] | None]] = []
-    offset = 0
-    for line in text.split("\n"):
-        match = DATELINE.match(line) or BYLINE_LINE.match(line)
-        if match:
-            starts.append((offset, match))
-        offset += len(line) + 1
-    if not starts or starts[0][0] > 0:
-        starts.insert(0, (0, None))
-    year = (getattr(settings, "date", None) or doc.date or dt.date.today()).year
-    articles: list[Article] = []
-    for i, (start, match) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
-        body_start = start + (match.end() if match else 0)
-        body = text[body_start:end].strip("\n")
-        body_start += len(text[body_start:end]) - len(text[body_start:end].lstrip("\n"))
-        if not body.strip():
+    """Split the cleaned text of ``doc`` into articles (see the module docstring for the rules).
+
+    Dateline dates take their year from the document date (``Document.date``: ``--date``, page header, metadata or
+    file name); without one they stay None. An article without a dateline date gets the document date.
+    """
+    page = _Page(doc)
+    page.build()
+    drafts = page.drafts
+    bodies = []
+    for draft in drafts:
+        words = " ".join(page.texts[i] for i in draft.body)
+        if draft.dateline is not None and draft.dateline.group("place"):
+            words += " " + draft.dateline.group("place")
+        bodies.append(words)
+    assigned = _assign_headlines(page, bodies)
+    headline_of = {d: page.blocks[b] for b, d in assigned.items()}
+    # A headline-like run that no article took is text: of the article it follows, or, with no article before it,
+    # an article of its own, so that nothing printed is dropped.
+    for b, block in enumerate(page.blocks):
+        if b in assigned:
             continue
-        article = Article(id=text_hash(body), document_id=doc.id, index=len(articles), text=body, start=body_start)
-        if match is not None:
-            groups = match.groupdict()
-            if groups.get("place"):
-                article.place = groups["place"]
-                article.place_span = Span(start + match.start("place"), start + match.end("place"))
-            if groups.get("month"):
-                try:
-                    article.date = dt.date(year, int(groups["month"]), int(groups["day"]))
-                except ValueError:
-                    article.date = None
-            if groups.get("credit"):
-                article.bylines = [Byline(name, role) for name, role in parse_credit(groups["credit"])]
-        article.paragraphs = _paragraphs(body)
-        article.sentences = split_sentences(body)
-        articles.append(article)
+        if block.before is not None:
+            drafts[block.before].body = sorted(drafts[block.before].body + block.paragraphs)
+        else:
+            drafts.append(_Draft(body=list(block.paragraphs), number=len(drafts)))
+    order = sorted(range(len(drafts)), key=lambda d: _first_paragraph(drafts[d]))
+    articles: list[Article] = []
+    for d in order:
+        article = _article(doc, page, drafts[d], headline_of.get(d))
+        if article is not None:
+            article.index = len(articles)
+            articles.append(article)
+    if len(articles) == 1 and articles[0].headline is None and doc.title:
+        articles[0].headline = doc.title
     return articles
+
+
+def _first_paragraph(draft: _Draft) -> int:
+    return min([*draft.body, *([] if draft.start is None else [draft.start])])
+
+
+def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) -> Article | None:
+    spans = page.spans
+    dateline_span: Span | None = None
+    if draft.start is not None:
+        start_span = spans[draft.start]
+        end = start_span.start + draft.dateline.end() if draft.dateline is not None else start_span.end
+        dateline_span = Span(start_span.start, end)
+    if draft.body:
+        first = spans[draft.body[0]]
+        body_start = dateline_span.end if draft.body[0] == draft.start and dateline_span else first.start
+        last = draft.body[-1]
+        body_end = draft.credit_at if last == draft.credit else spans[last].end
+    else:
+        body_start = body_end = dateline_span.end if dateline_span else 0
+    text = doc.clean[body_start:body_end]
+    if not text.strip() and block is None and dateline_span is None:
+        return None
+    # An item with a dateline or headline but no text (a photo byline over pictures only) is kept, so that no
+    # printed character is lost; its id comes from its place in the document, since an empty text has no identity.
+    identity = text if text.strip() else f"{doc.id}:{body_start}:{doc.clean[body_start - 40 : body_start]}"
+    article = Article(id=text_hash(identity), document_id=doc.id, index=0, text=text, start=body_start)
+    if block is not None:
+        article.headline = _headline_text([page.texts[i] for i in block.paragraphs])
+        article.headline_span = Span(spans[block.paragraphs[0]].start, spans[block.paragraphs[-1]].end)
+    article.published = doc.date
+    article.date = doc.date
+    if dateline_span is not None:
+        article.dateline = doc.clean[dateline_span.start : dateline_span.end]
+        article.dateline_span = dateline_span
+        match = draft.dateline
+        if match is not None:
+            base = dateline_span.start
+            if match.group("place"):
+                article.place = match.group("place")
+                article.place_span = Span(base + match.start("place"), base + match.end("place"))
+            if match.group("month"):
+                article.date = infer_year(int(match.group("month")), int(match.group("day")), doc.date)
+            if match.group("credit"):
+                credit = Span(base + match.start("credit"), base + match.end("credit"))
+                article.bylines.extend(parse_bylines(doc, credit))
+        else:
+            article.bylines.extend(parse_bylines(doc, dateline_span))
+    if draft.credit is not None:
+        credit = Span(draft.credit_at, spans[draft.credit].end)
+        article.bylines.extend(parse_bylines(doc, credit))
+        if draft.body and draft.body[-1] == draft.credit:
+            article.credit_span = credit  # a closing credit is not body text; one inside a story stays in it
+    article.kind = "photo" if draft.photo else "news"
+    article.publication = doc.publication
+    article.page = doc.page
+    article.paragraphs = _paragraph_spans(text)
+    article.sentences = split_sentences(text, article.paragraphs)
+    return article

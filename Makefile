@@ -1,0 +1,51 @@
+# kg — two commands set everything up:  make run   (venv, install, build the sample)   make test   (run the suite)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SAMPLE := kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt
+SAMPLE_DATE := 2021-02-22
+# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso as an
+# independent triple store for the load tests).
+APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
+
+.PHONY: run test install install-dev system-deps sample docs bench eval train clean
+
+run: install sample
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# Regenerates the committed sample outputs in output/ (a test fails when they are stale).
+sample: install
+	$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --quiet
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "warning: missing Debian packages:$$missing (tests that need them are skipped)"; fi; \
+	fi
+
+# Regenerates the ontology documentation and the JSON-LD context from ontology/kg.ttl (tests check both are current).
+docs: install-dev
+	PYTHONPATH=. $(BIN)/python -c "from tests.stores.gold import write_docs; write_docs()"
+	$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+
+test: install-dev system-deps
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache

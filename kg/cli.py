@@ -1,0 +1,381 @@
+"""The ``kg`` command line: click commands that parse options and call the library API.
+
+This is the only module that imports click. Every command calls the library function of the same name; a ``KGError``
+becomes a one-line message and exit code 1, a usage error exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import api
+from kg.errors import KGError
+from kg.pipeline import DEFAULT_BASE_IRI, Settings, skipped_summary
+from kg.rdf.export import FORMATS as EXPORT_FORMATS
+from kg.rdf.query import FORMATS as RESULT_FORMATS
+from kg.view.html import DEFAULT_MAX_NODES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EPILOG_EXIT_CODES = """\b
+Exit codes: 0 success, 1 error in the input or the run (the message names the file), 2 usage error."""
+
+
+def reports_errors(fn: F) -> F:
+    """Turn a KGError raised by the library into a click error: one line on stderr, exit code 1, no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except KGError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """Click callback: an ISO date (YYYY-MM-DD)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2021-02-22") from None
+
+
+class Progress:
+    """Progress messages on stderr, shown only on a terminal and never with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            click.echo(message, err=True)
+
+
+@click.group(
+    epilog=EPILOG_EXIT_CODES,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+)
+@click.version_option(package_name="kg-news", prog_name="kg")
+def main() -> None:
+    """Build RDF knowledge graphs from Chinese news text.
+
+    kg reads newspaper pages and articles (.txt), finds the people, places, organizations, facilities, laws and
+    events in them, the relations and figures between them, and writes an RDF graph (Turtle) under the kg ontology,
+    with provenance down to the sentence, plus an interactive HTML view.
+
+    \b
+    Example:
+      kg build kg/data/sample/*.txt -o output/ --date 2021-02-22
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for graph.ttl and graph.html.")
+@click.option("--date", callback=parse_date, metavar="YYYY-MM-DD",
+              help="Publication date of the input; years of dates like '2月21日' are taken from it.")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
+@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
+@click.option("--keep-going", is_flag=True, help="Skip inputs that cannot be read and report them at the end.")
+@click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
+              help="Export to write (repeat for several; default all): ttl, nt, nq, trig, jsonld (RDF), graphml, "
+                   "gexf (entity network for Gephi/Cytoscape).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
+                   "replaces its graph, so an archive can be built in batches.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@reports_errors
+def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str,
+          user_dict: Path | None, keep_going: bool, formats: tuple[str, ...], store_dir: Path | None,
+          quiet: bool) -> None:
+    """Build the knowledge graph of INPUTS (files, folders or globs).
+
+    Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
+    writes graph.ttl, .nt, .nq, .trig, .jsonld, .graphml, .gexf and graph.html into the output folder (N-Quads and
+    TriG keep one named graph per article). Existing outputs are replaced only when the run succeeds.
+
+    \b
+    Example:
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22
+      kg build archive/2021-02/ -o out/ --format nq --store archive.db
+    """
+    progress = Progress(quiet)
+    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going, user_dictionary=user_dict)
+    progress(f"building {len(inputs)} input(s) …")
+    chosen = None if not formats or "all" in formats else list(formats)
+    result = api.build(inputs, out_dir, settings=settings, formats=chosen, store=store_dir)
+    corpus = result.corpus
+    if corpus.skipped:
+        click.echo(skipped_summary(corpus.skipped), err=True)
+    if not quiet:
+        click.echo(
+            f"{len(corpus.documents)} document(s), {len(corpus.articles)} article(s), "
+            f"{len(corpus.entities)} entities, {len(corpus.relations)} relations, "
+            f"{len(corpus.quantities)} quantities → {', '.join(str(f) for f in result.files)}",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
+              show_default=True, help="HTML file to write.")
+@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Size of the --focus neighbourhood, in relations.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
+              help="Keep at most this many entities (the most important); the page says what was left out.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of class and relation labels and of the page.")
+@click.option("--title", help="Page title (default: the source's name).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report the file written on stderr.")
+@reports_errors
+def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, lang: str,
+        title: str | None, quiet: bool) -> None:
+    """Write an offline interactive HTML view of a graph.
+
+    SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with 'kg build --store'.
+    The page is one self-contained file: network with legend, search, class and article filters, evidence panel,
+    and a map of places with coordinates. It opens from file:// without any network access.
+
+    \b
+    Example:
+      kg viz output/ -o view.html
+      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+    """
+    written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
+    if not quiet:
+        click.echo(f"wrote {written}", err=True)
+
+
+@main.command("stages")
+def stages_command() -> None:
+    """List the registered pipeline stages (implementations you can choose).
+
+    \b
+    Example:
+      kg stages
+    """
+    from kg.pipeline import stages
+
+    for name in stages():
+        click.echo(name)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
+              help="Output format: one JSON object per document.")
+@click.option("--lines", is_flag=True, help="Treat every input line as its own document; offsets refer to the line "
+              "exactly as given.")
+@click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
+@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of entity identifiers.")
+@reports_errors
+def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
+    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input).
+
+    Each record has the document, its articles and its mentions with start/end character offsets (into the cleaned
+    text; with --lines into each line as given), the surface text, the class as a CURIE and the entity IRI.
+
+    \b
+    Example:
+      echo "本报乌海2月21日电 乌海市建成3座加氢站。" | kg extract - --lines
+    """
+    import json
+
+    from kg.ingest.read import decode_text, expand, read
+
+    texts: list[tuple[str, str]] = []
+    for item in inputs:
+        if item == "-":
+            texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
+        else:
+            texts.extend((str(path), read(path).source) for path in expand([item]))
+    if lines:
+        texts = [(f"{name}:{number}", line) for name, text in texts
+                 for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
+    settings = Settings(base_iri=base_iri, date=date, ner=ner)
+    corpus = api.extract_texts(texts, settings)
+    for record in api.mention_records(corpus, base_iri, source_offsets=lines):
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
+# ------------------------------------------------------------------------------------------------- the graph as a product
+
+
+def _query_text(query_arg: str | None, query_file: Path | None) -> str:
+    """The SPARQL text from -f FILE, '-' (stdin), a competency query name or the argument itself."""
+    from kg.rdf.query import list_queries
+
+    if query_file is not None:
+        if query_arg is not None:
+            raise click.UsageError("give the query either as an argument or with -f, not both")
+        return query_file.read_text(encoding="utf-8")
+    if query_arg is None:
+        raise click.UsageError("missing QUERY (SPARQL text, '-' for stdin, -f FILE.rq or a name from --list)")
+    if query_arg == "-":
+        return click.get_text_stream("stdin").read()
+    for item in list_queries():
+        if item.name == query_arg:
+            return item.text
+    return query_arg
+
+
+@main.command()
+@click.argument("source", required=False)
+@click.argument("query_arg", metavar="QUERY", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the query from a .rq file.")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help="Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
+                   "DESCRIBE give turtle, nt or jsonld (table means turtle).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop the query after this many seconds.")
+@click.option("--list", "list_only", is_flag=True, help="List the documented competency queries and exit.")
+@reports_errors
+def query(source: str | None, query_arg: str | None, query_file: Path | None, fmt: str, timeout: float | None,
+          list_only: bool) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on kg output.
+
+    SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
+    'kg build --store'. QUERY is SPARQL text, '-' to read standard input, or the name of a competency query
+    (see --list). All named graphs together form the default graph; kg's prefixes (kg:, schema:, …) are predeclared.
+
+    \b
+    Example:
+      kg query output/ posts
+      kg query output/graph.nq "SELECT ?name WHERE { ?c a kg:City ; rdfs:label ?name }" --format csv
+      kg query archive.db -f ontology/queries/quantities-by-year.rq --format json
+    """
+    from kg.rdf.query import query_listing
+
+    if list_only:
+        click.echo(query_listing(), nl=False)
+        return
+    if source is None:
+        raise click.UsageError("missing SOURCE (a graph file, output folder or store)")
+    text = _query_text(query_arg, query_file)
+    click.echo(api.query(source, text, fmt=fmt, timeout=timeout), nl=False)
+
+
+@main.command()
+@click.argument("graph")
+@click.option("--limit", default=50, show_default=True, help="Show at most this many findings.")
+@click.option("--check-ontology", is_flag=True, help="Also check the ontology itself (labels, declarations, "
+              "domains and ranges).")
+@reports_errors
+def validate(graph: str, limit: int, check_ontology: bool) -> None:
+    """Check a graph against the kg SHACL shapes (ontology/shapes.ttl).
+
+    GRAPH is a graph file, a kg output folder or a store; all its graphs are checked together with RDFS inference
+    over the ontology. Prints a report; the exit code is 1 when there are violations (warnings do not fail).
+
+    \b
+    Example:
+      kg validate output/graph.ttl
+    """
+    from kg.errors import OntologyError, ValidationFailed
+    from kg.rdf.validate import check_ontology as ontology_problems
+
+    if check_ontology:
+        problems = ontology_problems()
+        for problem in problems:
+            click.echo(f"ontology: {problem}")
+        if problems:
+            raise OntologyError(f"the ontology has {len(problems)} problem(s)")
+    report = api.validate(graph)
+    click.echo(report.text(limit=limit), nl=False)
+    if not report.conforms:
+        raise ValidationFailed(f"{graph}: {len(report.violations)} violation(s) of the kg shapes")
+
+
+@main.command()
+@click.argument("source")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option("--writable", is_flag=True, help="Allow SPARQL Update and Graph Store writes (store folders only).")
+@click.option("--no-cors", is_flag=True, help="Do not send CORS headers.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Stop queries that run longer than this.")
+@reports_errors
+def serve(source: str, host: str, port: int, writable: bool, no_cors: bool, timeout: float | None) -> None:
+    """Serve SOURCE as a SPARQL 1.1 endpoint (Oxigraph server) until interrupted.
+
+    Queries go to /query (GET or POST; JSON, XML, CSV, TSV results and Turtle or N-Triples graphs by content
+    negotiation), graphs to /store (Graph Store Protocol). Read-only unless --writable; CORS is on.
+
+    \b
+    Example:
+      kg serve output/ --port 7878
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/query?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%203'
+    """
+    server = api.serve(source, host, port, writable=writable, cors=not no_cors, timeout=timeout)
+    click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.argument("output")
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
+              "Update URL (e.g. http://host:8890/sparql).")
+@click.option("--graph", "graph_iri", metavar="IRI", help="Load everything into this one graph (replacing it) "
+              "instead of one graph per article.")
+@click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
+              help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.")
+@click.option("--user", help="User name for HTTP basic or digest authentication.")
+@click.option("--password", envvar="KG_LOAD_PASSWORD", help="Password (or set KG_LOAD_PASSWORD).")
+@click.option("--batch-size", default=20000, show_default=True, help="Triples per SPARQL Update request.")
+@click.option("--no-ontology", is_flag=True, help="Do not load the ontology into its own graph.")
+@reports_errors
+def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user: str | None, password: str | None,
+         batch_size: int, no_ontology: bool) -> None:
+    """Push kg output to a triple store over HTTP, all or nothing.
+
+    OUTPUT is a graph file, a kg output folder or a store. Article graphs replace the graphs of the same name, so
+    loading again changes nothing; on any failure the target is left as it was.
+
+    \b
+    Example:
+      kg load output/ --endpoint http://127.0.0.1:7878/store
+      kg load output/graph.nq --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
+    """
+    result = api.load(output, endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
+                      batch_size=batch_size, with_ontology=not no_ontology)  # fmt: skip
+    click.echo(f"loaded {result.triples} triples in {result.graphs} graph(s) into {endpoint} "
+               f"({result.protocol}, {result.requests} requests)", err=True)  # fmt: skip
+
+
+@main.command()
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Readable text or JSON.")
+@reports_errors
+def stats(source: str, fmt: str) -> None:
+    """Count what a graph holds: classes, properties, articles, mentions, facts with and without provenance.
+
+    \b
+    Example:
+      kg stats output/graph.nq
+    """
+    result = api.stats(source)
+    click.echo(result.json() if fmt == "json" else result.text(), nl=False)

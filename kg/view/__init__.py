@@ -1,0 +1,1 @@
+"""Interactive HTML network view of a kg graph."""

@@ -1,0 +1,178 @@
+"""The HTML view in a real browser: headless Chromium, network off, page opened from file://."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import RDF, Graph
+
+from kg.view.data import node_classes
+from kg.view.html import write_html
+
+from ..view_graphs import HOSTILE_LABELS, hostile_graph, rich_graph
+from .chrome import available, console_errors, offline_chrome, open_view, outside_requests, requested_urls
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    if not available():
+        pytest.skip("headless Chromium (chromium, chromium-driver) or selenium is not installed")
+    with offline_chrome() as chrome:
+        yield chrome
+
+
+def canvas_nodes(driver: Any) -> int:
+    """Nodes vis-network is drawing right now."""
+    return driver.execute_script("return kgView.network.body.nodeIndices.length")
+
+
+def canvas_edges(driver: Any) -> int:
+    return driver.execute_script("return kgView.network.body.edgeIndices.length")
+
+
+def entity_count(graph: Graph) -> int:
+    classes = node_classes()
+    return len({s for s, o in graph.subject_objects(RDF.type) if str(o).split("#")[-1] in classes})
+
+
+def open_clean(driver: Any, page: Path) -> None:
+    """Open ``page`` and check it drew with no console error and no request to any host."""
+    requested_urls(driver)  # drop what earlier pages logged
+    console_errors(driver)
+    open_view(driver, page)
+    assert console_errors(driver) == []
+    assert outside_requests(driver) == []
+
+
+def test_sample_page_offline(driver: Any, sample_build, tmp_path: Path) -> None:
+    page = next(p for p in sample_build.files if p.name == "graph.html")
+    open_clean(driver, page)
+    graph = Graph().parse(page.parent / "graph.ttl")
+    assert canvas_nodes(driver) == entity_count(graph) > 20
+    search = driver.find_element("id", "search")
+    search.clear()
+    search.send_keys("乌海市")
+    results = driver.find_elements("css selector", "#results li")
+    assert results and results[0].text.startswith("乌海市")
+    search.send_keys("\n")
+    selected = driver.execute_script("return kgView.network.getSelectedNodes()")
+    name = driver.execute_script("return kgView.data.nodes.find(n => n.id === arguments[0]).name", selected[0])
+    assert name == "乌海市"
+    assert driver.find_element("css selector", "#panel h2").text == "乌海市"
+    # the map tab plots every place with coordinates, or says there are none
+    driver.find_element("id", "tab-map").click()
+    places = driver.execute_script("return kgView.data.nodes.filter(n => n.geo).length")
+    dots = driver.find_elements("css selector", "#map circle.place")
+    if places:
+        assert len(dots) == places
+    else:
+        assert driver.find_element("css selector", "#map text.note").text == "没有带坐标的地点。"
+    driver.find_element("id", "tab-network").click()
+    shot = tmp_path / "view.png"
+    driver.save_screenshot(str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    assert console_errors(driver) == [] and outside_requests(driver) == []
+
+
+def test_filters_neighbourhood_co_mentions_and_map(driver: Any, tmp_path: Path) -> None:
+    page = write_html(rich_graph(), tmp_path / "rich.html")
+    open_clean(driver, page)
+    data = driver.execute_script("return kgView.data")
+    strong = sum(not e["weak"] for e in data["edges"])
+    assert canvas_nodes(driver) == 10 and canvas_edges(driver) == strong  # co-mentions hidden by default
+    driver.find_element("id", "show-weak").click()
+    assert canvas_edges(driver) == len(data["edges"])
+    driver.find_element("id", "show-weak").click()
+    # class filter from the legend
+    driver.find_element("css selector", '#legend li[data-cls="Person"]').click()
+    assert canvas_nodes(driver) == 8  # 张三 and 李四 hidden
+    driver.find_element("id", "show-all").click()
+    assert canvas_nodes(driver) == 10
+    # article filter
+    driver.execute_script(
+        "const s = document.getElementById('article-filter'); s.value = '1'; s.dispatchEvent(new Event('change'));"
+    )
+    assert canvas_nodes(driver) == 1  # only 呼和浩特市 is in the second article
+    driver.find_element("id", "show-all").click()
+    # neighbourhood by clicking in the page: select a node, then the panel's button
+    driver.execute_script("kgView.select(kgView.find('乌海市')[0])")
+    driver.find_element("id", "neighbourhood").click()
+    neighbourhood = canvas_nodes(driver)
+    assert 4 < neighbourhood < 10
+    driver.find_element("id", "show-all").click()
+    # evidence in the panel links back to the article
+    driver.execute_script("kgView.select(kgView.find('乌海市某新能源公司')[0])")
+    sentences = [e.text for e in driver.find_elements("css selector", "#panel .sentence")]
+    assert any(s.startswith("乌海市海南区人民政府与") for s in sentences)
+    driver.find_element("css selector", "#panel .src .link").click()
+    assert driver.find_element("css selector", "#panel h2").text == "乌海推进新能源产业"
+    # map tab: one dot per place with coordinates
+    driver.find_element("id", "tab-map").click()
+    dots = driver.find_elements("css selector", "#map circle.place")
+    assert len(dots) == sum("geo" in n for n in data["nodes"]) == 4
+    labels = {e.text for e in driver.find_elements("css selector", "#map text.place-label")}
+    assert "乌海市" in labels and len(labels) >= 3  # 呼和浩特市 and 内蒙古自治区 nearly coincide: one label
+    dots[-1].click()  # drawn last, on top: the most important place
+    assert driver.find_element("css selector", "#panel h2").text == data["nodes"][
+        min(n["id"] for n in data["nodes"] if "geo" in n)]["name"]
+    assert len(driver.find_elements("css selector", "#map circle.place.selected")) == 1
+    before = driver.find_element("css selector", "#map circle.place").get_attribute("cx")
+    driver.execute_script(
+        "document.getElementById('map').dispatchEvent(new WheelEvent('wheel', {deltaY: -100, clientX: 500, clientY: 300,"
+        " bubbles: true, cancelable: true}))"
+    )
+    assert driver.find_element("css selector", "#map circle.place").get_attribute("cx") != before  # zoomed
+    # English labels on request
+    driver.find_element("id", "lang-toggle").click()
+    assert driver.find_element("id", "tab-map").text == "Map"
+    assert console_errors(driver) == [] and outside_requests(driver) == []
+
+
+def test_hostile_names_stay_text(driver: Any, tmp_path: Path) -> None:
+    page = write_html(hostile_graph(), tmp_path / "hostile.html", title="<script>window.kgPwned=1</script>")
+    open_clean(driver, page)
+    assert canvas_nodes(driver) == len(HOSTILE_LABELS)
+    for index in range(len(HOSTILE_LABELS)):
+        driver.execute_script("kgView.select(arguments[0])", index)
+        time.sleep(0.05)
+    driver.execute_script("kgView.select(kgView.find('</script><script>')[0])")
+    assert driver.find_element("css selector", "#panel h2").text == HOSTILE_LABELS[0]
+    assert driver.execute_script("return window.kgPwned === undefined")
+    assert driver.title == "<script>window.kgPwned=1</script>"
+    assert console_errors(driver) == [] and outside_requests(driver) == []
+
+
+def test_empty_graph_says_so(driver: Any, tmp_path: Path) -> None:
+    page = write_html(Graph(), tmp_path / "empty.html")
+    open_clean(driver, page)
+    empty = driver.find_element("id", "empty")
+    assert empty.is_displayed() and "图谱为空" in empty.text
+
+
+def test_harness_catches_outside_requests_and_errors(driver: Any, tmp_path: Path) -> None:
+    """A control: a page that loads from a CDN and throws is caught by the same checks."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<img src="https://cdn.example.com/x.png"><script>window.kgView = {ready: true, readyMs: 1}; nope();</script>',
+        encoding="utf-8",
+    )
+    requested_urls(driver)
+    console_errors(driver)
+    open_view(driver, page)
+    time.sleep(0.3)
+    assert outside_requests(driver) == ["https://cdn.example.com/x.png"]
+    assert any("nope" in message for message in console_errors(driver))
+
+
+def test_left_out_entities_are_reported(driver: Any, tmp_path: Path) -> None:
+    page = write_html(rich_graph(), tmp_path / "limited.html", max_nodes=4)
+    open_clean(driver, page)
+    assert canvas_nodes(driver) == 4
+    notice = driver.find_element("id", "notice")
+    assert notice.is_displayed() and "4 / 10" in notice.text and "省略" in notice.text and "人物" in notice.text

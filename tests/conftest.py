@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to the sample page and the shared data folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
+SAMPLE_DATE = dt.date(2021, 2, 22)
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory):
+    """The sample page built once per test session (the result of kg.build)."""
+    import kg
+
+    out = tmp_path_factory.mktemp("sample-build")
+    return kg.build([SAMPLE], out, date=SAMPLE_DATE)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA

@@ -1,0 +1,116 @@
+"""The command line: help texts, exit codes and messages, and that bad input leaves no partial output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import SAMPLE
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_has_summary_and_example_for_every_command(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    for name, command in main.commands.items():
+        sub = runner.invoke(main, [name, "--help"])
+        assert sub.exit_code == 0, name
+        assert command.get_short_help_str(), name
+        assert "Example" in sub.output, f"kg {name} --help has no example"
+
+
+def test_build_writes_graph_and_view(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(SAMPLE), "-o", str(out), "--date", "2021-02-22"])
+    assert result.exit_code == 0, result.output
+    assert (out / "graph.ttl").stat().st_size > 1000
+    assert (out / "graph.html").stat().st_size > 1000
+    assert "article(s)" in result.output
+
+
+def test_missing_file_is_a_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "nope.txt" in result.output and "no such file" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["build"]).exit_code == 2
+    assert runner.invoke(main, ["build", str(SAMPLE), "--date", "yesterday"]).exit_code == 2
+    assert runner.invoke(main, ["no-such-command"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"  \n\n ", "empty"),
+        ("binary.txt", bytes(range(256)) * 8, "binary"),
+    ],
+)
+def test_bad_input_names_the_file_and_keeps_old_outputs(
+    runner: CliRunner, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.ttl").write_text("previous", encoding="utf-8")
+    result = runner.invoke(main, ["build", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert name in result.output and message in result.output
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in out.iterdir()) == ["graph.ttl"]
+
+
+def test_empty_directory_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "picture.png").write_bytes(b"\x89PNG")
+    result = runner.invoke(main, ["build", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "no text files" in result.output
+
+
+def test_gbk_input_is_read_not_rejected(runner: CliRunner, tmp_path: Path) -> None:
+    text = "本报呼和浩特2月21日讯（记者 刘洋）呼和浩特市市场监管局在“衣食住行”领域共查办案件1362起。\n"
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(text.encode("gbk"))
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(gbk), "-o", str(out), "--date", "2021-02-22"])
+    assert result.exit_code == 0, result.output
+    assert "呼和浩特市" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_stages_lists_taggers(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["stages"])
+    assert result.exit_code == 0
+    assert "nlp.tag.lac" in result.output.split()
+
+
+def test_unknown_tagger_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", str(SAMPLE), "-o", str(tmp_path / "o"), "--ner", "nonesuch"])
+    assert result.exit_code == 1
+    assert "nlp.tag.nonesuch" in result.output and "available" in result.output
+
+
+def test_user_dictionary_adds_entities(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("牧民们在草原上举办那达慕，吸引游客前来体验。\n", encoding="utf-8")
+    dictionary = tmp_path / "names.tsv"
+    dictionary.write_text("那达慕\tEvent\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(source), "-o", str(out), "--user-dict", str(dictionary), "-q"])
+    assert result.exit_code == 0, result.output
+    graph = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert '"那达慕"@zh' in graph and "kg:Event" in graph

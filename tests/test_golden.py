@@ -1,0 +1,49 @@
+"""Golden cases: each folder of tests/cases holds input.txt, args.json and the expected graph.
+
+The built graph must be isomorphic (rdflib.compare) to expected.ttl. On a difference the test prints the triples only
+in the expected graph and only in the built one. After an intended change, regenerate with
+``KG_UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and review the diff of expected.ttl before committing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+import kg
+from kg.rdf.export import union_graph
+
+CASES = Path(__file__).parent / "cases"
+UPDATE = os.environ.get("KG_UPDATE_GOLDEN") == "1"
+
+
+def _readable(graph: Graph, limit: int = 40) -> str:
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+    more = f"\n… and {len(lines) - limit} more" if len(lines) > limit else ""
+    return "\n".join(lines[:limit]) + more
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
+def test_golden_case(case: str, tmp_path: Path) -> None:
+    folder = CASES / case
+    args = json.loads((folder / "args.json").read_text(encoding="utf-8"))
+    result = kg.build([folder / "input.txt"], tmp_path, date=dt.date.fromisoformat(args["date"]))
+    built = union_graph(result.dataset)
+    expected_path = folder / "expected.ttl"
+    if UPDATE:
+        expected_path.write_bytes((tmp_path / "graph.ttl").read_bytes())
+    expected = Graph().parse(expected_path, format="turtle")
+    if not isomorphic(built, expected):
+        _, only_expected, only_built = graph_diff(to_isomorphic(expected), to_isomorphic(built))
+        pytest.fail(
+            f"graph of case {case!r} differs from {expected_path.name}\n"
+            f"--- only in expected ({len(only_expected)}):\n{_readable(only_expected)}\n"
+            f"+++ only in built ({len(only_built)}):\n{_readable(only_built)}",
+            pytrace=False,
+        )
