@@ -15,6 +15,7 @@ from rdflib import Dataset
 
 from kg.ingest.read import read_text
 from kg.model import ArticleExtraction, Corpus, Span
+from kg.nlp.evaluate import eval_ner
 from kg.pipeline import Settings, extract_document, get_stage, run
 from kg.rdf.iri import IRIs
 from kg.rdf.export import union_graph, write_exports
@@ -117,6 +118,6 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
 
 
 __all__ = [
-    "BuildResult", "build", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
+    "BuildResult", "build", "eval_ner", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
     "validate", "viz",
 ]  # fmt: skip
