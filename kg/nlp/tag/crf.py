@@ -94,26 +94,22 @@ def features(text: str) -> list[list[str]]:
     n = len(s)
     if not n:
         return []
-    c = ["^", "^", "^", *s, "$", "$", "$"]
-    k = ["^", *[_class_of(ch) for ch in s], "$"]
+    c = ["^", "^", *s, "$", "$"]
+    k = ["^", "^", *[_class_of(ch) for ch in s], "$", "$"]
     ends, before = _ending_marks(s)
-    # Column i of each list below belongs to character i; c[i + 3] is that character, k[i + 1] its class.
+    # Column i of each list below belongs to character i; c[i + 2] is that character.
     columns = (
-        ["a" + x for x in c[1 : n + 1]],
-        ["b" + x for x in c[2 : n + 2]],
-        ["c" + x for x in c[3 : n + 3]],
-        ["d" + x for x in c[4 : n + 4]],
-        ["e" + x for x in c[5 : n + 5]],
-        ["m" + x for x in c[0:n]],
-        ["n" + x for x in c[6 : n + 6]],
-        ["f" + x + y for x, y in zip(c[1 : n + 1], c[2 : n + 2])],
-        ["g" + x + y for x, y in zip(c[2 : n + 2], c[3 : n + 3])],
-        ["h" + x + y for x, y in zip(c[3 : n + 3], c[4 : n + 4])],
-        ["i" + x + y for x, y in zip(c[4 : n + 4], c[5 : n + 5])],
-        ["o" + x + y + z for x, y, z in zip(c[1 : n + 1], c[2 : n + 2], c[3 : n + 3])],
-        ["j" + x + y + z for x, y, z in zip(c[2 : n + 2], c[3 : n + 3], c[4 : n + 4])],
-        ["p" + x + y + z for x, y, z in zip(c[3 : n + 3], c[4 : n + 4], c[5 : n + 5])],
-        ["k" + x + y + z for x, y, z in zip(k[0:n], k[1 : n + 1], k[2 : n + 2])],
+        ["a" + x for x in c[0:n]],
+        ["b" + x for x in c[1 : n + 1]],
+        ["c" + x for x in c[2 : n + 2]],
+        ["d" + x for x in c[3 : n + 3]],
+        ["e" + x for x in c[4 : n + 4]],
+        ["f" + x + y for x, y in zip(c[0:n], c[1 : n + 1])],
+        ["g" + x + y for x, y in zip(c[1 : n + 1], c[2 : n + 2])],
+        ["h" + x + y for x, y in zip(c[2 : n + 2], c[3 : n + 3])],
+        ["i" + x + y for x, y in zip(c[3 : n + 3], c[4 : n + 4])],
+        ["j" + x + y + z for x, y, z in zip(c[1 : n + 1], c[2 : n + 2], c[3 : n + 3])],
+        ["k" + x + y + z for x, y, z in zip(k[1 : n + 1], k[2 : n + 2], k[3 : n + 3])],
         ["l" + x + y for x, y in zip(ends, before)],
     )
     return [list(row) for row in zip(*columns)]
