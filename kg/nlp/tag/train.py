@@ -222,6 +222,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
+    os.chmod(temp, 0o644)  # mkstemp makes the file private; the metadata ships with the package
     os.replace(temp, path)
 
 
