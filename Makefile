@@ -47,5 +47,13 @@ docs: install-dev
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q
 
+# Rebuilds the shipped CRF tagger (kg/data/ner/crf.model + crf.json) from ../shared/data; about 20 minutes.
+train: install-dev
+	$(BIN)/python bench/train_ner.py
+
+# Scores the CRF and LAC taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
+eval: install-dev
+	$(BIN)/python bench/eval_ner.py
+
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

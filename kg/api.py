@@ -18,6 +18,7 @@ from kg import shard as sharding
 from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_dir
 from kg.ingest.read import read_text
 from kg.model import ArticleExtraction, Corpus, Span
+from kg.nlp.evaluate import eval_ner
 from kg.pipeline import (
     ProgressInfo,
     RunStats,
@@ -237,6 +238,6 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
 
 
 __all__ = [
-    "BuildResult", "build", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
+    "BuildResult", "build", "eval_ner", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
     "validate", "viz",
 ]  # fmt: skip

@@ -549,3 +549,34 @@ def stats(source: str, fmt: str) -> None:
     """
     result = api.stats(source)
     click.echo(result.json() if fmt == "json" else result.text(), nl=False)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score extraction against annotated data.
+
+    \b
+    Example:
+      kg eval ner ../shared/data/msra_ner_val --format bio --ner crf
+    """
+
+
+@eval_group.command("ner")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["bio", "cluener"]), default="bio", show_default=True,
+              help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
+@click.option("--ner", default="crf", show_default=True, help="Named-entity tagger to score (see 'kg stages').")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
+@reports_errors
+def eval_ner_command(path: Path, fmt: str, ner: str, limit: int | None) -> None:
+    """Score a tagger on annotated sentences: exact span and type, precision/recall/F1 per class and micro.
+
+    Each data set's labels are mapped onto kg's Person / Place / Organization in kg.nlp.evaluate.LABEL_MAP; other
+    labels are counted as unmapped and not scored.
+
+    \b
+    Example:
+      kg eval ner ../shared/data/peoples_daily_ner/example.test --format bio --ner crf
+      kg eval ner ../shared/data/cluener2020/train.json --format cluener --ner lac --limit 1000
+    """
+    click.echo(api.eval_ner(path, fmt, ner=ner, limit=limit).table())

@@ -25,7 +25,7 @@ from kg.errors import StoreError
 from kg.rdf.export import write_exports
 from kg.rdf.load import load
 from kg.rdf.query import named_query, run
-from kg.rdf.serve import start_server
+from kg.rdf.serve import serve
 from kg.rdf.store import add_to_store, store_graphs
 from kg.rdf.vocab import KG, ONTOLOGY_IRI, ontology_dir, ontology_graph
 from tests.stores.gold import ENTITIES, B, gold_dataset
@@ -142,7 +142,7 @@ def _get(url: str, accept: str, origin: str | None = None) -> tuple[int, str, st
 
 
 def test_serve_speaks_the_sparql_protocol(gold_dir: Path) -> None:
-    with start_server(gold_dir, "127.0.0.1", 0) as server:
+    with serve(gold_dir, "127.0.0.1", 0) as server:
         text = named_query("posts").text
         url = f"{server.query_url}?query={urllib.parse.quote(text)}"
         status, kind, body, headers = _get(url, "application/sparql-results+json", origin="http://example.org")
@@ -177,7 +177,7 @@ def test_serve_speaks_the_sparql_protocol(gold_dir: Path) -> None:
 
 def test_serve_missing_source_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="no such file"):
-        start_server(tmp_path / "missing.ttl", "127.0.0.1", 0)
+        serve(tmp_path / "missing.ttl", "127.0.0.1", 0)
 
 
 # ------------------------------------------------------------------------------------------------- Oxigraph server
@@ -213,7 +213,7 @@ def test_load_unreachable_endpoint(gold_dir: Path) -> None:
 
 
 def test_load_refused_by_a_read_only_endpoint(gold_dir: Path) -> None:
-    with start_server(gold_dir, "127.0.0.1", 0) as server:
+    with serve(gold_dir, "127.0.0.1", 0) as server:
         with pytest.raises(StoreError, match=r"refused (PUT|POST) \(403"):
             load(gold_dir, f"{server.url}/store")
 

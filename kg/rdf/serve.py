@@ -122,7 +122,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
-def start_server(
+def serve(
     source: str | os.PathLike[str],
     host: str = "127.0.0.1",
     port: int = 7878,
@@ -162,15 +162,3 @@ def start_server(
     server.stop()
     raise StoreError(f"the oxigraph server did not answer on {host}:{port} within {_START_TIMEOUT:g} s")
 
-
-def serve(
-    source: str | os.PathLike[str],
-    host: str = "127.0.0.1",
-    port: int = 7878,
-    *,
-    writable: bool = False,
-    cors: bool = True,
-    timeout: float | None = None,
-) -> Server:
-    """Start the endpoint over SOURCE (see ``start_server``); the caller waits on it with ``Server.wait()``."""
-    return start_server(source, host, port, writable=writable, cors=cors, timeout=timeout)

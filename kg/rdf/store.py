@@ -185,23 +185,26 @@ def parse_file(path: Path) -> list[ox.Quad]:
         raise parse_error(path, exc, data) from exc
 
 
+def source_quads(source: str | os.PathLike[str]) -> Iterable[ox.Quad]:
+    """The quads of SOURCE: an Oxigraph store, a kg output folder (its richest graph file) or one RDF file."""
+    path = Path(source)
+    if is_store_dir(path):
+        return open_source(path)
+    if path.is_dir():
+        return parse_file(output_file(path))
+    if path.exists():
+        return parse_file(path)
+    raise InputError(f"{path}: no such file or folder (give a graph file, a kg output folder or a store)")
+
+
 def read_dataset(source: str | os.PathLike[str]) -> Dataset:
     """SOURCE (file, output folder or store) as an rdflib Dataset with its named graphs.
 
     Files are parsed directly rather than through a store: an Oxigraph store keeps values, not lexical forms, so it
     would turn "12"^^xsd:nonNegativeInteger into "12"^^xsd:integer and "1.0" into "1".
     """
-    path = Path(source)
-    if is_store_dir(path):
-        quads: Iterable[ox.Quad] = open_source(path)
-    elif path.is_dir():
-        quads = parse_file(output_file(path))
-    elif path.exists():
-        quads = parse_file(path)
-    else:
-        raise InputError(f"{path}: no such file or folder")
     dataset = Dataset()
-    for quad in quads:
+    for quad in source_quads(source):
         graph = to_rdflib(quad.graph_name)
         target = dataset.default_graph if graph is None else dataset.graph(graph)
         target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))

@@ -17,9 +17,9 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph
 
-from kg.errors import InputError, ViewError
+from kg.errors import ViewError
 from kg.rdf.export import atomic_write
-from kg.rdf.store import is_store_dir, open_source, output_file, parse_file, to_rdflib
+from kg.rdf.store import source_quads, to_rdflib
 from kg.rdf.vocab import PREFIXES, class_label, is_subclass
 from kg.view.data import WEAK_PROPERTY, Entity, ViewGraph, read_view_graph
 from kg.view.layout import compute_layout
@@ -337,19 +337,10 @@ def load_graph(source: str | Path) -> Graph:
 
     Parsed by pyoxigraph through :mod:`kg.rdf.store`, which names the file, line and column of a syntax error.
     """
-    path = Path(source)
-    if is_store_dir(path):
-        quads: Iterable[Any] = open_source(path)
-    elif path.is_dir():
-        quads = parse_file(output_file(path))
-    elif path.exists():
-        quads = parse_file(path)
-    else:
-        raise InputError(f"{path}: no such file or folder (give a graph file, a kg output folder or a store)")
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    for quad in quads:
+    for quad in source_quads(source):
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 

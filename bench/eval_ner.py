@@ -1,0 +1,40 @@
+"""Score taggers on the held-out sets of ../shared/data (``make eval``).
+
+``python bench/eval_ner.py [--data DIR] [--ner crf --ner lac] [--limit N] [--json FILE]`` prints one table per tagger
+and data set: exact span and type precision, recall and F1 per class and micro, characters per second, peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.nlp.evaluate import run_suite  # noqa: E402
+
+
+def main() -> None:
+    """Parse options, run the suite for each tagger, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--ner", action="append", help="tagger name (repeatable); default: crf and lac")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N sentences of each set")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"no data folder at {args.data}")
+    figures = []
+    for ner in args.ner or ["crf", "lac"]:
+        for result in run_suite(args.data, ner=ner, limit=args.limit):
+            print(result.table(), end="\n\n", flush=True)
+            figures.append(result.as_dict())
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

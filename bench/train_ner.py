@@ -1,0 +1,39 @@
+"""Rebuild the shipped CRF model (``make train``): ``python bench/train_ner.py [--data DIR] [--out DIR]``.
+
+Reads ../shared/data next to the repository, writes kg/data/ner/crf.model and crf.json, prints progress and the
+held-out score tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kg.nlp.tag.train import TrainSettings, train  # noqa: E402
+
+
+def main() -> None:
+    """Parse options, train, report."""
+    defaults = TrainSettings()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "ner")
+    parser.add_argument("--c1", type=float, default=defaults.c1)
+    parser.add_argument("--c2", type=float, default=defaults.c2)
+    parser.add_argument("--iterations", type=int, default=defaults.max_iterations)
+    parser.add_argument("--min-freq", type=int, default=defaults.min_freq)
+    parser.add_argument("--with-pfr", action="store_true", help="add the People's Daily 1998-01 corpus")
+    args = parser.parse_args()
+    settings = TrainSettings(c1=args.c1, c2=args.c2, max_iterations=args.iterations, min_freq=args.min_freq,
+                             use_pfr=args.with_pfr)
+    metadata = train(args.data, args.out, settings, progress=lambda message: print(message, flush=True))
+    print(f"model {args.out / metadata['model']}: {metadata['model_bytes']:,} bytes, "
+          f"{metadata['training_seconds']} s training")
+
+
+if __name__ == "__main__":
+    main()

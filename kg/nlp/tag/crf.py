@@ -1,0 +1,208 @@
+"""Tagger backend on a character-level CRF (python-crfsuite) trained on news NER data and shipped in ``kg/data/ner``.
+
+Each character gets the characters and character pairs around it, one triple, a character-class pattern and two
+indicators from a short list of generic name endings (省/市/县, 公司/大学/委员会 …). Features are built for the whole
+sentence at once, column by column, because building them character by character in Python is what limits speed.
+``kg/data/ner/crf.json`` records the data, settings and scores of the shipped model; ``python bench/train_ner.py``
+rebuilds it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ExtractionError
+from kg.ingest.clean import to_halfwidth
+from kg.model import ArticleExtraction, Mention
+from kg.pipeline import stage
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "ner"
+MODEL_NAME = "crf.model"
+METADATA_NAME = "crf.json"
+CRF_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
+# CRF decoding is linear in length, but the model was trained on sentences: very long lines are cut at clause ends.
+MAX_CHUNK = 300
+
+_NORMALISE = {code: to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)
+              if to_halfwidth(chr(code)) != chr(code)}
+
+# Generic endings of place and organization names: a character CRF sees single characters and pairs, these tell it
+# about longer endings. General vocabulary only, never names.
+PLACE_ENDINGS = (
+    "自治区", "自治州", "自治县", "特别行政区", "开发区", "新区", "街道", "地区", "半岛", "群岛", "高原", "盆地",
+    "山脉", "草原", "沙漠", "流域", "水库", "大道", "广场", "公园",
+)
+ORG_ENDINGS = (
+    "有限公司", "有限责任公司", "股份公司", "公司", "集团", "银行", "大学", "学院", "中学", "小学", "学校", "医院",
+    "委员会", "常委会", "人大", "政协", "政府", "办公室", "办公厅", "研究院", "研究所", "研究中心", "中心", "协会",
+    "学会", "基金会", "联合会", "商会", "法院", "检察院", "公安局", "派出所", "支队", "大队", "部队", "报社",
+    "电视台", "广播电台", "通讯社", "出版社", "俱乐部", "代表团", "工作组", "党委", "总局", "管理局", "事务所",
+    "合作社", "工厂", "组织", "联盟", "议会", "国务院", "外交部",
+)
+_ENDINGS = sorted({(w, "L") for w in PLACE_ENDINGS} | {(w, "G") for w in ORG_ENDINGS}, key=lambda p: -len(p[0]))
+_ENDINGS_BY_LAST: dict[str, list[tuple[str, str]]] = {}
+for _word, _kind in _ENDINGS:
+    _ENDINGS_BY_LAST.setdefault(_word[-1], []).append((_word, _kind))
+
+_CHINESE_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
+_PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·,.;:?!\"'()[]<>-/%+")
+
+
+def _char_class(ch: str) -> str:
+    if ch.isdigit():
+        return "0"
+    if ch in _CHINESE_DIGITS:
+        return "N"
+    if ch.isascii() and ch.isalpha():
+        return "A"
+    if ch in _PUNCT:
+        return "P"
+    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+        return "H"
+    return "O"
+
+
+@cache
+def _class_of(ch: str) -> str:
+    return _char_class(ch)
+
+
+def _ending_marks(text: str) -> tuple[list[str], list[str]]:
+    """For each position: the kind of generic ending that ends here / starts right after it ('' if none)."""
+    n = len(text)
+    ends = [""] * n
+    before = [""] * n
+    for i, ch in enumerate(text):
+        candidates = _ENDINGS_BY_LAST.get(ch)
+        if not candidates:
+            continue
+        for word, kind in candidates:
+            start = i - len(word) + 1
+            if start >= 0 and text.startswith(word, start):
+                ends[i] = kind
+                if start > 0:
+                    before[start - 1] = kind
+                break
+    return ends, before
+
+
+def features(text: str) -> list[list[str]]:
+    """The CRF's feature strings for every character of ``text`` (one list per character)."""
+    s = text.translate(_NORMALISE)
+    n = len(s)
+    if not n:
+        return []
+    c = ["^", "^", *s, "$", "$"]
+    k = ["^", "^", *[_class_of(ch) for ch in s], "$", "$"]
+    ends, before = _ending_marks(s)
+    # Column i of each list below belongs to character i; c[i + 2] is that character.
+    columns = (
+        ["a" + x for x in c[0:n]],
+        ["b" + x for x in c[1 : n + 1]],
+        ["c" + x for x in c[2 : n + 2]],
+        ["d" + x for x in c[3 : n + 3]],
+        ["e" + x for x in c[4 : n + 4]],
+        ["f" + x + y for x, y in zip(c[0:n], c[1 : n + 1])],
+        ["g" + x + y for x, y in zip(c[1 : n + 1], c[2 : n + 2])],
+        ["h" + x + y for x, y in zip(c[2 : n + 2], c[3 : n + 3])],
+        ["i" + x + y for x, y in zip(c[3 : n + 3], c[4 : n + 4])],
+        ["j" + x + y + z for x, y, z in zip(c[1 : n + 1], c[2 : n + 2], c[3 : n + 3])],
+        ["k" + x + y + z for x, y, z in zip(k[1 : n + 1], k[2 : n + 2], k[3 : n + 3])],
+        ["l" + x + y for x, y in zip(ends, before)],
+    )
+    return [list(row) for row in zip(*columns)]
+
+
+def spans_from_labels(labels: list[str]) -> list[tuple[int, int, str]]:
+    """Entity spans ``(start, end, TYPE)`` of a BIOES label sequence; an ill-formed run still yields its span."""
+    spans = []
+    start, kind = -1, ""
+    for i, label in enumerate(labels):
+        prefix, _, typ = label.partition("-")
+        if prefix in ("B", "S") or (prefix in ("I", "E") and (start < 0 or typ != kind)):
+            if start >= 0:
+                spans.append((start, i, kind))
+            start, kind = i, typ
+        elif prefix == "O" and start >= 0:
+            spans.append((start, i, kind))
+            start, kind = -1, ""
+        if prefix in ("E", "S") and start >= 0:
+            spans.append((start, i + 1, kind))
+            start, kind = -1, ""
+    if start >= 0:
+        spans.append((start, len(labels), kind))
+    return spans
+
+
+def model_path() -> Path:
+    """The shipped model file, inside the installed package."""
+    return MODEL_DIR / MODEL_NAME
+
+
+_loaded: dict[str, Any] = {}
+
+
+def use_model(path: str | Path) -> None:
+    """Tag with the model file at ``path`` from now on instead of the shipped one (e.g. one just trained)."""
+    import pycrfsuite
+
+    if not Path(path).is_file():
+        raise ExtractionError(f"no CRF model at {path}")
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    _loaded["tagger"] = tagger
+
+
+def _tagger() -> Any:
+    if "tagger" not in _loaded:
+        shipped = model_path()
+        if not shipped.is_file():
+            raise ExtractionError(f"the CRF model {MODEL_NAME} is missing from kg/data/ner; run `make train`")
+        use_model(shipped)
+    return _loaded["tagger"]
+
+
+def _pieces(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
+    """(offset, piece) cuts of ``text``: at line breaks, and long lines at clause ends."""
+    pieces = []
+    line_start = 0
+    for line in text.split("\n"):
+        start = 0
+        while start < len(line):
+            end = min(len(line), start + limit)
+            if end < len(line):
+                cut = max(line.rfind(mark, start, end) for mark in "。！？；，")
+                if cut > start:
+                    end = cut + 1
+            if line[start:end].strip():
+                pieces.append((line_start + start, line[start:end]))
+            start = end
+        line_start += len(line) + 1
+    return pieces
+
+
+def recognise(text: str) -> list[tuple[int, int, str, float]]:
+    """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
+    tagger = _tagger()
+    found = []
+    for offset, piece in _pieces(text):
+        tagger.set(features(piece))
+        labels = tagger.tag()
+        for start, end, kind in spans_from_labels(labels):
+            cls = CRF_CLASSES.get(kind)
+            if cls and piece[start:end].strip():
+                found.append((offset + start, offset + end, cls, round(tagger.marginal(labels[start], start), 4)))
+    return found
+
+
+@stage("nlp.tag.crf")
+def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
+    """Tag an article with the shipped character CRF: Person, Place and Organization mentions."""
+    article = extraction.article
+    for start, end, cls, score in recognise(article.text):
+        extraction.mentions.append(
+            Mention(article.id, start, end, article.text[start:end], cls, score=score, source="nlp.tag.crf")
+        )
+    return extraction
