@@ -58,12 +58,12 @@ def group_of(name: str) -> str:
     return "other"
 
 
-def measure_one(inputs: Path, workers: int, out: Path) -> dict[str, object]:
+def measure_one(inputs: Path, workers: int, out: Path, ner: str | None = None) -> dict[str, object]:
     """Build ``inputs`` into ``out`` in this process and return the figures (called in a fresh subprocess)."""
     import kg
 
     start = time.perf_counter()
-    result = kg.build([inputs], out, workers=workers, incremental=False, keep_going=True)
+    result = kg.build([inputs], out, workers=workers, incremental=False, keep_going=True, ner=ner)
     wall = time.perf_counter() - start
     stats = result.stats
     stages: dict[str, float] = {}
@@ -104,16 +104,16 @@ def prepare(work: Path, fractions: list[float]) -> dict[float, Path]:
     return folders
 
 
-def run_config(folder: Path, workers: int, work: Path) -> dict[str, object]:
+def run_config(folder: Path, workers: int, work: Path, ner: str | None = None) -> dict[str, object]:
     """Measure one build in a fresh interpreter, so peak memory belongs to that build alone."""
     out = work / f"out_{folder.name}_{workers}"
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from bench.run import measure_one; "
             "from pathlib import Path; print(json.dumps(measure_one(Path(sys.argv[2]), int(sys.argv[3]), "
-            "Path(sys.argv[4]))))")
+            "Path(sys.argv[4]), sys.argv[5] or None)))")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        process = subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(folder), str(workers), str(out)],
-                                   env=env, stdout=stdout, stderr=stderr, text=True)
+        argv = [sys.executable, "-c", code, str(ROOT), str(folder), str(workers), str(out), ner or ""]
+        process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, text=True)
         peak_pss = 0
         while process.poll() is None:
             peak_pss = max(peak_pss, tree_pss(process.pid))
@@ -248,6 +248,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fractions", default="0.25,0.5,1.0", help="shares of the archive to build with 2 workers")
     parser.add_argument("--single", default="0.5", help="shares to build with 1 worker as well ('' for none)")
+    parser.add_argument("--ner", default=None, help="tagger to build with (default: kg build's default)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--md", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
@@ -262,8 +263,9 @@ def main() -> None:
         plan = [(f, 2) for f in fractions] + [(f, 1) for f in single]
         for fraction, workers in plan:
             before = load_average()
-            print(f"building {share(fraction)} with {workers} worker(s) (load {before}) …", file=sys.stderr, flush=True)
-            figures = run_config(folders[fraction], workers, work)
+            print(f"building {share(fraction)} with {workers} worker(s) (load {before}) …", file=sys.stderr,
+                  flush=True)
+            figures = run_config(folders[fraction], workers, work, args.ner)
             figures.update(fraction=fraction, load_before=before, load_after=load_average())
             print(f"  {figures['wall_seconds']:.1f} s, {figures['articles']} articles", file=sys.stderr, flush=True)
             runs.append(figures)
@@ -274,6 +276,7 @@ def main() -> None:
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
                    "shared with other users (see the load averages)",
         "commit": commit,
+        "ner": args.ner or "default",
         "runs": runs,
         "verdicts": verdicts(runs),
     }

@@ -109,7 +109,8 @@ class ExtractionCache:
         except FileNotFoundError:
             return None
         except OSError as error:
-            self._warnings.append(f"cache entry {entry} unreadable ({error.strerror or error}); extracting {path} again")
+            reason = error.strerror or error
+            self._warnings.append(f"cache entry {entry} unreadable ({reason}); extracting {path} again")
             return None
         try:
             if not data.startswith(_MAGIC):
