@@ -57,12 +57,7 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def _load_builtins() -> None:
     for module in _BUILTIN_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            # A step module not written yet is simply absent; a dependency missing inside one is a real error.
-            if error.name != module:
-                raise
+        importlib.import_module(module)
 
 
 def get_stage(name: str) -> Callable[..., Any]:
