@@ -54,6 +54,7 @@ train: install-dev
 # Scores the CRF and LAC taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
 eval: install-dev
 	$(BIN)/python bench/eval_ner.py
+	$(BIN)/python -m kg.nlp.relation_eval --sample
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache
