@@ -86,6 +86,8 @@ def main() -> None:
               show_default=True, help="Folder for graph.ttl and graph.html.")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD",
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
+@click.option("--publication", metavar="NAME", help="The newspaper or site of the input (e.g. 内蒙古日报), linked "
+              "from every article as its publisher.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -99,8 +101,8 @@ def main() -> None:
                    "replaces its graph, so an archive can be built in batches.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @reports_errors
-def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str,
-          user_dict: Path | None, keep_going: bool, formats: tuple[str, ...], store_dir: Path | None,
+def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
+          ner: str, user_dict: Path | None, keep_going: bool, formats: tuple[str, ...], store_dir: Path | None,
           quiet: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
@@ -110,11 +112,12 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
 
     \b
     Example:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
     """
     progress = Progress(quiet)
-    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going, user_dictionary=user_dict)
+    settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
+                        user_dictionary=user_dict)
     progress(f"building {len(inputs)} input(s) …")
     chosen = None if not formats or "all" in formats else list(formats)
     result = api.build(inputs, out_dir, settings=settings, formats=chosen, store=store_dir)

@@ -84,6 +84,7 @@ class Settings:
 
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
+    publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
     ner: str = "lac"
     user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
