@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt
 SAMPLE_DATE := 2021-02-22
+SAMPLE_PUBLICATION := 内蒙古日报
 # Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso as an
 # independent triple store for the load tests).
 APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
@@ -30,7 +31,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Regenerates the committed sample outputs in output/ (a test fails when they are stale).
 sample: install
-	$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --quiet
+	$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -54,6 +55,7 @@ train: install-dev
 # Scores the CRF and LAC taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
 eval: install-dev
 	$(BIN)/python bench/eval_ner.py
+	$(BIN)/python -m kg.nlp.relation_eval --sample
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

@@ -13,6 +13,7 @@ leaves a stale lock behind.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import os
@@ -53,16 +54,17 @@ def code_digest() -> str:
 def settings_fingerprint(settings: Settings) -> str:
     """A digest of every setting and stage implementation that changes what extraction produces.
 
-    The IRI base is left out (it is applied after extraction), as is ``keep_going`` (it changes what happens to
-    failures, not results).
+    Every field of :class:`Settings` counts (so a field added later invalidates the cache too) except the IRI base,
+    applied after extraction, and ``keep_going``, which changes what happens to failures, not results.
     """
-    parts = [
-        f"format={CACHE_FORMAT}",
-        f"kg={kg.__version__}",
-        f"code={code_digest()}",
-        f"date={settings.date.isoformat() if settings.date else ''}",
-        f"options={sorted((str(k), repr(v)) for k, v in settings.options.items())}",
-    ]
+    parts = [f"format={CACHE_FORMAT}", f"kg={kg.__version__}", f"code={code_digest()}"]
+    for item in dataclasses.fields(settings):
+        if item.name in ("base_iri", "keep_going"):
+            continue
+        value = getattr(settings, item.name)
+        if isinstance(value, dict):
+            value = sorted((str(k), repr(v)) for k, v in value.items())
+        parts.append(f"{item.name}={value!r}")
     for name in (settings.read, settings.clean, settings.segment, settings.tagger, *settings.steps):
         fn = get_stage(name)
         # A stage registered outside kg is identified by where it lives; kg's own stages are covered by code_digest.

@@ -96,6 +96,8 @@ def main() -> None:
               show_default=True, help="Folder for graph.ttl and graph.html (with --shard: the shard's folder).")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD",
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
+@click.option("--publication", metavar="NAME", help="The newspaper or site of the input (e.g. 内蒙古日报), linked "
+              "from every article as its publisher.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -116,9 +118,9 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
-def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri: str, ner: str,
-          user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None, keep_going: bool,
-          formats: tuple[str, ...], store_dir: Path | None, quiet: bool, verbose: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
+          ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
+          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
@@ -135,7 +137,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
 
     \b
     Examples:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
       kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
@@ -149,7 +151,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, base_iri
     if shard is not None and (formats or store_dir):
         raise click.UsageError("--format and --store do not apply to --shard (a shard writes shard.nq); "
                                "give them to 'kg merge' or load shard.nq into the store")
-    settings = Settings(base_iri=base_iri, date=date, ner=ner, keep_going=keep_going, user_dictionary=user_dict)
+    settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
+                        user_dictionary=user_dict)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with interruptible(out_dir, bar):
         if shard is not None:

@@ -68,12 +68,7 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def _load_builtins() -> None:
     for module in _BUILTIN_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            # A step module not written yet is simply absent; a dependency missing inside one is a real error.
-            if error.name != module:
-                raise
+        importlib.import_module(module)
 
 
 def get_stage(name: str) -> Callable[..., Any]:
@@ -100,6 +95,7 @@ class Settings:
 
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
+    publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
     ner: str = "lac"
     user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"

@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
 SAMPLE_DATE = dt.date(2021, 2, 22)
+SAMPLE_PUBLICATION = "内蒙古日报"  # what `make sample` passes as --publication
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
@@ -24,7 +25,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory):
     import kg
 
     out = tmp_path_factory.mktemp("sample-build")
-    return kg.build([SAMPLE], out, date=SAMPLE_DATE)
+    return kg.build([SAMPLE], out, settings=kg.Settings(date=SAMPLE_DATE, publication=SAMPLE_PUBLICATION))
 
 
 @pytest.fixture(scope="session")

@@ -114,3 +114,21 @@ def test_user_dictionary_adds_entities(runner: CliRunner, tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     graph = (out / "graph.ttl").read_text(encoding="utf-8")
     assert '"那达慕"@zh' in graph and "kg:Event" in graph
+
+
+def test_publication_names_the_newspaper_of_every_article(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["build", str(SAMPLE), "-o", str(out), "--date", "2021-02-22", "--publication", "内蒙古日报", "-q",
+            "--format", "ttl"]
+    assert runner.invoke(main, args).exit_code == 0
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDF, RDFS
+
+    from kg.rdf.vocab import KG
+
+    graph = Graph().parse(out / "graph.ttl")
+    paper = graph.value(predicate=RDFS.label, object=Literal("内蒙古日报", lang="zh"))
+    assert (paper, RDF.type, KG.NewsMedia) in graph
+    articles = set(graph.subjects(RDF.type, KG.Article)) | set(graph.subjects(RDF.type, KG.PhotoStory))
+    assert len(articles) == 9
+    assert all((article, KG.publication, paper) in graph for article in articles)

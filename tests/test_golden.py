@@ -33,7 +33,8 @@ def _readable(graph: Graph, limit: int = 40) -> str:
 def test_golden_case(case: str, tmp_path: Path) -> None:
     folder = CASES / case
     args = json.loads((folder / "args.json").read_text(encoding="utf-8"))
-    result = kg.build([folder / "input.txt"], tmp_path, date=dt.date.fromisoformat(args["date"]))
+    settings = kg.Settings(date=dt.date.fromisoformat(args["date"]), publication=args.get("publication"))
+    result = kg.build([folder / "input.txt"], tmp_path, settings=settings)
     built = union_graph(result.dataset)
     expected_path = folder / "expected.ttl"
     if UPDATE:

@@ -63,7 +63,8 @@ def filename_page(path: str) -> str | None:
 
 
 def settle_document_metadata(doc: Document, settings: Any, header_lines: list[str], header_dates: list[dt.date]) -> None:
-    """Fill the date, publication and page of ``doc`` from the best source available.
+    """Fill the date, publication and page of ``doc`` from the best source available (``settings.publication`` names
+    the newspaper when the text only says 本报).
 
     Date: ``settings.date`` (``--date``) first, then a date the reader found (HTML metadata), then a page header, then
     the file name. ``doc.date_source`` records which one; with none of them the date stays None (never today's date).
@@ -86,6 +87,8 @@ def settle_document_metadata(doc: Document, settings: Any, header_lines: list[st
         publication = _PUBLICATION.search(line)
         if doc.publication is None and publication:
             doc.publication = publication.group(0)
+    # A publication named by the user (--publication) wins, as --date does.
+    doc.publication = getattr(settings, "publication", None) or doc.publication
     doc.page = doc.page or filename_page(doc.path)
 
 
