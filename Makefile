@@ -57,5 +57,11 @@ eval: install-dev
 	$(BIN)/python bench/eval_ner.py
 	$(BIN)/python -m kg.nlp.relation_eval --sample
 
+# Builds the People's Daily January 1998 archive at 25/50/100 % with 1 and 2 workers (bench/results.md), then times
+# the HTML view at 100/1,000/5,000 nodes (bench/results/view_bench.json). Needs ../shared/data; about 15 minutes.
+bench: install-dev system-deps
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
+
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

