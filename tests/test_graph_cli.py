@@ -151,6 +151,18 @@ def test_load_command(runner: CliRunner, gold_dir: Path, tmp_path: Path) -> None
     assert result.exit_code == 1 and "cannot reach" in result.output
 
 
+def _assert_port_closes(port: int) -> None:
+    """The server stops with kg: within a few seconds its port refuses connections."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2).close()
+        except OSError:
+            return
+        assert time.monotonic() < deadline, "the SPARQL server outlived kg serve"
+        time.sleep(0.2)
+
+
 def test_serve_command_answers_over_http(gold_dir: Path) -> None:
     from kg.rdf.serve import free_port
 
@@ -174,15 +186,7 @@ def test_serve_command_answers_over_http(gold_dir: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    # the server stops with kg: within a few seconds the port refuses connections
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query={query}", timeout=2).close()
-        except OSError:
-            break
-        assert time.monotonic() < deadline, "the SPARQL server outlived kg serve"
-        time.sleep(0.2)
+    _assert_port_closes(port)
 
 
 def test_sample_exports_parse_back_to_the_same_dataset(built: Path) -> None:
@@ -224,11 +228,4 @@ def test_a_killed_kg_serve_leaves_no_server_behind(gold_dir: Path) -> None:
     assert "/query" in process.stderr.readline().decode()
     process.kill()
     process.wait()
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=2).close()
-        except OSError:
-            break
-        assert time.monotonic() < deadline, "the SPARQL server outlived a killed kg serve"
-        time.sleep(0.2)
+    _assert_port_closes(port)

@@ -16,6 +16,7 @@ from typing import Any
 from kg.errors import ExtractionError
 from kg.ingest.clean import to_halfwidth
 from kg.model import ArticleExtraction, Mention
+from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "ner"
@@ -164,30 +165,11 @@ def _tagger() -> Any:
     return _loaded["tagger"]
 
 
-def _pieces(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
-    """(offset, piece) cuts of ``text``: at line breaks, and long lines at clause ends."""
-    pieces = []
-    line_start = 0
-    for line in text.split("\n"):
-        start = 0
-        while start < len(line):
-            end = min(len(line), start + limit)
-            if end < len(line):
-                cut = max(line.rfind(mark, start, end) for mark in "。！？；，")
-                if cut > start:
-                    end = cut + 1
-            if line[start:end].strip():
-                pieces.append((line_start + start, line[start:end]))
-            start = end
-        line_start += len(line) + 1
-    return pieces
-
-
 def recognise(text: str) -> list[tuple[int, int, str, float]]:
     """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
     tagger = _tagger()
     found = []
-    for offset, piece in _pieces(text):
+    for offset, piece in pieces(text, MAX_CHUNK):
         tagger.set(features(piece))
         labels = tagger.tag()
         for start, end, kind in spans_from_labels(labels):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention
+from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
 LAC_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
@@ -35,36 +36,10 @@ def _model() -> Any:
     return lac
 
 
-def chunks(text: str, limit: int = MAX_CHUNK) -> list[tuple[int, str]]:
-    """Cut ``text`` into (offset, piece) chunks of at most ``limit`` characters, preferring sentence ends."""
-    pieces = []
-    line_start = 0
-    for line in text.split("\n"):
-        pieces.extend((line_start + offset, piece) for offset, piece in _cut(line, limit))
-        line_start += len(line) + 1
-    return pieces
-
-
-def _cut(text: str, limit: int) -> list[tuple[int, str]]:
-    pieces = []
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + limit)
-        if end < len(text):
-            cut = max(text.rfind(mark, start, end) for mark in "。！？；，")
-            if cut > start:
-                end = cut + 1
-        pieces.append((start, text[start:end]))
-        start = end
-    return pieces
-
-
 def analyse(text: str) -> list[tuple[int, str, str]]:
     """Segment and tag ``text``: a list of (offset, word, tag) covering the text exactly."""
     tokens = []
-    for offset, piece in chunks(text):
-        if not piece.strip():
-            continue
+    for offset, piece in pieces(text, MAX_CHUNK):
         at = offset
         for word, tag in _model().run(piece):
             found = text.find(word, at)
