@@ -402,7 +402,7 @@ def _query_text(query_arg: str | None, query_file: Path | None) -> str:
     if query_arg is None:
         raise click.UsageError("missing QUERY (SPARQL text, '-' for stdin, -f FILE.rq or a name from --list)")
     if query_arg == "-":
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()
     for item in list_queries():
         if item.name == query_arg:
             return item.text
