@@ -3,13 +3,30 @@
 The library API (what the ``kg`` command calls)::
 
     import kg
-    result = kg.build(["page.txt"], "output/")
-    corpus = kg.extract(["page.txt"])
+    result = kg.build(["page.txt"], "output/")          # kg build
+    corpus = kg.extract(["page.txt"])                    # the resolved corpus, no files written
+    print(kg.query("output/", "SELECT * { ?s ?p ?o } LIMIT 5"))   # kg query
+    report = kg.validate("output/graph.ttl")             # kg validate
 """
 
-from kg.api import BuildResult, build, extract, viz
+from kg.api import BuildResult, build, eval_ner, extract, load, merge, query, serve, stats, validate, viz
 from kg.errors import KGError
 from kg.pipeline import Settings, stage
 
-__all__ = ["BuildResult", "KGError", "Settings", "build", "extract", "stage", "viz"]
+__all__ = [
+    "BuildResult",
+    "KGError",
+    "Settings",
+    "build",
+    "eval_ner",
+    "extract",
+    "load",
+    "merge",
+    "query",
+    "serve",
+    "stage",
+    "stats",
+    "validate",
+    "viz",
+]
 __version__ = "0.1.0"
