@@ -570,8 +570,10 @@ def eval_group() -> None:
               help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
 @click.option("--ner", default="crf", show_default=True, help="Named-entity tagger to score (see 'kg stages').")
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
+@click.option("--with-rules", is_flag=True, help="Score what kg emits: the tagger followed by the rules and linking "
+              "stages, specific classes counted by family (a City is a Place).")
 @reports_errors
-def eval_ner_command(path: Path, fmt: str, ner: str, limit: int | None) -> None:
+def eval_ner_command(path: Path, fmt: str, ner: str, limit: int | None, with_rules: bool) -> None:
     """Score a tagger on annotated sentences: exact span and type, precision/recall/F1 per class and micro.
 
     Each data set's labels are mapped onto kg's Person / Place / Organization in kg.nlp.evaluate.LABEL_MAP; other
@@ -580,6 +582,6 @@ def eval_ner_command(path: Path, fmt: str, ner: str, limit: int | None) -> None:
     \b
     Example:
       kg eval ner ../shared/data/peoples_daily_ner/example.test --format bio --ner crf
-      kg eval ner ../shared/data/cluener2020/train.json --format cluener --ner lac --limit 1000
+      kg eval ner ../shared/data/cluener2020/train.json --format cluener --ner lac --limit 1000 --with-rules
     """
-    click.echo(api.eval_ner(path, fmt, ner=ner, limit=limit).table())
+    click.echo(api.eval_ner(path, fmt, ner=ner, limit=limit, with_rules=with_rules).table())

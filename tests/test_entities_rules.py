@@ -111,3 +111,22 @@ def test_facilities_named_by_modifiers() -> None:
     found = spans(extraction)
     assert found["民用液氢工厂"][0] == "Facility"
     assert found["鸿达兴业股份有限公司"][0] == "Company"
+
+
+def test_organizations_named_after_countries_and_agencies_stay_whole() -> None:
+    """中国共产党 is one organization (not 中国 + 共产党), 新华社 is kept, and 欧盟 is no Inner Mongolia league."""
+    from kg.nlp.evaluate import recognition_steps
+    from kg.pipeline import Settings
+    from kg.model import Article, ArticleExtraction, text_hash
+
+    text = "据新华社报道，欧盟代表出席了中国共产党成立100周年的活动，中国女篮随后抵达。"
+    for ner in ("lac", "crf"):
+        settings = Settings(ner=ner)
+        extraction = ArticleExtraction(article=Article(id=text_hash(text), document_id="t", index=0, text=text))
+        for step in recognition_steps(ner, settings, with_rules=True):
+            extraction = step(extraction, settings)
+        found = {(m.text, m.type) for m in extraction.mentions}
+        assert ("新华社", "NewsMedia") in found, (ner, found)
+        assert ("中国共产党", "PartyBody") in found or ("中国共产党", "Organization") in found, (ner, found)
+        assert not any(m.type == "League" for m in extraction.mentions), (ner, found)
+        assert ("中国", "Country") not in found, (ner, found)

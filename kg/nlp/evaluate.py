@@ -18,7 +18,7 @@ import json
 import resource
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from kg.errors import InputError
 from kg.ingest.clean import to_halfwidth
 from kg.model import Article, ArticleExtraction, text_hash
 from kg.pipeline import Settings, get_stage
+from kg.rdf.vocab import is_subclass
 
 CLASSES = ("Person", "Place", "Organization")
 
@@ -267,21 +268,40 @@ def tag_spans(text: str, ner: str = "crf", settings: Settings | None = None) -> 
     return sorted({(m.start, m.end, m.type) for m in extraction.mentions if m.type in CLASSES})
 
 
+def recognition_steps(ner: str, settings: Settings, with_rules: bool) -> list[Callable[..., ArticleExtraction]]:
+    """The stages whose mentions are scored: the tagger alone, or with ``with_rules`` the tagger followed by kg's
+    rules and linking stages (what ``kg build`` emits as mentions)."""
+    steps = [get_stage(f"nlp.tag.{ner}")]
+    if with_rules:
+        steps += [get_stage(name) for name in settings.steps if name.startswith(("nlp.rules.", "nlp.link."))]
+    return steps
+
+
+def coarse_class(cls: str) -> str | None:
+    """The scored class (Person, Place, Organization) a kg class belongs to, or None for works, events, products."""
+    for coarse in CLASSES:
+        if is_subclass(cls, coarse):
+            return coarse
+    return None
+
+
 def eval_ner(
     path: str | Path,
     fmt: str = "bio",
     ner: str = "crf",
     limit: int | None = None,
     exclude: set[str] | None = None,
+    with_rules: bool = False,
 ) -> NerScores:
     """Score the tagger ``nlp.tag.<ner>`` on the annotated file ``path``.
 
     ``limit`` scores only the first sentences; ``exclude`` holds normalised sentence texts to skip (sentences the
-    tagger was trained on). Time counts tagging only, not reading.
+    tagger was trained on). With ``with_rules`` the rules and linking stages run after the tagger and their specific
+    classes are scored by their family (a City is a Place). Time counts recognition only, not reading.
     """
     settings = Settings(ner=ner)
-    tagger = get_stage(f"nlp.tag.{ner}")
-    scores = NerScores(data=str(path), tagger=ner)
+    steps = recognition_steps(ner, settings, with_rules)
+    scores = NerScores(data=str(path), tagger=f"{ner}+rules" if with_rules else ner)
     for example in read_examples(path, fmt):
         if limit is not None and scores.sentences >= limit:
             break
@@ -290,9 +310,12 @@ def eval_ner(
             continue
         article = Article(id=text_hash(example.text), document_id="eval", index=0, text=example.text)
         started = time.perf_counter()
-        extraction = tagger(ArticleExtraction(article=article), settings)
+        extraction = ArticleExtraction(article=article)
+        for step in steps:
+            extraction = step(extraction, settings)
         scores.seconds += time.perf_counter() - started
-        predicted = [(m.start, m.end, m.type) for m in extraction.mentions if m.type in CLASSES]
+        predicted = sorted({(m.start, m.end, coarse) for m in extraction.mentions
+                            if (coarse := coarse_class(m.type)) is not None})
         scores.add(example.spans, predicted)
         scores.unmapped.update(example.unmapped)
         scores.sentences += 1

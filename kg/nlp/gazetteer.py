@@ -553,8 +553,9 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
                 _apply(gaz, existing, chosen)
             continue
         if container is not None:
-            if chosen.country and _replaceable(container.type) and container.type != "Person" and _fused(container, start, end):
+            if chosen.country and _is_place(container.type) and _fused(container, start, end):
                 # A country printed before the name of a place abroad: the country and the place are two things.
+                # An organization named after its country (中国共产党, 中国女篮) stays whole.
                 index.remove(container)
                 index.add(
                     Mention(article.id, end, container.end, text[end : container.end], container.type,
@@ -658,6 +659,13 @@ def _beside_place_name(
 def _fused(container: Mention, start: int, end: int) -> bool:
     """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站)."""
     return container.start == start and container.end - end >= 2
+
+
+def _is_place(cls: str) -> bool:
+    """Whether ``cls`` is the tagger's Place or a kind of place."""
+    from kg.rdf.vocab import is_subclass
+
+    return cls == "Place" or is_subclass(cls, "Place")
 
 
 def _replaceable(cls: str) -> bool:

@@ -34,11 +34,11 @@ from kg.pipeline import stage
 SOURCE = "nlp.rules"
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 
-# (suffix, class): the longest suffix that ends a name decides.
+# (suffix, class): the longest suffix that ends a name decides. 盟 is left out: outside the division table (which
+# the gazetteer links, leagues included) a name in 盟 is an alliance or union (欧盟, 货币联盟), not a league.
 SUFFIX_CLASSES: dict[str, str] = {
     "自治区": "ProvinceLevelArea",
     "省": "ProvinceLevelArea",
-    "盟": "League",
     "市": "City",
     "自治州": "PrefectureLevelArea",
     "旗": "Banner",
@@ -137,7 +137,6 @@ SUFFIX_CLASSES: dict[str, str] = {
     "电视台": "NewsMedia",
     "广播电台": "NewsMedia",
     "通讯社": "NewsMedia",
-    "新华社": "NewsMedia",
 }
 COARSE = {"Place", "Organization"}
 # Suffixes strong enough to override a tagger's "Person" on a long span (额布都格边境派出所).
@@ -192,6 +191,8 @@ PLACE_HEADS = (("口岸", "Port"), ("火车站", "Station"), ("站", "Station"),
 # Administrative level words: a span made only of these is a category (盟市, 嘎查村, 旗县), not a name.
 LEVEL_WORDS = ("自治区", "省", "市", "盟", "旗", "县", "区", "乡", "镇", "苏木", "嘎查", "村", "街道", "社区", "州")
 # Heads of generic terms the tagger sometimes takes for organizations (新能源汽车, 新时代).
+# News agencies whose whole name is a class word elsewhere (…社): named here so that they are not dropped as bare words.
+AGENCIES = {"新华社": "NewsMedia", "中新社": "NewsMedia"}
 GENERIC_HEADS = ("汽车", "时代", "能源", "经济", "产业", "技术", "材料", "工程", "领域", "体系", "模式", "发展")
 GENERIC_PLACE_CHARS = set("河湖山海江林草田边城乡村区市县旗盟镇省州水路港站园地")
 # Post titles, longest first when matched.
@@ -411,7 +412,7 @@ def fix_tagger_mentions(ms: _Mentions) -> None:
                 ms.all.remove(mention)
             continue
         if mention.type in COARSE:
-            mention.type = class_by_suffix(text, mention.type)
+            mention.type = AGENCIES.get(text) or class_by_suffix(text, mention.type)
             if mention.type == "Organization" and text.endswith(GENERIC_HEADS):
                 ms.all.remove(mention)
             elif mention.type == "Place" and len(text) == 2 and set(text) <= GENERIC_PLACE_CHARS:
