@@ -1,7 +1,7 @@
 """Score taggers on the held-out sets of ../shared/data (``make eval``).
 
 ``python bench/eval_ner.py [--data DIR] [--ner crf --ner lac] [--limit N] [--json FILE]`` prints one table per tagger
-and data set: exact span and type precision, recall and F1 per class and micro, characters per second, peak RSS.
+and data set, for the tagger alone and with kg's rules and linking stages after it: exact span and type precision, recall and F1 per class and micro, characters per second, peak RSS.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ def main() -> None:
         sys.exit(f"no data folder at {args.data}")
     figures = []
     for ner in args.ner or ["crf", "lac"]:
-        for result in run_suite(args.data, ner=ner, limit=args.limit):
-            print(result.table(), end="\n\n", flush=True)
-            figures.append(result.as_dict())
+        # The tagger alone, then what kg emits: tagger + rules + linking, classes scored by family.
+        for with_rules in (False, True):
+            for result in run_suite(args.data, ner=ner, limit=args.limit, with_rules=with_rules):
+                print(result.table(), end="\n\n", flush=True)
+                figures.append(result.as_dict())
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

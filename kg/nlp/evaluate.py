@@ -348,12 +348,15 @@ def suite(data: str | Path) -> list[tuple[str, Path, str, set[str] | None]]:
     return sets
 
 
-def run_suite(data: str | Path, ner: str = "crf", limit: int | None = None) -> list[NerScores]:
-    """Score tagger ``ner`` on every set of :data:`SUITE` found under ``data`` (missing sets are skipped)."""
+def run_suite(
+    data: str | Path, ner: str = "crf", limit: int | None = None, with_rules: bool = False
+) -> list[NerScores]:
+    """Score tagger ``ner`` (with ``with_rules``: tagger, rules and linking) on every set of :data:`SUITE` found
+    under ``data`` (missing sets are skipped)."""
     results = []
     for name, path, fmt, exclude in suite(data):
         if path.exists():
-            result = eval_ner(path, fmt, ner=ner, limit=limit, exclude=exclude)
+            result = eval_ner(path, fmt, ner=ner, limit=limit, exclude=exclude, with_rules=with_rules)
             result.data = name
             results.append(result)
     return results
