@@ -36,6 +36,7 @@ class Mapper:
             self.dataset.bind(prefix, namespace)
         self.entities = self.dataset.graph(self.iris.entities_graph())
         self.articles = {extraction.article.id: extraction.article for extraction in corpus.extractions}
+        self.documents = {document.id: document for document in corpus.documents}
 
     def graph_for(self, article_id: str) -> Graph:
         return self.dataset.graph(self.iris.article_graph(article_id))
@@ -136,7 +137,7 @@ class Mapper:
             graph.add((node, KG.datelineDate, Literal(article.date.isoformat(), datatype=XSD.date)))
         if article.page:
             graph.add((node, KG.page, Literal(article.page)))
-        document = next((d for d in self.corpus.documents if d.id == article.document_id), None)
+        document = self.documents.get(article.document_id)
         if document is not None:
             graph.add((node, KG.sourceFile, Literal(document.path.rsplit("/", 1)[-1])))
         if article.place_entity:
