@@ -1,7 +1,7 @@
-"""Rebuild the shipped CRF model (``make train``): ``python bench/train_ner.py [--data DIR] [--out DIR]``.
+"""Rebuild the shipped CRF models (``make train``): ``python bench/train_ner.py [--tagger crf|lac_crf] [--data DIR]``.
 
-Reads ../shared/data next to the repository, writes kg/data/ner/crf.model and crf.json, prints progress and the
-held-out score tables.
+Reads ../shared/data next to the repository, writes kg/data/ner/crf.model + crf.json and lac_crf.model + lac_crf.json
+(both by default, one after the other), prints progress and the held-out score tables.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.nlp.tag.train import TrainSettings, train  # noqa: E402
+from kg.nlp.tag.train import TAGGERS, TrainSettings, train  # noqa: E402
 
 
 def main() -> None:
@@ -27,12 +27,15 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=defaults.max_iterations)
     parser.add_argument("--min-freq", type=int, default=defaults.min_freq)
     parser.add_argument("--with-pfr", action="store_true", help="add the People's Daily 1998-01 corpus")
+    parser.add_argument("--tagger", action="append", choices=sorted(TAGGERS),
+                        help="model to train (repeatable); default: all of them")
     args = parser.parse_args()
-    settings = TrainSettings(c1=args.c1, c2=args.c2, max_iterations=args.iterations, min_freq=args.min_freq,
-                             use_pfr=args.with_pfr)
-    metadata = train(args.data, args.out, settings, progress=lambda message: print(message, flush=True))
-    print(f"model {args.out / metadata['model']}: {metadata['model_bytes']:,} bytes, "
-          f"{metadata['training_seconds']} s training")
+    for tagger in args.tagger or sorted(TAGGERS):
+        settings = TrainSettings(c1=args.c1, c2=args.c2, max_iterations=args.iterations, min_freq=args.min_freq,
+                                 use_pfr=args.with_pfr, tagger=tagger)
+        metadata = train(args.data, args.out, settings, progress=lambda message: print(message, flush=True))
+        print(f"model {args.out / metadata['model']}: {metadata['model_bytes']:,} bytes, "
+              f"{metadata['training_seconds']} s training", flush=True)
 
 
 if __name__ == "__main__":

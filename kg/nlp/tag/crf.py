@@ -1,7 +1,9 @@
 """Tagger backend on a character-level CRF (python-crfsuite) trained on news NER data and shipped in ``kg/data/ner``.
 
 Each character gets the characters and character pairs around it, one triple, a character-class pattern and two
-indicators from a short list of generic name endings (省/市/县, 公司/大学/委员会 …). Features are built for the whole
+indicators from a short list of generic name endings (省/市/县, 公司/大学/委员会 …). :func:`place_marks` (the position
+inside a known place name) is used by the stacked tagger :mod:`kg.nlp.tag.lac_crf`; in this model it did not pay
+(People's Daily NER test micro-F1 0.9124 with it, 0.9129 without). Features are built for the whole
 sentence at once, column by column, because building them character by character in Python is what limits speed.
 ``kg/data/ner/crf.json`` records the data, settings and scores of the shipped model; ``python bench/train_ner.py``
 rebuilds it.
@@ -89,8 +91,42 @@ def _ending_marks(text: str) -> tuple[list[str], list[str]]:
     return ends, before
 
 
+@cache
+def _place_automaton() -> Any:
+    """An automaton over the gazetteer's place names of two characters or more, each mapped to its length."""
+    import ahocorasick
+
+    from kg.nlp import gazetteer
+
+    automaton = ahocorasick.Automaton()
+    for form in gazetteer.gazetteer().forms:
+        if len(form) >= 2 and form not in gazetteer.ROLE_WORDS:
+            automaton.add_word(form, len(form))
+    automaton.make_automaton()
+    return automaton
+
+
+def place_marks(text: str) -> list[str]:
+    """For each position: B, M or E inside the longest known place name covering it (China's divisions and their short
+    forms, countries: the gazetteer of :mod:`kg.nlp.gazetteer`), '' outside any."""
+    longest = [0] * len(text)
+    marks = [""] * len(text)
+    for end, length in _place_automaton().iter(text.translate(_NORMALISE)):
+        start = end - length + 1
+        for i in range(start, end + 1):
+            if length > longest[i]:
+                longest[i] = length
+                marks[i] = "B" if i == start else "E" if i == end else "M"
+    return marks
+
+
 def features(text: str) -> list[list[str]]:
     """The CRF's feature strings for every character of ``text`` (one list per character)."""
+    return [list(row) for row in zip(*feature_columns(text))]
+
+
+def feature_columns(text: str) -> list[list[str]]:
+    """The CRF's features as columns: one list per feature template, holding that feature for every character."""
     s = text.translate(_NORMALISE)
     n = len(s)
     if not n:
@@ -99,7 +135,7 @@ def features(text: str) -> list[list[str]]:
     k = ["^", "^", *[_class_of(ch) for ch in s], "$", "$"]
     ends, before = _ending_marks(s)
     # Column i of each list below belongs to character i; c[i + 2] is that character.
-    columns = (
+    return [
         ["a" + x for x in c[0:n]],
         ["b" + x for x in c[1 : n + 1]],
         ["c" + x for x in c[2 : n + 2]],
@@ -112,8 +148,7 @@ def features(text: str) -> list[list[str]]:
         ["j" + x + y + z for x, y, z in zip(c[1 : n + 1], c[2 : n + 2], c[3 : n + 3])],
         ["k" + x + y + z for x, y, z in zip(k[1 : n + 1], k[2 : n + 2], k[3 : n + 3])],
         ["l" + x + y for x, y in zip(ends, before)],
-    )
-    return [list(row) for row in zip(*columns)]
+    ]
 
 
 def spans_from_labels(labels: list[str]) -> list[tuple[int, int, str]]:
@@ -137,45 +172,54 @@ def spans_from_labels(labels: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def model_path() -> Path:
-    """The shipped model file, inside the installed package."""
-    return MODEL_DIR / MODEL_NAME
+def model_path(name: str = MODEL_NAME) -> Path:
+    """A shipped model file (this tagger's by default), inside the installed package."""
+    return MODEL_DIR / name
 
 
 _loaded: dict[str, Any] = {}
 
 
-def use_model(path: str | Path) -> None:
-    """Tag with the model file at ``path`` from now on instead of the shipped one (e.g. one just trained)."""
+def use_model(path: str | Path, name: str = MODEL_NAME) -> None:
+    """Tag with the model file at ``path`` from now on instead of the shipped model ``name`` (e.g. one just trained)."""
     import pycrfsuite
 
     if not Path(path).is_file():
         raise ExtractionError(f"no CRF model at {path}")
     tagger = pycrfsuite.Tagger()
     tagger.open(str(path))
-    _loaded["tagger"] = tagger
+    _loaded[name] = tagger
 
 
-def _tagger() -> Any:
-    if "tagger" not in _loaded:
-        shipped = model_path()
+def loaded_tagger(name: str = MODEL_NAME) -> Any:
+    """The python-crfsuite tagger of the model ``name``, opened from kg/data/ner on first use."""
+    if name not in _loaded:
+        shipped = model_path(name)
         if not shipped.is_file():
-            raise ExtractionError(f"the CRF model {MODEL_NAME} is missing from kg/data/ner; run `make train`")
-        use_model(shipped)
-    return _loaded["tagger"]
+            raise ExtractionError(f"the CRF model {name} is missing from kg/data/ner; run `make train`")
+        use_model(shipped, name)
+    return _loaded[name]
+
+
+def label_spans(tagger: Any, rows: list[list[str]], piece: str, offset: int) -> list[tuple[int, int, str, float]]:
+    """Tag one piece from its feature rows: spans ``(start, end, kg_class, score)`` shifted by ``offset``; the score is
+    the model's marginal of the span's first label."""
+    tagger.set(rows)
+    labels = tagger.tag()
+    found = []
+    for start, end, kind in spans_from_labels(labels):
+        cls = CRF_CLASSES.get(kind)
+        if cls and piece[start:end].strip():
+            found.append((offset + start, offset + end, cls, round(tagger.marginal(labels[start], start), 4)))
+    return found
 
 
 def recognise(text: str) -> list[tuple[int, int, str, float]]:
     """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
-    tagger = _tagger()
+    tagger = loaded_tagger()
     found = []
     for offset, piece in pieces(text, MAX_CHUNK):
-        tagger.set(features(piece))
-        labels = tagger.tag()
-        for start, end, kind in spans_from_labels(labels):
-            cls = CRF_CLASSES.get(kind)
-            if cls and piece[start:end].strip():
-                found.append((offset + start, offset + end, cls, round(tagger.marginal(labels[start], start), 4)))
+        found.extend(label_spans(tagger, features(piece), piece, offset))
     return found
 
 

