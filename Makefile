@@ -48,11 +48,11 @@ docs: install-dev
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q
 
-# Rebuilds the shipped CRF tagger (kg/data/ner/crf.model + crf.json) from ../shared/data; about 20 minutes.
+# Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card) from ../shared/data; about 30 minutes.
 train: install-dev
 	$(BIN)/python bench/train_ner.py
 
-# Scores the CRF and LAC taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
+# Scores the crf, lac and lac_crf taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
 eval: install-dev
 	$(BIN)/python bench/eval_ner.py
 	$(BIN)/python -m kg.nlp.relation_eval --sample

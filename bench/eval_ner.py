@@ -1,6 +1,6 @@
 """Score taggers on the held-out sets of ../shared/data (``make eval``).
 
-``python bench/eval_ner.py [--data DIR] [--ner crf --ner lac] [--limit N] [--json FILE]`` prints one table per tagger
+``python bench/eval_ner.py [--data DIR] [--ner crf --ner lac_crf] [--limit N] [--json FILE]`` prints one table per tagger
 and data set, for the tagger alone and with kg's rules and linking stages after it: exact span and type precision, recall and F1 per class and micro, characters per second, peak RSS.
 """
 
