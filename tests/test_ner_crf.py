@@ -91,3 +91,11 @@ def test_shipped_model_metadata_records_data_settings_scores() -> None:
     assert "msra_ner_train" in meta["training_data"]["sentences"]
     assert "licence" in meta and meta["settings"]["c1"] > 0
     assert meta["scores"]["peoples_daily_ner_test"]["scores"]["micro"]["f1"] > 0.8
+
+
+def test_place_marks_cover_the_longest_known_place_name() -> None:
+    text = "他从内蒙古自治区赤峰市去了俄罗斯。"
+    marks = crf.place_marks(text)
+    assert len(marks) == len(text)
+    assert "".join(m or "." for m in marks) == "..BMMMMEBME..BME."
+    assert crf.place_marks("ＡＢ赤峰市") == ["", "", "B", "M", "E"]  # full-width input keeps one mark per character
