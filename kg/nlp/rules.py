@@ -731,9 +731,11 @@ PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公�
 
 def parent_organizations(ms: _Mentions) -> None:
     """An organization named inside another one's name is mentioned too (某职业学院 in 某职业学院护理学院)."""
+    from kg.rdf.vocab import is_subclass
+
     for mention in list(ms.all):
-        if mention.type in {"Person", "Place"} or mention.attrs.get("ref"):
-            continue
+        if mention.type in {"Person", "Place"} or is_subclass(mention.type, "AdministrativeArea") or mention.attrs.get("ref"):
+            continue  # a division named after a school (学院路街道) does not name the school
         for suffix in PARENT_ORG_SUFFIXES:
             cut = mention.text.find(suffix)
             end = cut + len(suffix)

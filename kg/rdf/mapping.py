@@ -110,7 +110,9 @@ class Mapper:
             graph.add((node, SKOS.altLabel, Literal(alt, lang=ZH)))
         attrs = entity.attrs
         if attrs.get("code"):
-            graph.add((node, KG.divisionCode, Literal(attrs["code"])))
+            # a township's 9-digit code is not a GB/T 2260 code: it has a property of its own
+            code_property = KG.townshipCode if len(attrs["code"]) == 9 else KG.divisionCode
+            graph.add((node, code_property, Literal(attrs["code"])))
         if attrs.get("level"):
             graph.add((node, KG.adminLevel, Literal(int(attrs["level"]))))
         if attrs.get("parent"):
