@@ -3,6 +3,8 @@ inside a division the article names."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Literal, URIRef
 
 from kg.api import extract_texts
@@ -96,3 +98,11 @@ def test_the_township_code_has_its_own_property() -> None:
     assert not holds(town, KG.divisionCode, None)
     assert holds(town, KG.containedIn, URIRef(BASE + "place/150725"))
     assert holds(URIRef(BASE + "place/150725"), KG.divisionCode, Literal("150725"))
+
+
+def test_the_sample_pages_town_is_linked(sample_path: Path) -> None:
+    corpus = extract_texts([("page.txt", sample_path.read_text(encoding="utf-8"))])
+    town = corpus.entities["place/150725100"]
+    assert town.label == "巴彦库仁镇" and town.type == "TownshipLevelArea"
+    assert town.attrs["parent"] == "place/150725"  # 巴彦库仁镇 ⊂ 陈巴尔虎旗 ⊂ 呼伦贝尔市
+    assert not any(key.startswith("Place/巴彦库仁镇") for key in corpus.entities)

@@ -29,6 +29,7 @@ import csv
 import importlib.util
 import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -642,12 +643,211 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         mention = Mention(article.id, start, end, text[start:end], chosen.cls, 0.75, SOURCE)
         _apply(gaz, mention, chosen)
         index.add(mention)
+    abbreviated_places(gaz, view, bounds, index, article.id, text)
     _drop_unlinked_districts(index)
     qualify_relative_names(gaz, index, context)
     if settings is not None and getattr(settings, "user_dictionary", None):
         _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
     extraction.mentions = index.sorted()
     return extraction
+
+
+# ---------------------------------------------------------------- one-character names of countries and regions
+
+# News names countries and regions by one character inside compounds: 中美关系, 中日韩合作, 法、德等国, 美方, 日军,
+# 俄政府, 访华, 在京, 赴港, 京津冀地区. The character alone is an ordinary word part (中心, 美丽, 日常, 台阶), so it is
+# taken only in these shapes, and only where a word starts (the tagger's words; without them, after punctuation or a
+# function word): a run of such characters before a word of relations (两国, 关系, 双方, 合作 …) or that the tagger
+# calls a place (中美/LOC); a list of them before 等 (法、德等国); one before 方 ("side"), 军 ("forces") or a word of
+# state (政府, 总统, 外长 …); one after a verb of travel or stay (访华, 赴港, 在京).
+ABBREVIATIONS: dict[str, str] = {
+    "中": "中国", "美": "美国", "俄": "俄罗斯", "日": "日本", "韩": "韩国", "朝": "朝鲜", "英": "英国", "法": "法国",
+    "德": "德国", "意": "意大利", "印": "印度", "加": "加拿大", "墨": "墨西哥", "葡": "葡萄牙", "埃": "埃及",
+    "越": "越南", "泰": "泰国", "蒙": "蒙古国", "以": "以色列", "缅": "缅甸", "老": "老挝", "柬": "柬埔寨",
+    "菲": "菲律宾", "哈": "哈萨克斯坦", "叙": "叙利亚", "黎": "黎巴嫩", "约": "约旦", "沙": "沙特阿拉伯",
+    "港": "香港特别行政区", "澳": "澳大利亚", "台": "台湾省",
+}
+# A character that means something else beside another one: 港澳 is Hong Kong and Macao (澳 alone: Australia),
+# 巴以 Palestine and Israel, 印巴 India and Pakistan (巴 alone is ambiguous: Pakistan, Brazil, Palestine).
+PAIRED_ABBREVIATIONS: dict[tuple[str, str], str] = {
+    ("澳", "港"): "澳门特别行政区", ("澳", "台"): "澳门特别行政区", ("巴", "以"): "巴勒斯坦", ("巴", "印"): "巴基斯坦",
+}
+# Provinces by their one-character names, in runs of two or more (京津冀, 粤港澳, 京蒙协作, 川渝): ambiguous
+# characters (新, 宁, 青, 甘, 吉, 黑, 藏) are left out.
+PROVINCE_ABBREVIATIONS: dict[str, str] = {
+    "京": "北京市", "津": "天津市", "冀": "河北省", "沪": "上海市", "渝": "重庆市", "粤": "广东省", "港": "香港特别行政区",
+    "澳": "澳门特别行政区", "台": "台湾省", "川": "四川省", "苏": "江苏省", "浙": "浙江省", "皖": "安徽省", "闽": "福建省",
+    "赣": "江西省", "鲁": "山东省", "豫": "河南省", "鄂": "湖北省", "湘": "湖南省", "桂": "广西壮族自治区", "琼": "海南省",
+    "黔": "贵州省", "滇": "云南省", "陕": "陕西省", "晋": "山西省", "辽": "辽宁省", "蒙": "内蒙古自治区",
+}
+COUNTRY_CHARS = "".join(ABBREVIATIONS) + "巴"
+CORE_CHARS = "中美俄日韩朝英法德意印巴港台"  # a run holds one of these: 加沙, 墨菲 and 巴黎 are names of their own
+RUN_CHARS = "".join(dict.fromkeys([*COUNTRY_CHARS, *PROVINCE_ABBREVIATIONS]))
+ABBREVIATION_RUN = re.compile(f"[{RUN_CHARS}]{{2,4}}")
+ABBREVIATION_LIST = re.compile(f"[{RUN_CHARS}](?:、[{RUN_CHARS}])+(?=等)")
+# What follows a run of country or province characters (中美两国, 中俄关系, 中日韩合作, 港澳台同胞, 京津冀地区).
+RUN_HEADS = tuple(sorted(
+    "两国 三国 四国 五国 六国 七国 八国 等国 国家 关系 双方 三方 四方 各方 友好 友谊 和平 首脑 元首 领导人 联合 之间 "
+    "谈判 和谈 会谈 会晤 峰会 经贸 经济 贸易 建交 邦交 防卫 边界 边境 双边 三边 多边 合作 睦邻 核 安全 战略 冲突 "
+    "对抗 争端 矛盾 战争 之战 大战 同盟 安保 两军 军事 高层 外交 外长 对话 磋商 协议 协定 条约 公报 声明 宣言 交流 "
+    "伙伴 政府 官员 两党 人民 文化 科技 友协 议会 同胞 地区 青年 企业 足球 围棋 等地 两地 三地 四地 一体化 协同 "
+    "协作 大湾区 城市群 经济圈 经济带 区域 交界".split(),
+    key=len, reverse=True,
+))
+# Words of state after one country character (俄政府, 法总统, 日首相, 澳联邦政府).
+STATE_HEADS = tuple(sorted(
+    "政府 总统 总理 首相 外长 外交部 国防部 防长 财长 议会 国会 当局 官员 大使 大使馆 使馆 代表团 领导人 军队 军方 "
+    "海军 空军 陆军 联邦 股市 央行 货币 政局 国内 境内".split(),
+    key=len, reverse=True,
+))
+STATE_CHARS = "美俄日韩朝英法德印加墨澳越泰菲"  # not 以 (以政府的名义) nor 意 (同意政府)
+# Characters that take 方 (美方 "the US side") or 军 (日军 "Japanese forces").
+SIDE_CHARS = {"方": "中美俄日韩朝英法德意印以加墨葡埃越泰蒙港", "军": "美俄日韩朝英法德意印以越泰"}
+# Words that 方 starts (方面, 方式): 美方面临 is read only with the tagger's words.
+SIDE_BLOCKERS = set("面式法向案针便位圆言略可才程块形阵志剂寸舟格")
+# Verbs of travel and stay before a one-character place: 访华 (visit China), 赴港, 在京, 抵沪, 抗日.
+VERB_ABBREVIATIONS: dict[str, tuple[str, str]] = {
+    "华": ("中国", "访来驻在对赴抵离侵反援旅留"),
+    "美": ("美国", "访赴抵离驻在对反"),
+    "日": ("日本", "访赴抵驻对抗侵"),
+    "俄": ("俄罗斯", "访赴抵离驻在对"),
+    "韩": ("韩国", "访赴抵驻对"),
+    "朝": ("朝鲜", "访赴驻对"),
+    "英": ("英国", "访赴驻"),
+    "法": ("法国", "访赴驻"),
+    "德": ("德国", "访赴驻"),
+    "意": ("意大利", "访赴驻"),
+    "印": ("印度", "访赴驻对"),
+    "港": ("香港特别行政区", "赴来抵访离驻在返回治"),
+    "台": ("台湾省", "赴访来对涉"),
+    "京": ("北京市", "在进抵离来驻赴返回"),
+    "沪": ("上海市", "在来抵赴驻返"),
+}
+VERB_ABBREVIATION = re.compile(
+    "(?=" + "|".join(f"[{verbs}]{char}" for char, (_, verbs) in VERB_ABBREVIATIONS.items()) + ")"
+)
+# Without the tagger's words, what may stand before a compound (a function word or punctuation) and after a
+# verb compound (访华期间, 来华访问, 在京举行).
+OPEN_BEFORE = set("在对与和同为是的了就将把由从向使及跟给让被据于至到并或、，。；：！？“”‘’（）《》")
+OPEN_AFTER = set("的了后前时期间并将和与及等访大外举召进参投工学留考出开经旅观，。、；：！？”）")
+
+
+def abbreviated_places(gaz: Gazetteer, view: str, bounds: Bounds | None, index: MentionIndex, article_id: str,
+                       text: str) -> None:
+    """Add mentions of countries and regions printed as one character (中美两国, 美方, 访华), linked like full names."""
+    found: list[tuple[int, int, list[tuple[int, str]]]] = []  # compound span, (offset, target name) of each character
+    for match in ABBREVIATION_RUN.finditer(view):
+        start, end = match.span()
+        while end - start >= 2 and not _opens(view, start, bounds):
+            start += 1
+        # the longest run that ends before a relation word or is a word the tagger calls a place (中美|加强), and is
+        # not itself a place's name (英德 is a city, 黎川 a county)
+        for stop in range(end, start + 1, -1):
+            targets = _run_targets(view, start, stop)
+            if targets and view[start:stop] not in gaz.forms and _run_ends(view, start, stop, bounds):
+                found.append((start, stop, targets))
+                break
+    for match in ABBREVIATION_LIST.finditer(view):
+        targets = _run_targets(view, match.start(), match.end())
+        if targets and _opens(view, match.start(), bounds):
+            found.append((match.start(), match.end(), targets))
+    for match in re.finditer(f"[{STATE_CHARS}](?=" + "|".join(STATE_HEADS) + ")", view):
+        at = match.start()
+        # both guards: a tagger may cut a transliterated name before its last syllable (多米尼|加总理)
+        if _opens(view, at, bounds) and _opens(view, at, None) and (bounds is None or at + 1 in bounds.ends):
+            found.append((at, at + 1, [(at, ABBREVIATIONS[view[at]])]))
+    for head, chars in SIDE_CHARS.items():
+        for match in re.finditer(f"[{chars}]{head}", view):
+            at = match.start()
+            if not _opens(view, at, bounds):
+                continue
+            if bounds is not None:
+                if at + 2 not in bounds.ends:
+                    continue
+            elif head == "方" and at + 2 < len(view) and view[at + 2] in SIDE_BLOCKERS:
+                continue
+            found.append((at, at + 2, [(at, ABBREVIATIONS[view[at]])]))
+    for match in VERB_ABBREVIATION.finditer(view):
+        at = match.start() + 1
+        if not _opens(view, at - 1, bounds):
+            continue
+        if bounds is not None:
+            if at + 1 not in bounds.ends:
+                continue
+        elif at + 1 < len(view) and _cjk_char(view[at + 1]) and (
+            view[at + 1] not in OPEN_AFTER or (view[at - 1] == "对" and view[at + 1] in "的了")
+        ):
+            continue  # 对美的追求: "beauty", not America
+        found.append((at - 1, at + 1, [(at, VERB_ABBREVIATIONS[view[at]][0])]))
+    if bounds is not None:
+        # 中外 (China and abroad: 中外记者, 中外合资) when the tagger reads it as one word
+        for match in re.finditer("中外", view):
+            at = match.start()
+            if at in bounds.starts and at + 2 in bounds.ends:
+                found.append((at, at + 2, [(at, ABBREVIATIONS["中"])]))
+    for start, end, targets in sorted(found):
+        inside = index.overlapping(start, end)
+        if any(m.start < start or m.end > end for m in inside):
+            continue  # part of a longer name: 中美洲, 中日友好医院, 《中美联合声明》
+        for mention in inside:
+            index.remove(mention)  # the tagger's 中美 (a place "中美") is two places
+        for offset, name in targets:
+            candidate = next((c for c in gaz.forms.get(name, ()) if not c.short), None)  # names are official
+            if candidate is None or index.overlapping(offset, offset + 1):
+                continue
+            mention = Mention(article_id, offset, offset + 1, text[offset], candidate.cls, 0.7, SOURCE)
+            _apply(gaz, mention, candidate)
+            index.add(mention)
+
+
+def _run_ends(view: str, start: int, end: int, bounds: Bounds | None) -> bool:
+    """Whether a run of country or province characters ``view[start:end]`` is complete: a relation word follows it,
+    or the tagger reads it as one place name."""
+    if view.startswith(RUN_HEADS, end):
+        return True
+    return bounds is not None and start in bounds.starts and end in bounds.ends and bounds.tags.get(start) in {"LOC", "ns"}
+
+
+def _run_targets(view: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, name) of each character of a run or list of places; [] unless every character names one.
+
+    A run of provinces (京津冀, 京蒙) reads its characters as provinces. Any other run must be made of country and
+    region characters, one of them a common one (中美, 巴以; not 加沙, 墨菲, 琼中), and reads them as countries and
+    regions (中蒙: 蒙 is Mongolia); 港澳 makes 澳 Macao, 巴以 makes 巴 Palestine, 印巴 makes it Pakistan.
+    """
+    chars = view[start:end].replace("、", "")
+    provinces = all(c in PROVINCE_ABBREVIATIONS for c in chars) and any(c not in "港澳台" for c in chars)
+    if not provinces and not (all(c in COUNTRY_CHARS for c in chars) and any(c in CORE_CHARS for c in chars)):
+        return []
+    targets = []
+    for offset in range(start, end):
+        char = view[offset]
+        if char == "、":
+            continue
+        name = PROVINCE_ABBREVIATIONS.get(char) if provinces else _country_target(char, chars)
+        if name is None:
+            return []  # 巴黎: 巴 alone is ambiguous, and the run is a name of its own (Paris)
+        targets.append((offset, name))
+    return targets
+
+
+def _country_target(char: str, run: str) -> str | None:
+    for (first, other), name in PAIRED_ABBREVIATIONS.items():
+        if char == first and other in run:
+            return name
+    return ABBREVIATIONS.get(char)
+
+
+def _opens(view: str, start: int, bounds: Bounds | None) -> bool:
+    """Whether a compound may begin at ``start``: a word starts there (with the tagger's words), else what stands
+    before it is punctuation or a function word (其中美方 does not hold 中美)."""
+    if bounds is not None:
+        return start in bounds.starts
+    return start == 0 or not _cjk_char(view[start - 1]) or view[start - 1] in OPEN_BEFORE
+
+
+def _cjk_char(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _split_fused_divisions(
