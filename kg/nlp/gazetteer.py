@@ -408,18 +408,40 @@ def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
     return Bounds(starts, ends, tags, start_of)
 
 
-def _hits(automaton: Any, text: str) -> list[tuple[int, int, str]]:
-    """Leftmost-longest, non-overlapping matches of the automaton in ``text``: (start, end, form)."""
+def _hits(automaton: Any, text: str, bounds: Bounds | None = None) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping matches of the automaton in ``text``: (start, end, form).
+
+    With the tagger's words, matches on word boundaries are chosen first and the others fill the gaps, so that a
+    match across words (四川省 in 四川|省委书记) does not hide the one that fits (四川).
+    """
     found: list[tuple[int, int, str]] = []
     for end_index, form in automaton.iter(text):
         found.append((end_index + 1 - len(form), end_index + 1, form))
     found.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
-    chosen: list[tuple[int, int, str]] = []
+    if bounds is None:
+        return _leftmost_longest(found, [])
+    aligned = [hit for hit in found if hit[0] in bounds.starts and hit[1] in bounds.ends]
+    chosen = _leftmost_longest(aligned, [])
+    taken = set(chosen)
+    return sorted(_leftmost_longest([hit for hit in found if hit not in taken], chosen))
+
+
+def _leftmost_longest(
+    found: list[tuple[int, int, str]], taken: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """``taken`` plus the hits of ``found`` (sorted by start, longest first) that overlap nothing chosen before."""
+    chosen = list(taken)
+    occupied = sorted((start, end) for start, end, _ in taken)
+    starts = [start for start, _ in occupied]
     last_end = -1
     for start, end, form in found:
-        if start >= last_end:
-            chosen.append((start, end, form))
-            last_end = end
+        if start < last_end:
+            continue
+        at = bisect.bisect_left(starts, end)
+        if at > 0 and occupied[at - 1][1] > start:
+            continue  # overlaps a hit taken before
+        chosen.append((start, end, form))
+        last_end = end
     return chosen
 
 
@@ -578,7 +600,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     gaz = gazetteer()
     bounds = token_bounds(text, extraction.tokens)
     index = MentionIndex(extraction.mentions)
-    hits = _hits(gaz.automaton, view)
+    hits = _hits(gaz.automaton, view, bounds)
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
 
@@ -626,7 +648,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
                 _apply(gaz, existing, chosen)
             continue
         if container is not None:
-            if chosen.country and _is_place(container.type) and _fused(container, start, end):
+            if chosen.country and _is_place(container.type) and _fused(gaz, container, start, end, bounds):
                 # A country printed before the name of a place abroad: the country and the place are two things.
                 # An organization named after its country (中国共产党, 中国女篮) stays whole.
                 index.remove(container)
@@ -960,9 +982,21 @@ def _beside_place_name(
     return bounds.tags.get(end) in {"LOC", "ns"} or (before is not None and bounds.tags.get(before) in {"LOC", "ns"})
 
 
-def _fused(container: Mention, start: int, end: int) -> bool:
-    """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站)."""
-    return container.start == start and container.end - end >= 2
+def _fused(gaz: Gazetteer, container: Mention, start: int, end: int, bounds: Bounds | None) -> bool:
+    """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站).
+
+    The rest must be a word of its own for the tagger, or end in a station's or port's word; a transliterated name
+    that starts like a country (马里兰州, 巴西利亚) is not split, nor is a country before a Chinese place name.
+    """
+    if container.start != start or container.end - end < 2:
+        return False
+    rest = container.text[end - start :]
+    if gaz.forms.get(simplified(rest)):
+        return False  # 马里|兰州
+    return (bounds is not None and end in bounds.ends) or rest.endswith(FUSED_HEADS)
+
+
+FUSED_HEADS = ("站", "口岸", "港", "机场", "铁路")
 
 
 def _is_place(cls: str) -> bool:
