@@ -192,7 +192,10 @@ PLACE_HEADS = (("口岸", "Port"), ("火车站", "Station"), ("站", "Station"),
 LEVEL_WORDS = ("自治区", "省", "市", "盟", "旗", "县", "区", "乡", "镇", "苏木", "嘎查", "村", "街道", "社区", "州")
 # Heads of generic terms the tagger sometimes takes for organizations (新能源汽车, 新时代).
 # News agencies whose whole name is a class word elsewhere (…社): named here so that they are not dropped as bare words.
-AGENCIES = {"新华社": "NewsMedia", "中新社": "NewsMedia"}
+AGENCIES = {name: "NewsMedia" for name in (
+    "新华社", "中新社", "中通社", "法新社", "美联社", "路透社", "共同社", "塔斯社", "俄通社", "合众国际社", "安莎社",
+    "韩联社", "德新社", "埃菲社", "时事社", "朝中社", "越通社", "安塔拉社", "拉美社", "中东社",
+)}
 GENERIC_HEADS = ("汽车", "时代", "能源", "经济", "产业", "技术", "材料", "工程", "领域", "体系", "模式", "发展")
 GENERIC_PLACE_CHARS = set("河湖山海江林草田边城乡村区市县旗盟镇省州水路港站园地")
 # Post titles, longest first when matched.
