@@ -106,3 +106,11 @@ def test_the_sample_pages_town_is_linked(sample_path: Path) -> None:
     assert town.label == "巴彦库仁镇" and town.type == "TownshipLevelArea"
     assert town.attrs["parent"] == "place/150725"  # 巴彦库仁镇 ⊂ 陈巴尔虎旗 ⊂ 呼伦贝尔市
     assert not any(key.startswith("Place/巴彦库仁镇") for key in corpus.entities)
+
+
+def test_long_official_names_the_tagger_cut_are_linked_whole() -> None:
+    # LAC cuts these transliterated names at the wrong syllable (额济纳旗达|来|呼布镇, 东乌|珠穆沁旗嘎达|布其镇)
+    assert links("额济纳旗达来呼布镇的居民参加了活动。") == {"额济纳旗": "152923", "达来呼布镇": "152923102"}
+    found = links("东乌珠穆沁旗嘎达布其镇的牧民参加比赛。")
+    assert found["东乌珠穆沁旗"] == "152525" and found["嘎达布其镇"] == "152525102"
+    assert links("长安街道路拥堵。", place="北京").get("长安街道") is None  # it would cut the word 道路

@@ -385,6 +385,12 @@ class Bounds:
     ends: set[int]
     tags: dict[int, str]
     start_of: dict[int, int]
+    spans: list[tuple[int, int]] = field(default_factory=list)  # every word's (start, end), in text order
+
+    def word_at(self, offset: int) -> tuple[int, int] | None:
+        """The (start, end) of the word holding character ``offset``."""
+        at = bisect.bisect_right(self.spans, (offset, len(self.spans) and 1 << 60)) - 1
+        return self.spans[at] if at >= 0 and self.spans[at][0] <= offset < self.spans[at][1] else None
 
 
 def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
@@ -395,6 +401,7 @@ def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
     ends: set[int] = set()
     tags: dict[int, str] = {}
     start_of: dict[int, int] = {}
+    spans: list[tuple[int, int]] = []
     at = 0
     for word, tag in tokens:
         found = text.find(word, at)
@@ -404,8 +411,28 @@ def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
         ends.add(found + len(word))
         tags[found] = tag
         start_of[found + len(word)] = found
+        spans.append((found, found + len(word)))
         at = found + len(word)
-    return Bounds(starts, ends, tags, start_of)
+    return Bounds(starts, ends, tags, start_of, spans)
+
+
+# Tags of names: a long official name may cut through these (the tagger often splits Mongolian and other
+# transliterated names at the wrong syllable: 额济纳旗达|来|呼布镇), never through an ordinary word (长安街|道路).
+NAME_WORD_TAGS = {"LOC", "ORG", "PER", "ns", "nt", "nr", "nz"}
+LONG_NAME = 4
+
+
+def _cuts_only_names(start: int, end: int, bounds: Bounds | None) -> bool:
+    """Whether the words ``[start, end)`` cuts (those sticking out of it) are all names for the tagger."""
+    if bounds is None:
+        return False
+    for offset in (start, end - 1):
+        word = bounds.word_at(offset)
+        if word is None:
+            continue
+        if (word[0] < start or word[1] > end) and bounds.tags.get(word[0]) not in NAME_WORD_TAGS:
+            return False
+    return True
 
 
 def _hits(automaton: Any, text: str, bounds: Bounds | None = None) -> list[tuple[int, int, str]]:
@@ -603,12 +630,17 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     hits = _hits(gaz.automaton, view, bounds)
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
+    # official names of four characters or more that cut only through words the tagger calls names
+    long_names = {
+        (s, e, f) for s, e, f in hits
+        if e - s >= LONG_NAME and any(not c.short and c.code for c in gaz.forms[f]) and _cuts_only_names(s, e, bounds)
+    }
 
     def acceptable(start: int, end: int, form: str) -> bool:
         existing = index.at(start, end)
         if existing is not None:
             return existing.type != "Person" or not all(c.short for c in gaz.forms[form])
-        if not _aligned(start, end, bounds, text):
+        if not _aligned(start, end, bounds, text) and (start, end, form) not in long_names:
             return False
         if all(c.short for c in gaz.forms[form]):
             return any(c.code in full_named for c in gaz.forms[form]) or _tagged_place(bounds, start)
@@ -623,6 +655,11 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     accepted_set = set(accepted)
     for start, end, form in hits:
         existing = index.at(start, end)
+        if existing is None and (start, end, form) in long_names and (start, end, form) in accepted_set:
+            pieces = index.overlapping(start, end)
+            if pieces and all(_loose_place(m) for m in pieces):
+                for piece in pieces:
+                    index.remove(piece)  # the tagger's cut of a long name (额济纳旗达, 呼布镇) gives way to it
         container = None
         if existing is None:
             container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
@@ -1011,6 +1048,13 @@ def _replaceable(cls: str) -> bool:
     from kg.rdf.vocab import is_subclass
 
     return cls in PLACE_TYPES or is_subclass(cls, "Place")
+
+
+def _loose_place(mention: Mention) -> bool:
+    """A tagger's place, or a place the rules classed by its suffix, not linked: a piece a long name may replace."""
+    from kg.rdf.vocab import is_subclass
+
+    return "code" not in mention.attrs and (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
 
 
 def _tagged_place(bounds: Bounds | None, start: int) -> bool:
