@@ -389,7 +389,7 @@ class Bounds:
 
     def word_at(self, offset: int) -> tuple[int, int] | None:
         """The (start, end) of the word holding character ``offset``."""
-        at = bisect.bisect_right(self.spans, (offset, len(self.spans) and 1 << 60)) - 1
+        at = bisect.bisect_right(self.spans, (offset, 1 << 60)) - 1  # the last word starting at or before it
         return self.spans[at] if at >= 0 and self.spans[at][0] <= offset < self.spans[at][1] else None
 
 
