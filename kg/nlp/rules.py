@@ -442,11 +442,11 @@ BELIEVERS = frozenset("穆斯林 基督徒 天主教徒 佛教徒 教徒 信徒"
 
 @cache
 def _peoples() -> frozenset[str]:
-    """Names of China's ethnic groups with and without 族 (from the division package's list), and believers."""
+    """Names of China's ethnic groups with their 族 (from the division package's list), and believers. Without 族 a
+    group's name is often a place's (朝鲜, 俄罗斯, 蒙古) and stays."""
     from kg.nlp.gazetteer import ethnic_groups
 
-    names = {variant for group in ethnic_groups() for variant in (group, group.removesuffix("族")) if len(variant) >= 2}
-    return frozenset(names | BELIEVERS)
+    return frozenset({group for group in ethnic_groups() if group.endswith("族")} | BELIEVERS)
 
 
 def _not_a_name(text: str, peoples: frozenset[str]) -> bool:
