@@ -10,6 +10,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset
@@ -31,9 +32,10 @@ from kg.pipeline import (
     run,
 )
 from kg.rdf.iri import IRIs
-from kg.rdf.export import union_graph, write_exports
+from kg.rdf.export import write_exports
 from kg.rdf.load import load
 from kg.rdf.mapping import to_rdf
+from kg.rdf.quads import Quads
 from kg.rdf.query import query
 from kg.rdf.serve import serve
 from kg.rdf.stats import stats
@@ -44,12 +46,18 @@ from kg.view.html import viz, write_html
 
 @dataclass
 class BuildResult:
-    """What ``build`` produced: the corpus, its RDF, the files written and the run's counts and timings."""
+    """What ``build`` produced: the corpus, its RDF (``quads``; ``dataset`` as rdflib), the files written and the
+    run's counts and timings."""
 
     corpus: Corpus
-    dataset: Dataset
+    quads: Quads
     files: list[Path] = field(default_factory=list)
     stats: RunStats = field(default_factory=RunStats)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The graph as an rdflib Dataset (made on first use: it takes about ten times the memory of ``quads``)."""
+        return self.quads.to_dataset()
 
 
 def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
@@ -111,14 +119,14 @@ def build(
         _announce(progress, stats, started, "resolve")
         corpus = resolve_results(results, settings, stats)
         _announce(progress, stats, started, "write")
-        dataset, files = write_outputs(corpus, settings, out, stats, formats)
+        quads, files = write_outputs(corpus, settings, out, stats, formats)
         if store is not None:
             with stats.timings.measure("store"):
-                add_to_store(dataset, store)
+                add_to_store(quads, store)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
-    return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
+    return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
 
 
 def _announce(
@@ -133,7 +141,7 @@ def _announce(
 
 def write_outputs(
     corpus: Corpus, settings: Settings, out: Path, stats: RunStats, formats: Iterable[str] | None = None
-) -> tuple[Dataset, list[Path]]:
+) -> tuple[Quads, list[Path]]:
     """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``,
     timing each phase.
 
@@ -143,13 +151,13 @@ def write_outputs(
     """
     timings = stats.timings
     with timings.measure("rdf"):
-        dataset = to_rdf(corpus, settings.base_iri)
+        quads = to_rdf(corpus, settings.base_iri)
     staging = staging_dir(out)
     with timings.measure("serialize"):
-        staged = write_exports(dataset, staging, formats, base=settings.base_iri)
+        staged = write_exports(quads, staging, formats, base=settings.base_iri)
     with timings.measure("view"):
-        staged.append(write_html(union_graph(dataset), staging / "graph.html", title="kg"))
-    return dataset, publish(staged, out)
+        staged.append(write_html(quads, staging / "graph.html", title="kg"))
+    return quads, publish(staged, out)
 
 
 def build_shard(
@@ -192,9 +200,9 @@ def merge(
     stats.reused = len(results)
     with output_lock(Path(out_dir)) as out:
         corpus = resolve_results(results, settings, stats)
-        dataset, files = write_outputs(corpus, settings, out, stats, formats)
+        quads, files = write_outputs(corpus, settings, out, stats, formats)
     stats.elapsed = time.perf_counter() - started
-    return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
+    return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
 
 
 def extract_texts(texts: Iterable[tuple[str, str]], settings: Settings | None = None) -> Corpus:

@@ -16,15 +16,16 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.errors import OutputError
+from kg.rdf.quads import Data, Term, Triple, as_quads, iri, literal_parts, sort_key, value
 from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
 
 DEFAULT_BASE = "https://w3id.org/kgnews/id/"
@@ -42,8 +43,7 @@ FORMATS: dict[str, str] = {
     "gexf": "graph.gexf",
 }
 
-Quad = tuple[Node, Node, Node, Node | None]
-
+_TYPE = iri(str(RDF.type))
 # Turtle's grammar for numbers and booleans: literals matching these may be written bare (2, 0.8, true) and read back
 # with the same datatype and lexical form.
 _BARE_LITERAL = {
@@ -52,38 +52,9 @@ _BARE_LITERAL = {
     str(XSD.boolean): re.compile(r"true|false"),
 }
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_ESCAPES = str.maketrans(
-    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-)
 
 
 # ------------------------------------------------------------------------------------------------- terms
-
-
-def _escape(text: str) -> str:
-    return text.translate(_ESCAPES)
-
-
-def _bnode_label(node: BNode) -> str:
-    # Blank node labels are kept as given: kg's mapping names every node with an IRI, so any blank node comes from
-    # outside and its label is the only stable name it has.
-    return "_:" + re.sub(r"[^A-Za-z0-9_]", "_", str(node))
-
-
-def nt_term(term: Node) -> str:
-    """A term in N-Triples syntax (absolute IRIs, full datatypes)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return _bnode_label(term)
-    if isinstance(term, Literal):
-        body = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{body}^^<{term.datatype}>"
-        return body
-    raise OutputError(f"cannot serialise RDF term {term!r}")
 
 
 class _TurtleNames:
@@ -93,6 +64,7 @@ class _TurtleNames:
         self.base = base
         # longest namespace first so that nested namespaces pick the most specific prefix
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+        self.terms: dict[Term, str] = {}
 
     def iri(self, iri: str) -> str:
         """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
@@ -103,17 +75,24 @@ class _TurtleNames:
             return f"<{iri[len(self.base):]}>"
         return f"<{iri}>"
 
-    def term(self, term: Node) -> str:
+    def term(self, term: Term) -> str:
         """Any term in Turtle syntax (bare numbers and booleans where Turtle reads them back unchanged)."""
-        if isinstance(term, URIRef):
-            return "a" if term == RDF.type else self.iri(str(term))
-        if isinstance(term, Literal) and term.datatype is not None and not term.language:
-            pattern = _BARE_LITERAL.get(str(term.datatype))
-            if pattern is not None and pattern.fullmatch(str(term)):
-                return str(term)
-            if term.datatype != XSD.string:
-                return f'"{_escape(str(term))}"^^{self.iri(str(term.datatype))}'
-        return nt_term(term)
+        if term[-1] != ">":  # a blank node, a plain or a language-tagged literal: as in N-Triples
+            return term
+        text = self.terms.get(term)
+        if text is None:
+            text = self.terms[term] = self._shorten(term)
+        return text
+
+    def _shorten(self, term: Term) -> str:
+        if term[0] == "<":
+            return "a" if term == _TYPE else self.iri(term[1:-1])
+        end = term.rindex('"')  # a typed literal: "body"^^<datatype>
+        body, datatype = term[1:end], term[end + 4 : -1]
+        pattern = _BARE_LITERAL.get(datatype)
+        if pattern is not None and pattern.fullmatch(body):
+            return body
+        return f"{term[: end + 1]}^^{self.iri(datatype)}"
 
     def header(self) -> str:
         """The @base and @prefix lines."""
@@ -123,10 +102,8 @@ class _TurtleNames:
         return "\n".join(lines) + "\n"
 
 
-def _sort_key(term: Node) -> tuple[int, str]:
-    kind = 0 if isinstance(term, URIRef) else 1 if isinstance(term, BNode) else 2
-    return kind, nt_term(term)
-
+def _sorted(terms: Iterable[Term]) -> list[Term]:
+    return sorted(terms, key=sort_key)
 
 
 # ------------------------------------------------------------------------------------------------- dataset access
@@ -139,8 +116,8 @@ def graph_name(name: Node | None) -> URIRef | None:
     return name  # type: ignore[return-value]
 
 
-def iter_quads(dataset: Dataset | Graph) -> Iterator[Quad]:
-    """Every quad of ``dataset`` (a plain Graph gives default-graph quads)."""
+def iter_quads(dataset: Dataset | Graph) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+    """Every quad of an rdflib ``dataset`` as rdflib terms (a plain Graph gives default-graph quads)."""
     if isinstance(dataset, Dataset):
         for s, p, o, g in dataset.quads((None, None, None, None)):
             yield s, p, o, graph_name(g.identifier if isinstance(g, Graph) else g)
@@ -149,66 +126,160 @@ def iter_quads(dataset: Dataset | Graph) -> Iterator[Quad]:
             yield s, p, o, None
 
 
-def _grouped(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, dict[Node, set[Node]]]:
-    subjects: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+Subjects = dict[Term, dict[Term, list[Term]]]
+
+
+def _grouped(triples: Iterable[Triple]) -> Subjects:
+    """Objects per predicate per subject (``triples`` must hold no duplicates)."""
+    subjects: Subjects = {}
     for s, p, o in triples:
-        subjects[s][p].add(o)
+        predicates = subjects.get(s)
+        if predicates is None:
+            subjects[s] = {p: [o]}
+        else:
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+            else:
+                objects.append(o)
     return subjects
 
 
-def _turtle_block(triples: Iterable[tuple[Node, Node, Node]], names: _TurtleNames, indent: str = "") -> str:
-    subjects = _grouped(triples)
+class Rendering:
+    """One dataset being written in several formats: the work the formats share (grouping the triples by subject,
+    shortening terms, the entity network) is done once, when the first format needs it."""
+
+    def __init__(self, data: Data, base: str | None = DEFAULT_BASE) -> None:
+        self.quads = as_quads(data)
+        self.base = base
+        # named graphs in IRI order; empty graphs are not written
+        self.names = _sorted(name for name, triples in self.quads.graphs.items() if name is not None and triples)
+
+    @cached_property
+    def turtle_names(self) -> _TurtleNames:
+        return _TurtleNames(self.base)
+
+    @cached_property
+    def union(self) -> set[Triple]:
+        return self.quads.union()
+
+    @cached_property
+    def union_subjects(self) -> Subjects:
+        return _grouped(self.union)
+
+    @cached_property
+    def graph_subjects(self) -> dict[Term | None, Subjects]:
+        graphs = self.quads.graphs
+        return {name: _grouped(graphs[name]) for name in [None, *self.names] if graphs.get(name)}
+
+    @cached_property
+    def network(self) -> nx.MultiDiGraph:
+        return _entity_network(self.union)
+
+    def text(self, fmt: str) -> str:
+        """The text of one export format (a key of ``FORMATS``)."""
+        writers = {
+            "ttl": self.turtle,
+            "nt": self.ntriples,
+            "nq": self.nquads,
+            "trig": self.trig,
+            "jsonld": self.jsonld,
+            "graphml": self.graphml,
+            "gexf": self.gexf,
+        }
+        if fmt not in writers:
+            raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+        return writers[fmt]()
+
+    def turtle(self) -> str:
+        names = self.turtle_names
+        return names.header() + "\n" + _turtle_block(self.union_subjects, names)
+
+    def trig(self) -> str:
+        names = self.turtle_names
+        graphs = self.graph_subjects
+        out = [names.header()]
+        if None in graphs:
+            out.append("\n" + _turtle_block(graphs[None], names))
+        for name in self.names:
+            out.append(f"\n{names.term(name)} {{\n" + _turtle_block(graphs[name], names, indent="    ") + "}\n")
+        return "".join(out)
+
+    def ntriples(self) -> str:
+        return "".join(sorted([f"{s} {p} {o} .\n" for s, p, o in self.union]))
+
+    def nquads(self) -> str:
+        lines = []
+        for name, triples in self.quads.graphs.items():
+            tail = " .\n" if name is None else f" {name} .\n"
+            lines.extend([f"{s} {p} {o}{tail}" for s, p, o in triples])
+        return "".join(sorted(lines))
+
+    def jsonld(self) -> str:
+        context: list[object] = [build_context()]
+        if self.base:
+            context.append({"@base": self.base})
+        graphs = self.graph_subjects
+        top: list[dict[str, object]] = _json_nodes(graphs[None], self.base) if None in graphs else []
+        for name in self.names:
+            top.append({"@id": _json_id(name, self.base), "@graph": _json_nodes(graphs[name], self.base)})
+        document = {"@context": context, "@graph": top}
+        return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+    def graphml(self) -> str:
+        buffer = io.BytesIO()
+        nx.write_graphml(self.network, buffer, encoding="utf-8", prettyprint=True, edge_id_from_attribute="edge_id")
+        return buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"
+
+    def gexf(self) -> str:
+        buffer = io.BytesIO()
+        nx.write_gexf(self.network, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
+        text = buffer.getvalue().decode("utf-8")
+        # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
+        return re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"
+
+
+def _turtle_block(subjects: Subjects, names: _TurtleNames, indent: str = "") -> str:
+    term = names.term
+    joiner = f" ;\n{indent}    "
     blocks = []
-    for subject in sorted(subjects, key=_sort_key):
+    for subject in _sorted(subjects):
         predicates = subjects[subject]
         # rdf:type first (as "a"), then the other predicates in IRI order
-        order = sorted(predicates, key=lambda p: (p != RDF.type, _sort_key(p)))
+        order = _sorted(p for p in predicates if p != _TYPE)
+        if _TYPE in predicates:
+            order.insert(0, _TYPE)
         parts = []
         for predicate in order:
-            objects = ", ".join(names.term(o) for o in sorted(predicates[predicate], key=_sort_key))
-            parts.append(f"{names.term(predicate)} {objects}")
-        joiner = f" ;\n{indent}    "
-        blocks.append(f"{indent}{names.term(subject)} {joiner.join(parts)} .\n")
+            objects = predicates[predicate]
+            if len(objects) > 1:
+                objects = _sorted(objects)
+            parts.append(f"{term(predicate)} {', '.join([term(o) for o in objects])}")
+        blocks.append(f"{indent}{term(subject)} {joiner.join(parts)} .\n")
     return "\n".join(blocks)
 
 
 # ------------------------------------------------------------------------------------------------- RDF formats
 
 
-def to_turtle(dataset: Dataset | Graph, base: str | None = DEFAULT_BASE) -> str:
+def to_turtle(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """The union of all graphs as deterministic Turtle (prefixes declared, relative IRIs under ``base``)."""
-    names = _TurtleNames(base)
-    triples = {(s, p, o) for s, p, o, _ in iter_quads(dataset)}
-    return names.header() + "\n" + _turtle_block(triples, names)
+    return Rendering(data, base).turtle()
 
 
-def to_trig(dataset: Dataset | Graph, base: str | None = DEFAULT_BASE) -> str:
+def to_trig(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Deterministic TriG: the default graph's triples, then each named graph in IRI order."""
-    names = _TurtleNames(base)
-    graphs: dict[URIRef | None, set[tuple[Node, Node, Node]]] = defaultdict(set)
-    for s, p, o, g in iter_quads(dataset):
-        graphs[g].add((s, p, o))
-    out = [names.header()]
-    if graphs.get(None):
-        out.append("\n" + _turtle_block(graphs[None], names))
-    for name in sorted((g for g in graphs if g is not None), key=_sort_key):
-        out.append(f"\n{names.term(name)} {{\n" + _turtle_block(graphs[name], names, indent="    ") + "}\n")
-    return "".join(out)
+    return Rendering(data, base).trig()
 
 
-def to_ntriples(dataset: Dataset | Graph) -> str:
+def to_ntriples(data: Data) -> str:
     """The union of all graphs as sorted N-Triples."""
-    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o, _ in iter_quads(dataset)}
-    return "".join(sorted(lines))
+    return Rendering(data).ntriples()
 
 
-def to_nquads(dataset: Dataset | Graph) -> str:
+def to_nquads(data: Data) -> str:
     """Every quad as sorted N-Quads (default-graph triples without a graph term)."""
-    lines = set()
-    for s, p, o, g in iter_quads(dataset):
-        graph = f" {nt_term(g)}" if g is not None else ""
-        lines.add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{graph} .\n")
-    return "".join(sorted(lines))
+    return Rendering(data).nquads()
 
 
 # ------------------------------------------------------------------------------------------------- JSON-LD
@@ -292,65 +363,53 @@ def _terms_by_iri() -> dict[str, tuple[str, dict[str, str]]]:
     return result
 
 
-def _json_id(term: Node, base: str | None) -> str:
-    if isinstance(term, BNode):
-        return _bnode_label(term)
-    iri = str(term)
+def _json_id(term: Term, base: str | None) -> str:
+    if term[0] == "_":
+        return term
+    iri = term[1:-1]
     if base and iri.startswith(base) and len(iri) > len(base):
         return iri[len(base) :]
     return _compact_iri(iri) if any(iri.startswith(ns) for ns in PREFIXES.values()) else iri
 
 
-def _json_value(term: Node, coercion: dict[str, str], base: str | None) -> object:
+def _json_value(term: Term, coercion: dict[str, str], base: str | None) -> object:
     """The compact value when it fits the key's coercion, else an explicit value object."""
-    if isinstance(term, (URIRef, BNode)):
+    if term[0] != '"':
         return _json_id(term, base) if coercion.get("@type") == "@id" else {"@id": _json_id(term, base)}
-    assert isinstance(term, Literal)
-    text = str(term)
-    if term.language:
-        return text if coercion.get("@language") == term.language else {"@value": text, "@language": term.language}
-    datatype = str(term.datatype) if term.datatype is not None else str(XSD.string)
-    if datatype == str(XSD.string):
+    text, language, datatype = literal_parts(term)
+    if language:
+        return text if coercion.get("@language") == language else {"@value": text, "@language": language}
+    if datatype is None:
         return text if not coercion else {"@value": text}
     if coercion.get("@type") == datatype:
         return text
     return {"@value": text, "@type": _compact_iri(datatype)}
 
 
-def _json_nodes(triples: Iterable[tuple[Node, Node, Node]], base: str | None) -> list[dict[str, object]]:
+def _json_nodes(subjects: Subjects, base: str | None) -> list[dict[str, object]]:
     terms = _terms_by_iri()
     nodes = []
-    subjects = _grouped(triples)
-    for subject in sorted(subjects, key=_sort_key):
+    for subject in _sorted(subjects):
         node: dict[str, object] = {"@id": _json_id(subject, base)}
         predicates = subjects[subject]
-        if RDF.type in predicates:
-            types = [_compact_iri(str(t)) for t in sorted(predicates[RDF.type], key=_sort_key)]
+        if _TYPE in predicates:
+            types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
             node["@type"] = types[0] if len(types) == 1 else types
-        for predicate in sorted(predicates, key=_sort_key):
-            if predicate == RDF.type:
+        for predicate in _sorted(predicates):
+            if predicate == _TYPE:
                 continue
-            key, coercion = terms.get(str(predicate), (_compact_iri(str(predicate)), {}))
+            iri = value(predicate)
+            key, coercion = terms.get(iri) or (_compact_iri(iri), {})
             # a value that does not fit the key's coercion is written as a value object under the same key
-            values = [_json_value(o, coercion, base) for o in sorted(predicates[predicate], key=_sort_key)]
+            values = [_json_value(o, coercion, base) for o in _sorted(predicates[predicate])]
             node[key] = values[0] if len(values) == 1 else values
         nodes.append(node)
     return nodes
 
 
-def to_jsonld(dataset: Dataset | Graph, base: str | None = DEFAULT_BASE) -> str:
+def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
-    graphs: dict[URIRef | None, set[tuple[Node, Node, Node]]] = defaultdict(set)
-    for s, p, o, g in iter_quads(dataset):
-        graphs[g].add((s, p, o))
-    context: list[object] = [build_context()]
-    if base:
-        context.append({"@base": base})
-    top: list[dict[str, object]] = _json_nodes(graphs.get(None, ()), base)
-    for name in sorted((g for g in graphs if g is not None), key=_sort_key):
-        top.append({"@id": _json_id(name, base), "@graph": _json_nodes(graphs[name], base)})
-    document = {"@context": context, "@graph": top}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return Rendering(data, base).jsonld()
 
 
 def context_file_text() -> str:
@@ -361,49 +420,58 @@ def context_file_text() -> str:
 # ------------------------------------------------------------------------------------------------- network views
 
 
-def _label(labels: dict[Node, str], node: Node) -> str:
-    return labels.get(node) or str(node).rsplit("/", 1)[-1]
+def _entity_network(triples: set[Triple]) -> nx.MultiDiGraph:
+    from kg.rdf.vocab import KG, is_subclass
+
+    label, post_title, weak = iri(str(RDFS.label)), iri(str(KG.postTitle)), iri(str(KG.coMentionedWith))
+    kg_prefix = "<" + KG_NS
+    node_classes: dict[Term, bool] = {}  # kg class term -> whether its instances are nodes
+    classes: dict[Term, list[str]] = defaultdict(list)
+    labels: dict[Term, str] = {}
+    for s, p, o in triples:
+        if p == _TYPE:
+            if o.startswith(kg_prefix):
+                is_node = node_classes.get(o)
+                if is_node is None:
+                    name = o[len(kg_prefix) : -1]
+                    is_node = node_classes[o] = name in KG and (is_subclass(name, "Entity") or name == "Post")
+                if is_node:
+                    classes[s].append(o[len(kg_prefix) : -1])
+        elif p == label and o[0] == '"':
+            text, language, _ = literal_parts(o)
+            if language in (None, "zh"):
+                labels[s] = min(labels.get(s, text), text)
+        elif p == post_title and s not in labels:
+            labels[s] = value(o)
+    network = nx.MultiDiGraph()
+    for node in _sorted(classes):
+        node_class = sorted(classes[node])[0] if len(classes[node]) == 1 else _most_specific(classes[node])
+        name = value(node)
+        network.add_node(name, label=labels.get(node) or name.rsplit("/", 1)[-1], kgclass=node_class)
+    edges = sorted(
+        (
+            (s, p, o)
+            for s, p, o in triples
+            if s in classes and o in classes and p != weak and p.startswith(kg_prefix) and p != _TYPE
+        ),
+        key=lambda t: (sort_key(t[0]), sort_key(t[1]), sort_key(t[2])),
+    )
+    for s, p, o in edges:
+        source, relation, target = value(s), value(p), value(o)
+        local = relation[len(KG_NS) :]
+        # GraphML wants document-unique edge ids; a hash of the triple is unique and stable
+        edge_id = "e" + hashlib.sha256(f"{source}\x1f{relation}\x1f{target}".encode()).hexdigest()[:16]
+        network.add_edge(source, target, key=local, relation=local, label=local, edge_id=edge_id)
+    return network
 
 
-def entity_network(dataset: Dataset | Graph) -> nx.MultiDiGraph:
+def entity_network(data: Data) -> nx.MultiDiGraph:
     """The entity graph for network analysis: entities as nodes (class, label), stated relations as typed edges.
 
     Nodes are the instances of kg:Entity subclasses (and posts); edges are plain kg: triples between two such nodes.
     The weak ``kg:coMentionedWith`` links are left out, as in every kg view.
     """
-    from kg.rdf.vocab import KG, is_subclass
-
-    triples = {(s, p, o) for s, p, o, _ in iter_quads(dataset)}
-    classes: dict[Node, list[str]] = defaultdict(list)
-    labels: dict[Node, str] = {}
-    for s, p, o in triples:
-        if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(KG_NS):
-            name = str(o)[len(KG_NS) :]
-            if name in KG and (is_subclass(name, "Entity") or name == "Post"):
-                classes[s].append(name)
-        elif p == RDFS.label and isinstance(o, Literal) and (o.language in (None, "zh")):
-            labels[s] = min(labels.get(s, str(o)), str(o))
-        elif p == KG.postTitle and s not in labels:
-            labels[s] = str(o)
-    network = nx.MultiDiGraph()
-    for node in sorted(classes, key=_sort_key):
-        node_class = sorted(classes[node])[0] if len(classes[node]) == 1 else _most_specific(classes[node])
-        network.add_node(str(node), label=_label(labels, node), kgclass=node_class)
-    weak = KG.coMentionedWith
-    edges = sorted(
-        (
-            (s, p, o)
-            for s, p, o in triples
-            if s in classes and o in classes and p != weak and str(p).startswith(KG_NS) and p != RDF.type
-        ),
-        key=lambda t: tuple(_sort_key(x) for x in t),
-    )
-    for s, p, o in edges:
-        local = str(p)[len(KG_NS) :]
-        # GraphML wants document-unique edge ids; a hash of the triple is unique and stable
-        edge_id = "e" + hashlib.sha256(f"{s}\x1f{p}\x1f{o}".encode()).hexdigest()[:16]
-        network.add_edge(str(s), str(o), key=local, relation=local, label=local, edge_id=edge_id)
-    return network
+    return _entity_network(as_quads(data).union())
 
 
 def _most_specific(names: Sequence[str]) -> str:
@@ -413,21 +481,14 @@ def _most_specific(names: Sequence[str]) -> str:
     return sorted(candidates or names)[0]
 
 
-def to_graphml(dataset: Dataset | Graph) -> str:
+def to_graphml(data: Data) -> str:
     """The entity network as GraphML (opens in Gephi, Cytoscape, yEd), UTF-8 with readable Chinese labels."""
-    buffer = io.BytesIO()
-    nx.write_graphml(entity_network(dataset), buffer, encoding="utf-8", prettyprint=True,
-                     edge_id_from_attribute="edge_id")  # fmt: skip
-    return buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"
+    return Rendering(data).graphml()
 
 
-def to_gexf(dataset: Dataset | Graph) -> str:
+def to_gexf(data: Data) -> str:
     """The entity network as GEXF 1.2 (Gephi's own format)."""
-    buffer = io.BytesIO()
-    nx.write_gexf(entity_network(dataset), buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
-    text = buffer.getvalue().decode("utf-8")
-    # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
-    return re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"
+    return Rendering(data).gexf()
 
 
 # ------------------------------------------------------------------------------------------------- writing
@@ -469,38 +530,28 @@ def union_graph(dataset: Dataset | Graph) -> Graph:
     return graph
 
 
-def render(dataset: Dataset | Graph, fmt: str, base: str | None = DEFAULT_BASE) -> str:
+def render(data: Data, fmt: str, base: str | None = DEFAULT_BASE) -> str:
     """The text of one export format (a key of ``FORMATS``)."""
-    writers = {
-        "ttl": lambda: to_turtle(dataset, base),
-        "nt": lambda: to_ntriples(dataset),
-        "nq": lambda: to_nquads(dataset),
-        "trig": lambda: to_trig(dataset, base),
-        "jsonld": lambda: to_jsonld(dataset, base),
-        "graphml": lambda: to_graphml(dataset),
-        "gexf": lambda: to_gexf(dataset),
-    }
-    if fmt not in writers:
-        raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-    return writers[fmt]()
+    return Rendering(data, base).text(fmt)
 
 
 def write_exports(
-    dataset: Dataset | Graph,
+    data: Data,
     out_dir: str | os.PathLike[str],
     formats: Iterable[str] | None = None,
     base: str | None = DEFAULT_BASE,
 ) -> list[Path]:
-    """Write ``dataset`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
+    """Write ``data`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
     chosen = list(FORMATS) if formats is None else list(dict.fromkeys(formats))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise OutputError(f"unknown export format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     out = Path(out_dir)
+    rendering = Rendering(data, base)
     written = []
     for fmt in chosen:
         path = out / FORMATS[fmt]
-        atomic_write(path, render(dataset, fmt, base))
+        atomic_write(path, rendering.text(fmt))
         written.append(path)
     return written
 
