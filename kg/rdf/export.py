@@ -52,6 +52,7 @@ _BARE_LITERAL = {
     str(XSD.boolean): re.compile(r"true|false"),
 }
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_PREDICATE_SEPARATOR = " ;\n    "
 
 
 # ------------------------------------------------------------------------------------------------- terms
@@ -154,6 +155,7 @@ class Rendering:
         self.base = base
         # named graphs in IRI order; empty graphs are not written
         self.names = _sorted(name for name, triples in self.quads.graphs.items() if name is not None and triples)
+        self.blocks: dict[Term, tuple[dict[Term, list[Term]], str]] = {}
 
     @cached_property
     def turtle_names(self) -> _TurtleNames:
@@ -164,13 +166,47 @@ class Rendering:
         return self.quads.union()
 
     @cached_property
-    def union_subjects(self) -> Subjects:
-        return _grouped(self.union)
-
-    @cached_property
     def graph_subjects(self) -> dict[Term | None, Subjects]:
         graphs = self.quads.graphs
         return {name: _grouped(graphs[name]) for name in [None, *self.names] if graphs.get(name)}
+
+    @cached_property
+    def union_subjects(self) -> Subjects:
+        """Subjects of all graphs together; a subject described in one graph only shares that graph's dict."""
+        union: Subjects = {}
+        merged: set[Term] = set()
+        for subjects in self.graph_subjects.values():
+            for subject, predicates in subjects.items():
+                known = union.get(subject)
+                if known is None:
+                    union[subject] = predicates
+                    continue
+                if subject not in merged:  # copy before merging: the graph's own dict stays as it is
+                    known = union[subject] = {p: list(objects) for p, objects in known.items()}
+                    merged.add(subject)
+                for predicate, objects in predicates.items():
+                    target = known.get(predicate)
+                    if target is None:
+                        known[predicate] = list(objects)
+                    else:
+                        target.extend([o for o in objects if o not in target])
+        return union
+
+    def block(self, subject: Term, predicates: dict[Term, list[Term]]) -> str:
+        """The Turtle of one subject and its predicates (not indented), made once for Turtle and TriG."""
+        cached = self.blocks.get(subject)
+        if cached is not None and cached[0] is predicates:
+            return cached[1]
+        text = _turtle_subject(subject, predicates, self.turtle_names)
+        self.blocks[subject] = (predicates, text)
+        return text
+
+    def turtle_block(self, subjects: Subjects, indent: str = "") -> str:
+        """The subjects' blocks in order, separated by blank lines and indented by ``indent``."""
+        blocks = [self.block(subject, subjects[subject]) for subject in _sorted(subjects)]
+        if indent:
+            blocks = [indent + block[:-1].replace("\n", "\n" + indent) + "\n" for block in blocks]
+        return "\n".join(blocks)
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
@@ -192,17 +228,16 @@ class Rendering:
         return writers[fmt]()
 
     def turtle(self) -> str:
-        names = self.turtle_names
-        return names.header() + "\n" + _turtle_block(self.union_subjects, names)
+        return self.turtle_names.header() + "\n" + self.turtle_block(self.union_subjects)
 
     def trig(self) -> str:
         names = self.turtle_names
         graphs = self.graph_subjects
         out = [names.header()]
         if None in graphs:
-            out.append("\n" + _turtle_block(graphs[None], names))
+            out.append("\n" + self.turtle_block(graphs[None]))
         for name in self.names:
-            out.append(f"\n{names.term(name)} {{\n" + _turtle_block(graphs[name], names, indent="    ") + "}\n")
+            out.append(f"\n{names.term(name)} {{\n" + self.turtle_block(graphs[name], indent="    ") + "}\n")
         return "".join(out)
 
     def ntriples(self) -> str:
@@ -220,11 +255,14 @@ class Rendering:
         if self.base:
             context.append({"@base": self.base})
         graphs = self.graph_subjects
-        top: list[dict[str, object]] = _json_nodes(graphs[None], self.base) if None in graphs else []
+        nodes = _JsonNodes(self.base)
+        top: list[dict[str, object]] = nodes.nodes(graphs[None]) if None in graphs else []
         for name in self.names:
-            top.append({"@id": _json_id(name, self.base), "@graph": _json_nodes(graphs[name], self.base)})
-        document = {"@context": context, "@graph": top}
-        return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+            top.append({"@id": nodes.id(name), "@graph": nodes.nodes(graphs[name])})
+        out: list[str] = []
+        _dump({"@context": context, "@graph": top}, 0, out)
+        out.append("\n")
+        return "".join(out)
 
     def graphml(self) -> str:
         buffer = io.BytesIO()
@@ -239,24 +277,19 @@ class Rendering:
         return re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"
 
 
-def _turtle_block(subjects: Subjects, names: _TurtleNames, indent: str = "") -> str:
+def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
     term = names.term
-    joiner = f" ;\n{indent}    "
-    blocks = []
-    for subject in _sorted(subjects):
-        predicates = subjects[subject]
-        # rdf:type first (as "a"), then the other predicates in IRI order
-        order = _sorted(p for p in predicates if p != _TYPE)
-        if _TYPE in predicates:
-            order.insert(0, _TYPE)
-        parts = []
-        for predicate in order:
-            objects = predicates[predicate]
-            if len(objects) > 1:
-                objects = _sorted(objects)
-            parts.append(f"{term(predicate)} {', '.join([term(o) for o in objects])}")
-        blocks.append(f"{indent}{term(subject)} {joiner.join(parts)} .\n")
-    return "\n".join(blocks)
+    # rdf:type first (as "a"), then the other predicates in IRI order
+    order = _sorted(p for p in predicates if p != _TYPE)
+    if _TYPE in predicates:
+        order.insert(0, _TYPE)
+    parts = []
+    for predicate in order:
+        objects = predicates[predicate]
+        if len(objects) > 1:
+            objects = _sorted(objects)
+        parts.append(f"{term(predicate)} {', '.join([term(o) for o in objects])}")
+    return f"{term(subject)} {_PREDICATE_SEPARATOR.join(parts)} .\n"
 
 
 # ------------------------------------------------------------------------------------------------- RDF formats
@@ -303,6 +336,7 @@ _EXTRA_TERMS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+@cache
 def _compact_iri(iri: str) -> str:
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace):
@@ -372,39 +406,98 @@ def _json_id(term: Term, base: str | None) -> str:
     return _compact_iri(iri) if any(iri.startswith(ns) for ns in PREFIXES.values()) else iri
 
 
-def _json_value(term: Term, coercion: dict[str, str], base: str | None) -> object:
-    """The compact value when it fits the key's coercion, else an explicit value object."""
-    if term[0] != '"':
-        return _json_id(term, base) if coercion.get("@type") == "@id" else {"@id": _json_id(term, base)}
-    text, language, datatype = literal_parts(term)
-    if language:
-        return text if coercion.get("@language") == language else {"@value": text, "@language": language}
-    if datatype is None:
-        return text if not coercion else {"@value": text}
-    if coercion.get("@type") == datatype:
-        return text
-    return {"@value": text, "@type": _compact_iri(datatype)}
+class _JsonNodes:
+    """Node objects of compact JSON-LD, with the conversion of each predicate, type and IRI done once."""
 
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.terms = _terms_by_iri()
+        self.ids: dict[Term, str] = {}
+        self.keys: dict[Term, tuple[str, dict[str, str]]] = {}
 
-def _json_nodes(subjects: Subjects, base: str | None) -> list[dict[str, object]]:
-    terms = _terms_by_iri()
-    nodes = []
-    for subject in _sorted(subjects):
-        node: dict[str, object] = {"@id": _json_id(subject, base)}
-        predicates = subjects[subject]
-        if _TYPE in predicates:
-            types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
-            node["@type"] = types[0] if len(types) == 1 else types
-        for predicate in _sorted(predicates):
-            if predicate == _TYPE:
-                continue
+    def id(self, term: Term) -> str:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = _json_id(term, self.base)
+        return found
+
+    def key(self, predicate: Term) -> tuple[str, dict[str, str]]:
+        found = self.keys.get(predicate)
+        if found is None:
             iri = value(predicate)
-            key, coercion = terms.get(iri) or (_compact_iri(iri), {})
-            # a value that does not fit the key's coercion is written as a value object under the same key
-            values = [_json_value(o, coercion, base) for o in _sorted(predicates[predicate])]
-            node[key] = values[0] if len(values) == 1 else values
-        nodes.append(node)
-    return nodes
+            found = self.keys[predicate] = self.terms.get(iri) or (_compact_iri(iri), {})
+        return found
+
+    def value(self, term: Term, coercion: dict[str, str]) -> object:
+        """The compact value when it fits the key's coercion, else an explicit value object."""
+        if term[0] != '"':
+            return self.id(term) if coercion.get("@type") == "@id" else {"@id": self.id(term)}
+        text, language, datatype = literal_parts(term)
+        if language:
+            return text if coercion.get("@language") == language else {"@value": text, "@language": language}
+        if datatype is None:
+            return text if not coercion else {"@value": text}
+        if coercion.get("@type") == datatype:
+            return text
+        return {"@value": text, "@type": _compact_iri(datatype)}
+
+    def nodes(self, subjects: Subjects) -> list[dict[str, object]]:
+        nodes = []
+        for subject in _sorted(subjects):
+            node: dict[str, object] = {"@id": self.id(subject)}
+            predicates = subjects[subject]
+            if _TYPE in predicates:
+                types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
+                node["@type"] = types[0] if len(types) == 1 else types
+            for predicate in _sorted(predicates):
+                if predicate == _TYPE:
+                    continue
+                key, coercion = self.key(predicate)
+                # a value that does not fit the key's coercion is written as a value object under the same key
+                objects = predicates[predicate]
+                if len(objects) == 1:
+                    node[key] = self.value(objects[0], coercion)
+                else:
+                    node[key] = [self.value(o, coercion) for o in _sorted(objects)]
+            nodes.append(node)
+        return nodes
+
+
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _dump(data: object, level: int, out: list[str]) -> None:
+    """Append the text ``json.dumps(data, ensure_ascii=False, indent=1)`` gives at nesting ``level`` (strings,
+    dicts and lists only) — the same bytes without the cost of the standard encoder's generators."""
+    if isinstance(data, str):
+        out.append(_encode_string(data))
+        return
+    if not data:
+        out.append("{}" if isinstance(data, dict) else "[]")
+        return
+    inner = "\n" + " " * (level + 1)
+    if isinstance(data, dict):
+        out.append("{")
+        separator = inner
+        for key, item in data.items():
+            out.append(f"{separator}{_encode_string(key)}: ")
+            if isinstance(item, str):
+                out.append(_encode_string(item))
+            else:
+                _dump(item, level + 1, out)
+            separator = "," + inner
+        out.append("\n" + " " * level + "}")
+    else:
+        out.append("[")
+        separator = inner
+        for item in data:  # type: ignore[attr-defined]
+            out.append(separator)
+            if isinstance(item, str):
+                out.append(_encode_string(item))
+            else:
+                _dump(item, level + 1, out)
+            separator = "," + inner
+        out.append("\n" + " " * level + "]")
 
 
 def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:

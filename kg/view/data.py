@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import unquote
 
-from rdflib import OWL, RDF, RDFS, URIRef
+from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import SKOS
 
 from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal_parts, value
@@ -128,8 +128,14 @@ def _local(term: Term) -> str:
     return term[len(KG_NS) + 1 : -1] if term.startswith("<" + KG_NS) else ""
 
 
-def _term(node: URIRef) -> Term:
-    return iri_term(str(node))
+@cache
+def _kg(name: str) -> Term:
+    return iri_term(str(KG[name]))
+
+
+TYPE, LABEL, ALT_LABEL = iri_term(str(RDF.type)), iri_term(str(RDFS.label)), iri_term(str(SKOS.altLabel))
+SUBJECT, OBJECT, ANCHOR = iri_term(str(RDF.subject)), iri_term(str(RDF.object)), iri_term(str(NIF.anchorOf))
+HAS_GEOMETRY, AS_WKT = iri_term(str(GEO.hasGeometry)), iri_term(str(GEO.asWKT))
 
 
 @cache
@@ -138,8 +144,7 @@ def _read_predicates() -> frozenset[Term]:
     kg = ("postTitle", "divisionCode", "adminLevel", "headline", "datePublished", "sourceFile", "text", "mentions",
           "mentionOf", "inArticle", "sentenceText", "evidence", "quantityOf", "measuredThing", "originalText",
           "refTime", *relation_properties())
-    others = (RDF.type, RDFS.label, SKOS.altLabel, GEO.hasGeometry, GEO.asWKT, NIF.anchorOf, RDF.subject, RDF.object)
-    return frozenset([*(_term(KG[name]) for name in kg), *(_term(node) for node in others)])
+    return frozenset([*map(_kg, kg), TYPE, LABEL, ALT_LABEL, HAS_GEOMETRY, AS_WKT, ANCHOR, SUBJECT, OBJECT])
 
 
 class _Index:
@@ -158,31 +163,29 @@ class _Index:
                     pairs.append((s, o))
         self.tables: dict[Term, dict[str, list[Term]]] = {}
 
-    def subject_objects(self, predicate: URIRef) -> list[tuple[Term, Term]]:
-        return self.pairs.get(_term(predicate), [])
+    def subject_objects(self, predicate: Term) -> list[tuple[Term, Term]]:
+        return self.pairs.get(predicate, [])
 
-    def subjects(self, predicate: URIRef, obj: URIRef) -> list[Term]:
-        wanted = _term(obj)
-        return [s for s, o in self.subject_objects(predicate) if o == wanted]
+    def subjects(self, predicate: Term, obj: Term) -> list[Term]:
+        return [s for s, o in self.subject_objects(predicate) if o == obj]
 
-    def table(self, predicate: URIRef) -> dict[str, list[Term]]:
-        key = _term(predicate)
-        if key not in self.tables:
-            table: dict[str, list[Term]] = {}
-            for subject, obj in self.pairs.get(key, []):
+    def table(self, predicate: Term) -> dict[str, list[Term]]:
+        table = self.tables.get(predicate)
+        if table is None:
+            table = self.tables[predicate] = {}
+            for subject, obj in self.pairs.get(predicate, []):
                 table.setdefault(value(subject), []).append(obj)
-            self.tables[key] = table
-        return self.tables[key]
+        return table
 
-    def objects(self, node: str, predicate: URIRef) -> list[Term]:
+    def objects(self, node: str, predicate: Term) -> list[Term]:
         return self.table(predicate).get(node, [])
 
-    def value(self, node: str, predicate: URIRef) -> str:
+    def value(self, node: str, predicate: Term) -> str:
         """One object as a string (the smallest, for stability), '' if none."""
         values = self.objects(node, predicate)
         return min(value(v) for v in values) if values else ""
 
-    def text(self, node: str, predicate: URIRef, lang: str = "zh") -> str:
+    def text(self, node: str, predicate: Term, lang: str = "zh") -> str:
         """The literal in ``lang`` if there is one, else the smallest other literal ('' if none)."""
         values = [literal_parts(v) for v in self.objects(node, predicate) if is_literal(v)]
         preferred = [text for text, language, _ in values if language == lang]
@@ -216,42 +219,42 @@ def read_view_graph(data: Data) -> ViewGraph:
     index = _Index(as_quads(data).union())
     classes = node_classes()
     typed: dict[str, list[str]] = {}
-    for subject, cls in index.subject_objects(RDF.type):
+    for subject, cls in index.subject_objects(TYPE):
         name = _local(cls)
         if name in classes and is_iri(subject):
             typed.setdefault(value(subject), []).append(name)
     entities: dict[str, Entity] = {}
     for iri, names in typed.items():
         cls = min(names, key=lambda n: (-class_depth(n), n))
-        label = index.text(iri, RDFS.label) or index.text(iri, KG.postTitle) or _fallback_label(iri)
-        alt_labels = {literal_parts(v)[0] for v in index.objects(iri, SKOS.altLabel) if is_literal(v)}
+        label = index.text(iri, LABEL) or index.text(iri, _kg("postTitle")) or _fallback_label(iri)
+        alt_labels = {literal_parts(v)[0] for v in index.objects(iri, ALT_LABEL) if is_literal(v)}
         aliases = sorted(alt_labels - {label})
-        entity = Entity(iri=iri, cls=cls, label=label, aliases=aliases, code=index.text(iri, KG.divisionCode))
-        level = index.value(iri, KG.adminLevel)
+        entity = Entity(iri=iri, cls=cls, label=label, aliases=aliases, code=index.text(iri, _kg("divisionCode")))
+        level = index.value(iri, _kg("adminLevel"))
         if level.isdigit():
             entity.level = int(level)
-        for geometry in sorted(value(g) for g in index.objects(iri, GEO.hasGeometry)):
-            for wkt in sorted(value(w) for w in index.objects(geometry, GEO.asWKT)):
+        for geometry in sorted(value(g) for g in index.objects(iri, HAS_GEOMETRY)):
+            for wkt in sorted(value(w) for w in index.objects(geometry, AS_WKT)):
                 entity.point = entity.point or parse_point(wkt)
         entities[iri] = entity
 
     articles: dict[str, Article] = {}
-    for cls in (KG.Article, KG.PhotoStory):
-        for node in index.subjects(RDF.type, cls):
+    for cls in (_kg("Article"), _kg("PhotoStory")):
+        for node in index.subjects(TYPE, cls):
             if is_iri(node):
                 key = value(node)
                 articles[key] = Article(
                     iri=key,
-                    headline=index.text(key, KG.headline),
-                    date=index.text(key, KG.datePublished),
-                    file=index.text(key, KG.sourceFile),
-                    opening=_opening(index.text(key, KG.text)),
+                    headline=index.text(key, _kg("headline")),
+                    date=index.text(key, _kg("datePublished")),
+                    file=index.text(key, _kg("sourceFile")),
+                    opening=_opening(index.text(key, _kg("text"))),
                 )
-    for article, entity_node in index.subject_objects(KG.mentions):
+    for article, entity_node in index.subject_objects(_kg("mentions")):
         if value(entity_node) in entities:
             entities[value(entity_node)].articles.add(value(article))
-    for mention, entity_node in index.subject_objects(KG.mentionOf):
-        article = index.value(value(mention), KG.inArticle)
+    for mention, entity_node in index.subject_objects(_kg("mentionOf")):
+        article = index.value(value(mention), _kg("inArticle"))
         if value(entity_node) in entities and article:
             entities[value(entity_node)].articles.add(article)
 
@@ -260,36 +263,36 @@ def read_view_graph(data: Data) -> ViewGraph:
     def evidence(node: Term) -> Evidence | None:
         key = value(node)
         if key not in evidence_cache:
-            text = index.text(key, KG.sentenceText) or index.text(key, NIF.anchorOf)
-            article = index.value(key, KG.inArticle)
+            text = index.text(key, _kg("sentenceText")) or index.text(key, ANCHOR)
+            article = index.value(key, _kg("inArticle"))
             evidence_cache[key] = Evidence(text=text, article=article, span=key) if text else None
         return evidence_cache[key]
 
     links: dict[tuple[str, str], Link] = {}
     for name in relation_properties():
-        for subject, obj in index.subject_objects(KG[name]):
+        for subject, obj in index.subject_objects(_kg(name)):
             key = (value(subject), value(obj))
             if key[0] in entities and key[1] in entities and key[0] != key[1]:
                 links.setdefault(key, Link(*key)).predicates.add(name)
-    for statement in index.subjects(RDF.type, KG.Statement):
+    for statement in index.subjects(TYPE, _kg("Statement")):
         key = value(statement)
-        link = links.get((index.value(key, RDF.subject), index.value(key, RDF.object)))
+        link = links.get((index.value(key, SUBJECT), index.value(key, OBJECT)))
         if link is not None:
-            link.evidence.extend(e for e in map(evidence, index.objects(key, KG.evidence)) if e)
-    for subject, nodes in index.table(KG.evidence).items():
+            link.evidence.extend(e for e in map(evidence, index.objects(key, _kg("evidence"))) if e)
+    for subject, nodes in index.table(_kg("evidence")).items():
         if subject in entities:
             entities[subject].evidence.extend(e for e in map(evidence, nodes) if e)
-    for quantity in index.subjects(RDF.type, KG.Quantity):
+    for quantity in index.subjects(TYPE, _kg("Quantity")):
         key = value(quantity)
-        subject = index.value(key, KG.quantityOf)
+        subject = index.value(key, _kg("quantityOf"))
         if subject not in entities:
             continue
-        found = sorted((e for e in map(evidence, index.objects(key, KG.evidence)) if e), key=lambda e: e.span)
+        found = sorted((e for e in map(evidence, index.objects(key, _kg("evidence"))) if e), key=lambda e: e.span)
         entities[subject].quantities.append(
             {
-                "thing": index.text(key, KG.measuredThing),
-                "text": index.text(key, KG.originalText),
-                "time": index.text(key, KG.refTime),
+                "thing": index.text(key, _kg("measuredThing")),
+                "text": index.text(key, _kg("originalText")),
+                "time": index.text(key, _kg("refTime")),
                 "sentence": found[0].text if found else "",
                 "article": found[0].article if found else "",
                 "span": found[0].span if found else "",
