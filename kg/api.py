@@ -20,6 +20,7 @@ from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_d
 from kg.ingest.read import read_text
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
+from kg.outputs import write_files
 from kg.pipeline import (
     ProgressInfo,
     RunStats,
@@ -32,7 +33,6 @@ from kg.pipeline import (
     run,
 )
 from kg.rdf.iri import IRIs
-from kg.rdf.export import write_exports
 from kg.rdf.load import load
 from kg.rdf.mapping import to_rdf
 from kg.rdf.quads import Quads
@@ -41,7 +41,7 @@ from kg.rdf.serve import serve
 from kg.rdf.stats import stats
 from kg.rdf.store import add_to_store
 from kg.rdf.validate import validate
-from kg.view.html import viz, write_html
+from kg.view.html import viz
 
 
 @dataclass
@@ -119,7 +119,7 @@ def build(
         _announce(progress, stats, started, "resolve")
         corpus = resolve_results(results, settings, stats)
         _announce(progress, stats, started, "write")
-        quads, files = write_outputs(corpus, settings, out, stats, formats)
+        quads, files = write_outputs(corpus, settings, out, stats, formats, workers)
         if store is not None:
             with stats.timings.measure("store"):
                 add_to_store(quads, store)
@@ -140,23 +140,23 @@ def _announce(
 
 
 def write_outputs(
-    corpus: Corpus, settings: Settings, out: Path, stats: RunStats, formats: Iterable[str] | None = None
+    corpus: Corpus,
+    settings: Settings,
+    out: Path,
+    stats: RunStats,
+    formats: Iterable[str] | None = None,
+    workers: int = 1,
 ) -> tuple[Quads, list[Path]]:
-    """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``,
-    timing each phase.
+    """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``
+    with up to ``workers`` processes (see :mod:`kg.outputs`), timing each phase.
 
     The files are written into a staging folder and moved into ``out`` together at the end, so an interrupted or
-    failed run leaves the previous set of outputs whole. (Rendering the files in forked processes was measured
-    slower on two busy cores, and every fork that walks the graph copies it: they are written one after another.)
+    failed run leaves the previous set of outputs whole.
     """
-    timings = stats.timings
-    with timings.measure("rdf"):
+    with stats.timings.measure("rdf"):
         quads = to_rdf(corpus, settings.base_iri)
-    staging = staging_dir(out)
-    with timings.measure("serialize"):
-        staged = write_exports(quads, staging, formats, base=settings.base_iri)
-    with timings.measure("view"):
-        staged.append(write_html(quads, staging / "graph.html", title="kg"))
+    staged = write_files(quads, staging_dir(out), formats, base=settings.base_iri, workers=workers,
+                         timings=stats.timings)
     return quads, publish(staged, out)
 
 

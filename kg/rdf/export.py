@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -53,6 +53,7 @@ _BARE_LITERAL = {
 }
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _PREDICATE_SEPARATOR = " ;\n    "
+_WRITE_BATCH = 1 << 20  # characters encoded and written at a time
 
 
 # ------------------------------------------------------------------------------------------------- terms
@@ -201,12 +202,13 @@ class Rendering:
         self.blocks[subject] = (predicates, text)
         return text
 
-    def turtle_block(self, subjects: Subjects, indent: str = "") -> str:
+    def turtle_block(self, subjects: Subjects, indent: str = "") -> Iterator[str]:
         """The subjects' blocks in order, separated by blank lines and indented by ``indent``."""
-        blocks = [self.block(subject, subjects[subject]) for subject in _sorted(subjects)]
-        if indent:
-            blocks = [indent + block[:-1].replace("\n", "\n" + indent) + "\n" for block in blocks]
-        return "\n".join(blocks)
+        separator = ""
+        for subject in _sorted(subjects):
+            block = self.block(subject, subjects[subject])
+            yield separator + (indent + block[:-1].replace("\n", "\n" + indent) + "\n" if indent else block)
+            separator = "\n"
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
@@ -214,7 +216,11 @@ class Rendering:
 
     def text(self, fmt: str) -> str:
         """The text of one export format (a key of ``FORMATS``)."""
-        writers = {
+        return "".join(self.pieces(fmt))
+
+    def pieces(self, fmt: str) -> Iterable[str]:
+        """The text of one export format in pieces, to be written one after another without joining them."""
+        writers: dict[str, Callable[[], Iterable[str]]] = {
             "ttl": self.turtle,
             "nt": self.ntriples,
             "nq": self.nquads,
@@ -227,30 +233,35 @@ class Rendering:
             raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
         return writers[fmt]()
 
-    def turtle(self) -> str:
-        return self.turtle_names.header() + "\n" + self.turtle_block(self.union_subjects)
+    def turtle(self) -> Iterator[str]:
+        yield self.turtle_names.header()
+        yield "\n"
+        yield from self.turtle_block(self.union_subjects)
 
-    def trig(self) -> str:
+    def trig(self) -> Iterator[str]:
         names = self.turtle_names
         graphs = self.graph_subjects
-        out = [names.header()]
+        yield names.header()
         if None in graphs:
-            out.append("\n" + self.turtle_block(graphs[None]))
+            yield "\n"
+            yield from self.turtle_block(graphs[None])
         for name in self.names:
-            out.append(f"\n{names.term(name)} {{\n" + self.turtle_block(graphs[name], indent="    ") + "}\n")
-        return "".join(out)
+            yield f"\n{names.term(name)} {{\n"
+            yield from self.turtle_block(graphs[name], indent="    ")
+            yield "}\n"
 
-    def ntriples(self) -> str:
-        return "".join(sorted([f"{s} {p} {o} .\n" for s, p, o in self.union]))
+    def ntriples(self) -> list[str]:
+        return sorted([f"{s} {p} {o} .\n" for s, p, o in self.union])
 
-    def nquads(self) -> str:
+    def nquads(self) -> list[str]:
         lines = []
         for name, triples in self.quads.graphs.items():
             tail = " .\n" if name is None else f" {name} .\n"
             lines.extend([f"{s} {p} {o}{tail}" for s, p, o in triples])
-        return "".join(sorted(lines))
+        lines.sort()
+        return lines
 
-    def jsonld(self) -> str:
+    def jsonld(self) -> list[str]:
         context: list[object] = [build_context()]
         if self.base:
             context.append({"@base": self.base})
@@ -262,19 +273,19 @@ class Rendering:
         out: list[str] = []
         _dump({"@context": context, "@graph": top}, 0, out)
         out.append("\n")
-        return "".join(out)
+        return out
 
-    def graphml(self) -> str:
+    def graphml(self) -> list[str]:
         buffer = io.BytesIO()
         nx.write_graphml(self.network, buffer, encoding="utf-8", prettyprint=True, edge_id_from_attribute="edge_id")
-        return buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"
+        return [buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"]
 
-    def gexf(self) -> str:
+    def gexf(self) -> list[str]:
         buffer = io.BytesIO()
         nx.write_gexf(self.network, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
         text = buffer.getvalue().decode("utf-8")
         # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
-        return re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"
+        return [re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"]
 
 
 def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
@@ -297,22 +308,22 @@ def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _T
 
 def to_turtle(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """The union of all graphs as deterministic Turtle (prefixes declared, relative IRIs under ``base``)."""
-    return Rendering(data, base).turtle()
+    return Rendering(data, base).text("ttl")
 
 
 def to_trig(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Deterministic TriG: the default graph's triples, then each named graph in IRI order."""
-    return Rendering(data, base).trig()
+    return Rendering(data, base).text("trig")
 
 
 def to_ntriples(data: Data) -> str:
     """The union of all graphs as sorted N-Triples."""
-    return Rendering(data).ntriples()
+    return Rendering(data).text("nt")
 
 
 def to_nquads(data: Data) -> str:
     """Every quad as sorted N-Quads (default-graph triples without a graph term)."""
-    return Rendering(data).nquads()
+    return Rendering(data).text("nq")
 
 
 # ------------------------------------------------------------------------------------------------- JSON-LD
@@ -502,7 +513,7 @@ def _dump(data: object, level: int, out: list[str]) -> None:
 
 def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
-    return Rendering(data, base).jsonld()
+    return Rendering(data, base).text("jsonld")
 
 
 def context_file_text() -> str:
@@ -576,28 +587,39 @@ def _most_specific(names: Sequence[str]) -> str:
 
 def to_graphml(data: Data) -> str:
     """The entity network as GraphML (opens in Gephi, Cytoscape, yEd), UTF-8 with readable Chinese labels."""
-    return Rendering(data).graphml()
+    return Rendering(data).text("graphml")
 
 
 def to_gexf(data: Data) -> str:
     """The entity network as GEXF 1.2 (Gephi's own format)."""
-    return Rendering(data).gexf()
+    return Rendering(data).text("gexf")
 
 
 # ------------------------------------------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file in the same folder and a rename, so
-    ``path`` is never left half-written."""
+def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` (bytes, or text as UTF-8, whole or in pieces) to ``path`` through a temporary file in the same
+    folder and a rename, so ``path`` is never left half-written. Pieces are encoded as they are written: a big
+    export never exists in memory as one string and its bytes at once."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    batch: list[str] = []
+                    size = 0
+                    for piece in [data] if isinstance(data, str) else data:
+                        batch.append(piece)
+                        size += len(piece)
+                        if size >= _WRITE_BATCH:
+                            handle.write("".join(batch).encode("utf-8"))
+                            batch, size = [], 0
+                    handle.write("".join(batch).encode("utf-8"))
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
             os.replace(tmp, path)
         except BaseException:
@@ -628,6 +650,22 @@ def render(data: Data, fmt: str, base: str | None = DEFAULT_BASE) -> str:
     return Rendering(data, base).text(fmt)
 
 
+def chosen_formats(formats: Iterable[str] | None) -> list[str]:
+    """The export formats to write (all of ``FORMATS`` for None), each once; OutputError names unknown ones."""
+    chosen = list(FORMATS) if formats is None else list(dict.fromkeys(formats))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise OutputError(f"unknown export format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def write_format(rendering: Rendering, fmt: str, out_dir: str | os.PathLike[str]) -> Path:
+    """Write one export format of ``rendering`` to its file in ``out_dir``; return the path."""
+    path = Path(out_dir) / FORMATS[fmt]
+    atomic_write(path, rendering.pieces(fmt))
+    return path
+
+
 def write_exports(
     data: Data,
     out_dir: str | os.PathLike[str],
@@ -635,18 +673,8 @@ def write_exports(
     base: str | None = DEFAULT_BASE,
 ) -> list[Path]:
     """Write ``data`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
-    chosen = list(FORMATS) if formats is None else list(dict.fromkeys(formats))
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown:
-        raise OutputError(f"unknown export format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
-    out = Path(out_dir)
     rendering = Rendering(data, base)
-    written = []
-    for fmt in chosen:
-        path = out / FORMATS[fmt]
-        atomic_write(path, rendering.text(fmt))
-        written.append(path)
-    return written
+    return [write_format(rendering, fmt, out_dir) for fmt in chosen_formats(formats)]
 
 
 def context_path() -> Path:
