@@ -62,12 +62,17 @@ def write_files(
     rendering = Rendering(quads, base)
     forking = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     shares = plan([*chosen, VIEW], workers if forking else 1)
-    children = [_start(rendering, share, out_dir) for share in shares[1:]]
+    # The quads and the corpus live until the end: the collector need not walk them again and again while the files
+    # are made, and in a forked child walking them would copy every page it shares with the parent.
+    gc.freeze()
+    children: list[tuple[multiprocessing.Process, Connection]] = []
     try:
+        children.extend(_start(rendering, share, out_dir) for share in shares[1:])
         timings.merge(_write(rendering, shares[0], out_dir))
         for _, connection in children:
             timings.merge(_receive(connection))
     finally:
+        gc.unfreeze()
         for process, connection in children:
             if process.is_alive() and process.exitcode is None:
                 process.terminate()  # the parent failed or was interrupted: the staged files are discarded anyway
@@ -92,14 +97,9 @@ def _start(rendering: Rendering, share: list[str], out_dir: Path) -> tuple[multi
     receiver, sender = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # a forked child flushes its copy of unwritten output on exit
-    # The collector would walk (and so copy) every object the child shares with the parent: freeze them first.
-    gc.freeze()
-    try:
-        process = context.Process(target=_child, args=(rendering, share, out_dir, sender, os.getpid()), daemon=True,
-                                  name="kg-writer")
-        process.start()
-    finally:
-        gc.unfreeze()
+    process = context.Process(target=_child, args=(rendering, share, out_dir, sender, os.getpid()), daemon=True,
+                              name="kg-writer")
+    process.start()
     sender.close()
     return process, receiver
 

@@ -250,16 +250,16 @@ class Rendering:
             yield from self.turtle_block(graphs[name], indent="    ")
             yield "}\n"
 
-    def ntriples(self) -> list[str]:
-        return sorted([f"{s} {p} {o} .\n" for s, p, o in self.union])
+    def ntriples(self) -> Iterator[str]:
+        return _chunks(sorted([f"{s} {p} {o} .\n" for s, p, o in self.union]))
 
-    def nquads(self) -> list[str]:
+    def nquads(self) -> Iterator[str]:
         lines = []
         for name, triples in self.quads.graphs.items():
             tail = " .\n" if name is None else f" {name} .\n"
             lines.extend([f"{s} {p} {o}{tail}" for s, p, o in triples])
         lines.sort()
-        return lines
+        return _chunks(lines)
 
     def jsonld(self) -> list[str]:
         context: list[object] = [build_context()]
@@ -286,6 +286,12 @@ class Rendering:
         text = buffer.getvalue().decode("utf-8")
         # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
         return [re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"]
+
+
+def _chunks(lines: list[str], size: int = 4096) -> Iterator[str]:
+    """The lines joined ``size`` at a time (far fewer pieces for the writer to handle)."""
+    for start in range(0, len(lines), size):
+        yield "".join(lines[start : start + size])
 
 
 def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
