@@ -147,6 +147,16 @@ def _grouped(triples: Iterable[Triple]) -> Subjects:
     return subjects
 
 
+# The formats that use each piece of shared work of a Rendering.
+_USERS = {
+    "turtle_names": {"ttl", "trig"},
+    "union": {"nt", "graphml", "gexf"},
+    "graph_subjects": {"ttl", "trig", "jsonld"},
+    "union_subjects": {"ttl"},
+    "network": {"graphml", "gexf"},
+}
+
+
 class Rendering:
     """One dataset being written in several formats: the work the formats share (grouping the triples by subject,
     shortening terms, the entity network) is done once, when the first format needs it."""
@@ -214,6 +224,15 @@ class Rendering:
     def network(self) -> nx.MultiDiGraph:
         return _entity_network(self.union)
 
+    def keep_only(self, formats: Iterable[str]) -> None:
+        """Drop the shared work that none of ``formats`` (those still to be written) needs, to free its memory."""
+        still = set(formats)
+        for name, users in _USERS.items():
+            if not users & still:
+                self.__dict__.pop(name, None)
+        if not {"ttl", "trig"} & still:
+            self.blocks.clear()
+
     def text(self, fmt: str) -> str:
         """The text of one export format (a key of ``FORMATS``)."""
         return "".join(self.pieces(fmt))
@@ -261,19 +280,29 @@ class Rendering:
         lines.sort()
         return _chunks(lines)
 
-    def jsonld(self) -> list[str]:
+    def jsonld(self) -> Iterator[str]:
+        # json.dumps(document, ensure_ascii=False, indent=1) of {"@context": ..., "@graph": [...]}, made one graph at
+        # a time so that the node objects of one graph only are in memory at once
         context: list[object] = [build_context()]
         if self.base:
             context.append({"@base": self.base})
+        out = ['{\n "@context": ']
+        _dump(context, 1, out)
+        out.append(',\n "@graph": ')
+        yield from out
         graphs = self.graph_subjects
         nodes = _JsonNodes(self.base)
-        top: list[dict[str, object]] = nodes.nodes(graphs[None]) if None in graphs else []
-        for name in self.names:
-            top.append({"@id": nodes.id(name), "@graph": nodes.nodes(graphs[name])})
-        out: list[str] = []
-        _dump({"@context": context, "@graph": top}, 0, out)
-        out.append("\n")
-        return out
+        items: Iterable[dict[str, object]] = nodes.nodes(graphs[None]) if None in graphs else []
+        separator = "[\n  "
+        for name in [None, *self.names]:
+            if name is not None:
+                items = [{"@id": nodes.id(name), "@graph": nodes.nodes(graphs[name])}]
+            for item in items:
+                out = [separator]
+                _dump(item, 2, out)
+                yield from out
+                separator = ",\n  "
+        yield "[]\n}\n" if separator == "[\n  " else "\n ]\n}\n"
 
     def graphml(self) -> list[str]:
         buffer = io.BytesIO()
@@ -680,7 +709,12 @@ def write_exports(
 ) -> list[Path]:
     """Write ``data`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
     rendering = Rendering(data, base)
-    return [write_format(rendering, fmt, out_dir) for fmt in chosen_formats(formats)]
+    chosen = chosen_formats(formats)
+    written = []
+    for number, fmt in enumerate(chosen):
+        written.append(write_format(rendering, fmt, out_dir))
+        rendering.keep_only(chosen[number + 1 :])
+    return written
 
 
 def context_path() -> Path:
