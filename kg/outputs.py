@@ -111,7 +111,8 @@ def _start(rendering: Rendering, share: list[str], out_dir: Path) -> tuple[multi
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # a forked child flushes its copy of unwritten output on exit
+        if stream is not None:
+            stream.flush()  # a forked child flushes its copy of unwritten output on exit
     process = context.Process(target=_child, args=(rendering, share, out_dir, sender, os.getpid()), daemon=True,
                               name="kg-writer")
     process.start()
