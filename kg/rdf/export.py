@@ -170,14 +170,17 @@ class Rendering:
 
     @cached_property
     def turtle_names(self) -> _TurtleNames:
+        """Turtle names of the terms, each made once."""
         return _TurtleNames(self.base)
 
     @cached_property
     def union(self) -> set[Triple]:
+        """The triples of all graphs together."""
         return self.quads.union()
 
     @cached_property
     def graph_subjects(self) -> dict[Term | None, Subjects]:
+        """Each non-empty graph's triples grouped by subject and predicate."""
         graphs = self.quads.graphs
         return {name: _grouped(graphs[name]) for name in [None, *self.names] if graphs.get(name)}
 
@@ -222,6 +225,7 @@ class Rendering:
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
+        """The entity network of GraphML and GEXF (see :func:`entity_network`)."""
         return _entity_network(self.union)
 
     def keep_only(self, formats: Iterable[str]) -> None:
@@ -253,11 +257,13 @@ class Rendering:
         return writers[fmt]()
 
     def turtle(self) -> Iterator[str]:
+        """Turtle: the union of all graphs."""
         yield self.turtle_names.header()
         yield "\n"
         yield from self.turtle_block(self.union_subjects)
 
     def trig(self) -> Iterator[str]:
+        """TriG: the default graph, then each named graph in IRI order."""
         names = self.turtle_names
         graphs = self.graph_subjects
         yield names.header()
@@ -270,9 +276,11 @@ class Rendering:
             yield "}\n"
 
     def ntriples(self) -> Iterator[str]:
+        """N-Triples: the union of all graphs, lines sorted."""
         return _chunks(sorted([f"{s} {p} {o} .\n" for s, p, o in self.union]))
 
     def nquads(self) -> Iterator[str]:
+        """N-Quads: every quad, lines sorted."""
         lines = []
         for name, triples in self.quads.graphs.items():
             tail = " .\n" if name is None else f" {name} .\n"
@@ -281,6 +289,7 @@ class Rendering:
         return _chunks(lines)
 
     def jsonld(self) -> Iterator[str]:
+        """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
         # json.dumps(document, ensure_ascii=False, indent=1) of {"@context": ..., "@graph": [...]}, made one graph at
         # a time so that the node objects of one graph only are in memory at once
         context: list[object] = [build_context()]
@@ -305,11 +314,13 @@ class Rendering:
         yield "[]\n}\n" if separator == "[\n  " else "\n ]\n}\n"
 
     def graphml(self) -> list[str]:
+        """GraphML of the entity network."""
         buffer = io.BytesIO()
         nx.write_graphml(self.network, buffer, encoding="utf-8", prettyprint=True, edge_id_from_attribute="edge_id")
         return [buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"]
 
     def gexf(self) -> list[str]:
+        """GEXF 1.2 of the entity network."""
         buffer = io.BytesIO()
         nx.write_gexf(self.network, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
         text = buffer.getvalue().decode("utf-8")
