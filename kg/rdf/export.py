@@ -532,29 +532,23 @@ def _dump(data: object, level: int, out: list[str]) -> None:
     if not data:
         out.append("{}" if isinstance(data, dict) else "[]")
         return
-    inner = "\n" + " " * (level + 1)
     if isinstance(data, dict):
-        out.append("{")
-        separator = inner
-        for key, item in data.items():
-            out.append(f"{separator}{_encode_string(key)}: ")
-            if isinstance(item, str):
-                out.append(_encode_string(item))
-            else:
-                _dump(item, level + 1, out)
-            separator = "," + inner
-        out.append("\n" + " " * level + "}")
+        opening, closing = "{", "}"
+        items = [(f"{_encode_string(key)}: ", item) for key, item in data.items()]
     else:
-        out.append("[")
-        separator = inner
-        for item in data:  # type: ignore[attr-defined]
-            out.append(separator)
-            if isinstance(item, str):
-                out.append(_encode_string(item))
-            else:
-                _dump(item, level + 1, out)
-            separator = "," + inner
-        out.append("\n" + " " * level + "]")
+        opening, closing = "[", "]"
+        items = [("", item) for item in data]  # type: ignore[attr-defined]
+    inner = "\n" + " " * (level + 1)
+    out.append(opening)
+    separator = inner
+    for key, item in items:
+        out.append(separator + key)
+        if isinstance(item, str):
+            out.append(_encode_string(item))
+        else:
+            _dump(item, level + 1, out)
+        separator = "," + inner
+    out.append("\n" + " " * level + closing)
 
 
 def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -164,14 +165,7 @@ class Quads:
     def from_rdflib(cls, dataset: Dataset | Graph) -> Quads:
         """The quads of an rdflib Dataset (a plain Graph gives default-graph triples)."""
         quads = cls()
-        terms: dict[Node, Term] = {}
-
-        def term(node: Node) -> Term:
-            text = terms.get(node)
-            if text is None:
-                text = terms[node] = nt_term(node)
-            return text
-
+        term = cache(nt_term)  # each distinct term converted once
         if isinstance(dataset, Dataset):
             for s, p, o, g in dataset.quads((None, None, None, None)):
                 name = g.identifier if isinstance(g, Graph) else g
@@ -188,14 +182,7 @@ class Quads:
         dataset = Dataset()
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
-        nodes: dict[Term, Node] = {}
-
-        def node(term: Term) -> Node:
-            found = nodes.get(term)
-            if found is None:
-                found = nodes[term] = to_rdflib(term)
-            return found
-
+        node = cache(to_rdflib)  # each distinct term converted once
         for name, triples in self.graphs.items():
             target = dataset.default_graph if name is None else dataset.graph(node(name))
             for s, p, o in triples:
