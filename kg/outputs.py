@@ -88,7 +88,7 @@ def write_files(
     finally:
         gc.unfreeze()
         for process, connection in children:
-            if process.is_alive() and process.exitcode is None:
+            if process.is_alive():
                 process.terminate()  # the parent failed or was interrupted: the staged files are discarded anyway
             process.join()
             connection.close()
