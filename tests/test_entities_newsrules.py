@@ -42,3 +42,9 @@ def test_deictic_and_generic_places_are_not_names() -> None:
     assert "西南重镇" not in names and names["成都"] == ("City", "510100")
     names = found("信宜市进入全国水果百强县行列。")
     assert "百强县" not in names and names["信宜市"] == ("CountyLevelCity", "440983")
+
+
+def test_a_countrys_currency_is_no_place() -> None:
+    names = found("菲律宾比索对美元的汇率继续下跌。")
+    assert names.get("菲律宾") == ("Country", "PH")
+    assert not {"菲律宾比索", "比索"} & set(names)

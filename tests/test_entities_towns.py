@@ -88,7 +88,7 @@ def test_a_town_is_joined_across_articles_only_when_its_name_is_unique() -> None
 
 def test_the_township_code_has_its_own_property() -> None:
     corpus = extract_texts([("t.txt", "呼伦贝尔市陈巴尔虎旗巴彦库仁镇的牧民正在转场。")])
-    dataset = to_rdf(corpus, BASE)
+    dataset = to_rdf(corpus, BASE).to_dataset()
 
     def holds(s: URIRef, p: URIRef, o: Literal | URIRef | None) -> bool:
         return any(True for _ in dataset.quads((s, p, o, None)))

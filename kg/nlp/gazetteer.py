@@ -40,7 +40,7 @@ import ahocorasick
 
 from kg.errors import InputError, KGError
 from kg.model import ArticleExtraction, Mention
-from kg.nlp.rules import MentionIndex
+from kg.nlp.rules import CURRENCIES, MentionIndex
 from kg.pipeline import stage
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
@@ -685,14 +685,17 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
                 _apply(gaz, existing, chosen)
             continue
         if container is not None:
-            if chosen.country and _is_place(container.type) and _fused(gaz, container, start, end, bounds):
+            currency = chosen.country and container.start == start and text[end : container.end] in CURRENCIES
+            if chosen.country and _is_place(container.type) and (currency or _fused(gaz, container, start, end, bounds)):
                 # A country printed before the name of a place abroad: the country and the place are two things.
-                # An organization named after its country (中国共产党, 中国女篮) stays whole.
+                # An organization named after its country (中国共产党, 中国女篮) stays whole. A country's currency
+                # (菲律宾比索) is no place: the country alone is.
                 index.remove(container)
-                index.add(
-                    Mention(article.id, end, container.end, text[end : container.end], container.type,
-                            container.score, container.source, attrs=dict(container.attrs))
-                )
+                if not currency:
+                    index.add(
+                        Mention(article.id, end, container.end, text[end : container.end], container.type,
+                                container.score, container.source, attrs=dict(container.attrs))
+                    )
                 country = Mention(article.id, start, end, text[start:end], "Country", 0.8, SOURCE)
                 _apply(gaz, country, chosen)
                 index.add(country)
