@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kg.errors import KGError, OutputError
-from kg.pipeline import Timings, _worker_init
+from kg.pipeline import Timings, child_process_init
 from kg.rdf.export import DEFAULT_BASE, FORMATS, Rendering, chosen_formats, write_format
 from kg.rdf.quads import Quads
 from kg.view.html import write_html
@@ -121,7 +121,7 @@ def _start(rendering: Rendering, share: list[str], out_dir: Path) -> tuple[multi
 
 
 def _child(rendering: Rendering, share: list[str], out_dir: Path, sender: Connection, parent: int) -> None:
-    _worker_init(parent)
+    child_process_init(parent)
     try:
         sender.send((None, _write(rendering, share, out_dir)))
     except Exception as error:  # noqa: BLE001  handed to the parent, which raises it
