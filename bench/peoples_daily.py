@@ -45,10 +45,11 @@ def articles(corpus: Path) -> Iterator[tuple[str, list[str]]]:
         yield current, paragraphs
 
 
-def write_archive(corpus: Path, out_dir: Path, fraction: float = 1.0) -> list[Path]:
-    """Write the first ``fraction`` of the corpus's articles as one text file each into ``out_dir``."""
+def write_archive(corpus: Path, out_dir: Path, fraction: float = 1.0, every: int = 1) -> list[Path]:
+    """Write the first ``fraction`` of the corpus's articles (each ``every``-th of them) as one text file each into
+    ``out_dir``."""
     everything = list(articles(corpus))
-    keep = everything[: max(1, round(len(everything) * fraction))]
+    keep = everything[: max(1, round(len(everything) * fraction))][::every]
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
     for article_id, paragraphs in keep:

@@ -10,6 +10,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset
@@ -19,6 +20,7 @@ from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_d
 from kg.ingest.read import read_text
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
+from kg.outputs import write_files
 from kg.pipeline import (
     ProgressInfo,
     RunStats,
@@ -31,25 +33,31 @@ from kg.pipeline import (
     run,
 )
 from kg.rdf.iri import IRIs
-from kg.rdf.export import union_graph, write_exports
 from kg.rdf.load import load
 from kg.rdf.mapping import to_rdf
+from kg.rdf.quads import Quads
 from kg.rdf.query import query
 from kg.rdf.serve import serve
 from kg.rdf.stats import stats
 from kg.rdf.store import add_to_store
 from kg.rdf.validate import validate
-from kg.view.html import viz, write_html
+from kg.view.html import viz
 
 
 @dataclass
 class BuildResult:
-    """What ``build`` produced: the corpus, its RDF, the files written and the run's counts and timings."""
+    """What ``build`` produced: the corpus, its RDF (``quads``; ``dataset`` as rdflib), the files written and the
+    run's counts and timings."""
 
     corpus: Corpus
-    dataset: Dataset
+    quads: Quads
     files: list[Path] = field(default_factory=list)
     stats: RunStats = field(default_factory=RunStats)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The graph as an rdflib Dataset (made on first use: it takes about ten times the memory of ``quads``)."""
+        return self.quads.to_dataset()
 
 
 def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
@@ -111,14 +119,14 @@ def build(
         _announce(progress, stats, started, "resolve")
         corpus = resolve_results(results, settings, stats)
         _announce(progress, stats, started, "write")
-        dataset, files = write_outputs(corpus, settings, out, stats, formats)
+        quads, files = write_outputs(corpus, settings, out, stats, formats, workers)
         if store is not None:
             with stats.timings.measure("store"):
-                add_to_store(dataset, store)
+                add_to_store(quads, store)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
-    return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
+    return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
 
 
 def _announce(
@@ -132,24 +140,24 @@ def _announce(
 
 
 def write_outputs(
-    corpus: Corpus, settings: Settings, out: Path, stats: RunStats, formats: Iterable[str] | None = None
-) -> tuple[Dataset, list[Path]]:
-    """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``,
-    timing each phase.
+    corpus: Corpus,
+    settings: Settings,
+    out: Path,
+    stats: RunStats,
+    formats: Iterable[str] | None = None,
+    workers: int = 1,
+) -> tuple[Quads, list[Path]]:
+    """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``
+    with up to ``workers`` processes (see :mod:`kg.outputs`), timing each phase.
 
     The files are written into a staging folder and moved into ``out`` together at the end, so an interrupted or
-    failed run leaves the previous set of outputs whole. (Rendering the files in forked processes was measured
-    slower on two busy cores, and every fork that walks the graph copies it: they are written one after another.)
+    failed run leaves the previous set of outputs whole.
     """
-    timings = stats.timings
-    with timings.measure("rdf"):
-        dataset = to_rdf(corpus, settings.base_iri)
-    staging = staging_dir(out)
-    with timings.measure("serialize"):
-        staged = write_exports(dataset, staging, formats, base=settings.base_iri)
-    with timings.measure("view"):
-        staged.append(write_html(union_graph(dataset), staging / "graph.html", title="kg"))
-    return dataset, publish(staged, out)
+    with stats.timings.measure("rdf"):
+        quads = to_rdf(corpus, settings.base_iri)
+    staged = write_files(quads, staging_dir(out), formats, base=settings.base_iri, workers=workers,
+                         timings=stats.timings)
+    return quads, publish(staged, out)
 
 
 def build_shard(
@@ -192,9 +200,9 @@ def merge(
     stats.reused = len(results)
     with output_lock(Path(out_dir)) as out:
         corpus = resolve_results(results, settings, stats)
-        dataset, files = write_outputs(corpus, settings, out, stats, formats)
+        quads, files = write_outputs(corpus, settings, out, stats, formats)
     stats.elapsed = time.perf_counter() - started
-    return BuildResult(corpus=corpus, dataset=dataset, files=files, stats=stats)
+    return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
 
 
 def extract_texts(texts: Iterable[tuple[str, str]], settings: Settings | None = None) -> Corpus:

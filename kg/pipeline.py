@@ -317,7 +317,8 @@ def _extract_batch(batch: list[WorkItem], settings: Settings) -> tuple[list[Docu
     return [extract_file(index, Path(path), key, settings, timings) for index, path, key in batch], timings
 
 
-def _worker_init(parent: int) -> None:
+def child_process_init(parent: int) -> None:
+    """Set up a worker or writer process forked from ``parent``: leave signals to the parent, exit with it."""
     # Ctrl-C reaches the whole process group; only the parent decides how to stop, so workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The parent may have turned SIGTERM into an exception for itself; a worker must simply end.
@@ -466,7 +467,7 @@ def _extract_in_pool(
 ) -> None:
     """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes."""
     pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_worker_init, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
     )
     try:
         first: dict[Future[tuple[list[DocumentResult], Timings]], int] = {

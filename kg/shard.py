@@ -107,9 +107,9 @@ def build_shard(
         atomic_write(out / SHARD_FILE, payload)
         corpus = resolve_results(results, settings, stats)
         with stats.timings.measure("rdf"):
-            dataset = to_rdf(corpus, settings.base_iri)
+            quads = to_rdf(corpus, settings.base_iri)
         with stats.timings.measure("serialize"):
-            atomic_write(out / SHARD_NQUADS, to_nquads(dataset))
+            atomic_write(out / SHARD_NQUADS, to_nquads(quads))
         if cache is not None:
             cache.prune(stats.keys)
     stats.elapsed = time.perf_counter() - started

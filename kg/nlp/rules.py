@@ -192,7 +192,10 @@ PLACE_HEADS = (("口岸", "Port"), ("火车站", "Station"), ("站", "Station"),
 LEVEL_WORDS = ("自治区", "省", "市", "盟", "旗", "县", "区", "乡", "镇", "苏木", "嘎查", "村", "街道", "社区", "州")
 # Heads of generic terms the tagger sometimes takes for organizations (新能源汽车, 新时代).
 # News agencies whose whole name is a class word elsewhere (…社): named here so that they are not dropped as bare words.
-AGENCIES = {"新华社": "NewsMedia", "中新社": "NewsMedia"}
+AGENCIES = {name: "NewsMedia" for name in (
+    "新华社", "中新社", "中通社", "法新社", "美联社", "路透社", "共同社", "塔斯社", "俄通社", "合众国际社", "安莎社",
+    "韩联社", "德新社", "埃菲社", "时事社", "朝中社", "越通社", "安塔拉社", "拉美社", "中东社",
+)}
 GENERIC_HEADS = ("汽车", "时代", "能源", "经济", "产业", "技术", "材料", "工程", "领域", "体系", "模式", "发展")
 GENERIC_PLACE_CHARS = set("河湖山海江林草田边城乡村区市县旗盟镇省州水路港站园地")
 # Post titles, longest first when matched.
@@ -399,9 +402,10 @@ def _tokens(extraction: ArticleExtraction) -> list[tuple[int, str, str]]:
 
 def fix_tagger_mentions(ms: _Mentions) -> None:
     """Specialise coarse classes by suffix and drop spans that are not names."""
+    peoples = _peoples()
     for mention in list(ms.all):
         text = mention.text
-        if len(text.strip()) < 2 or is_category(text) or text != text.strip():
+        if len(text.strip()) < 2 or is_category(text) or text != text.strip() or _not_a_name(text, peoples):
             ms.all.remove(mention)
             continue
         if mention.type == "Person":
@@ -417,6 +421,41 @@ def fix_tagger_mentions(ms: _Mentions) -> None:
                 ms.all.remove(mention)
             elif mention.type == "Place" and len(text) == 2 and set(text) <= GENERIC_PLACE_CHARS:
                 ms.all.remove(mention)
+
+
+# Currencies a tagger takes for persons (第纳尔, 马克) or places.
+CURRENCIES = frozenset(
+    "美元 欧元 日元 英镑 马克 法郎 卢布 第纳尔 里拉 比索 卢比 林吉特 泰铢 韩元 港元 港币 澳元 加元 新台币 兰特 雷亚尔 "
+    "克朗 先令 盾 比塞塔 埃斯库多 戈比 里亚尔 迪拉姆 谢克尔 卢比亚 披索 人民币".split()
+)
+# Words that point at a place rather than name it, before a level word (当地乡, 各县, 本镇).
+DEICTICS = ("当地", "本地", "外地", "各", "该", "本", "全", "每", "这", "那", "某", "邻", "外", "其")
+# What a category of places is called by (百强县, 贫困县, 试点市), not a name.
+GENERIC_PLACE_BODIES = frozenset(
+    "百强 贫困 示范 先进 试点 重点 文明 模范 边境 民族 老区 山区 沿海 内陆 口岸 农业 工业 大 小 整 多 少 几 强".split()
+)
+# Generic towns: 西南重镇 ("an important town of the southwest"), 历史文化名镇.
+GENERIC_TOWNS = ("重镇", "大镇", "强镇", "名镇")
+# Followers of a religion, named like a people (穆斯林).
+BELIEVERS = frozenset("穆斯林 基督徒 天主教徒 佛教徒 教徒 信徒".split())
+
+
+@cache
+def _peoples() -> frozenset[str]:
+    """Names of China's ethnic groups with their 族 (from the division package's list), and believers. Without 族 a
+    group's name is often a place's (朝鲜, 俄罗斯, 蒙古) and stays."""
+    from kg.nlp.gazetteer import ethnic_groups
+
+    return frozenset({group for group in ethnic_groups() if group.endswith("族")} | BELIEVERS)
+
+
+def _not_a_name(text: str, peoples: frozenset[str]) -> bool:
+    """A currency (马克), a people (维吾尔族, 穆斯林), the paper itself (本报讯), a deictic or generic place (当地乡,
+    本镇, 百强县, 贫困县) or a generic town (西南重镇)."""
+    if text in CURRENCIES or text in peoples or text.startswith(("本报", "本刊")) or text.endswith(GENERIC_TOWNS):
+        return True
+    level = next((w for w in LEVEL_WORDS if text.endswith(w) and len(text) > len(w)), None)
+    return level is not None and (text[: -len(level)] in DEICTICS or text[: -len(level)] in GENERIC_PLACE_BODIES)
 
 
 def _suffix_len(name: str) -> int:
@@ -731,9 +770,11 @@ PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公�
 
 def parent_organizations(ms: _Mentions) -> None:
     """An organization named inside another one's name is mentioned too (某职业学院 in 某职业学院护理学院)."""
+    from kg.rdf.vocab import is_subclass
+
     for mention in list(ms.all):
-        if mention.type in {"Person", "Place"} or mention.attrs.get("ref"):
-            continue
+        if mention.type in {"Person", "Place"} or is_subclass(mention.type, "AdministrativeArea") or mention.attrs.get("ref"):
+            continue  # a division named after a school (学院路街道) does not name the school
         for suffix in PARENT_ORG_SUFFIXES:
             cut = mention.text.find(suffix)
             end = cut + len(suffix)
@@ -770,9 +811,32 @@ def posts(ms: _Mentions) -> None:
         chain_start = window_start + chain.start()
         titles = TITLE_PATTERN.findall(chain.group(1))
         person.attrs["post"] = "、".join(titles)
-        org = ms.ending_at(chain_start)
+        org = ms.ending_at(chain_start) or _place_body(ms, chain_start)
         if org is not None and org.type not in {"Person", "Place"}:
             person.attrs["post_org"] = f"{org.start}:{org.end}"
+
+
+PLACE_CLASS_ENDINGS = ("Area", "City", "League", "Banner", "County", "District")
+# Bodies printed right after a place's name and before a post (贵州|省委|书记, 乌海市|政府|副市长).
+PLACE_BODIES = ("省委", "市委", "县委", "区委", "旗委", "盟委", "州委", "党委", "纪委", "人民政府", "政府", "人大常委会",
+                "政协")
+
+
+def _place_body(ms: _Mentions, end: int) -> Mention | None:
+    """The body a post is held in when it is printed as a place name and a body word (贵州省委书记): a new mention."""
+    text = ms.text
+    word = next((w for w in PLACE_BODIES if text.endswith(w, 0, end)), None)
+    if word is None:
+        return None
+    place = ms.ending_at(end - len(word))
+    if place is None or not (place.type == "Place" or place.type.endswith(PLACE_CLASS_ENDINGS)):
+        return None
+    if ms.all.overlapping(place.end, end):
+        return None
+    name = text[place.start : end]
+    body = Mention(ms.article.id, place.start, end, name, class_by_suffix(name, "GovernmentBody"), 0.75, SOURCE)
+    ms.all.add(body)  # the place stays a mention of its own inside the body's name
+    return body
 
 
 @stage("nlp.rules.newspaper")

@@ -15,16 +15,17 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache, cached_property
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.errors import OutputError
+from kg.rdf.quads import Data, Term, Triple, as_quads, iri, literal_parts, sort_key, value
 from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
 
 DEFAULT_BASE = "https://w3id.org/kgnews/id/"
@@ -42,8 +43,7 @@ FORMATS: dict[str, str] = {
     "gexf": "graph.gexf",
 }
 
-Quad = tuple[Node, Node, Node, Node | None]
-
+_TYPE = iri(str(RDF.type))
 # Turtle's grammar for numbers and booleans: literals matching these may be written bare (2, 0.8, true) and read back
 # with the same datatype and lexical form.
 _BARE_LITERAL = {
@@ -52,38 +52,11 @@ _BARE_LITERAL = {
     str(XSD.boolean): re.compile(r"true|false"),
 }
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_ESCAPES = str.maketrans(
-    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-)
+_PREDICATE_SEPARATOR = " ;\n    "
+_WRITE_BATCH = 1 << 20  # characters encoded and written at a time
 
 
 # ------------------------------------------------------------------------------------------------- terms
-
-
-def _escape(text: str) -> str:
-    return text.translate(_ESCAPES)
-
-
-def _bnode_label(node: BNode) -> str:
-    # Blank node labels are kept as given: kg's mapping names every node with an IRI, so any blank node comes from
-    # outside and its label is the only stable name it has.
-    return "_:" + re.sub(r"[^A-Za-z0-9_]", "_", str(node))
-
-
-def nt_term(term: Node) -> str:
-    """A term in N-Triples syntax (absolute IRIs, full datatypes)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return _bnode_label(term)
-    if isinstance(term, Literal):
-        body = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype is not None and term.datatype != XSD.string:
-            return f"{body}^^<{term.datatype}>"
-        return body
-    raise OutputError(f"cannot serialise RDF term {term!r}")
 
 
 class _TurtleNames:
@@ -93,6 +66,7 @@ class _TurtleNames:
         self.base = base
         # longest namespace first so that nested namespaces pick the most specific prefix
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+        self.terms: dict[Term, str] = {}
 
     def iri(self, iri: str) -> str:
         """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
@@ -103,17 +77,24 @@ class _TurtleNames:
             return f"<{iri[len(self.base):]}>"
         return f"<{iri}>"
 
-    def term(self, term: Node) -> str:
+    def term(self, term: Term) -> str:
         """Any term in Turtle syntax (bare numbers and booleans where Turtle reads them back unchanged)."""
-        if isinstance(term, URIRef):
-            return "a" if term == RDF.type else self.iri(str(term))
-        if isinstance(term, Literal) and term.datatype is not None and not term.language:
-            pattern = _BARE_LITERAL.get(str(term.datatype))
-            if pattern is not None and pattern.fullmatch(str(term)):
-                return str(term)
-            if term.datatype != XSD.string:
-                return f'"{_escape(str(term))}"^^{self.iri(str(term.datatype))}'
-        return nt_term(term)
+        if term[-1] != ">":  # a blank node, a plain or a language-tagged literal: as in N-Triples
+            return term
+        text = self.terms.get(term)
+        if text is None:
+            text = self.terms[term] = self._shorten(term)
+        return text
+
+    def _shorten(self, term: Term) -> str:
+        if term[0] == "<":
+            return "a" if term == _TYPE else self.iri(term[1:-1])
+        end = term.rindex('"')  # a typed literal: "body"^^<datatype>
+        body, datatype = term[1:end], term[end + 4 : -1]
+        pattern = _BARE_LITERAL.get(datatype)
+        if pattern is not None and pattern.fullmatch(body):
+            return body
+        return f"{term[: end + 1]}^^{self.iri(datatype)}"
 
     def header(self) -> str:
         """The @base and @prefix lines."""
@@ -123,10 +104,8 @@ class _TurtleNames:
         return "\n".join(lines) + "\n"
 
 
-def _sort_key(term: Node) -> tuple[int, str]:
-    kind = 0 if isinstance(term, URIRef) else 1 if isinstance(term, BNode) else 2
-    return kind, nt_term(term)
-
+def _sorted(terms: Iterable[Term]) -> list[Term]:
+    return sorted(terms, key=sort_key)
 
 
 # ------------------------------------------------------------------------------------------------- dataset access
@@ -139,8 +118,8 @@ def graph_name(name: Node | None) -> URIRef | None:
     return name  # type: ignore[return-value]
 
 
-def iter_quads(dataset: Dataset | Graph) -> Iterator[Quad]:
-    """Every quad of ``dataset`` (a plain Graph gives default-graph quads)."""
+def iter_quads(dataset: Dataset | Graph) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+    """Every quad of an rdflib ``dataset`` as rdflib terms (a plain Graph gives default-graph quads)."""
     if isinstance(dataset, Dataset):
         for s, p, o, g in dataset.quads((None, None, None, None)):
             yield s, p, o, graph_name(g.identifier if isinstance(g, Graph) else g)
@@ -149,66 +128,248 @@ def iter_quads(dataset: Dataset | Graph) -> Iterator[Quad]:
             yield s, p, o, None
 
 
-def _grouped(triples: Iterable[tuple[Node, Node, Node]]) -> dict[Node, dict[Node, set[Node]]]:
-    subjects: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+Subjects = dict[Term, dict[Term, list[Term]]]
+
+
+def _grouped(triples: Iterable[Triple]) -> Subjects:
+    """Objects per predicate per subject (``triples`` must hold no duplicates)."""
+    subjects: Subjects = {}
     for s, p, o in triples:
-        subjects[s][p].add(o)
+        predicates = subjects.get(s)
+        if predicates is None:
+            subjects[s] = {p: [o]}
+        else:
+            objects = predicates.get(p)
+            if objects is None:
+                predicates[p] = [o]
+            else:
+                objects.append(o)
     return subjects
 
 
-def _turtle_block(triples: Iterable[tuple[Node, Node, Node]], names: _TurtleNames, indent: str = "") -> str:
-    subjects = _grouped(triples)
-    blocks = []
-    for subject in sorted(subjects, key=_sort_key):
-        predicates = subjects[subject]
-        # rdf:type first (as "a"), then the other predicates in IRI order
-        order = sorted(predicates, key=lambda p: (p != RDF.type, _sort_key(p)))
-        parts = []
-        for predicate in order:
-            objects = ", ".join(names.term(o) for o in sorted(predicates[predicate], key=_sort_key))
-            parts.append(f"{names.term(predicate)} {objects}")
-        joiner = f" ;\n{indent}    "
-        blocks.append(f"{indent}{names.term(subject)} {joiner.join(parts)} .\n")
-    return "\n".join(blocks)
+# The formats that use each piece of shared work of a Rendering.
+_USERS = {
+    "turtle_names": {"ttl", "trig"},
+    "union": {"nt", "graphml", "gexf"},
+    "graph_subjects": {"ttl", "trig", "jsonld"},
+    "union_subjects": {"ttl"},
+    "network": {"graphml", "gexf"},
+}
+
+
+class Rendering:
+    """One dataset being written in several formats: the work the formats share (grouping the triples by subject,
+    shortening terms, the entity network) is done once, when the first format needs it."""
+
+    def __init__(self, data: Data, base: str | None = DEFAULT_BASE) -> None:
+        self.quads = as_quads(data)
+        self.base = base
+        # named graphs in IRI order; empty graphs are not written
+        self.names = _sorted(name for name, triples in self.quads.graphs.items() if name is not None and triples)
+        self.blocks: dict[Term, tuple[dict[Term, list[Term]], str]] = {}
+
+    @cached_property
+    def turtle_names(self) -> _TurtleNames:
+        """Turtle names of the terms, each made once."""
+        return _TurtleNames(self.base)
+
+    @cached_property
+    def union(self) -> set[Triple]:
+        """The triples of all graphs together."""
+        return self.quads.union()
+
+    @cached_property
+    def graph_subjects(self) -> dict[Term | None, Subjects]:
+        """Each non-empty graph's triples grouped by subject and predicate."""
+        graphs = self.quads.graphs
+        return {name: _grouped(graphs[name]) for name in [None, *self.names] if graphs.get(name)}
+
+    @cached_property
+    def union_subjects(self) -> Subjects:
+        """Subjects of all graphs together; a subject described in one graph only shares that graph's dict."""
+        union: Subjects = {}
+        merged: set[Term] = set()
+        for subjects in self.graph_subjects.values():
+            for subject, predicates in subjects.items():
+                known = union.get(subject)
+                if known is None:
+                    union[subject] = predicates
+                    continue
+                if subject not in merged:  # copy before merging: the graph's own dict stays as it is
+                    known = union[subject] = {p: list(objects) for p, objects in known.items()}
+                    merged.add(subject)
+                for predicate, objects in predicates.items():
+                    target = known.get(predicate)
+                    if target is None:
+                        known[predicate] = list(objects)
+                    else:
+                        target.extend([o for o in objects if o not in target])
+        return union
+
+    def block(self, subject: Term, predicates: dict[Term, list[Term]]) -> str:
+        """The Turtle of one subject and its predicates (not indented), made once for Turtle and TriG."""
+        cached = self.blocks.get(subject)
+        if cached is not None and cached[0] is predicates:
+            return cached[1]
+        text = _turtle_subject(subject, predicates, self.turtle_names)
+        self.blocks[subject] = (predicates, text)
+        return text
+
+    def turtle_block(self, subjects: Subjects, indent: str = "") -> Iterator[str]:
+        """The subjects' blocks in order, separated by blank lines and indented by ``indent``."""
+        separator = ""
+        for subject in _sorted(subjects):
+            block = self.block(subject, subjects[subject])
+            yield separator + (indent + block[:-1].replace("\n", "\n" + indent) + "\n" if indent else block)
+            separator = "\n"
+
+    @cached_property
+    def network(self) -> nx.MultiDiGraph:
+        """The entity network of GraphML and GEXF (see :func:`entity_network`)."""
+        return _entity_network(self.union)
+
+    def keep_only(self, formats: Iterable[str]) -> None:
+        """Drop the shared work that none of ``formats`` (those still to be written) needs, to free its memory."""
+        still = set(formats)
+        for name, users in _USERS.items():
+            if not users & still:
+                self.__dict__.pop(name, None)
+        if not {"ttl", "trig"} & still:
+            self.blocks.clear()
+
+    def text(self, fmt: str) -> str:
+        """The text of one export format (a key of ``FORMATS``)."""
+        return "".join(self.pieces(fmt))
+
+    def pieces(self, fmt: str) -> Iterable[str]:
+        """The text of one export format in pieces, to be written one after another without joining them."""
+        writers: dict[str, Callable[[], Iterable[str]]] = {
+            "ttl": self.turtle,
+            "nt": self.ntriples,
+            "nq": self.nquads,
+            "trig": self.trig,
+            "jsonld": self.jsonld,
+            "graphml": self.graphml,
+            "gexf": self.gexf,
+        }
+        if fmt not in writers:
+            raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+        return writers[fmt]()
+
+    def turtle(self) -> Iterator[str]:
+        """Turtle: the union of all graphs."""
+        yield self.turtle_names.header()
+        yield "\n"
+        yield from self.turtle_block(self.union_subjects)
+
+    def trig(self) -> Iterator[str]:
+        """TriG: the default graph, then each named graph in IRI order."""
+        names = self.turtle_names
+        graphs = self.graph_subjects
+        yield names.header()
+        if None in graphs:
+            yield "\n"
+            yield from self.turtle_block(graphs[None])
+        for name in self.names:
+            yield f"\n{names.term(name)} {{\n"
+            yield from self.turtle_block(graphs[name], indent="    ")
+            yield "}\n"
+
+    def ntriples(self) -> Iterator[str]:
+        """N-Triples: the union of all graphs, lines sorted."""
+        return _chunks(sorted([f"{s} {p} {o} .\n" for s, p, o in self.union]))
+
+    def nquads(self) -> Iterator[str]:
+        """N-Quads: every quad, lines sorted."""
+        lines = []
+        for name, triples in self.quads.graphs.items():
+            tail = " .\n" if name is None else f" {name} .\n"
+            lines.extend([f"{s} {p} {o}{tail}" for s, p, o in triples])
+        lines.sort()
+        return _chunks(lines)
+
+    def jsonld(self) -> Iterator[str]:
+        """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
+        # json.dumps(document, ensure_ascii=False, indent=1) of {"@context": ..., "@graph": [...]}, made one graph at
+        # a time so that the node objects of one graph only are in memory at once
+        context: list[object] = [build_context()]
+        if self.base:
+            context.append({"@base": self.base})
+        out = ['{\n "@context": ']
+        _dump(context, 1, out)
+        out.append(',\n "@graph": ')
+        yield from out
+        graphs = self.graph_subjects
+        nodes = _JsonNodes(self.base)
+        items: Iterable[dict[str, object]] = nodes.nodes(graphs[None]) if None in graphs else []
+        separator = "[\n  "
+        for name in [None, *self.names]:
+            if name is not None:
+                items = [{"@id": nodes.id(name), "@graph": nodes.nodes(graphs[name])}]
+            for item in items:
+                out = [separator]
+                _dump(item, 2, out)
+                yield from out
+                separator = ",\n  "
+        yield "[]\n}\n" if separator == "[\n  " else "\n ]\n}\n"
+
+    def graphml(self) -> list[str]:
+        """GraphML of the entity network."""
+        buffer = io.BytesIO()
+        nx.write_graphml(self.network, buffer, encoding="utf-8", prettyprint=True, edge_id_from_attribute="edge_id")
+        return [buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"]
+
+    def gexf(self) -> list[str]:
+        """GEXF 1.2 of the entity network."""
+        buffer = io.BytesIO()
+        nx.write_gexf(self.network, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
+        text = buffer.getvalue().decode("utf-8")
+        # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
+        return [re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"]
+
+
+def _chunks(lines: list[str], size: int = 4096) -> Iterator[str]:
+    """The lines joined ``size`` at a time (far fewer pieces for the writer to handle)."""
+    for start in range(0, len(lines), size):
+        yield "".join(lines[start : start + size])
+
+
+def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
+    term = names.term
+    # rdf:type first (as "a"), then the other predicates in IRI order
+    order = _sorted(p for p in predicates if p != _TYPE)
+    if _TYPE in predicates:
+        order.insert(0, _TYPE)
+    parts = []
+    for predicate in order:
+        objects = predicates[predicate]
+        if len(objects) > 1:
+            objects = _sorted(objects)
+        parts.append(f"{term(predicate)} {', '.join([term(o) for o in objects])}")
+    return f"{term(subject)} {_PREDICATE_SEPARATOR.join(parts)} .\n"
 
 
 # ------------------------------------------------------------------------------------------------- RDF formats
 
 
-def to_turtle(dataset: Dataset | Graph, base: str | None = DEFAULT_BASE) -> str:
+def to_turtle(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """The union of all graphs as deterministic Turtle (prefixes declared, relative IRIs under ``base``)."""
-    names = _TurtleNames(base)
-    triples = {(s, p, o) for s, p, o, _ in iter_quads(dataset)}
-    return names.header() + "\n" + _turtle_block(triples, names)
+    return Rendering(data, base).text("ttl")
 
 
-def to_trig(dataset: Dataset | Graph, base: str | None = DEFAULT_BASE) -> str:
+def to_trig(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Deterministic TriG: the default graph's triples, then each named graph in IRI order."""
-    names = _TurtleNames(base)
-    graphs: dict[URIRef | None, set[tuple[Node, Node, Node]]] = defaultdict(set)
-    for s, p, o, g in iter_quads(dataset):
-        graphs[g].add((s, p, o))
-    out = [names.header()]
-    if graphs.get(None):
-        out.append("\n" + _turtle_block(graphs[None], names))
-    for name in sorted((g for g in graphs if g is not None), key=_sort_key):
-        out.append(f"\n{names.term(name)} {{\n" + _turtle_block(graphs[name], names, indent="    ") + "}\n")
-    return "".join(out)
+    return Rendering(data, base).text("trig")
 
 
-def to_ntriples(dataset: Dataset | Graph) -> str:
+def to_ntriples(data: Data) -> str:
     """The union of all graphs as sorted N-Triples."""
-    lines = {f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o, _ in iter_quads(dataset)}
-    return "".join(sorted(lines))
+    return Rendering(data).text("nt")
 
 
-def to_nquads(dataset: Dataset | Graph) -> str:
+def to_nquads(data: Data) -> str:
     """Every quad as sorted N-Quads (default-graph triples without a graph term)."""
-    lines = set()
-    for s, p, o, g in iter_quads(dataset):
-        graph = f" {nt_term(g)}" if g is not None else ""
-        lines.add(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{graph} .\n")
-    return "".join(sorted(lines))
+    return Rendering(data).text("nq")
 
 
 # ------------------------------------------------------------------------------------------------- JSON-LD
@@ -232,6 +393,7 @@ _EXTRA_TERMS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+@cache
 def _compact_iri(iri: str) -> str:
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace):
@@ -292,65 +454,106 @@ def _terms_by_iri() -> dict[str, tuple[str, dict[str, str]]]:
     return result
 
 
-def _json_id(term: Node, base: str | None) -> str:
-    if isinstance(term, BNode):
-        return _bnode_label(term)
-    iri = str(term)
+def _json_id(term: Term, base: str | None) -> str:
+    if term[0] == "_":
+        return term
+    iri = term[1:-1]
     if base and iri.startswith(base) and len(iri) > len(base):
         return iri[len(base) :]
     return _compact_iri(iri) if any(iri.startswith(ns) for ns in PREFIXES.values()) else iri
 
 
-def _json_value(term: Node, coercion: dict[str, str], base: str | None) -> object:
-    """The compact value when it fits the key's coercion, else an explicit value object."""
-    if isinstance(term, (URIRef, BNode)):
-        return _json_id(term, base) if coercion.get("@type") == "@id" else {"@id": _json_id(term, base)}
-    assert isinstance(term, Literal)
-    text = str(term)
-    if term.language:
-        return text if coercion.get("@language") == term.language else {"@value": text, "@language": term.language}
-    datatype = str(term.datatype) if term.datatype is not None else str(XSD.string)
-    if datatype == str(XSD.string):
-        return text if not coercion else {"@value": text}
-    if coercion.get("@type") == datatype:
-        return text
-    return {"@value": text, "@type": _compact_iri(datatype)}
+class _JsonNodes:
+    """Node objects of compact JSON-LD, with the conversion of each predicate, type and IRI done once."""
+
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+        self.terms = _terms_by_iri()
+        self.ids: dict[Term, str] = {}
+        self.keys: dict[Term, tuple[str, dict[str, str]]] = {}
+
+    def id(self, term: Term) -> str:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = _json_id(term, self.base)
+        return found
+
+    def key(self, predicate: Term) -> tuple[str, dict[str, str]]:
+        found = self.keys.get(predicate)
+        if found is None:
+            iri = value(predicate)
+            found = self.keys[predicate] = self.terms.get(iri) or (_compact_iri(iri), {})
+        return found
+
+    def value(self, term: Term, coercion: dict[str, str]) -> object:
+        """The compact value when it fits the key's coercion, else an explicit value object."""
+        if term[0] != '"':
+            return self.id(term) if coercion.get("@type") == "@id" else {"@id": self.id(term)}
+        text, language, datatype = literal_parts(term)
+        if language:
+            return text if coercion.get("@language") == language else {"@value": text, "@language": language}
+        if datatype is None:
+            return text if not coercion else {"@value": text}
+        if coercion.get("@type") == datatype:
+            return text
+        return {"@value": text, "@type": _compact_iri(datatype)}
+
+    def nodes(self, subjects: Subjects) -> list[dict[str, object]]:
+        nodes = []
+        for subject in _sorted(subjects):
+            node: dict[str, object] = {"@id": self.id(subject)}
+            predicates = subjects[subject]
+            if _TYPE in predicates:
+                types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
+                node["@type"] = types[0] if len(types) == 1 else types
+            for predicate in _sorted(predicates):
+                if predicate == _TYPE:
+                    continue
+                key, coercion = self.key(predicate)
+                # a value that does not fit the key's coercion is written as a value object under the same key
+                objects = predicates[predicate]
+                if len(objects) == 1:
+                    node[key] = self.value(objects[0], coercion)
+                else:
+                    node[key] = [self.value(o, coercion) for o in _sorted(objects)]
+            nodes.append(node)
+        return nodes
 
 
-def _json_nodes(triples: Iterable[tuple[Node, Node, Node]], base: str | None) -> list[dict[str, object]]:
-    terms = _terms_by_iri()
-    nodes = []
-    subjects = _grouped(triples)
-    for subject in sorted(subjects, key=_sort_key):
-        node: dict[str, object] = {"@id": _json_id(subject, base)}
-        predicates = subjects[subject]
-        if RDF.type in predicates:
-            types = [_compact_iri(str(t)) for t in sorted(predicates[RDF.type], key=_sort_key)]
-            node["@type"] = types[0] if len(types) == 1 else types
-        for predicate in sorted(predicates, key=_sort_key):
-            if predicate == RDF.type:
-                continue
-            key, coercion = terms.get(str(predicate), (_compact_iri(str(predicate)), {}))
-            # a value that does not fit the key's coercion is written as a value object under the same key
-            values = [_json_value(o, coercion, base) for o in sorted(predicates[predicate], key=_sort_key)]
-            node[key] = values[0] if len(values) == 1 else values
-        nodes.append(node)
-    return nodes
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
-def to_jsonld(dataset: Dataset | Graph, base: str | None = DEFAULT_BASE) -> str:
+def _dump(data: object, level: int, out: list[str]) -> None:
+    """Append the text ``json.dumps(data, ensure_ascii=False, indent=1)`` gives at nesting ``level`` (strings,
+    dicts and lists only) — the same bytes without the cost of the standard encoder's generators."""
+    if isinstance(data, str):
+        out.append(_encode_string(data))
+        return
+    if not data:
+        out.append("{}" if isinstance(data, dict) else "[]")
+        return
+    if isinstance(data, dict):
+        opening, closing = "{", "}"
+        items = [(f"{_encode_string(key)}: ", item) for key, item in data.items()]
+    else:
+        opening, closing = "[", "]"
+        items = [("", item) for item in data]  # type: ignore[attr-defined]
+    inner = "\n" + " " * (level + 1)
+    out.append(opening)
+    separator = inner
+    for key, item in items:
+        out.append(separator + key)
+        if isinstance(item, str):
+            out.append(_encode_string(item))
+        else:
+            _dump(item, level + 1, out)
+        separator = "," + inner
+    out.append("\n" + " " * level + closing)
+
+
+def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
-    graphs: dict[URIRef | None, set[tuple[Node, Node, Node]]] = defaultdict(set)
-    for s, p, o, g in iter_quads(dataset):
-        graphs[g].add((s, p, o))
-    context: list[object] = [build_context()]
-    if base:
-        context.append({"@base": base})
-    top: list[dict[str, object]] = _json_nodes(graphs.get(None, ()), base)
-    for name in sorted((g for g in graphs if g is not None), key=_sort_key):
-        top.append({"@id": _json_id(name, base), "@graph": _json_nodes(graphs[name], base)})
-    document = {"@context": context, "@graph": top}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return Rendering(data, base).text("jsonld")
 
 
 def context_file_text() -> str:
@@ -361,49 +564,58 @@ def context_file_text() -> str:
 # ------------------------------------------------------------------------------------------------- network views
 
 
-def _label(labels: dict[Node, str], node: Node) -> str:
-    return labels.get(node) or str(node).rsplit("/", 1)[-1]
+def _entity_network(triples: set[Triple]) -> nx.MultiDiGraph:
+    from kg.rdf.vocab import KG, is_subclass
+
+    label, post_title, weak = iri(str(RDFS.label)), iri(str(KG.postTitle)), iri(str(KG.coMentionedWith))
+    kg_prefix = "<" + KG_NS
+    node_classes: dict[Term, bool] = {}  # kg class term -> whether its instances are nodes
+    classes: dict[Term, list[str]] = defaultdict(list)
+    labels: dict[Term, str] = {}
+    for s, p, o in triples:
+        if p == _TYPE:
+            if o.startswith(kg_prefix):
+                is_node = node_classes.get(o)
+                if is_node is None:
+                    name = o[len(kg_prefix) : -1]
+                    is_node = node_classes[o] = name in KG and (is_subclass(name, "Entity") or name == "Post")
+                if is_node:
+                    classes[s].append(o[len(kg_prefix) : -1])
+        elif p == label and o[0] == '"':
+            text, language, _ = literal_parts(o)
+            if language in (None, "zh"):
+                labels[s] = min(labels.get(s, text), text)
+        elif p == post_title and s not in labels:
+            labels[s] = value(o)
+    network = nx.MultiDiGraph()
+    for node in _sorted(classes):
+        node_class = sorted(classes[node])[0] if len(classes[node]) == 1 else _most_specific(classes[node])
+        name = value(node)
+        network.add_node(name, label=labels.get(node) or name.rsplit("/", 1)[-1], kgclass=node_class)
+    edges = sorted(
+        (
+            (s, p, o)
+            for s, p, o in triples
+            if s in classes and o in classes and p != weak and p.startswith(kg_prefix) and p != _TYPE
+        ),
+        key=lambda t: (sort_key(t[0]), sort_key(t[1]), sort_key(t[2])),
+    )
+    for s, p, o in edges:
+        source, relation, target = value(s), value(p), value(o)
+        local = relation[len(KG_NS) :]
+        # GraphML wants document-unique edge ids; a hash of the triple is unique and stable
+        edge_id = "e" + hashlib.sha256(f"{source}\x1f{relation}\x1f{target}".encode()).hexdigest()[:16]
+        network.add_edge(source, target, key=local, relation=local, label=local, edge_id=edge_id)
+    return network
 
 
-def entity_network(dataset: Dataset | Graph) -> nx.MultiDiGraph:
+def entity_network(data: Data) -> nx.MultiDiGraph:
     """The entity graph for network analysis: entities as nodes (class, label), stated relations as typed edges.
 
     Nodes are the instances of kg:Entity subclasses (and posts); edges are plain kg: triples between two such nodes.
     The weak ``kg:coMentionedWith`` links are left out, as in every kg view.
     """
-    from kg.rdf.vocab import KG, is_subclass
-
-    triples = {(s, p, o) for s, p, o, _ in iter_quads(dataset)}
-    classes: dict[Node, list[str]] = defaultdict(list)
-    labels: dict[Node, str] = {}
-    for s, p, o in triples:
-        if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(KG_NS):
-            name = str(o)[len(KG_NS) :]
-            if name in KG and (is_subclass(name, "Entity") or name == "Post"):
-                classes[s].append(name)
-        elif p == RDFS.label and isinstance(o, Literal) and (o.language in (None, "zh")):
-            labels[s] = min(labels.get(s, str(o)), str(o))
-        elif p == KG.postTitle and s not in labels:
-            labels[s] = str(o)
-    network = nx.MultiDiGraph()
-    for node in sorted(classes, key=_sort_key):
-        node_class = sorted(classes[node])[0] if len(classes[node]) == 1 else _most_specific(classes[node])
-        network.add_node(str(node), label=_label(labels, node), kgclass=node_class)
-    weak = KG.coMentionedWith
-    edges = sorted(
-        (
-            (s, p, o)
-            for s, p, o in triples
-            if s in classes and o in classes and p != weak and str(p).startswith(KG_NS) and p != RDF.type
-        ),
-        key=lambda t: tuple(_sort_key(x) for x in t),
-    )
-    for s, p, o in edges:
-        local = str(p)[len(KG_NS) :]
-        # GraphML wants document-unique edge ids; a hash of the triple is unique and stable
-        edge_id = "e" + hashlib.sha256(f"{s}\x1f{p}\x1f{o}".encode()).hexdigest()[:16]
-        network.add_edge(str(s), str(o), key=local, relation=local, label=local, edge_id=edge_id)
-    return network
+    return _entity_network(as_quads(data).union())
 
 
 def _most_specific(names: Sequence[str]) -> str:
@@ -413,37 +625,41 @@ def _most_specific(names: Sequence[str]) -> str:
     return sorted(candidates or names)[0]
 
 
-def to_graphml(dataset: Dataset | Graph) -> str:
+def to_graphml(data: Data) -> str:
     """The entity network as GraphML (opens in Gephi, Cytoscape, yEd), UTF-8 with readable Chinese labels."""
-    buffer = io.BytesIO()
-    nx.write_graphml(entity_network(dataset), buffer, encoding="utf-8", prettyprint=True,
-                     edge_id_from_attribute="edge_id")  # fmt: skip
-    return buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"
+    return Rendering(data).text("graphml")
 
 
-def to_gexf(dataset: Dataset | Graph) -> str:
+def to_gexf(data: Data) -> str:
     """The entity network as GEXF 1.2 (Gephi's own format)."""
-    buffer = io.BytesIO()
-    nx.write_gexf(entity_network(dataset), buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
-    text = buffer.getvalue().decode("utf-8")
-    # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
-    return re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"
+    return Rendering(data).text("gexf")
 
 
 # ------------------------------------------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file in the same folder and a rename, so
-    ``path`` is never left half-written."""
+def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` (bytes, or text as UTF-8, whole or in pieces) to ``path`` through a temporary file in the same
+    folder and a rename, so ``path`` is never left half-written. Pieces are encoded as they are written: a big
+    export never exists in memory as one string and its bytes at once."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                if isinstance(data, bytes):
+                    handle.write(data)
+                else:
+                    batch: list[str] = []
+                    size = 0
+                    for piece in [data] if isinstance(data, str) else data:
+                        batch.append(piece)
+                        size += len(piece)
+                        if size >= _WRITE_BATCH:
+                            handle.write("".join(batch).encode("utf-8"))
+                            batch, size = [], 0
+                    handle.write("".join(batch).encode("utf-8"))
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
             os.replace(tmp, path)
         except BaseException:
@@ -469,39 +685,40 @@ def union_graph(dataset: Dataset | Graph) -> Graph:
     return graph
 
 
-def render(dataset: Dataset | Graph, fmt: str, base: str | None = DEFAULT_BASE) -> str:
+def render(data: Data, fmt: str, base: str | None = DEFAULT_BASE) -> str:
     """The text of one export format (a key of ``FORMATS``)."""
-    writers = {
-        "ttl": lambda: to_turtle(dataset, base),
-        "nt": lambda: to_ntriples(dataset),
-        "nq": lambda: to_nquads(dataset),
-        "trig": lambda: to_trig(dataset, base),
-        "jsonld": lambda: to_jsonld(dataset, base),
-        "graphml": lambda: to_graphml(dataset),
-        "gexf": lambda: to_gexf(dataset),
-    }
-    if fmt not in writers:
-        raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-    return writers[fmt]()
+    return Rendering(data, base).text(fmt)
 
 
-def write_exports(
-    dataset: Dataset | Graph,
-    out_dir: str | os.PathLike[str],
-    formats: Iterable[str] | None = None,
-    base: str | None = DEFAULT_BASE,
-) -> list[Path]:
-    """Write ``dataset`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
+def chosen_formats(formats: Iterable[str] | None) -> list[str]:
+    """The export formats to write (all of ``FORMATS`` for None), each once; OutputError names unknown ones."""
     chosen = list(FORMATS) if formats is None else list(dict.fromkeys(formats))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise OutputError(f"unknown export format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
-    out = Path(out_dir)
+    return chosen
+
+
+def write_format(rendering: Rendering, fmt: str, out_dir: str | os.PathLike[str]) -> Path:
+    """Write one export format of ``rendering`` to its file in ``out_dir``; return the path."""
+    path = Path(out_dir) / FORMATS[fmt]
+    atomic_write(path, rendering.pieces(fmt))
+    return path
+
+
+def write_exports(
+    data: Data,
+    out_dir: str | os.PathLike[str],
+    formats: Iterable[str] | None = None,
+    base: str | None = DEFAULT_BASE,
+) -> list[Path]:
+    """Write ``data`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
+    rendering = Rendering(data, base)
+    chosen = chosen_formats(formats)
     written = []
-    for fmt in chosen:
-        path = out / FORMATS[fmt]
-        atomic_write(path, render(dataset, fmt, base))
-        written.append(path)
+    for number, fmt in enumerate(chosen):
+        written.append(write_format(rendering, fmt, out_dir))
+        rendering.keep_only(chosen[number + 1 :])
     return written
 
 

@@ -1,173 +1,208 @@
 """Map a resolved :class:`~kg.model.Corpus` to RDF under ontology/kg.ttl.
 
-The result is a Dataset: one named graph per article (its text, sentences, mentions, statements, quantities and
-events, so one article's facts can be dropped or replaced) and one graph for the resolved entities. Every statement is
-emitted twice: as the plain triple (easy SPARQL) and as a ``kg:Statement`` node pointing at its evidence span.
+The result is a dataset of quads (:class:`~kg.rdf.quads.Quads`): one named graph per article (its text, sentences,
+mentions, statements, quantities and events, so one article's facts can be dropped or replaced) and one graph for the
+resolved entities. Every statement is emitted twice: as the plain triple (easy SPARQL) and as a ``kg:Statement`` node
+pointing at its evidence span.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Literal
 from rdflib.namespace import SKOS
 
 from kg.model import Article, Corpus, Entity, Evidence, Quantity, Relation
 from kg.rdf.iri import IRIs
-from kg.rdf.vocab import GEO, KG, NIF, PREFIXES, SCHEMA
+from kg.rdf.quads import Quads, Term, Triple, iri, literal, nt_term, value
+from kg.rdf.vocab import GEO, KG, NIF, SCHEMA
 
 ZH = "zh"
 DATED_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
 
+TYPE = iri(str(RDF.type))
+LABEL = iri(str(RDFS.label))
+COMMENT = iri(str(RDFS.comment))
+ALT_LABEL = iri(str(SKOS.altLabel))
+BEGIN = iri(str(NIF.beginIndex))
+END = iri(str(NIF.endIndex))
+ANCHOR = iri(str(NIF.anchorOf))
+_NON_NEGATIVE = str(XSD.nonNegativeInteger)
 
-def _int(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+@cache
+def _kg(name: str) -> Term:
+    """The IRI term of a kg: class or property (declared in the ontology, or OntologyError)."""
+    return iri(str(KG[name]))
+
+
+def _int(number: int) -> Term:
+    return literal(str(number), datatype=_NON_NEGATIVE)
+
+
+@cache
+def _score(score: float) -> Term:
+    return nt_term(Literal(Decimal(str(round(score, 3)))))
+
+
+def _zh(text: str) -> Term:
+    return literal(text, ZH)
 
 
 class Mapper:
-    """Builds the Dataset for one corpus under one IRI base."""
+    """Builds the quads of one corpus under one IRI base."""
 
     def __init__(self, corpus: Corpus, base_iri: str) -> None:
         self.corpus = corpus
         self.iris = IRIs(base_iri)
-        self.dataset = Dataset()
-        for prefix, namespace in PREFIXES.items():
-            self.dataset.bind(prefix, namespace)
-        self.entities = self.dataset.graph(self.iris.entities_graph())
+        self.quads = Quads()
+        self.entities = self.quads.graph(iri(self.iris.entities_graph()))
         self.articles = {extraction.article.id: extraction.article for extraction in corpus.extractions}
         self.documents = {document.id: document for document in corpus.documents}
+        self.entity_terms: dict[str, Term] = {}
 
-    def graph_for(self, article_id: str) -> Graph:
-        return self.dataset.graph(self.iris.article_graph(article_id))
+    def graph_for(self, article_id: str) -> set[Triple]:
+        return self.quads.graph(iri(self.iris.article_graph(article_id)))
 
-    def entity_iri(self, key: str) -> URIRef:
-        return self.iris.entity(key)
+    def entity_iri(self, key: str) -> Term:
+        term = self.entity_terms.get(key)
+        if term is None:
+            term = self.entity_terms[key] = iri(self.iris.entity(key))
+        return term
 
-    def map(self) -> Dataset:
-        """Map the whole corpus and return the Dataset."""
+    def map(self) -> Quads:
+        """Map the whole corpus and return its quads."""
         for entity in self.corpus.entities.values():
             self.map_entity(entity)
+        mention_type, in_article, mention_of = _kg("Mention"), _kg("inArticle"), _kg("mentionOf")
+        entity_type, extractor, confidence, mentions = _kg("entityType"), _kg("extractor"), _kg("confidence"), \
+            _kg("mentions")
         for extraction in self.corpus.extractions:
             self.map_article(extraction.article)
-            graph = self.graph_for(extraction.article.id)
+            add = self.graph_for(extraction.article.id).add
             for mention in extraction.mentions:
                 if mention.entity is None:
                     continue
-                node = self.iris.span(mention.article_id, mention.start, mention.end)
-                graph.add((node, RDF.type, KG.Mention))
-                graph.add((node, NIF.beginIndex, _int(mention.start)))
-                graph.add((node, NIF.endIndex, _int(mention.end)))
-                graph.add((node, NIF.anchorOf, Literal(mention.text)))
-                graph.add((node, KG.inArticle, self.iris.article(mention.article_id)))
-                graph.add((node, KG.mentionOf, self.entity_iri(mention.entity)))
-                graph.add((node, KG.entityType, Literal(mention.type)))
-                graph.add((node, KG.extractor, Literal(mention.source)))
-                graph.add((node, KG.confidence, Literal(Decimal(str(round(mention.score, 3))))))
-                graph.add((self.iris.article(mention.article_id), KG.mentions, self.entity_iri(mention.entity)))
+                node = iri(self.iris.span(mention.article_id, mention.start, mention.end))
+                article = iri(self.iris.article(mention.article_id))
+                entity = self.entity_iri(mention.entity)
+                add((node, TYPE, mention_type))
+                add((node, BEGIN, _int(mention.start)))
+                add((node, END, _int(mention.end)))
+                add((node, ANCHOR, literal(mention.text)))
+                add((node, in_article, article))
+                add((node, mention_of, entity))
+                add((node, entity_type, literal(mention.type)))
+                add((node, extractor, literal(mention.source)))
+                add((node, confidence, _score(mention.score)))
+                add((article, mentions, entity))
         for relation in self.corpus.relations:
             self.map_relation(relation)
         for quantity in self.corpus.quantities:
             self.map_quantity(quantity)
         for event in self.corpus.events:
-            graph = self.graph_for(event.evidence.article_id)
-            node = self.iris.hashed("event", event.key)
-            graph.add((node, RDF.type, KG[event.type]))
-            graph.add((node, RDFS.label, Literal(event.label, lang=ZH)))
+            add = self.graph_for(event.evidence.article_id).add
+            node = iri(self.iris.hashed("event", event.key))
+            add((node, TYPE, _kg(event.type)))
+            add((node, LABEL, _zh(event.label)))
             if event.date:
-                graph.add((node, KG.eventDate, _date_literal(event.date)))
+                add((node, _kg("eventDate"), _date_literal(event.date)))
             for place in ([event.place] if event.place else []) + event.places:
-                graph.add((node, KG.eventPlace, self.entity_iri(place)))
+                add((node, _kg("eventPlace"), self.entity_iri(place)))
             for participant in event.participants:
-                graph.add((node, KG.participant, self.entity_iri(participant)))
+                add((node, _kg("participant"), self.entity_iri(participant)))
             if event.origin:
-                graph.add((node, KG.origin, self.entity_iri(event.origin)))
+                add((node, _kg("origin"), self.entity_iri(event.origin)))
             if event.destination:
-                graph.add((node, KG.destination, self.entity_iri(event.destination)))
+                add((node, _kg("destination"), self.entity_iri(event.destination)))
             if event.description:
-                graph.add((node, RDFS.comment, Literal(event.description, lang=ZH)))
-            graph.add((node, KG.extractor, Literal(event.extractor)))
-            graph.add((node, KG.evidence, self.map_evidence(event.evidence)))
+                add((node, COMMENT, _zh(event.description)))
+            add((node, _kg("extractor"), literal(event.extractor)))
+            add((node, _kg("evidence"), self.map_evidence(event.evidence)))
         self.drop_restated_entity_facts()
-        return self.dataset
+        return self.quads
 
     def drop_restated_entity_facts(self) -> None:
         """Keep a triple that the entities graph already asserts (a containment the gazetteer knows) out of the
         article graphs, so that a union of all graphs does not hold it twice; the article keeps its kg:Statement."""
-        entity_graph = self.entities
         for extraction in self.corpus.extractions:
             graph = self.graph_for(extraction.article.id)
-            for triple in [t for t in graph if t in entity_graph]:
-                graph.remove(triple)
+            graph -= graph & self.entities  # the intersection walks the smaller set: the article's
 
     def map_entity(self, entity: Entity) -> None:
         """Type, labels, official code, coordinates and containment of one entity."""
-        graph = self.entities
+        add = self.entities.add
         node = self.entity_iri(entity.key)
-        graph.add((node, RDF.type, KG[entity.type]))
-        graph.add((node, RDFS.label, Literal(entity.label, lang=ZH)))
+        add((node, TYPE, _kg(entity.type)))
+        add((node, LABEL, _zh(entity.label)))
         for alt in sorted(entity.alt_labels):
-            graph.add((node, SKOS.altLabel, Literal(alt, lang=ZH)))
+            add((node, ALT_LABEL, _zh(alt)))
         attrs = entity.attrs
         if attrs.get("code"):
-            graph.add((node, KG.divisionCode, Literal(attrs["code"])))
+            # a township's 9-digit code is not a GB/T 2260 code: it has a property of its own
+            code_property = "townshipCode" if len(attrs["code"]) == 9 else "divisionCode"
+            add((node, _kg(code_property), literal(attrs["code"])))
         if attrs.get("level"):
-            graph.add((node, KG.adminLevel, Literal(int(attrs["level"]))))
+            add((node, _kg("adminLevel"), nt_term(Literal(int(attrs["level"])))))
         if attrs.get("parent"):
-            graph.add((node, KG.containedIn, self.entity_iri(attrs["parent"])))
+            add((node, _kg("containedIn"), self.entity_iri(attrs["parent"])))
         if attrs.get("lat") and attrs.get("lon"):
-            geometry = URIRef(f"{node}/geometry")
-            graph.add((node, GEO.hasGeometry, geometry))
-            graph.add((geometry, RDF.type, GEO.Geometry))
+            geometry = iri(f"{value(node)}/geometry")
+            add((node, iri(str(GEO.hasGeometry)), geometry))
+            add((geometry, TYPE, iri(str(GEO.Geometry))))
             wkt = f"POINT({attrs['lon']} {attrs['lat']})"
-            graph.add((geometry, GEO.asWKT, Literal(wkt, datatype=GEO.wktLiteral)))
+            add((geometry, iri(str(GEO.asWKT)), literal(wkt, datatype=str(GEO.wktLiteral))))
 
     def map_article(self, article: Article) -> None:
         """The article node: text, metadata, bylines and sentences."""
-        graph = self.graph_for(article.id)
-        node = self.iris.article(article.id)
-        graph.add((node, RDF.type, KG.PhotoStory if article.kind == "photo" else KG.Article))
-        graph.add((node, KG.text, Literal(article.text)))
+        add = self.graph_for(article.id).add
+        node = iri(self.iris.article(article.id))
+        add((node, TYPE, _kg("PhotoStory" if article.kind == "photo" else "Article")))
+        add((node, _kg("text"), literal(article.text)))
         if article.headline:
-            graph.add((node, KG.headline, Literal(article.headline, lang=ZH)))
+            add((node, _kg("headline"), _zh(article.headline)))
         published = article.published or article.date
         if published:
-            graph.add((node, KG.datePublished, Literal(published.isoformat(), datatype=XSD.date)))
+            add((node, _kg("datePublished"), literal(published.isoformat(), datatype=str(XSD.date))))
         if article.date and article.dateline and DATED_DATELINE.search(article.dateline):
-            graph.add((node, KG.datelineDate, Literal(article.date.isoformat(), datatype=XSD.date)))
+            add((node, _kg("datelineDate"), literal(article.date.isoformat(), datatype=str(XSD.date))))
         if article.page:
-            graph.add((node, KG.page, Literal(article.page)))
+            add((node, _kg("page"), literal(article.page)))
         document = self.documents.get(article.document_id)
         if document is not None:
-            graph.add((node, KG.sourceFile, Literal(document.path.rsplit("/", 1)[-1])))
+            add((node, _kg("sourceFile"), literal(document.path.rsplit("/", 1)[-1])))
         if article.place_entity:
-            graph.add((node, KG.datelinePlace, self.entity_iri(article.place_entity)))
+            add((node, _kg("datelinePlace"), self.entity_iri(article.place_entity)))
         if article.publication_entity:
-            graph.add((node, KG.publication, self.entity_iri(article.publication_entity)))
+            add((node, _kg("publication"), self.entity_iri(article.publication_entity)))
         for byline in article.bylines:
             if byline.entity:
-                graph.add((node, KG[byline.role], self.entity_iri(byline.entity)))
+                add((node, _kg(byline.role), self.entity_iri(byline.entity)))
+        has_sentence, sentence_type, in_article = _kg("hasSentence"), _kg("Sentence"), _kg("inArticle")
         for sentence in article.sentences:
-            sentence_node = self.iris.sentence(article.id, sentence.index)
-            graph.add((node, KG.hasSentence, sentence_node))
-            graph.add((sentence_node, RDF.type, KG.Sentence))
-            graph.add((sentence_node, NIF.beginIndex, _int(sentence.span.start)))
-            graph.add((sentence_node, NIF.endIndex, _int(sentence.span.end)))
-            graph.add((sentence_node, NIF.anchorOf, Literal(article.text[sentence.span.start : sentence.span.end])))
-            graph.add((sentence_node, KG.inArticle, node))
+            sentence_node = iri(self.iris.sentence(article.id, sentence.index))
+            add((node, has_sentence, sentence_node))
+            add((sentence_node, TYPE, sentence_type))
+            add((sentence_node, BEGIN, _int(sentence.span.start)))
+            add((sentence_node, END, _int(sentence.span.end)))
+            add((sentence_node, ANCHOR, literal(article.text[sentence.span.start : sentence.span.end])))
+            add((sentence_node, in_article, node))
 
-    def map_evidence(self, evidence: Evidence) -> URIRef:
-        """The evidence span node; returns its IRI."""
-        graph = self.graph_for(evidence.article_id)
-        node = self.iris.span(evidence.article_id, evidence.start, evidence.end)
-        graph.add((node, RDF.type, KG.Evidence))
-        graph.add((node, NIF.beginIndex, _int(evidence.start)))
-        graph.add((node, NIF.endIndex, _int(evidence.end)))
+    def map_evidence(self, evidence: Evidence) -> Term:
+        """The evidence span node; returns its IRI term."""
+        add = self.graph_for(evidence.article_id).add
+        node = iri(self.iris.span(evidence.article_id, evidence.start, evidence.end))
+        add((node, TYPE, _kg("Evidence")))
+        add((node, BEGIN, _int(evidence.start)))
+        add((node, END, _int(evidence.end)))
         article = self.articles.get(evidence.article_id)
         anchor = article.text[evidence.start : evidence.end] if article else evidence.text
-        graph.add((node, NIF.anchorOf, Literal(anchor)))
-        graph.add((node, KG.inArticle, self.iris.article(evidence.article_id)))
-        graph.add((node, KG.sentenceText, Literal(evidence.text)))
+        add((node, ANCHOR, literal(anchor)))
+        add((node, _kg("inArticle"), iri(self.iris.article(evidence.article_id))))
+        add((node, _kg("sentenceText"), literal(evidence.text)))
         return node
 
     def map_relation(self, relation: Relation) -> None:
@@ -176,82 +211,79 @@ class Mapper:
         subject = self.entity_iri(relation.subject)
         evidence = self.map_evidence(relation.evidence)
         if relation.literal:
-            obj: URIRef | Literal = (
-                _date_literal(relation.object)
-                if relation.datatype == "date"
-                else Literal(relation.object, lang=ZH)
-            )
+            obj = _date_literal(relation.object) if relation.datatype == "date" else _zh(relation.object)
         elif relation.predicate == "holdsPost":
             obj = self.map_post(relation, graph)
             # Holding a post in an organization states that the person works for it, from the same evidence.
-            self.state(graph, subject, KG.worksFor, self.entity_iri(relation.object), evidence, relation)
+            self.state(graph, subject, _kg("worksFor"), self.entity_iri(relation.object), evidence, relation)
         else:
             obj = self.entity_iri(relation.object)
-        self.state(graph, subject, KG[relation.predicate], obj, evidence, relation)
+        self.state(graph, subject, _kg(relation.predicate), obj, evidence, relation)
 
     def state(
-        self, graph: Graph, subject: URIRef, predicate: URIRef, obj: URIRef | Literal, evidence: URIRef,
-        relation: Relation,
+        self, graph: set[Triple], subject: Term, predicate: Term, obj: Term, evidence: Term, relation: Relation
     ) -> None:
         """Add the plain triple and the kg:Statement node that carries its evidence, extractor and score."""
-        graph.add((subject, predicate, obj))
-        node = self.iris.hashed("statement", subject, predicate, obj, evidence)
-        graph.add((node, RDF.type, KG.Statement))
-        graph.add((node, RDF.subject, subject))
-        graph.add((node, RDF.predicate, predicate))
-        graph.add((node, RDF.object, obj))
-        graph.add((node, KG.evidence, evidence))
-        graph.add((node, KG.extractor, Literal(relation.extractor)))
-        graph.add((node, KG.confidence, Literal(Decimal(str(round(relation.score, 3))))))
+        add = graph.add
+        add((subject, predicate, obj))
+        node = iri(self.iris.hashed("statement", *(value(term) for term in (subject, predicate, obj, evidence))))
+        add((node, TYPE, _kg("Statement")))
+        add((node, iri(str(RDF.subject)), subject))
+        add((node, iri(str(RDF.predicate)), predicate))
+        add((node, iri(str(RDF.object)), obj))
+        add((node, _kg("evidence"), evidence))
+        add((node, _kg("extractor"), literal(relation.extractor)))
+        add((node, _kg("confidence"), _score(relation.score)))
 
-    def map_post(self, relation: Relation, graph: Graph) -> URIRef:
+    def map_post(self, relation: Relation, graph: set[Triple]) -> Term:
         """A post held by a person in an organization: ``Post/<org>/<title>`` with its title and postIn."""
         title = relation.attrs.get("title", "")
         organization = relation.object
-        post = self.iris.entity(f"Post/{organization.replace('/', '_')}/{title}")
-        graph.add((post, RDF.type, KG.Post))
-        graph.add((post, KG.postTitle, Literal(title, lang=ZH)))
-        graph.add((post, RDFS.label, Literal(title, lang=ZH)))
-        graph.add((post, KG.postIn, self.entity_iri(organization)))
+        post = iri(self.iris.entity(f"Post/{organization.replace('/', '_')}/{title}"))
+        add = graph.add
+        add((post, TYPE, _kg("Post")))
+        add((post, _kg("postTitle"), _zh(title)))
+        add((post, LABEL, _zh(title)))
+        add((post, _kg("postIn"), self.entity_iri(organization)))
         return post
 
     def map_quantity(self, quantity: Quantity) -> None:
         """A quantity as an n-ary node: subject, measured thing, value, unit, time, original text, evidence."""
-        graph = self.graph_for(quantity.evidence.article_id)
+        add = self.graph_for(quantity.evidence.article_id).add
         evidence = self.map_evidence(quantity.evidence)
-        node = self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, evidence)
-        graph.add((node, RDF.type, KG.Quantity))
+        node = iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence)))
+        add((node, TYPE, _kg("Quantity")))
         if quantity.subject:
-            graph.add((node, KG.quantityOf, self.entity_iri(quantity.subject)))
-        graph.add((node, KG.measuredThing, Literal(quantity.measured, lang=ZH)))
+            add((node, _kg("quantityOf"), self.entity_iri(quantity.subject)))
+        add((node, _kg("measuredThing"), _zh(quantity.measured)))
         if quantity.value is not None:
-            graph.add((node, SCHEMA.value, Literal(quantity.value, datatype=XSD.decimal)))
+            add((node, iri(str(SCHEMA.value)), nt_term(Literal(quantity.value, datatype=XSD.decimal))))
         if quantity.unit:
-            graph.add((node, SCHEMA.unitCode, Literal(quantity.unit)))
+            add((node, iri(str(SCHEMA.unitCode)), literal(quantity.unit)))
         if quantity.unit_text:
-            graph.add((node, SCHEMA.unitText, Literal(quantity.unit_text, lang=ZH)))
+            add((node, iri(str(SCHEMA.unitText)), _zh(quantity.unit_text)))
         if quantity.approximate:
-            graph.add((node, KG.approximate, Literal(True)))
+            add((node, _kg("approximate"), nt_term(Literal(True))))
         if quantity.qualifier:
-            graph.add((node, KG.qualifier, Literal(quantity.qualifier)))
+            add((node, _kg("qualifier"), literal(quantity.qualifier)))
         if quantity.time:
-            graph.add((node, KG.refTime, Literal(quantity.time)))
-        graph.add((node, KG.originalText, Literal(quantity.text)))
-        graph.add((node, KG.extractor, Literal(quantity.extractor)))
-        graph.add((node, KG.evidence, evidence))
+            add((node, _kg("refTime"), literal(quantity.time)))
+        add((node, _kg("originalText"), literal(quantity.text)))
+        add((node, _kg("extractor"), literal(quantity.extractor)))
+        add((node, _kg("evidence"), evidence))
 
 
-def _date_literal(value: str) -> Literal:
+def _date_literal(text: str) -> Term:
     """xsd:date for YYYY-MM-DD, xsd:gYear for YYYY, xsd:gYearMonth for YYYY-MM, else a plain string."""
-    if len(value) == 10 and value[4] == "-":
-        return Literal(value, datatype=XSD.date)
-    if len(value) == 7 and value[4] == "-":
-        return Literal(value, datatype=XSD.gYearMonth)
-    if len(value) == 4 and value.isdigit():
-        return Literal(value, datatype=XSD.gYear)
-    return Literal(value)
+    if len(text) == 10 and text[4] == "-":
+        return literal(text, datatype=str(XSD.date))
+    if len(text) == 7 and text[4] == "-":
+        return literal(text, datatype=str(XSD.gYearMonth))
+    if len(text) == 4 and text.isdigit():
+        return literal(text, datatype=str(XSD.gYear))
+    return literal(text)
 
 
-def to_rdf(corpus: Corpus, base_iri: str) -> Dataset:
-    """Map a resolved corpus to an RDF Dataset (one named graph per article plus the entities graph)."""
+def to_rdf(corpus: Corpus, base_iri: str) -> Quads:
+    """Map a resolved corpus to quads (one named graph per article plus the entities graph)."""
     return Mapper(corpus, base_iri).map()

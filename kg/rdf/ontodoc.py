@@ -15,6 +15,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.rdf.export import DEFAULT_BASE, _TurtleNames, atomic_write
+from kg.rdf.quads import nt_term
 from kg.rdf.query import list_queries
 from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph
 
@@ -67,7 +68,7 @@ def _example(examples: Graph | None, klass: URIRef) -> str:
         return ""
     subject = URIRef(instances[0])
     names = _Readable(DEFAULT_BASE)
-    lines = [f"{names.term(subject)} a {names.term(klass)}"]
+    lines = [f"{names.term(nt_term(subject))} a {names.term(nt_term(klass))}"]
     predicates = sorted({p for p in examples.predicates(subject) if p != RDF.type}, key=str)
     for predicate in predicates:
         values = sorted(examples.objects(subject, predicate), key=lambda o: (not isinstance(o, URIRef), str(o)))
@@ -75,9 +76,9 @@ def _example(examples: Graph | None, klass: URIRef) -> str:
         for value in values[:_MAX_VALUES]:
             if isinstance(value, Literal) and len(str(value)) > _MAX_LITERAL:
                 value = Literal(str(value)[:_MAX_LITERAL] + "…", lang=value.language, datatype=value.datatype)
-            shown.append(names.term(value))
+            shown.append(names.term(nt_term(value)))
         more = f" # … {len(values) - _MAX_VALUES} more" if len(values) > _MAX_VALUES else ""
-        lines.append(f"    {names.term(predicate)} {', '.join(shown)}{more}")
+        lines.append(f"    {names.term(nt_term(predicate))} {', '.join(shown)}{more}")
     return "```turtle\n" + " ;\n".join(lines) + " .\n```\n"
 
 

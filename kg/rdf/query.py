@@ -29,7 +29,8 @@ from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.rdf.export import DEFAULT_BASE, nt_term, to_jsonld, to_ntriples, to_turtle
+from kg.rdf.export import DEFAULT_BASE, to_jsonld, to_ntriples, to_turtle
+from kg.rdf.quads import nt_term
 from kg.rdf.store import is_store_dir, open_source, to_rdflib
 from kg.rdf.vocab import PREFIXES, ontology_dir
 

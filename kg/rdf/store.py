@@ -18,7 +18,8 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphParseError, InputError, StoreError
-from kg.rdf.export import ENTITIES_GRAPH, iter_quads, nt_term
+from kg.rdf.export import ENTITIES_GRAPH, iter_quads
+from kg.rdf.quads import Data, as_quads, value
 from kg.rdf.vocab import ONTOLOGY_IRI, ontology_dir
 
 #: file suffix → Oxigraph format, for graph files kg reads.
@@ -214,14 +215,7 @@ def read_dataset(source: str | os.PathLike[str]) -> Dataset:
 # ------------------------------------------------------------------------------------------------- persistent store
 
 
-def _graphs(dataset: Dataset | Graph) -> dict[Node | None, list[tuple[Node, Node, Node]]]:
-    groups: dict[Node | None, list[tuple[Node, Node, Node]]] = {}
-    for s, p, o, g in iter_quads(dataset):
-        groups.setdefault(g, []).append((s, p, o))
-    return groups
-
-
-def add_to_store(dataset: Dataset | Graph, directory: str | os.PathLike[str]) -> dict[str, int]:
+def add_to_store(data: Data, directory: str | os.PathLike[str]) -> dict[str, int]:
     """Add a built dataset to the on-disk store in ``directory`` (created if needed).
 
     Each article graph replaces the graph of the same name (rebuilding an article does not duplicate it); the entities
@@ -238,18 +232,18 @@ def add_to_store(dataset: Dataset | Graph, directory: str | os.PathLike[str]) ->
     except OSError as exc:
         raise _store_error(path, exc) from exc
     counts = {"replaced": 0, "added": 0, "quads": 0}
+    graphs = sorted((item for item in as_quads(data).graphs.items() if item[1]), key=lambda item: item[0] or "")
     try:
         add_ontology(store)
-        for graph, triples in sorted(_graphs(dataset).items(), key=lambda item: str(item[0])):
+        for name, triples in graphs:
             counts["quads"] += len(triples)
-            if graph is None or str(graph).endswith("/" + ENTITIES_GRAPH):
-                target = ox.DefaultGraph() if graph is None else to_oxigraph(graph)
-                store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in triples)
+            body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
+            if name is None or name.endswith("/" + ENTITIES_GRAPH + ">"):
+                target = ox.DefaultGraph() if name is None else ox.NamedNode(value(name))
+                store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
                 continue
-            name = nt_term(graph)
-            counts["replaced" if store.contains_named_graph(to_oxigraph(graph)) else "added"] += 1
+            counts["replaced" if store.contains_named_graph(ox.NamedNode(value(name))) else "added"] += 1
             # one update drops and refills the graph, so a reader never sees an article half replaced
-            body = "\n".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} ." for s, p, o in triples)
             store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")
         store.flush()
     except OSError as exc:

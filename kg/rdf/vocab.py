@@ -108,7 +108,9 @@ def class_label(name: str, lang: str = "zh") -> str:
     return name
 
 
+@cache
 def is_subclass(name: str, ancestor: str) -> bool:
-    """Whether kg class ``name`` is ``ancestor`` or one of its subclasses (through rdfs:subClassOf)."""
+    """Whether kg class ``name`` is ``ancestor`` or one of its subclasses (through rdfs:subClassOf); cached, as the
+    ontology does not change within a process and the extraction stages ask this for every mention."""
     graph = ontology_graph()
     return KG[ancestor] in set(graph.transitive_objects(KG[name], RDFS.subClassOf))

@@ -1,4 +1,4 @@
-"""What the view shows, read from an RDF graph in kg's shape (see RDF_SHAPE): entities, the relations between them with
+"""What the view shows, read from RDF in kg's shape (see RDF_SHAPE): entities, the relations between them with
 their evidence sentences, the articles that mention them, and their quantities.
 
 Everything here is plain data (sorted, hashable keys) so the page built from it is byte-stable.
@@ -7,14 +7,16 @@ Everything here is plain data (sorted, hashable keys) so the page built from it 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import unquote
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import SKOS
 
+from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal_parts, value
+from kg.rdf.quads import iri as iri_term
 from kg.rdf.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ontology_graph
 
 # Structural properties between an article, its spans and its entities: they are not relations between entities.
@@ -121,40 +123,73 @@ def relation_properties() -> tuple[str, ...]:
     )
 
 
-def _local(term: object) -> str:
-    text = str(term)
-    return text[len(KG_NS):] if text.startswith(KG_NS) else ""
+def _local(term: Term) -> str:
+    """The local name of a kg: IRI term, '' for any other term."""
+    return term[len(KG_NS) + 1 : -1] if term.startswith("<" + KG_NS) else ""
+
+
+@cache
+def _kg(name: str) -> Term:
+    return iri_term(str(KG[name]))
+
+
+TYPE, LABEL, ALT_LABEL = iri_term(str(RDF.type)), iri_term(str(RDFS.label)), iri_term(str(SKOS.altLabel))
+SUBJECT, OBJECT, ANCHOR = iri_term(str(RDF.subject)), iri_term(str(RDF.object)), iri_term(str(NIF.anchorOf))
+HAS_GEOMETRY, AS_WKT = iri_term(str(GEO.hasGeometry)), iri_term(str(GEO.asWKT))
+
+
+@cache
+def _read_predicates() -> frozenset[Term]:
+    """The predicates the view reads: it leaves out offsets, scores, extractors and sentence lists."""
+    kg = ("postTitle", "divisionCode", "adminLevel", "headline", "datePublished", "sourceFile", "text", "mentions",
+          "mentionOf", "inArticle", "sentenceText", "evidence", "quantityOf", "measuredThing", "originalText",
+          "refTime", *relation_properties())
+    return frozenset([*map(_kg, kg), TYPE, LABEL, ALT_LABEL, HAS_GEOMETRY, AS_WKT, ANCHOR, SUBJECT, OBJECT])
 
 
 class _Index:
-    """Objects of a predicate per subject, read with one scan per predicate (far faster in rdflib than one lookup
-    per node at archive scale)."""
+    """The (subject, object) pairs of each predicate the view reads, and the objects of a predicate per subject
+    (keyed by the subject's IRI), built on first use."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.tables: dict[URIRef, dict[str, list[Node]]] = {}
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        wanted = _read_predicates()
+        self.pairs: dict[Term, list[tuple[Term, Term]]] = {}
+        for s, p, o in triples:
+            if p in wanted:
+                pairs = self.pairs.get(p)
+                if pairs is None:
+                    self.pairs[p] = [(s, o)]
+                else:
+                    pairs.append((s, o))
+        self.tables: dict[Term, dict[str, list[Term]]] = {}
 
-    def table(self, predicate: URIRef) -> dict[str, list[Node]]:
-        if predicate not in self.tables:
-            table: dict[str, list[Node]] = {}
-            for subject, obj in self.graph.subject_objects(predicate):
-                table.setdefault(str(subject), []).append(obj)
-            self.tables[predicate] = table
-        return self.tables[predicate]
+    def subject_objects(self, predicate: Term) -> list[tuple[Term, Term]]:
+        return self.pairs.get(predicate, [])
 
-    def objects(self, node: str, predicate: URIRef) -> list[Node]:
+    def subjects(self, predicate: Term, obj: Term) -> list[Term]:
+        return [s for s, o in self.subject_objects(predicate) if o == obj]
+
+    def table(self, predicate: Term) -> dict[str, list[Term]]:
+        table = self.tables.get(predicate)
+        if table is None:
+            table = self.tables[predicate] = {}
+            for subject, obj in self.pairs.get(predicate, []):
+                table.setdefault(value(subject), []).append(obj)
+        return table
+
+    def objects(self, node: str, predicate: Term) -> list[Term]:
         return self.table(predicate).get(node, [])
 
-    def value(self, node: str, predicate: URIRef) -> str:
+    def value(self, node: str, predicate: Term) -> str:
         """One object as a string (the smallest, for stability), '' if none."""
         values = self.objects(node, predicate)
-        return min(str(v) for v in values) if values else ""
+        return min(value(v) for v in values) if values else ""
 
-    def text(self, node: str, predicate: URIRef, lang: str = "zh") -> str:
+    def text(self, node: str, predicate: Term, lang: str = "zh") -> str:
         """The literal in ``lang`` if there is one, else the smallest other literal ('' if none)."""
-        values = [v for v in self.objects(node, predicate) if isinstance(v, Literal)]
-        preferred = [str(v) for v in values if v.language == lang]
-        others = [str(v) for v in values]
+        values = [literal_parts(v) for v in self.objects(node, predicate) if is_literal(v)]
+        preferred = [text for text, language, _ in values if language == lang]
+        others = [text for text, _, _ in values]
         return min(preferred or others or [""])
 
 
@@ -179,84 +214,85 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
     return lon, lat
 
 
-def read_view_graph(graph: Graph) -> ViewGraph:
-    """Collect the entities, relations (with evidence), articles and quantities of ``graph``."""
-    index = _Index(graph)
+def read_view_graph(data: Data) -> ViewGraph:
+    """Collect the entities, relations (with evidence), articles and quantities of ``data`` (all graphs together)."""
+    index = _Index(as_quads(data).union())
     classes = node_classes()
     typed: dict[str, list[str]] = {}
-    for subject, cls in graph.subject_objects(RDF.type):
+    for subject, cls in index.subject_objects(TYPE):
         name = _local(cls)
-        if name in classes and isinstance(subject, URIRef):
-            typed.setdefault(str(subject), []).append(name)
+        if name in classes and is_iri(subject):
+            typed.setdefault(value(subject), []).append(name)
     entities: dict[str, Entity] = {}
     for iri, names in typed.items():
         cls = min(names, key=lambda n: (-class_depth(n), n))
-        label = index.text(iri, RDFS.label) or index.text(iri, KG.postTitle) or _fallback_label(iri)
-        aliases = sorted({str(v) for v in index.objects(iri, SKOS.altLabel) if isinstance(v, Literal)} - {label})
-        entity = Entity(iri=iri, cls=cls, label=label, aliases=aliases, code=index.text(iri, KG.divisionCode))
-        level = index.value(iri, KG.adminLevel)
+        label = index.text(iri, LABEL) or index.text(iri, _kg("postTitle")) or _fallback_label(iri)
+        alt_labels = {literal_parts(v)[0] for v in index.objects(iri, ALT_LABEL) if is_literal(v)}
+        aliases = sorted(alt_labels - {label})
+        entity = Entity(iri=iri, cls=cls, label=label, aliases=aliases, code=index.text(iri, _kg("divisionCode")))
+        level = index.value(iri, _kg("adminLevel"))
         if level.isdigit():
             entity.level = int(level)
-        for geometry in sorted(str(g) for g in index.objects(iri, GEO.hasGeometry)):
-            for wkt in sorted(str(w) for w in index.objects(geometry, GEO.asWKT)):
+        for geometry in sorted(value(g) for g in index.objects(iri, HAS_GEOMETRY)):
+            for wkt in sorted(value(w) for w in index.objects(geometry, AS_WKT)):
                 entity.point = entity.point or parse_point(wkt)
         entities[iri] = entity
 
     articles: dict[str, Article] = {}
-    for cls in (KG.Article, KG.PhotoStory):
-        for node in graph.subjects(RDF.type, cls):
-            if isinstance(node, URIRef):
-                iri = str(node)
-                articles[iri] = Article(
-                    iri=iri,
-                    headline=index.text(iri, KG.headline),
-                    date=index.text(iri, KG.datePublished),
-                    file=index.text(iri, KG.sourceFile),
-                    opening=_opening(index.text(iri, KG.text)),
+    for cls in (_kg("Article"), _kg("PhotoStory")):
+        for node in index.subjects(TYPE, cls):
+            if is_iri(node):
+                key = value(node)
+                articles[key] = Article(
+                    iri=key,
+                    headline=index.text(key, _kg("headline")),
+                    date=index.text(key, _kg("datePublished")),
+                    file=index.text(key, _kg("sourceFile")),
+                    opening=_opening(index.text(key, _kg("text"))),
                 )
-    for article, entity_node in graph.subject_objects(KG.mentions):
-        if str(entity_node) in entities:
-            entities[str(entity_node)].articles.add(str(article))
-    for mention, entity_node in graph.subject_objects(KG.mentionOf):
-        article = index.value(str(mention), KG.inArticle)
-        if str(entity_node) in entities and article:
-            entities[str(entity_node)].articles.add(article)
+    for article, entity_node in index.subject_objects(_kg("mentions")):
+        if value(entity_node) in entities:
+            entities[value(entity_node)].articles.add(value(article))
+    for mention, entity_node in index.subject_objects(_kg("mentionOf")):
+        article = index.value(value(mention), _kg("inArticle"))
+        if value(entity_node) in entities and article:
+            entities[value(entity_node)].articles.add(article)
 
     evidence_cache: dict[str, Evidence | None] = {}
 
-    def evidence(node: Node) -> Evidence | None:
-        key = str(node)
+    def evidence(node: Term) -> Evidence | None:
+        key = value(node)
         if key not in evidence_cache:
-            text = index.text(key, KG.sentenceText) or index.text(key, NIF.anchorOf)
-            article = index.value(key, KG.inArticle)
+            text = index.text(key, _kg("sentenceText")) or index.text(key, ANCHOR)
+            article = index.value(key, _kg("inArticle"))
             evidence_cache[key] = Evidence(text=text, article=article, span=key) if text else None
         return evidence_cache[key]
 
     links: dict[tuple[str, str], Link] = {}
     for name in relation_properties():
-        for subject, obj in graph.subject_objects(KG[name]):
-            key = (str(subject), str(obj))
+        for subject, obj in index.subject_objects(_kg(name)):
+            key = (value(subject), value(obj))
             if key[0] in entities and key[1] in entities and key[0] != key[1]:
                 links.setdefault(key, Link(*key)).predicates.add(name)
-    for statement in graph.subjects(RDF.type, KG.Statement):
-        iri = str(statement)
-        link = links.get((index.value(iri, RDF.subject), index.value(iri, RDF.object)))
+    for statement in index.subjects(TYPE, _kg("Statement")):
+        key = value(statement)
+        link = links.get((index.value(key, SUBJECT), index.value(key, OBJECT)))
         if link is not None:
-            link.evidence.extend(e for e in map(evidence, index.objects(iri, KG.evidence)) if e)
-    for subject, nodes in index.table(KG.evidence).items():
+            link.evidence.extend(e for e in map(evidence, index.objects(key, _kg("evidence"))) if e)
+    for subject, nodes in index.table(_kg("evidence")).items():
         if subject in entities:
             entities[subject].evidence.extend(e for e in map(evidence, nodes) if e)
-    for quantity in graph.subjects(RDF.type, KG.Quantity):
-        iri = str(quantity)
-        subject = index.value(iri, KG.quantityOf)
+    for quantity in index.subjects(TYPE, _kg("Quantity")):
+        key = value(quantity)
+        subject = index.value(key, _kg("quantityOf"))
         if subject not in entities:
             continue
-        found = sorted((e for e in map(evidence, index.objects(iri, KG.evidence)) if e), key=lambda e: e.span)
+        found = sorted((e for e in map(evidence, index.objects(key, _kg("evidence"))) if e), key=lambda e: e.span)
         entities[subject].quantities.append(
             {
-                "thing": index.text(iri, KG.measuredThing),
-                "text": index.text(iri, KG.originalText),
-                "time": index.text(iri, KG.refTime),
+                "thing": index.text(key, _kg("measuredThing")),
+                "text": index.text(key, _kg("originalText")),
+                "time": index.text(key, _kg("refTime")),
                 "sentence": found[0].text if found else "",
                 "article": found[0].article if found else "",
                 "span": found[0].span if found else "",

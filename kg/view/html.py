@@ -19,6 +19,7 @@ from rdflib import Graph
 
 from kg.errors import ViewError
 from kg.rdf.export import atomic_write
+from kg.rdf.quads import Data
 from kg.rdf.store import source_quads, to_rdflib
 from kg.rdf.vocab import PREFIXES, class_label, is_subclass
 from kg.view.data import WEAK_PROPERTY, Entity, ViewGraph, read_view_graph
@@ -166,7 +167,7 @@ def find_entity(view: ViewGraph, name: str) -> str:
 
 
 def build_payload(
-    graph: Graph,
+    graph: Data,
     *,
     title: str = "kg",
     focus: str | None = None,
@@ -290,7 +291,7 @@ def _script_json(data: object) -> str:
 
 
 def render_html(
-    graph: Graph,
+    graph: Data,
     title: str = "kg",
     *,
     focus: str | None = None,
@@ -317,7 +318,7 @@ def render_html(
 
 
 def write_html(
-    graph: Graph,
+    graph: Data,
     path: Path,
     title: str = "kg",
     *,

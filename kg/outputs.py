@@ -1,0 +1,139 @@
+"""Write the files of a build from its quads: the graph in each export format and the HTML view.
+
+With more than one worker the files are split over forked processes, which share the quads with the parent
+copy-on-write and write their files themselves, so nothing big crosses a pipe. Files that share work (Turtle, TriG and
+JSON-LD group the triples by subject; GraphML and GEXF draw the same entity network) stay in one process, and the
+shares are balanced by the relative cost of each file, measured on the People's Daily archive. The bytes do not depend
+on the split: every file is written by the same code whichever process writes it.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kg.errors import KGError, OutputError
+from kg.pipeline import Timings, child_process_init
+from kg.rdf.export import DEFAULT_BASE, FORMATS, Rendering, chosen_formats, write_format
+from kg.rdf.quads import Quads
+from kg.view.html import write_html
+
+VIEW = "view"
+VIEW_FILE = "graph.html"
+# CPU seconds of each file for the whole People's Daily archive (one million quads); the view's layout is bounded by
+# its node limit, so the view weighs relatively more in smaller builds.
+COST = {"ttl": 3.4, "trig": 0.7, "jsonld": 2.6, "nt": 2.9, "nq": 1.9, "graphml": 1.7, "gexf": 0.5, VIEW: 5.4}
+SHARED_WORK = (("ttl", "trig", "jsonld"), ("graphml", "gexf"))
+
+
+def plan(tasks: list[str], processes: int) -> list[list[str]]:
+    """``tasks`` (formats and ``VIEW``) cut into at most ``processes`` shares whose largest cost is the smallest
+    possible; tasks that share work stay together. There are at most five units of work, so every assignment is
+    tried."""
+    units = [[task for task in tasks if task in group] for group in SHARED_WORK]
+    units = [unit for unit in units if unit] + [[t] for t in tasks if not any(t in group for group in SHARED_WORK)]
+    if not units:
+        return []
+    units.sort(key=lambda unit: -sum(COST[task] for task in unit))
+    count = max(1, min(processes, len(units)))
+    costs = [sum(COST[task] for task in unit) for unit in units]
+
+    def makespan(assignment: tuple[int, ...]) -> float:
+        loads = [0.0] * count
+        for share, cost in zip(assignment, costs):
+            loads[share] += cost
+        return max(loads)
+
+    # the first unit always goes to share 0, which spares trying the same split under other share numbers
+    best = min(((0, *rest) for rest in itertools.product(range(count), repeat=len(units) - 1)),
+               key=lambda assignment: (makespan(assignment), assignment))
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for share, unit in zip(best, units):
+        shares[share].extend(unit)
+    return [share for share in shares if share]
+
+
+def write_files(
+    quads: Quads,
+    out_dir: Path,
+    formats: Iterable[str] | None = None,
+    *,
+    base: str | None = DEFAULT_BASE,
+    workers: int = 1,
+    timings: Timings | None = None,
+) -> list[Path]:
+    """Write ``formats`` (all export formats by default) and the view into ``out_dir`` with up to ``workers``
+    processes; add the time spent to ``timings`` (``serialize`` and ``view``, summed over the processes) and return
+    the paths, the graph files in ``FORMATS`` order and the view last."""
+    timings = timings if timings is not None else Timings()
+    chosen = chosen_formats(formats)
+    rendering = Rendering(quads, base)
+    forking = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+    shares = plan([*chosen, VIEW], workers if forking else 1)
+    # The quads and the corpus live until the end: the collector need not walk them again and again while the files
+    # are made, and in a forked child walking them would copy every page it shares with the parent.
+    gc.freeze()
+    children: list[tuple[multiprocessing.Process, Connection]] = []
+    try:
+        children.extend(_start(rendering, share, out_dir) for share in shares[1:])
+        timings.merge(_write(rendering, shares[0], out_dir))
+        for _, connection in children:
+            timings.merge(_receive(connection))
+    finally:
+        gc.unfreeze()
+        for process, connection in children:
+            if process.is_alive():
+                process.terminate()  # the parent failed or was interrupted: the staged files are discarded anyway
+            process.join()
+            connection.close()
+    return [out_dir / FORMATS[fmt] for fmt in chosen] + [out_dir / VIEW_FILE]
+
+
+def _write(rendering: Rendering, share: list[str], out_dir: Path) -> Timings:
+    timings = Timings()
+    for number, task in enumerate(share):
+        with timings.measure("view" if task == VIEW else "serialize"):
+            if task == VIEW:
+                write_html(rendering.quads, out_dir / VIEW_FILE, title="kg")
+            else:
+                write_format(rendering, task, out_dir)
+            rendering.keep_only(share[number + 1 :])
+    return timings
+
+
+def _start(rendering: Rendering, share: list[str], out_dir: Path) -> tuple[multiprocessing.Process, Connection]:
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()  # a forked child flushes its copy of unwritten output on exit
+    process = context.Process(target=_child, args=(rendering, share, out_dir, sender, os.getpid()), daemon=True,
+                              name="kg-writer")
+    process.start()
+    sender.close()
+    return process, receiver
+
+
+def _child(rendering: Rendering, share: list[str], out_dir: Path, sender: Connection, parent: int) -> None:
+    child_process_init(parent)
+    try:
+        sender.send((None, _write(rendering, share, out_dir)))
+    except Exception as error:  # noqa: BLE001  handed to the parent, which raises it
+        sender.send((error if isinstance(error, KGError) else OutputError(f"writing {', '.join(share)}: {error}"),
+                     None))
+
+
+def _receive(connection: Connection) -> Timings:
+    try:
+        error, timings = connection.recv()
+    except EOFError:
+        raise OutputError("a process writing the outputs ended unexpectedly (out of memory?)") from None
+    if error is not None:
+        raise error
+    return timings

@@ -1,0 +1,30 @@
+"""How a build's files are split over processes (kg/outputs.py)."""
+
+from __future__ import annotations
+
+from kg.outputs import COST, VIEW, plan
+from kg.rdf.export import FORMATS
+
+TASKS = [*FORMATS, VIEW]
+
+
+def _cost(share: list[str]) -> float:
+    return sum(COST[task] for task in share)
+
+
+def test_files_that_share_work_stay_together_and_shares_are_balanced() -> None:
+    one, two = plan(TASKS, 2)
+    assert sorted(one + two) == sorted(TASKS)
+    for together in (("ttl", "trig", "jsonld"), ("graphml", "gexf")):
+        assert set(together) <= set(one) or set(together) <= set(two)
+    assert (VIEW in one) != ("ttl" in one)  # the two costliest units go to different processes
+    assert abs(_cost(one) - _cost(two)) < 0.1 * _cost(TASKS)
+    assert plan(TASKS, 1) == [["ttl", "trig", "jsonld", VIEW, "nt", "graphml", "gexf", "nq"]]
+
+
+def test_no_share_that_would_not_shorten_the_longest() -> None:
+    assert plan(["nt", VIEW], 8) == [[VIEW], ["nt"]]
+    assert plan(["ttl", "trig"], 4) == [["ttl", "trig"]]
+    many = plan(TASKS, 16)
+    assert sorted(task for share in many for task in share) == sorted(TASKS)
+    assert max(map(_cost, many)) == _cost(["ttl", "trig", "jsonld"]) and len(many) < 16
