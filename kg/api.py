@@ -29,6 +29,7 @@ from kg.pipeline import (
     extract_document,
     extract_items,
     get_stage,
+    long_lived_objects,
     resolve_results,
     run,
 )
@@ -111,7 +112,7 @@ def build(
     stats = RunStats()
     # A bad argument fails here, before the output folder is touched (with keep_going it is listed as skipped).
     paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
-    with output_lock(Path(out_dir)) as out:
+    with output_lock(Path(out_dir)) as out, long_lived_objects():
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
         results = extract_items(
             list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress, stats=stats

@@ -17,6 +17,7 @@ Step signatures:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import multiprocessing
 import os
@@ -352,6 +353,21 @@ def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list
     return batches
 
 
+@contextmanager
+def long_lived_objects() -> Iterator[None]:
+    """Keep what exists when the block starts, and every batch of results received from workers inside it, out of the cyclic
+    garbage collector's scans until the block ends (``gc.freeze``).
+
+    A build keeps every extraction until its files are written, and the parent unpickles millions of objects from
+    its workers: each full collection would walk all of them again (3–4 s of a 30 s two-worker build, measured).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _pool_context() -> Any:
     # fork shares the already imported stages (and any a user registered) with the workers at no start-up cost.
     if "fork" in multiprocessing.get_all_start_methods():
@@ -481,6 +497,10 @@ def _extract_in_pool(
                 batch_results, batch_timings = future.result()
                 timings.merge(batch_timings)
                 failures = [result.index for result in batch_results if not accept(result)]
+                # Inside long_lived_objects the results unpickled from a worker live as long as the earlier ones.
+                # (Freezing after each file in one process was slower: it also freezes extraction's own garbage.)
+                if gc.get_freeze_count():
+                    gc.freeze()
                 if failures:
                     failed_at = min([*failures, *([failed_at] if failed_at is not None else [])])
             if failed_at is not None:
