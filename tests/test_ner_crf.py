@@ -6,27 +6,18 @@ import json
 
 import pytest
 
-from kg.model import Article, ArticleExtraction
 from kg.nlp.tag import crf
 from kg.nlp.tag.train import bioes, pfr_example, split_example
-from kg.pipeline import Settings, get_stage
+
+from .entities_helpers import TAGGER_SENTENCES, tagged
 
 
 def _mentions(text: str) -> set[tuple[str, str]]:
-    tagger = get_stage("nlp.tag.crf")
-    article = Article(id="t", document_id="d", index=0, text=text)
-    extraction = tagger(ArticleExtraction(article=article), Settings(ner="crf"))
-    for m in extraction.mentions:
-        assert text[m.start : m.end] == m.text  # offsets exact
-        assert m.source == "nlp.tag.crf" and 0.0 < m.score <= 1.0
-    return {(m.text, m.type) for m in extraction.mentions}
+    return tagged("crf", text)
 
 
 SENTENCES = [
-    ("新华社北京3月5日电 国务院总理李克强5日在人民大会堂作政府工作报告。",
-     {("新华社", "Organization"), ("北京", "Place"), ("李克强", "Person"), ("国务院", "Organization")}),
-    ("中国科学院院长白春礼在上海会见了美国麻省理工学院代表团。",
-     {("中国科学院", "Organization"), ("白春礼", "Person"), ("上海", "Place")}),
+    *TAGGER_SENTENCES,
     ("内蒙古自治区乌海市公安局海勃湾区分局民警张伟介绍了案件情况。",
      {("张伟", "Person")}),
 ]

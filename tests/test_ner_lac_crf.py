@@ -6,29 +6,23 @@ import json
 
 import pytest
 
-from kg.model import Article, ArticleExtraction
+from kg.model import ArticleExtraction
 from kg.nlp.tag import crf, lac, lac_crf
-from kg.pipeline import Settings, get_stage
+from kg.pipeline import Settings
+
+from .entities_helpers import TAGGER_SENTENCES, tag, tagged
 
 
 def _extract(text: str) -> ArticleExtraction:
-    article = Article(id="t", document_id="d", index=0, text=text)
-    return get_stage("nlp.tag.lac_crf")(ArticleExtraction(article=article), Settings(ner="lac_crf"))
+    return tag("lac_crf", text)
 
 
 def _mentions(text: str) -> set[tuple[str, str]]:
-    extraction = _extract(text)
-    for m in extraction.mentions:
-        assert text[m.start : m.end] == m.text  # offsets exact
-        assert m.source == "nlp.tag.lac_crf" and 0.0 < m.score <= 1.0
-    return {(m.text, m.type) for m in extraction.mentions}
+    return tagged("lac_crf", text)
 
 
 SENTENCES = [
-    ("新华社北京3月5日电 国务院总理李克强5日在人民大会堂作政府工作报告。",
-     {("新华社", "Organization"), ("北京", "Place"), ("李克强", "Person"), ("国务院", "Organization")}),
-    ("中国科学院院长白春礼在上海会见了美国麻省理工学院代表团。",
-     {("中国科学院", "Organization"), ("白春礼", "Person"), ("上海", "Place")}),
+    *TAGGER_SENTENCES,
     ("呼和浩特市市场监管局局长王刚说，赤峰市和鄂尔多斯市的企业也参加了。",
      {("呼和浩特市市场监管局", "Organization"), ("王刚", "Person"), ("赤峰市", "Place"), ("鄂尔多斯市", "Place")}),
 ]
