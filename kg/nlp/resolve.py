@@ -240,7 +240,7 @@ LINKABLE = {"AdministrativeArea", "ProvinceLevelArea", "PrefectureLevelArea", "C
             "County", "District", "Banner", "CountyLevelCity", "TownshipLevelArea"}
 
 
-# Legal-form words a company drops in its short name (鸿达兴业股份有限公司 → 鸿达兴业公司).
+# Legal-form words a company drops in its short name (中国石油天然气股份有限公司 → 中国石油天然气公司).
 LEGAL_FORMS = ("股份有限", "有限责任", "有限", "股份")
 # Heads whose names are shortened by dropping words at the end of their body (华为技术有限公司 → 华为公司).
 LOOSE_HEADS = ("公司", "集团")
@@ -256,7 +256,7 @@ def abbreviates(short: str, full: str, place: bool = False) -> bool:
     Always: the first character kept, the others taken in order, and not the start of the full name (中国 is not
     short for 中国共产党, 公汽一公司 is the parent of 公汽一公司第一运营分公司). Then one of:
 
-    * a company without its legal form: 鸿达兴业公司 for 鸿达兴业股份有限公司;
+    * a company without its legal form: 中国石油天然气公司 for 中国石油天然气股份有限公司;
     * a company or group named by the start of its name: 华为公司 for 华为技术有限公司;
     * the same class word after an abbreviated body: one character (呼市 for 呼和浩特市, 市政府 for 市人民政府; for
       places only before a division's 市/县/区/旗/盟/省, for organizations only in names of three characters or
@@ -326,7 +326,7 @@ def _subsequence(short: str, full: str) -> bool:
 
 def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     """An unlinked organization or place whose name abbreviates exactly one other entity's name in the run joins it
-    (中共 → 中国共产党, 呼市 → 呼和浩特市, 鸿达兴业公司 → 鸿达兴业股份有限公司); returns the moves.
+    (中共 → 中国共产党, 呼市 → 呼和浩特市, 中国石油天然气公司 → 中国石油天然气股份有限公司); returns the moves.
 
     Only names of the same family are compared, each with the longer names that share its first character; an
     abbreviation with two possible full names in the run stays on its own.
