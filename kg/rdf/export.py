@@ -20,12 +20,11 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, XSD, Dataset, Graph
 from rdflib.namespace import SKOS
-from rdflib.term import Node
 
 from kg.errors import OutputError
-from kg.rdf.quads import Data, Term, Triple, as_quads, iri, literal_parts, sort_key, value
+from kg.rdf.quads import Data, Term, Triple, as_quads, iri, iter_quads, literal_parts, sort_key, value
 from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
 
 DEFAULT_BASE = "https://w3id.org/kgnews/id/"
@@ -106,26 +105,6 @@ class _TurtleNames:
 
 def _sorted(terms: Iterable[Term]) -> list[Term]:
     return sorted(terms, key=sort_key)
-
-
-# ------------------------------------------------------------------------------------------------- dataset access
-
-
-def graph_name(name: Node | None) -> URIRef | None:
-    """``None`` for the default graph, else the graph IRI (rdflib's Dataset uses a sentinel for the default graph)."""
-    if name is None or str(name) == "urn:x-rdflib:default":
-        return None
-    return name  # type: ignore[return-value]
-
-
-def iter_quads(dataset: Dataset | Graph) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-    """Every quad of an rdflib ``dataset`` as rdflib terms (a plain Graph gives default-graph quads)."""
-    if isinstance(dataset, Dataset):
-        for s, p, o, g in dataset.quads((None, None, None, None)):
-            yield s, p, o, graph_name(g.identifier if isinstance(g, Graph) else g)
-    else:
-        for s, p, o in dataset:
-            yield s, p, o, None
 
 
 Subjects = dict[Term, dict[Term, list[Term]]]

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from rdflib.term import Node
 
 from kg.errors import StoreError
-from kg.rdf.export import ENTITIES_GRAPH, iter_quads
-from kg.rdf.quads import nt_term
+from kg.rdf.export import ENTITIES_GRAPH
+from kg.rdf.quads import iter_quads, nt_term
 from kg.rdf.store import read_dataset
 from kg.rdf.vocab import ONTOLOGY_IRI, ontology_graph
 

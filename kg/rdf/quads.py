@@ -38,11 +38,6 @@ _KIND = {"<": 0, "_": 1, '"': 2}
 # ------------------------------------------------------------------------------------------------- making terms
 
 
-def escape(text: str) -> str:
-    """``text`` with the characters N-Triples, Turtle and TriG escape inside a quoted literal escaped."""
-    return text.translate(_ESCAPES)
-
-
 def iri(value: str) -> Term:
     """An IRI term."""
     return f"<{value}>"
@@ -131,6 +126,26 @@ def to_rdflib(term: Term) -> Node:
     return Literal(text, lang=lang, datatype=None if datatype is None else URIRef(datatype))
 
 
+# ------------------------------------------------------------------------------------------------- rdflib datasets
+
+
+def graph_name(name: Node | None) -> URIRef | None:
+    """``None`` for the default graph, else the graph IRI (rdflib's Dataset uses a sentinel for the default graph)."""
+    if name is None or str(name) == "urn:x-rdflib:default":
+        return None
+    return name  # type: ignore[return-value]
+
+
+def iter_quads(dataset: Dataset | Graph) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+    """Every quad of an rdflib ``dataset`` as rdflib terms (a plain Graph gives default-graph quads)."""
+    if isinstance(dataset, Dataset):
+        for s, p, o, g in dataset.quads((None, None, None, None)):
+            yield s, p, o, graph_name(g.identifier if isinstance(g, Graph) else g)
+    else:
+        for s, p, o in dataset:
+            yield s, p, o, None
+
+
 # ------------------------------------------------------------------------------------------------- the dataset
 
 
@@ -166,15 +181,8 @@ class Quads:
         """The quads of an rdflib Dataset (a plain Graph gives default-graph triples)."""
         quads = cls()
         term = cache(nt_term)  # each distinct term converted once
-        if isinstance(dataset, Dataset):
-            for s, p, o, g in dataset.quads((None, None, None, None)):
-                name = g.identifier if isinstance(g, Graph) else g
-                key = None if name is None or str(name) == "urn:x-rdflib:default" else term(name)
-                quads.graph(key).add((term(s), term(p), term(o)))
-        else:
-            triples = quads.graph(None)
-            for s, p, o in dataset:
-                triples.add((term(s), term(p), term(o)))
+        for s, p, o, g in iter_quads(dataset):
+            quads.graph(None if g is None else term(g)).add((term(s), term(p), term(o)))
         return quads
 
     def to_dataset(self) -> Dataset:

@@ -18,8 +18,8 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphParseError, InputError, StoreError
-from kg.rdf.export import ENTITIES_GRAPH, iter_quads
-from kg.rdf.quads import Data, as_quads, value
+from kg.rdf.export import ENTITIES_GRAPH
+from kg.rdf.quads import Data, as_quads, iter_quads, value
 from kg.rdf.vocab import ONTOLOGY_IRI, ontology_dir
 
 #: file suffix → Oxigraph format, for graph files kg reads.
