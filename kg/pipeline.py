@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExtractionError, InputError, KGError, StageNotFound
 from kg.model import ArticleExtraction, Corpus, Document
+from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache
@@ -177,11 +178,50 @@ class DocumentResult:
     error: KGError | None = None
     detail: str | None = None  # traceback of an unexpected exception, for --verbose
     cached: bool = False
-    characters_streamed: int = 0  # cleaned characters of parts whose text was dropped (large files)
+    characters: int = 0  # cleaned characters of the file
+    # With a spool folder, the documents and extractions go to this spool (see kg.spool) instead of the lists above,
+    # and ``spooled_articles`` counts the extractions.
+    spool: str | None = None
+    spooled_articles: int = 0
 
     @property
-    def characters(self) -> int:
-        return self.characters_streamed + sum(len(doc.clean) for doc in self.documents)
+    def articles(self) -> int:
+        """How many articles the file gave."""
+        return len(self.extractions) + self.spooled_articles
+
+    def keep(
+        self,
+        documents: list[Document],
+        extractions: list[ArticleExtraction],
+        characters: int,
+        spool: SpoolWriter | None = None,
+    ) -> None:
+        """Add documents and their extractions to the result, or write them to ``spool``."""
+        self.characters += characters
+        if spool is None:
+            self.documents.extend(documents)
+            self.extractions.extend(extractions)
+            return
+        write_results(spool, documents, extractions, characters)
+        self.spooled_articles += len(extractions)
+
+
+def identity(document: Document) -> Document:
+    """A document without its text: id, file, title, date and publication."""
+    return Document(id=document.id, path=document.path, source="", title=document.title, date=document.date,
+                    date_source=document.date_source, publication=document.publication)
+
+
+def write_results(
+    spool: SpoolWriter, documents: list[Document], extractions: list[ArticleExtraction], characters: int
+) -> None:
+    """Append documents and extractions to a spool, counting articles and cleaned characters in its trailer."""
+    for document in documents:
+        spool.write(document)
+    for extraction in extractions:
+        spool.write(extraction)
+    spool.articles += len(extractions)
+    spool.characters += characters
 
 
 @dataclass
@@ -226,6 +266,9 @@ class RunStats:
     timings: Timings = field(default_factory=Timings)
     elapsed: float = 0.0  # wall-clock seconds of the whole run
     keys: set[str] = field(default_factory=set)  # cache keys of the inputs used
+    relations: int = 0  # stated relations, quantities and events of the resolved corpus
+    quantities: int = 0
+    events: int = 0
 
 
 def extract_document(
@@ -257,24 +300,38 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
     return results
 
 
-def extract_file(index: int, path: Path, key: str, settings: Settings, timings: Timings) -> DocumentResult:
-    """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on."""
+def extract_file(
+    index: int, path: Path, key: str, settings: Settings, timings: Timings, spool_dir: Path | None = None
+) -> DocumentResult:
+    """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on.
+
+    With ``spool_dir``, the documents and extractions are written to a spool there (``<index>.spool``, a cache entry
+    under ``key``: see :mod:`kg.cache`) as they are made, and the result holds only counts and the spool's path.
+    """
     result = DocumentResult(index=index, path=str(path), key=key)
+    spool = SpoolWriter(spool_dir / f"{index:08d}.spool") if spool_dir is not None else None
     try:
+        if spool is not None:
+            spool.write({"key": key})
         if _streamed(path, settings):
-            _extract_parts(path, settings, timings, result)
+            _extract_parts(path, settings, timings, result, spool)
         else:
             with timings.measure("ingest.read"):
                 doc = get_stage(settings.read)(path, settings)
             doc = clean_document(doc, settings, timings)
-            result.extractions = extract_articles(doc, settings, timings)
-            result.documents = [doc]
+            result.keep([doc], extract_articles(doc, settings, timings), len(doc.clean), spool)
+        if spool is not None:
+            result.spool = str(spool.commit())
+            spool = None
     except KGError as error:
         message = str(error)
         result.error = error if str(path) in message else type(error)(f"{path}: {message}")
     except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
         result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
+    finally:
+        if spool is not None:
+            spool.abort()
     return result
 
 
@@ -290,10 +347,12 @@ def _streamed(path: Path, settings: Settings) -> bool:
         return False  # the reader reports the problem
 
 
-def _extract_parts(path: Path, settings: Settings, timings: Timings, result: DocumentResult) -> None:
+def _extract_parts(
+    path: Path, settings: Settings, timings: Timings, result: DocumentResult, spool: SpoolWriter | None
+) -> None:
     """Extract a large file part by part. Each part becomes a document that keeps only its identity (id, path,
     title, date): its articles carry their own text, and dropping the part's source text and offset map is what
-    keeps memory bounded by the part size."""
+    keeps memory bounded by the part size (with a spool, by one part's extractions)."""
     from kg.ingest.read import read_text
     from kg.stream import PART_CHARS, iter_parts
 
@@ -304,18 +363,19 @@ def _extract_parts(path: Path, settings: Settings, timings: Timings, result: Doc
         if text is None:
             return
         doc = clean_document(read_text(text, str(path)), settings, timings)
-        result.extractions.extend(extract_articles(doc, settings, timings))
-        result.documents.append(Document(id=doc.id, path=doc.path, source="", title=doc.title, date=doc.date))
-        result.characters_streamed += len(doc.clean)
+        result.keep([identity(doc)], extract_articles(doc, settings, timings), len(doc.clean), spool)
 
 
 WorkItem = tuple[int, str, str]  # (index in the input list, path, cache key)
 
 
-def _extract_batch(batch: list[WorkItem], settings: Settings) -> tuple[list[DocumentResult], Timings]:
+def _extract_batch(
+    batch: list[WorkItem], settings: Settings, spool_dir: Path | None
+) -> tuple[list[DocumentResult], Timings]:
     """Worker entry point: extract a batch of files; returns the results and the time spent per step."""
     timings = Timings()
-    return [extract_file(index, Path(path), key, settings, timings) for index, path, key in batch], timings
+    results = [extract_file(index, Path(path), key, settings, timings, spool_dir) for index, path, key in batch]
+    return results, timings
 
 
 def child_process_init(parent: int) -> None:
@@ -387,7 +447,7 @@ class _Tracker:
     def done(self, result: DocumentResult) -> None:
         info = self.info
         info.documents_done += 1
-        info.articles += len(result.extractions)
+        info.articles += result.articles
         info.characters += result.characters
         info.bytes_done += self.sizes.get(result.index, 0)
         info.elapsed = time.perf_counter() - self.start
@@ -395,7 +455,8 @@ class _Tracker:
             self.callback(info)
 
 
-def _file_size(path: Path) -> int:
+def file_size(path: Path) -> int:
+    """The size of ``path`` in bytes (0 when it cannot be read: the reader reports the problem)."""
     try:
         return path.stat().st_size
     except OSError:
@@ -410,27 +471,30 @@ def extract_items(
     cache: ExtractionCache | None = None,
     progress: Callable[[ProgressInfo], None] | None = None,
     stats: RunStats | None = None,
+    spool_dir: Path | None = None,
 ) -> list[DocumentResult]:
     """Extract the numbered input files, in parallel when ``workers`` > 1, and return the results in input order.
 
     Files whose content and settings match an entry of ``cache`` are not extracted again; every new extraction is
     stored in the cache as soon as it arrives, so an interrupted run loses at most the batches in flight. A failing
     input raises its error unless ``settings.keep_going``, in which case it is listed in ``stats.skipped``.
+
+    With ``spool_dir`` the results hold no documents or extractions: each names the spool they were written to (a
+    cache entry when the file was cached), so memory does not grow with the input.
     """
     stats = stats if stats is not None else RunStats()
-    sizes = {index: _file_size(path) for index, path in items}
+    sizes = {index: file_size(path) for index, path in items}
     tracker = _Tracker(progress, sizes)
     results: dict[int, DocumentResult] = {}
     todo: list[WorkItem] = []
     for index, path in items:
         key = cache.key(path) if cache is not None else ""
-        hit = cache.load(key, path) if cache is not None and key else None
-        if hit is None:
+        result = _cached(cache, index, path, key, spooled=spool_dir is not None) if cache is not None and key else None
+        if result is None:
             todo.append((index, str(path), key))
             continue
-        documents, extractions = hit
-        results[index] = DocumentResult(index, str(path), key, documents, extractions, cached=True)
-        tracker.done(results[index])
+        results[index] = result
+        tracker.done(result)
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
 
@@ -441,17 +505,20 @@ def extract_items(
         if result.error is not None:
             return settings.keep_going
         if cache is not None and result.key:
-            cache.store(result.key, result.documents, result.extractions)
+            if result.spool is not None:
+                cache.adopt(result.key, Path(result.spool))
+            else:
+                cache.store(result.key, result.documents, result.extractions)
         return True
 
     workers = max(1, min(workers, len(todo)))
     stats.workers = workers
     if workers == 1:
         for index, path, key in todo:
-            if not accept(extract_file(index, Path(path), key, settings, stats.timings)):
+            if not accept(extract_file(index, Path(path), key, settings, stats.timings, spool_dir)):
                 break
     else:
-        _extract_in_pool(_batches(todo, sizes, workers), settings, workers, accept, stats.timings)
+        _extract_in_pool(_batches(todo, sizes, workers), settings, workers, accept, stats.timings, spool_dir)
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
     ordered = [results[index] for index, _ in items if index in results]
@@ -466,12 +533,28 @@ def extract_items(
     if stats.skipped and not kept:  # everything was skipped: refuse to replace earlier outputs with an empty graph
         raise InputError(f"no input could be read:\n{skipped_summary(stats.skipped)}")
     stats.documents += sum(len(result.documents) for result in kept)
-    stats.articles += sum(len(result.extractions) for result in kept)
+    stats.articles += sum(result.articles for result in kept)
     stats.characters += sum(result.characters for result in kept)
     stats.reused += sum(1 for result in kept if result.cached)
     stats.extracted += sum(1 for result in kept if not result.cached)
     stats.keys.update(result.key for result in kept if result.key)
     return kept
+
+
+def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled: bool) -> DocumentResult | None:
+    """The result of a file found in the cache: its spool (``spooled``) or its documents and extractions."""
+    if spooled:
+        entry = cache.entry(key, path)
+        if entry is None:
+            return None
+        spool, articles, characters = entry
+        return DocumentResult(index, str(path), key, cached=True, characters=characters, spool=str(spool),
+                              spooled_articles=articles)
+    hit = cache.load(key, path)
+    if hit is None:
+        return None
+    documents, extractions, characters = hit
+    return DocumentResult(index, str(path), key, documents, extractions, cached=True, characters=characters)
 
 
 def _extract_in_pool(
@@ -480,6 +563,7 @@ def _extract_in_pool(
     workers: int,
     accept: Callable[[DocumentResult], bool],
     timings: Timings,
+    spool_dir: Path | None,
 ) -> None:
     """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes."""
     pool = ProcessPoolExecutor(
@@ -487,7 +571,7 @@ def _extract_in_pool(
     )
     try:
         first: dict[Future[tuple[list[DocumentResult], Timings]], int] = {
-            pool.submit(_extract_batch, batch, settings): batch[0][0] for batch in batches
+            pool.submit(_extract_batch, batch, settings, spool_dir): batch[0][0] for batch in batches
         }
         pending = set(first)
         failed_at: int | None = None
@@ -523,6 +607,7 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
         corpus = get_stage(settings.resolve)(extractions, settings)
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
+    stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
     return corpus
 
 
