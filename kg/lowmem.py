@@ -14,6 +14,7 @@ million quads). A low-memory build gives the same bytes with memory bounded by t
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,11 +69,12 @@ def _graphs(
 ) -> Graphs:
     """The entities graph, then each article's graph once. An article that occurs more than once in the run (the
     same text twice: its id is a hash of it) has one graph, the union of its occurrences, as in an ordinary build;
-    it is held back until its last occurrence has been mapped."""
+    its earlier occurrences wait in a file of their own until the last one has been mapped."""
     mapper = Mapper(corpus, base_iri)
     mapper.map_entities()
     yield iri(mapper.iris.entities_graph()), mapper.entities
-    pending: dict[Term | None, set[Triple]] = {}
+    waiting = resolved.parent / "repeated"
+    waiting.mkdir(exist_ok=True)
     for item in read_spool(resolved):
         if not isinstance(item, ArticleExtraction):
             raise SpoolError(f"{resolved}: unexpected {type(item).__name__}")
@@ -85,9 +87,15 @@ def _graphs(
         if article not in repeated:
             yield from graphs.items()
             continue
-        for name, triples in graphs.items():
-            pending.setdefault(name, set()).update(triples)
+        earlier = waiting / f"{article}.pickle"
         repeated[article] -= 1
-        if not repeated[article]:
-            for name in list(graphs):
-                yield name, pending.pop(name)
+        if repeated[article]:
+            with earlier.open("ab") as handle:
+                pickle.dump(graphs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            continue
+        with earlier.open("rb") as handle:
+            while handle.peek(1):
+                for name, triples in pickle.load(handle).items():
+                    graphs.setdefault(name, set()).update(triples)
+        earlier.unlink()
+        yield from graphs.items()
