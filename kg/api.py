@@ -19,7 +19,7 @@ from kg import shard as sharding
 from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_dir, work_dir
 from kg.errors import OutputError
 from kg.ingest.read import read_text
-from kg.lowmem import resolve_spooled
+from kg.lowmem import check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
 from kg.outputs import write_files
@@ -138,6 +138,8 @@ def build(
     paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
     if low_memory is None:
         low_memory = sum(file_size(path) for path in paths) > LOW_MEMORY_BYTES
+    if low_memory:
+        check_settings(settings)
     with output_lock(Path(out_dir)) as out, long_lived_objects():
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
         work = work_dir(out) if low_memory else None
@@ -152,7 +154,7 @@ def build(
                 with stats.timings.measure("store"):
                     add_to_store(quads, store)
         else:
-            corpus, graphs = resolve_spooled(results, stats, work, settings.base_iri)
+            corpus, graphs = resolve_spooled(results, settings, stats, work)
             _announce(progress, stats, started, "write")
             quads = None
             with QuadSpill(work / "quads") as spill:

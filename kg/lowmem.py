@@ -19,18 +19,28 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from kg.errors import ConfigError
 from kg.model import ArticleExtraction, Corpus, Document
 from kg.nlp.resolve import Resolution
-from kg.pipeline import DocumentResult, RunStats, identity
+from kg.pipeline import DocumentResult, RunStats, Settings, identity
 from kg.rdf.mapping import Mapper
 from kg.rdf.quads import Term, Triple, iri
 from kg.spool import SpoolError, SpoolWriter, read_spool
 
+DEFAULT_RESOLVE = "resolve.default"
 Graphs = Iterator[tuple[Term | None, set[Triple]]]
 
 
+def check_settings(settings: Settings) -> None:
+    """:class:`~kg.errors.ConfigError` unless ``settings`` suit a low-memory build: only kg's own resolution works
+    article by article, so another ``resolve`` stage needs an ordinary build."""
+    if settings.resolve != DEFAULT_RESOLVE:
+        raise ConfigError(f"a low-memory build resolves with {DEFAULT_RESOLVE}, not {settings.resolve}; "
+                          "build in memory to use another resolve stage")
+
+
 def resolve_spooled(
-    results: list[DocumentResult], stats: RunStats, work: Path, base_iri: str
+    results: list[DocumentResult], settings: Settings, stats: RunStats, work: Path
 ) -> tuple[Corpus, Graphs]:
     """Resolve the spooled ``results`` (in their order) and return the corpus (documents without text, entities; no
     extractions) and the graphs to write: the entities graph, then each article's graph, made as they are read.
@@ -38,6 +48,7 @@ def resolve_spooled(
     ``stats`` gets the documents counted and the time of resolution (``resolve``); the relation, quantity and event
     counts are added as the graphs are made.
     """
+    check_settings(settings)
     resolution = Resolution(keep_mentions=False)
     documents: list[Document] = []
     articles: Counter[str] = Counter()
@@ -61,7 +72,7 @@ def resolve_spooled(
         corpus = Corpus(documents=documents, entities=resolution.finish(), skipped=list(stats.skipped))
     stats.documents += len(documents)
     repeated = {article: count for article, count in articles.items() if count > 1}
-    return corpus, _graphs(corpus, resolution, resolved, base_iri, stats, repeated)
+    return corpus, _graphs(corpus, resolution, resolved, settings.base_iri, stats, repeated)
 
 
 def _graphs(

@@ -154,3 +154,10 @@ def test_a_spool_reads_back_what_was_written_and_refuses_damage(tmp_path: Path) 
         spool.write("half")
         raise ValueError("interrupted")
     assert list(tmp_path.glob("y.spool*")) == [] and list(tmp_path.glob(".y.spool*")) == []
+
+
+def test_another_resolve_stage_needs_an_ordinary_build(tmp_path: Path) -> None:
+    settings = Settings(date=DATE, resolve="resolve.mine")
+    with pytest.raises(kg.errors.ConfigError, match="low-memory build resolves with resolve.default"):
+        kg.build([SAMPLE], tmp_path / "out", settings=settings, low_memory=True)
+    assert not (tmp_path / "out").exists(), "a folder the build created is removed again"
