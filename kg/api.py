@@ -16,10 +16,10 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import shard as sharding
-from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_dir, work_dir
+from kg.cache import CACHE_DIR, WORK_DIR, ExtractionCache, output_lock, publish, staging_dir, work_dir
 from kg.errors import OutputError
 from kg.ingest.read import read_text
-from kg.lowmem import check_settings, resolve_spooled
+from kg.lowmem import Graphs, check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
 from kg.outputs import write_files
@@ -157,16 +157,7 @@ def build(
             corpus, graphs = resolve_spooled(results, settings, stats, work)
             _announce(progress, stats, started, "write")
             quads = None
-            with QuadSpill(work / "quads") as spill:
-                with stats.timings.measure("rdf"):
-                    for name, triples in graphs:
-                        spill.add_graph(name, triples)
-                staged = write_spilled(spill, staging_dir(out), formats, base=settings.base_iri, workers=workers,
-                                       timings=stats.timings)
-                files = publish(staged, out)
-                if store is not None:
-                    with stats.timings.measure("store"):
-                        add_to_store(spill, store)
+            files = write_low_memory(graphs, settings, out, stats, formats, workers, store)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
@@ -204,6 +195,30 @@ def write_outputs(
     return quads, publish(staged, out)
 
 
+def write_low_memory(
+    graphs: Graphs,
+    settings: Settings,
+    out: Path,
+    stats: RunStats,
+    formats: Iterable[str] | None = None,
+    workers: int = 1,
+    store: str | Path | None = None,
+) -> list[Path]:
+    """Spill ``graphs`` (from :func:`kg.lowmem.resolve_spooled`) to sorted runs in ``out``'s work folder and write
+    the files from them as :func:`write_outputs` does; also add them to ``store`` if given."""
+    with QuadSpill(out / WORK_DIR / "quads") as spill:
+        with stats.timings.measure("rdf"):
+            for name, triples in graphs:
+                spill.add_graph(name, triples)
+        staged = write_spilled(spill, staging_dir(out), formats, base=settings.base_iri, workers=workers,
+                               timings=stats.timings)
+        files = publish(staged, out)
+        if store is not None:
+            with stats.timings.measure("store"):
+                add_to_store(spill, store)
+    return files
+
+
 def build_shard(
     inputs: Iterable[str | Path],
     out_dir: str | Path,
@@ -230,21 +245,33 @@ def merge(
     *,
     base_iri: str | None = None,
     formats: Iterable[str] | None = None,
+    low_memory: bool = False,
 ) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
-    same outputs as :func:`build` over the whole archive would."""
+    same outputs as :func:`build` over the whole archive would.
+
+    ``low_memory`` holds one shard's extractions at a time and keeps the articles and quads of the merge on disk, as
+    a low-memory build does (the same files)."""
     started = time.perf_counter()
-    settings, results, skipped = sharding.merge_shards(Path(folder) for folder in shard_dirs)
-    if base_iri is not None:
-        settings.base_iri = base_iri
-    stats = RunStats(skipped=skipped)
-    stats.documents = sum(len(result.documents) for result in results)
-    stats.articles = sum(len(result.extractions) for result in results)
-    stats.characters = sum(result.characters for result in results)
-    stats.reused = len(results)
+    folders = [Path(folder) for folder in shard_dirs]
     with output_lock(Path(out_dir)) as out:
-        corpus = resolve_results(results, settings, stats)
-        quads, files = write_outputs(corpus, settings, out, stats, formats)
+        work = work_dir(out) if low_memory else None
+        settings, results, skipped = sharding.merge_shards(folders, spool_dir=work)
+        if base_iri is not None:
+            settings.base_iri = base_iri
+        stats = RunStats(skipped=skipped)
+        stats.articles = sum(result.articles for result in results)
+        stats.characters = sum(result.characters for result in results)
+        stats.reused = len(results)
+        if work is None:
+            stats.documents = sum(len(result.documents) for result in results)
+            corpus = resolve_results(results, settings, stats)
+            quads, files = write_outputs(corpus, settings, out, stats, formats)
+        else:
+            check_settings(settings)
+            corpus, graphs = resolve_spooled(results, settings, stats, work)
+            quads = None
+            files = write_low_memory(graphs, settings, out, stats, formats)
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
 

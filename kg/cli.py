@@ -180,23 +180,26 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 @click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all), as for 'kg build'.")
+@click.option("--low-memory", is_flag=True,
+              help="Hold one shard's extractions at a time and keep articles and quads on disk (the same files).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
 @reports_errors
-def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...], quiet: bool,
-          verbose: bool) -> None:
+def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...],
+          low_memory: bool, quiet: bool, verbose: bool) -> None:
     """Merge shard folders made by 'kg build --shard I/N' into one graph.
 
     Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
     all of them and writes the same graph files and graph.html as one 'kg build' over the whole archive.
 
     \b
-    Example:
+    Examples:
       kg merge shards/0 shards/1 -o output/
+      kg merge shards/* -o output/ --format nq --low-memory
     """
     with interruptible(out_dir, None):
         chosen = None if not formats or "all" in formats else list(formats)
-        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen)
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
