@@ -19,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+import itertools
 import multiprocessing
 import os
 import signal
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -353,7 +355,6 @@ def _extract_parts(
     """Extract a large file part by part. Each part becomes a document that keeps only its identity (id, path,
     title, date): its articles carry their own text, and dropping the part's source text and offset map is what
     keeps memory bounded by the part size (with a spool, by one part's extractions)."""
-    from kg.ingest.read import read_text
     from kg.stream import PART_CHARS, iter_parts
 
     parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
@@ -362,8 +363,17 @@ def _extract_parts(
             text = next(parts, None)
         if text is None:
             return
-        doc = clean_document(read_text(text, str(path)), settings, timings)
-        result.keep([identity(doc)], extract_articles(doc, settings, timings), len(doc.clean), spool)
+        _extract_part_text(text, str(path), settings, timings, result, spool)
+
+
+def _extract_part_text(
+    text: str, path: str, settings: Settings, timings: Timings, result: DocumentResult, spool: SpoolWriter | None
+) -> None:
+    """Extract one part of a large file as a document of its own, keeping only the document's identity."""
+    from kg.ingest.read import read_text
+
+    doc = clean_document(read_text(text, path), settings, timings)
+    result.keep([identity(doc)], extract_articles(doc, settings, timings), len(doc.clean), spool)
 
 
 WorkItem = tuple[int, str, str]  # (index in the input list, path, cache key)
@@ -511,14 +521,22 @@ def extract_items(
                 cache.store(result.key, result.documents, result.extractions)
         return True
 
-    workers = max(1, min(workers, len(todo)))
-    stats.workers = workers
-    if workers == 1:
+    # With spools, a file read in parts has its parts extracted by all the workers; otherwise a file is one task.
+    split = [item for item in todo if spool_dir is not None and workers > 1 and _streamed(Path(item[1]), settings)]
+    todo = [item for item in todo if item not in split]
+    stats.workers = max(1, min(workers, len(todo) + (workers if split else 0)))
+    going = True
+    if len(todo) == 1 or workers == 1:
         for index, path, key in todo:
             if not accept(extract_file(index, Path(path), key, settings, stats.timings, spool_dir)):
+                going = False
                 break
-    else:
-        _extract_in_pool(_batches(todo, sizes, workers), settings, workers, accept, stats.timings, spool_dir)
+    elif todo:
+        going = _extract_in_pool(_batches(todo, sizes, min(workers, len(todo))), settings, min(workers, len(todo)),
+                                 accept, stats.timings, spool_dir)
+    for index, path, key in split if going and spool_dir is not None else []:
+        if not accept(_extract_parts_in_pool(index, Path(path), key, settings, workers, spool_dir, stats.timings)):
+            break
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
     ordered = [results[index] for index, _ in items if index in results]
@@ -564,8 +582,9 @@ def _extract_in_pool(
     accept: Callable[[DocumentResult], bool],
     timings: Timings,
     spool_dir: Path | None,
-) -> None:
-    """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes."""
+) -> bool:
+    """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes; False when an
+    input failed and the run stops."""
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
     )
@@ -596,6 +615,72 @@ def _extract_in_pool(
     finally:
         # On an error or Ctrl-C, drop the batches not started; the running ones finish (their workers ignore SIGINT).
         pool.shutdown(wait=True, cancel_futures=True)
+    return failed_at is None
+
+
+def _extract_parts_in_pool(
+    index: int, path: Path, key: str, settings: Settings, workers: int, spool_dir: Path, timings: Timings
+) -> DocumentResult:
+    """Extract a large file (see :func:`_streamed`) with its parts spread over ``workers`` processes: this process
+    reads and cuts the file, each worker extracts a part into a spool of its own, and the parts' spools are joined
+    in file order into the file's spool, which is the same as one process would have written. At most two parts per
+    worker are in flight, so memory stays bounded by the part size."""
+    from kg.stream import PART_CHARS, iter_parts
+
+    result = DocumentResult(index=index, path=str(path), key=key)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
+    )
+    pending: deque[Future[tuple[DocumentResult, Timings]]] = deque()
+
+    def join_next(spool: SpoolWriter) -> None:
+        part, part_timings = pending.popleft().result()
+        timings.merge(part_timings)
+        if part.error is not None:
+            raise part.error
+        part_spool = Path(part.spool or "")
+        spool.extend(part_spool)
+        part_spool.unlink()
+        result.spooled_articles += part.spooled_articles
+        result.characters += part.characters
+
+    try:
+        with SpoolWriter(spool_dir / f"{index:08d}.spool") as spool:
+            spool.write({"key": key})
+            parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
+            for number in itertools.count():
+                with timings.measure("ingest.read"):
+                    text = next(parts, None)
+                if text is None:
+                    break
+                part_path = spool_dir / f"{index:08d}.{number:06d}.part"
+                pending.append(pool.submit(_extract_part, text, str(path), settings, part_path))
+                while len(pending) >= 2 * workers:
+                    join_next(spool)
+            while pending:
+                join_next(spool)
+        result.spool = str(spool.path)
+    except KGError as error:
+        message = str(error)
+        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return result
+
+
+def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> tuple[DocumentResult, Timings]:
+    """Worker entry point: extract one part of a large file into a spool of its own (no header)."""
+    timings = Timings()
+    result = DocumentResult(index=0, path=path)
+    try:
+        with SpoolWriter(part_path) as spool:
+            _extract_part_text(text, path, settings, timings, result, spool)
+        result.spool = str(part_path)
+    except KGError as error:
+        result.error = error
+    except Exception as error:  # noqa: BLE001  as in extract_file: reported as this file's error
+        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+    return result, timings
 
 
 def resolve_results(results: list[DocumentResult], settings: Settings, stats: RunStats | None = None) -> Corpus:

@@ -57,6 +57,19 @@ class SpoolWriter:
         """Append one object."""
         self._put(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
 
+    def extend(self, other: Path) -> None:
+        """Append every object of the spool ``other`` (checked first) and add its counts, copying its bytes."""
+        articles, characters = check_spool(other)
+        left = os.path.getsize(other) - len(MAGIC) - _TRAILER
+        with open(other, "rb") as handle:
+            handle.seek(len(MAGIC))
+            while left > 0:
+                block = handle.read(min(_BLOCK, left))
+                self._put(block)
+                left -= len(block)
+        self.articles += articles
+        self.characters += characters
+
     def commit(self) -> Path:
         """Write the trailer and move the spool into place; returns its path."""
         self._put(_COUNTS.pack(self.articles, self.characters))

@@ -58,6 +58,11 @@ def test_a_large_file_in_parts_with_a_repeated_article(tmp_path: Path) -> None:
 
     ordinary = kg.build([big], tmp_path / "a", settings=settings(), low_memory=False)
     low = kg.build([big], tmp_path / "b", settings=settings(), low_memory=True)
+    # two workers extract the parts of the one file side by side, and their spools are joined in file order
+    parallel = kg.build([big, SAMPLE], tmp_path / "c", settings=settings(), low_memory=True, workers=2)
+    alone = kg.build([big, SAMPLE], tmp_path / "d", settings=settings(), low_memory=False, workers=1)
+    assert parallel.stats.workers == 2
+    assert _bytes(tmp_path / "c") == _bytes(tmp_path / "d")
     assert ordinary.stats.documents > 1, "the file was read in parts"
     assert ordinary.quads is not None
     assert len(ordinary.quads.graphs) - 1 < ordinary.stats.articles, "an article occurs twice"
@@ -161,3 +166,27 @@ def test_another_resolve_stage_needs_an_ordinary_build(tmp_path: Path) -> None:
     with pytest.raises(kg.errors.ConfigError, match="low-memory build resolves with resolve.default"):
         kg.build([SAMPLE], tmp_path / "out", settings=settings, low_memory=True)
     assert not (tmp_path / "out").exists(), "a folder the build created is removed again"
+
+
+@kg.pipeline.stage("nlp.tag.fails_on_marker")
+def _failing_tagger(extraction: kg.model.ArticleExtraction, settings: object = None) -> kg.model.ArticleExtraction:
+    if "标记失败" in extraction.article.text:
+        raise kg.errors.ExtractionError("the test tagger met its marker")
+    return extraction
+
+
+def test_a_failing_part_of_a_large_file_fails_the_file(tmp_path: Path) -> None:
+    articles = sample_articles()
+    big = tmp_path / "big.txt"
+    big.write_text("".join(articles[:3]) + "本报乌海2月21日电 标记失败的一段。\n" + "".join(articles[3:]), encoding="utf-8")
+
+    def settings(keep_going: bool) -> Settings:
+        return Settings(date=DATE, ner="fails_on_marker", keep_going=keep_going,
+                        options={"stream_bytes": 20_000, "part_chars": 3_000})
+
+    with pytest.raises(kg.errors.ExtractionError, match="big.txt.*marker"):
+        kg.build([big], tmp_path / "out", settings=settings(False), low_memory=True, workers=2)
+    result = kg.build([big, SAMPLE], tmp_path / "out", settings=settings(True), low_memory=True, workers=2)
+    assert [path for path, _ in result.stats.skipped] == [str(big)]
+    assert result.stats.documents == 1
+    assert list((tmp_path / "out").glob(".kg-work*")) == []
