@@ -106,20 +106,18 @@ class QuadSpill:
         chunk.sort()
         if chunk[0][0] == '"':  # literals sort before IRIs and blank nodes, so a literal subject would be first
             raise OutputError(f"a literal cannot be the subject of a triple: {chunk[0].split(chr(9))[0]}")
-        data = "".join(chunk).encode("utf-8")
-        offset = self._segments.tell()
-        self._segments.write(data)
+        offset = size = self._segments.tell()
+        for start in range(0, len(chunk), _LINES):
+            size += self._segments.write("".join(chunk[start : start + _LINES]).encode("utf-8"))
         self._count += len(chunk)
-        records = [line[:-1] + tail for line in chunk]
-        del chunk[:]
         start = 0
-        while start < len(records):
+        while start < len(chunk):
             room = self.buffer_quads - len(self._buffer)
-            self._buffer.extend(records[start : start + room])
+            self._buffer.extend([line[:-1] + tail for line in chunk[start : start + room]])
             start += room
             if len(self._buffer) >= self.buffer_quads:
                 self._flush()
-        return offset, len(data)
+        return offset, size - offset
 
     def _flush(self) -> None:
         """Write the buffered quads as a sorted run."""
