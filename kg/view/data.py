@@ -7,7 +7,7 @@ Everything here is plain data (sorted, hashable keys) so the page built from it 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import unquote
@@ -147,15 +147,32 @@ def _read_predicates() -> frozenset[Term]:
     return frozenset([*map(_kg, kg), TYPE, LABEL, ALT_LABEL, HAS_GEOMETRY, AS_WKT, ANCHOR, SUBJECT, OBJECT])
 
 
+@cache
+def _read_types() -> frozenset[Term]:
+    """The classes whose rdf:type triples the view reads: node classes, articles, statements and quantities."""
+    return frozenset(map(_kg, [*node_classes(), "Article", "PhotoStory", "Statement", "Quantity"]))
+
+
+def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The triples of ``triples`` that the view reads, with equal terms made one object (for a stream of triples
+    read from disk, where every occurrence of a term is a string of its own)."""
+    wanted, types = _read_predicates(), _read_types()
+    terms: dict[Term, Term] = {}
+    intern = terms.setdefault
+    for s, p, o in triples:
+        if p in wanted and (p != TYPE or o in types):
+            yield intern(s, s), intern(p, p), intern(o, o)
+
+
 class _Index:
     """The (subject, object) pairs of each predicate the view reads, and the objects of a predicate per subject
     (keyed by the subject's IRI), built on first use."""
 
     def __init__(self, triples: Iterable[Triple]) -> None:
-        wanted = _read_predicates()
+        wanted, types = _read_predicates(), _read_types()
         self.pairs: dict[Term, list[tuple[Term, Term]]] = {}
         for s, p, o in triples:
-            if p in wanted:
+            if p in wanted and (p != TYPE or o in types):
                 pairs = self.pairs.get(p)
                 if pairs is None:
                     self.pairs[p] = [(s, o)]
@@ -216,7 +233,12 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
 
 def read_view_graph(data: Data) -> ViewGraph:
     """Collect the entities, relations (with evidence), articles and quantities of ``data`` (all graphs together)."""
-    index = _Index(as_quads(data).union())
+    return read_view_triples(as_quads(data).union())
+
+
+def read_view_triples(triples: Iterable[Triple]) -> ViewGraph:
+    """The view of the distinct ``triples`` of all graphs together (see :func:`read_view_graph`)."""
+    index = _Index(triples)
     classes = node_classes()
     typed: dict[str, list[str]] = {}
     for subject, cls in index.subject_objects(TYPE):
