@@ -169,7 +169,7 @@ def _announce(
 ) -> None:
     """Tell the progress callback that extraction is over and ``phase`` has begun."""
     if progress is not None:
-        files = stats.documents + len(stats.skipped)
+        files = stats.files + len(stats.skipped)
         progress(ProgressInfo(files, files, stats.articles, stats.characters, 1, 1, time.perf_counter() - started,
                               phase=phase))
 
@@ -260,6 +260,7 @@ def merge(
         if base_iri is not None:
             settings.base_iri = base_iri
         stats = RunStats(skipped=skipped)
+        stats.files = len(results)
         stats.articles = sum(result.articles for result in results)
         stats.characters = sum(result.characters for result in results)
         stats.reused = len(results)

@@ -286,7 +286,7 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
             click.echo(detail, err=True)
     total = sum(stats.timings.seconds.values())
     rows: list[tuple[str, str]] = [
-        ("files", f"{stats.documents + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
+        ("files", f"{stats.files + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
                   f"{stats.extracted:,} extracted by {stats.workers} worker(s), {len(stats.skipped):,} skipped)"),
         ("articles", f"{stats.articles:,}"),
         ("characters", f"{stats.characters:,}"),

@@ -256,6 +256,7 @@ class ProgressInfo:
 class RunStats:
     """Counts, skipped inputs, warnings and per-step times of a run (filled in by :func:`run`)."""
 
+    files: int = 0  # input files used (a file read in parts gives one document per part)
     documents: int = 0
     articles: int = 0
     characters: int = 0
@@ -550,6 +551,7 @@ def extract_items(
     kept = [result for result in ordered if result.error is None]
     if stats.skipped and not kept:  # everything was skipped: refuse to replace earlier outputs with an empty graph
         raise InputError(f"no input could be read:\n{skipped_summary(stats.skipped)}")
+    stats.files += len(kept)
     stats.documents += sum(len(result.documents) for result in kept)
     stats.articles += sum(result.articles for result in kept)
     stats.characters += sum(result.characters for result in kept)
