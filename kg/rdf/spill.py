@@ -339,7 +339,7 @@ class SpillRendering:
     def write(self, task: str, out_dir: Path) -> None:
         """Write one export format or the view (``kg.outputs.VIEW``) into ``out_dir``."""
         if task == VIEW:
-            write_html(read_view_triples(view_triples(self.spill.triples())), out_dir / VIEW_FILE, title="kg")
+            write_html(read_view_triples(view_triples(_Triples(self.spill))), out_dir / VIEW_FILE, title="kg")
         else:
             atomic_write(Path(out_dir) / FORMATS[task], self.pieces(task))
 
