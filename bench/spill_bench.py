@@ -99,8 +99,8 @@ def main() -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({
         "mode": args.mode, "quads": total, "copies": count, "buffer": args.buffer, "workers": args.workers,
-        "fill_s": round(filled - started, 1), "write_s": round(done - filled, 1),
-        "base_rss_mib": round(base_rss), "peak_rss_mib": round(peak), "peak_child_rss_mib": round(children), "bytes": sum(sizes.values()),
+        "fill_s": round(filled - started, 1), "write_s": round(done - filled, 1), "base_rss_mib": round(base_rss),
+        "peak_rss_mib": round(peak), "peak_child_rss_mib": round(children), "bytes": sum(sizes.values()),
     }))
 
 

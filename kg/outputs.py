@@ -92,12 +92,14 @@ class _RenderingWriter:
         self.rendering = rendering
 
     def write(self, task: str, out_dir: Path) -> None:
+        """Write one export format or the view into ``out_dir``."""
         if task == VIEW:
             write_html(self.rendering.quads, out_dir / VIEW_FILE, title="kg")
         else:
             write_format(self.rendering, task, out_dir)
 
     def keep_only(self, tasks: list[str]) -> None:
+        """Drop the rendering's shared work that none of ``tasks`` needs."""
         self.rendering.keep_only(tasks)
 
 

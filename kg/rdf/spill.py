@@ -85,7 +85,10 @@ class QuadSpill:
     # ------------------------------------------------------------------------------------------------ adding
 
     def add_graph(self, name: Term | None, triples: Iterable[Triple]) -> None:
-        """Add the complete ``triples`` (no duplicates) of graph ``name`` (``None``: the default graph)."""
+        """Add the complete ``triples`` (no duplicates) of graph ``name`` (``None``: the default graph).
+
+        Terms are in N-Triples syntax as :mod:`kg.rdf.quads` makes them (never a raw tab or newline). An error
+        while adding (a literal subject) leaves the spill unusable: close it."""
         if name in self._index:
             raise OutputError(f"graph {name or 'default'} is added to the spill twice")
         tail = "\t" + (name or "") + "\n"
@@ -105,7 +108,8 @@ class QuadSpill:
         """Write a sorted run of one graph's triples and buffer them as quads; return the run's place."""
         chunk.sort()
         if chunk[0][0] == '"':  # literals sort before IRIs and blank nodes, so a literal subject would be first
-            raise OutputError(f"a literal cannot be the subject of a triple: {chunk[0].split(chr(9))[0]}")
+            subject = chunk[0].split("\t", 1)[0]
+            raise OutputError(f"a literal cannot be the subject of a triple: {subject}")
         offset = size = self._segments.tell()
         for start in range(0, len(chunk), _LINES):
             size += self._segments.write("".join(chunk[start : start + _LINES]).encode("utf-8"))
@@ -339,7 +343,7 @@ class SpillRendering:
     def write(self, task: str, out_dir: Path) -> None:
         """Write one export format or the view (``kg.outputs.VIEW``) into ``out_dir``."""
         if task == VIEW:
-            write_html(read_view_triples(view_triples(self.spill.triples())), out_dir / VIEW_FILE, title="kg")
+            write_html(read_view_triples(view_triples(_Triples(self.spill))), out_dir / VIEW_FILE, title="kg")
         else:
             atomic_write(Path(out_dir) / FORMATS[task], self.pieces(task))
 

@@ -154,14 +154,28 @@ def _read_types() -> frozenset[Term]:
 
 
 def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
-    """The triples of ``triples`` that the view reads, with equal terms made one object (for a stream of triples
-    read from disk, where every occurrence of a term is a string of its own)."""
+    """The triples of ``triples`` that the view reads, for a large dataset streamed from disk: read twice (a set, or
+    a stream that starts again on each iteration), first for the nodes whose text or article the view looks up
+    (evidence nodes, mentions of an entity), then for the triples, leaving out the anchor text and article of other
+    mentions. Equal terms are made one object: in a stream read from disk every occurrence is a string of its own."""
+    evidence, mention_of, in_article = _kg("evidence"), _kg("mentionOf"), _kg("inArticle")
+    quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up): their anchor text is read
+    placed: set[str] = set()  # nodes whose article is read: evidence nodes and mentions
+    for s, p, o in triples:
+        if p == evidence:
+            quoted.add(value(o))
+        elif p == mention_of:
+            placed.add(value(s))
+    placed |= quoted
     wanted, types = _read_predicates(), _read_types()
     terms: dict[Term, Term] = {}
     intern = terms.setdefault
     for s, p, o in triples:
-        if p in wanted and (p != TYPE or o in types):
-            yield intern(s, s), intern(p, p), intern(o, o)
+        if p not in wanted or (p == TYPE and o not in types):
+            continue
+        if (p == ANCHOR and value(s) not in quoted) or (p == in_article and value(s) not in placed):
+            continue
+        yield intern(s, s), intern(p, p), intern(o, o)
 
 
 class _Index:
