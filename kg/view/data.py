@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import SKOS
 
-from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal_parts, value
+from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal, literal_parts, value
 from kg.rdf.quads import iri as iri_term
 from kg.rdf.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ontology_graph
 
@@ -154,28 +154,60 @@ def _read_types() -> frozenset[Term]:
 
 
 def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
-    """The triples of ``triples`` that the view reads, for a large dataset streamed from disk: read twice (a set, or
-    a stream that starts again on each iteration), first for the nodes whose text or article the view looks up
-    (evidence nodes, mentions of an entity), then for the triples, leaving out the anchor text and article of other
-    mentions. Equal terms are made one object: in a stream read from disk every occurrence is a string of its own."""
-    evidence, mention_of, in_article = _kg("evidence"), _kg("mentionOf"), _kg("inArticle")
-    quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up): their anchor text is read
-    placed: set[str] = set()  # nodes whose article is read: evidence nodes and mentions
+    """The triples of ``triples`` that the view reads, for a large dataset streamed from disk, in less memory than
+    the triples themselves: the view made from them is the same as from all of ``triples``.
+
+    ``triples`` is read twice (a stream that starts again on each iteration) and must give each subject's triples
+    one after another (a spill's sorted triples do). The first reading finds the evidence nodes, whose anchor text
+    and article the view looks up; in the second, every other node that is a mention of an entity becomes one
+    ``(article, kg:mentions, entity)`` triple (all the view takes from it), an article's text only its opening
+    sentence, and equal terms one object (in a stream read from disk every occurrence is a string of its own).
+    """
+    evidence = _kg("evidence")
+    quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up)
     for s, p, o in triples:
         if p == evidence:
             quoted.add(value(o))
-        elif p == mention_of:
-            placed.add(value(s))
-    placed |= quoted
-    wanted, types = _read_predicates(), _read_types()
     terms: dict[Term, Term] = {}
     intern = terms.setdefault
-    for s, p, o in triples:
-        if p not in wanted or (p == TYPE and o not in types):
+    for group in _subject_groups(triples):
+        for s, p, o in _view_group(group, quoted):
+            yield intern(s, s), intern(p, p), intern(o, o)
+
+
+def _subject_groups(triples: Iterable[Triple]) -> Iterator[list[Triple]]:
+    group: list[Triple] = []
+    for triple in triples:
+        if group and triple[0] != group[0][0]:
+            yield group
+            group = []
+        group.append(triple)
+    if group:
+        yield group
+
+
+def _view_group(group: list[Triple], quoted: set[str]) -> Iterator[Triple]:
+    """What the view reads of one subject's triples (see :func:`view_triples`)."""
+    wanted, types = _read_predicates(), _read_types()
+    mention_of, in_article, text = _kg("mentionOf"), _kg("inArticle"), _kg("text")
+    subject = group[0][0]
+    if value(subject) in quoted:
+        yield from ((s, p, o) for s, p, o in group if p in wanted and (p != TYPE or o in types))
+        return
+    entities = [o for _, p, o in group if p == mention_of]
+    articles = [o for _, p, o in group if p == in_article]
+    texts = [o for _, p, o in group if p == text]
+    for s, p, o in group:
+        if p not in wanted or (p == TYPE and o not in types) or p in (ANCHOR, in_article, mention_of):
             continue
-        if (p == ANCHOR and value(s) not in quoted) or (p == in_article and value(s) not in placed):
-            continue
-        yield intern(s, s), intern(p, p), intern(o, o)
+        if p == text and len(texts) == 1 and is_literal(o):
+            body, language, datatype = literal_parts(o)
+            o = literal(_opening(body), language, datatype)
+        yield s, p, o
+    if entities and articles:
+        # the view counts the article of a mention (the smallest, if there were several) among the entity's
+        article = min(articles, key=value)
+        yield from ((article, _kg("mentions"), entity) for entity in entities)
 
 
 class _Index:
