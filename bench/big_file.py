@@ -73,7 +73,10 @@ def measure(path: Path, out: Path, ner: str, workers: int) -> dict[str, object]:
     if process.returncode != 0:
         raise SystemExit(f"build of {path} failed:\n{summary}")
     sizes = {file.name: file.stat().st_size for file in sorted(out.glob("graph.*"))}
-    return {"seconds": round(elapsed, 1), "peak_pss_mib": round(peak / MIB), "outputs": sizes, "summary": summary}
+    with (out / "graph.nq").open("rb") as handle:
+        quads = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    return {"seconds": round(elapsed, 1), "peak_pss_mib": round(peak / MIB), "quads": quads, "outputs": sizes,
+            "summary": summary}
 
 
 def main() -> None:
