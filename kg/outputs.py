@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Protocol
 
 from kg.errors import KGError, OutputError
 from kg.pipeline import Timings, child_process_init
@@ -71,9 +72,49 @@ def write_files(
     """Write ``formats`` (all export formats by default) and the view into ``out_dir`` with up to ``workers``
     processes; add the time spent to ``timings`` (``serialize`` and ``view``, summed over the processes) and return
     the paths, the graph files in ``FORMATS`` order and the view last."""
+    return write_with(_RenderingWriter(Rendering(quads, base)), out_dir, formats, workers=workers, timings=timings)
+
+
+class Writer(Protocol):
+    """What writes the files of one dataset: each task (an export format or ``VIEW``) into a folder."""
+
+    def write(self, task: str, out_dir: Path) -> None:
+        """Write the file of ``task`` into ``out_dir``."""
+
+    def keep_only(self, tasks: list[str]) -> None:
+        """Drop the shared work none of ``tasks`` (those still to be written by this process) needs."""
+
+
+class _RenderingWriter:
+    """The files of quads held in memory."""
+
+    def __init__(self, rendering: Rendering) -> None:
+        self.rendering = rendering
+
+    def write(self, task: str, out_dir: Path) -> None:
+        """Write one export format or the view into ``out_dir``."""
+        if task == VIEW:
+            write_html(self.rendering.quads, out_dir / VIEW_FILE, title="kg")
+        else:
+            write_format(self.rendering, task, out_dir)
+
+    def keep_only(self, tasks: list[str]) -> None:
+        """Drop the rendering's shared work that none of ``tasks`` needs."""
+        self.rendering.keep_only(tasks)
+
+
+def write_with(
+    writer: Writer,
+    out_dir: Path,
+    formats: Iterable[str] | None = None,
+    *,
+    workers: int = 1,
+    timings: Timings | None = None,
+) -> list[Path]:
+    """Write ``formats`` and the view with ``writer`` as :func:`write_files` does (forked processes share the
+    writer's state copy-on-write)."""
     timings = timings if timings is not None else Timings()
     chosen = chosen_formats(formats)
-    rendering = Rendering(quads, base)
     forking = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
     shares = plan([*chosen, VIEW], workers if forking else 1)
     # The quads and the corpus live until the end: the collector need not walk them again and again while the files
@@ -81,8 +122,8 @@ def write_files(
     gc.freeze()
     children: list[tuple[multiprocessing.Process, Connection]] = []
     try:
-        children.extend(_start(rendering, share, out_dir) for share in shares[1:])
-        timings.merge(_write(rendering, shares[0], out_dir))
+        children.extend(_start(writer, share, out_dir) for share in shares[1:])
+        timings.merge(_write(writer, shares[0], out_dir))
         for _, connection in children:
             timings.merge(_receive(connection))
     finally:
@@ -95,35 +136,32 @@ def write_files(
     return [out_dir / FORMATS[fmt] for fmt in chosen] + [out_dir / VIEW_FILE]
 
 
-def _write(rendering: Rendering, share: list[str], out_dir: Path) -> Timings:
+def _write(writer: Writer, share: list[str], out_dir: Path) -> Timings:
     timings = Timings()
     for number, task in enumerate(share):
         with timings.measure("view" if task == VIEW else "serialize"):
-            if task == VIEW:
-                write_html(rendering.quads, out_dir / VIEW_FILE, title="kg")
-            else:
-                write_format(rendering, task, out_dir)
-            rendering.keep_only(share[number + 1 :])
+            writer.write(task, out_dir)
+            writer.keep_only(share[number + 1 :])
     return timings
 
 
-def _start(rendering: Rendering, share: list[str], out_dir: Path) -> tuple[multiprocessing.Process, Connection]:
+def _start(writer: Writer, share: list[str], out_dir: Path) -> tuple[multiprocessing.Process, Connection]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()  # a forked child flushes its copy of unwritten output on exit
-    process = context.Process(target=_child, args=(rendering, share, out_dir, sender, os.getpid()), daemon=True,
+    process = context.Process(target=_child, args=(writer, share, out_dir, sender, os.getpid()), daemon=True,
                               name="kg-writer")
     process.start()
     sender.close()
     return process, receiver
 
 
-def _child(rendering: Rendering, share: list[str], out_dir: Path, sender: Connection, parent: int) -> None:
+def _child(writer: Writer, share: list[str], out_dir: Path, sender: Connection, parent: int) -> None:
     child_process_init(parent)
     try:
-        sender.send((None, _write(rendering, share, out_dir)))
+        sender.send((None, _write(writer, share, out_dir)))
     except Exception as error:  # noqa: BLE001  handed to the parent, which raises it
         sender.send((error if isinstance(error, KGError) else OutputError(f"writing {', '.join(share)}: {error}"),
                      None))

@@ -19,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import importlib
+import itertools
 import multiprocessing
 import os
 import signal
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExtractionError, InputError, KGError, StageNotFound
 from kg.model import ArticleExtraction, Corpus, Document
+from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache
@@ -177,11 +180,50 @@ class DocumentResult:
     error: KGError | None = None
     detail: str | None = None  # traceback of an unexpected exception, for --verbose
     cached: bool = False
-    characters_streamed: int = 0  # cleaned characters of parts whose text was dropped (large files)
+    characters: int = 0  # cleaned characters of the file
+    # With a spool folder, the documents and extractions go to this spool (see kg.spool) instead of the lists above,
+    # and ``spooled_articles`` counts the extractions.
+    spool: str | None = None
+    spooled_articles: int = 0
 
     @property
-    def characters(self) -> int:
-        return self.characters_streamed + sum(len(doc.clean) for doc in self.documents)
+    def articles(self) -> int:
+        """How many articles the file gave."""
+        return len(self.extractions) + self.spooled_articles
+
+    def keep(
+        self,
+        documents: list[Document],
+        extractions: list[ArticleExtraction],
+        characters: int,
+        spool: SpoolWriter | None = None,
+    ) -> None:
+        """Add documents and their extractions to the result, or write them to ``spool``."""
+        self.characters += characters
+        if spool is None:
+            self.documents.extend(documents)
+            self.extractions.extend(extractions)
+            return
+        write_results(spool, documents, extractions, characters)
+        self.spooled_articles += len(extractions)
+
+
+def identity(document: Document) -> Document:
+    """A document without its text: id, file, title, date and publication."""
+    return Document(id=document.id, path=document.path, source="", title=document.title, date=document.date,
+                    date_source=document.date_source, publication=document.publication)
+
+
+def write_results(
+    spool: SpoolWriter, documents: list[Document], extractions: list[ArticleExtraction], characters: int
+) -> None:
+    """Append documents and extractions to a spool, counting articles and cleaned characters in its trailer."""
+    for document in documents:
+        spool.write(document)
+    for extraction in extractions:
+        spool.write(extraction)
+    spool.articles += len(extractions)
+    spool.characters += characters
 
 
 @dataclass
@@ -214,6 +256,7 @@ class ProgressInfo:
 class RunStats:
     """Counts, skipped inputs, warnings and per-step times of a run (filled in by :func:`run`)."""
 
+    files: int = 0  # input files used (a file read in parts gives one document per part)
     documents: int = 0
     articles: int = 0
     characters: int = 0
@@ -226,6 +269,9 @@ class RunStats:
     timings: Timings = field(default_factory=Timings)
     elapsed: float = 0.0  # wall-clock seconds of the whole run
     keys: set[str] = field(default_factory=set)  # cache keys of the inputs used
+    relations: int = 0  # stated relations, quantities and events of the resolved corpus
+    quantities: int = 0
+    events: int = 0
 
 
 def extract_document(
@@ -257,24 +303,38 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
     return results
 
 
-def extract_file(index: int, path: Path, key: str, settings: Settings, timings: Timings) -> DocumentResult:
-    """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on."""
+def extract_file(
+    index: int, path: Path, key: str, settings: Settings, timings: Timings, spool_dir: Path | None = None
+) -> DocumentResult:
+    """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on.
+
+    With ``spool_dir``, the documents and extractions are written to a spool there (``<index>.spool``, a cache entry
+    under ``key``: see :mod:`kg.cache`) as they are made, and the result holds only counts and the spool's path.
+    """
     result = DocumentResult(index=index, path=str(path), key=key)
+    spool = SpoolWriter(spool_dir / f"{index:08d}.spool") if spool_dir is not None else None
     try:
+        if spool is not None:
+            spool.write({"key": key})
         if _streamed(path, settings):
-            _extract_parts(path, settings, timings, result)
+            _extract_parts(path, settings, timings, result, spool)
         else:
             with timings.measure("ingest.read"):
                 doc = get_stage(settings.read)(path, settings)
             doc = clean_document(doc, settings, timings)
-            result.extractions = extract_articles(doc, settings, timings)
-            result.documents = [doc]
+            result.keep([doc], extract_articles(doc, settings, timings), len(doc.clean), spool)
+        if spool is not None:
+            result.spool = str(spool.commit())
+            spool = None
     except KGError as error:
         message = str(error)
         result.error = error if str(path) in message else type(error)(f"{path}: {message}")
     except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
         result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
+    finally:
+        if spool is not None:
+            spool.abort()
     return result
 
 
@@ -290,11 +350,12 @@ def _streamed(path: Path, settings: Settings) -> bool:
         return False  # the reader reports the problem
 
 
-def _extract_parts(path: Path, settings: Settings, timings: Timings, result: DocumentResult) -> None:
+def _extract_parts(
+    path: Path, settings: Settings, timings: Timings, result: DocumentResult, spool: SpoolWriter | None
+) -> None:
     """Extract a large file part by part. Each part becomes a document that keeps only its identity (id, path,
     title, date): its articles carry their own text, and dropping the part's source text and offset map is what
-    keeps memory bounded by the part size."""
-    from kg.ingest.read import read_text
+    keeps memory bounded by the part size (with a spool, by one part's extractions)."""
     from kg.stream import PART_CHARS, iter_parts
 
     parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
@@ -303,19 +364,29 @@ def _extract_parts(path: Path, settings: Settings, timings: Timings, result: Doc
             text = next(parts, None)
         if text is None:
             return
-        doc = clean_document(read_text(text, str(path)), settings, timings)
-        result.extractions.extend(extract_articles(doc, settings, timings))
-        result.documents.append(Document(id=doc.id, path=doc.path, source="", title=doc.title, date=doc.date))
-        result.characters_streamed += len(doc.clean)
+        _extract_part_text(text, str(path), settings, timings, result, spool)
+
+
+def _extract_part_text(
+    text: str, path: str, settings: Settings, timings: Timings, result: DocumentResult, spool: SpoolWriter | None
+) -> None:
+    """Extract one part of a large file as a document of its own, keeping only the document's identity."""
+    from kg.ingest.read import read_text
+
+    doc = clean_document(read_text(text, path), settings, timings)
+    result.keep([identity(doc)], extract_articles(doc, settings, timings), len(doc.clean), spool)
 
 
 WorkItem = tuple[int, str, str]  # (index in the input list, path, cache key)
 
 
-def _extract_batch(batch: list[WorkItem], settings: Settings) -> tuple[list[DocumentResult], Timings]:
+def _extract_batch(
+    batch: list[WorkItem], settings: Settings, spool_dir: Path | None
+) -> tuple[list[DocumentResult], Timings]:
     """Worker entry point: extract a batch of files; returns the results and the time spent per step."""
     timings = Timings()
-    return [extract_file(index, Path(path), key, settings, timings) for index, path, key in batch], timings
+    results = [extract_file(index, Path(path), key, settings, timings, spool_dir) for index, path, key in batch]
+    return results, timings
 
 
 def child_process_init(parent: int) -> None:
@@ -387,7 +458,7 @@ class _Tracker:
     def done(self, result: DocumentResult) -> None:
         info = self.info
         info.documents_done += 1
-        info.articles += len(result.extractions)
+        info.articles += result.articles
         info.characters += result.characters
         info.bytes_done += self.sizes.get(result.index, 0)
         info.elapsed = time.perf_counter() - self.start
@@ -395,7 +466,8 @@ class _Tracker:
             self.callback(info)
 
 
-def _file_size(path: Path) -> int:
+def file_size(path: Path) -> int:
+    """The size of ``path`` in bytes (0 when it cannot be read: the reader reports the problem)."""
     try:
         return path.stat().st_size
     except OSError:
@@ -410,27 +482,30 @@ def extract_items(
     cache: ExtractionCache | None = None,
     progress: Callable[[ProgressInfo], None] | None = None,
     stats: RunStats | None = None,
+    spool_dir: Path | None = None,
 ) -> list[DocumentResult]:
     """Extract the numbered input files, in parallel when ``workers`` > 1, and return the results in input order.
 
     Files whose content and settings match an entry of ``cache`` are not extracted again; every new extraction is
     stored in the cache as soon as it arrives, so an interrupted run loses at most the batches in flight. A failing
     input raises its error unless ``settings.keep_going``, in which case it is listed in ``stats.skipped``.
+
+    With ``spool_dir`` the results hold no documents or extractions: each names the spool they were written to (a
+    cache entry when the file was cached), so memory does not grow with the input.
     """
     stats = stats if stats is not None else RunStats()
-    sizes = {index: _file_size(path) for index, path in items}
+    sizes = {index: file_size(path) for index, path in items}
     tracker = _Tracker(progress, sizes)
     results: dict[int, DocumentResult] = {}
     todo: list[WorkItem] = []
     for index, path in items:
         key = cache.key(path) if cache is not None else ""
-        hit = cache.load(key, path) if cache is not None and key else None
-        if hit is None:
+        result = _cached(cache, index, path, key, spooled=spool_dir is not None) if cache is not None and key else None
+        if result is None:
             todo.append((index, str(path), key))
             continue
-        documents, extractions = hit
-        results[index] = DocumentResult(index, str(path), key, documents, extractions, cached=True)
-        tracker.done(results[index])
+        results[index] = result
+        tracker.done(result)
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
 
@@ -441,17 +516,28 @@ def extract_items(
         if result.error is not None:
             return settings.keep_going
         if cache is not None and result.key:
-            cache.store(result.key, result.documents, result.extractions)
+            if result.spool is not None:
+                cache.adopt(result.key, Path(result.spool))
+            else:
+                cache.store(result.key, result.documents, result.extractions)
         return True
 
-    workers = max(1, min(workers, len(todo)))
-    stats.workers = workers
-    if workers == 1:
+    # With spools, a file read in parts has its parts extracted by all the workers; otherwise a file is one task.
+    split = [item for item in todo if spool_dir is not None and workers > 1 and _streamed(Path(item[1]), settings)]
+    todo = [item for item in todo if item not in split]
+    stats.workers = max(1, min(workers, len(todo) + (workers if split else 0)))
+    going = True
+    if len(todo) == 1 or workers == 1:
         for index, path, key in todo:
-            if not accept(extract_file(index, Path(path), key, settings, stats.timings)):
+            if not accept(extract_file(index, Path(path), key, settings, stats.timings, spool_dir)):
+                going = False
                 break
-    else:
-        _extract_in_pool(_batches(todo, sizes, workers), settings, workers, accept, stats.timings)
+    elif todo:
+        going = _extract_in_pool(_batches(todo, sizes, min(workers, len(todo))), settings, min(workers, len(todo)),
+                                 accept, stats.timings, spool_dir)
+    for index, path, key in split if going and spool_dir is not None else []:
+        if not accept(_extract_parts_in_pool(index, Path(path), key, settings, workers, spool_dir, stats.timings)):
+            break
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
     ordered = [results[index] for index, _ in items if index in results]
@@ -465,13 +551,30 @@ def extract_items(
     kept = [result for result in ordered if result.error is None]
     if stats.skipped and not kept:  # everything was skipped: refuse to replace earlier outputs with an empty graph
         raise InputError(f"no input could be read:\n{skipped_summary(stats.skipped)}")
+    stats.files += len(kept)
     stats.documents += sum(len(result.documents) for result in kept)
-    stats.articles += sum(len(result.extractions) for result in kept)
+    stats.articles += sum(result.articles for result in kept)
     stats.characters += sum(result.characters for result in kept)
     stats.reused += sum(1 for result in kept if result.cached)
     stats.extracted += sum(1 for result in kept if not result.cached)
     stats.keys.update(result.key for result in kept if result.key)
     return kept
+
+
+def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled: bool) -> DocumentResult | None:
+    """The result of a file found in the cache: its spool (``spooled``) or its documents and extractions."""
+    if spooled:
+        entry = cache.entry(key, path)
+        if entry is None:
+            return None
+        spool, articles, characters = entry
+        return DocumentResult(index, str(path), key, cached=True, characters=characters, spool=str(spool),
+                              spooled_articles=articles)
+    hit = cache.load(key, path)
+    if hit is None:
+        return None
+    documents, extractions, characters = hit
+    return DocumentResult(index, str(path), key, documents, extractions, cached=True, characters=characters)
 
 
 def _extract_in_pool(
@@ -480,14 +583,16 @@ def _extract_in_pool(
     workers: int,
     accept: Callable[[DocumentResult], bool],
     timings: Timings,
-) -> None:
-    """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes."""
+    spool_dir: Path | None,
+) -> bool:
+    """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes; False when an
+    input failed and the run stops."""
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
     )
     try:
         first: dict[Future[tuple[list[DocumentResult], Timings]], int] = {
-            pool.submit(_extract_batch, batch, settings): batch[0][0] for batch in batches
+            pool.submit(_extract_batch, batch, settings, spool_dir): batch[0][0] for batch in batches
         }
         pending = set(first)
         failed_at: int | None = None
@@ -512,6 +617,72 @@ def _extract_in_pool(
     finally:
         # On an error or Ctrl-C, drop the batches not started; the running ones finish (their workers ignore SIGINT).
         pool.shutdown(wait=True, cancel_futures=True)
+    return failed_at is None
+
+
+def _extract_parts_in_pool(
+    index: int, path: Path, key: str, settings: Settings, workers: int, spool_dir: Path, timings: Timings
+) -> DocumentResult:
+    """Extract a large file (see :func:`_streamed`) with its parts spread over ``workers`` processes: this process
+    reads and cuts the file, each worker extracts a part into a spool of its own, and the parts' spools are joined
+    in file order into the file's spool, which is the same as one process would have written. At most two parts per
+    worker are in flight, so memory stays bounded by the part size."""
+    from kg.stream import PART_CHARS, iter_parts
+
+    result = DocumentResult(index=index, path=str(path), key=key)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
+    )
+    pending: deque[Future[tuple[DocumentResult, Timings]]] = deque()
+
+    def join_next(spool: SpoolWriter) -> None:
+        part, part_timings = pending.popleft().result()
+        timings.merge(part_timings)
+        if part.error is not None:
+            raise part.error
+        part_spool = Path(part.spool or "")
+        spool.extend(part_spool)
+        part_spool.unlink()
+        result.spooled_articles += part.spooled_articles
+        result.characters += part.characters
+
+    try:
+        with SpoolWriter(spool_dir / f"{index:08d}.spool") as spool:
+            spool.write({"key": key})
+            parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
+            for number in itertools.count():
+                with timings.measure("ingest.read"):
+                    text = next(parts, None)
+                if text is None:
+                    break
+                part_path = spool_dir / f"{index:08d}.{number:06d}.part"
+                pending.append(pool.submit(_extract_part, text, str(path), settings, part_path))
+                while len(pending) >= 2 * workers:
+                    join_next(spool)
+            while pending:
+                join_next(spool)
+        result.spool = str(spool.path)
+    except KGError as error:
+        message = str(error)
+        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return result
+
+
+def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> tuple[DocumentResult, Timings]:
+    """Worker entry point: extract one part of a large file into a spool of its own (no header)."""
+    timings = Timings()
+    result = DocumentResult(index=0, path=path)
+    try:
+        with SpoolWriter(part_path) as spool:
+            _extract_part_text(text, path, settings, timings, result, spool)
+        result.spool = str(part_path)
+    except KGError as error:
+        result.error = error
+    except Exception as error:  # noqa: BLE001  as in extract_file: reported as this file's error
+        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+    return result, timings
 
 
 def resolve_results(results: list[DocumentResult], settings: Settings, stats: RunStats | None = None) -> Corpus:
@@ -523,6 +694,7 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
         corpus = get_stage(settings.resolve)(extractions, settings)
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
+    stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
     return corpus
 
 

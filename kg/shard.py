@@ -36,6 +36,7 @@ from kg.pipeline import (
 )
 from kg.rdf.export import atomic_write, to_nquads
 from kg.rdf.mapping import to_rdf
+from kg.spool import SpoolWriter
 
 SHARD_FILE = "extractions.pickle"
 SHARD_NQUADS = "shard.nq"
@@ -135,10 +136,21 @@ def load_shard(folder: Path) -> Shard:
     return shard
 
 
-def merge_shards(folders: Iterable[Path]) -> tuple[Settings, list[DocumentResult], list[tuple[str, str]]]:
+def merge_shards(
+    folders: Iterable[Path], spool_dir: Path | None = None
+) -> tuple[Settings, list[DocumentResult], list[tuple[str, str]]]:
     """The settings and results of all shards in input order, and their skipped inputs, after checking that the
-    shards are one complete set extracted from the same inputs with the same settings and kg version."""
-    shards = [load_shard(Path(folder)) for folder in folders]
+    shards are one complete set extracted from the same inputs with the same settings and kg version.
+
+    With ``spool_dir`` each shard's extractions are written to spools there as soon as the shard is read (see
+    :func:`spool_result`), so memory holds one shard's extractions at a time rather than the archive's.
+    """
+    shards = []
+    for folder in folders:
+        shard = load_shard(Path(folder))
+        if spool_dir is not None:
+            shard.results = [spool_result(result, spool_dir) for result in shard.results]
+        shards.append(shard)
     if not shards:
         raise InputError("no shard folders given")
     first = shards[0]
@@ -159,3 +171,14 @@ def merge_shards(folders: Iterable[Path]) -> tuple[Settings, list[DocumentResult
     skipped = sorted((item for shard in shards for item in shard.skipped))
     return first.settings, results, skipped
 
+
+
+def spool_result(result: DocumentResult, spool_dir: Path) -> DocumentResult:
+    """The result with its documents and extractions moved to a spool in ``spool_dir`` (as extraction with a spool
+    folder writes it: see :func:`kg.pipeline.extract_file`)."""
+    spooled = DocumentResult(result.index, result.path, result.key, cached=result.cached)
+    with SpoolWriter(spool_dir / f"{result.index:08d}.spool") as spool:
+        spool.write({"key": result.key})
+        spooled.keep(result.documents, result.extractions, result.characters, spool)
+    spooled.spool = str(spool.path)
+    return spooled

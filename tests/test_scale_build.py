@@ -77,7 +77,7 @@ def test_corrupt_cache_entry_is_discarded_with_a_warning(archive: list[Path], tm
     out = tmp_path / "out"
     kg.build(archive, out, date=SAMPLE_DATE)
     expected = (out / "graph.ttl").read_bytes()
-    entries = sorted((out / CACHE_DIR).glob("*/*.pickle"))
+    entries = sorted((out / CACHE_DIR).glob("*/*.spool"))
     assert len(entries) == 5
     entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated, as by a crash of an older kg
     entries[1].write_bytes(b"kg-extraction-cache\n" + pickle.dumps({"key": "wrong"}))

@@ -16,7 +16,7 @@ from .scale_helpers import kg_command, kg_env, run_kg, write_archive
 
 
 def cached(out: Path) -> int:
-    return len(list((out / CACHE_DIR).glob("*/*.pickle")))
+    return len(list((out / CACHE_DIR).glob("*/*.spool")))
 
 
 def interrupt_midway(archive: Path, out: Path, signum: int, extra: int) -> subprocess.CompletedProcess[str]:

@@ -53,6 +53,10 @@ _ROLE_WORDS = re.compile(
 _PREFIX_ROLES = {"reporter": "reporter", "correspondent": "correspondent", "intern": "intern"}
 _HEADLINE_MAX = 40
 _MATCH_THRESHOLD = 0.4
+# A headline is matched against the bodies of at most this many articles on either side of it. A page holds a few
+# dozen; in a long text (an archive file read in parts of 500,000 characters) comparing every headline with every
+# body would grow with the square of the part.
+_MATCH_WINDOW = 40
 
 
 @dataclass
@@ -304,7 +308,9 @@ def _assign_headlines(page: _Page, bodies: list[str]) -> dict[int, int]:
         head = _bigrams("".join(page.texts[i] for i in block.paragraphs))
         if not head:
             continue
-        for d, body in enumerate(grams):
+        near = [d for d in (block.before, block.after) if d is not None] or [0]
+        for d in range(max(0, min(near) - _MATCH_WINDOW), min(len(grams), max(near) + _MATCH_WINDOW + 1)):
+            body = grams[d]
             score = len(head & body) / len(head)
             if score >= _MATCH_THRESHOLD:
                 neighbour = d in (block.before, block.after)

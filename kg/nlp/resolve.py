@@ -61,9 +61,11 @@ def family(cls: str) -> str:
 class _Resolver:
     """Builds the entity table while keys are assigned."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_mentions: bool = True) -> None:
         self.entities: dict[str, Entity] = {}
         self.people: dict[str, list[tuple[str, set[str]]]] = {}  # name → [(key, organization keys)]
+        self.keep_mentions = keep_mentions
+        self.coded: set[str] = set()  # keys of entities with a mention linked to a country or a division
 
     def entity(self, key: str, cls: str, label: str) -> Entity:
         entity = self.entities.get(key)
@@ -97,10 +99,23 @@ class _Resolver:
 
     def attach(self, key: str, mention: Mention) -> None:
         entity = self.entities[key]
-        entity.mentions.append(mention)
+        if self.keep_mentions:
+            entity.mentions.append(mention)
         mention.entity = key
+        if mention.attrs.get("iso") or mention.attrs.get("code"):
+            self.coded.add(key)
         if not any(mention.attrs.get(flag) for flag in NOT_A_NAME) and mention.attrs.get("alias") != "role":
             entity.alt_labels.add(surface(mention.text))
+
+    def move(self, source: Entity, target: Entity) -> None:
+        """Merge entity ``source`` into ``target`` (mentions, surface forms) and drop it."""
+        for mention in source.mentions:
+            mention.entity = target.key
+            target.mentions.append(mention)
+        target.alt_labels.update(source.alt_labels | {source.label})
+        if source.key in self.coded:
+            self.coded.add(target.key)
+        del self.entities[source.key]
 
 
 def _name(mention: Mention) -> str:
@@ -124,32 +139,66 @@ def _key_of(resolver: _Resolver, mention: Mention) -> str:
     return key
 
 
-@stage("resolve.default")
-def resolve(extractions: list[ArticleExtraction], settings: Any = None) -> Corpus:
-    """Group mentions into entities (see the module docstring for keys, references and the same-name policy)."""
-    resolver = _Resolver()
-    for extraction in extractions:
-        _resolve_article(resolver, extraction)
-    moved = _join_unlinked_places(resolver)
-    moved.update(_join_abbreviations(resolver))
-    for extraction in extractions:
+class Resolution:
+    """Resolution one article at a time: :meth:`add` each extraction in run order, :meth:`finish`, then
+    :meth:`settle` each extraction again (in any order) to give its mentions, relations, quantities and events their
+    final entity keys.
+
+    With ``keep_mentions`` (what :func:`resolve` does) every entity also lists its mentions. Without it, memory holds
+    only the entity table, so the extractions can wait on disk between the two passes (a low-memory build).
+    """
+
+    def __init__(self, keep_mentions: bool = True) -> None:
+        self.resolver = _Resolver(keep_mentions)
+        self.moved: dict[str, str] = {}
+
+    def add(self, extraction: ArticleExtraction) -> None:
+        """Assign the mentions of one article to entities (before the joins across articles)."""
+        _resolve_article(self.resolver, extraction)
+
+    def finish(self) -> dict[str, Entity]:
+        """Join entities across the run (unlinked places, abbreviations); return the entities in key order."""
+        self.moved = _join_unlinked_places(self.resolver)
+        self.moved.update(_join_abbreviations(self.resolver))
+        entities = self.resolver.entities
+        for entity in entities.values():
+            entity.alt_labels.discard(entity.label)
+            entity.mentions.sort(key=lambda m: (m.article_id, m.start, m.end))
+        return dict(sorted(entities.items()))
+
+    def settle(self, extraction: ArticleExtraction) -> Corpus:
+        """Final entity keys for one article after :meth:`finish`; returns its relations (those still stateable),
+        quantities and events with entity keys filled in, as a corpus of that article."""
+        moved = self.moved
+        for mention in extraction.mentions:
+            if mention.entity in moved:
+                mention.entity = moved[mention.entity]
         article = extraction.article
         if article.place_entity in moved:
             article.place_entity = moved[article.place_entity]
         if article.publication_entity in moved:
             article.publication_entity = moved[article.publication_entity]
-    for entity in resolver.entities.values():
-        entity.alt_labels.discard(entity.label)
-        entity.mentions.sort(key=lambda m: (m.article_id, m.start, m.end))
-    corpus = Corpus(extractions=extractions, entities=dict(sorted(resolver.entities.items())))
-    for extraction in extractions:
-        corpus.relations.extend(extraction.relations)
-        corpus.quantities.extend(extraction.quantities)
-        corpus.events.extend(extraction.events)
-    # relations, quantities and events carry mentions; now that mentions have entities, give them entity keys
-    from kg.nlp.relate import attach_keys
+        # relations, quantities and events carry mentions; now that mentions have entities, give them entity keys
+        from kg.nlp.relate import attach_keys
 
-    attach_keys(corpus)
+        corpus = Corpus(extractions=[extraction], relations=list(extraction.relations),
+                        quantities=list(extraction.quantities), events=list(extraction.events))
+        attach_keys(corpus)
+        return corpus
+
+
+@stage("resolve.default")
+def resolve(extractions: list[ArticleExtraction], settings: Any = None) -> Corpus:
+    """Group mentions into entities (see the module docstring for keys, references and the same-name policy)."""
+    resolution = Resolution()
+    for extraction in extractions:
+        resolution.add(extraction)
+    corpus = Corpus(extractions=extractions, entities=resolution.finish())
+    for extraction in extractions:
+        settled = resolution.settle(extraction)
+        corpus.relations.extend(settled.relations)
+        corpus.quantities.extend(settled.quantities)
+        corpus.events.extend(settled.events)
     return corpus
 
 
@@ -227,11 +276,7 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
         if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(entity.label, ()) if c.code]) > 1:
             continue  # 城关镇 linked in one article says nothing about the 城关镇 of another
         target = resolver.entities[next(iter(targets))]
-        for mention in entity.mentions:
-            mention.entity = target.key
-            target.mentions.append(mention)
-        target.alt_labels.update(entity.alt_labels | {entity.label})
-        del resolver.entities[key]
+        resolver.move(entity, target)
         moved[key] = target.key
     return moved
 
@@ -341,7 +386,7 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
         group = _abbreviation_family(key)
         if group is None or key.startswith("place/") or key.count("/") != 1 or not entity.label:
             continue
-        if _known_name(entity):
+        if _known_name(resolver, entity):
             continue
         targets = [other for other in by_first.get((group, entity.label[0]), ())
                    if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
@@ -349,13 +394,9 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
         if len(targets) != 1:
             continue
         target = targets[0]
-        for mention in entity.mentions:
-            mention.entity = target.key
-            target.mentions.append(mention)
-        target.alt_labels.update(entity.alt_labels | {entity.label})
+        resolver.move(entity, target)
         if target.type in {"Place", "Organization"} and is_subclass(entity.type, target.type):
             target.type = entity.type
-        del resolver.entities[key]
         moved[key] = target.key
     for key, target_key in moved.items():
         while target_key in moved:  # the full name was itself an abbreviation of a longer one
@@ -364,14 +405,13 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     return moved
 
 
-def _known_name(entity: Entity) -> bool:
+def _known_name(resolver: _Resolver, entity: Entity) -> bool:
     """Whether an entity's name is a name in its own right: a country, a division's name, a news agency (新华社)."""
     from kg.nlp.rules import AGENCIES
 
     if entity.attrs.get("iso") or entity.attrs.get("code") or entity.label in AGENCIES:
         return True
-    return any(m.attrs.get("iso") or m.attrs.get("code") for m in entity.mentions) or bool(
-        gazetteer().forms.get(entity.label))
+    return entity.key in resolver.coded or bool(gazetteer().forms.get(entity.label))
 
 
 def _compatible(short: str, full: str) -> bool:

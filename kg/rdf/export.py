@@ -53,6 +53,7 @@ _BARE_LITERAL = {
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _PREDICATE_SEPARATOR = " ;\n    "
 _WRITE_BATCH = 1 << 20  # characters encoded and written at a time
+_JSON_PIECES = 1 << 14  # pieces of JSON-LD text joined before they are handed on
 
 
 # ------------------------------------------------------------------------------------------------- terms
@@ -61,11 +62,14 @@ _WRITE_BATCH = 1 << 20  # characters encoded and written at a time
 class _TurtleNames:
     """Shortens IRIs for Turtle and TriG: prefixed names for the known vocabularies, relative IRIs under the base."""
 
-    def __init__(self, base: str | None) -> None:
+    def __init__(self, base: str | None, limit: int | None = None) -> None:
         self.base = base
         # longest namespace first so that nested namespaces pick the most specific prefix
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
         self.terms: dict[Term, str] = {}
+        # a writer streaming a large dataset gives a limit: the cache is emptied when it holds that many terms, so
+        # its memory stays bounded while the vocabulary (predicates, types, datatypes) is soon made again
+        self.limit = limit
 
     def iri(self, iri: str) -> str:
         """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
@@ -82,6 +86,8 @@ class _TurtleNames:
             return term
         text = self.terms.get(term)
         if text is None:
+            if self.limit is not None and len(self.terms) >= self.limit:
+                self.terms.clear()
             text = self.terms[term] = self._shorten(term)
         return text
 
@@ -107,7 +113,12 @@ def _sorted(terms: Iterable[Term]) -> list[Term]:
     return sorted(terms, key=sort_key)
 
 
-Subjects = dict[Term, dict[Term, list[Term]]]
+Predicates = dict[Term, list[Term]]
+Subjects = dict[Term, Predicates]
+#: Subjects with their predicates, in kg's order of subjects.
+SubjectStream = Iterable[tuple[Term, Predicates]]
+#: Graphs (``None``: the default graph first, then named graphs in IRI order) with their subjects.
+GraphStream = Iterable[tuple[Term | None, SubjectStream]]
 
 
 def _grouped(triples: Iterable[Triple]) -> Subjects:
@@ -194,13 +205,9 @@ class Rendering:
         self.blocks[subject] = (predicates, text)
         return text
 
-    def turtle_block(self, subjects: Subjects, indent: str = "") -> Iterator[str]:
-        """The subjects' blocks in order, separated by blank lines and indented by ``indent``."""
-        separator = ""
-        for subject in _sorted(subjects):
-            block = self.block(subject, subjects[subject])
-            yield separator + (indent + block[:-1].replace("\n", "\n" + indent) + "\n" if indent else block)
-            separator = "\n"
+    def ordered(self, subjects: Subjects) -> SubjectStream:
+        """The subjects with their predicates in kg's order."""
+        return ((subject, subjects[subject]) for subject in _sorted(subjects))
 
     @cached_property
     def network(self) -> nx.MultiDiGraph:
@@ -237,22 +244,16 @@ class Rendering:
 
     def turtle(self) -> Iterator[str]:
         """Turtle: the union of all graphs."""
-        yield self.turtle_names.header()
-        yield "\n"
-        yield from self.turtle_block(self.union_subjects)
+        return turtle_pieces(self.turtle_names, self.ordered(self.union_subjects), self.block)
+
+    def graph_stream(self) -> GraphStream:
+        """Each non-empty graph in order with its subjects in order."""
+        graphs = self.graph_subjects
+        return ((name, self.ordered(graphs[name])) for name in [None, *self.names] if name in graphs)
 
     def trig(self) -> Iterator[str]:
         """TriG: the default graph, then each named graph in IRI order."""
-        names = self.turtle_names
-        graphs = self.graph_subjects
-        yield names.header()
-        if None in graphs:
-            yield "\n"
-            yield from self.turtle_block(graphs[None])
-        for name in self.names:
-            yield f"\n{names.term(name)} {{\n"
-            yield from self.turtle_block(graphs[name], indent="    ")
-            yield "}\n"
+        return trig_pieces(self.turtle_names, self.graph_stream(), self.block)
 
     def ntriples(self) -> Iterator[str]:
         """N-Triples: the union of all graphs, lines sorted."""
@@ -269,48 +270,55 @@ class Rendering:
 
     def jsonld(self) -> Iterator[str]:
         """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
-        # json.dumps(document, ensure_ascii=False, indent=1) of {"@context": ..., "@graph": [...]}, made one graph at
-        # a time so that the node objects of one graph only are in memory at once
-        context: list[object] = [build_context()]
-        if self.base:
-            context.append({"@base": self.base})
-        out = ['{\n "@context": ']
-        _dump(context, 1, out)
-        out.append(',\n "@graph": ')
-        yield from out
-        graphs = self.graph_subjects
-        nodes = _JsonNodes(self.base)
-        items: Iterable[dict[str, object]] = nodes.nodes(graphs[None]) if None in graphs else []
-        separator = "[\n  "
-        for name in [None, *self.names]:
-            if name is not None:
-                items = [{"@id": nodes.id(name), "@graph": nodes.nodes(graphs[name])}]
-            for item in items:
-                out = [separator]
-                _dump(item, 2, out)
-                yield from out
-                separator = ",\n  "
-        yield "[]\n}\n" if separator == "[\n  " else "\n ]\n}\n"
+        return jsonld_pieces(_JsonNodes(self.base), self.graph_stream())
 
     def graphml(self) -> list[str]:
         """GraphML of the entity network."""
-        buffer = io.BytesIO()
-        nx.write_graphml(self.network, buffer, encoding="utf-8", prettyprint=True, edge_id_from_attribute="edge_id")
-        return [buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"]
+        return network_pieces(self.network, "graphml")
 
     def gexf(self) -> list[str]:
         """GEXF 1.2 of the entity network."""
-        buffer = io.BytesIO()
-        nx.write_gexf(self.network, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
-        text = buffer.getvalue().decode("utf-8")
-        # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
-        return [re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"]
+        return network_pieces(self.network, "gexf")
 
 
 def _chunks(lines: list[str], size: int = 4096) -> Iterator[str]:
     """The lines joined ``size`` at a time (far fewer pieces for the writer to handle)."""
     for start in range(0, len(lines), size):
         yield "".join(lines[start : start + size])
+
+
+Block = Callable[[Term, Predicates], str]
+
+
+def turtle_pieces(names: _TurtleNames, subjects: SubjectStream, block: Block) -> Iterator[str]:
+    """Turtle of ``subjects`` (in order; ``block`` gives the text of one): the header, then the subjects' blocks
+    separated by blank lines."""
+    yield names.header()
+    yield "\n"
+    yield from _turtle_blocks(subjects, block)
+
+
+def trig_pieces(names: _TurtleNames, graphs: GraphStream, block: Block) -> Iterator[str]:
+    """TriG of ``graphs`` (in order; ``block`` gives the text of one subject): the header, the default graph's
+    blocks, then each named graph's blocks indented in braces."""
+    yield names.header()
+    for name, subjects in graphs:
+        if name is None:
+            yield "\n"
+            yield from _turtle_blocks(subjects, block)
+        else:
+            yield f"\n{names.term(name)} {{\n"
+            yield from _turtle_blocks(subjects, block, indent="    ")
+            yield "}\n"
+
+
+def _turtle_blocks(subjects: SubjectStream, block: Block, indent: str = "") -> Iterator[str]:
+    """The subjects' blocks in order, separated by blank lines and indented by ``indent``."""
+    separator = ""
+    for subject, predicates in subjects:
+        text = block(subject, predicates)
+        yield separator + (indent + text[:-1].replace("\n", "\n" + indent) + "\n" if indent else text)
+        separator = "\n"
 
 
 def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
@@ -445,15 +453,18 @@ def _json_id(term: Term, base: str | None) -> str:
 class _JsonNodes:
     """Node objects of compact JSON-LD, with the conversion of each predicate, type and IRI done once."""
 
-    def __init__(self, base: str | None) -> None:
+    def __init__(self, base: str | None, limit: int | None = None) -> None:
         self.base = base
         self.terms = _terms_by_iri()
         self.ids: dict[Term, str] = {}
         self.keys: dict[Term, tuple[str, dict[str, str]]] = {}
+        self.limit = limit  # as in _TurtleNames: a bound on the cache of ids when streaming a large dataset
 
     def id(self, term: Term) -> str:
         found = self.ids.get(term)
         if found is None:
+            if self.limit is not None and len(self.ids) >= self.limit:
+                self.ids.clear()
             found = self.ids[term] = _json_id(term, self.base)
         return found
 
@@ -477,26 +488,23 @@ class _JsonNodes:
             return text
         return {"@value": text, "@type": _compact_iri(datatype)}
 
-    def nodes(self, subjects: Subjects) -> list[dict[str, object]]:
-        nodes = []
-        for subject in _sorted(subjects):
-            node: dict[str, object] = {"@id": self.id(subject)}
-            predicates = subjects[subject]
-            if _TYPE in predicates:
-                types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
-                node["@type"] = types[0] if len(types) == 1 else types
-            for predicate in _sorted(predicates):
-                if predicate == _TYPE:
-                    continue
-                key, coercion = self.key(predicate)
-                # a value that does not fit the key's coercion is written as a value object under the same key
-                objects = predicates[predicate]
-                if len(objects) == 1:
-                    node[key] = self.value(objects[0], coercion)
-                else:
-                    node[key] = [self.value(o, coercion) for o in _sorted(objects)]
-            nodes.append(node)
-        return nodes
+    def node(self, subject: Term, predicates: Predicates) -> dict[str, object]:
+        """The node object of one subject."""
+        node: dict[str, object] = {"@id": self.id(subject)}
+        if _TYPE in predicates:
+            types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
+            node["@type"] = types[0] if len(types) == 1 else types
+        for predicate in _sorted(predicates):
+            if predicate == _TYPE:
+                continue
+            key, coercion = self.key(predicate)
+            # a value that does not fit the key's coercion is written as a value object under the same key
+            objects = predicates[predicate]
+            if len(objects) == 1:
+                node[key] = self.value(objects[0], coercion)
+            else:
+                node[key] = [self.value(o, coercion) for o in _sorted(objects)]
+        return node
 
 
 _encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
@@ -530,6 +538,44 @@ def _dump(data: object, level: int, out: list[str]) -> None:
     out.append("\n" + " " * level + closing)
 
 
+def jsonld_pieces(nodes: _JsonNodes, graphs: GraphStream) -> Iterator[str]:
+    """The text ``json.dumps(document, ensure_ascii=False, indent=1)`` gives for the JSON-LD document of ``graphs``
+    (non-empty, in order), ``{"@context": ..., "@graph": [...]}``, made one node object at a time: the default
+    graph's nodes are items of the top-level ``@graph``, each named graph an item ``{"@id": ..., "@graph": [...]}``.
+    """
+    context: list[object] = [build_context()]
+    if nodes.base:
+        context.append({"@base": nodes.base})
+    out = ['{\n "@context": ']
+    _dump(context, 1, out)
+    out.append(',\n "@graph": ')
+    separator = "[\n  "  # between the items of the top-level @graph
+    for name, subjects in graphs:
+        if name is None:
+            for subject, predicates in subjects:
+                out.append(separator)
+                _dump(nodes.node(subject, predicates), 2, out)
+                separator = ",\n  "
+                if len(out) >= _JSON_PIECES:
+                    yield "".join(out)
+                    out = []
+            continue
+        # _dump's layout of a graph object at level 2, whose @graph list (level 3) is never empty
+        out.append(f'{separator}{{\n   "@id": {_encode_string(nodes.id(name))},\n   "@graph": [')
+        inner = "\n    "
+        for subject, predicates in subjects:
+            out.append(inner)
+            _dump(nodes.node(subject, predicates), 4, out)
+            inner = ",\n    "
+            if len(out) >= _JSON_PIECES:
+                yield "".join(out)
+                out = []
+        out.append("\n   ]\n  }")
+        separator = ",\n  "
+    out.append("[]\n}\n" if separator == "[\n  " else "\n ]\n}\n")
+    yield "".join(out)
+
+
 def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
     return Rendering(data, base).text("jsonld")
@@ -543,7 +589,9 @@ def context_file_text() -> str:
 # ------------------------------------------------------------------------------------------------- network views
 
 
-def _entity_network(triples: set[Triple]) -> nx.MultiDiGraph:
+def _entity_network(triples: Iterable[Triple]) -> nx.MultiDiGraph:
+    """The entity network of the distinct ``triples``, which are read twice (nodes, then edges between them): a set,
+    or a stream that starts again on each iteration."""
     from kg.rdf.vocab import KG, is_subclass
 
     label, post_title, weak = iri(str(RDFS.label)), iri(str(KG.postTitle)), iri(str(KG.coMentionedWith))
@@ -595,6 +643,18 @@ def entity_network(data: Data) -> nx.MultiDiGraph:
     The weak ``kg:coMentionedWith`` links are left out, as in every kg view.
     """
     return _entity_network(as_quads(data).union())
+
+
+def network_pieces(network: nx.MultiDiGraph, fmt: str) -> list[str]:
+    """The text of an entity network as GraphML or GEXF 1.2 (``fmt`` "graphml" or "gexf")."""
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(network, buffer, encoding="utf-8", prettyprint=True, edge_id_from_attribute="edge_id")
+        return [buffer.getvalue().decode("utf-8").rstrip("\n") + "\n"]
+    nx.write_gexf(network, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
+    text = buffer.getvalue().decode("utf-8")
+    # networkx stamps today's date into <meta>: drop it so the same input gives the same bytes on any day
+    return [re.sub(r' lastmodifieddate="[^"]*"', "", text).rstrip("\n") + "\n"]
 
 
 def _most_specific(names: Sequence[str]) -> str:

@@ -75,12 +75,32 @@ class Mapper:
 
     def map(self) -> Quads:
         """Map the whole corpus and return its quads."""
+        self.map_entities()
+        self.map_facts(self.corpus)
+        self.drop_restated_entity_facts(self.corpus)
+        return self.quads
+
+    def map_entities(self) -> None:
+        """The entities graph: every entity of the corpus."""
         for entity in self.corpus.entities.values():
             self.map_entity(entity)
+
+    def article_graphs(self, settled: Corpus) -> dict[Term | None, set[Triple]]:
+        """The graphs of the articles of ``settled`` (one article's corpus from
+        :meth:`kg.nlp.resolve.Resolution.settle`), mapped after :meth:`map_entities` and given back instead of
+        kept: a low-memory build maps one article at a time."""
+        self.articles = {extraction.article.id: extraction.article for extraction in settled.extractions}
+        self.quads.graphs = {name: triples for name, triples in self.quads.graphs.items() if triples is self.entities}
+        self.map_facts(settled)
+        self.drop_restated_entity_facts(settled)
+        return {name: triples for name, triples in self.quads.graphs.items() if triples is not self.entities}
+
+    def map_facts(self, corpus: Corpus) -> None:
+        """The article graphs of ``corpus``: articles, sentences, mentions, relations, quantities and events."""
         mention_type, in_article, mention_of = _kg("Mention"), _kg("inArticle"), _kg("mentionOf")
         entity_type, extractor, confidence, mentions = _kg("entityType"), _kg("extractor"), _kg("confidence"), \
             _kg("mentions")
-        for extraction in self.corpus.extractions:
+        for extraction in corpus.extractions:
             self.map_article(extraction.article)
             add = self.graph_for(extraction.article.id).add
             for mention in extraction.mentions:
@@ -99,11 +119,11 @@ class Mapper:
                 add((node, extractor, literal(mention.source)))
                 add((node, confidence, _score(mention.score)))
                 add((article, mentions, entity))
-        for relation in self.corpus.relations:
+        for relation in corpus.relations:
             self.map_relation(relation)
-        for quantity in self.corpus.quantities:
+        for quantity in corpus.quantities:
             self.map_quantity(quantity)
-        for event in self.corpus.events:
+        for event in corpus.events:
             add = self.graph_for(event.evidence.article_id).add
             node = iri(self.iris.hashed("event", event.key))
             add((node, TYPE, _kg(event.type)))
@@ -122,13 +142,11 @@ class Mapper:
                 add((node, COMMENT, _zh(event.description)))
             add((node, _kg("extractor"), literal(event.extractor)))
             add((node, _kg("evidence"), self.map_evidence(event.evidence)))
-        self.drop_restated_entity_facts()
-        return self.quads
 
-    def drop_restated_entity_facts(self) -> None:
+    def drop_restated_entity_facts(self, corpus: Corpus) -> None:
         """Keep a triple that the entities graph already asserts (a containment the gazetteer knows) out of the
         article graphs, so that a union of all graphs does not hold it twice; the article keeps its kg:Statement."""
-        for extraction in self.corpus.extractions:
+        for extraction in corpus.extractions:
             graph = self.graph_for(extraction.article.id)
             graph -= graph & self.entities  # the intersection walks the smaller set: the article's
 

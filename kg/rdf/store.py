@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
@@ -21,6 +23,9 @@ from kg.errors import GraphParseError, InputError, StoreError
 from kg.rdf.export import ENTITIES_GRAPH
 from kg.rdf.quads import Data, as_quads, iter_quads, value
 from kg.rdf.vocab import ONTOLOGY_IRI, ontology_dir
+
+if TYPE_CHECKING:
+    from kg.rdf.spill import QuadSpill
 
 #: file suffix → Oxigraph format, for graph files kg reads.
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
@@ -39,6 +44,7 @@ RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
 OUTPUT_FILES = ("graph.nq", "graph.trig", "graph.ttl", "graph.nt", "graph.jsonld")
 
 _XSD_STRING = str(XSD.string)
+_LOAD_TRIPLES = 200_000  # triples of a merged graph (entities, default) loaded at a time
 
 
 # ------------------------------------------------------------------------------------------------- terms
@@ -215,13 +221,20 @@ def read_dataset(source: str | os.PathLike[str]) -> Dataset:
 # ------------------------------------------------------------------------------------------------- persistent store
 
 
-def add_to_store(data: Data, directory: str | os.PathLike[str]) -> dict[str, int]:
-    """Add a built dataset to the on-disk store in ``directory`` (created if needed).
+def add_to_store(data: Data | QuadSpill, directory: str | os.PathLike[str]) -> dict[str, int]:
+    """Add a built dataset (in memory, or spilled to disk) to the on-disk store in ``directory`` (created if needed).
 
     Each article graph replaces the graph of the same name (rebuilding an article does not duplicate it); the entities
-    graph and the default graph are merged. Each graph is written in one transaction. Returns counts of graphs
-    replaced, graphs added and quads written.
+    graph and the default graph are merged, in pieces of at most ``_LOAD_TRIPLES`` triples. Each article graph is
+    written in one transaction. Returns counts of graphs replaced, graphs added and quads written.
     """
+    from kg.rdf.spill import QuadSpill  # here: the spill's writers use the view, which reads stores
+
+    graphs: Iterable[tuple[str | None, Iterable[tuple[str, str, str]]]]
+    if isinstance(data, QuadSpill):
+        graphs = data.graphs()  # one graph at a time from disk
+    else:
+        graphs = sorted((item for item in as_quads(data).graphs.items() if item[1]), key=lambda item: item[0] or "")
     path = Path(directory)
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store folder")
@@ -232,16 +245,19 @@ def add_to_store(data: Data, directory: str | os.PathLike[str]) -> dict[str, int
     except OSError as exc:
         raise _store_error(path, exc) from exc
     counts = {"replaced": 0, "added": 0, "quads": 0}
-    graphs = sorted((item for item in as_quads(data).graphs.items() if item[1]), key=lambda item: item[0] or "")
     try:
         add_ontology(store)
         for name, triples in graphs:
-            counts["quads"] += len(triples)
-            body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
             if name is None or name.endswith("/" + ENTITIES_GRAPH + ">"):
                 target = ox.DefaultGraph() if name is None else ox.NamedNode(value(name))
-                store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+                remaining = iter(triples)
+                while piece := [f"{s} {p} {o} ." for s, p, o in itertools.islice(remaining, _LOAD_TRIPLES)]:
+                    counts["quads"] += len(piece)
+                    store.load("\n".join(piece), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
                 continue
+            lines = [f"{s} {p} {o} ." for s, p, o in triples]
+            counts["quads"] += len(lines)
+            body = "\n".join(lines)
             counts["replaced" if store.contains_named_graph(ox.NamedNode(value(name))) else "added"] += 1
             # one update drops and refills the graph, so a reader never sees an article half replaced
             store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}")

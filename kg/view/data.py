@@ -7,7 +7,7 @@ Everything here is plain data (sorted, hashable keys) so the page built from it 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from urllib.parse import unquote
@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import SKOS
 
-from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal_parts, value
+from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal, literal_parts, value
 from kg.rdf.quads import iri as iri_term
 from kg.rdf.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ontology_graph
 
@@ -147,15 +147,78 @@ def _read_predicates() -> frozenset[Term]:
     return frozenset([*map(_kg, kg), TYPE, LABEL, ALT_LABEL, HAS_GEOMETRY, AS_WKT, ANCHOR, SUBJECT, OBJECT])
 
 
+@cache
+def _read_types() -> frozenset[Term]:
+    """The classes whose rdf:type triples the view reads: node classes, articles, statements and quantities."""
+    return frozenset(map(_kg, [*node_classes(), "Article", "PhotoStory", "Statement", "Quantity"]))
+
+
+def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
+    """The triples of ``triples`` that the view reads, for a large dataset streamed from disk, in less memory than
+    the triples themselves: the view made from them is the same as from all of ``triples``.
+
+    ``triples`` is read twice (a stream that starts again on each iteration) and must give each subject's triples
+    one after another (a spill's sorted triples do). The first reading finds the evidence nodes, whose anchor text
+    and article the view looks up; in the second, every other node that is a mention of an entity becomes one
+    ``(article, kg:mentions, entity)`` triple (all the view takes from it), an article's text only its opening
+    sentence, and equal terms one object (in a stream read from disk every occurrence is a string of its own).
+    """
+    evidence = _kg("evidence")
+    quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up)
+    for s, p, o in triples:
+        if p == evidence:
+            quoted.add(value(o))
+    terms: dict[Term, Term] = {}
+    intern = terms.setdefault
+    for group in _subject_groups(triples):
+        for s, p, o in _view_group(group, quoted):
+            yield intern(s, s), intern(p, p), intern(o, o)
+
+
+def _subject_groups(triples: Iterable[Triple]) -> Iterator[list[Triple]]:
+    group: list[Triple] = []
+    for triple in triples:
+        if group and triple[0] != group[0][0]:
+            yield group
+            group = []
+        group.append(triple)
+    if group:
+        yield group
+
+
+def _view_group(group: list[Triple], quoted: set[str]) -> Iterator[Triple]:
+    """What the view reads of one subject's triples (see :func:`view_triples`)."""
+    wanted, types = _read_predicates(), _read_types()
+    mention_of, in_article, text = _kg("mentionOf"), _kg("inArticle"), _kg("text")
+    subject = group[0][0]
+    if value(subject) in quoted:
+        yield from ((s, p, o) for s, p, o in group if p in wanted and (p != TYPE or o in types))
+        return
+    entities = [o for _, p, o in group if p == mention_of]
+    articles = [o for _, p, o in group if p == in_article]
+    texts = [o for _, p, o in group if p == text]
+    for s, p, o in group:
+        if p not in wanted or (p == TYPE and o not in types) or p in (ANCHOR, in_article, mention_of):
+            continue
+        if p == text and len(texts) == 1 and is_literal(o):
+            body, language, datatype = literal_parts(o)
+            o = literal(_opening(body), language, datatype)
+        yield s, p, o
+    if entities and articles:
+        # the view counts the article of a mention (the smallest, if there were several) among the entity's
+        article = min(articles, key=value)
+        yield from ((article, _kg("mentions"), entity) for entity in entities)
+
+
 class _Index:
     """The (subject, object) pairs of each predicate the view reads, and the objects of a predicate per subject
     (keyed by the subject's IRI), built on first use."""
 
     def __init__(self, triples: Iterable[Triple]) -> None:
-        wanted = _read_predicates()
+        wanted, types = _read_predicates(), _read_types()
         self.pairs: dict[Term, list[tuple[Term, Term]]] = {}
         for s, p, o in triples:
-            if p in wanted:
+            if p in wanted and (p != TYPE or o in types):
                 pairs = self.pairs.get(p)
                 if pairs is None:
                     self.pairs[p] = [(s, o)]
@@ -216,7 +279,12 @@ def parse_point(wkt: str) -> tuple[float, float] | None:
 
 def read_view_graph(data: Data) -> ViewGraph:
     """Collect the entities, relations (with evidence), articles and quantities of ``data`` (all graphs together)."""
-    index = _Index(as_quads(data).union())
+    return read_view_triples(as_quads(data).union())
+
+
+def read_view_triples(triples: Iterable[Triple]) -> ViewGraph:
+    """The view of the distinct ``triples`` of all graphs together (see :func:`read_view_graph`)."""
+    index = _Index(triples)
     classes = node_classes()
     typed: dict[str, list[str]] = {}
     for subject, cls in index.subject_objects(TYPE):

@@ -167,7 +167,7 @@ def find_entity(view: ViewGraph, name: str) -> str:
 
 
 def build_payload(
-    graph: Data,
+    graph: Data | ViewGraph,
     *,
     title: str = "kg",
     focus: str | None = None,
@@ -175,14 +175,16 @@ def build_payload(
     max_nodes: int = DEFAULT_MAX_NODES,
     lang: str = "zh",
 ) -> dict[str, Any]:
-    """The data the page draws: nodes with positions and styles, edges with evidence, articles, legend and notes."""
+    """The data the page draws: nodes with positions and styles, edges with evidence, articles, legend and notes.
+
+    ``graph`` is the RDF, or the view already read from it (:func:`kg.view.data.read_view_triples`)."""
     if lang not in LANGS:
         raise ViewError(f"unknown language {lang!r} (use one of {', '.join(LANGS)})")
     if max_nodes < 1:
         raise ViewError(f"--max-nodes must be at least 1 (got {max_nodes})")
     if hops < 0:
         raise ViewError(f"--hops must be 0 or more (got {hops})")
-    view = read_view_graph(graph)
+    view = graph if isinstance(graph, ViewGraph) else read_view_graph(graph)
     full = _strong_network(view, view.entities)
     score = importance(full, view)
     keep = set(view.entities)
@@ -291,7 +293,7 @@ def _script_json(data: object) -> str:
 
 
 def render_html(
-    graph: Data,
+    graph: Data | ViewGraph,
     title: str = "kg",
     *,
     focus: str | None = None,
@@ -318,7 +320,7 @@ def render_html(
 
 
 def write_html(
-    graph: Data,
+    graph: Data | ViewGraph,
     path: Path,
     title: str = "kg",
     *,
