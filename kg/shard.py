@@ -40,8 +40,10 @@ from kg.spool import SpoolWriter
 
 SHARD_FILE = "extractions.pickle"
 SHARD_NQUADS = "shard.nq"
-_MAGIC = b"kg-shard\n"
-SHARD_FORMAT = 1
+# Bumped when what a shard file holds changes (2: results count their characters themselves), so that a shard from
+# another kg version is refused with a clear message instead of being misread.
+SHARD_FORMAT = 2
+_MAGIC = f"kg-shard {SHARD_FORMAT}\n".encode("ascii")
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -127,6 +129,8 @@ def load_shard(folder: Path) -> Shard:
             from None
     try:
         if not data.startswith(_MAGIC):
+            if data.startswith(b"kg-shard"):
+                raise ValueError("written by another version of kg")
             raise ValueError("not a kg shard file")
         shard = pickle.loads(data[len(_MAGIC) :])
         if not isinstance(shard, Shard):

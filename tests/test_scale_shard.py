@@ -11,7 +11,7 @@ import pytest
 import kg
 from kg.errors import InputError
 from kg.rdf.vocab import KG
-from kg.shard import SHARD_FILE, SHARD_NQUADS, parse_shard, shard_of
+from kg.shard import SHARD_FILE, SHARD_FORMAT, SHARD_NQUADS, parse_shard, shard_of
 
 from .conftest import SAMPLE_DATE
 from .scale_helpers import run_kg, write_archive
@@ -93,8 +93,11 @@ def test_merge_refuses_an_incomplete_or_mixed_set(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="other inputs"):
         kg.api.merge([tmp_path / "s0", tmp_path / "other"], tmp_path / "out")
     (tmp_path / "broken").mkdir()
-    (tmp_path / "broken" / SHARD_FILE).write_bytes(b"kg-shard\n\x80garbage")
+    (tmp_path / "broken" / SHARD_FILE).write_bytes(f"kg-shard {SHARD_FORMAT}\n".encode() + b"\x80garbage")
     with pytest.raises(InputError, match="damaged shard"):
+        kg.api.merge([tmp_path / "broken"], tmp_path / "out")
+    (tmp_path / "broken" / SHARD_FILE).write_bytes(b"kg-shard\n\x80an older kg's shard")
+    with pytest.raises(InputError, match="another version of kg"):
         kg.api.merge([tmp_path / "broken"], tmp_path / "out")
     result = run_kg("merge", str(tmp_path / "nothing"), "-o", str(tmp_path / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr and "kg build --shard" in result.stderr
