@@ -27,7 +27,7 @@ from kg.rdf.mapping import Mapper
 from kg.rdf.quads import Term, Triple, iri
 from kg.spool import SpoolError, SpoolWriter, read_spool
 
-DEFAULT_RESOLVE = "resolve.default"
+DEFAULT_RESOLVE = Settings().resolve
 Graphs = Iterator[tuple[Term | None, set[Triple]]]
 
 

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
+from kg.errors import KGError
+
 MAGIC = b"kg-spool 1\n"
 _COUNTS = struct.Struct(">QQ")
 _DIGEST = 32
@@ -28,7 +30,7 @@ _TRAILER = _COUNTS.size + _DIGEST
 _BLOCK = 1 << 20
 
 
-class SpoolError(ValueError):
+class SpoolError(KGError):
     """A spool that is not one, or is damaged."""
 
 
