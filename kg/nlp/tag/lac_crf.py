@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention
-from kg.nlp.tag import crf, lac
+from kg.nlp.tag import clusters, crf, lac
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
@@ -49,8 +49,23 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
         ["L" + x for x in padded[1 : n + 1]],
         ["Lp" + x + "|" + y for x, y in zip(padded[0:n], padded[1 : n + 1])],
         ["Ln" + x + "|" + y for x, y in zip(padded[1 : n + 1], padded[2 : n + 2])],
+        *cluster_features(text),
     ]
     return [list(row) for row in zip(*columns)]
+
+
+def cluster_features(text: str) -> list[list[str]]:
+    """Feature columns from the character clusters (:mod:`kg.nlp.tag.clusters`): the coarsest id at -2..+2, the
+    middle one at -1..+1 and paired with each neighbour's, the finest at -1..+1."""
+    n = len(text)
+    coarse, middle, fine = (["^", "^", *column, "$", "$"] for column in clusters.cluster_columns(text))
+    return [
+        *(["U" + str(d) + ":" + x for x in coarse[2 + d : n + 2 + d]] for d in (-2, -1, 0, 1, 2)),
+        *(["V" + str(d) + ":" + x for x in middle[2 + d : n + 2 + d]] for d in (-1, 0, 1)),
+        ["Vp" + x + "|" + y for x, y in zip(middle[1 : n + 1], middle[2 : n + 2])],
+        ["Vn" + x + "|" + y for x, y in zip(middle[2 : n + 2], middle[3 : n + 3])],
+        *(["W" + str(d) + ":" + x for x in fine[2 + d : n + 2 + d]] for d in (-1, 0, 1)),
+    ]
 
 
 def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, int, str, float]]:
