@@ -40,6 +40,8 @@ class ClusterSettings:
     window: int = 2
     dimensions: int = 100
     granularities: tuple[int, ...] = (64, 256, 1024)
+    bigram_min_count: int = 50  # character bigrams seen this often get clusters too
+    bigram_granularities: tuple[int, ...] = (256, 1024)
     kmeans_rounds: int = 30
     seed: int = 1998
     smoothing: float = 0.75
@@ -76,9 +78,16 @@ def _vectors(sentences: list[str], settings: ClusterSettings) -> tuple[list[str]
     with np.errstate(divide="ignore", invalid="ignore"):
         pmi = np.log(matrix / row / column)
     ppmi = np.where(np.isfinite(pmi) & (pmi > 0), pmi, 0.0)
-    # Randomized SVD (Halko et al. 2011) with a seeded generator: two power rounds are plenty at this size.
+    return vocabulary, _reduce(ppmi, settings)
+
+
+def _reduce(ppmi: Any, settings: ClusterSettings) -> Any:
+    """L2-normalised rows of ``ppmi`` reduced to ``settings.dimensions`` by a seeded randomized SVD (Halko et al.
+    2011; two power rounds are plenty at this size)."""
+    import numpy as np
+
     rng = np.random.default_rng(settings.seed)
-    k = min(settings.dimensions, n_targets - 1, ppmi.shape[1] - 1)
+    k = min(settings.dimensions, ppmi.shape[0] - 1, ppmi.shape[1] - 1)
     sketch = ppmi @ rng.standard_normal((ppmi.shape[1], k + 20))
     for _ in range(2):
         sketch, _r = np.linalg.qr(sketch)
@@ -87,7 +96,45 @@ def _vectors(sentences: list[str], settings: ClusterSettings) -> tuple[list[str]
     small_u, singular, _vt = np.linalg.svd(basis.T @ ppmi, full_matrices=False)
     vectors = (basis @ small_u[:, :k]) * np.sqrt(singular[:k])
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vocabulary, vectors / np.where(norms > 0, norms, 1.0)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def _bigram_vectors(sentences: list[str], settings: ClusterSettings) -> tuple[list[str], Any]:
+    """The frequent character bigrams (by falling frequency, then code points) and their vectors, learnt like the
+    characters' from the characters at -2, -1 before and +1, +2 after the bigram. The matrix is ten times the
+    characters', so it is built in float32."""
+    import numpy as np
+
+    chars = Counter(ch for sentence in sentences for ch in sentence)
+    ranked = sorted(chars, key=lambda ch: (-chars[ch], ch))
+    contexts = [BOUNDARY, *ranked[: settings.contexts]]
+    context_id = {ch: i for i, ch in enumerate(contexts)}
+    counts = Counter(s[i : i + 2] for s in sentences for i in range(len(s) - 1))
+    vocabulary = sorted((b for b, c in counts.items() if c >= settings.bigram_min_count), key=lambda b: (-counts[b], b))
+    target_id = {b: i for i, b in enumerate(vocabulary)}
+    pad = BOUNDARY * 2
+    stream = pad + pad.join(sentences) + pad
+    n = len(stream)
+    targets = np.fromiter((target_id.get(stream[i : i + 2], -1) for i in range(n - 1)), dtype=np.int64, count=n - 1)
+    context_ids = np.fromiter((context_id.get(ch, -1) for ch in stream), dtype=np.int64, count=n)
+    n_targets, n_contexts = len(vocabulary), len(contexts)
+    blocks = []
+    for d in (-2, -1, 2, 3):  # the bigram at i covers i and i + 1
+        t, c = targets[2 : n - 4], context_ids[2 + d : n - 4 + d]
+        keep = (t >= 0) & (c >= 0)
+        block = np.bincount(t[keep] * n_contexts + c[keep], minlength=n_targets * n_contexts)
+        blocks.append(block.reshape(n_targets, n_contexts).astype(np.float32))
+    matrix = np.concatenate(blocks, axis=1)
+    del blocks
+    row = matrix.sum(axis=1, keepdims=True)
+    column = matrix.sum(axis=0, keepdims=True).astype(np.float64) ** settings.smoothing
+    column = (column / column.sum()).astype(np.float32)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(matrix, row, out=matrix)
+        np.divide(matrix, column, out=matrix)
+        np.log(matrix, out=matrix)
+    matrix[~np.isfinite(matrix) | (matrix < 0)] = 0.0
+    return vocabulary, _reduce(matrix.astype(np.float64), settings)
 
 
 def _kmeans(vectors: Any, k: int, rounds: int, seed: int) -> Any:
@@ -121,7 +168,8 @@ def _kmeans(vectors: Any, k: int, rounds: int, seed: int) -> Any:
 
 
 def build(sentences: Iterable[str], settings: ClusterSettings | None = None) -> dict[str, tuple[str, ...]]:
-    """Cluster ids (one per granularity of ``settings``) of every character seen often enough in ``sentences``.
+    """Cluster ids of every character (one per granularity of ``settings``) and every character bigram (one per
+    bigram granularity) seen often enough in ``sentences``.
 
     Ids are renumbered in order of the clusters' most frequent member, so they do not depend on k-means' numbering.
     """
@@ -134,12 +182,22 @@ def build(sentences: Iterable[str], settings: ClusterSettings | None = None) -> 
         renumber: dict[int, int] = {}
         for ch, cluster in zip(vocabulary, assignment.tolist(), strict=True):
             table[ch].append(str(renumber.setdefault(cluster, len(renumber))))
-    return {ch: tuple(ids) for ch, ids in table.items()}
+    if settings.bigram_granularities:
+        bigrams, bigram_vectors = _bigram_vectors(texts, settings)
+        table.update({b: [] for b in bigrams})
+        for level, k in enumerate(settings.bigram_granularities):
+            assignment = _kmeans(bigram_vectors, k, settings.kmeans_rounds, settings.seed + 10 + level)
+            renumber = {}
+            for b, cluster in zip(bigrams, assignment.tolist(), strict=True):
+                table[b].append(str(renumber.setdefault(cluster, len(renumber))))
+    return {unit: tuple(ids) for unit, ids in table.items()}
 
 
 def dumps(table: dict[str, tuple[str, ...]]) -> bytes:
-    """The table file's bytes: ``char<TAB>ids…`` lines sorted by character (tab, newline and the boundary left out)."""
-    lines = ["\t".join((ch, *ids)) for ch, ids in sorted(table.items()) if ch not in "\t\n\r" + BOUNDARY]
+    """The table file's bytes: ``unit<TAB>ids…`` lines (a character or a bigram) sorted by unit (units holding a tab,
+    a newline or the boundary left out)."""
+    lines = ["\t".join((unit, *ids)) for unit, ids in sorted(table.items())
+             if not any(ch in "\t\n\r" + BOUNDARY for ch in unit)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -158,10 +216,10 @@ def read(path: Path) -> dict[str, tuple[str, ...]]:
     for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if not line:
             continue
-        ch, *ids = line.split("\t")
-        if len(ch) != 1 or not ids:
-            raise ExtractionError(f"{path}: line {number} is not 'character<TAB>cluster ids'")
-        table[ch] = tuple(ids)
+        unit, *ids = line.split("\t")
+        if len(unit) not in (1, 2) or not ids:
+            raise ExtractionError(f"{path}: line {number} is not 'character or bigram<TAB>cluster ids'")
+        table[unit] = tuple(ids)
     return table
 
 
@@ -193,14 +251,23 @@ def table() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _id_columns() -> tuple[dict[str, str], ...]:
-    """Per granularity: character → cluster id, the lookups feature extraction makes per character."""
-    current = table()
-    levels = len(next(iter(current.values()))) if current else 0
-    return tuple({ch: ids[level] for ch, ids in current.items()} for level in range(levels))
+def _id_columns(size: int) -> tuple[dict[str, str], ...]:
+    """Per granularity: unit of ``size`` characters → cluster id, the lookups feature extraction makes per
+    character."""
+    units = {unit: ids for unit, ids in table().items() if len(unit) == size}
+    levels = len(next(iter(units.values()))) if units else 0
+    return tuple({unit: ids[level] for unit, ids in units.items()} for level in range(levels))
 
 
 def cluster_columns(text: str) -> list[list[str]]:
-    """Per granularity, the cluster id of every character of ``text``, ``?`` when unknown."""
+    """Per character granularity, the cluster id of every character of ``text``, ``?`` when unknown."""
     normalised = text.translate(_NORMALISE)
-    return [[ids.get(ch, UNKNOWN) for ch in normalised] for ids in _id_columns()]
+    return [[ids.get(ch, UNKNOWN) for ch in normalised] for ids in _id_columns(1)]
+
+
+def bigram_columns(text: str) -> list[list[str]]:
+    """Per bigram granularity, the cluster id of the bigram starting at every character of ``text`` (``?`` when
+    unknown, ``$`` at the last character)."""
+    normalised = text.translate(_NORMALISE)
+    pairs = [normalised[i : i + 2] for i in range(len(normalised) - 1)]
+    return [[*(ids.get(pair, UNKNOWN) for pair in pairs), "$"] if normalised else [] for ids in _id_columns(2)]

@@ -56,7 +56,8 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
 
 def cluster_features(text: str) -> list[list[str]]:
     """Feature columns from the character clusters (:mod:`kg.nlp.tag.clusters`): the coarsest id at -2..+2, the
-    middle one at -1..+1 and paired with each neighbour's, the finest at -1..+1."""
+    middle one at -1..+1 and paired with each neighbour's, the finest at -1..+1; and, at each bigram granularity,
+    the ids of the bigrams ending and starting at the character."""
     n = len(text)
     coarse, middle, fine = (["^", "^", *column, "$", "$"] for column in clusters.cluster_columns(text))
     return [
@@ -65,7 +66,17 @@ def cluster_features(text: str) -> list[list[str]]:
         ["Vp" + x + "|" + y for x, y in zip(middle[1 : n + 1], middle[2 : n + 2])],
         ["Vn" + x + "|" + y for x, y in zip(middle[2 : n + 2], middle[3 : n + 3])],
         *(["W" + str(d) + ":" + x for x in fine[2 + d : n + 2 + d]] for d in (-1, 0, 1)),
+        *bigram_features(text),
     ]
+
+
+def bigram_features(text: str) -> list[list[str]]:
+    """Per bigram granularity: the cluster id of the bigram ending at each character and of the one starting there."""
+    columns = []
+    for level, starting in enumerate(clusters.bigram_columns(text)):
+        columns.append(["Bp" + str(level) + ":" + x for x in (["^", *starting[:-1]] if starting else [])])
+        columns.append(["Bn" + str(level) + ":" + x for x in starting])
+    return columns
 
 
 def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, int, str, float]]:
