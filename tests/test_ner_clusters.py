@@ -68,14 +68,16 @@ def test_features_carry_cluster_ids_of_the_character_and_its_neighbours() -> Non
     table = clusters.table()
     rows = lac_crf.features(text, lac_crf.lac_marks(text, lac.analyse(text)))
     coarse, middle, fine = table["在"]
-    assert {f"U0:{coarse}", f"V0:{middle}", f"W0:{fine}"} <= set(rows[2])
-    assert f"U-1:{table['毅'][0]}" in rows[2] and f"U2:{table['京'][0]}" in rows[2]
-    assert f"Vp{table['毅'][1]}|{middle}" in rows[2]
-    assert {"U-2:^", "U-1:^", "W-1:^"} <= set(rows[0]) and {"U1:$", "U2:$"} <= set(rows[-1])
+    assert {f"U0:{coarse}", f"V0:{middle}", f"W0:{fine}", f"V-1:{table['毅'][1]}", f"V1:{table['北'][1]}"} <= set(rows[2])
+    assert {"V-1:^", "Bp:^"} <= set(rows[0]) and {"V1:$", "Bn:$"} <= set(rows[-1])
+    # Bigram clusters: 北京 is frequent enough to have one, and it is the bigram starting at 北 and ending at 京.
+    assert f"Bn:{table['北京'][1]}" in rows[3] and f"Bp:{table['北京'][1]}" in rows[4]
+    assert table["北京"][1] == table["上海"][1]
     # A character outside the table (never seen in the unlabelled text) has the unknown id; full-width forms are
     # looked up half-width, as the CRF's other features are.
-    assert clusters.cluster_columns("\U0002a6a5")[0] == [clusters.UNKNOWN]
-    assert clusters.cluster_columns("Ａ")[0] == clusters.cluster_columns("A")[0]
+    assert lac_crf.cluster_features("\U0002a6a5")[0] == ["U0:?"]
+    assert lac_crf.cluster_features("Ａ") == lac_crf.cluster_features("A")
+    assert all(column == [] for column in lac_crf.cluster_features(""))
 
 
 def test_metadata_records_how_the_table_was_built() -> None:

@@ -235,7 +235,7 @@ def use_table(path: str | Path) -> None:
     if not Path(path).is_file():
         raise ExtractionError(f"no character cluster table at {path}")
     _tables[TABLE_NAME] = read(Path(path))
-    _id_columns.cache_clear()
+    labelled.cache_clear()
 
 
 def table() -> dict[str, tuple[str, ...]]:
@@ -250,24 +250,19 @@ def table() -> dict[str, tuple[str, ...]]:
     return _tables[TABLE_NAME]
 
 
+START, END = "\x01", "\x02"  # padding before and after a text in feature columns (never in cleaned text)
+
+
+def normalise(text: str) -> str:
+    """``text`` with full-width forms half-width, as the table's units were learnt."""
+    return text.translate(_NORMALISE)
+
+
 @cache
-def _id_columns(size: int) -> tuple[dict[str, str], ...]:
-    """Per granularity: unit of ``size`` characters → cluster id, the lookups feature extraction makes per
-    character."""
-    units = {unit: ids for unit, ids in table().items() if len(unit) == size}
-    levels = len(next(iter(units.values()))) if units else 0
-    return tuple({unit: ids[level] for unit, ids in units.items()} for level in range(levels))
-
-
-def cluster_columns(text: str) -> list[list[str]]:
-    """Per character granularity, the cluster id of every character of ``text``, ``?`` when unknown."""
-    normalised = text.translate(_NORMALISE)
-    return [[ids.get(ch, UNKNOWN) for ch in normalised] for ids in _id_columns(1)]
-
-
-def bigram_columns(text: str) -> list[list[str]]:
-    """Per bigram granularity, the cluster id of the bigram starting at every character of ``text`` (``?`` when
-    unknown, ``$`` at the last character)."""
-    normalised = text.translate(_NORMALISE)
-    pairs = [normalised[i : i + 2] for i in range(len(normalised) - 1)]
-    return [[*(ids.get(pair, UNKNOWN) for pair in pairs), "$"] if normalised else [] for ids in _id_columns(2)]
+def labelled(size: int, level: int, prefix: str) -> dict[str, str]:
+    """Unit of ``size`` characters → ``prefix`` + its cluster id at granularity ``level``: feature strings made once,
+    so that extracting features is a dictionary look-up per character. :data:`START`, :data:`END` and
+    :data:`UNKNOWN` map to ``prefix`` + ``^``, ``$`` and ``?``."""
+    strings = {unit: prefix + ids[level] for unit, ids in table().items() if len(unit) == size and len(ids) > level}
+    strings.update({START: prefix + "^", END: prefix + "$", UNKNOWN: prefix + UNKNOWN})
+    return strings

@@ -22,6 +22,11 @@ from kg.pipeline import stage
 MODEL_NAME = "lac_crf.model"
 METADATA_NAME = "lac_crf.json"
 OUTSIDE = "x"  # the mark of a character no LAC word covers
+# Cluster features: (feature prefix, granularity level, offset of the character) and (prefix, bigram granularity
+# level, the bigram "ending" or "starting" at the character). Few on purpose: each costs tagging time, and the
+# tagger must stay above 25,000 characters a second.
+CHAR_CLUSTER_FEATURES = (("U0:", 0, 0), ("V-1:", 1, -1), ("V0:", 1, 0), ("V1:", 1, 1), ("W0:", 2, 0))
+BIGRAM_CLUSTER_FEATURES = (("Bp:", 1, "ending"), ("Bn:", 1, "starting"))
 
 
 def lac_marks(text: str, tokens: list[tuple[int, str, str]]) -> list[str]:
@@ -55,27 +60,23 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
 
 
 def cluster_features(text: str) -> list[list[str]]:
-    """Feature columns from the character clusters (:mod:`kg.nlp.tag.clusters`): the coarsest id at -2..+2, the
-    middle one at -1..+1 and paired with each neighbour's, the finest at -1..+1; and, at each bigram granularity,
-    the ids of the bigrams ending and starting at the character."""
-    n = len(text)
-    coarse, middle, fine = (["^", "^", *column, "$", "$"] for column in clusters.cluster_columns(text))
-    return [
-        *(["U" + str(d) + ":" + x for x in coarse[2 + d : n + 2 + d]] for d in (-2, -1, 0, 1, 2)),
-        *(["V" + str(d) + ":" + x for x in middle[2 + d : n + 2 + d]] for d in (-1, 0, 1)),
-        ["Vp" + x + "|" + y for x, y in zip(middle[1 : n + 1], middle[2 : n + 2])],
-        ["Vn" + x + "|" + y for x, y in zip(middle[2 : n + 2], middle[3 : n + 3])],
-        *(["W" + str(d) + ":" + x for x in fine[2 + d : n + 2 + d]] for d in (-1, 0, 1)),
-        *bigram_features(text),
-    ]
-
-
-def bigram_features(text: str) -> list[list[str]]:
-    """Per bigram granularity: the cluster id of the bigram ending at each character and of the one starting there."""
+    """Feature columns from the clusters of :mod:`kg.nlp.tag.clusters`: those of :data:`CHAR_CLUSTER_FEATURES`
+    (the cluster of the character at an offset) and of :data:`BIGRAM_CLUSTER_FEATURES` (the cluster of the bigram
+    ending or starting at the character)."""
+    s = clusters.normalise(text)
+    n = len(s)
+    padded = [clusters.START, clusters.START, *s, clusters.END, clusters.END]
     columns = []
-    for level, starting in enumerate(clusters.bigram_columns(text)):
-        columns.append(["Bp" + str(level) + ":" + x for x in (["^", *starting[:-1]] if starting else [])])
-        columns.append(["Bn" + str(level) + ":" + x for x in starting])
+    for prefix, level, offset in CHAR_CLUSTER_FEATURES:
+        strings = clusters.labelled(1, level, prefix)
+        unknown = strings[clusters.UNKNOWN]
+        columns.append([strings.get(ch, unknown) for ch in padded[2 + offset : n + 2 + offset]])
+    pairs = [s[i : i + 2] for i in range(n - 1)]
+    for prefix, level, side in BIGRAM_CLUSTER_FEATURES:
+        strings = clusters.labelled(2, level, prefix)
+        unknown = strings[clusters.UNKNOWN]
+        starting = [*(strings.get(pair, unknown) for pair in pairs), strings[clusters.END]] if n else []
+        columns.append(starting if side == "starting" else [strings[clusters.START], *starting[:-1]][:n])
     return columns
 
 
