@@ -22,7 +22,8 @@ SMALL_TEXT = [
     "公安部部长郭声琨在重庆视察。",
 ] * 4
 
-SMALL = clusters.ClusterSettings(min_count=2, contexts=40, dimensions=8, granularities=(3, 6, 12), kmeans_rounds=10)
+SMALL = clusters.ClusterSettings(min_count=2, contexts=40, dimensions=8, granularities=(3, 6, 12), kmeans_rounds=10,
+                                 bigram_min_count=8, bigram_granularities=(2, 4))
 
 
 def test_building_is_deterministic_and_covers_frequent_characters() -> None:
@@ -31,10 +32,14 @@ def test_building_is_deterministic_and_covers_frequent_characters() -> None:
     assert first == second
     table = clusters.build(SMALL_TEXT, SMALL)
     assert {"在", "部", "长", "京"} <= set(table)
-    assert all(len(ids) == 3 for ids in table.values())
+    assert all(len(ids) == 3 for unit, ids in table.items() if len(unit) == 1)
+    # Bigrams seen at least 8 times (部长 4 × 3) get two ids; rarer ones none.
+    assert len(table["部长"]) == 2 and "刘鹤" not in table
+    assert not clusters.build(SMALL_TEXT, SMALL.__class__(**{**SMALL.__dict__, "bigram_min_count": 100})).get("部长")
     # Ids are renumbered from the most frequent character's cluster: the coarsest level uses at most 3 ids.
-    assert {ids[0] for ids in table.values()} <= {"0", "1", "2"}
-    assert len({ids[2] for ids in table.values()}) > len({ids[0] for ids in table.values()})
+    chars = [ids for unit, ids in table.items() if len(unit) == 1]
+    assert {ids[0] for ids in chars} <= {"0", "1", "2"}
+    assert len({ids[2] for ids in chars}) > len({ids[0] for ids in chars})
 
 
 def test_a_written_table_reads_back(tmp_path: Path) -> None:
@@ -43,7 +48,7 @@ def test_a_written_table_reads_back(tmp_path: Path) -> None:
     clusters.write(table, path)
     assert clusters.read(path) == table
     bad = tmp_path / "bad.tsv"
-    bad.write_text("国务\t1\n", encoding="utf-8")
+    bad.write_text("国务院\t1\n", encoding="utf-8")
     with pytest.raises(ExtractionError):
         clusters.read(bad)
     with pytest.raises(ExtractionError):

@@ -111,6 +111,8 @@ def _bigram_vectors(sentences: list[str], settings: ClusterSettings) -> tuple[li
     context_id = {ch: i for i, ch in enumerate(contexts)}
     counts = Counter(s[i : i + 2] for s in sentences for i in range(len(s) - 1))
     vocabulary = sorted((b for b, c in counts.items() if c >= settings.bigram_min_count), key=lambda b: (-counts[b], b))
+    if not vocabulary:
+        return [], None
     target_id = {b: i for i, b in enumerate(vocabulary)}
     pad = BOUNDARY * 2
     stream = pad + pad.join(sentences) + pad
@@ -182,8 +184,8 @@ def build(sentences: Iterable[str], settings: ClusterSettings | None = None) -> 
         renumber: dict[int, int] = {}
         for ch, cluster in zip(vocabulary, assignment.tolist(), strict=True):
             table[ch].append(str(renumber.setdefault(cluster, len(renumber))))
-    if settings.bigram_granularities:
-        bigrams, bigram_vectors = _bigram_vectors(texts, settings)
+    bigrams, bigram_vectors = _bigram_vectors(texts, settings) if settings.bigram_granularities else ([], None)
+    if bigrams:
         table.update({b: [] for b in bigrams})
         for level, k in enumerate(settings.bigram_granularities):
             assignment = _kmeans(bigram_vectors, k, settings.kmeans_rounds, settings.seed + 10 + level)
