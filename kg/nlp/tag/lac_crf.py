@@ -3,7 +3,8 @@
 LAC (:mod:`kg.nlp.tag.lac`) segments and tags the text first; every character then gets, besides the features of
 :mod:`kg.nlp.tag.crf` and its position inside a known place name (:func:`kg.nlp.tag.crf.place_marks`), the position
 inside its LAC word (B/M/E/S) joined with the word's tag (``Bn``, ``SPER``, ``EORG`` …) and that mark paired with its
-neighbours'. The CRF, trained on the same data as ``crf`` with these extra
+neighbours', and the distributional clusters (:mod:`kg.nlp.tag.clusters`, learnt from unlabelled news) of the
+character, its neighbours and the bigrams around it. The CRF, trained on the same data as ``crf`` with these extra
 features (``python bench/train_ner.py --tagger lac_crf``), learns where LAC's entities and word boundaries agree with
 the annotation and where they do not: LAC brings knowledge of today's names and word boundaries, the CRF the
 annotation conventions. The stage also hands on LAC's (word, POS) tokens, which the linking and relation stages use,

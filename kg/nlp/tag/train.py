@@ -72,6 +72,11 @@ def licence_note(use_pfr: bool, tagger: str = "crf") -> str:
             + lac_note)
 
 
+# L1 weight per model. lac_crf reads many more features (LAC marks, clusters), and with the clusters a lighter L1
+# (0.05) chose more of them to better effect on People's Daily NER dev (micro 0.9291 vs 0.9244 at 0.15).
+DEFAULT_C1 = {"crf": 0.15, "lac_crf": 0.05}
+
+
 @dataclass
 class TrainSettings:
     """CRF training settings (recorded in the model's metadata)."""
