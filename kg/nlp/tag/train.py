@@ -264,7 +264,8 @@ def build_clusters(data: Path, out_dir: Path) -> dict[str, Any]:
         "file": clusters.TABLE_NAME,
         "bytes": len(content),
         "sha256": hashlib.sha256(content).hexdigest(),
-        "characters": len(table),
+        "characters": sum(1 for unit in table if len(unit) == 1),
+        "bigrams": sum(1 for unit in table if len(unit) == 2),
         "text": {"sentences": sources, "characters": sum(map(len, texts)),
                  "note": "labels unused; sentences shared with the evaluation sets removed as for training"},
         "method": "counts of the characters at -2, -1, +1, +2 (kept apart; the 2,000 most frequent as contexts), "
@@ -313,7 +314,8 @@ def train(
     out_dir.mkdir(parents=True, exist_ok=True)
     cluster_info = build_clusters(data, out_dir) if settings.tagger == "lac_crf" else None
     if cluster_info:
-        say(f"character clusters: {cluster_info['characters']} characters, {cluster_info['bytes']:,} bytes")
+        say(f"clusters: {cluster_info['characters']} characters, {cluster_info['bigrams']} bigrams, "
+            f"{cluster_info['bytes']:,} bytes")
     corpus, overlap = training_data(data, settings)
     say(f"training sentences: {dict(corpus.sources)}; removed as shared with evaluation: {dict(corpus.removed)}")
     trainer = pycrfsuite.Trainer(verbose=False)
