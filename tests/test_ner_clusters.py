@@ -57,7 +57,8 @@ def test_a_written_table_reads_back(tmp_path: Path) -> None:
 
 def test_shipped_table_groups_characters_by_their_use() -> None:
     table = clusters.table()
-    assert 3000 < len(table) < 10000
+    assert 3000 < sum(1 for unit in table if len(unit) == 1) < 10000
+    assert 5000 < sum(1 for unit in table if len(unit) == 2) < 20000
     assert crf.model_path(clusters.TABLE_NAME).stat().st_size < 300_000
     finest = {ch: ids[-1] for ch, ids in table.items()}
     middle = {ch: ids[1] for ch, ids in table.items()}
