@@ -3,8 +3,7 @@
 LAC (:mod:`kg.nlp.tag.lac`) segments and tags the text first; every character then gets, besides the features of
 :mod:`kg.nlp.tag.crf` and its position inside a known place name (:func:`kg.nlp.tag.crf.place_marks`), the position
 inside its LAC word (B/M/E/S) joined with the word's tag (``Bn``, ``SPER``, ``EORG`` …) and that mark paired with its
-neighbours', and the distributional clusters (:mod:`kg.nlp.tag.clusters`, learnt from unlabelled news) of the
-character, its neighbours and the bigrams around it. The CRF, trained on the same data as ``crf`` with these extra
+neighbours'. The CRF, trained on the same data as ``crf`` with these extra
 features (``python bench/train_ner.py --tagger lac_crf``), learns where LAC's entities and word boundaries agree with
 the annotation and where they do not: LAC brings knowledge of today's names and word boundaries, the CRF the
 annotation conventions. The stage also hands on LAC's (word, POS) tokens, which the linking and relation stages use,
@@ -16,18 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention
-from kg.nlp.tag import clusters, crf, lac
+from kg.nlp.tag import crf, lac
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
 MODEL_NAME = "lac_crf.model"
 METADATA_NAME = "lac_crf.json"
 OUTSIDE = "x"  # the mark of a character no LAC word covers
-# Cluster features: (feature prefix, granularity level, offset of the character) and (prefix, bigram granularity
-# level, the bigram "ending" or "starting" at the character). Few on purpose: each costs tagging time, and the
-# tagger must stay above 25,000 characters a second.
-CHAR_CLUSTER_FEATURES = (("U0:", 0, 0), ("V-1:", 1, -1), ("V0:", 1, 0), ("V1:", 1, 1), ("W0:", 2, 0))
-BIGRAM_CLUSTER_FEATURES = (("Bp:", 1, "ending"), ("Bn:", 1, "starting"))
 
 
 def lac_marks(text: str, tokens: list[tuple[int, str, str]]) -> list[str]:
@@ -55,30 +49,8 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
         ["L" + x for x in padded[1 : n + 1]],
         ["Lp" + x + "|" + y for x, y in zip(padded[0:n], padded[1 : n + 1])],
         ["Ln" + x + "|" + y for x, y in zip(padded[1 : n + 1], padded[2 : n + 2])],
-        *cluster_features(text),
     ]
     return [list(row) for row in zip(*columns)]
-
-
-def cluster_features(text: str) -> list[list[str]]:
-    """Feature columns from the clusters of :mod:`kg.nlp.tag.clusters`: those of :data:`CHAR_CLUSTER_FEATURES`
-    (the cluster of the character at an offset) and of :data:`BIGRAM_CLUSTER_FEATURES` (the cluster of the bigram
-    ending or starting at the character)."""
-    s = clusters.normalise(text)
-    n = len(s)
-    padded = [clusters.START, clusters.START, *s, clusters.END, clusters.END]
-    columns = []
-    for prefix, level, offset in CHAR_CLUSTER_FEATURES:
-        strings = clusters.labelled(1, level, prefix)
-        unknown = strings[clusters.UNKNOWN]
-        columns.append([strings.get(ch, unknown) for ch in padded[2 + offset : n + 2 + offset]])
-    pairs = [s[i : i + 2] for i in range(n - 1)]
-    for prefix, level, side in BIGRAM_CLUSTER_FEATURES:
-        strings = clusters.labelled(2, level, prefix)
-        unknown = strings[clusters.UNKNOWN]
-        starting = [*(strings.get(pair, unknown) for pair in pairs), strings[clusters.END]] if n else []
-        columns.append(starting if side == "starting" else [strings[clusters.START], *starting[:-1]][:n])
-    return columns
 
 
 def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, int, str, float]]:
