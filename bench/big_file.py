@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.peoples_daily import articles  # noqa: E402
-from bench.run import CORPUS, load_average, tree_pss  # noqa: E402
+from bench.run import CORPUS, load_average, peak_pss  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -63,10 +63,7 @@ def measure(path: Path, out: Path, ner: str, workers: int) -> dict[str, object]:
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stderr:
         process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
-        peak = 0
-        while process.poll() is None:
-            peak = max(peak, tree_pss(process.pid))
-            time.sleep(1.0)
+        peak = peak_pss(process, interval=1.0)
         elapsed = time.perf_counter() - started
         stderr.seek(0)
         summary = stderr.read()

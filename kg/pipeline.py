@@ -405,19 +405,31 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+# Bounds of a batch's size in bytes of input, and its largest number of files.
+_BATCH_BYTES = (12_000, 128_000)
+_BATCH_FILES = 64
+
+
 def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list[list[WorkItem]]:
-    """Cut the work into contiguous batches: big enough to amortise the cost of a round trip to a worker, small
-    enough (about eight per worker) that the workers stay balanced and an interrupt loses little."""
-    total = sum(sizes.values())
-    target = min(128_000, max(16_000, total // (workers * 8) if workers else total))
+    """Cut the work into contiguous batches that shrink as the work runs out (guided self-scheduling).
+
+    The workers take the batches in order. Early batches are big, to amortise a round trip to a worker; each later
+    one is a share of what is left, so the last ones are small and no worker idles long while another finishes a big
+    batch (with equal batches that wait was half a batch, about a second of a 25-second build). Small batches also
+    mean an interrupt loses little.
+    """
+    remaining = sum(sizes.get(item[0], 0) for item in items)
     batches: list[list[WorkItem]] = []
     current: list[WorkItem] = []
-    current_size = 0
+    current_size = target = 0
     for item in items:
+        if not current:
+            target = min(_BATCH_BYTES[1], max(_BATCH_BYTES[0], remaining // (max(1, workers) * 3)))
         current.append(item)
         current_size += sizes.get(item[0], 0)
-        if current_size >= target or len(current) >= 64:
+        if current_size >= target or len(current) >= _BATCH_FILES:
             batches.append(current)
+            remaining -= current_size
             current, current_size = [], 0
     if current:
         batches.append(current)

