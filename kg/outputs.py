@@ -3,7 +3,8 @@
 With more than one worker the files are split over forked processes, which share the quads with the parent
 copy-on-write and write their files themselves, so nothing big crosses a pipe. Files that share work (Turtle, TriG and
 JSON-LD group the triples by subject; GraphML and GEXF draw the same entity network) stay in one process, and the
-shares are balanced by the relative cost of each file, measured on the People's Daily archive. The bytes do not depend
+shares are balanced by the relative cost of each file, measured on the People's Daily archive and scaled to
+the build's size. The bytes do not depend
 on the split: every file is written by the same code whichever process writes it.
 """
 
@@ -30,20 +31,27 @@ VIEW_FILE = "graph.html"
 # CPU seconds of each file for the whole People's Daily archive (one million quads); the view's layout is bounded by
 # its node limit, so the view weighs relatively more in smaller builds.
 COST = {"ttl": 3.4, "trig": 0.7, "jsonld": 2.6, "nt": 2.9, "nq": 1.9, "graphml": 1.7, "gexf": 0.5, VIEW: 5.4}
+# The quads COST was measured on. The files' costs grow with the quads, the view's more slowly, as their power
+# VIEW_GROWTH (its layout is bounded by the node limit): half the archive took 3.5 s for the view, not 2.7.
+COST_QUADS = 1_050_000
+VIEW_GROWTH = 0.6
 SHARED_WORK = (("ttl", "trig", "jsonld"), ("graphml", "gexf"))
 
 
-def plan(tasks: list[str], processes: int) -> list[list[str]]:
+def plan(tasks: list[str], processes: int, quads: int | None = None) -> list[list[str]]:
     """``tasks`` (formats and ``VIEW``) cut into at most ``processes`` shares whose largest cost is the smallest
-    possible; tasks that share work stay together. There are at most five units of work, so every assignment is
-    tried."""
+    possible; tasks that share work stay together. The costs are those of ``quads`` quads (the archive of ``COST``
+    when None). There are at most five units of work, so every assignment is tried."""
+    cost = dict(COST)
+    if quads:
+        cost[VIEW] *= (quads / COST_QUADS) ** (VIEW_GROWTH - 1)  # relative to the files, whose costs scale as one
     units = [[task for task in tasks if task in group] for group in SHARED_WORK]
     units = [unit for unit in units if unit] + [[t] for t in tasks if not any(t in group for group in SHARED_WORK)]
     if not units:
         return []
-    units.sort(key=lambda unit: -sum(COST[task] for task in unit))
+    units.sort(key=lambda unit: -sum(cost[task] for task in unit))
     count = max(1, min(processes, len(units)))
-    costs = [sum(COST[task] for task in unit) for unit in units]
+    costs = [sum(cost[task] for task in unit) for unit in units]
 
     def makespan(assignment: tuple[int, ...]) -> float:
         loads = [0.0] * count
@@ -72,7 +80,9 @@ def write_files(
     """Write ``formats`` (all export formats by default) and the view into ``out_dir`` with up to ``workers``
     processes; add the time spent to ``timings`` (``serialize`` and ``view``, summed over the processes) and return
     the paths, the graph files in ``FORMATS`` order and the view last."""
-    return write_with(_RenderingWriter(Rendering(quads, base)), out_dir, formats, workers=workers, timings=timings)
+    rendering = Rendering(quads, base)
+    return write_with(_RenderingWriter(rendering), out_dir, formats, workers=workers, timings=timings,
+                      quads=len(rendering.quads))
 
 
 class Writer(Protocol):
@@ -110,13 +120,14 @@ def write_with(
     *,
     workers: int = 1,
     timings: Timings | None = None,
+    quads: int | None = None,
 ) -> list[Path]:
     """Write ``formats`` and the view with ``writer`` as :func:`write_files` does (forked processes share the
-    writer's state copy-on-write)."""
+    writer's state copy-on-write); ``quads``, the size of the dataset, balances the processes' shares."""
     timings = timings if timings is not None else Timings()
     chosen = chosen_formats(formats)
     forking = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
-    shares = plan([*chosen, VIEW], workers if forking else 1)
+    shares = plan([*chosen, VIEW], workers if forking else 1, quads)
     # The quads and the corpus live until the end: the collector need not walk them again and again while the files
     # are made, and in a forked child walking them would copy every page it shares with the parent.
     gc.freeze()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.outputs import COST, VIEW, plan
+from kg.outputs import COST, COST_QUADS, VIEW, plan
 from kg.rdf.export import FORMATS
 
 TASKS = [*FORMATS, VIEW]
@@ -28,3 +28,11 @@ def test_no_share_that_would_not_shorten_the_longest() -> None:
     many = plan(TASKS, 16)
     assert sorted(task for share in many for task in share) == sorted(TASKS)
     assert max(map(_cost, many)) == _cost(["ttl", "trig", "jsonld"]) and len(many) < 16
+
+
+def test_the_view_weighs_more_in_smaller_builds() -> None:
+    # Its layout is bounded by the node limit: a small build's view costs as much as all its files together.
+    assert plan(TASKS, 2, quads=2_000) == [[VIEW], ["ttl", "trig", "jsonld", "nt", "graphml", "gexf", "nq"]]
+    half = plan(TASKS, 2, quads=COST_QUADS // 2)
+    assert half != plan(TASKS, 2) and sorted(half[0] + half[1]) == sorted(TASKS)
+    assert plan(TASKS, 2, quads=COST_QUADS) == plan(TASKS, 2)

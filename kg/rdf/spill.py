@@ -366,4 +366,5 @@ def write_spilled(
     (export ``formats``, all by default, then the view) with up to ``workers`` forked processes, which read the
     spill's files independently; return the paths, the graph files in ``FORMATS`` order and the view last."""
     spill.prepare()  # before forking: the children only read
-    return write_with(SpillRendering(spill, base), out_dir, formats, workers=workers, timings=timings)
+    return write_with(SpillRendering(spill, base), out_dir, formats, workers=workers, timings=timings,
+                      quads=len(spill))
