@@ -3,9 +3,9 @@
 With more than one worker the files are split over forked processes, which share the quads with the parent
 copy-on-write and write their files themselves, so nothing big crosses a pipe. Files that share work (Turtle, TriG and
 JSON-LD group the triples by subject; GraphML and GEXF draw the same entity network) stay in one process, and the
-shares are balanced by the relative cost of each file, measured on the People's Daily archive and scaled to
-the build's size. The bytes do not depend
-on the split: every file is written by the same code whichever process writes it.
+shares are balanced by the relative cost of each file, measured on the People's Daily archive and scaled to the
+build's size. The bytes do not depend on the split: every file is written by the same code whichever process writes
+it.
 """
 
 from __future__ import annotations
