@@ -254,7 +254,8 @@ class ArticleExtraction:
     relations: list[Relation] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    tokens: list[tuple[str, str]] = field(default_factory=list)  # (word, POS) from the tagger, if it segments
+    # (word, POS) from the tagger, if it segments; for the extraction stages only (a build drops them afterwards)
+    tokens: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
