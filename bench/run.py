@@ -8,7 +8,9 @@ time, characters per second and share of the work per stage, peak memory and the
 The machine is shared, so every configuration is built ``--repeat`` times, in rounds that run each configuration once
 (the 1- and 2-worker builds of a round see about the same neighbours). Times are read as the fastest of the repeats,
 as ``timeit`` does: a slower repeat measures the other users of the machine, not kg. The median and every repeat are
-reported too, and memory is the largest peak of any repeat.
+reported too. Nothing samples memory during the timed rounds (a sampler takes CPU from a 2-worker build, which has
+no idle core to spare, and none from a 1-worker build, which has); a last round builds each configuration once more
+with the memory of its process tree sampled every 0.2 s, and its time is not counted.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ BOUNDS = {
     "read/clean": "character-level Python loops in each worker",
     "segment": "regular expressions over each document in each worker",
 }
+
+
+# The round that samples memory (its time is not counted).
+MEMORY_ROUND = "memory"
 
 
 def group_of(name: str) -> str:
@@ -110,8 +116,11 @@ def prepare(work: Path, fractions: list[float]) -> dict[float, Path]:
     return folders
 
 
-def run_config(folder: Path, workers: int, work: Path, ner: str | None = None) -> dict[str, object]:
-    """Measure one build in a fresh interpreter, so peak memory belongs to that build alone."""
+def run_config(
+    folder: Path, workers: int, work: Path, ner: str | None = None, memory: bool = False
+) -> dict[str, object]:
+    """Measure one build in a fresh interpreter, so peak memory belongs to that build alone; with ``memory``, sample
+    the peak PSS of its process tree (``peak_pss_tree``, None otherwise)."""
     out = work / f"out_{folder.name}_{workers}"
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); from bench.run import measure_one; "
             "from pathlib import Path; print(json.dumps(measure_one(Path(sys.argv[2]), int(sys.argv[3]), "
@@ -120,7 +129,8 @@ def run_config(folder: Path, workers: int, work: Path, ner: str | None = None) -
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         argv = [sys.executable, "-c", code, str(ROOT), str(folder), str(workers), str(out), ner or ""]
         process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=stderr, text=True)
-        peak = peak_pss(process)
+        peak = peak_pss(process) if memory else None
+        process.wait()
         stdout.seek(0)
         stderr.seek(0)
         if process.returncode != 0:
@@ -162,9 +172,8 @@ def peak_pss(process: subprocess.Popen, interval: float = 0.2) -> int:
     forked workers is counted once, unlike adding up their RSS.
 
     The resident size (cheap to read) is sampled every ``interval`` seconds, and the PSS (which makes the kernel walk
-    every page table: milliseconds per GiB, taken from the measured build) only near the largest resident size seen
-    so far. Sampling once a second missed the short peak of the outputs being written: 736 MiB reported for a build
-    whose peak was 845 MiB.
+    every page table: milliseconds per GiB) only near the largest resident size seen so far. Sampling once a second
+    missed the short peak of the outputs being written (736 MiB reported where sampling every 0.2 s found 845 MiB).
     """
     peak = top_rss = 0
     while process.poll() is None:
@@ -200,8 +209,9 @@ def markdown(results: dict[str, object]) -> str:
         "",
         "## Runs",
         "",
-        f"Times are the fastest of {results['repeat']} repeats (median and all repeats in brackets); memory is the "
-        "largest peak of the repeats; the load averages are those around the fastest repeat.",
+        f"Times are the fastest of {results['repeat']} repeats (median and all repeats in brackets); memory was "
+        "sampled in one more build of each configuration, not timed; the load averages are those around the fastest "
+        "repeat.",
         "",
         "| archive | workers | files | articles | characters | quads | wall time | chars/s | peak memory (PSS, all "
         "processes) | peak RSS parent | peak RSS worker | load before → after |",
@@ -239,20 +249,20 @@ def markdown(results: dict[str, object]) -> str:
 
 
 def summarise(runs: list[dict[str, object]]) -> list[dict[str, object]]:
-    """One entry per configuration (fraction, workers): its fastest repeat, with the median and every wall time of
-    the repeats and the largest peak memory of any of them."""
+    """One entry per configuration (fraction, workers): its fastest timed repeat, with the median and every wall time
+    of the timed repeats, and the peak memory of its memory round."""
     configs: dict[tuple[float, int], list[dict[str, object]]] = {}
     for run in runs:
         configs.setdefault((run["fraction"], run["workers_asked"]), []).append(run)
     summary = []
     for key in sorted(configs, key=lambda k: (-k[1], k[0])):
-        repeats = configs[key]
-        best = dict(min(repeats, key=lambda r: r["wall_seconds"]))
-        best["wall_all"] = [r["wall_seconds"] for r in repeats]
+        timed = [r for r in configs[key] if r["round"] != MEMORY_ROUND] or configs[key]
+        best = dict(min(timed, key=lambda r: r["wall_seconds"]))
+        best["wall_all"] = [r["wall_seconds"] for r in timed]
         best["wall_median"] = statistics.median(best["wall_all"])
-        best["peak_pss_tree"] = max(r["peak_pss_tree"] for r in repeats)
-        best["peak_rss_parent"] = max(r["peak_rss_parent"] for r in repeats)
-        best["peak_rss_worker"] = max(r["peak_rss_worker"] for r in repeats)
+        best["peak_pss_tree"] = max((r["peak_pss_tree"] or 0) for r in configs[key])
+        best["peak_rss_parent"] = max(r["peak_rss_parent"] for r in configs[key])
+        best["peak_rss_worker"] = max(r["peak_rss_worker"] for r in configs[key])
         summary.append(best)
     return summary
 
@@ -271,7 +281,7 @@ def verdicts(summary: list[dict[str, object]], runs: list[dict[str, object]]) ->
         speedup = one["wall_seconds"] / two["wall_seconds"]
         rounds = {}
         for run in runs:
-            if run["fraction"] == fraction:
+            if run["fraction"] == fraction and run["round"] != MEMORY_ROUND:
                 rounds.setdefault(run["round"], {})[run["workers_asked"]] = run["wall_seconds"]
         paired = sorted(r[1] / r[2] for r in rounds.values() if 1 in r and 2 in r)
         extract_one = sum(v for k, v in one["stage_seconds"].items() if k in EXTRACTION)
@@ -314,12 +324,12 @@ def main() -> None:
         work = Path(tmp)
         folders = prepare(work, sorted(set(fractions) | set(single)))
         plan = [(f, 2) for f in fractions] + [(f, 1) for f in single]
-        for number in range(1, max(1, args.repeat) + 1):
+        for number in [*range(1, max(1, args.repeat) + 1), MEMORY_ROUND]:
             for fraction, workers in plan:
                 before = load_average()
                 print(f"round {number}: building {share(fraction)} with {workers} worker(s) (load {before}) …",
                       file=sys.stderr, flush=True)
-                figures = run_config(folders[fraction], workers, work, args.ner)
+                figures = run_config(folders[fraction], workers, work, args.ner, memory=number == MEMORY_ROUND)
                 figures.update(fraction=fraction, workers_asked=workers, round=number, load_before=before,
                                load_after=load_average())
                 print(f"  {figures['wall_seconds']:.1f} s, {figures['articles']} articles", file=sys.stderr,
