@@ -1,6 +1,6 @@
 """Low-memory builds: articles wait on disk between the steps, so memory holds the entity table, not the corpus.
 
-An ordinary build keeps every extraction and every quad in memory until the files are written (about 1.5 GiB per
+An ordinary build keeps every extraction and every quad in memory until the files are written (about 1 GiB per
 million quads). A low-memory build gives the same bytes with memory bounded by the entity table and one article:
 
 1. extraction writes each input file's documents and extractions to a spool (:mod:`kg.spool`; with the incremental
@@ -14,8 +14,6 @@ million quads). A low-memory build gives the same bytes with memory bounded by t
 
 from __future__ import annotations
 
-import pickle
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +49,7 @@ def resolve_spooled(
     check_settings(settings)
     resolution = Resolution(keep_mentions=False)
     documents: list[Document] = []
-    articles: Counter[str] = Counter()
+    articles: set[str] = set()
     resolved = work / "resolved.spool"
     with stats.timings.measure("resolve"), SpoolWriter(resolved) as spool:
         for result in results:
@@ -61,9 +59,11 @@ def resolve_spooled(
             next(items, None)  # the header: the cache key
             for item in items:
                 if isinstance(item, ArticleExtraction):
+                    if item.article.id in articles:
+                        continue  # met before in the run: kept as first met (see kg.pipeline.resolve_results)
+                    articles.add(item.article.id)
                     resolution.add(item)
                     spool.write(item)
-                    articles[item.article.id] += 1
                 elif isinstance(item, Document):
                     item.path = result.path  # a cached entry may come from a file of another name
                     documents.append(identity(item))
@@ -71,21 +71,14 @@ def resolve_spooled(
                     raise SpoolError(f"{result.spool}: unexpected {type(item).__name__}")
         corpus = Corpus(documents=documents, entities=resolution.finish(), skipped=list(stats.skipped))
     stats.documents += len(documents)
-    repeated = {article: count for article, count in articles.items() if count > 1}
-    return corpus, _graphs(corpus, resolution, resolved, settings.base_iri, stats, repeated)
+    return corpus, _graphs(corpus, resolution, resolved, settings.base_iri, stats)
 
 
-def _graphs(
-    corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: str, stats: RunStats, repeated: dict[str, int]
-) -> Graphs:
-    """The entities graph, then each article's graph once. An article that occurs more than once in the run (the
-    same text twice: its id is a hash of it) has one graph, the union of its occurrences, as in an ordinary build;
-    its earlier occurrences wait in a file of their own until the last one has been mapped."""
+def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: str, stats: RunStats) -> Graphs:
+    """The entities graph, then each article's graph (every article occurs once in ``resolved``)."""
     mapper = Mapper(corpus, base_iri)
     mapper.map_entities()
     yield iri(mapper.iris.entities_graph()), mapper.entities
-    waiting = resolved.parent / "repeated"
-    waiting.mkdir(exist_ok=True)
     for item in read_spool(resolved):
         if not isinstance(item, ArticleExtraction):
             raise SpoolError(f"{resolved}: unexpected {type(item).__name__}")
@@ -93,20 +86,4 @@ def _graphs(
         stats.relations += len(settled.relations)
         stats.quantities += len(settled.quantities)
         stats.events += len(settled.events)
-        graphs = mapper.article_graphs(settled)
-        article = item.article.id
-        if article not in repeated:
-            yield from graphs.items()
-            continue
-        earlier = waiting / f"{article}.pickle"
-        repeated[article] -= 1
-        if repeated[article]:
-            with earlier.open("ab") as handle:
-                pickle.dump(graphs, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            continue
-        with earlier.open("rb") as handle:
-            while handle.peek(1):
-                for name, triples in pickle.load(handle).items():
-                    graphs.setdefault(name, set()).update(triples)
-        earlier.unlink()
-        yield from graphs.items()
+        yield from mapper.article_graphs(settled).items()

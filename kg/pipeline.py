@@ -703,11 +703,26 @@ def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> 
     return result, timings
 
 
+def first_occurrences(extractions: Iterable[ArticleExtraction]) -> list[ArticleExtraction]:
+    """``extractions`` without the articles met before in it (same article id)."""
+    seen: set[str] = set()
+    kept = []
+    for extraction in extractions:
+        if extraction.article.id not in seen:
+            seen.add(extraction.article.id)
+            kept.append(extraction)
+    return kept
+
+
 def resolve_results(results: list[DocumentResult], settings: Settings, stats: RunStats | None = None) -> Corpus:
-    """Resolve the extractions of ``results`` (in their order) into one corpus."""
+    """Resolve the extractions of ``results`` (in their order) into one corpus.
+
+    An article whose text occurred earlier in the run (a wire story in two files: its id is a hash of its text) is
+    kept once, as first met: the graph says one thing of it (one headline, one date), not the union of its contexts.
+    """
     stats = stats if stats is not None else RunStats()
     documents = [doc for result in results for doc in result.documents]
-    extractions = [extraction for result in results for extraction in result.extractions]
+    extractions = first_occurrences(extraction for result in results for extraction in result.extractions)
     with stats.timings.measure("resolve"):
         corpus = get_stage(settings.resolve)(extractions, settings)
     corpus.documents = documents

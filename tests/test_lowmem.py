@@ -49,7 +49,7 @@ def test_the_sample_gives_the_same_files_with_low_memory(tmp_path: Path) -> None
 
 def test_a_large_file_in_parts_with_a_repeated_article(tmp_path: Path) -> None:
     articles = sample_articles()
-    # the second article twice: the same text gives the same article id, whose graph is then the union of both
+    # the second article twice: the same text gives the same article id, kept once, as first met
     big = tmp_path / "big.txt"
     big.write_text("".join([*articles, articles[1], *articles[2:]]), encoding="utf-8")
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
+import kg
 from kg.cli import main
 from kg.rdf.validate import validate
 
@@ -82,3 +83,17 @@ def test_very_long_paragraph() -> None:
     assert_clean_outcome(result, out)
     assert result.exit_code == 0
     assert "乌海市" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_an_article_in_two_files_is_kept_once_with_one_headline(tmp_path: Path) -> None:
+    # Found by test_random_slices_of_a_real_page: two slices share an article's text but not its headline.
+    files = []
+    for number, (start, length) in enumerate([(0, 3000), (1095, 2294)]):
+        files.append(tmp_path / f"slice{number}.txt")
+        files[-1].write_text(SAMPLE_TEXT[start : start + length], encoding="utf-8")
+    for low_memory in (False, True):
+        out = tmp_path / f"out{low_memory}"
+        kg.build(files, out, keep_going=True, low_memory=low_memory)
+        report = validate(out)
+        assert report.conforms, report.text()
+    assert (tmp_path / "outFalse" / "graph.nq").read_bytes() == (tmp_path / "outTrue" / "graph.nq").read_bytes()
