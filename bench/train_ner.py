@@ -1,7 +1,9 @@
 """Rebuild the shipped CRF models (``make train``): ``python bench/train_ner.py [--tagger crf|lac_crf] [--data DIR]``.
 
 Reads ../shared/data next to the repository, writes kg/data/ner/crf.model + crf.json and lac_crf.model + lac_crf.json
-(both by default, one after the other), prints progress and the held-out score tables.
++ char_clusters.tsv (both by default, one after the other), prints progress and the held-out score tables. With
+``--out DIR`` everything goes to DIR instead, and the scores are those of the model and table in DIR, so that
+trainings with different settings can run side by side.
 """
 
 from __future__ import annotations

@@ -74,16 +74,37 @@ def test_features_carry_cluster_ids_of_the_character_and_its_neighbours() -> Non
     table = clusters.table()
     rows = lac_crf.features(text, lac_crf.lac_marks(text, lac.analyse(text)))
     coarse, middle, fine = table["在"]
-    assert {f"U0:{coarse}", f"V0:{middle}", f"W0:{fine}", f"V-1:{table['毅'][1]}", f"V1:{table['北'][1]}"} <= set(rows[2])
-    assert {"V-1:^", "Bp:^"} <= set(rows[0]) and {"V1:$", "Bn:$"} <= set(rows[-1])
-    # Bigram clusters: 北京 is frequent enough to have one, and it is the bigram starting at 北 and ending at 京.
-    assert f"Bn:{table['北京'][1]}" in rows[3] and f"Bp:{table['北京'][1]}" in rows[4]
-    assert table["北京"][1] == table["上海"][1]
+    expected = {
+        f"U0:{coarse}", f"V0:{middle}", f"W0:{fine}", f"V-1:{table['毅'][1]}", f"V1:{table['北'][1]}",
+        f"U-2:{table['王'][0]}", f"U2:{table['京'][0]}", f"W-1:{table['毅'][2]}", f"W1:{table['北'][2]}",
+        # Neighbour pairs: the 256-level ids of (-1, 0) and (0, +1) joined.
+        f"Vp{table['毅'][1]}|{middle}", f"Vn{middle}|{table['北'][1]}",
+    }
+    assert expected <= set(rows[2])
+    assert {"U-2:^", "U-1:^", "V-1:^", "W-1:^", "Bp0:^", "Bp1:^"} <= set(rows[0])
+    assert {"U2:$", "V1:$", "Bn0:$", "Bn1:$"} <= set(rows[-1]) and f"Vn{table['京'][1]}|$" in rows[-1]
+    # Bigram clusters at 256 and 1,024: 北京 is frequent enough to have them, and it is the bigram starting at 北 and
+    # ending at 京.
+    beijing = table["北京"]
+    assert {f"Bn0:{beijing[0]}", f"Bn1:{beijing[1]}"} <= set(rows[3])
+    assert {f"Bp0:{beijing[0]}", f"Bp1:{beijing[1]}"} <= set(rows[4])
+    assert table["北京"][0] == table["上海"][0]
     # A character outside the table (never seen in the unlabelled text) has the unknown id; full-width forms are
     # looked up half-width, as the CRF's other features are.
-    assert lac_crf.cluster_features("\U0002a6a5")[0] == ["U0:?"]
+    assert lac_crf.cluster_features("\U0002a6a5")[2] == ["U0:?"]
     assert lac_crf.cluster_features("Ａ") == lac_crf.cluster_features("A")
     assert all(column == [] for column in lac_crf.cluster_features(""))
+
+
+def test_run_d_templates_are_the_shipped_seventeen() -> None:
+    # 13 character templates (64 at -2..+2, 256 at -1..+1 and two neighbour pairs, 1,024 at -1..+1) + 4 bigram ones.
+    assert len(lac_crf.CHAR_CLUSTER_FEATURES) == 13 and len(lac_crf.BIGRAM_CLUSTER_FEATURES) == 4
+    templates = lac_crf.CHAR_CLUSTER_FEATURES
+    assert [offsets for _p, level, offsets in templates if level == 0] == [(-2,), (-1,), (0,), (1,), (2,)]
+    assert [offsets for _p, level, offsets in templates if level == 2] == [(-1,), (0,), (1,)]
+    assert [(level, offsets) for _p, level, offsets in templates if len(offsets) == 2] == [(1, (-1, 0)), (1, (0, 1))]
+    assert len({prefix for prefix, _l, _o in lac_crf.CHAR_CLUSTER_FEATURES + lac_crf.BIGRAM_CLUSTER_FEATURES}) == 17
+    assert len(lac_crf.cluster_features("王毅在北京")) == 17
 
 
 def test_metadata_records_how_the_table_was_built() -> None:
@@ -96,6 +117,9 @@ def test_metadata_records_how_the_table_was_built() -> None:
     assert info["sha256"] == hashlib.sha256(content).hexdigest()
     assert set(info["text"]["sentences"]) == {"msra_ner_train", "peoples_daily_199801"}
     assert info["settings"]["granularities"] == list(clusters.ClusterSettings().granularities)
+    # The shipped model was trained with the templates the code uses now.
+    assert info["templates"]["characters"] == [[p, lv, list(o)] for p, lv, o in lac_crf.CHAR_CLUSTER_FEATURES]
+    assert info["templates"]["bigrams"] == [list(t) for t in lac_crf.BIGRAM_CLUSTER_FEATURES]
 
 
 def test_the_table_rebuilds_from_the_shared_data() -> None:
