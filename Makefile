@@ -58,10 +58,12 @@ eval: install-dev
 	$(BIN)/python -m kg.nlp.relation_eval --sample
 
 # Builds the People's Daily January 1998 archive at 25/50/100 % with 1 and 2 workers (bench/results.md), then times
-# the HTML view at 100/1,000/5,000 nodes (bench/results/view_bench.json). Needs ../shared/data; about 15 minutes.
+# the HTML view at 100/1,000/5,000 nodes (bench/results/view_bench.json) and each tagger's characters per CPU-second
+# (bench/results/tagger_speed.json). Needs ../shared/data; about 17 minutes.
 bench: install-dev system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
+	$(BIN)/python bench/tagger_speed.py --json bench/results/tagger_speed.json
 
 # Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with --low-memory and the crf tagger,
 # sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.

@@ -60,7 +60,7 @@ def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, 
     found = []
     for offset, piece in pieces(text, crf.MAX_CHUNK):
         found.extend(crf.label_spans(tagger, features(piece, marks[offset : offset + len(piece)]), piece, offset))
-    return found
+    return crf.balance_brackets(text, found)
 
 
 @stage("nlp.tag.lac_crf")
