@@ -20,7 +20,10 @@ PD_TEST = "peoples_daily_ner/example.test"
 
 
 def paragraphs(data: Path, per_paragraph: int = 8) -> list[str]:
-    """The sample page ×3 and the People's Daily NER test sentences joined ``per_paragraph`` to a paragraph."""
+    """The sample page ×3 and the People's Daily NER test sentences joined ``per_paragraph`` to a paragraph, as the
+    file has them (bench/tagger_speed.py reads the same sentences with full-width forms normalised, same length; it
+    is not imported because it puts this checkout first on sys.path, and this script must time whichever checkout
+    PYTHONPATH names)."""
     sentences, current = [], []
     for line in (data / PD_TEST).read_text(encoding="utf-8").split("\n"):
         if line.strip():
