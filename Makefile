@@ -48,7 +48,7 @@ docs: install-dev
 test: install-dev system-deps
 	$(BIN)/python -m pytest -q
 
-# Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card) from ../shared/data; about 30 minutes.
+# Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card, and lac_crf's char_clusters.tsv) from ../shared/data; about 40 minutes.
 train: install-dev
 	$(BIN)/python bench/train_ner.py
 

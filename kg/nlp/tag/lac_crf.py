@@ -3,7 +3,8 @@
 LAC (:mod:`kg.nlp.tag.lac`) segments and tags the text first; every character then gets, besides the features of
 :mod:`kg.nlp.tag.crf` and its position inside a known place name (:func:`kg.nlp.tag.crf.place_marks`), the position
 inside its LAC word (B/M/E/S) joined with the word's tag (``Bn``, ``SPER``, ``EORG`` …) and that mark paired with its
-neighbours'. The CRF, trained on the same data as ``crf`` with these extra
+neighbours', and the distributional clusters (:mod:`kg.nlp.tag.clusters`, learnt from unlabelled news) of the
+character, its neighbours and the bigrams around it. The CRF, trained on the same data as ``crf`` with these extra
 features (``python bench/train_ner.py --tagger lac_crf``), learns where LAC's entities and word boundaries agree with
 the annotation and where they do not: LAC brings knowledge of today's names and word boundaries, the CRF the
 annotation conventions. The stage also hands on LAC's (word, POS) tokens, which the linking and relation stages use,
@@ -15,13 +16,32 @@ from __future__ import annotations
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention
-from kg.nlp.tag import crf, lac
+from kg.nlp.tag import clusters, crf, lac
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
 MODEL_NAME = "lac_crf.model"
 METADATA_NAME = "lac_crf.json"
 OUTSIDE = "x"  # the mark of a character no LAC word covers
+# Cluster feature templates, as data. A character template is (feature prefix, granularity level, offsets): one
+# offset gives the cluster id of the character there, two give both ids joined by "|" (a neighbour pair). A bigram
+# template is (prefix, bigram granularity level, "ending" or "starting"): the id of the bigram ending or starting at
+# the character. Levels index ClusterSettings.granularities (64, 256, 1,024) and .bigram_granularities (256, 1,024).
+# These 17 were chosen on People's Daily NER dev and the MSRA validation slice (run D in bench/results/ner.md).
+CHAR_CLUSTER_FEATURES: tuple[tuple[str, int, tuple[int, ...]], ...] = (
+    *((f"U{d}:", 0, (d,)) for d in (-2, -1, 0, 1, 2)),
+    *((f"V{d}:", 1, (d,)) for d in (-1, 0, 1)),
+    ("Vp", 1, (-1, 0)),
+    ("Vn", 1, (0, 1)),
+    *((f"W{d}:", 2, (d,)) for d in (-1, 0, 1)),
+)
+BIGRAM_CLUSTER_FEATURES: tuple[tuple[str, int, str], ...] = (
+    ("Bp0:", 0, "ending"),
+    ("Bn0:", 0, "starting"),
+    ("Bp1:", 1, "ending"),
+    ("Bn1:", 1, "starting"),
+)
+_REACH = max(abs(d) for _prefix, _level, offsets in CHAR_CLUSTER_FEATURES for d in offsets)
 
 
 def lac_marks(text: str, tokens: list[tuple[int, str, str]]) -> list[str]:
@@ -49,8 +69,37 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
         ["L" + x for x in padded[1 : n + 1]],
         ["Lp" + x + "|" + y for x, y in zip(padded[0:n], padded[1 : n + 1])],
         ["Ln" + x + "|" + y for x, y in zip(padded[1 : n + 1], padded[2 : n + 2])],
+        *cluster_features(text),
     ]
     return [list(row) for row in zip(*columns)]
+
+
+def cluster_features(text: str) -> list[list[str]]:
+    """Feature columns from the clusters of :mod:`kg.nlp.tag.clusters`: one per template of
+    :data:`CHAR_CLUSTER_FEATURES` (the cluster of the character at an offset, or of two characters joined) and of
+    :data:`BIGRAM_CLUSTER_FEATURES` (the cluster of the bigram ending or starting at the character)."""
+    s = clusters.normalise(text)
+    n = len(s)
+    padded = [clusters.START] * _REACH + list(s) + [clusters.END] * _REACH
+    columns = []
+    for prefix, level, offsets in CHAR_CLUSTER_FEATURES:
+        if len(offsets) == 1:
+            strings = clusters.labelled(1, level, prefix)
+            unknown = strings[clusters.UNKNOWN]
+            start = _REACH + offsets[0]
+            columns.append([strings.get(ch, unknown) for ch in padded[start : start + n]])
+        else:
+            ids = clusters.labelled(1, level, "")
+            unknown = ids[clusters.UNKNOWN]
+            parts = [[ids.get(ch, unknown) for ch in padded[_REACH + d : _REACH + d + n]] for d in offsets]
+            columns.append([prefix + "|".join(joined) for joined in zip(*parts, strict=True)])
+    pairs = [s[i : i + 2] for i in range(n - 1)]
+    for prefix, level, side in BIGRAM_CLUSTER_FEATURES:
+        strings = clusters.labelled(2, level, prefix)
+        unknown = strings[clusters.UNKNOWN]
+        starting = [*(strings.get(pair, unknown) for pair in pairs), strings[clusters.END]] if n else []
+        columns.append(starting if side == "starting" else [strings[clusters.START], *starting[:-1]][:n])
+    return columns
 
 
 def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, int, str, float]]:
