@@ -184,6 +184,7 @@ FACILITY_HEADS = {
     "工业园": "IndustrialPark",
     "物流园": "IndustrialPark",
 }
+_FACILITY_ENDINGS = tuple(FACILITY_HEADS)
 MODIFIER_TAGS = {"n", "nz", "a", "b", "vn", "an", "ORG", "LOC", "nt", "ns"}
 # What may follow a place and make a port or station of it (二连浩特口岸).
 PLACE_HEADS = (("口岸", "Port"), ("火车站", "Station"), ("站", "Station"), ("港", "Port"), ("机场", "Station"),
@@ -249,13 +250,24 @@ def looks_like_name(text: str) -> bool:
     return len(text) >= 3 and not any(text.endswith(suffix) for suffix in SUFFIX_CLASSES)
 
 
+def _suffixes_by_last_character() -> dict[str, list[str]]:
+    """SUFFIX_CLASSES' keys grouped by their last character, longest first (the first listed among equals)."""
+    grouped: dict[str, list[str]] = {}
+    for suffix in sorted(SUFFIX_CLASSES, key=len, reverse=True):  # sorted() is stable: listing order among equals
+        grouped.setdefault(suffix[-1], []).append(suffix)
+    return grouped
+
+
+_SUFFIXES_BY_LAST = _suffixes_by_last_character()
+
+
 def class_by_suffix(name: str, coarse: str) -> str:
-    """The specific class a name's suffix implies, or ``coarse`` when no suffix applies."""
-    best = ""
-    for suffix in SUFFIX_CLASSES:
-        if name.endswith(suffix) and len(suffix) > len(best) and len(name) > len(suffix):
-            best = suffix
-    return SUFFIX_CLASSES[best] if best else coarse
+    """The specific class a name's suffix implies (the longest suffix shorter than the name), or ``coarse`` when no
+    suffix applies."""
+    for suffix in _SUFFIXES_BY_LAST.get(name[-1:], ()):
+        if len(name) > len(suffix) and name.endswith(suffix):
+            return SUFFIX_CLASSES[suffix]
+    return coarse
 
 
 def work_class(title: str) -> str:
@@ -570,6 +582,8 @@ def _joins_word(text: str, end: int, head: str) -> bool:
 def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
     """Plants and parks named by their modifiers (民用液氢工厂; 某公司新能源产业园 with its owner)."""
     for index, (offset, word, _) in enumerate(tokens):
+        if not word.endswith(_FACILITY_ENDINGS):  # one C call rejects most words before the ordered search
+            continue
         head = next((h for h in FACILITY_HEADS if word.endswith(h)), None)
         if head is None or ms.covering(offset) is not None:
             continue

@@ -13,6 +13,7 @@ exactly as ``nlp.tag.lac`` does.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention
@@ -65,10 +66,10 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
     n = len(marks)
     columns = [
         *crf.feature_columns(text),
-        ["m" + x for x in crf.place_marks(text)],
-        ["L" + x for x in padded[1 : n + 1]],
-        ["Lp" + x + "|" + y for x, y in zip(padded[0:n], padded[1 : n + 1])],
-        ["Ln" + x + "|" + y for x, y in zip(padded[1 : n + 1], padded[2 : n + 2])],
+        crf.prefixed("m", crf.place_marks(text)),
+        crf.prefixed("L", padded[1 : n + 1]),
+        crf.prefixed("Lp", padded[0:n], padded[1 : n + 1], sep="|"),
+        crf.prefixed("Ln", padded[1 : n + 1], padded[2 : n + 2], sep="|"),
         *cluster_features(text),
     ]
     return [list(row) for row in zip(*columns)]
@@ -82,22 +83,20 @@ def cluster_features(text: str) -> list[list[str]]:
     n = len(s)
     padded = [clusters.START] * _REACH + list(s) + [clusters.END] * _REACH
     columns = []
+    # map(dict.get, keys, repeat(default)) keeps the per-character loop in C
     for prefix, level, offsets in CHAR_CLUSTER_FEATURES:
         if len(offsets) == 1:
             strings = clusters.labelled(1, level, prefix)
-            unknown = strings[clusters.UNKNOWN]
             start = _REACH + offsets[0]
-            columns.append([strings.get(ch, unknown) for ch in padded[start : start + n]])
+            columns.append(list(map(strings.get, padded[start : start + n], repeat(strings[clusters.UNKNOWN]))))
         else:
             ids = clusters.labelled(1, level, "")
-            unknown = ids[clusters.UNKNOWN]
-            parts = [[ids.get(ch, unknown) for ch in padded[_REACH + d : _REACH + d + n]] for d in offsets]
-            columns.append([prefix + "|".join(joined) for joined in zip(*parts, strict=True)])
-    pairs = [s[i : i + 2] for i in range(n - 1)]
+            parts = [map(ids.get, padded[_REACH + d : _REACH + d + n], repeat(ids[clusters.UNKNOWN])) for d in offsets]
+            columns.append(crf.prefixed(prefix, *parts, sep="|"))
+    pairs = list(map(str.__add__, s[:-1], s[1:]))
     for prefix, level, side in BIGRAM_CLUSTER_FEATURES:
         strings = clusters.labelled(2, level, prefix)
-        unknown = strings[clusters.UNKNOWN]
-        starting = [*(strings.get(pair, unknown) for pair in pairs), strings[clusters.END]] if n else []
+        starting = [*map(strings.get, pairs, repeat(strings[clusters.UNKNOWN])), strings[clusters.END]] if n else []
         columns.append(starting if side == "starting" else [strings[clusters.START], *starting[:-1]][:n])
     return columns
 
