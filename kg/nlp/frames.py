@@ -233,13 +233,27 @@ def token_offsets(text: str, tokens: list[tuple[str, str]]) -> list[tuple[int, i
     return placed
 
 
+# The last article's token offsets and time expressions: the relation, quantity and event stages each build a view of
+# the same article in turn. Holding the text and token list keeps their ids from being reused while cached.
+_last_placed: list[Any] = [None, None, 0, None, [], []]
+
+
+def _placed(text: str, tokens: list[tuple[str, str]], ref: Any) -> tuple[list[tuple[int, int, str, str]], list[Timex]]:
+    """``token_offsets(text, tokens)`` and ``find_times(text, ref)``, computed once for consecutive views of an
+    article (fresh lists each time, so that a stage may change its view's)."""
+    last_text, last_tokens, last_count, last_ref, placed, times = _last_placed
+    if not (text is last_text and tokens is last_tokens and len(tokens) == last_count and ref == last_ref):
+        placed, times = token_offsets(text, tokens), find_times(text, ref)
+        _last_placed[:] = [text, tokens, len(tokens), ref, placed, times]
+    return list(placed), list(times)
+
+
 def build_view(extraction: ArticleExtraction, settings: Any = None) -> ArticleView:
     """Prepare an article: token offsets, time expressions, title aliases and one masked frame per sentence."""
     article = extraction.article
     ref = article.date or getattr(settings, "date", None)
     view = ArticleView(extraction, ref)
-    view.tokens = token_offsets(article.text, extraction.tokens)
-    view.times = find_times(article.text, ref)
+    view.tokens, view.times = _placed(article.text, extraction.tokens, ref)
     extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
     for sentence in article.sentences:
         view.frames.append(_frame(view, sentence))

