@@ -14,8 +14,6 @@ by character. Same text and settings → the same bytes.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ExtractionError
-from kg.ingest.clean import to_halfwidth
+from kg.nlp.tag import crf
 
 TABLE_NAME = "char_clusters.tsv"
 UNKNOWN = "?"  # the id of a character outside the table (too rare in the unlabelled text)
@@ -205,11 +203,9 @@ def dumps(table: dict[str, tuple[str, ...]]) -> bytes:
 
 def write(table: dict[str, tuple[str, ...]], path: Path) -> None:
     """Write ``table`` to ``path`` atomically."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(dumps(table))
-    os.chmod(temp, 0o644)
-    os.replace(temp, path)
+    from kg.rdf.export import atomic_write  # only training writes tables; tagging need not load rdflib
+
+    atomic_write(path, dumps(table))
 
 
 def read(path: Path) -> dict[str, tuple[str, ...]]:
@@ -225,10 +221,6 @@ def read(path: Path) -> dict[str, tuple[str, ...]]:
     return table
 
 
-# The CRF's normalisation (full-width forms half-width), so that a character is looked up as it was learnt.
-_NORMALISE = {code: to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)
-              if to_halfwidth(chr(code)) != chr(code)}
-
 _tables: dict[str, dict[str, tuple[str, ...]]] = {}
 
 
@@ -243,9 +235,7 @@ def use_table(path: str | Path) -> None:
 def table() -> dict[str, tuple[str, ...]]:
     """The character cluster table, read from kg/data/ner on first use."""
     if TABLE_NAME not in _tables:
-        from kg.nlp.tag.crf import model_path
-
-        shipped = model_path(TABLE_NAME)
+        shipped = crf.model_path(TABLE_NAME)
         if not shipped.is_file():
             raise ExtractionError(f"the character cluster table {TABLE_NAME} is missing from kg/data/ner; run `make train`")
         _tables[TABLE_NAME] = read(shipped)
@@ -255,9 +245,8 @@ def table() -> dict[str, tuple[str, ...]]:
 START, END = "\x01", "\x02"  # padding before and after a text in feature columns (never in cleaned text)
 
 
-def normalise(text: str) -> str:
-    """``text`` with full-width forms half-width, as the table's units were learnt."""
-    return text.translate(_NORMALISE)
+# The CRF's normalisation (full-width forms half-width), so that a unit is looked up as it was learnt.
+normalise = crf.normalise
 
 
 @cache

@@ -50,6 +50,13 @@ _ENDINGS_BY_LAST: dict[str, list[tuple[str, str]]] = {}
 for _word, _kind in _ENDINGS:
     _ENDINGS_BY_LAST.setdefault(_word[-1], []).append((_word, _kind))
 
+
+
+def normalise(text: str) -> str:
+    """``text`` with full-width forms half-width, as the CRF's training text was read (``１９９７`` → ``1997``)."""
+    return text.translate(_NORMALISE)
+
+
 _CHINESE_DIGITS = set("〇零一二三四五六七八九十百千万亿两")
 _PUNCT = set("，。、；：？！“”‘’（）《》〈〉【】「」『』—…·,.;:?!\"'()[]<>-/%+")
 
@@ -121,7 +128,7 @@ def place_marks(text: str) -> list[str]:
     and their short forms, countries: the gazetteer of :mod:`kg.nlp.gazetteer`), '' outside any."""
     longest = [0] * len(text)
     marks = [""] * len(text)
-    for end, length in _place_automaton().iter(text.translate(_NORMALISE)):
+    for end, length in _place_automaton().iter(normalise(text)):
         start = end - length + 1
         for i in range(start, end + 1):
             if length > longest[i]:
@@ -137,7 +144,7 @@ def features(text: str) -> list[list[str]]:
 
 def feature_columns(text: str) -> list[list[str]]:
     """The CRF's features as columns: one list per feature template, holding that feature for every character."""
-    s = text.translate(_NORMALISE)
+    s = normalise(text)
     n = len(s)
     if not n:
         return []

@@ -37,6 +37,7 @@ from kg.nlp.evaluate import (
     sentence_key,
 )
 from kg.nlp.tag import clusters, crf, lac, lac_crf
+from kg.rdf.export import atomic_write
 
 MSRA_TRAIN = "msra_ner_train/msra_train_bio.txt"
 PFR = "peoples_daily_199801/199801.utf8.txt"
@@ -289,14 +290,6 @@ def training_features(tagger: str, text: str) -> list[list[str]]:
     return crf.features(text)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.chmod(temp, 0o644)  # mkstemp makes the file private; the metadata ships with the package
-    os.replace(temp, path)
-
-
 def train(
     data: Path,
     out_dir: Path,
@@ -373,5 +366,5 @@ def train(
         **({"clusters": cluster_info} if cluster_info else {}),
         "scores": scores,
     }
-    _write_atomic(out_dir / metadata_name, (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode())
+    atomic_write(out_dir / metadata_name, (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode())
     return metadata
