@@ -151,7 +151,11 @@ class LinearCRF:
         lengths = np.array([len(piece) for piece in ids], dtype=np.intp)
         if not lengths.sum():
             return [(np.zeros(0, dtype=np.intp), np.zeros(0)) for _ in ids]
-        scores = self.state_scores(np.concatenate([piece for piece in ids if len(piece)]))
+        width = max(piece.shape[1] for piece in ids)
+        # Pieces with fewer templates are padded with unknown attributes, which add nothing.
+        scores = self.state_scores(np.concatenate([
+            np.pad(piece, ((0, 0), (0, width - piece.shape[1])), constant_values=self.unknown)
+            if piece.shape[1] < width else piece for piece in ids if len(piece)]))
         best, probabilities = _Decoder(self, scores, lengths[lengths > 0]).run()
         bounds = np.cumsum(lengths)[:-1]
         return list(zip(np.split(best, bounds), np.split(probabilities, bounds), strict=True))
@@ -212,13 +216,13 @@ class _Decoder:
     def run(self) -> tuple[np.ndarray, np.ndarray]:
         """Best labels and their marginals for every position of the concatenated pieces."""
         everything = np.arange(len(self.start))
-        begin = np.maximum(self.start - WARM_UP, self.piece_first)
-        whole, factors = self._sweep(everything, begin)
+        begin = np.maximum(self.start - max(WARM_UP, 1), self.piece_first)
+        whole, factors = self._sweep(everything, begin, first=True)
         exact = begin == self.piece_first  # scored from the piece's start, exactly as crfsuite scores them
         again = np.flatnonzero(self._disagreeing(exact))
         while len(again):
             # Run these chunks on from their neighbours' scores: they then agree, unless a neighbour changes too.
-            self._sweep(again, self.start[again])
+            self._sweep(again, self.start[again], first=False)
             exact[again] = False
             again = np.flatnonzero(self._disagreeing(exact))
         table, last_labels = self._chunk_paths()
@@ -229,13 +233,19 @@ class _Decoder:
         joint = forward * self.factors[:, : self.n] * backward
         return best, joint[best, self.positions] / joint.sum(axis=0)
 
-    def _sweep(self, chunks: np.ndarray, begin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _sweep(self, chunks: np.ndarray, begin: np.ndarray, first: bool) -> tuple[np.ndarray, np.ndarray]:
         """Viterbi over positions ``begin .. end`` of ``chunks`` side by side, keeping each chunk's scores for its own
-        positions. A chunk whose ``begin`` is its piece's start, or lies before its own start (a warm-up), starts
-        there as crfsuite starts a sentence; one beginning at its own start goes on from the kept scores before it.
-        The first sweep (all chunks, every one fresh) also multiplies out each chunk's forward and backward transfer
-        matrices and returns them with the factors of each step; later sweeps return empty arrays."""
-        n_labels, chunk = self.n_labels, self.chunk
+        positions. In the ``first`` sweep every chunk starts at ``begin`` as crfsuite starts a sentence (at its
+        piece's start, or a warm-up before its own start); a later sweep begins each chunk at its own start, one
+        step on from the kept scores before it (a piece's first chunk excepted).
+
+        The first sweep also returns, per chunk, the forward and the backward transfer matrix over the whole chunk
+        (``(2, chunks, labels, labels)``) and the factors of each step inside it (``(chunk, 2, chunks, labels)``:
+        forward from the start, backward from the end), for :meth:`_chain` and :meth:`_within_chunks`. Both
+        transfer matrices come from one product ``Q = (D_a T)(D_a+1 T) … (D_b-2 T) D_b-1`` over the chunk's
+        positions a … b-1 (``D_p``: the diagonal of position p's factors, ``T``: exp(transitions)): forward ``Q T``,
+        backward ``(T Q)ᵀ``."""
+        n_labels, chunk, k = self.n_labels, self.chunk, len(chunks)
         start, end = self.start[chunks], self.end[chunks]
         lengths = end - begin
         steps = int(lengths.max())
@@ -243,39 +253,43 @@ class _Decoder:
         at = np.where(step < lengths, begin + step, self.n)  # (steps, chunks): the position of each step
         rows = self.scores[:, at].transpose(1, 0, 2).copy()  # (steps, labels, chunks)
         scores = np.empty_like(rows)
-        going_on = (begin == start) & (start > self.piece_first[chunks])
         scores[0] = rows[0]
+        going_on = np.zeros(k, dtype=bool) if first else start > self.piece_first[chunks]
         if going_on.any():
             before = self.score[:, begin[going_on] - 1]
             self.warm[:, chunks[going_on]] = before
             scores[0][:, going_on] += self._step(before)
-        transfer = not going_on.any() and len(chunks) == len(self.start)
-        if transfer:
+        if first:
             own = end - start
-            ahead = np.where(np.arange(chunk)[:, None] < own, start + np.arange(chunk)[:, None], self.n)
-            behind = np.where(np.arange(chunk)[:, None] < own, end - 1 - np.arange(chunk)[:, None], self.n)
-            # (chunk steps, 2, chunks, 1, labels): factors of the forward and the backward step
-            factors = np.stack([self.factors[:, ahead], self.factors[:, behind]]).transpose(2, 0, 3, 1)
-            factors = np.ascontiguousarray(factors)[:, :, :, None, :]
-            product = np.tile(np.eye(n_labels), (2, len(chunks), 1))  # (2, chunks * labels, labels)
-            whole = np.empty((2, len(chunks), n_labels, n_labels))
-            done = [np.flatnonzero(own == s) for s in range(chunk + 1)]  # chunks whose product is whole at step s
-        for s in range(1, max(steps, chunk + 1 if transfer else 0)):
+            inside = np.arange(chunk)[:, None] < own
+            ahead = np.where(inside, start + np.arange(chunk)[:, None], self.n)
+            behind = np.where(inside, end - 1 - np.arange(chunk)[:, None], self.n)
+            factors = np.ascontiguousarray(
+                np.stack([self.factors[:, ahead], self.factors[:, behind]]).transpose(2, 0, 3, 1))
+            forward = factors[:, 0, :, None, :]  # (chunk, chunks, 1, labels): scales the columns of a product
+            product = np.tile(np.eye(n_labels), (k, 1))  # (chunks * labels, labels)
+            whole = np.empty((k, n_labels, n_labels))
+            done = {int(s): np.flatnonzero(own - 1 == s) for s in np.unique(own - 1)}  # Q complete after s steps
+            if 0 in done:
+                whole[done[0]] = np.eye(n_labels)
+        for s in range(1, max(steps, chunk if first else 0)):
             if s < steps:
                 np.add(self._step(scores[s - 1]), rows[s], out=scores[s])
-            if transfer and s <= chunk:
-                scaled = product.reshape(2, len(chunks), n_labels, n_labels) * factors[s - 1]
-                product = np.matmul(scaled.reshape(2, -1, n_labels), self.moves)
-                if len(done[s]):
-                    whole[:, done[s]] = product.reshape(2, len(chunks), n_labels, n_labels)[:, done[s]]
-        local = np.repeat(np.arange(len(chunks)), end - start)
+            if first and s < chunk:
+                product = np.matmul((product.reshape(k, n_labels, n_labels) * forward[s - 1]).reshape(-1, n_labels),
+                                    self.moves[0])
+                if s in done:
+                    whole[done[s]] = product.reshape(k, n_labels, n_labels)[done[s]]
+        local = np.repeat(np.arange(k), end - start)
         owned = start[local] + np.arange(len(local)) - np.repeat(np.cumsum(end - start) - (end - start), end - start)
         self.score[:, owned] = scores[owned - begin[local], :, local].T
         warmed = begin < start
         self.warm[:, chunks[warmed]] = scores[(start - 1 - begin)[warmed], :, np.flatnonzero(warmed)].T
-        if not transfer:
+        if not first:
             return np.empty(0), np.empty(0)
-        return whole, factors[:, :, :, 0, :]
+        whole *= factors[0, 1][:, None, :]  # D_b-1: the factors of each chunk's last position
+        transfers = np.stack([np.matmul(whole, self.moves[0]), np.matmul(whole.transpose(0, 2, 1), self.moves[1])])
+        return transfers, factors
 
     def _disagreeing(self, exact: np.ndarray) -> np.ndarray:
         """Chunks not ``exact`` whose scores at their first position, as their warm-up led to them, differ by more than
