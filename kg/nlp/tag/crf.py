@@ -7,6 +7,11 @@ inside a known place name) is used by the stacked tagger :mod:`kg.nlp.tag.lac_cr
 sentence at once, column by column, because building them character by character in Python is what limits speed.
 ``kg/data/ner/crf.json`` records the data, settings and scores of the shipped model; ``python bench/train_ner.py``
 rebuilds it.
+
+python-crfsuite trains the models; tagging reads them into :class:`kg.nlp.tag.linear_crf.LinearCRF` and decodes all
+pieces of an article at once in numpy, with crfsuite's best paths and marginals (:func:`model_spans`). The
+crfsuite path (:func:`reference_tagger`, :func:`label_spans`) stays as the reference the tests and
+``bench/crf_decode_check.py`` compare against.
 """
 
 from __future__ import annotations

@@ -5,16 +5,21 @@ per call. Here the model's weights are read straight from the crfsuite file (``c
 label and attribute dictionaries in CQDB form), feature strings become ids with one dictionary look-up each (or come
 as ids already), and all pieces of an article are decoded in one call.
 
-Decoding must give crfsuite's results: the same best label sequences and marginals equal to about 1e-12. Viterbi and
-forward–backward are sequential in time, which a per-position numpy loop makes slow when an article has few pieces.
-So every piece is cut into chunks of :data:`CHUNK` positions that run side by side, each started :data:`WARM_UP`
-positions early from an arbitrary state: a CRF forgets where it started within a few characters (after a full stop
-every label's best path runs through ``O``), so a chunk's state at its first position nearly always equals the one
-the previous chunk ends with. That is checked (up to a constant for Viterbi scores, to 1e-12 relative for the
-forward and backward probabilities); a chunk that disagrees is run again from its neighbour's state until all agree.
-Then the best path is read back through the back-pointers (a suffix scan of label maps, no per-position loop), and
-each decision on it is checked to win by a margin far above the rounding that the reordered sums can cause; a piece
-with a closer call is decoded again exactly as crfsuite does, position by position, sums in crfsuite's order.
+Decoding must give crfsuite's results: the same best label sequences, and marginals equal to about 1e-13 (they are
+kept rounded to 4 decimals). Viterbi and forward–backward are sequential in time, which a per-position numpy loop
+makes slow when an article has few pieces. So every piece is cut into chunks of :data:`CHUNK` positions that run
+side by side:
+
+- Viterbi: each chunk starts :data:`WARM_UP` positions early from an arbitrary state. A CRF's best paths forget where
+  they started within a few characters (after a full stop every label's best path runs through ``O``), so the scores
+  a chunk reaches at its first position nearly always equal, up to a constant, those its neighbour ends with. That
+  is checked, and a chunk that disagrees runs again from its neighbour's scores until all agree. The best path is
+  then followed back through the back-pointers inside every chunk from each possible last label, and from chunk to
+  chunk. Each decision on it must win by a margin far above the rounding that summing in another order can cause; a
+  piece with a closer call (ties included) is decoded again exactly as crfsuite does, position by position.
+- Forward–backward forgets far more slowly, so it is exact instead: each chunk's transfer matrix (its positions'
+  factors and transitions multiplied out) carries the forward and backward vectors from chunk to chunk within a
+  piece, and then each chunk carries its entering vectors through its own positions.
 """
 
 from __future__ import annotations
@@ -31,10 +36,9 @@ from kg.errors import ExtractionError
 # Positions per chunk, and how many positions before (forward) or after (backward) a chunk it starts.
 CHUNK = 16
 WARM_UP = 12
-# Agreement asked of a chunk's starting state: Viterbi scores up to a constant, to this fraction of their size;
-# forward/backward probabilities to this relative difference, entry by entry.
+# Agreement asked of a chunk's starting Viterbi scores with its neighbour's: up to a constant, to this fraction of
+# their size.
 SCORE_AGREEMENT = 1e-12
-PROBABILITY_AGREEMENT = 1e-12
 # A best-path decision won by less than this fraction of the scores' size is re-decoded exactly.
 CLOSE_CALL = 1e-9
 # Positions decoded in one go: the back-pointer search holds labels² numbers per position.
@@ -42,7 +46,6 @@ BATCH = 16_384
 
 _HEADER = struct.Struct("<4sI4sI8I")
 _CQDB_HEADER = struct.Struct("<4sIIIII")
-_CQDB_TABLES = 256 * 8  # the hash tables' (offset, size) pairs that follow a CQDB header
 _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 _STATE, _TRANSITION = 0, 1
 
@@ -81,26 +84,29 @@ class LinearCRF:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise ExtractionError(f"cannot read the CRF model {path}: {exc}") from exc
-        if len(data) < _HEADER.size:
-            raise ExtractionError(f"{path} is not a crfsuite model")
-        magic, _size, kind, _version, _features, n_labels, n_attrs, at_features, at_labels, at_attrs, _lr, _ar = (
-            _HEADER.unpack_from(data, 0))
-        if magic != b"lCRF" or kind != b"FOMC":
-            raise ExtractionError(f"{path} is not a crfsuite crf1d model")
-        chunk, _chunk_size, count = struct.unpack_from("<4sII", data, at_features)
-        if chunk != b"FEAT":
-            raise ExtractionError(f"{path}: the feature table of the CRF model is damaged")
-        labels = tuple(_cqdb_strings(data, at_labels))
-        names = _cqdb_strings(data, at_attrs)
-        if len(labels) != n_labels or len(names) != n_attrs:
-            raise ExtractionError(f"{path}: the label or attribute table of the CRF model is damaged")
-        features = np.frombuffer(data, dtype=_FEATURE, count=count, offset=at_features + 12)
-        state = features[features["type"] == _STATE]
-        moves = features[features["type"] == _TRANSITION]
-        state_weights = np.zeros((n_attrs + 1, n_labels))
-        state_weights[state["src"], state["dst"]] = state["weight"]
-        transitions = np.zeros((n_labels, n_labels))
-        transitions[moves["src"], moves["dst"]] = moves["weight"]
+        try:
+            if len(data) < _HEADER.size:
+                raise ExtractionError(f"{path} is not a crfsuite model")
+            magic, _size, kind, _version, _features, n_labels, n_attrs, at_features, at_labels, at_attrs, _lr, _ar = (
+                _HEADER.unpack_from(data, 0))
+            if magic != b"lCRF" or kind != b"FOMC":
+                raise ExtractionError(f"{path} is not a crfsuite crf1d model")
+            chunk, _chunk_size, count = struct.unpack_from("<4sII", data, at_features)
+            if chunk != b"FEAT":
+                raise ExtractionError(f"{path}: the feature table of the CRF model is damaged")
+            labels = tuple(_cqdb_strings(data, at_labels))
+            names = _cqdb_strings(data, at_attrs)
+            if len(labels) != n_labels or len(names) != n_attrs:
+                raise ExtractionError(f"{path}: the label or attribute table of the CRF model is damaged")
+            features = np.frombuffer(data, dtype=_FEATURE, count=count, offset=at_features + 12)
+            state = features[features["type"] == _STATE]
+            moves = features[features["type"] == _TRANSITION]
+            state_weights = np.zeros((n_attrs + 1, n_labels))
+            state_weights[state["src"], state["dst"]] = state["weight"]
+            transitions = np.zeros((n_labels, n_labels))
+            transitions[moves["src"], moves["dst"]] = moves["weight"]
+        except (struct.error, ValueError, IndexError) as exc:  # a truncated file, or bytes that are not UTF-8
+            raise ExtractionError(f"{path}: the CRF model is damaged ({exc})") from exc
         return cls(labels, {name: i for i, name in enumerate(names)}, state_weights, transitions)
 
     def column_ids(self, columns: list[list[str]]) -> np.ndarray:
@@ -315,7 +321,8 @@ class _Decoder:
         # (crfsuite keeps the first maximum): the largest of weights falling with l, taken among the maxima.
         candidates = self.score[:, None, following - 1] + self.stepping
         top = candidates.max(axis=0)
-        first = np.where(candidates == top, np.arange(n_labels, 0, -1)[:, None, None], 0).max(axis=0)
+        weights = np.arange(n_labels, 0, -1, dtype=np.min_scalar_type(n_labels))[:, None, None]
+        first = ((candidates == top) * weights).max(axis=0)  # small integers: far less memory to go through
         back = np.tile(np.arange(n_labels)[:, None], (1, self.n + 1))  # past a chunk's start: stay
         back[:, following] = n_labels - first
         table = np.empty((self.chunk, n_labels, k), dtype=np.intp)
