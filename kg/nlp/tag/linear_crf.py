@@ -132,8 +132,10 @@ class LinearCRF:
             return np.zeros((n, len(self.labels)))
         columns = np.ascontiguousarray(ids.T)
         scores = self.state_weights[columns[0]]
+        rows = np.empty_like(scores)
         for column in columns[1:]:
-            scores += self.state_weights[column]
+            np.take(self.state_weights, column, axis=0, out=rows)
+            scores += rows
         return scores
 
     def decode(self, ids: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -246,8 +248,8 @@ class _Decoder:
         step on from the kept scores before it (a piece's first chunk excepted).
 
         The first sweep also returns, per chunk, the forward and the backward transfer matrix over the whole chunk
-        (``(2, chunks, labels, labels)``) and the factors of each step inside it (``(chunk, 2, chunks, labels)``:
-        forward from the start, backward from the end), for :meth:`_chain` and :meth:`_within_chunks`. Both
+        (``(2, chunks, labels, labels)``) and the matrix of each step inside it (``(chunk, 2, chunks, labels,
+        labels)``: forward from the start, backward from the end), for :meth:`_chain` and :meth:`_within_chunks`. Both
         transfer matrices come from one product ``Q = (D_a T)(D_a+1 T) … (D_b-2 T) D_b-1`` over the chunk's
         positions a … b-1 (``D_p``: the diagonal of position p's factors, ``T``: exp(transitions)): forward ``Q T``,
         backward ``(T Q)ᵀ``."""
@@ -272,8 +274,9 @@ class _Decoder:
             behind = np.where(inside, end - 1 - np.arange(chunk)[:, None], self.n)
             factors = np.ascontiguousarray(
                 np.stack([self.factors[:, ahead], self.factors[:, behind]]).transpose(2, 0, 3, 1))
-            forward = factors[:, 0, :, None, :]  # (chunk, chunks, 1, labels): scales the columns of a product
-            product = np.tile(np.eye(n_labels), (k, 1))  # (chunks * labels, labels)
+            # step_matrices[s, d, c] = D T (d = 0) or D Tᵀ (d = 1), D the diagonal of the factors of step s in chunk c
+            step_matrices = factors[:, :, :, :, None] * self.moves[None, :, None]
+            product = np.broadcast_to(np.eye(n_labels), (k, n_labels, n_labels))
             whole = np.empty((k, n_labels, n_labels))
             done = {int(s): np.flatnonzero(own - 1 == s) for s in np.unique(own - 1)}  # Q complete after s steps
             if 0 in done:
@@ -282,10 +285,9 @@ class _Decoder:
             if s < steps:
                 np.add(self._step(scores[s - 1]), rows[s], out=scores[s])
             if first and s < chunk:
-                product = np.matmul((product.reshape(k, n_labels, n_labels) * forward[s - 1]).reshape(-1, n_labels),
-                                    self.moves[0])
+                product = np.matmul(product, step_matrices[s - 1, 0])
                 if s in done:
-                    whole[done[s]] = product.reshape(k, n_labels, n_labels)[done[s]]
+                    whole[done[s]] = product[done[s]]
         local = np.repeat(np.arange(k), end - start)
         owned = start[local] + np.arange(len(local)) - np.repeat(np.cumsum(end - start) - (end - start), end - start)
         self.score[:, owned] = scores[owned - begin[local], :, local].T
@@ -295,7 +297,7 @@ class _Decoder:
             return np.empty(0), np.empty(0)
         whole *= factors[0, 1][:, None, :]  # D_b-1: the factors of each chunk's last position
         transfers = np.stack([np.matmul(whole, self.moves[0]), np.matmul(whole.transpose(0, 2, 1), self.moves[1])])
-        return transfers, factors
+        return transfers, step_matrices
 
     def _disagreeing(self, exact: np.ndarray) -> np.ndarray:
         """Chunks not ``exact`` whose scores at their first position, as their warm-up led to them, differ by more than
@@ -328,8 +330,10 @@ class _Decoder:
         table = np.empty((self.chunk, n_labels, k), dtype=np.intp)
         table[0] = np.arange(n_labels)[:, None]
         length = self.end - self.start
+        steps = np.arange(1, self.chunk)[:, None]
+        behind = np.where(steps < length, self.end - steps, self.n)  # the position whose back-pointers step s takes
         for s in range(1, self.chunk):
-            table[s] = back[table[s - 1], np.where(s < length, self.end - s, self.n)]
+            table[s] = back[table[s - 1], behind[s - 1]]
         at_start = table[length - 1, :, np.arange(k)].T  # (labels, chunks)
         return table, back[at_start, self.start]
 
@@ -359,13 +363,13 @@ class _Decoder:
         entering = np.stack([vectors[0, piece, self.index], vectors[1, piece, self.from_end]])
         return entering, ends[piece, self.from_end]
 
-    def _within_chunks(self, entering: np.ndarray, factors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _within_chunks(self, entering: np.ndarray, step_matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(labels, positions)`` forward and backward vectors (a position's own factor left out of both): each
-        chunk's ``entering`` vectors carried through it step by step with the step ``factors``."""
+        chunk's ``entering`` vectors carried through it step by step with the ``step_matrices``."""
         vectors = np.empty((self.chunk, *entering.shape))
         vectors[0] = entering
         for s in range(1, self.chunk):
-            vectors[s] = np.matmul(vectors[s - 1] * factors[s - 1], self.moves)
+            vectors[s] = np.matmul(vectors[s - 1][:, :, None, :], step_matrices[s - 1])[:, :, 0]
         offset = self.positions - self.start[self.chunk_of]
         return (vectors[offset, 0, self.chunk_of].T,
                 vectors[self.end[self.chunk_of] - 1 - self.positions, 1, self.chunk_of].T)
