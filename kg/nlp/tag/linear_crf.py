@@ -41,8 +41,8 @@ WARM_UP = 12
 SCORE_AGREEMENT = 1e-12
 # A best-path decision won by less than this fraction of the scores' size is re-decoded exactly.
 CLOSE_CALL = 1e-9
-# Positions decoded in one go: the back-pointer search holds labels² numbers per position.
-BATCH = 16_384
+# Positions decoded in one go: the back-pointer search and the step matrices hold labels² numbers per position.
+BATCH = 4096
 
 _HEADER = struct.Struct("<4sI4sI8I")
 _CQDB_HEADER = struct.Struct("<4sIIIII")
