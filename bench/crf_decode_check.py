@@ -64,7 +64,8 @@ def random_texts(count: int, seed: int = 20261128) -> list[str]:
 
 
 def compare(name: str, texts: list[str], stacked: bool) -> dict[str, object]:
-    """Decode every piece of ``texts`` both ways with the crf (``stacked`` False) or lac_crf model; count differences."""
+    """Decode every piece of ``texts`` both ways with the crf (``stacked`` False) or lac_crf model, counting
+    differences."""
     model_name = lac_crf.MODEL_NAME if stacked else crf.MODEL_NAME
     model = crf.loaded_model(model_name)
     reference = crf.reference_tagger(model_name)

@@ -261,7 +261,9 @@ def label_spans(tagger: Any, rows: list[list[str]], piece: str, offset: int) -> 
     return found
 
 
-def model_spans(model: LinearCRF, cut: list[tuple[int, str]], ids: list[np.ndarray]) -> list[tuple[int, int, str, float]]:
+def model_spans(
+    model: LinearCRF, cut: list[tuple[int, str]], ids: list[np.ndarray]
+) -> list[tuple[int, int, str, float]]:
     """Tag the pieces ``cut`` (``(offset, piece)`` pairs) from their attribute ``ids`` (one ``(len(piece),
     templates)`` matrix each, as :meth:`LinearCRF.column_ids` gives them), all in one decoding: spans ``(start, end,
     kg_class, score)`` in text offsets, as :func:`label_spans` gives them piece by piece."""
@@ -324,7 +326,8 @@ def recognise(text: str) -> list[tuple[int, int, str, float]]:
     """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
     model = loaded_model()
     cut = pieces(text, MAX_CHUNK)
-    return balance_brackets(text, model_spans(model, cut, [model.column_ids(feature_columns(piece)) for _, piece in cut]))
+    ids = [model.column_ids(feature_columns(piece)) for _, piece in cut]
+    return balance_brackets(text, model_spans(model, cut, ids))
 
 
 @stage("nlp.tag.crf")
