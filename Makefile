@@ -9,7 +9,7 @@ SAMPLE_PUBLICATION := 内蒙古日报
 # independent triple store for the load tests).
 APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 
-.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train clean
+.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train crf-decode-check clean
 
 run: install sample
 
@@ -69,6 +69,12 @@ bench: install-dev system-deps
 # sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.
 bench-big: install-dev
 	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json
+
+# python-crfsuite against kg's numpy decoding of both CRFs (kg/nlp/tag/linear_crf.py) on the NER sets, the sample page
+# and generated text: every count of differences must be 0 (bench/results/crf_decode_check.json). Needs
+# ../shared/data; about 5 minutes.
+crf-decode-check: install-dev
+	$(BIN)/python bench/crf_decode_check.py --json bench/results/crf_decode_check.json
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

@@ -7,6 +7,11 @@ inside a known place name) is used by the stacked tagger :mod:`kg.nlp.tag.lac_cr
 sentence at once, column by column, because building them character by character in Python is what limits speed.
 ``kg/data/ner/crf.json`` records the data, settings and scores of the shipped model; ``python bench/train_ner.py``
 rebuilds it.
+
+python-crfsuite trains the models; tagging reads them into :class:`kg.nlp.tag.linear_crf.LinearCRF` and decodes all
+pieces of an article at once in numpy, with crfsuite's best paths and marginals (:func:`model_spans`). The
+crfsuite path (:func:`reference_tagger`, :func:`label_spans`) stays as the reference the tests and
+``bench/crf_decode_check.py`` compare against.
 """
 
 from __future__ import annotations
@@ -16,9 +21,12 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from kg.errors import ExtractionError
 from kg.ingest.clean import to_halfwidth
 from kg.model import ArticleExtraction, Mention
+from kg.nlp.tag.linear_crf import LinearCRF
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
@@ -203,22 +211,22 @@ def model_path(name: str = MODEL_NAME) -> Path:
     return MODEL_DIR / name
 
 
-_loaded: dict[str, Any] = {}
+_loaded: dict[str, LinearCRF] = {}
+_paths: dict[str, Path] = {}
+_references: dict[str, Any] = {}
 
 
 def use_model(path: str | Path, name: str = MODEL_NAME) -> None:
     """Tag with the model file at ``path`` from now on instead of the shipped model ``name`` (e.g. one just trained)."""
-    import pycrfsuite
-
     if not Path(path).is_file():
         raise ExtractionError(f"no CRF model at {path}")
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(path))
-    _loaded[name] = tagger
+    _loaded[name] = LinearCRF.load(path)
+    _paths[name] = Path(path)
+    _references.pop(name, None)
 
 
-def loaded_tagger(name: str = MODEL_NAME) -> Any:
-    """The python-crfsuite tagger of the model ``name``, opened from kg/data/ner on first use."""
+def loaded_model(name: str = MODEL_NAME) -> LinearCRF:
+    """The model ``name`` as a :class:`~kg.nlp.tag.linear_crf.LinearCRF`, read from kg/data/ner on first use."""
     if name not in _loaded:
         shipped = model_path(name)
         if not shipped.is_file():
@@ -227,9 +235,22 @@ def loaded_tagger(name: str = MODEL_NAME) -> Any:
     return _loaded[name]
 
 
+def reference_tagger(name: str = MODEL_NAME) -> Any:
+    """A python-crfsuite tagger of the model file the taggers use for ``name``: the reference that
+    :func:`label_spans` tags with, which tests and ``bench/crf_decode_check.py`` compare :func:`model_spans` against."""
+    import pycrfsuite
+
+    if name not in _references:
+        loaded_model(name)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(_paths[name]))
+        _references[name] = tagger
+    return _references[name]
+
+
 def label_spans(tagger: Any, rows: list[list[str]], piece: str, offset: int) -> list[tuple[int, int, str, float]]:
-    """Tag one piece from its feature rows: spans ``(start, end, kg_class, score)`` shifted by ``offset``; the score is
-    the model's marginal of the span's first label."""
+    """Tag one piece with python-crfsuite from its feature rows (the reference path): spans ``(start, end, kg_class,
+    score)`` shifted by ``offset``; the score is the model's marginal of the span's first label."""
     tagger.set(rows)
     labels = tagger.tag()
     found = []
@@ -237,6 +258,22 @@ def label_spans(tagger: Any, rows: list[list[str]], piece: str, offset: int) -> 
         cls = CRF_CLASSES.get(kind)
         if cls and piece[start:end].strip():
             found.append((offset + start, offset + end, cls, round(tagger.marginal(labels[start], start), 4)))
+    return found
+
+
+def model_spans(
+    model: LinearCRF, cut: list[tuple[int, str]], ids: list[np.ndarray]
+) -> list[tuple[int, int, str, float]]:
+    """Tag the pieces ``cut`` (``(offset, piece)`` pairs) from their attribute ``ids`` (one ``(len(piece),
+    templates)`` matrix each, as :meth:`LinearCRF.column_ids` gives them), all in one decoding: spans ``(start, end,
+    kg_class, score)`` in text offsets, as :func:`label_spans` gives them piece by piece."""
+    found = []
+    for (offset, piece), (best, marginals) in zip(cut, model.decode(ids), strict=True):
+        labels = [model.labels[i] for i in best.tolist()]
+        for start, end, kind in spans_from_labels(labels):
+            cls = CRF_CLASSES.get(kind)
+            if cls and piece[start:end].strip():
+                found.append((offset + start, offset + end, cls, round(float(marginals[start]), 4)))
     return found
 
 
@@ -287,11 +324,10 @@ def balance_brackets(text: str, found: list[tuple[int, int, str, float]]) -> lis
 
 def recognise(text: str) -> list[tuple[int, int, str, float]]:
     """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
-    tagger = loaded_tagger()
-    found = []
-    for offset, piece in pieces(text, MAX_CHUNK):
-        found.extend(label_spans(tagger, features(piece), piece, offset))
-    return balance_brackets(text, found)
+    model = loaded_model()
+    cut = pieces(text, MAX_CHUNK)
+    ids = [model.column_ids(feature_columns(piece)) for _, piece in cut]
+    return balance_brackets(text, model_spans(model, cut, ids))
 
 
 @stage("nlp.tag.crf")

@@ -62,9 +62,14 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
     paired with its neighbours'.
 
     ``marks`` are :func:`lac_marks` of ``text`` (one per character)."""
+    return [list(row) for row in zip(*feature_columns(text, marks))]
+
+
+def feature_columns(text: str, marks: list[str]) -> list[list[str]]:
+    """:func:`features` as columns, one list per feature template (the order of the strings in a row)."""
     padded = ["^", *marks, "$"]
     n = len(marks)
-    columns = [
+    return [
         *crf.feature_columns(text),
         crf.prefixed("m", crf.place_marks(text)),
         crf.prefixed("L", padded[1 : n + 1]),
@@ -72,7 +77,6 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
         crf.prefixed("Ln", padded[1 : n + 1], padded[2 : n + 2], sep="|"),
         *cluster_features(text),
     ]
-    return [list(row) for row in zip(*columns)]
 
 
 def cluster_features(text: str) -> list[list[str]]:
@@ -103,12 +107,11 @@ def cluster_features(text: str) -> list[list[str]]:
 
 def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, int, str, float]]:
     """Entity spans of ``text`` given its LAC ``tokens``: ``(start, end, kg_class, score)``."""
-    tagger = crf.loaded_tagger(MODEL_NAME)
+    model = crf.loaded_model(MODEL_NAME)
     marks = lac_marks(text, tokens)
-    found = []
-    for offset, piece in pieces(text, crf.MAX_CHUNK):
-        found.extend(crf.label_spans(tagger, features(piece, marks[offset : offset + len(piece)]), piece, offset))
-    return crf.balance_brackets(text, found)
+    cut = pieces(text, crf.MAX_CHUNK)
+    ids = [model.column_ids(feature_columns(piece, marks[offset : offset + len(piece)])) for offset, piece in cut]
+    return crf.balance_brackets(text, crf.model_spans(model, cut, ids))
 
 
 @stage("nlp.tag.lac_crf")
