@@ -16,9 +16,12 @@ from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from kg.errors import ExtractionError
 from kg.ingest.clean import to_halfwidth
 from kg.model import ArticleExtraction, Mention
+from kg.nlp.tag import featids
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
@@ -175,6 +178,121 @@ def prefixed(prefix: str, first: Iterable[str], *rest: Iterable[str], sep: str =
     for more in rest:
         column = map(str.__add__, column, map(sep.__add__, more) if sep else more)
     return list(column)
+
+
+# The k template's character classes in the order of their ids, then the padding's classes.
+_CLASSES = ("0", "N", "A", "P", "H", "O", "^", "$")
+_CLASS_ID = {cls: i for i, cls in enumerate(_CLASSES)}
+_ENDING_KINDS = ("", "L", "G")  # the l template's marks: no ending, a place's, an organization's
+# Offsets of the unigram (a–e) and bigram (f–i, by first character) templates of feature_columns.
+_UNIGRAM_OFFSETS = (-2, -1, 0, 1, 2)
+_BIGRAM_OFFSETS = (-2, -1, 0, 1)
+TEMPLATES = 12  # the number of columns of feature_columns
+
+
+class IdTables:
+    """A model's attribute ids for the templates of :func:`feature_columns`, tabled by the small inputs they read.
+
+    The characters numbered (:class:`~kg.nlp.tag.featids.CharIds`) are all those the model's attributes contain plus
+    ``chars`` (a stacked tagger's other look-ups): a character outside them appears in no attribute, so every string
+    holding it is unknown. The padding reads as ``^`` / ``$``, the same strings as those characters in the text.
+    Bigrams (f–i) and triples (j) are keyed by their character ids; ``bigrams`` adds units to the bigram index."""
+
+    def __init__(self, attributes: dict[str, int], unknown: int, chars: Iterable[str] = (),
+                 bigrams: Iterable[str] = ()) -> None:
+        self.unknown = unknown
+        known = set("".join(attributes)) | set(chars) | set(map(chr, range(128))) | _PUNCT | _CHINESE_DIGITS
+        known |= set("".join(word for word, _kind in _ENDINGS))
+        self.chars = featids.CharIds(known, _NORMALISE)
+        id_of = self.chars.id_of
+        # What each id reads as in these templates (None: a character no attribute holds).
+        text: list[str | None] = [None, "^", "$", *self.chars.chars]
+        self.unigrams = [featids.table([None if ch is None else p + ch for ch in text], attributes, unknown)
+                         for p in "abcde"]
+        self.canonical = np.arange(self.chars.size, dtype=np.intp)
+        self.canonical[featids.PAD_START] = id_of["^"]
+        self.canonical[featids.PAD_END] = id_of["$"]
+        units = {a[1:] for a in attributes if len(a) == 3 and a[0] in "fghi"} | set(bigrams)
+        self.bigram_units = sorted((u for u in units if len(u) == 2 and all(ch in id_of for ch in u)), key=self.key)
+        self.bigrams = featids.KeyIndex(map(self.key, self.bigram_units))
+        self.bigram_tables = [featids.table([*(p + u for u in self.bigram_units), None], attributes, unknown)
+                              for p in "fghi"]
+        triples = sorted((a[1:] for a in attributes if len(a) == 4 and a[0] == "j" and all(ch in id_of for ch in a[1:])),
+                         key=self.key)
+        self.trigrams = featids.KeyIndex(map(self.key, triples))
+        self.trigram_table = featids.table([*("j" + u for u in triples), None], attributes, unknown)
+        self.classes = np.array([_CLASS_ID["O"], _CLASS_ID["^"], _CLASS_ID["$"],
+                                 *(_CLASS_ID[_class_of(ch)] for ch in self.chars.chars)], dtype=np.intp)
+        n = len(_CLASSES)
+        self.class_table = featids.table(
+            ["k" + _CLASSES[i // (n * n)] + _CLASSES[i // n % n] + _CLASSES[i % n] for i in range(n**3)],
+            attributes, unknown)
+        kinds = len(_ENDING_KINDS)
+        self.ending_table = featids.table(
+            ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)], attributes, unknown)
+        self.ending_last = np.zeros(self.chars.size, dtype=bool)
+        self.ending_last[[id_of[ch] for ch in _ENDINGS_BY_LAST]] = True
+
+    def key(self, unit: str) -> int:
+        """The integer key of a bigram or triple of known characters."""
+        key = 0
+        for ch in unit:
+            key = key * self.chars.size + self.chars.id_of[ch]
+        return key
+
+    def fill(self, batch: featids.Batch, out: np.ndarray) -> np.ndarray:
+        """Write the ids of the :data:`TEMPLATES` columns of ``batch`` into ``out[:TEMPLATES]``; return the index
+        in :attr:`bigrams` of the bigram starting at each position (the padding read as ``^`` and ``$``)."""
+        cids, window, size = batch.cids, batch.window, self.chars.size
+        for t, (ids, d) in enumerate(zip(self.unigrams, _UNIGRAM_OFFSETS, strict=True)):
+            np.take(ids, window(cids, d), out=out[t], mode="clip")
+        same = self.canonical[cids]  # the padding as the characters ^ and $, which the strings do not tell apart
+        pairs = self.bigrams.find(same[:-1] * size + same[1:])  # the bigram starting at each position
+        for t, (ids, d) in enumerate(zip(self.bigram_tables, _BIGRAM_OFFSETS, strict=True), 5):
+            np.take(ids, window(pairs, d), out=out[t], mode="clip")
+        triples = self.trigrams.find((window(same, -1) * size + window(same, 0)) * size + window(same, 1))
+        np.take(self.trigram_table, triples, out=out[9], mode="clip")
+        classes = self.classes[cids]
+        other = np.flatnonzero(cids == featids.OTHER)
+        if len(other):  # characters outside the vocabulary still have a class (a rare character is H, ① a digit)
+            classes[other] = [_CLASS_ID[_class_of(batch.text[j])] for j in other.tolist()]
+        n = len(_CLASSES)
+        np.take(self.class_table, (window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1),
+                out=out[10], mode="clip")
+        ends, before = self.ending_marks(batch)
+        np.take(self.ending_table, window(ends, 0) * len(_ENDING_KINDS) + window(before, 0), out=out[11], mode="clip")
+        return pairs
+
+    def ending_marks(self, batch: featids.Batch) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_ending_marks` of every text of ``batch`` as kind ids (index into ``_ENDING_KINDS``) per position:
+        only characters that end some generic ending are tried."""
+        ends = np.zeros(batch.size, dtype=np.intp)
+        before = np.zeros(batch.size, dtype=np.intp)
+        text = batch.text
+        for i in np.flatnonzero(self.ending_last[batch.cids]).tolist():
+            for word, kind in _ENDINGS_BY_LAST[text[i]]:
+                start = i - len(word) + 1
+                # the NUL padding between texts keeps a match inside its text
+                if start >= 0 and text.startswith(word, start):
+                    ends[i] = before[start - 1] = _ENDING_KINDS.index(kind)
+                    break
+        return ends, before
+
+
+def feature_ids(text: str, model: Any) -> np.ndarray:
+    """The model's attribute ids of :func:`feature_columns` ``(text)``: a (characters × :data:`TEMPLATES`) integer
+    matrix, the id of the string in row i, column t being ``model.attributes.get(string, model.unknown)``. ``model``
+    is anything with ``attributes: dict[str, int]`` and ``unknown: int``; its tables are built on first use."""
+    return pieces_feature_ids([text], model)[0]
+
+
+def pieces_feature_ids(texts: list[str], model: Any) -> list[np.ndarray]:
+    """:func:`feature_ids` of each of ``texts`` (e.g. the pieces of an article), computed in one pass."""
+    tables = featids.cached(model, "crf", lambda m: IdTables(m.attributes, m.unknown))
+    batch = featids.Batch(texts, tables.chars)
+    out = np.empty((TEMPLATES, batch.rows), dtype=np.intp)
+    tables.fill(batch, out)
+    return batch.split(out)
 
 
 def spans_from_labels(labels: list[str]) -> list[tuple[int, int, str]]:

@@ -16,8 +16,11 @@ from __future__ import annotations
 from itertools import repeat
 from typing import Any
 
+import numpy as np
+
+from kg.errors import ExtractionError
 from kg.model import ArticleExtraction, Mention
-from kg.nlp.tag import clusters, crf, lac
+from kg.nlp.tag import clusters, crf, featids, lac
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
 
@@ -62,17 +65,25 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
     paired with its neighbours'.
 
     ``marks`` are :func:`lac_marks` of ``text`` (one per character)."""
-    padded = ["^", *marks, "$"]
-    n = len(marks)
     columns = [
         *crf.feature_columns(text),
         crf.prefixed("m", crf.place_marks(text)),
-        crf.prefixed("L", padded[1 : n + 1]),
-        crf.prefixed("Lp", padded[0:n], padded[1 : n + 1], sep="|"),
-        crf.prefixed("Ln", padded[1 : n + 1], padded[2 : n + 2], sep="|"),
+        *mark_columns(marks),
         *cluster_features(text),
     ]
     return [list(row) for row in zip(*columns)]
+
+
+def mark_columns(marks: list[str]) -> list[list[str]]:
+    """The L, Lp and Ln feature columns of LAC ``marks``: each character's mark, and it paired with the previous
+    and the next one's (``^`` and ``$`` beyond the text)."""
+    padded = ["^", *marks, "$"]
+    n = len(marks)
+    return [
+        crf.prefixed("L", padded[1 : n + 1]),
+        crf.prefixed("Lp", padded[0:n], padded[1 : n + 1], sep="|"),
+        crf.prefixed("Ln", padded[1 : n + 1], padded[2 : n + 2], sep="|"),
+    ]
 
 
 def cluster_features(text: str) -> list[list[str]]:
@@ -99,6 +110,178 @@ def cluster_features(text: str) -> list[list[str]]:
         starting = [*map(strings.get, pairs, repeat(strings[clusters.UNKNOWN])), strings[clusters.END]] if n else []
         columns.append(starting if side == "starting" else [strings[clusters.START], *starting[:-1]][:n])
     return columns
+
+
+_PLACE_MARKS = ("", "B", "M", "E")  # the m template's marks, in the order of their ids
+_OTHER_MARK = 0  # the id of a LAC mark no attribute holds
+# Dense tables of cluster-id tuples up to this many entries (two 256-level ids: 67,081).
+_MAX_TUPLE_TABLE = 1 << 22
+
+
+class IdTables:
+    """A model's attribute ids for the columns of :func:`features`: the CRF's (:class:`kg.nlp.tag.crf.IdTables`, its
+    character and bigram vocabularies extended by the cluster table's units), the place mark's, the LAC marks' and
+    the clusters', each tabled by the ids of the characters, cluster ids or marks it reads.
+
+    LAC marks are numbered from the marks the model's L, Lp and Ln attributes hold (plus the padding ``^`` / ``$``
+    and :data:`OUTSIDE`); any other mark without ``|`` (a LAC tag never holds one) appears in no attribute."""
+
+    def __init__(self, model: Any) -> None:
+        attributes, unknown = model.attributes, model.unknown
+        self.attributes, self.unknown = attributes, unknown
+        units = clusters.table()
+        specials = (clusters.START, clusters.END, clusters.UNKNOWN)
+        self.crf = crf.IdTables(attributes, unknown, chars=(*"".join(units), *specials),
+                                bigrams=(u for u in units if len(u) == 2))
+        self.chars = self.crf.chars
+        self.place_table = featids.table(["m" + mark for mark in _PLACE_MARKS], attributes, unknown)
+        marks = {"^", "$", OUTSIDE}
+        for a in attributes:
+            if a[:2] in ("Lp", "Ln") and a.count("|") == 1:
+                marks.update(a[2:].split("|"))
+            if a[:1] == "L":
+                marks.add(a[1:])
+        self.marks: list[str | None] = [None, *sorted(m for m in marks if "|" not in m)]
+        self.mark_ids = {mark: i for i, mark in enumerate(self.marks) if mark is not None}
+        self.mark_table = featids.table([None if m is None else "L" + m for m in self.marks], attributes, unknown)
+        self.mark_pair_tables = [
+            featids.table([None if a is None or b is None else p + a + "|" + b for a in self.marks for b in self.marks],
+                          attributes, unknown)
+            for p in ("Lp", "Ln")
+        ]
+        # What each character id reads as in the cluster templates: the padding as clusters.START / END, a character
+        # no attribute holds as one outside the table.
+        as_unit = [clusters.UNKNOWN, clusters.START, clusters.END, *self.chars.chars]
+        # (ids, offsets, cluster number of each character id or None for one offset, number of clusters)
+        self.cluster_columns: list[tuple[np.ndarray, tuple[int, ...], np.ndarray | None, int]] = []
+        for prefix, level, offsets in CHAR_CLUSTER_FEATURES:
+            if len(offsets) == 1:
+                strings = clusters.labelled(1, level, prefix)
+                ids = featids.table([strings.get(u, strings[clusters.UNKNOWN]) for u in as_unit], attributes, unknown)
+                self.cluster_columns.append((ids, offsets, None, 0))
+            else:
+                self.cluster_columns.append(self._tuple_table(prefix, level, offsets, as_unit))
+        self.bigram_columns: list[tuple[np.ndarray, str, int]] = []
+        for prefix, level, side in BIGRAM_CLUSTER_FEATURES:
+            strings = clusters.labelled(2, level, prefix)
+            missing = strings[clusters.UNKNOWN]
+            ids = featids.table([*(strings.get(u, missing) for u in self.crf.bigram_units), missing], attributes,
+                                unknown)
+            edge = attributes.get(strings[clusters.END if side == "starting" else clusters.START], unknown)
+            self.bigram_columns.append((ids, side, edge))
+
+    def _tuple_table(self, prefix: str, level: int, offsets: tuple[int, ...],
+                     as_unit: list[str]) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, int]:
+        """The table of a template joining the cluster ids at several offsets with ``|``: indexed by the clusters'
+        numbers in mixed radix, filled from the attributes that parse as ``prefix`` + known ids joined by ``|``
+        (cluster ids hold no ``|``, so a string parses one way only)."""
+        cluster_of = clusters.labelled(1, level, "")
+        names = sorted(set(cluster_of.values()))
+        number = {name: i for i, name in enumerate(names)}
+        size = len(names) ** len(offsets)
+        if size > _MAX_TUPLE_TABLE:
+            raise ExtractionError(f"cluster template {prefix!r}: {size:,} id combinations are too many to table")
+        ids = np.full(size, self.unknown, dtype=np.intp)
+        for a, i in self.attributes.items():
+            if a.startswith(prefix):
+                parts = a[len(prefix) :].split("|")
+                if len(parts) == len(offsets) and all(part in number for part in parts):
+                    key = 0
+                    for part in parts:
+                        key = key * len(names) + number[part]
+                    ids[key] = i
+        of_char = np.array([number[cluster_of.get(u, cluster_of[clusters.UNKNOWN])] for u in as_unit], dtype=np.intp)
+        return ids, offsets, of_char, len(names)
+
+    def fill(self, batch: featids.Batch, marks: list[list[str]], out: np.ndarray) -> None:
+        """Write the ids of every column of ``batch`` into ``out``; ``marks`` are each text's LAC marks."""
+        cids, window = batch.cids, batch.window
+        pairs = self.crf.fill(batch, out)
+        t = crf.TEMPLATES
+        np.take(self.place_table, window(self.place_marks(batch), 0), out=out[t], mode="clip")
+        self.fill_marks(batch, marks, out[t + 1 : t + 4])
+        t += 4
+        for ids, offsets, of_char, radix in self.cluster_columns:
+            if of_char is None:
+                np.take(ids, window(cids, offsets[0]), out=out[t], mode="clip")
+            else:
+                numbers = of_char[cids]
+                key = window(numbers, offsets[0])
+                for d in offsets[1:]:
+                    key = key * radix + window(numbers, d)
+                np.take(ids, key, out=out[t], mode="clip")
+            t += 1
+        present = batch.lengths > 0
+        for ids, side, edge in self.bigram_columns:
+            # a text's last character starts no bigram and its first ends none: the strings say $ and ^ there
+            if side == "starting":
+                np.take(ids, window(pairs, 0), out=out[t], mode="clip")
+                out[t, batch.ends[present] - 1 - featids.REACH] = edge
+            else:
+                np.take(ids, window(pairs, -1), out=out[t], mode="clip")
+                out[t, batch.starts[present] - featids.REACH] = edge
+            t += 1
+
+    def fill_marks(self, batch: featids.Batch, marks: list[list[str]], out: np.ndarray) -> None:
+        """Write the ids of the L, Lp and Ln columns into ``out`` (three rows)."""
+        get = self.mark_ids.get
+        ids = np.empty(batch.size, dtype=np.intp)
+        for start, end, text_marks in zip(batch.starts.tolist(), batch.ends.tolist(), marks, strict=True):
+            if len(text_marks) != end - start:
+                raise ExtractionError(f"{len(text_marks)} LAC marks for a text of {end - start} characters")
+            ids[start - featids.REACH : start] = self.mark_ids["^"]
+            ids[start:end] = np.fromiter(map(get, text_marks, repeat(_OTHER_MARK)), dtype=np.intp, count=end - start)
+            ids[end : end + featids.REACH] = self.mark_ids["$"]
+        if (ids == _OTHER_MARK).any() and any("|" in m for ms in marks for m in ms if m not in self.mark_ids):
+            # such a mark's strings may read as other marks' ("a|b" + "|" + "c" = "a" + "|" + "b|c"): look them up
+            for start, text_marks in zip(batch.starts.tolist(), marks, strict=True):
+                row = start - featids.REACH
+                for column, strings in zip(out, mark_columns(text_marks), strict=True):
+                    column[row : row + len(text_marks)] = [self.attributes.get(s, self.unknown) for s in strings]
+            return
+        window, k = batch.window, len(self.marks)
+        np.take(self.mark_table, window(ids, 0), out=out[0], mode="clip")
+        np.take(self.mark_pair_tables[0], window(ids, -1) * k + window(ids, 0), out=out[1], mode="clip")
+        np.take(self.mark_pair_tables[1], window(ids, 0) * k + window(ids, 1), out=out[2], mode="clip")
+
+    def place_marks(self, batch: featids.Batch) -> np.ndarray:
+        """:func:`kg.nlp.tag.crf.place_marks` of every text of ``batch`` as mark ids (index into ``_PLACE_MARKS``)
+        per position: each character takes the longest known place name covering it, the first found on a tie."""
+        found = list(crf._place_automaton().iter(batch.text))
+        marks = np.zeros(batch.size, dtype=np.intp)
+        if not found:
+            return marks
+        ends, lengths = np.array(found, dtype=np.intp).T
+        starts = ends - lengths + 1
+        # every (position, name) pair a name covers, names in the order they were found
+        owner = np.repeat(np.arange(len(found)), lengths)
+        position = starts[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        order = np.lexsort((owner, -lengths[owner], position))
+        position, owner = position[order], owner[order]
+        first = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
+        position, owner = position[first], owner[first]
+        marks[position] = np.where(position == starts[owner], 1, np.where(position == ends[owner], 3, 2))
+        return marks
+
+
+TEMPLATES = crf.TEMPLATES + 4 + len(CHAR_CLUSTER_FEATURES) + len(BIGRAM_CLUSTER_FEATURES)
+
+
+def feature_ids(text: str, marks: list[str], model: Any) -> np.ndarray:
+    """The model's attribute ids of the columns :func:`features` ``(text, marks)`` builds: a (characters ×
+    :data:`TEMPLATES`) integer matrix, the id of the string in row i, column t being ``model.attributes.get(string,
+    model.unknown)``. ``model`` is anything with ``attributes: dict[str, int]`` and ``unknown: int``; its tables are
+    built on first use (and again when :func:`kg.nlp.tag.clusters.use_table` changes the cluster table)."""
+    return pieces_feature_ids([text], [marks], model)[0]
+
+
+def pieces_feature_ids(texts: list[str], marks: list[list[str]], model: Any) -> list[np.ndarray]:
+    """:func:`feature_ids` of each of ``texts`` with its ``marks`` (e.g. the pieces of an article), in one pass."""
+    tables = featids.cached(model, "lac_crf", IdTables, clusters.table())
+    batch = featids.Batch(texts, tables.chars)
+    out = np.empty((TEMPLATES, batch.rows), dtype=np.intp)
+    tables.fill(batch, marks, out)
+    return batch.split(out)
 
 
 def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, int, str, float]]:
