@@ -245,22 +245,22 @@ class IdTables:
         in :attr:`bigrams` of the bigram starting at each position (the padding read as ``^`` and ``$``)."""
         cids, window, size = batch.cids, batch.window, self.chars.size
         for t, (ids, d) in enumerate(zip(self.unigrams, _UNIGRAM_OFFSETS, strict=True)):
-            np.take(ids, window(cids, d), out=out[t], mode="clip")
+            ids.take(window(cids, d), out=out[t], mode="clip")
         same = self.canonical[cids]  # the padding as the characters ^ and $, which the strings do not tell apart
         pairs = self.bigrams.find(same[:-1] * size + same[1:])  # the bigram starting at each position
         for t, (ids, d) in enumerate(zip(self.bigram_tables, _BIGRAM_OFFSETS, strict=True), 5):
-            np.take(ids, window(pairs, d), out=out[t], mode="clip")
+            ids.take(window(pairs, d), out=out[t], mode="clip")
         triples = self.trigrams.find((window(same, -1) * size + window(same, 0)) * size + window(same, 1))
-        np.take(self.trigram_table, triples, out=out[9], mode="clip")
+        self.trigram_table.take(triples, out=out[9], mode="clip")
         classes = self.classes[cids]
         other = np.flatnonzero(cids == featids.OTHER)
         if len(other):  # characters outside the vocabulary still have a class (a rare character is H, ① a digit)
             classes[other] = [_CLASS_ID[_class_of(batch.text[j])] for j in other.tolist()]
         n = len(_CLASSES)
-        np.take(self.class_table, (window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1),
+        self.class_table.take((window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1),
                 out=out[10], mode="clip")
         ends, before = self.ending_marks(batch)
-        np.take(self.ending_table, window(ends, 0) * len(_ENDING_KINDS) + window(before, 0), out=out[11], mode="clip")
+        self.ending_table.take(window(ends, 0) * len(_ENDING_KINDS) + window(before, 0), out=out[11], mode="clip")
         return pairs
 
     def ending_marks(self, batch: featids.Batch) -> tuple[np.ndarray, np.ndarray]:

@@ -61,17 +61,22 @@ def lac_marks(text: str, tokens: list[tuple[int, str, str]]) -> list[str]:
 
 
 def features(text: str, marks: list[str]) -> list[list[str]]:
-    """Feature rows of ``text``: the CRF's, the place-name position, and the LAC mark of each character alone and
-    paired with its neighbours'.
+    """Feature rows of ``text``: the CRF's, the place-name position, the LAC mark of each character alone and
+    paired with its neighbours', and the character clusters (:func:`feature_columns`, one row per character).
 
     ``marks`` are :func:`lac_marks` of ``text`` (one per character)."""
-    columns = [
+    return [list(row) for row in zip(*feature_columns(text, marks))]
+
+
+def feature_columns(text: str, marks: list[str]) -> list[list[str]]:
+    """The features of :func:`features` as columns: one list per feature template, holding that feature for every
+    character."""
+    return [
         *crf.feature_columns(text),
         crf.prefixed("m", crf.place_marks(text)),
         *mark_columns(marks),
         *cluster_features(text),
     ]
-    return [list(row) for row in zip(*columns)]
 
 
 def mark_columns(marks: list[str]) -> list[list[str]]:
@@ -198,27 +203,27 @@ class IdTables:
         cids, window = batch.cids, batch.window
         pairs = self.crf.fill(batch, out)
         t = crf.TEMPLATES
-        np.take(self.place_table, window(self.place_marks(batch), 0), out=out[t], mode="clip")
+        self.place_table.take(window(self.place_marks(batch), 0), out=out[t], mode="clip")
         self.fill_marks(batch, marks, out[t + 1 : t + 4])
         t += 4
         for ids, offsets, of_char, radix in self.cluster_columns:
             if of_char is None:
-                np.take(ids, window(cids, offsets[0]), out=out[t], mode="clip")
+                ids.take(window(cids, offsets[0]), out=out[t], mode="clip")
             else:
                 numbers = of_char[cids]
                 key = window(numbers, offsets[0])
                 for d in offsets[1:]:
                     key = key * radix + window(numbers, d)
-                np.take(ids, key, out=out[t], mode="clip")
+                ids.take(key, out=out[t], mode="clip")
             t += 1
         present = batch.lengths > 0
         for ids, side, edge in self.bigram_columns:
             # a text's last character starts no bigram and its first ends none: the strings say $ and ^ there
             if side == "starting":
-                np.take(ids, window(pairs, 0), out=out[t], mode="clip")
+                ids.take(window(pairs, 0), out=out[t], mode="clip")
                 out[t, batch.ends[present] - 1 - featids.REACH] = edge
             else:
-                np.take(ids, window(pairs, -1), out=out[t], mode="clip")
+                ids.take(window(pairs, -1), out=out[t], mode="clip")
                 out[t, batch.starts[present] - featids.REACH] = edge
             t += 1
 
@@ -240,9 +245,9 @@ class IdTables:
                     column[row : row + len(text_marks)] = [self.attributes.get(s, self.unknown) for s in strings]
             return
         window, k = batch.window, len(self.marks)
-        np.take(self.mark_table, window(ids, 0), out=out[0], mode="clip")
-        np.take(self.mark_pair_tables[0], window(ids, -1) * k + window(ids, 0), out=out[1], mode="clip")
-        np.take(self.mark_pair_tables[1], window(ids, 0) * k + window(ids, 1), out=out[2], mode="clip")
+        self.mark_table.take(window(ids, 0), out=out[0], mode="clip")
+        self.mark_pair_tables[0].take(window(ids, -1) * k + window(ids, 0), out=out[1], mode="clip")
+        self.mark_pair_tables[1].take(window(ids, 0) * k + window(ids, 1), out=out[2], mode="clip")
 
     def place_marks(self, batch: featids.Batch) -> np.ndarray:
         """:func:`kg.nlp.tag.crf.place_marks` of every text of ``batch`` as mark ids (index into ``_PLACE_MARKS``)
