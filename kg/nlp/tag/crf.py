@@ -109,19 +109,28 @@ PLACE_MARK_LEVELS = (1, 2, 3)
 
 
 @cache
-def _place_automaton() -> Any:
-    """An automaton over the gazetteer's country and division names (down to counties) of two characters or more,
-    each mapped to its length."""
-    import ahocorasick
-
+def place_names() -> tuple[str, ...]:
+    """The names :func:`place_marks` knows: the gazetteer's country and division names (down to counties) of two
+    characters or more, sorted."""
     from kg.nlp import gazetteer
 
     gaz = gazetteer.gazetteer()
-    automaton = ahocorasick.Automaton()
+    names = set()
     for form, candidates in gaz.forms.items():
         known = any(c.country or (c.code and gaz.divisions[c.code].level in PLACE_MARK_LEVELS) for c in candidates)
         if known and len(form) >= 2 and form not in gazetteer.ROLE_WORDS:
-            automaton.add_word(form, len(form))
+            names.add(form)
+    return tuple(sorted(names))
+
+
+@cache
+def _place_automaton() -> Any:
+    """An automaton over :func:`place_names`, each mapped to its length."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for name in place_names():
+        automaton.add_word(name, len(name))
     automaton.make_automaton()
     return automaton
 
@@ -212,7 +221,8 @@ class IdTables:
         self.canonical = np.arange(self.chars.size, dtype=np.intp)
         self.canonical[featids.PAD_START] = id_of["^"]
         self.canonical[featids.PAD_END] = id_of["$"]
-        units = {a[1:] for a in attributes if len(a) == 3 and a[0] in "fghi"} | set(bigrams)
+        endings = {word[-2:] for word, _kind in _ENDINGS}
+        units = {a[1:] for a in attributes if len(a) == 3 and a[0] in "fghi"} | set(bigrams) | endings
         self.bigram_units = sorted((u for u in units if len(u) == 2 and all(ch in id_of for ch in u)), key=self.key)
         self.bigrams = featids.KeyIndex(map(self.key, self.bigram_units))
         self.bigram_tables = [featids.table([*(p + u for u in self.bigram_units), None], attributes, unknown)
@@ -230,8 +240,9 @@ class IdTables:
         kinds = len(_ENDING_KINDS)
         self.ending_table = featids.table(
             ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)], attributes, unknown)
-        self.ending_last = np.zeros(self.chars.size, dtype=bool)
-        self.ending_last[[id_of[ch] for ch in _ENDINGS_BY_LAST]] = True
+        # where the bigram before a character ends a generic ending, the character may end one
+        self.ending_pairs = np.zeros(self.bigrams.absent + 1, dtype=bool)
+        self.ending_pairs[self.bigrams.find(np.array([self.key(u) for u in endings], dtype=np.int64))] = True
 
     def key(self, unit: str) -> int:
         """The integer key of a bigram or triple of known characters."""
@@ -259,17 +270,18 @@ class IdTables:
         n = len(_CLASSES)
         self.class_table.take((window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1),
                 out=out[10], mode="clip")
-        ends, before = self.ending_marks(batch)
+        ends, before = self.ending_marks(batch, pairs)
         self.ending_table.take(window(ends, 0) * len(_ENDING_KINDS) + window(before, 0), out=out[11], mode="clip")
         return pairs
 
-    def ending_marks(self, batch: featids.Batch) -> tuple[np.ndarray, np.ndarray]:
-        """:func:`_ending_marks` of every text of ``batch`` as kind ids (index into ``_ENDING_KINDS``) per position:
-        only characters that end some generic ending are tried."""
+    def ending_marks(self, batch: featids.Batch, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_ending_marks` of every text of ``batch`` as kind ids (index into ``_ENDING_KINDS``) per position;
+        ``pairs`` are the bigram indices of :meth:`fill`. Only characters after the last two of some ending are
+        tried."""
         ends = np.zeros(batch.size, dtype=np.intp)
         before = np.zeros(batch.size, dtype=np.intp)
         text = batch.text
-        for i in np.flatnonzero(self.ending_last[batch.cids]).tolist():
+        for i in (np.flatnonzero(self.ending_pairs[pairs]) + 1).tolist():
             for word, kind in _ENDINGS_BY_LAST[text[i]]:
                 start = i - len(word) + 1
                 # the NUL padding between texts keeps a match inside its text

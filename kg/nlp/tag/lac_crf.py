@@ -136,9 +136,19 @@ class IdTables:
         self.attributes, self.unknown = attributes, unknown
         units = clusters.table()
         specials = (clusters.START, clusters.END, clusters.UNKNOWN)
-        self.crf = crf.IdTables(attributes, unknown, chars=(*"".join(units), *specials),
-                                bigrams=(u for u in units if len(u) == 2))
+        # Place names are found from their first two characters, so those are bigrams too. A name holding a form
+        # that normalisation replaces never matches normalised text.
+        folded = set(map(chr, crf._NORMALISE))
+        names = [name for name in crf.place_names() if not folded.intersection(name)]
+        self.crf = crf.IdTables(attributes, unknown, chars=(*"".join(units), *specials, *"".join(names)),
+                                bigrams=(*(u for u in units if len(u) == 2), *(name[:2] for name in names)))
         self.chars = self.crf.chars
+        self.names_by_start: dict[str, list[str]] = {}
+        for name in names:
+            self.names_by_start.setdefault(name[:2], []).append(name)
+        self.name_starts = np.zeros(self.crf.bigrams.absent + 1, dtype=bool)
+        self.name_starts[self.crf.bigrams.find(np.array([self.crf.key(b) for b in self.names_by_start],
+                                                        dtype=np.int64))] = True
         self.place_table = featids.table(["m" + mark for mark in _PLACE_MARKS], attributes, unknown)
         marks = {"^", "$", OUTSIDE}
         for a in attributes:
@@ -203,7 +213,7 @@ class IdTables:
         cids, window = batch.cids, batch.window
         pairs = self.crf.fill(batch, out)
         t = crf.TEMPLATES
-        self.place_table.take(window(self.place_marks(batch), 0), out=out[t], mode="clip")
+        self.place_table.take(window(self.place_marks(batch, pairs), 0), out=out[t], mode="clip")
         self.fill_marks(batch, marks, out[t + 1 : t + 4])
         t += 4
         for ids, offsets, of_char, radix in self.cluster_columns:
@@ -249,19 +259,26 @@ class IdTables:
         self.mark_pair_tables[0].take(window(ids, -1) * k + window(ids, 0), out=out[1], mode="clip")
         self.mark_pair_tables[1].take(window(ids, 0) * k + window(ids, 1), out=out[2], mode="clip")
 
-    def place_marks(self, batch: featids.Batch) -> np.ndarray:
+    def place_marks(self, batch: featids.Batch, pairs: np.ndarray) -> np.ndarray:
         """:func:`kg.nlp.tag.crf.place_marks` of every text of ``batch`` as mark ids (index into ``_PLACE_MARKS``)
-        per position: each character takes the longest known place name covering it, the first found on a tie."""
-        found = list(crf._place_automaton().iter(batch.text))
+        per position: each character takes the longest known place name covering it, on a tie the one that starts
+        first (the automaton finds names by their end). Names are looked for only where a bigram (``pairs``, the
+        bigram indices of :meth:`kg.nlp.tag.crf.IdTables.fill`) starts one."""
+        text = batch.text
+        found = []
+        for start in np.flatnonzero(self.name_starts[pairs]).tolist():
+            for name in self.names_by_start[text[start : start + 2]]:
+                if text.startswith(name, start):
+                    found.append((start, len(name)))
         marks = np.zeros(batch.size, dtype=np.intp)
         if not found:
             return marks
-        ends, lengths = np.array(found, dtype=np.intp).T
-        starts = ends - lengths + 1
-        # every (position, name) pair a name covers, names in the order they were found
+        starts, lengths = np.array(found, dtype=np.intp).T
+        ends = starts + lengths - 1
+        # every (position, name) pair a name covers
         owner = np.repeat(np.arange(len(found)), lengths)
         position = starts[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        order = np.lexsort((owner, -lengths[owner], position))
+        order = np.lexsort((starts[owner], -lengths[owner], position))
         position, owner = position[order], owner[order]
         first = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
         position, owner = position[first], owner[first]
