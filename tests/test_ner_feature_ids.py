@@ -132,12 +132,24 @@ def test_overlapping_place_names(lac_crf_model) -> None:
                               _lac_crf_expected(lac_crf_model, text, marks)), text
 
 
+def test_the_tables_cover_every_template() -> None:
+    # The id tables follow the templates: a template added to the strings needs its table (the properties above
+    # would fail too, this says why).
+    assert len(crf.feature_columns("北京")) == crf.TEMPLATES
+    assert len(lac_crf.feature_columns("北京", ["BLOC", "ELOC"])) == lac_crf.TEMPLATES
+    # Generic endings and known place names are found from a bigram, so none is shorter.
+    assert min(len(word) for word in crf.PLACE_ENDINGS + crf.ORG_ENDINGS) >= 2
+    assert min(len(name) for name in crf.place_names()) >= 2
+
+
 def test_empty_text_and_mismatched_marks(crf_model, lac_crf_model) -> None:
     assert crf.feature_ids("", crf_model).shape == (0, crf.TEMPLATES)
     assert lac_crf.feature_ids("", [], lac_crf_model).shape == (0, lac_crf.TEMPLATES)
     assert crf.pieces_feature_ids([], crf_model) == []
     with pytest.raises(ExtractionError):
         lac_crf.feature_ids("北京", ["Sn"], lac_crf_model)
+    with pytest.raises(ExtractionError):
+        lac_crf.pieces_feature_ids(["北京", "上海"], [["BLOC", "ELOC"]], lac_crf_model)
 
 
 def test_tables_follow_a_new_cluster_table(lac_crf_model, tmp_path: Path) -> None:

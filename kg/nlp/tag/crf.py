@@ -268,8 +268,8 @@ class IdTables:
         if len(other):  # characters outside the vocabulary still have a class (a rare character is H, ① a digit)
             classes[other] = [_CLASS_ID[_class_of(batch.text[j])] for j in other.tolist()]
         n = len(_CLASSES)
-        self.class_table.take((window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1),
-                out=out[10], mode="clip")
+        patterns = (window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1)
+        self.class_table.take(patterns, out=out[10], mode="clip")
         ends, before = self.ending_marks(batch, pairs)
         self.ending_table.take(window(ends, 0) * len(_ENDING_KINDS) + window(before, 0), out=out[11], mode="clip")
         return pairs

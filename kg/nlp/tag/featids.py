@@ -150,6 +150,10 @@ def cached(model: Any, kind: str, build: Callable[[Any], T], depends: Any = None
     if entry is not None and entry[0]() is model and entry[1] is depends:
         return entry[2]
     tables = build(model)
-    _cache[key] = (weakref.ref(model), depends, tables)
-    weakref.finalize(model, _cache.pop, key, None)
+    try:
+        ref: Callable[[], Any] = weakref.ref(model)
+        weakref.finalize(model, _cache.pop, key, None)
+    except TypeError:  # a model that cannot be referenced weakly is kept alive by the cache, so its id stays its own
+        ref = lambda: model  # noqa: E731
+    _cache[key] = (ref, depends, tables)
     return tables

@@ -299,6 +299,8 @@ def feature_ids(text: str, marks: list[str], model: Any) -> np.ndarray:
 
 def pieces_feature_ids(texts: list[str], marks: list[list[str]], model: Any) -> list[np.ndarray]:
     """:func:`feature_ids` of each of ``texts`` with its ``marks`` (e.g. the pieces of an article), in one pass."""
+    if len(marks) != len(texts):
+        raise ExtractionError(f"LAC marks for {len(marks)} texts, not {len(texts)}")
     tables = featids.cached(model, "lac_crf", IdTables, clusters.table())
     batch = featids.Batch(texts, tables.chars)
     out = np.empty((TEMPLATES, batch.rows), dtype=np.intp)
