@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bench.feature_ids_check import load_model
 from kg.errors import ExtractionError
-from kg.nlp.tag import clusters, crf, lac, lac_crf
+from kg.nlp.tag import clusters, crf, featids, lac, lac_crf
 from kg.nlp.tag.pieces import pieces
 
 from .conftest import SAMPLE
@@ -23,11 +23,11 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 # Characters that exercise the corner cases: the padding's ^ and $, the | of joined features, the cluster table's
 # padding and unknown marks (\x01 \x02 ?), full-width forms and their half-width twins, brackets, digits of several
-# kinds, emoji and characters outside the Basic Multilingual Plane, control characters, generic name endings and
-# place names.
+# kinds, emoji and characters outside the Basic Multilingual Plane, a lone surrogate, control characters, generic
+# name endings and place names.
 SPECIAL = list(
     "^$|?\x00\x01\x02\x03\t\r\x7f\u200b\ufeff 　０９ＡＺａｚ％＋－／09AZaz%+-/，。、；：？！“”‘’（）《》〈〉【】「」『』—…·"
-    ",.;:!\"'()[]<>〇零一二三四五六七八九十百千万亿两①²😀🇨🇳\U0002a6a5\U00020000"
+    ",.;:!\"'()[]<>〇零一二三四五六七八九十百千万亿两①²😀🇨🇳\U0002a6a5\U00020000\ud83d"
 ) + ["有限公司", "委员会", "自治区", "派出所", "内蒙古自治区", "赤峰市", "乌海市", "俄罗斯", "北京", "人大", "中心",
    "山西", "西安", "安徽", "陕西"]
 COMMON = list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产")
@@ -140,6 +140,16 @@ def test_the_tables_cover_every_template() -> None:
     # Generic endings and known place names are found from a bigram, so none is shorter.
     assert min(len(word) for word in crf.PLACE_ENDINGS + crf.ORG_ENDINGS) >= 2
     assert min(len(name) for name in crf.place_names()) >= 2
+
+
+def test_character_ids_inside_and_outside_the_basic_plane() -> None:
+    chars = featids.CharIds(["a", "中", "😀", "\U00020000"], {0xFF21: "A"})
+    text = "a中😀b\U00020000Ａ\U0002a6a5"
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    known = [chars.id_of[ch] for ch in ("a", "中", "😀", "\U00020000", "A")]
+    other = featids.OTHER
+    assert chars.ids(chars.normalised(codes)).tolist() == [*known[:3], other, known[3], known[4], other]
+    assert len(set(known)) == 5 and min(known) >= featids.FIRST_CHAR
 
 
 def test_empty_text_and_mismatched_marks(crf_model, lac_crf_model) -> None:
