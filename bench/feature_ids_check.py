@@ -7,8 +7,8 @@ text and batched over each text's pieces, on People's Daily NER dev and test, th
 CLUENER sentences (each text as the file has it, full-width forms included, LAC marks from
 :func:`kg.nlp.tag.lac.analyse`), the sample page, and seeded random text (Chinese, punctuation, brackets, ``^$|``,
 emoji, digits, full-width forms, control characters, Latin, one very long line); it prints the number of pieces whose
-ids differ (must be 0). ``--speed`` times the string path against the ids for lac_crf (process CPU seconds, best of
-three) on the text bench/lac_crf_speed.py uses.
+ids differ (must be 0). ``--speed`` times the string path against the ids for crf and lac_crf (process CPU seconds,
+best of three) on the text bench/lac_crf_speed.py uses.
 
 The model is :class:`kg.nlp.tag.linear_crf.LinearCRF` when the code base has it, else :class:`AttributeIds`, a
 stand-in with the same ``attributes`` / ``unknown`` / ``column_ids``.
@@ -144,48 +144,68 @@ def check(data: Path) -> int:
 
 
 def speed(data: Path, repeats: int = 3) -> None:
-    """µs per character of lac_crf's strings + column_ids against feature_ids per piece and batched per text."""
+    """µs per character of the strings + ``column_ids`` against ``feature_ids`` per piece and ``pieces_feature_ids``
+    per text, for crf and lac_crf (LAC marks made beforehand, untimed)."""
     from bench.lac_crf_speed import paragraphs
 
-    model = load_model(lac_crf.MODEL_NAME)
+    models = {"crf": load_model(crf.MODEL_NAME), "lac_crf": load_model(lac_crf.MODEL_NAME)}
     texts = paragraphs(data)
     jobs = []
     for text in texts:
         marks = lac_crf.lac_marks(text, lac.analyse(text))
         jobs.append([(piece, marks[offset : offset + len(piece)]) for offset, piece in pieces(text, crf.MAX_CHUNK)])
     chars = sum(len(piece) for job in jobs for piece, _ in job)
-    lac_crf.feature_ids(texts[0], lac_crf.lac_marks(texts[0], lac.analyse(texts[0])), model)  # builds the tables
+    crf.feature_ids(texts[0], models["crf"])  # builds the tables
+    lac_crf.feature_ids(texts[0], lac_crf.lac_marks(texts[0], lac.analyse(texts[0])), models["lac_crf"])
 
-    def strings() -> None:
+    def crf_strings() -> None:
+        for job in jobs:
+            for piece, _marks in job:
+                models["crf"].column_ids(crf.feature_columns(piece))
+
+    def crf_per_piece() -> None:
+        for job in jobs:
+            for piece, _marks in job:
+                crf.feature_ids(piece, models["crf"])
+
+    def crf_batched() -> None:
+        for job in jobs:
+            crf.pieces_feature_ids([piece for piece, _ in job], models["crf"])
+
+    def lac_crf_strings() -> None:
         for job in jobs:
             for piece, marks in job:
-                model.column_ids(lac_crf.feature_columns(piece, marks))
+                models["lac_crf"].column_ids(lac_crf.feature_columns(piece, marks))
 
-    def per_piece() -> None:
+    def lac_crf_per_piece() -> None:
         for job in jobs:
             for piece, marks in job:
-                lac_crf.feature_ids(piece, marks, model)
+                lac_crf.feature_ids(piece, marks, models["lac_crf"])
 
-    def batched() -> None:
+    def lac_crf_batched() -> None:
         for job in jobs:
-            lac_crf.pieces_feature_ids([piece for piece, _ in job], [marks for _, marks in job], model)
+            lac_crf.pieces_feature_ids([piece for piece, _ in job], [marks for _, marks in job], models["lac_crf"])
 
-    for name, run in (("strings + column_ids", strings), ("feature_ids per piece", per_piece),
-                      ("pieces_feature_ids per text", batched)):
+    pieces_count = sum(map(len, jobs))
+    print(f"{chars:,} characters, {len(texts)} texts, {pieces_count:,} pieces; best of {repeats}")
+    for name, run in (("crf strings + column_ids", crf_strings), ("crf feature_ids per piece", crf_per_piece),
+                      ("crf pieces_feature_ids per text", crf_batched),
+                      ("lac_crf strings + column_ids", lac_crf_strings),
+                      ("lac_crf feature_ids per piece", lac_crf_per_piece),
+                      ("lac_crf pieces_feature_ids per text", lac_crf_batched)):
         best = float("inf")
         for _ in range(repeats):
             started = time.process_time()
             run()
             best = min(best, time.process_time() - started)
-        print(f"lac_crf {name}: {best / chars * 1e6:.2f} µs/char ({chars:,} characters, {len(texts)} texts, "
-              f"best of {repeats})")
+        print(f"{name}: {best / chars * 1e6:.2f} µs/char")
 
 
 def main() -> None:
     """Run the check, and the timing with --speed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--speed", action="store_true", help="only time lac_crf's ids against its strings")
+    parser.add_argument("--speed", action="store_true", help="only time the ids against the strings")
     args = parser.parse_args()
     if args.speed:
         speed(args.data)
