@@ -265,24 +265,19 @@ class IdTables:
         first (the automaton finds names by their end). Names are looked for only where a bigram (``pairs``, the
         bigram indices of :meth:`kg.nlp.tag.crf.IdTables.fill`) starts one."""
         text = batch.text
-        found = []
+        covering: dict[int, tuple[int, int]] = {}  # position -> (length, start) of the name it takes
         for start in np.flatnonzero(self.name_starts[pairs]).tolist():
             for name in self.names_by_start[text[start : start + 2]]:
                 if text.startswith(name, start):
-                    found.append((start, len(name)))
+                    length = len(name)
+                    for i in range(start, start + length):
+                        # names come by their start: on a tie the earlier one stays
+                        if length > covering.get(i, (0, 0))[0]:
+                            covering[i] = (length, start)
         marks = np.zeros(batch.size, dtype=np.intp)
-        if not found:
-            return marks
-        starts, lengths = np.array(found, dtype=np.intp).T
-        ends = starts + lengths - 1
-        # every (position, name) pair a name covers
-        owner = np.repeat(np.arange(len(found)), lengths)
-        position = starts[owner] + np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        order = np.lexsort((starts[owner], -lengths[owner], position))
-        position, owner = position[order], owner[order]
-        first = np.flatnonzero(np.r_[True, position[1:] != position[:-1]])
-        position, owner = position[first], owner[first]
-        marks[position] = np.where(position == starts[owner], 1, np.where(position == ends[owner], 3, 2))
+        if covering:
+            marks[list(covering)] = [1 if i == start else 3 if i == start + length - 1 else 2
+                                     for i, (length, start) in covering.items()]
         return marks
 
 
