@@ -229,7 +229,7 @@ class IdTables:
         self.bigrams = featids.KeyIndex(map(self.key, self.bigram_units))
         self.bigram_tables = [featids.table([*(p + u for u in self.bigram_units), None], attributes, unknown)
                               for p in "fghi"]
-        triples = sorted((a[1:] for a in attributes if len(a) == 4 and a[0] == "j" and all(ch in id_of for ch in a[1:])),
+        triples = sorted((a[1:] for a in attributes if len(a) == 4 and a[0] == "j" and all(c in id_of for c in a[1:])),
                          key=self.key)
         self.trigrams = featids.KeyIndex(map(self.key, triples))
         self.trigram_table = featids.table([*("j" + u for u in triples), None], attributes, unknown)
@@ -241,7 +241,8 @@ class IdTables:
             attributes, unknown)
         kinds = len(_ENDING_KINDS)
         self.ending_table = featids.table(
-            ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)], attributes, unknown)
+            ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)], attributes,
+            unknown)
         # where the bigram before a character ends a generic ending, the character may end one
         self.ending_pairs = np.zeros(self.bigrams.absent + 1, dtype=bool)
         self.ending_pairs[self.bigrams.find(np.array([self.key(u) for u in endings], dtype=np.int64))] = True

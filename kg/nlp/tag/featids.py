@@ -1,7 +1,7 @@
 """Integer feature ids for the character CRFs, computed over integer arrays instead of feature strings.
 
 A CRF tagger only ever looks its feature strings (:func:`kg.nlp.tag.crf.feature_columns`,
-:func:`kg.nlp.tag.lac_crf.features`) up in its model's attribute dictionary. Each template is a function of a few
+:func:`kg.nlp.tag.lac_crf.feature_columns`) up in its model's attribute dictionary. Each template is a function of a few
 small discrete inputs — the character at an offset, a pair or triple of characters, a class pattern, a mark — so for
 one model the attribute id of every value of those inputs can be tabled once, and a text's ids are then array
 look-ups. The strings stay the reference: training reads them, and the tests compare these ids with their look-up.
