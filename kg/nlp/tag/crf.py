@@ -5,6 +5,8 @@ indicators from a short list of generic name endings (省/市/县, 公司/大学
 inside a known place name) is used by the stacked tagger :mod:`kg.nlp.tag.lac_crf`; in this model it did not pay
 (People's Daily NER test micro-F1 0.9124 with it, 0.9129 without). Features are built for the whole
 sentence at once, column by column, because building them character by character in Python is what limits speed.
+Training reads these strings; decoding needs only their ids in the model, which :func:`feature_ids` computes from
+integer tables without making the strings (:mod:`kg.nlp.tag.featids`; the same ids, about a tenth of the time).
 ``kg/data/ner/crf.json`` records the data, settings and scores of the shipped model; ``python bench/train_ner.py``
 rebuilds it.
 
@@ -26,6 +28,7 @@ import numpy as np
 from kg.errors import ExtractionError
 from kg.ingest.clean import to_halfwidth
 from kg.model import ArticleExtraction, Mention
+from kg.nlp.tag import featids
 from kg.nlp.tag.linear_crf import LinearCRF
 from kg.nlp.tag.pieces import pieces
 from kg.pipeline import stage
@@ -114,19 +117,28 @@ PLACE_MARK_LEVELS = (1, 2, 3)
 
 
 @cache
-def _place_automaton() -> Any:
-    """An automaton over the gazetteer's country and division names (down to counties) of two characters or more,
-    each mapped to its length."""
-    import ahocorasick
-
+def place_names() -> tuple[str, ...]:
+    """The names :func:`place_marks` knows: the gazetteer's country and division names (down to counties) of two
+    characters or more, sorted."""
     from kg.nlp import gazetteer
 
     gaz = gazetteer.gazetteer()
-    automaton = ahocorasick.Automaton()
+    names = set()
     for form, candidates in gaz.forms.items():
         known = any(c.country or (c.code and gaz.divisions[c.code].level in PLACE_MARK_LEVELS) for c in candidates)
         if known and len(form) >= 2 and form not in gazetteer.ROLE_WORDS:
-            automaton.add_word(form, len(form))
+            names.add(form)
+    return tuple(sorted(names))
+
+
+@cache
+def _place_automaton() -> Any:
+    """An automaton over :func:`place_names`, each mapped to its length."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for name in place_names():
+        automaton.add_word(name, len(name))
     automaton.make_automaton()
     return automaton
 
@@ -183,6 +195,125 @@ def prefixed(prefix: str, first: Iterable[str], *rest: Iterable[str], sep: str =
     for more in rest:
         column = map(str.__add__, column, map(sep.__add__, more) if sep else more)
     return list(column)
+
+
+# The k template's character classes in the order of their ids, then the padding's classes.
+_CLASSES = ("0", "N", "A", "P", "H", "O", "^", "$")
+_CLASS_ID = {cls: i for i, cls in enumerate(_CLASSES)}
+_ENDING_KINDS = ("", "L", "G")  # the l template's marks: no ending, a place's, an organization's
+# Offsets of the unigram (a–e) and bigram (f–i, by first character) templates of feature_columns.
+_UNIGRAM_OFFSETS = (-2, -1, 0, 1, 2)
+_BIGRAM_OFFSETS = (-2, -1, 0, 1)
+TEMPLATES = 12  # the number of columns of feature_columns
+
+
+class IdTables:
+    """A model's attribute ids for the templates of :func:`feature_columns`, tabled by the small inputs they read.
+
+    The characters numbered (:class:`~kg.nlp.tag.featids.CharIds`) are all those the model's attributes contain plus
+    ``chars`` (a stacked tagger's other look-ups): a character outside them appears in no attribute, so every string
+    holding it is unknown. The padding reads as ``^`` / ``$``, the same strings as those characters in the text.
+    Bigrams (f–i) and triples (j) are keyed by their character ids; ``bigrams`` adds units to the bigram index."""
+
+    def __init__(self, attributes: dict[str, int], unknown: int, chars: Iterable[str] = (),
+                 bigrams: Iterable[str] = ()) -> None:
+        self.unknown = unknown
+        known = set("".join(attributes)) | set(chars) | set(map(chr, range(128))) | _PUNCT | _CHINESE_DIGITS
+        known |= set("".join(word for word, _kind in _ENDINGS))
+        self.chars = featids.CharIds(known, _NORMALISE)
+        id_of = self.chars.id_of
+        # What each id reads as in these templates (None: a character no attribute holds).
+        text: list[str | None] = [None, "^", "$", *self.chars.chars]
+        self.unigrams = [featids.table([None if ch is None else p + ch for ch in text], attributes, unknown)
+                         for p in "abcde"]
+        self.canonical = np.arange(self.chars.size, dtype=np.intp)
+        self.canonical[featids.PAD_START] = id_of["^"]
+        self.canonical[featids.PAD_END] = id_of["$"]
+        endings = {word[-2:] for word, _kind in _ENDINGS}
+        units = {a[1:] for a in attributes if len(a) == 3 and a[0] in "fghi"} | set(bigrams) | endings
+        self.bigram_units = sorted((u for u in units if len(u) == 2 and all(ch in id_of for ch in u)), key=self.key)
+        self.bigrams = featids.KeyIndex(map(self.key, self.bigram_units))
+        self.bigram_tables = [featids.table([*(p + u for u in self.bigram_units), None], attributes, unknown)
+                              for p in "fghi"]
+        triples = sorted((a[1:] for a in attributes if len(a) == 4 and a[0] == "j" and all(c in id_of for c in a[1:])),
+                         key=self.key)
+        self.trigrams = featids.KeyIndex(map(self.key, triples))
+        self.trigram_table = featids.table([*("j" + u for u in triples), None], attributes, unknown)
+        self.classes = np.array([_CLASS_ID["O"], _CLASS_ID["^"], _CLASS_ID["$"],
+                                 *(_CLASS_ID[_class_of(ch)] for ch in self.chars.chars)], dtype=np.intp)
+        n = len(_CLASSES)
+        self.class_table = featids.table(
+            ["k" + _CLASSES[i // (n * n)] + _CLASSES[i // n % n] + _CLASSES[i % n] for i in range(n**3)],
+            attributes, unknown)
+        kinds = len(_ENDING_KINDS)
+        self.ending_table = featids.table(
+            ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)], attributes,
+            unknown)
+        # where the bigram before a character ends a generic ending, the character may end one
+        self.ending_pairs = np.zeros(self.bigrams.absent + 1, dtype=bool)
+        self.ending_pairs[self.bigrams.find(np.array([self.key(u) for u in endings], dtype=np.int64))] = True
+
+    def key(self, unit: str) -> int:
+        """The integer key of a bigram or triple of known characters."""
+        key = 0
+        for ch in unit:
+            key = key * self.chars.size + self.chars.id_of[ch]
+        return key
+
+    def fill(self, batch: featids.Batch, out: np.ndarray) -> np.ndarray:
+        """Write the ids of the :data:`TEMPLATES` columns of ``batch`` into ``out[:TEMPLATES]``; return the index
+        in :attr:`bigrams` of the bigram starting at each position (the padding read as ``^`` and ``$``)."""
+        cids, window, size = batch.cids, batch.window, self.chars.size
+        for t, (ids, d) in enumerate(zip(self.unigrams, _UNIGRAM_OFFSETS, strict=True)):
+            ids.take(window(cids, d), out=out[t], mode="clip")
+        same = self.canonical[cids]  # the padding as the characters ^ and $, which the strings do not tell apart
+        pairs = self.bigrams.find(same[:-1] * size + same[1:])  # the bigram starting at each position
+        for t, (ids, d) in enumerate(zip(self.bigram_tables, _BIGRAM_OFFSETS, strict=True), 5):
+            ids.take(window(pairs, d), out=out[t], mode="clip")
+        triples = self.trigrams.find((window(same, -1) * size + window(same, 0)) * size + window(same, 1))
+        self.trigram_table.take(triples, out=out[9], mode="clip")
+        classes = self.classes[cids]
+        other = np.flatnonzero(cids == featids.OTHER)
+        if len(other):  # characters outside the vocabulary still have a class (a rare character is H, ① a digit)
+            classes[other] = [_CLASS_ID[_class_of(batch.text[j])] for j in other.tolist()]
+        n = len(_CLASSES)
+        patterns = (window(classes, -1) * n + window(classes, 0)) * n + window(classes, 1)
+        self.class_table.take(patterns, out=out[10], mode="clip")
+        ends, before = self.ending_marks(batch, pairs)
+        self.ending_table.take(window(ends, 0) * len(_ENDING_KINDS) + window(before, 0), out=out[11], mode="clip")
+        return pairs
+
+    def ending_marks(self, batch: featids.Batch, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_ending_marks` of every text of ``batch`` as kind ids (index into ``_ENDING_KINDS``) per position;
+        ``pairs`` are the bigram indices of :meth:`fill`. Only characters after the last two of some ending are
+        tried."""
+        ends = np.zeros(batch.size, dtype=np.intp)
+        before = np.zeros(batch.size, dtype=np.intp)
+        text = batch.text
+        for i in (np.flatnonzero(self.ending_pairs[pairs]) + 1).tolist():
+            for word, kind in _ENDINGS_BY_LAST[text[i]]:
+                start = i - len(word) + 1
+                # the NUL padding between texts keeps a match inside its text
+                if start >= 0 and text.startswith(word, start):
+                    ends[i] = before[start - 1] = _ENDING_KINDS.index(kind)
+                    break
+        return ends, before
+
+
+def feature_ids(text: str, model: Any) -> np.ndarray:
+    """The model's attribute ids of :func:`feature_columns` ``(text)``: a (characters × :data:`TEMPLATES`) integer
+    matrix, the id of the string in row i, column t being ``model.attributes.get(string, model.unknown)``. ``model``
+    is anything with ``attributes: dict[str, int]`` and ``unknown: int``; its tables are built on first use."""
+    return pieces_feature_ids([text], model)[0]
+
+
+def pieces_feature_ids(texts: list[str], model: Any) -> list[np.ndarray]:
+    """:func:`feature_ids` of each of ``texts`` (e.g. the pieces of an article), computed in one pass."""
+    tables = featids.cached(model, "crf", lambda m: IdTables(m.attributes, m.unknown))
+    batch = featids.Batch(texts, tables.chars)
+    out = np.empty((TEMPLATES, batch.rows), dtype=np.intp)
+    tables.fill(batch, out)
+    return batch.split(out)
 
 
 def spans_from_labels(labels: list[str]) -> list[tuple[int, int, str]]:
@@ -265,7 +396,7 @@ def model_spans(
     model: LinearCRF, cut: list[tuple[int, str]], ids: list[np.ndarray]
 ) -> list[tuple[int, int, str, float]]:
     """Tag the pieces ``cut`` (``(offset, piece)`` pairs) from their attribute ``ids`` (one ``(len(piece),
-    templates)`` matrix each, as :meth:`LinearCRF.column_ids` gives them), all in one decoding: spans ``(start, end,
+    templates)`` matrix each, as :func:`pieces_feature_ids` gives them), all in one decoding: spans ``(start, end,
     kg_class, score)`` in text offsets, as :func:`label_spans` gives them piece by piece."""
     found = []
     for (offset, piece), (best, marginals) in zip(cut, model.decode(ids), strict=True):
@@ -326,7 +457,7 @@ def recognise(text: str) -> list[tuple[int, int, str, float]]:
     """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
     model = loaded_model()
     cut = pieces(text, MAX_CHUNK)
-    ids = [model.column_ids(feature_columns(piece)) for _, piece in cut]
+    ids = pieces_feature_ids([piece for _, piece in cut], model)
     return balance_brackets(text, model_spans(model, cut, ids))
 
 
