@@ -72,7 +72,8 @@ def random_texts(count: int, seed: int = 20261128) -> list[str]:
     for _ in range(count):
         lines = []
         for _ in range(int(rng.integers(1, 12))):
-            length = int(rng.choice([1, 2, 3, int(rng.integers(4, 60)), int(rng.integers(60, 400)), 399, 400, 401, 950]))
+            lengths = [1, 2, 3, int(rng.integers(4, 60)), int(rng.integers(60, 400)), 399, 400, 401, 950]
+            length = lengths[int(rng.integers(len(lengths)))]
             choice = rng.choice(len(kinds), size=length, p=weights)
             line = "".join(kinds[k][int(rng.integers(len(kinds[k])))] for k in choice)
             if rng.random() < 0.1:  # a long line without clause ends: cut at the piece limit itself
@@ -138,7 +139,7 @@ def check(texts: list[str], session: object) -> dict[str, float]:
             at += len(words)
         result["pieces_words_differ"] += at != len(tokens)  # tokens left over: a difference too
         for group in lac.batches([len(piece) for piece in cuts]):
-            batch = np.zeros((len(group), len(cuts[group[-1]])), dtype=np.int64)
+            batch = np.zeros((len(group), max(len(ids[index]) for index in group)), dtype=np.int64)
             for row, index in enumerate(group):
                 batch[row, : len(ids[index])] = ids[index]
             lengths = np.array([len(ids[index]) for index in group], dtype=np.int64)
@@ -157,7 +158,8 @@ def main() -> None:
     """Run the comparison on every corpus; print a table, optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--msra-train", type=int, default=12_000, help="sentences from the end of MSRA's training split")
+    parser.add_argument("--msra-train", type=int, default=12_000,
+                        help="sentences from the end of MSRA's training split")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     session = reference_session()
@@ -165,14 +167,13 @@ def main() -> None:
     started = time.process_time()
     for name, texts in corpora(args.data, args.msra_train).items():
         rows[name] = check(texts, session)
+    total = {key: sum(row[key] for row in rows.values()) for key in
+             ("texts", "pieces", "characters", "pieces_words_differ", "pieces_logits_differ")}
+    total["max_abs_logit_difference"] = max(row["max_abs_logit_difference"] for row in rows.values())
     print("| corpus | texts | pieces | characters | pieces whose words/tags differ | pieces whose logits differ "
           "| max abs logit difference |")
     print("|---|---|---|---|---|---|---|")
-    for name, row in [*rows.items(), ("total", {key: sum(r[key] for r in rows.values()) for key in
-                                                ("texts", "pieces", "characters", "pieces_words_differ",
-                                                 "pieces_logits_differ")} |
-                                      {"max_abs_logit_difference": max(r["max_abs_logit_difference"]
-                                                                       for r in rows.values())})]:
+    for name, row in [*rows.items(), ("total", total)]:
         print(f"| {name} | {row['texts']:,} | {row['pieces']:,} | {row['characters']:,} | {row['pieces_words_differ']} "
               f"| {row['pieces_logits_differ']} | {row['max_abs_logit_difference']:g} |")
     print(f"({time.process_time() - started:.0f} CPU seconds)")
