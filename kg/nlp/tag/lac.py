@@ -23,7 +23,7 @@ import numpy as np
 from kg.errors import ExtractionError
 from kg.model import ArticleExtraction, Mention
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import stage
+from kg.pipeline import batched, stage
 
 LAC_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
 # LAC works on short inputs: long texts are cut at sentence ends below this many characters.
@@ -244,8 +244,19 @@ def analyse_many(texts: list[str]) -> list[list[tuple[int, str, str]]]:
 @stage("nlp.tag.lac")
 def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Tag an article with LAC: entity mentions plus the (word, POS) tokens later stages use."""
+    return _with_tokens(extraction, analyse(extraction.article.text))
+
+
+@batched("nlp.tag.lac")
+def tag_many(extractions: list[ArticleExtraction], settings: Any = None) -> list[ArticleExtraction]:
+    """:func:`tag` of each article, their pieces batched together."""
+    analysed = analyse_many([extraction.article.text for extraction in extractions])
+    return [_with_tokens(extraction, tokens) for extraction, tokens in zip(extractions, analysed)]
+
+
+def _with_tokens(extraction: ArticleExtraction, tokens: list[tuple[int, str, str]]) -> ArticleExtraction:
+    """``extraction`` given LAC's ``tokens`` of its text and a mention for each entity word."""
     article = extraction.article
-    tokens = analyse(article.text)
     extraction.tokens = [(word, tag) for _, word, tag in tokens]
     for offset, word, tag in tokens:
         cls = LAC_CLASSES.get(tag)
