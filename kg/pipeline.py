@@ -66,6 +66,8 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the stage ``name`` (e.g. ``"nlp.tag.lac"``)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if _REGISTRY.get(name) is not fn:
+            _BATCHED.pop(name, None)  # a list form belongs to the stage it was registered with
         _REGISTRY[name] = fn
         return fn
 
@@ -75,7 +77,8 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 def batched(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the list form of stage ``name``: given the stage's inputs for every article
     of a document (and the settings), it returns what the stage returns for each, in order, doing the work together
-    where that is cheaper (a tagger running its network on batches)."""
+    where that is cheaper (a tagger running its network on batches). Register it after the stage: registering
+    another function as the stage drops it."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         _BATCHED[name] = fn

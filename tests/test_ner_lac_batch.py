@@ -20,6 +20,7 @@ from kg.errors import ExtractionError
 from kg.model import Article, ArticleExtraction
 from kg.nlp.tag import lac
 from kg.nlp.tag.pieces import pieces
+from kg import pipeline
 from kg.pipeline import Settings, get_batched, get_stage
 
 from .conftest import SAMPLE
@@ -212,3 +213,15 @@ def test_a_stage_without_a_list_form_runs_on_each_item() -> None:
     together = get_batched(settings.tagger)([ArticleExtraction(article=article) for article in articles], settings)
     alone = [get_stage(settings.tagger)(ArticleExtraction(article=article), settings) for article in articles]
     assert [extraction.mentions for extraction in together] == [extraction.mentions for extraction in alone]
+
+
+def test_a_stage_registered_again_loses_the_old_list_form() -> None:
+    get_stage("nlp.tag.lac")  # the built-in stages are registered
+    saved = (pipeline._REGISTRY["nlp.tag.lac"], pipeline._BATCHED["nlp.tag.lac"])
+    try:
+        seen = []
+        pipeline.stage("nlp.tag.lac")(lambda extraction, settings=None: seen.append(extraction) or extraction)
+        assert get_batched("nlp.tag.lac")(["a", "b"], None) == ["a", "b"] and seen == ["a", "b"]
+    finally:
+        pipeline._REGISTRY["nlp.tag.lac"], pipeline._BATCHED["nlp.tag.lac"] = saved
+    assert get_batched("nlp.tag.lac") is lac.tag_many
