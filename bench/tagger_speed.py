@@ -3,7 +3,11 @@ by every per-article extraction stage (rules, linking, relations, quantities, da
 
 ``python bench/tagger_speed.py [--ner lac --ner lac_crf] [--repeat 3] [--json FILE]``. The text is the sample page three
 times over plus the People's Daily NER test sentences joined eight to a paragraph (when ../shared/data is there), about
-240,000 characters of news. Each tagger runs in its own process, once to load and warm up and then ``--repeat`` times;
+240,000 characters of news, each text an article. kg tags the articles of a document together
+(:func:`kg.pipeline.get_batched`; LAC batches their pieces), then runs the extraction stages on each article:
+``--per-document N`` puts N articles in a document (default 1, an archive of one-article files, the slowest case; a
+newspaper page such as the sample has nine).
+Each tagger runs in its own process, once to load and warm up and then ``--repeat`` times;
 the fastest repeat counts, as with ``timeit``, since slower ones measure the neighbours. CPU time, not wall time, so
 the figure is per core whatever else runs, though a busy machine still slows it (shared caches).
 """
@@ -22,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.model import Article, ArticleExtraction  # noqa: E402
-from kg.pipeline import Settings, get_stage  # noqa: E402
+from kg.pipeline import Settings, get_batched, get_stage  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
@@ -41,19 +45,21 @@ def corpus(data: Path = DATA) -> list[str]:
     return texts
 
 
-def time_one(ner: str, repeat: int) -> dict[str, object]:
+def time_one(ner: str, repeat: int, per_document: int = 1) -> dict[str, object]:
     """Time tagger ``ner`` in this process: tagger alone and with the extraction stages, fastest of ``repeat``."""
     settings = Settings(ner=ner)
-    tagger = get_stage(settings.tagger)
+    tagger = get_batched(settings.tagger)
     steps = [get_stage(name) for name in settings.steps]
     texts = corpus()
     articles = [Article(id=f"a{i}", document_id="bench", index=i, text=text) for i, text in enumerate(texts)]
-    tagger(ArticleExtraction(article=articles[0]), settings)  # loads the model
+    documents = [articles[i : i + per_document] for i in range(0, len(articles), per_document)]
+    tagger([ArticleExtraction(article=articles[0])], settings)  # loads the model
     characters = sum(len(text) for text in texts)
     alone, extraction = [], []
     for _ in range(repeat):
         started = time.process_time()
-        tagged = [tagger(ArticleExtraction(article=article), settings) for article in articles]
+        tagged = [result for document in documents
+                  for result in tagger([ArticleExtraction(article=article) for article in document], settings)]
         middle = time.process_time()
         for result in tagged:
             for step in steps:
@@ -63,6 +69,7 @@ def time_one(ner: str, repeat: int) -> dict[str, object]:
         extraction.append(ended - started)
     return {
         "ner": ner,
+        "articles_per_document": per_document,
         "characters": characters,
         "repeats_cpu_seconds_tagger": [round(x, 3) for x in alone],
         "repeats_cpu_seconds_extraction": [round(x, 3) for x in extraction],
@@ -78,17 +85,20 @@ def main() -> None:
     parser.add_argument("--ner", action="append", help="tagger (repeatable); default: crf, lac and lac_crf")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--per-document", type=int, default=1, help="articles a document (tagged together)")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # the child process's side
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(time_one(args.one, args.repeat)))
+        print(json.dumps(time_one(args.one, args.repeat, args.per_document)))
         return
     rows = []
     for ner in args.ner or ["crf", "lac", "lac_crf"]:
-        child = subprocess.run([sys.executable, __file__, "--one", ner, "--repeat", str(args.repeat)],
+        child = subprocess.run([sys.executable, __file__, "--one", ner, "--repeat", str(args.repeat),
+                                "--per-document", str(args.per_document)],
                                check=True, capture_output=True, text=True)
         rows.append(json.loads(child.stdout))
-    print(f"{rows[0]['characters']:,} characters of news; fastest of {args.repeat} repeats, CPU time, one process each")
+    print(f"{rows[0]['characters']:,} characters of news, {args.per_document} article(s) a document; fastest of "
+          f"{args.repeat} repeats, CPU time, one process each")
     print("| tagger | tagger alone, chars/s | with extraction stages, chars/s | peak RSS | ≥ 25,000 chars/s |")
     print("|---|---|---|---|---|")
     for row in rows:

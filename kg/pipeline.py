@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from kg.cache import ExtractionCache
 
 _REGISTRY: dict[str, Callable[..., Any]] = {}
+# List forms of stages (see batched()): name -> function over a list of the stage's inputs
+_BATCHED: dict[str, Callable[..., Any]] = {}
 
 # Modules whose import registers the built-in stages. Imported lazily so that `kg --help` stays fast.
 _BUILTIN_MODULES = (
@@ -64,7 +66,22 @@ def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as the stage ``name`` (e.g. ``"nlp.tag.lac"``)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if _REGISTRY.get(name) is not fn:
+            _BATCHED.pop(name, None)  # a list form belongs to the stage it was registered with
         _REGISTRY[name] = fn
+        return fn
+
+    return register
+
+
+def batched(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as the list form of stage ``name``: given the stage's inputs for every article
+    of a document (and the settings), it returns what the stage returns for each, in order, doing the work together
+    where that is cheaper (a tagger running its network on batches). Register it after the stage: registering
+    another function as the stage drops it."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _BATCHED[name] = fn
         return fn
 
     return register
@@ -85,6 +102,19 @@ def get_stage(name: str) -> Callable[..., Any]:
         options = sorted(key.rsplit(".", 1)[1] for key in _REGISTRY if key.rsplit(".", 1)[0] == step)
         hint = f" (available: {', '.join(options)})" if options else ""
         raise StageNotFound(f"no stage named {name!r}{hint}") from None
+
+
+def get_batched(name: str) -> Callable[[list[Any], Any], list[Any]]:
+    """The list form of stage ``name`` (see :func:`batched`), or the stage applied to each item when it has none."""
+    fn = get_stage(name)
+    many = _BATCHED.get(name)
+    if many is not None:
+        return many
+
+    def each(items: list[Any], settings: Any = None) -> list[Any]:
+        return [fn(item, settings) for item in items]
+
+    return each
 
 
 def stages() -> list[str]:
@@ -295,17 +325,20 @@ def clean_document(doc: Document, settings: Settings, timings: Timings) -> Docum
 
 
 def extract_articles(doc: Document, settings: Settings, timings: Timings) -> list[ArticleExtraction]:
-    """Segment a cleaned document and run the tagger and ``Settings.steps`` on each article, timing every step."""
+    """Segment a cleaned document, run the tagger on its articles (:func:`get_batched`) and ``Settings.steps`` on each
+    article, timing every step."""
     with timings.measure("ingest.segment"):
         articles = get_stage(settings.segment)(doc, settings)
-    steps = [(name, get_stage(name)) for name in (settings.tagger, *settings.steps)]
-    results = []
-    for article in articles:
-        extraction = ArticleExtraction(article=article)
+    tag = get_batched(settings.tagger)
+    steps = [(name, get_stage(name)) for name in settings.steps]
+    # The tagger sees all the articles at once (LAC runs their pieces in batches); the other steps one at a time
+    with timings.measure(settings.tagger):
+        results = tag([ArticleExtraction(article=article) for article in articles], settings)
+    for index, extraction in enumerate(results):
         for name, step in steps:
             with timings.measure(name):
                 extraction = step(extraction, settings)
-        results.append(extraction)
+        results[index] = extraction
     return results
 
 

@@ -23,7 +23,7 @@ from kg.errors import ExtractionError
 from kg.model import ArticleExtraction, Mention
 from kg.nlp.tag import clusters, crf, featids, lac
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import stage
+from kg.pipeline import batched, stage
 
 MODEL_NAME = "lac_crf.model"
 METADATA_NAME = "lac_crf.json"
@@ -317,8 +317,19 @@ def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, 
 def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Tag an article with LAC, then with the CRF that reads LAC's output: Person, Place and Organization mentions plus
     LAC's (word, POS) tokens."""
+    return _with_tokens(extraction, lac.analyse(extraction.article.text))
+
+
+@batched("nlp.tag.lac_crf")
+def tag_many(extractions: list[ArticleExtraction], settings: Any = None) -> list[ArticleExtraction]:
+    """:func:`tag` of each article, LAC running their pieces in batches together."""
+    analysed = lac.analyse_many([extraction.article.text for extraction in extractions])
+    return [_with_tokens(extraction, tokens) for extraction, tokens in zip(extractions, analysed)]
+
+
+def _with_tokens(extraction: ArticleExtraction, tokens: list[tuple[int, str, str]]) -> ArticleExtraction:
+    """``extraction`` given LAC's ``tokens`` of its text, with the CRF's mentions."""
     article = extraction.article
-    tokens = lac.analyse(article.text)
     extraction.tokens = [(word, tag) for _, word, tag in tokens]
     for start, end, cls, score in recognise(article.text, tokens):
         extraction.mentions.append(
