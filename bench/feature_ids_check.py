@@ -10,8 +10,7 @@ emoji, digits, full-width forms, control characters, Latin, one very long line);
 ids differ (must be 0). ``--speed`` times the string path against the ids for crf and lac_crf (process CPU seconds,
 best of three) on the text bench/lac_crf_speed.py uses.
 
-The model is :class:`kg.nlp.tag.linear_crf.LinearCRF` when the code base has it, else :class:`AttributeIds`, a
-stand-in with the same ``attributes`` / ``unknown`` / ``column_ids``.
+The model is the tagger's :class:`kg.nlp.tag.linear_crf.LinearCRF`, whose ids are crfsuite's own.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -31,37 +29,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.nlp.tag import crf, lac, lac_crf  # noqa: E402
+from kg.nlp.tag.linear_crf import LinearCRF  # noqa: E402
 from kg.nlp.tag.pieces import pieces  # noqa: E402
 
 SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
 
 
-class AttributeIds:
-    """A crfsuite model's attributes numbered in sorted order, ``unknown`` after them: the look-up the feature ids
-    must reproduce (built from ``pycrfsuite.Tagger.info()``)."""
-
-    def __init__(self, path: Path) -> None:
-        import pycrfsuite
-
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(path))
-        names = sorted({name for name, _label in tagger.info().state_features})
-        self.attributes = {name: i for i, name in enumerate(names)}
-        self.unknown = len(names)
-
-    def column_ids(self, columns: list[list[str]]) -> np.ndarray:
-        """The (characters × templates) ids of feature ``columns``."""
-        get, unknown = self.attributes.get, self.unknown
-        ids = np.array([[get(s, unknown) for s in column] for column in columns], dtype=np.intp)
-        return ids.T.reshape(len(columns[0]) if columns else 0, len(columns))
-
-
-def load_model(name: str) -> Any:
-    """The shipped model ``name`` as Part A's LinearCRF if the code base has it, else as :class:`AttributeIds`."""
-    try:
-        from kg.nlp.tag.linear_crf import LinearCRF  # type: ignore[import-not-found]
-    except ImportError:
-        return AttributeIds(crf.model_path(name))
+def load_model(name: str) -> LinearCRF:
+    """The shipped model ``name`` as the taggers read it."""
     return LinearCRF.load(crf.model_path(name))
 
 
