@@ -67,7 +67,10 @@ def test_decode_matches_crfsuite_on_random_feature_rows(shipped, sequences) -> N
     assert_same(model, tagger, rows)
 
 
-def test_spans_and_scores_match_the_reference_on_real_text() -> None:
+def test_spans_and_scores_match_the_reference_on_real_text(monkeypatch) -> None:
+    # every text through the integer ids and numpy, however short
+    monkeypatch.setattr(crf, "NUMPY_FROM", 0)
+    monkeypatch.setattr(lac_crf, "NUMPY_FROM", 0)
     texts = [text for text, _ in TAGGER_SENTENCES] + [SAMPLE.read_text(encoding="utf-8")]
     for name, stacked in ((crf.MODEL_NAME, False), (lac_crf.MODEL_NAME, True)):
         model, tagger = crf.loaded_model(name), crf.reference_tagger(name)
@@ -80,6 +83,23 @@ def test_spans_and_scores_match_the_reference_on_real_text() -> None:
             new = (lac_crf.recognise(text, lac.analyse(text)) if stacked else crf.recognise(text))
             assert new == crf.balance_brackets(text, old)
             assert new and all(isinstance(score, float) for *_, score in new)
+
+
+def test_short_texts_go_through_crfsuite_and_long_ones_through_numpy(monkeypatch) -> None:
+    def refused(*args: object) -> None:
+        raise AssertionError("numpy path taken")
+
+    monkeypatch.setattr(crf, "pieces_feature_ids", refused)
+    monkeypatch.setattr(lac_crf, "pieces_feature_ids", refused)
+    short = "新华社北京1月1日电，国务院总理李鹏在人民大会堂会见了日本客人。"
+    assert len(short) < lac_crf.NUMPY_FROM <= crf.NUMPY_FROM
+    assert ("北京", "Place") in {(short[s:e], cls) for s, e, cls, _ in crf.recognise(short)}
+    assert ("李鹏", "Person") in {(short[s:e], cls) for s, e, cls, _ in lac_crf.recognise(short, lac.analyse(short))}
+    long = SAMPLE.read_text(encoding="utf-8")
+    with pytest.raises(AssertionError, match="numpy path"):
+        crf.recognise(long)
+    with pytest.raises(AssertionError, match="numpy path"):
+        lac_crf.recognise(long, lac.analyse(long))
 
 
 @pytest.mark.parametrize(("chunk", "warm_up", "batch"), [(3, 1, 10_000), (16, 0, 10_000), (5, 2, 40), (64, 64, 1)])
