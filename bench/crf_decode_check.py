@@ -95,7 +95,9 @@ def compare(name: str, texts: list[str], stacked: bool) -> dict[str, object]:
                 counts["largest_marginal_difference"] = max(counts["largest_marginal_difference"],
                                                             abs(old - float(marginals[t])))
                 counts["score_differences"] += round(old, 4) != round(float(marginals[t]), 4)
-        new_spans = crf.balance_brackets(text, crf.model_spans(model, cut, ids))
+        by_offset = {offset: piece_ids for (offset, _), piece_ids in zip(cut, ids, strict=True)}
+        new_spans = crf.balance_brackets(
+            text, crf.model_spans(model, cut, lambda group: [by_offset[offset] for offset, _ in group]))
         counts["texts_with_different_spans"] += new_spans != crf.balance_brackets(text, old_spans)
     counts["largest_marginal_difference"] = f"{counts['largest_marginal_difference']:.2e}"
     return {"set": name, "model": model_name, **counts}

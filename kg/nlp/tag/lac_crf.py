@@ -318,8 +318,12 @@ def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, 
             span for offset, piece in cut
             for span in crf.label_spans(tagger, features(piece, marks[offset : offset + len(piece)]), piece, offset)])
     model = crf.loaded_model(MODEL_NAME)
-    ids = pieces_feature_ids([piece for _, piece in cut], [marks[o : o + len(piece)] for o, piece in cut], model)
-    return crf.balance_brackets(text, crf.model_spans(model, cut, ids))
+
+    def ids_of(group: list[tuple[int, str]]) -> list[np.ndarray]:
+        texts = [piece for _, piece in group]
+        return pieces_feature_ids(texts, [marks[o : o + len(piece)] for o, piece in group], model)
+
+    return crf.balance_brackets(text, crf.model_spans(model, cut, ids_of))
 
 
 @stage("nlp.tag.lac_crf")
