@@ -128,6 +128,16 @@ def test_filters_neighbourhood_co_mentions_and_map(driver: Any, tmp_path: Path) 
         " bubbles: true, cancelable: true}))"
     )
     assert driver.find_element("css selector", "#map circle.place").get_attribute("cx") != before  # zoomed
+    # a window of another size redraws the map to fit it (and only then: showing the pane does not redraw it twice)
+    size = driver.get_window_size()
+    view_box = "return document.getElementById('map').getAttribute('viewBox')"
+    box = driver.execute_script(view_box)
+    driver.set_window_size(size["width"] - 200, size["height"] - 100)
+    deadline = time.monotonic() + 5
+    while driver.execute_script(view_box) == box and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert box and driver.execute_script(view_box) != box
+    driver.set_window_size(size["width"], size["height"])
     # English labels on request
     driver.find_element("id", "lang-toggle").click()
     assert driver.find_element("id", "tab-map").text == "Map"

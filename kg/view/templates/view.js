@@ -574,9 +574,13 @@
   function enableMapZoom() {
     const root = $("map");
     let drag = null;
-    // the panel opening or the window resizing changes the map's size: redraw at the same centre and scale
+    // the panel opening or the window resizing changes the map's size: redraw at the same centre and scale. Showing
+    // the pane reports a size too, the one switchTab has just drawn at: redrawing then would only replace the dots
+    // under the pointer.
     new ResizeObserver(() => {
-      if (!$("map-pane").hidden && map.view) drawMap(!map.moved);
+      if ($("map-pane").hidden || !map.view) return;
+      const rect = root.getBoundingClientRect();
+      if (Math.round(rect.width) !== map.width || Math.round(rect.height) !== map.height) drawMap(!map.moved);
     }).observe(root);
     root.addEventListener("wheel", (ev) => {
       if (!map.view) return;
