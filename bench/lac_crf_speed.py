@@ -1,8 +1,8 @@
-"""CPU time of lac_crf's CRF part (features + crfsuite): ``python bench/lac_crf_speed.py [--model-dir DIR]``.
+"""CPU time of lac_crf's CRF part (features and decoding): ``python bench/lac_crf_speed.py [--model-dir DIR]``.
 
 The text is the one bench/results/ner.md times the taggers on: the sample page three times plus the People's Daily
 NER test sentences joined 8 to a paragraph. LAC runs first, untimed, on every paragraph; then the stacked tagger's
-own part (:func:`kg.nlp.tag.lac_crf.recognise`: LAC marks, feature rows, crfsuite's Viterbi and marginals) is timed
+own part (:func:`kg.nlp.tag.lac_crf.recognise`: LAC marks, feature ids or strings, Viterbi and marginals) is timed
 in process CPU seconds, best of ``--repeats``. ``--model-dir`` tags with the lac_crf.model (and char_clusters.tsv,
 when the code reads clusters) found there instead of the shipped ones. The script uses only functions the tagger
 had before the clusters, so it also times an older checkout (``PYTHONPATH=that checkout``).

@@ -3,17 +3,16 @@
 Each character gets the characters and character pairs around it, one triple, a character-class pattern and two
 indicators from a short list of generic name endings (省/市/县, 公司/大学/委员会 …). :func:`place_marks` (the position
 inside a known place name) is used by the stacked tagger :mod:`kg.nlp.tag.lac_crf`; in this model it did not pay
-(People's Daily NER test micro-F1 0.9124 with it, 0.9129 without). Features are built for the whole
-sentence at once, column by column, because building them character by character in Python is what limits speed.
-Training reads these strings; decoding needs only their ids in the model, which :func:`feature_ids` computes from
-integer tables without making the strings (:mod:`kg.nlp.tag.featids`; the same ids, about a tenth of the time).
-``kg/data/ner/crf.json`` records the data, settings and scores of the shipped model; ``python bench/train_ner.py``
-rebuilds it.
+(People's Daily NER test micro-F1 0.9124 with it, 0.9129 without). ``kg/data/ner/crf.json`` records the data,
+settings and scores of the shipped model; ``python bench/train_ner.py`` rebuilds it.
 
-python-crfsuite trains the models; tagging reads them into :class:`kg.nlp.tag.linear_crf.LinearCRF` and decodes all
-pieces of an article at once in numpy, with crfsuite's best paths and marginals (:func:`model_spans`). Short texts,
-where numpy's per-call costs outweigh its speed, still go through crfsuite (:func:`reference_tagger`,
-:func:`label_spans`), which is also the reference the tests and ``bench/crf_decode_check.py`` compare against.
+python-crfsuite trains the models from the feature strings (:func:`feature_columns`, built column by column for the
+whole sentence, because building them character by character in Python is slow). Tagging needs only the strings'
+ids in the model: :func:`pieces_feature_ids` computes them from integer tables without making the strings
+(:mod:`kg.nlp.tag.featids`), and :class:`kg.nlp.tag.linear_crf.LinearCRF` decodes all pieces of an article at once in
+numpy, with crfsuite's best paths and marginals (:func:`model_spans`). Short texts, where numpy's per-call costs
+outweigh its speed, still go through the strings and crfsuite (:func:`reference_tagger`, :func:`label_spans`), which
+is also the reference the tests and ``bench/crf_decode_check.py`` compare against.
 """
 
 from __future__ import annotations
