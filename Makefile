@@ -12,18 +12,27 @@ APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 .PHONY: run test install install-dev system-deps sample docs bench bench-big eval train crf-decode-check clean
 
 run: install sample
+	@echo "The sample's graph is in output/ (graph.ttl, .nq, .trig, .jsonld, .graphml, .gexf)."
+	@echo "Next: open output/graph.html in a browser, or try  .venv/bin/kg query output/ posts  (README.md, 'A short tour')."
+
+# Recipes print nothing but errors, so that `make run` ends with where the outputs are. pip -qq keeps its warnings
+# about this machine's index settings quiet; setuptools' note that an editable install of a package with a mapped
+# folder (ontology/ -> kg/ontology) uses an import finder is informational and filtered by its message only.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install -qq
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "creating $(VENV) and installing kg (a few minutes the first time) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@$(PIP) -e .
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "installing the test dependencies ..."
+	@$(PIP) -e '.[dev]'
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -31,7 +40,8 @@ install-dev: $(VENV)/.installed-dev
 
 # Regenerates the committed sample outputs in output/ (a test fails when they are stale).
 sample: install
-	$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
+	@echo "building output/ from $(SAMPLE) ..."
+	@$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -45,8 +55,9 @@ docs: install-dev
 	PYTHONPATH=. $(BIN)/python -c "from tests.stores.gold import write_docs; write_docs()"
 	$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
 
+# -q and -rfE: a line of dots and the summary (failures and errors named; skips counted, -ra lists why).
 test: install-dev system-deps
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -rfE
 
 # Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card, and lac_crf's char_clusters.tsv) from ../shared/data; about 40 minutes.
 train: install-dev
