@@ -6,7 +6,6 @@ becomes a one-line message and exit code 1, a usage error exit code 2.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as dt
 import functools
@@ -28,6 +27,7 @@ from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skip
 from kg.shard import parse_shard
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
 from kg.rdf.query import FORMATS as RESULT_FORMATS
+from kg.rdf.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -292,12 +292,13 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         ("characters", f"{stats.characters:,}"),
     ]
     if corpus is not None:
-        classes = collections.Counter(entity.type for entity in corpus.entities.values())
-        rows.append(("entities", f"{len(corpus.entities):,}"))
+        classes = {name: n for name, n in stats.classes.items() if is_entity_class(name)}
+        rows.append(("entities", f"{entity_count(classes):,}"))
         rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(("relations", f"{stats.relations:,}"))
-        rows.append(("facts", f"{stats.quantities + stats.events:,} "
-                              f"({stats.quantities:,} quantities, {stats.events:,} events)"))
+        rows.append(("relations", f"{stats.relations:,} read from sentences (kg stats counts their kg:Statement "
+                                  "nodes: a post held in an organization also states worksFor)"))
+        rows.append(("quantities", f"{stats.quantities:,}"))
+        rows.append(("events", f"{stats.events:,} (counted among the entities)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
     rows.append(("time", f"{stats.elapsed:.1f} s ({total:.1f} s of work in the stages)"))
     if verbose:

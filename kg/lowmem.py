@@ -14,6 +14,7 @@ million quads). A low-memory build gives the same bytes with memory bounded by t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def resolve_spooled(
 def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: str, stats: RunStats) -> Graphs:
     """The entities graph, then each article's graph (every article occurs once in ``resolved``)."""
     mapper = Mapper(corpus, base_iri)
+    stats.classes = dict(Counter(entity.type for entity in corpus.entities.values()))
     mapper.map_entities()
     yield iri(mapper.iris.entities_graph()), mapper.entities
     for item in read_spool(resolved):
@@ -86,4 +88,6 @@ def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: st
         stats.relations += len(settled.relations)
         stats.quantities += len(settled.quantities)
         stats.events += len(settled.events)
+        for event in settled.events:
+            stats.classes[event.type] = stats.classes.get(event.type, 0) + 1
         yield from mapper.article_graphs(settled).items()

@@ -26,7 +26,7 @@ import signal
 import threading
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -308,6 +308,7 @@ class RunStats:
     relations: int = 0  # stated relations, quantities and events of the resolved corpus
     quantities: int = 0
     events: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # entities and events of the resolved corpus per class
 
 
 def extract_document(
@@ -761,6 +762,8 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
     stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
+    stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
+                                  *(event.type for event in corpus.events)]))
     return corpus
 
 

@@ -12,7 +12,7 @@ from rdflib.term import Node
 
 from kg.rdf.query import display
 from kg.rdf.store import open_source, to_rdflib
-from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, is_subclass
+from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, entity_count, is_subclass
 
 # Links between entities that are structure rather than stated facts (the same list as the
 # facts-without-provenance competency query).
@@ -56,7 +56,7 @@ class GraphStats:
             f"entities {self.entities}, events {self.events}",
             f"  facts {self.facts}: {self.facts_with_provenance} with provenance (a kg:Statement with evidence), "
             f"{self.facts_without_provenance} without",
-            f"  statements {self.statements}; quantities {self.quantities} "
+            f"  statements {self.statements} (relations with their evidence); quantities {self.quantities} "
             f"({self.quantities_with_evidence} with evidence)",
             "  instances per class:",
         ]
@@ -118,7 +118,7 @@ def stats(source: str | os.PathLike[str]) -> GraphStats:
     out.mentions = instances("Mention")
     out.statements = instances("Statement")
     out.quantities = instances("Quantity")
-    out.entities = instances("Entity")
+    out.entities = entity_count({str(c)[len(KG_NS):]: int(str(n)) for c, n in per_class if str(c).startswith(KG_NS)})
     out.events = instances("Event")
     structural = ", ".join(f"<{KG_NS}{name}>" for name in STRUCTURAL)
     where = "GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), \"/graph/article/\"))" if data.named else "?s ?p ?o"

@@ -93,6 +93,10 @@
   });
   const nodeSet = new vis.DataSet(nodes.map(visNode));
   const edgeSet = new vis.DataSet(edges.map(visEdge));
+  // A DataView remembers the ids its filter passed when it was made and reports changes against them on refresh():
+  // made with nothing visible yet, its first refresh would add what is already drawn and remove nothing, so every
+  // filter would draw one step behind.
+  computeVisible();
   const nodeView = new vis.DataView(nodeSet, { filter: (n) => state.visible.has(n.id) });
   const edgeView = new vis.DataView(edgeSet, {
     filter: (v) => {
@@ -107,8 +111,44 @@
     nodeView.refresh();
     edgeView.refresh();
     updateStatus();
+    showNotice();
     if (fit && api.network) api.network.fit({ animation: false });
+    sizeLabels();
     if (!$("map-pane").hidden) drawMap(true);
+  }
+
+  // Names readable at a glance: at the current zoom, the most important visible nodes whose names do not run into
+  // each other get a font that draws at LABEL_PX pixels; the others keep the small font, drawn once zoomed in.
+  const LABEL_PX = 14;
+  const SMALL_FONT = 14;
+  let bigLabels = new Set();
+  function sizeLabels() {
+    const network = api.network;
+    if (!network) return;
+    const scale = network.getScale();
+    const rect = $("graph").getBoundingClientRect();
+    const taken = [];
+    const next = new Set();
+    for (const n of nodes) {  // most important first (the payload's order)
+      if (!state.visible.has(n.id)) continue;
+      if (next.size >= 80) break;
+      const p = network.canvasToDOM({ x: n.x, y: n.y });
+      const width = LABEL_PX * [...n.label].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 1 : 0.6), 0);
+      const top = p.y + n.size * scale + 1;
+      const box = [p.x - width / 2 - 2, top, p.x + width / 2 + 2, top + LABEL_PX + 4];
+      if (box[2] < 0 || box[0] > rect.width || box[3] < 0 || box[1] > rect.height) continue;
+      const dot = [p.x - n.size * scale, p.y - n.size * scale, p.x + n.size * scale, p.y + n.size * scale];
+      if (taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) {
+        taken.push(dot);
+        continue;
+      }
+      taken.push(box, dot);
+      next.add(n.id);
+    }
+    const size = Math.max(SMALL_FONT, LABEL_PX / scale);
+    const changed = nodes.filter((n) => next.has(n.id) || bigLabels.has(n.id));
+    nodeSet.update(changed.map((n) => ({ id: n.id, font: { size: next.has(n.id) ? size : SMALL_FONT } })));
+    bigLabels = next;
   }
 
   function startNetwork() {
@@ -122,8 +162,8 @@
       },
       nodes: {
         borderWidth: 1,
-        font: { size: 14, face: fontFace, strokeWidth: 3, strokeColor: "#ffffff" },
-        scaling: { label: { drawThreshold: 6 } },
+        font: { size: SMALL_FONT, face: fontFace, strokeWidth: 3, strokeColor: "#ffffff" },
+        scaling: { label: { drawThreshold: 9, maxVisible: 22 } },
       },
       edges: {
         arrows: { to: { enabled: true, scaleFactor: 0.5 } },
@@ -150,20 +190,25 @@
       document.body.dataset.ready = "1";
     });
     network.fit({ animation: false });
+    sizeLabels();
   }
 
   // ------------------------------------------------------------------ status, notice, texts
   function updateStatus() {
     let shownEdges = 0;
     for (const e of edges) if (edgeAllowed(e) && state.visible.has(e.from) && state.visible.has(e.to)) shownEdges++;
+    let shownEntities = 0;  // posts are drawn but are not entities (kg.rdf.vocab.entity_count)
+    for (const id of state.visible) if (DATA.classes[byId.get(id).cls].entity) shownEntities++;
     $("status").textContent =
-      `${t("shown")} ${state.visible.size} / ${DATA.stats.entities} ${t("entities")} · ${shownEdges} ${t("links")}`;
+      `${t("shown")} ${shownEntities} / ${DATA.stats.entities} ${t("entities")} · ${shownEdges} ${t("links")}`;
   }
 
   function showNotice() {
     const parts = [];
     const s = DATA.stats;
-    if (s.focus >= 0) parts.push(`${t("focus")}: ${byId.get(s.focus).name} (${s.hops} ${t("hops")})`);
+    if (state.focusActive && byId.has(state.focus)) {
+      parts.push(`${t("focus")}: ${byId.get(state.focus).name} (${state.hops} ${t("hops")})`);
+    }
     if (s.omitted > 0) {
       const detail = Object.entries(s.omittedByClass).map(([cls, n]) => `${classLabel(cls)} ${n}`).join(", ");
       parts.push(`${t("shown")} ${s.shown} / ${s.inScope} ${t("entities")}; ${t("omitted")} ${s.omitted} ` +
@@ -180,6 +225,7 @@
     $("tab-map").textContent = t("map");
     $("search").placeholder = t("search");
     $("show-weak-label").textContent = t("comention");
+    $("weak-toggle").hidden = !edges.some((e) => e.weak);  // a checkbox that could change nothing is not shown
     $("show-all").textContent = t("showAll");
     $("lang-toggle").textContent = t("labels");
     $("legend-title").textContent = t("classes");
