@@ -592,16 +592,30 @@
     const dots = svg("g");
     const labels = svg("g");
     const taken = [];
-    for (const p of places) {  // most important first: they win the label space
-      const x = px(p.geo[0]);
-      const y = py(p.geo[1]);
-      if (x < -50 || y < -50 || x > map.width + 50 || y > map.height + 50) continue;
+    const spots = [];  // dots drawn so far: a place at (nearly) the same point is moved beside them, with a line
+    for (const p of places) {  // most important first: they win the label space and their true position
+      const x0 = px(p.geo[0]);
+      const y0 = py(p.geo[1]);
+      if (x0 < -50 || y0 < -50 || x0 > map.width + 50 || y0 > map.height + 50) continue;
       const r = 3 + p.size / 6;
-      const box = [x + r + 3, y - 8, x + r + 5 + 12.5 * p.label.length, y + 6];
-      if (!taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) {
-        taken.push(box);
-        labels.appendChild(svg("text", { x: box[0], y: y + 4, class: "place-label" }, p.label));
+      let [x, y] = [x0, y0];
+      const clash = () => spots.some((s) => (s[0] - x) ** 2 + (s[1] - y) ** 2 < (s[2] + r + 2) ** 2);
+      for (let k = 1; k <= 60 && clash(); k++) {  // a spiral outwards, golden-angle steps
+        const distance = (r + 4) * Math.sqrt(k) * 1.4;
+        [x, y] = [x0 + distance * Math.cos(k * 2.39996), y0 + distance * Math.sin(k * 2.39996)];
       }
+      spots.push([x, y, r]);
+      if (x !== x0 || y !== y0) links.appendChild(svg("line", { x1: x0, y1: y0, x2: x, y2: y, class: "leader" }));
+      const width = 2 + 12.5 * p.label.length;
+      const right = [x + r + 3, y - 8, x + r + 3 + width, y + 6];
+      const left = [x - r - 3 - width, y - 8, x - r - 3, y + 6];  // when the right side is taken
+      const free = [right, left].find((box) => !taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3]
+        && b[1] < box[3]));
+      if (free) {
+        taken.push(free);
+        labels.appendChild(svg("text", { x: free[0], y: y + 4, class: "place-label" }, p.label));
+      }
+      taken.push([x - r, y - r, x + r, y + r]);  // names do not cover the dots either
       const dot = svg("circle", { cx: x, cy: y, r, fill: DATA.classes[p.cls].colour, class: "place", "data-node": p.id });
       if (p.id === map.highlight) dot.classList.add("selected");
       dot.appendChild(svg("title", {}, `${p.name} (${classLabel(p.cls)})`));
