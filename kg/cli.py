@@ -23,7 +23,7 @@ import click
 from kg import api
 from kg.errors import KGError
 from kg.model import Corpus
-from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
+from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
 from kg.rdf.query import FORMATS as RESULT_FORMATS
@@ -65,6 +65,19 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date like 2021-02-22") from None
 
 
+def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback: a registered tagger (an ``nlp.tag.NAME`` stage); anything else is a usage error (exit 2)."""
+    from kg.pipeline import stages
+
+    taggers = [name.removeprefix("nlp.tag.") for name in stages() if name.startswith("nlp.tag.")]
+    if value not in taggers:
+        raise click.BadParameter(f"{value!r} is not a tagger; choose one of {', '.join(taggers)}")
+    return value
+
+
+NER_HELP = f"Named-entity tagger: lac, crf or lac_crf (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+
+
 def available_cores() -> int:
     """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
     if hasattr(os, "sched_getaffinity"):
@@ -80,13 +93,22 @@ def available_cores() -> int:
 def main() -> None:
     """Build RDF knowledge graphs from Chinese news text.
 
-    kg reads newspaper pages and articles (.txt), finds the people, places, organizations, facilities, laws and
-    events in them, the relations and figures between them, and writes an RDF graph (Turtle) under the kg ontology,
-    with provenance down to the sentence, plus an interactive HTML view.
+    kg reads newspaper pages and articles, finds the people, places, organizations, facilities, laws and events in
+    them, the relations and figures between them, and writes an RDF graph (Turtle, N-Quads, TriG, JSON-LD) under the
+    kg ontology, with provenance down to the sentence, plus an interactive HTML view.
 
     \b
-    Example:
-      kg build kg/data/sample/*.txt -o output/ --date 2021-02-22
+    INPUTS accepted by 'kg build' and 'kg extract':
+      .txt .text       plain text in UTF-8, UTF-16 (with BOM) or GB18030/GBK, detected from the bytes
+      .pdf             the text layer of a PDF (a scan without one is an error: kg does no OCR)
+      .html .htm       a news web page (also .xhtml .shtml): its main text, headline and date
+      folders          every file of those kinds inside, recursively
+      globs            'archive/2021-*/*.html' (quoted, so kg expands it)
+
+    \b
+    Example (writes into out/, which git ignores):
+      kg build kg/data/sample/*.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg query out/ posts
     """
 
 
@@ -99,7 +121,7 @@ def main() -> None:
 @click.option("--publication", metavar="NAME", help="The newspaper or site of the input (e.g. 内蒙古日报), linked "
               "from every article as its publisher.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
@@ -125,7 +147,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
           keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, low_memory: bool | None, quiet: bool,
           verbose: bool) -> None:
-    """Build the knowledge graph of INPUTS (files, folders or globs).
+    """Build the knowledge graph of INPUTS: .txt/.text (UTF-8, UTF-16, GB18030/GBK), .pdf (text layer) and
+    .html/.htm files, folders of them (recursively) and quoted globs (see 'kg --help').
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
     writes graph.ttl, .nt, .nq, .trig, .jsonld, .graphml, .gexf and graph.html into the output folder (N-Quads and
@@ -141,7 +164,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 
     \b
     Examples:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg build page.pdf 'site/2021-02/*.html' -o out/ --keep-going
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
       kg build newspaper-2020.txt -o out/ --low-memory
@@ -159,7 +183,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
     settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
                         user_dictionary=user_dict)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
-    with interruptible(out_dir, bar):
+    with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
             files, stats = api.build_shard(inputs, out_dir, shard, settings=settings, workers=workers,
                                            incremental=not no_cache, force=force, progress=bar)
@@ -197,7 +221,7 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
       kg merge shards/0 shards/1 -o output/
       kg merge shards/* -o output/ --format nq --low-memory
     """
-    with interruptible(out_dir, None):
+    with interruptible(out_dir, None), silenced(quiet):
         chosen = None if not formats or "all" in formats else list(formats)
         result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
@@ -250,6 +274,26 @@ def _duration(seconds: float) -> str:
 
 
 @contextlib.contextmanager
+def silenced(quiet: bool) -> Iterator[None]:
+    """With --quiet, what libraries report below an error (pdfminer's warnings about a PDF's colours or fonts, Python
+    warnings) is not shown; errors still are, as kg's own one-line messages. Worker processes are forked inside, so
+    they inherit it."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@contextlib.contextmanager
 def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     """Turn Ctrl-C and SIGTERM into a clean stop: a one-line message and exit code 130, outputs untouched."""
     previous = signal.getsignal(signal.SIGTERM)
@@ -277,10 +321,10 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
     """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
     if stats.skipped:
         click.echo(skipped_summary(stats.skipped), err=True)
-    for warning in stats.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if quiet:
         return
+    for warning in stats.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if verbose:
         for detail in stats.details:
             click.echo(detail, err=True)
@@ -365,11 +409,12 @@ def stages_command() -> None:
 @click.option("--lines", is_flag=True, help="Treat every input line as its own document; offsets refer to the line "
               "exactly as given.")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of entity identifiers.")
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
-    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input).
+    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input). INPUTS are .txt, .pdf and
+    .html files, folders and quoted globs, as for 'kg build'.
 
     Each record has the document, its articles and its mentions with start/end character offsets (into the cleaned
     text; with --lines into each line as given), the surface text, the class as a CURIE and the entity IRI.
@@ -377,6 +422,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     \b
     Example:
       echo "本报乌海2月21日电 乌海市建成3座加氢站。" | kg extract - --lines
+      kg extract page.html
     """
     import json
 
@@ -577,7 +623,7 @@ def eval_group() -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["bio", "cluener"]), default="bio", show_default=True,
               help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
-@click.option("--ner", default="crf", show_default=True, help="Named-entity tagger to score (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
 @click.option("--with-rules", is_flag=True, help="Score what kg emits: the tagger followed by the rules and linking "
               "stages, specific classes counted by family (a City is a Place).")

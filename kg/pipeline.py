@@ -123,6 +123,10 @@ def stages() -> list[str]:
     return sorted(_REGISTRY)
 
 
+# The tagger every command uses unless told otherwise (kg build, kg extract, kg eval ner and the library alike).
+DEFAULT_NER = "lac"
+
+
 @dataclass
 class Settings:
     """What a run does: which implementation for each step, the publication date, the IRI base and options."""
@@ -130,7 +134,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
     publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
-    ner: str = "lac"
+    ner: str = DEFAULT_NER
     user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
