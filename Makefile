@@ -50,10 +50,16 @@ system-deps:
 	  else echo "warning: missing Debian packages:$$missing (tests that need them are skipped)"; fi; \
 	fi
 
-# Regenerates the ontology documentation and the JSON-LD context from ontology/kg.ttl (tests check both are current).
-docs: install-dev
-	PYTHONPATH=. $(BIN)/python -c "from tests.stores.gold import write_docs; write_docs()"
-	$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+# Regenerates the ontology documentation (examples from ontology/docs/examples.trig), the JSON-LD context and the
+# screenshots of the sample's view in docs/ (headless Chromium: Debian's chromium and chromium-driver). Tests check
+# that the first two are current.
+SHOT_ENTITY := 乌海市
+docs: install-dev sample
+	@$(BIN)/python -m kg.rdf.ontodoc
+	@$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+	@$(BIN)/python -m kg.view.browser output/graph.html docs/view.png
+	@$(BIN)/python -m kg.view.browser output/graph.html docs/view_map.png --select $(SHOT_ENTITY) --tab map
+	@echo "docs: ontology/docs/ontology.md, ontology/context.jsonld, docs/view.png and docs/view_map.png"
 
 # -q and -rfE: a line of dots and the summary (failures and errors named; skips counted, -ra lists why).
 test: install-dev system-deps

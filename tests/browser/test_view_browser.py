@@ -14,7 +14,7 @@ from kg.view.data import node_classes
 from kg.view.html import write_html
 
 from ..view_graphs import HOSTILE_LABELS, hostile_graph, rich_graph
-from .chrome import available, console_errors, offline_chrome, open_view, outside_requests, requested_urls
+from kg.view.browser import available, console_errors, offline_chrome, open_view, outside_requests, requested_urls
 
 pytestmark = pytest.mark.browser
 
@@ -249,10 +249,9 @@ def readable_labels(driver: Any) -> list[dict]:
     """Labels drawn at 12 px or more, with their boxes in page pixels, most important node first."""
     return driver.execute_script("""
         const network = kgView.network, scale = network.getScale(), out = [];
-        const max = network.body.nodes[network.body.nodeIndices[0]].options.scaling.label.maxVisible;
         for (const id of [...network.body.nodeIndices].sort((a, b) => a - b)) {
           const node = network.body.nodes[id];
-          const px = Math.min(node.options.font.size * scale, max);
+          const px = node.options.font.size * scale;
           if (px < 12) continue;
           const s = node.labelModule.size;
           const a = network.canvasToDOM({x: s.left, y: s.top});

@@ -163,7 +163,7 @@
       nodes: {
         borderWidth: 1,
         font: { size: SMALL_FONT, face: fontFace, strokeWidth: 3, strokeColor: "#ffffff" },
-        scaling: { label: { drawThreshold: 9, maxVisible: 22 } },
+        scaling: { label: { drawThreshold: 9 } },
       },
       edges: {
         arrows: { to: { enabled: true, scaleFactor: 0.5 } },
@@ -178,6 +178,18 @@
       if (params.nodes.length) showNode(params.nodes[0]);
       else if (params.edges.length) showEdge(params.edges[0]);
     });
+    // after a zoom or a pan other names fit: sized again once per frame at most
+    let pending = false;
+    const resize = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        sizeLabels();
+      });
+    };
+    network.on("zoom", resize);
+    network.on("dragEnd", resize);
     network.on("doubleClick", (params) => {  // double-click: that entity's neighbourhood
       if (!params.nodes.length) return;
       state.focus = params.nodes[0];
@@ -322,6 +334,7 @@
     if ($("map-pane").hidden && api.network) {
       api.network.selectNodes([id]);
       api.network.focus(id, { scale: Math.max(api.network.getScale(), 1.0), animation: false });
+      sizeLabels();
     }
     if (!$("map-pane").hidden && n.geo) highlightPlace(id);
     else showNode(id);
