@@ -218,8 +218,8 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
 
     \b
     Examples:
-      kg merge shards/0 shards/1 -o output/
-      kg merge shards/* -o output/ --format nq --low-memory
+      kg merge shards/0 shards/1 -o out/
+      kg merge shards/* -o out/ --format nq --low-memory
     """
     with interruptible(out_dir, None), silenced(quiet):
         chosen = None if not formats or "all" in formats else list(formats)
@@ -360,7 +360,8 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
               show_default=True, help="HTML file to write.")
-@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--focus", metavar="NAME", help="Open the page on the neighbourhood of this entity (name, alias or "
+              "IRI); its 'Show all' button shows the rest.")
 @click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
               help="Size of the --focus neighbourhood, in relations.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
@@ -380,8 +381,8 @@ def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, l
 
     \b
     Example:
-      kg viz output/ -o view.html
-      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+      kg viz out/ -o out/view.html
+      kg viz out/graph.ttl -o out/wuhai.html --focus 乌海市 --hops 2
     """
     written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
     if not quiet:
