@@ -290,3 +290,14 @@ def test_page_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
                        capture_output=True)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]
+
+
+def test_quantities_read_as_printed_not_as_unit_codes(sample_build) -> None:
+    """The panel lists a quantity as the page printed it (3座, 90%以上, 2330.27万元), never as a UN/CEFACT code."""
+    page = next(p for p in sample_build.files if p.name == "graph.html")
+    data = page_data(page.read_text(encoding="utf-8"))
+    shown = [q for n in data["nodes"] for q in n.get("qty", [])]
+    assert len(shown) > 20
+    codes = {"C62", "P1", "CNY", "KMT", "MTK", "TNE"}
+    assert not [q for q in shown if codes & {q["text"], q["thing"]}]
+    assert any(q["text"].endswith("%以上") for q in shown) and any(q["text"].endswith("万元") for q in shown)

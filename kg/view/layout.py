@@ -17,6 +17,7 @@ import numpy as np
 EDGE_LENGTH = 110.0  # target distance between linked nodes, in vis-network canvas units
 DENSE_LIMIT = 600  # up to this many nodes, repulsion between every pair is cheap enough
 SAMPLE = 160  # repulsion sample size for larger components
+ASPECT = 1.6  # width to height of the packed components
 
 
 def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int) -> np.ndarray:
@@ -86,7 +87,8 @@ def compute_layout(
         placed.append((singles, grid - grid.mean(axis=0)))
     boxes = [(nodes, pos - pos.min(axis=0), np.ptp(pos, axis=0) + EDGE_LENGTH) for nodes, pos in placed]
     total_area = sum(float(size[0] * size[1]) for _, _, size in boxes)
-    row_width = max(math.sqrt(total_area) * 1.2, max((float(size[0]) for _, _, size in boxes), default=0.0))
+    # rows about 1.6 times as wide as the packing is high: screens are wider than tall
+    row_width = max(math.sqrt(total_area * ASPECT) * 1.2, max((float(size[0]) for _, _, size in boxes), default=0.0))
     result: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for nodes, pos, size in boxes:
