@@ -129,9 +129,11 @@
     const rect = $("graph").getBoundingClientRect();
     const taken = [];
     const next = new Set();
+    let considered = 0;
     for (const n of nodes) {  // most important first (the payload's order)
       if (!state.visible.has(n.id)) continue;
-      if (next.size >= 80) break;
+      // a few hundred candidates at most: the boxes are compared pairwise, and the 5,000th name is never wanted
+      if (next.size >= 80 || ++considered > 400) break;
       const p = network.canvasToDOM({ x: n.x, y: n.y });
       const width = LABEL_PX * [...n.label].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 1 : 0.6), 0);
       const top = p.y + n.size * scale + 1;
