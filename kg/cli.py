@@ -339,8 +339,7 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         classes = {name: n for name, n in stats.classes.items() if is_entity_class(name)}
         rows.append(("entities", f"{entity_count(classes):,}"))
         rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(("relations", f"{stats.relations:,} read from sentences (kg stats counts their kg:Statement "
-                                  "nodes: a post held in an organization also states worksFor)"))
+        rows.append(("relations", f"{stats.statements:,} stated with their evidence (kg:Statement)"))
         rows.append(("quantities", f"{stats.quantities:,}"))
         rows.append(("events", f"{stats.events:,} (counted among the entities)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
@@ -600,11 +599,14 @@ def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user:
               help="Readable text or JSON.")
 @reports_errors
 def stats(source: str, fmt: str) -> None:
-    """Count what a graph holds: classes, properties, articles, mentions, facts with and without provenance.
+    """Count what a graph holds: classes, properties, articles, mentions, entities, facts with and without
+    provenance. SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
+    'kg build --store'; entities are counted as the build summary and the view count them.
 
     \b
     Example:
       kg stats output/graph.nq
+      kg stats out/ --format json
     """
     result = api.stats(source)
     click.echo(result.json() if fmt == "json" else result.text(), nl=False)

@@ -24,6 +24,7 @@ from kg.nlp.resolve import Resolution
 from kg.pipeline import DocumentResult, RunStats, Settings, identity
 from kg.rdf.mapping import Mapper
 from kg.rdf.quads import Term, Triple, iri
+from kg.rdf.stats import statement_count
 from kg.spool import SpoolError, SpoolWriter, read_spool
 
 DEFAULT_RESOLVE = Settings().resolve
@@ -80,6 +81,7 @@ def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: st
     mapper = Mapper(corpus, base_iri)
     stats.classes = dict(Counter(entity.type for entity in corpus.entities.values()))
     mapper.map_entities()
+    stats.statements += statement_count(mapper.entities)
     yield iri(mapper.iris.entities_graph()), mapper.entities
     for item in read_spool(resolved):
         if not isinstance(item, ArticleExtraction):
@@ -90,4 +92,6 @@ def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: st
         stats.events += len(settled.events)
         for event in settled.events:
             stats.classes[event.type] = stats.classes.get(event.type, 0) + 1
-        yield from mapper.article_graphs(settled).items()
+        graphs = mapper.article_graphs(settled)
+        stats.statements += sum(statement_count(triples) for triples in graphs.values())
+        yield from graphs.items()

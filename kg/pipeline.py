@@ -313,6 +313,7 @@ class RunStats:
     quantities: int = 0
     events: int = 0
     classes: dict[str, int] = field(default_factory=dict)  # entities and events of the resolved corpus per class
+    statements: int = 0  # kg:Statement nodes of the graph written (relations stated with their evidence)
 
 
 def extract_document(
