@@ -365,4 +365,4 @@ def test_kg_load_into_virtuoso_with_sparql_update(virtuoso, gold_dir: Path) -> N
     assert first.protocol == "update" and first.requests > 4
     load(gold_dir / "graph.nq", virtuoso.sparql + "-auth", graph=graph, user="dba", password="dba", batch_size=250)
     assert int(sparql_select(virtuoso.sparql, count)[0]["n"]["value"]) == first.triples - len(ontology_graph())
-    _compare(gold_dir, virtuoso.sparql, [graph, ONTOLOGY_IRI])
+    _compare(gold_dir, virtuoso.sparql, [graph, ONTOLOGY_IRI], skip=VIRTUOSO_WRONG)
