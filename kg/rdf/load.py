@@ -87,6 +87,7 @@ class _Client:
             # OSError covers refused and reset connections and time-outs; HTTPException a bad status line or a
             # server that closed the connection; ValueError a URL urllib cannot use (an invalid IPv6 host)
             reason = getattr(exc, "reason", None) or exc.__class__.__name__ + (f": {exc}" if str(exc) else "")
+            reason = " ".join(str(reason).split())  # one line, even when the server sent line breaks
             raise StoreError(f"cannot talk to {self.endpoint}: {reason}") from None
 
 
