@@ -41,12 +41,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-import kg
 from kg.errors import QueryError, StoreError, UsageError
 from kg.rdf.guard import Limits, check
 from kg.rdf.iri import check_absolute_iri
 from kg.rdf.store import add_ontology, is_store_dir, open_source
 from kg.rdf.vocab import PREFIXES
+from kg.rdf import worker as worker_module
 from kg.rdf.worker import receive, send
 
 #: Seconds a query or update may run unless the caller says otherwise.
@@ -104,14 +104,12 @@ class _Worker:
     """One store process; ``ask`` sends a request and waits for the answer within a deadline."""
 
     def __init__(self, location: Path, writable: bool) -> None:
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(Path(kg.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))  # fmt: skip
         self.errors = tempfile.TemporaryFile()
+        # run as a file in isolated mode: importing the kg package would cost seconds for each new worker
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kg.rdf.worker", str(location), "writable" if writable else "read-only",
-             json.dumps(PREFIXES)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=environment,
-            preexec_fn=_die_with_parent,
+            [sys.executable, "-I", str(Path(worker_module.__file__).resolve()), str(location),
+             "writable" if writable else "read-only", json.dumps(PREFIXES)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, preexec_fn=_die_with_parent,
         )  # fmt: skip
         try:
             header, _ = self._read_message(time.monotonic() + _START_TIMEOUT, None)

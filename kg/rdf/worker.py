@@ -1,8 +1,8 @@
 """The store process behind ``kg serve``: runs one request at a time on an Oxigraph store, so it can be killed.
 
 A running Oxigraph query cannot be interrupted from Python, and a query that overflows Oxigraph's stack kills its
-process. ``kg serve`` therefore never runs SPARQL itself: each worker is a child process (``python -m
-kg.rdf.worker``) that opens the store and answers requests read from its standard input; the server kills a worker
+process. ``kg serve`` therefore never runs SPARQL itself: each worker is a child process (this file run by
+``python -I``) that opens the store and answers requests read from its standard input; the server kills a worker
 whose request runs past the time limit or whose client went away, and starts a fresh one.
 
 Messages both ways are a 4-byte big-endian length, a JSON header and ``header["length"]`` bytes of body. Requests:
