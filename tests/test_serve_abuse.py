@@ -386,3 +386,20 @@ def test_kg_load_network_failures_are_one_line(gold_dir: Path) -> None:
         garbage.close()
     result = _kg("load", str(gold_dir), "--endpoint", "http://[::1/store")
     assert result.returncode == 2 and "Traceback" not in result.stderr and "IPv6" in result.stderr
+
+
+# ------------------------------------------------------------------------------------------------- serve, then load
+
+
+def test_serve_then_load_in_one_command_each(writable: Endpoint, gold_dir: Path) -> None:
+    """The README's story: `kg serve STORE --writable` prints a token, `kg load … --token` fills it, again changes
+    nothing, and the store answers the shipped queries as `kg query` does on the files."""
+    loaded = quads(writable)
+    expected = int(_kg("query", str(gold_dir), COUNT, "--format", "csv").stdout.split()[1])
+    assert loaded == expected
+    again = _kg("load", str(gold_dir), "--endpoint", f"{writable.url}/update", "--token", str(writable.token))
+    assert again.returncode == 0, again.stderr
+    assert quads(writable) == loaded
+    status, _, body = ask(writable, (ROOT / "ontology" / "queries" / "posts.rq").read_text(encoding="utf-8"))
+    assert status == 200
+    assert body.decode() == _kg("query", str(gold_dir), "posts", "--format", "csv").stdout

@@ -334,6 +334,9 @@ def _handler(pool: _Pool, settings: Settings, own_host: str) -> type[BaseHTTPReq
         def _run(self, header: dict[str, object], body: bytes = b"", cors: bool = False) -> None:
             try:
                 answer, content = pool.run(header, body, settings.timeout, self.connection)
+            except StoreError as failed:  # a replacement worker could not start
+                self._error(500, str(failed), cors=cors)
+                return
             except _Stopped as stopped:
                 if stopped.status == 499:
                     self.close_connection = True
@@ -395,9 +398,6 @@ def _handler(pool: _Pool, settings: Settings, own_host: str) -> type[BaseHTTPReq
             text = self._sparql(params, "update", "application/sparql-update")
             if text is None:
                 return
-            if self.command == "GET":
-                self._error(405, "updates are sent with POST", {"Allow": "POST"})
-                return
             try:
                 check(text, Limits(settings.max_upload_bytes, settings.limits.max_depth,
                                    settings.limits.max_operators, settings.allow_remote), kind="update")  # fmt: skip
@@ -438,7 +438,7 @@ def _handler(pool: _Pool, settings: Settings, own_host: str) -> type[BaseHTTPReq
             if route is None:
                 return
             path, params = route
-            allowed = {"/query": ("GET", "HEAD", "POST"), "/sparql": ("GET", "HEAD", "POST"),
+            allowed = {"/query": ("GET", "POST"), "/sparql": ("GET", "POST"),
                        "/update": ("POST",), "/store": ("GET", "HEAD", "PUT", "POST", "DELETE")}  # fmt: skip
             if path not in allowed:
                 self._error(404, "no such endpoint: use /query, /update or /store")
@@ -585,7 +585,12 @@ def serve(
             temporary.cleanup()
         raise
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    server_class = type("KgHTTPServer", (ThreadingHTTPServer,), {"address_family": family, "daemon_threads": True})
+
+    def handle_error(self: ThreadingHTTPServer, request: object, client_address: object) -> None:
+        _log.exception("request from %s failed", client_address)  # logged, never printed by the library
+
+    server_class = type("KgHTTPServer", (ThreadingHTTPServer,),
+                        {"address_family": family, "daemon_threads": True, "handle_error": handle_error})
     try:
         httpd = server_class((host.strip("[]"), port), _handler(pool, settings, host))
     except OSError as exc:
