@@ -47,7 +47,7 @@ from kg.rdf.iri import check_absolute_iri
 from kg.rdf.store import add_ontology, is_store_dir, open_source
 from kg.rdf.vocab import PREFIXES
 from kg.rdf import worker as worker_module
-from kg.rdf.worker import receive, send
+from kg.rdf.worker import send
 
 #: Seconds a query or update may run unless the caller says otherwise.
 DEFAULT_TIMEOUT = 30.0
