@@ -1,8 +1,8 @@
 """The README's commands are run here as written and in their order, so the README cannot drift from what kg does.
 
-They run in a scratch folder laid out like a checkout after ``make run`` (``kg/`` with the sample, ``.venv/bin/kg``
-and ``.venv/bin/oxigraph``), each shell line through bash; a line ending in ``&`` starts a server that the test waits
-for and that the README's ``kill %1`` stops. The only change to the text is the port numbers (free ones instead of
+They run in a scratch folder laid out like a checkout after ``make run`` (``kg/`` with the sample, ``.venv/bin/kg``),
+each shell line through bash; a line ending in ``&`` starts a server that the test waits for and that the README's
+``kill %1`` stops. The only change to the text is the port numbers (free ones instead of
 7878 and 7879, so parallel runs do not collide). Everything the commands write must be a path git ignores.
 """
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 
-from kg.rdf.serve import free_port, oxigraph_binary
+from kg.rdf.serve import free_port
 
 from .conftest import ROOT
 from .stores.servers import stop, wait_http
@@ -61,7 +61,6 @@ def _checkout(folder: Path) -> None:
     kg = bin_dir / "kg"
     kg.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kg "$@"\n', encoding="utf-8")
     kg.chmod(0o755)
-    (bin_dir / "oxigraph").symlink_to(oxigraph_binary())
 
 
 def _port(line: str) -> int:
@@ -77,6 +76,7 @@ def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Pat
     before = set(work.iterdir())
     ports = {old: str(free_port()) for old in ("7878", "7879")}
     job: subprocess.Popen[bytes] | None = None
+    counts: list[int] = []
     try:
         for kind, lines in command_blocks():
             if kind == "python":
@@ -106,16 +106,19 @@ def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Pat
                                             timeout=600)
                     assert result.returncode == 0, f"{written}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
                     if line.startswith("curl "):
-                        assert int(result.stdout.splitlines()[1]) > 1000, result.stdout  # the triples served
+                        counts.append(int(result.stdout.splitlines()[1]))  # the triples served
                     if line.startswith(".venv/bin/kg load"):
                         assert "loaded" in result.stderr
         assert job is None, "the README leaves a server running"
+        # the read-only endpoint over out/ and the writable store after kg load serve the same triples, as it says
+        assert len(counts) >= 2 and counts[0] > 1000 and len(set(counts)) == 1, counts
     finally:
         if job is not None:
             stop(job)
     created = sorted(path.name for path in set(work.iterdir()) - before)
     assert created == ["out"]
     assert (work / "out" / "wuhai.html").is_file() and (work / "out" / "low" / "graph.ttl").is_file()
+    assert (work / "out" / "store").is_dir(), "the README's writable endpoint keeps its store in out/store"
     for name in created:
         ignored = subprocess.run(["git", "check-ignore", "-q", f"{name}/graph.ttl"], cwd=ROOT)
         assert ignored.returncode == 0, f"the README writes into {name}/, which git does not ignore"
