@@ -1,9 +1,9 @@
 """The README's commands are run here as written and in their order, so the README cannot drift from what kg does.
 
 They run in a scratch folder laid out like a checkout after ``make run`` (``kg/`` with the sample, ``.venv/bin/kg``),
-each shell line through bash; a line ending in ``&`` starts a server that the test waits for and that the README's
-``kill %1`` stops. The only change to the text is the port numbers (free ones instead of
-7878 and 7879, so parallel runs do not collide). Everything the commands write must be a path git ignores.
+each shell line through bash; a line ending in ``&`` starts a server that the test waits for (besides the README's
+own ``sleep``) and that the README's ``kill $!`` stops. The only change to the text is the port numbers (free ones
+instead of 7878 and 7879, so parallel runs do not collide). Everything the commands write must be a path git ignores.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .stores.servers import stop, wait_http
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
-SHELL_START = (".venv/bin/", "curl ", "kill ")
+SHELL_START = (".venv/bin/", "curl ", "kill ", "sleep ")
 
 
 def command_blocks() -> list[tuple[str, list[str]]]:
@@ -97,8 +97,8 @@ def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Pat
                     job = subprocess.Popen(["bash", "-c", line[:-1]], cwd=work, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL)
                     wait_http(f"http://127.0.0.1:{_port(line)}/query?query=ASK%7B%7D", job, 60)
-                elif line == "kill %1":
-                    assert job is not None, "kill %1 without a server started"
+                elif line == "kill $!":
+                    assert job is not None, "kill $! without a server started"
                     stop(job)
                     job = None
                 else:
