@@ -9,7 +9,7 @@ SAMPLE_PUBLICATION := 内蒙古日报
 # independent triple store for the load tests).
 APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 
-.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train crf-decode-check clean
+.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train train-neural crf-decode-check clean
 
 run: install sample
 
@@ -51,6 +51,12 @@ test: install-dev system-deps
 # Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card, and lac_crf's char_clusters.tsv) from ../shared/data; about 40 minutes.
 train: install-dev
 	$(BIN)/python bench/train_ner.py
+
+# Rebuilds the neural tagger (kg/data/ner/neural.onnx, neural.json, neural_lexicon.tsv.gz) from ../shared/data with
+# torch (the 'train' extra, installed here); an epoch takes about ten minutes on two cores, --until stops in time.
+train-neural: install-dev
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python bench/train_neural.py
 
 # Scores the crf, lac and lac_crf taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
 eval: install-dev
