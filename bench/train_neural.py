@@ -17,8 +17,8 @@ names), kg's division gazetteer (place names) and the person/place/organization 
 on text whose every name is listed learns to trust the list more than it deserves.
 
 Each epoch is exported to ONNX and scored on People's Daily NER dev and the CLUENER dev part; the best epoch by their
-mean micro-F1 is kept in ``--out`` with its card ``neural.json``. Training stops after ``--epochs`` or when the next
-epoch would end after ``--until`` (UTC).
+mean micro-F1 is kept in ``--out`` with its card ``neural.json``. Training stops after ``--epochs`` or at ``--until`` (UTC,
+mid-epoch: the part done is exported and scored like an epoch); ``--resume`` goes on from an earlier run's checkpoint.
 """
 
 from __future__ import annotations
@@ -346,14 +346,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "ner")
     parser.add_argument("--work", type=Path, default=ROOT / "tmp" / "neural")
     parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--until", default=None, help="UTC time HH:MM after which no epoch may end")
+    parser.add_argument("--until", default=None, help="UTC time HH:MM at which training stops (mid-epoch)")
+    parser.add_argument("--resume", type=Path, default=None, help="work folder of an earlier run to go on from")
+    parser.add_argument("--lr", type=float, default=None, help="learning rate (default 2e-3; on --resume, the new one)")
     parser.add_argument("--no-cluener", action="store_true")
     parser.add_argument("--no-resume", action="store_true")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-bigrams", type=int, default=30000)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N pieces only (smoke test)")
+    parser.add_argument("--score-only", action="store_true",
+                        help="only score the model in --out on the held-out sets and record the scores in its card")
     args = parser.parse_args()
+    if args.score_only:
+        record_scores(args.data, args.out, lambda message: print(message, flush=True))
+        return
 
     import torch
 
@@ -428,17 +435,36 @@ def main() -> None:
         "trainer": f"torch {torch.__version__}, Python {platform.python_version()}",
     }
     best = (-1.0, 0)
-    history = []
-    epoch_seconds = None
-    for epoch in range(1, args.epochs + 1):
-        if deadline and epoch_seconds and dt.datetime.now(dt.UTC) + dt.timedelta(seconds=epoch_seconds * 1.1) > deadline:
-            say(f"stopping before epoch {epoch}: it would end after {args.until} UTC")
-            break
+    history: list[dict] = []
+    first_epoch = 1
+    if args.resume:
+        # Go on from a checkpoint of an earlier run on the same data (same vocabularies, checked), with a fresh
+        # optimizer at --lr; the earlier epochs' history is kept.
+        state = torch.load(args.resume / "best.pt")
+        previous = json.loads((args.resume / f"epoch{state['epoch']}" / neural.CARD_NAME).read_text(encoding="utf-8"))
+        if previous["vocabulary"]["chars"] != char_list or previous["vocabulary"]["bigrams"] != bigram_list:
+            raise SystemExit(f"{args.resume}: the checkpoint's vocabularies differ from this data's")
+        net.load_state_dict(state["net"])
+        crf.load_state_dict(state["crf"])
+        history = previous.get("history", [])
+        first_epoch = state["epoch"] + 1
+        rng = random.Random(SEED + first_epoch)
+        settings["resumed_from_epoch"] = state["epoch"]
+    if args.lr:
+        settings["learning_rate_resumed" if args.resume else "learning_rate"] = args.lr
+        for group in optimizer.param_groups:
+            group["lr"] = args.lr
+    for epoch in range(first_epoch, args.epochs + 1):
         begun = time.time()
         total, count = 0.0, 0
         groups = batches(encoded, settings["max_batch_positions"], rng)
         net.train()
+        partial = False
         for n, group in enumerate(groups, 1):
+            if deadline and dt.datetime.now(dt.UTC) > deadline:
+                partial = True
+                say(f"epoch {epoch} stopped at {args.until} UTC after {n - 1} of {len(groups)} batches")
+                break
             chars, pairs, lex, tags = tensors(encoded, group)
             mask = chars != 0
             loss = crf.nll(net(chars, pairs, lex), tags, mask)
@@ -448,24 +474,30 @@ def main() -> None:
             optimizer.step()
             total += loss.item()
             count += 1
-            if n % 200 == 0:
+            if n % 100 == 0:
                 say(f"epoch {epoch} batch {n}/{len(groups)} loss {total / count:.3f}")
+        if not count:
+            break
         for group in optimizer.param_groups:
             group["lr"] *= 0.8
         epoch_dir = args.work / f"epoch{epoch}"
         card["epoch"] = epoch
+        card["history"] = history
         export(net, crf, epoch_dir, card)
         shutil.copy(lexicon_file, epoch_dir / neural.LEXICON_NAME)
         model = neural.load(epoch_dir)
         dev = {"peoples_daily_ner_dev": score(model, pd_dev), "cluener2020_train_dev_part": score(model, cluener_dev)}
         mean = (dev["peoples_daily_ner_dev"]["micro_f1"] + dev["cluener2020_train_dev_part"]["micro_f1"]) / 2
-        epoch_seconds = time.time() - begun
-        history.append({"epoch": epoch, "loss": round(total / max(count, 1), 4), "seconds": round(epoch_seconds),
+        seconds = time.time() - begun
+        history.append({"epoch": epoch, "batches": f"{count} of {len(groups)}", "loss": round(total / count, 4),
+                        "seconds": round(seconds), "learning_rate": round(optimizer.param_groups[0]["lr"] / 0.8, 6),
                         "dev": dev})
-        say(f"epoch {epoch}: loss {total / max(count, 1):.3f}, {epoch_seconds:.0f} s, dev {dev}")
+        say(f"epoch {epoch}: loss {total / count:.3f}, {seconds:.0f} s, dev {dev}")
         if mean > best[0]:
             best = (mean, epoch)
             torch.save({"net": net.state_dict(), "crf": crf.state_dict(), "epoch": epoch}, args.work / "best.pt")
+        if partial:
+            break
     if not best[1]:
         raise SystemExit("no epoch finished")
     best_dir = args.work / f"epoch{best[1]}"
@@ -481,6 +513,25 @@ def main() -> None:
     final["bytes"] = {name: (args.out / name).stat().st_size for name in (neural.MODEL_NAME, neural.LEXICON_NAME)}
     (args.out / neural.CARD_NAME).write_text(json.dumps(final, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     say(f"best epoch {best[1]} ({best[0]:.4f}) written to {args.out}")
+    record_scores(args.data, args.out, say)
+
+
+def record_scores(data: Path, out: Path, say) -> None:
+    """Score the model in ``out`` on every held-out set of ``make eval`` (tagger alone) and write the scores into
+    its card (the sha256 in the card is not touched: it covers the ONNX file only)."""
+    from kg.nlp.evaluate import run_suite
+
+    neural.use_model(out)
+    scores = {}
+    for result in run_suite(data, ner="neural"):
+        if result.data == "cluener2020_train":
+            continue  # 85 % of it is training data for this model: only its held-out part is a fair figure
+        scores[result.data] = result.as_dict()
+        say(result.table())
+    card_file = out / neural.CARD_NAME
+    card = json.loads(card_file.read_text(encoding="utf-8"))
+    card["scores"] = scores
+    card_file.write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
