@@ -347,6 +347,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "tmp" / "neural")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--until", default=None, help="UTC time HH:MM at which training stops (mid-epoch)")
+    parser.add_argument("--batch-positions", type=int, default=4000, help="padded positions per batch")
     parser.add_argument("--resume", type=Path, default=None, help="work folder of an earlier run to go on from")
     parser.add_argument("--lr", type=float, default=None, help="learning rate (default 2e-3; on --resume, the new one)")
     parser.add_argument("--no-cluener", action="store_true")
@@ -391,7 +392,7 @@ def main() -> None:
         f"{len(char_list)} characters, {len(bigram_list)} bigrams in the vocabularies")
     encoded = [encode(e, char_index, pair_index, lexicon) for e in train_examples]
     settings = {"char_dim": 64, "bigram_dim": 32, "hidden": args.hidden, "dilations": [1, 2, 4, 8, 1],
-                "dropout": 0.25, "optimizer": "Adam", "learning_rate": 2e-3, "max_batch_positions": 4000,
+                "dropout": 0.25, "optimizer": "Adam", "learning_rate": 2e-3, "max_batch_positions": args.batch_positions,
                 "max_bigrams": args.max_bigrams, "char_min_count": 2, "bigram_min_count": 3, "seed": SEED,
                 "word_min_count": WORD_MIN_COUNT, "epochs_max": args.epochs, "threads": args.threads}
     net, crf = build_model(len(char_list), len(bigram_list), settings)

@@ -38,11 +38,16 @@ def test_empty_and_blank_text() -> None:
 
 
 def test_batched_form_gives_what_each_article_gives_alone() -> None:
-    """Pieces of different lengths share batches (padded); every article's mentions and scores stay the same."""
+    """Pieces of different lengths share batches (padded, padding masked): every article gets the same spans as
+    alone, and scores equal up to float rounding (onnxruntime's sums may run in another order for another batch
+    shape; kg batches the articles of one document, so a build's output does not depend on the worker count)."""
     texts = [text for text, _ in TAGGER_SENTENCES] + ["上海市人民政府今天发布通知。" * 30, "李明说。"]
-    alone = neural.recognise_many(texts[:1]) + [neural.recognise_many([text])[0] for text in texts[1:]]
-    assert neural.recognise_many(texts) == alone
-    assert neural.recognise_many(list(reversed(texts))) == list(reversed(alone))
+    alone = [neural.recognise_many([text])[0] for text in texts]
+    for together in (neural.recognise_many(texts), list(reversed(neural.recognise_many(list(reversed(texts)))))):
+        assert [[span[:3] for span in spans] for spans in together] == [[span[:3] for span in spans] for spans in alone]
+        for spans, reference in zip(together, alone, strict=True):
+            assert all(abs(a[3] - b[3]) <= 2e-4 for a, b in zip(spans, reference, strict=True))
+    assert neural.recognise_many(texts) == neural.recognise_many(texts)
 
 
 def test_long_lines_are_cut_and_offsets_kept() -> None:

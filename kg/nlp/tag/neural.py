@@ -8,7 +8,9 @@ The network (an ONNX file, ``neural.onnx``) gives each character a score per BIO
 ``neural.json`` and a numpy Viterbi (:func:`viterbi`) pick the best labels. ``neural.json`` is also the model card:
 data, settings, overlap removed and held-out scores.
 
-The network masks padding after every layer, so a piece's scores do not depend on the pieces it is batched with.
+The network masks padding after every layer, so a piece's labels do not depend on the pieces it is batched with
+(checked in the tests); its scores may differ in the last float digits (onnxruntime sums in another order for another batch shape). kg batches
+the articles of one document together, so output does not depend on the worker count.
 torch is only needed to train (the ``train`` extra); tagging needs onnxruntime and numpy.
 """
 
