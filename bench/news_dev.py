@@ -166,10 +166,13 @@ def entity_names(corpus: Corpus, key: str) -> list[str]:
 def score_entities(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
     score = Score(gold=len(gold["entities"]))
     found: set[str] = set()
+    # Entities the articles name outside mentions: dateline places, publications, bylines.
+    cited = {key for article in corpus.articles
+             for key in (article.place_entity, article.publication_entity, *(b.entity for b in article.bylines)) if key}
     for entity in sorted(corpus.entities.values(), key=lambda e: e.key):
         fam = family(entity.type)
-        if fam is None:
-            continue
+        if fam is None or not (entity.mentions or entity.key in cited):
+            continue  # an ancestor division kg adds for the hierarchy is not a name found in the text
         names = [entity.label, *sorted(entity.alt_labels)]
         match = index.lookup(names)
         if match is None and all(form in index.acceptable for name in names for form in forms(name)):

@@ -78,7 +78,7 @@ def settings_fingerprint(settings: Settings) -> str:
         if isinstance(value, dict):
             value = sorted((str(k), repr(v)) for k, v in value.items())
         parts.append(f"{item.name}={value!r}")
-    for name in (settings.read, settings.clean, settings.segment, settings.tagger, *settings.steps):
+    for name in (settings.read, settings.clean, settings.segment, settings.normalise, settings.tagger, *settings.steps):
         fn = get_stage(name)
         # A stage registered outside kg is identified by where it lives; kg's own stages are covered by code_digest.
         parts.append(f"stage={name}:{fn.__module__}.{fn.__qualname__}")

@@ -10,6 +10,8 @@ Step signatures:
 * ``ingest.read``     ``(path: Path, settings) -> Document``
 * ``ingest.clean``    ``(doc: Document, settings) -> Document``
 * ``ingest.segment``  ``(doc: Document, settings) -> list[Article]``
+* ``text.normalise``  ``(article: Article, settings) -> Article`` with its analysis text (kg.text.normalise); the
+  ``nlp.*`` steps read it, and their spans are moved back into the article's own text after the last one
 * ``nlp.*``           ``(ex: ArticleExtraction, settings) -> ArticleExtraction``, run in the order of ``Settings.steps``
 * ``resolve``         ``(extractions: list[ArticleExtraction], settings) -> Corpus``
 """
@@ -50,6 +52,7 @@ _BUILTIN_MODULES = (
     "kg.ingest.read",
     "kg.ingest.clean",
     "kg.ingest.segment",
+    "kg.text.normalise",
     "kg.nlp.tag",
     "kg.nlp.rules",
     "kg.nlp.gazetteer",
@@ -135,6 +138,7 @@ class Settings:
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
+    normalise: str = "text.normalise.default"
     steps: tuple[str, ...] = (
         "nlp.rules.newspaper",
         "nlp.link.gazetteer",
@@ -329,6 +333,11 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
     article, timing every step."""
     with timings.measure("ingest.segment"):
         articles = get_stage(settings.segment)(doc, settings)
+    from kg.text.normalise import restore
+
+    normalise = get_stage(settings.normalise)
+    with timings.measure(settings.normalise):
+        articles = [normalise(article, settings) for article in articles]
     tag = get_batched(settings.tagger)
     steps = [(name, get_stage(name)) for name in settings.steps]
     # The tagger sees all the articles at once (LAC runs their pieces in batches); the other steps one at a time
@@ -338,7 +347,7 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
         for name, step in steps:
             with timings.measure(name):
                 extraction = step(extraction, settings)
-        results[index] = extraction
+        results[index] = restore(extraction)
     return results
 
 

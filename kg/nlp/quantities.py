@@ -138,7 +138,8 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
     words: list[tuple[int, int]] = []
     seen_noun = False
     quote = False
-    for start, stop, word, pos in tokens:
+    for token in tokens:
+        start, stop, word, pos = token.start, token.end, token.text, token.pos
         if start != (words[-1][1] if words else at):
             break
         if word in "“”\"":
@@ -162,7 +163,7 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
 
 
 def _is_nounish(view: ArticleView, span: tuple[int, int]) -> bool:
-    return any(t[1] == span[1] and t[3] in _NOUN_POS for t in view.tokens_between(span[0], span[1]))
+    return any(t.end == span[1] and t.pos in _NOUN_POS for t in view.tokens_between(span[0], span[1]))
 
 
 def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) -> str:
@@ -175,7 +176,8 @@ def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) 
     if at > floor and text[at - 1] == "的":
         at -= 1
     first = at
-    for t_start, t_end, word, pos in reversed(tokens):
+    for token in reversed(tokens):
+        t_start, t_end, word, pos = token.start, token.end, token.text, token.pos
         if t_end > first:
             continue  # inside a bracket already taken
         if t_end != first:
@@ -204,7 +206,7 @@ def _in_name(view: ArticleView, start: int, end: int) -> bool:
 
 def _has_noun(view: ArticleView, phrase_end: int, phrase: str) -> bool:
     """Whether the tagger saw a noun in the phrase that ends at ``phrase_end``."""
-    return any(t[3] in _NOUN_POS for t in view.tokens_between(phrase_end - len(phrase), phrase_end))
+    return any(t.pos in _NOUN_POS for t in view.tokens_between(phrase_end - len(phrase), phrase_end))
 
 
 def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int) -> str:

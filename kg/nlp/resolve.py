@@ -31,7 +31,8 @@ from dataclasses import replace
 from typing import Any
 
 from kg.model import ArticleExtraction, Corpus, Entity, Mention
-from kg.nlp.gazetteer import Division, gazetteer, lookup, simplified
+from kg.nlp.gazetteer import Division, gazetteer, lookup
+from kg.text.normalise import simplified
 from kg.pipeline import stage
 from kg.rdf.vocab import is_subclass
 
@@ -105,7 +106,9 @@ class _Resolver:
         if mention.attrs.get("iso") or mention.attrs.get("code"):
             self.coded.add(key)
         if not any(mention.attrs.get(flag) for flag in NOT_A_NAME) and mention.attrs.get("alias") != "role":
-            entity.alt_labels.add(surface(mention.text))
+            entity.alt_labels.add(surface(mention.attrs.get("surface") or mention.text))
+            if mention.attrs.get("analysis"):
+                entity.alt_labels.add(surface(mention.attrs["analysis"]))  # the simplified form of another script
 
     def move(self, source: Entity, target: Entity) -> None:
         """Merge entity ``source`` into ``target`` (mentions, surface forms) and drop it."""
@@ -119,7 +122,13 @@ class _Resolver:
 
 
 def _name(mention: Mention) -> str:
-    return normalise_name(mention.attrs.get("name") or mention.text)
+    """The comparison form of a mention's name (keys are made of it): simplified, whatever the article's script."""
+    return normalise_name(mention.attrs.get("name") or mention.attrs.get("analysis") or mention.text)
+
+
+def _label(mention: Mention) -> str:
+    """A mention's full name in the article's own script, without pinyin glosses (kg.text.normalise)."""
+    return surface(mention.attrs.get("name") or mention.attrs.get("surface") or mention.text)
 
 
 def _ref(mention: Mention) -> tuple[int, int] | None:
@@ -133,9 +142,8 @@ def _key_of(resolver: _Resolver, mention: Mention) -> str:
     gaz = gazetteer()
     if code and code in gaz.divisions:
         return resolver.place(gaz.divisions[code])
-    name = _name(mention)
-    key = f"{family(mention.type)}/{name}"
-    resolver.entity(key, mention.type, name)
+    key = f"{family(mention.type)}/{_name(mention)}"
+    resolver.entity(key, mention.type, _label(mention))
     return key
 
 
@@ -228,9 +236,8 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         post_org = _ref(Mention("", 0, 0, "", "", attrs={"ref": mention.attrs.get("post_org", "")}))
         if post_org is not None and post_org in keys:
             organizations.add(keys[post_org])
-        name = _name(mention)
-        key = resolver.person(name, organizations)
-        resolver.entity(key, "Person", name)
+        key = resolver.person(_name(mention), organizations)
+        resolver.entity(key, "Person", _label(mention))
         keys[(mention.start, mention.end)] = key
     for mention in extraction.mentions:
         key = keys.get((mention.start, mention.end))
@@ -266,14 +273,15 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
     for key, entity in resolver.entities.items():
         if key.startswith("place/"):
             for form in (entity.label, *entity.alt_labels):
-                linked.setdefault(form, set()).add(key)
+                linked.setdefault(normalise_name(form), set()).add(key)
     for key, entity in list(resolver.entities.items()):
         if not key.startswith("Place/") or entity.type not in {"Place", *LINKABLE}:
             continue
-        targets = linked.get(entity.label, set())
+        name = normalise_name(entity.label)
+        targets = linked.get(name, set())
         if len(targets) != 1:
             continue
-        if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(entity.label, ()) if c.code]) > 1:
+        if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(name, ()) if c.code]) > 1:
             continue  # 城关镇 linked in one article says nothing about the 城关镇 of another
         target = resolver.entities[next(iter(targets))]
         resolver.move(entity, target)
@@ -380,7 +388,7 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     for key, entity in resolver.entities.items():
         group = _abbreviation_family(key)
         if group and entity.label:
-            by_first.setdefault((group, entity.label[0]), []).append(entity)
+            by_first.setdefault((group, normalise_name(entity.label)[:1]), []).append(entity)
     moved: dict[str, str] = {}
     for key, entity in sorted(resolver.entities.items()):
         group = _abbreviation_family(key)
@@ -388,9 +396,10 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         if _known_name(resolver, entity):
             continue
-        targets = [other for other in by_first.get((group, entity.label[0]), ())
+        name = normalise_name(entity.label)
+        targets = [other for other in by_first.get((group, name[:1]), ())
                    if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
-                   and abbreviates(entity.label, other.label, place=group == "Place")]
+                   and abbreviates(name, normalise_name(other.label), place=group == "Place")]
         if len(targets) != 1:
             continue
         target = targets[0]
@@ -409,9 +418,10 @@ def _known_name(resolver: _Resolver, entity: Entity) -> bool:
     """Whether an entity's name is a name in its own right: a country, a division's name, a news agency (新华社)."""
     from kg.nlp.rules import AGENCIES
 
-    if entity.attrs.get("iso") or entity.attrs.get("code") or entity.label in AGENCIES:
+    name = normalise_name(entity.label)
+    if entity.attrs.get("iso") or entity.attrs.get("code") or name in AGENCIES:
         return True
-    return entity.key in resolver.coded or bool(gazetteer().forms.get(entity.label))
+    return entity.key in resolver.coded or bool(gazetteer().forms.get(name))
 
 
 def _compatible(short: str, full: str) -> bool:

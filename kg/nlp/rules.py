@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kg.model import ArticleExtraction, Mention
+from kg.model import ArticleExtraction, Mention, Token
 from kg.pipeline import stage
 
 SOURCE = "nlp.rules"
@@ -395,20 +395,6 @@ class _Mentions:
         self.extraction.mentions = self.index.sorted()
 
 
-def _tokens(extraction: ArticleExtraction) -> list[tuple[int, str, str]]:
-    """The tagger's words with their offsets in the article text."""
-    text = extraction.article.text
-    out = []
-    at = 0
-    for word, tag in extraction.tokens:
-        found = text.find(word, at)
-        if found < 0:
-            continue
-        out.append((found, word, tag))
-        at = found + len(word)
-    return out
-
-
 # ---------------------------------------------------------------- the rules
 
 
@@ -579,9 +565,10 @@ def _joins_word(text: str, end: int, head: str) -> bool:
     return head == "站" and text[end] in "区场点台长内外务房"
 
 
-def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+def facilities(ms: _Mentions, tokens: list[Token]) -> None:
     """Plants and parks named by their modifiers (民用液氢工厂; 某公司新能源产业园 with its owner)."""
-    for index, (offset, word, _) in enumerate(tokens):
+    for index, token in enumerate(tokens):
+        offset, word = token.start, token.text
         if not word.endswith(_FACILITY_ENDINGS):  # one C call rejects most words before the ordered search
             continue
         head = next((h for h in FACILITY_HEADS if word.endswith(h)), None)
@@ -591,10 +578,10 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         modifiers = 0
         j = index - 1
         while j >= 0 and modifiers < 3:
-            o, w, tag = tokens[j]
-            if tag not in MODIFIER_TAGS or o + len(w) != start:
+            tag = tokens[j].pos
+            if tag not in MODIFIER_TAGS or tokens[j].end != start:
                 break
-            start = o
+            start = tokens[j].start
             j -= 1
             if tag in {"ORG", "LOC", "nt", "ns"}:
                 break  # an owner or place name opens the facility's name
@@ -602,7 +589,7 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         end = offset + len(word)
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
-        owner = ms.at(start, tokens[j + 1][0] + len(tokens[j + 1][1])) if j + 1 < index else None
+        owner = ms.at(start, tokens[j + 1].end) if j + 1 < index else None
         if owner is not None and owner.type not in {"Place", "Person"}:
             # 某公司新能源产业园: the mention is the facility's own words; its full name carries the owner's.
             if end - owner.end - len(head) >= 2:
@@ -619,13 +606,13 @@ COORDINATED_CLASSES = {"PoliceUnit", "Station", "Port", "School", "University", 
                        "TownshipLevelArea", "VillageLevelArea", "County", "Banner", "Company"}
 
 
-def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+def coordinations(ms: _Mentions, tokens: list[Token]) -> None:
     """``A、B边境派出所``: A shares B's class words, so A is 'A边境派出所' (an elliptic mention of its own).
 
     A must be words the tagger marked as a name, and must not already end in a class word of its own.
     """
     text = ms.text
-    token_at_end = {o + len(w): (o, w, tag) for o, w, tag in tokens}
+    token_at_end = {token.end: token for token in tokens}
     every, _ = surnames()
     for mention in sorted(ms.all, key=lambda m: -m.start):
         if mention.type not in COORDINATED_CLASSES or mention.attrs.get("ref"):
@@ -637,15 +624,15 @@ def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         while right >= 2 and text[right - 1] == "、":
             end = right - 1
             start = end
-            while start in token_at_end and token_at_end[start][2] in NAME_TAGS and end - token_at_end[start][0] <= 10:
-                start = token_at_end[start][0]
+            while start in token_at_end and token_at_end[start].pos in NAME_TAGS and end - token_at_end[start].start <= 10:
+                start = token_at_end[start].start
             before = token_at_end.get(start)
-            if start < end and before and len(before[1]) == 1 and before[2] not in FUNCTION_TAGS:
+            if start < end and before and len(before.text) == 1 and before.pos not in FUNCTION_TAGS:
                 # The tagger split a transliterated name and tagged its first syllable on its own (阿|日哈沙特); take
                 # it when a particle or preposition closes the phrase before it (…最近的阿日哈沙特).
-                outer = token_at_end.get(before[0])
-                if outer is not None and outer[2] in FUNCTION_TAGS:
-                    start = before[0]
+                outer = token_at_end.get(before.start)
+                if outer is not None and outer.pos in FUNCTION_TAGS:
+                    start = before.start
             if end - start < 2 or class_by_suffix(text[start:end], "") or not all(_cjk(c) for c in text[start:end]):
                 break
             inner = [m for m in ms.all.overlapping(start, end) if start <= m.start and m.end <= end]
@@ -699,10 +686,10 @@ class _Antecedents:
         return found[max(0, index - limit) : index][::-1]
 
 
-def anaphora(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+def anaphora(ms: _Mentions, tokens: list[Token]) -> None:
     """该公司 / ”公司 / 该市 → the nearest earlier mention with that head; 二连站 → 二连浩特站 (abbreviation)."""
     text = ms.text
-    starts = {o for o, _, _ in tokens}
+    starts = {token.start for token in tokens}
     heads = _Antecedents(ms, ANAPHOR_HEADS, by_name=True)
     for head in ANAPHOR_HEADS:
         for match in re.finditer(re.escape(head), text):
@@ -857,7 +844,7 @@ def _place_body(ms: _Mentions, end: int) -> Mention | None:
 def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Refine the tagger's mentions and add what news text marks systematically (see the module docstring)."""
     ms = _Mentions(extraction)
-    tokens = _tokens(extraction)
+    tokens = extraction.tokens
     fix_tagger_mentions(ms)
     bylines(ms)
     works(ms)
