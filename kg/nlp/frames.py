@@ -21,6 +21,7 @@ from typing import Any
 
 from kg.errors import OntologyError
 from kg.model import ArticleExtraction, Evidence, Mention, Sentence, Token
+from kg.nlp.rules import naming_element
 from kg.nlp.timex import Timex, find_times
 from kg.rdf.vocab import KG, is_subclass
 
@@ -334,6 +335,8 @@ def _facility_candidates(view: ArticleView, sentence: Sentence, taken: bytearray
         modifier = end - first - (len(head.group()) if head else 0)
         if modifier < 2 or end - first > 20:
             continue  # a bare class noun (项目, 工厂) names nothing
+        if not naming_element(view.text[first:end], tokens[j + 1 : index + 1]):
+            continue  # a kind of thing (重点项目, 养殖基地), not a name
         cls = "IndustrialPark" if _PARK_HEAD.search(word) else "Project" if _PROJECT_HEAD.search(word) else "Facility"
         mention = view.new_mention(first, end, cls)
         yield Slot(first, end, family(cls), mention, fresh=True)

@@ -73,6 +73,41 @@ SUFFIX_CLASSES: dict[str, str] = {
     "平台": "Facility",
     "项目": "Project",
     "工程": "Project",
+    # Built things named by their class word (roads, water works, venues, parks); a bare class word names nothing.
+    "公路": "Facility",
+    "高速公路": "Facility",
+    "高速": "Facility",
+    "铁路": "Facility",
+    "国道": "Facility",
+    "省道": "Facility",
+    "大道": "Facility",
+    "大街": "Facility",
+    "路": "Facility",
+    "大桥": "Facility",
+    "隧道": "Facility",
+    "运河": "Facility",
+    "水库": "Facility",
+    "水利枢纽": "Facility",
+    "水电站": "Facility",
+    "风电场": "Facility",
+    "体育馆": "Facility",
+    "体育场": "Facility",
+    "博物馆": "Facility",
+    "纪念馆": "Facility",
+    "图书馆": "Facility",
+    "美术馆": "Facility",
+    "科技馆": "Facility",
+    "展览馆": "Facility",
+    "公园": "Facility",
+    "广场": "Facility",
+    "景区": "Facility",
+    "小区": "Facility",
+    "数据中心": "Facility",
+    "交易中心": "Facility",
+    "物流中心": "Facility",
+    "体验中心": "Facility",
+    "会展中心": "Facility",
+    "大观园": "Facility",
     "有限公司": "Company",
     "有限责任公司": "Company",
     "股份有限公司": "Company",
@@ -398,14 +433,38 @@ class _Mentions:
 # ---------------------------------------------------------------- the rules
 
 
-def fix_tagger_mentions(ms: _Mentions) -> None:
-    """Specialise coarse classes by suffix and drop spans that are not names."""
+# Characters that join names (与, 和, 及) and that a tagger sometimes keeps at the end of an organization's name.
+JOINING_CHARS = "与和及同"
+# Natural features: a name ending in one of these is a river, lake or canal, never a person.
+WATER_HEADS = ("河", "湖", "溪", "渠", "运河", "水库")
+# Heads that end place names and given names alike (王江, 李峰): a place only where the text treats it as one.
+RELIEF_HEADS = ("江", "山", "峰", "岭", "海", "湾")
+GEO_CONTEXT = ("流域", "沿岸", "两岸", "岸边", "河畔", "湖畔", "江畔", "之畔", "上游", "中游", "下游", "干流", "支流",
+               "水系", "脚下", "山麓", "山脉", "山区", "景区", "河段", "水域", "湿地", "入海口", "源头")
+# A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
+TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
+DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
+# Tags of the word before a one-character division name that make it part of a phrase (产业|立县, 工业|兴县).
+PHRASE_BEFORE_TAGS = {"n", "vn", "an", "a", "ad", "d"}
+
+
+def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> None:
+    """Specialise coarse classes by suffix and drop spans that are not names (see :func:`_reshape`)."""
     peoples = _peoples()
+    ending_at = {token.end: token for token in tokens or ()}
     for mention in list(ms.all):
+        _reshape(ms, mention)
+        if mention not in ms.all.items.values():
+            continue
         text = mention.text
+        if _fragment(ms, mention, ending_at):
+            ms.all.remove(mention)
+            continue
         if len(text.strip()) < 2 or is_category(text) or text != text.strip() or _not_a_name(text, peoples):
             ms.all.remove(mention)
             continue
+        if mention.type == "Person" and _natural_feature(ms.text, mention):
+            mention.type = "Place"
         if mention.type == "Person":
             specific = class_by_suffix(text, "Person")
             if specific != "Person" and len(text) >= 4 and _suffix_len(text) >= STRONG_SUFFIX_MIN:
@@ -419,6 +478,54 @@ def fix_tagger_mentions(ms: _Mentions) -> None:
                 ms.all.remove(mention)
             elif mention.type == "Place" and len(text) == 2 and set(text) <= GENERIC_PLACE_CHARS:
                 ms.all.remove(mention)
+
+
+def _reshape(ms: _Mentions, mention: Mention) -> None:
+    """Mend a tagger's span in place: a joining character dropped from the end of an organization's name
+    (某某旗人民政府与 → 某某旗人民政府), a dateline's 讯 dropped from its place (某地讯 → 某地), and twin bodies split
+    (某县委县政府 → 某县委 and 县政府)."""
+    text = mention.text
+    if mention.type in COARSE and len(text) > 3 and text[-1] in JOINING_CHARS and class_by_suffix(text[:-1], ""):
+        _move(ms, mention, mention.start, mention.end - 1)
+    elif mention.type in COARSE | {"Person"} and (mention.start == 0 or not _cjk(ms.text[mention.start - 1])):
+        if len(text) >= 3 and text.endswith("讯"):
+            _move(ms, mention, mention.start, mention.end - 1)
+            mention.type = "Place"
+        elif ms.text.startswith("讯", mention.end):
+            mention.type = "Place"
+    twin = TWIN_BODIES.match(mention.text)
+    if twin is not None and mention.type in COARSE | {"GovernmentBody", "PartyBody"}:
+        party_end = mention.start + len(twin.group(1)) + 2
+        ms.all.remove(mention)
+        ms.add(mention.start, party_end, "PartyBody", mention.score, replace=False)
+        ms.add(party_end, mention.end, "GovernmentBody", mention.score, replace=False)
+
+
+def _move(ms: _Mentions, mention: Mention, start: int, end: int) -> None:
+    ms.all.remove(mention)
+    mention.start, mention.end, mention.text = start, end, ms.text[start:end]
+    ms.all.add(mention)
+
+
+def _natural_feature(text: str, mention: Mention) -> bool:
+    """Whether a span a tagger called a person is a river, lake or mountain: it ends with a water word (黄河, 青山湖),
+    or with a relief word (江, 山, 峰) and the text goes on as about a place (…流域, …两岸, …脚下)."""
+    name = mention.text
+    if len(name) < 2 or not all(_cjk(c) for c in name):
+        return False
+    if name.endswith(WATER_HEADS):
+        return True
+    return name.endswith(RELIEF_HEADS) and text.startswith(GEO_CONTEXT, mention.end)
+
+
+def _fragment(ms: _Mentions, mention: Mention, ending_at: dict[int, Token]) -> bool:
+    """A one-character name with a division's level word (立县, 兴市) glued to the noun or adverb before it is a slogan's
+    fragment (产业立县, 科技兴市), not a division: a real one follows a place (山西兴县), a verb (赴兴县), a function word
+    or punctuation."""
+    if len(mention.text) != 2 or not mention.text.endswith(DIVISION_LEVELS) or mention.attrs.get("code"):
+        return False
+    before = ending_at.get(mention.start)
+    return before is not None and before.pos in PHRASE_BEFORE_TAGS and ms.ending_at(mention.start) is None
 
 
 # Currencies a tagger takes for persons (第纳尔, 马克) or places.
@@ -597,6 +704,95 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
                        owner=f"{owner.start}:{owner.end}")
         else:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
+
+
+# Heads of named projects and built things: the last word of the phrase (项目, 工程) or a word ending with one.
+PROJECT_HEADS = (("项目", "Project"), ("工程", "Project"), ("高速公路", "Facility"), ("公路", "Facility"),
+                 ("铁路", "Facility"), ("国道", "Facility"), ("水库", "Facility"), ("水电站", "Facility"),
+                 ("风电场", "Facility"), ("大桥", "Facility"), ("隧道", "Facility"), ("生产线", "Project"))
+# Words a project's name may hold besides nouns and names: what is built and how (年产5万吨, 改扩建, 二期), 至 between
+# two places (西安至宝鸡高速公路).
+PHRASE_TAGS = {"n", "nz", "nw", "vn", "an", "b", "m", "q", "LOC", "ORG", "ns", "nt", "nr", "PER", "s", "f"}
+BUILD_VERBS = frozenset("年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split())
+COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
+OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
+PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
+# What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
+NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
+# Classifiers of counts: 45个项目 counts projects, 5万吨 measures one.
+COUNT_CLASSIFIERS = tuple("个項项类次批家处件宗所座")
+# Modifiers that make a category of a place's or body's projects (辽阳市重点项目, 海南自由贸易港建设项目), not a name.
+CATEGORY_MODIFIERS = frozenset(
+    "重点 重大 首批 签约 建设 产业 工业 新建 在建 续建 招商 开工 竣工 百大 省级 市级 县级 基础设施 民生 配套 子".split()
+)
+
+
+def naming_element(text: str, tokens: list[Token]) -> bool:
+    """Whether a phrase (``text``, cut into ``tokens``) holds something that names: a proper name, a number, Latin
+    letters or a quotation. 重点项目, 签约项目, 碳酸锂项目 and 养殖基地 are kinds of things; 3万吨碳酸锂项目,
+    新疆大学新校区建设项目 and “海洋牧场”项目 name one."""
+    if any(token.pos in NAMING_TAGS for token in tokens):
+        return True
+    return any(c.isdigit() or ("a" <= c.lower() <= "z") or c in "“”《" for c in text) or any(
+        c in "一二三四五六七八九十" and text[i + 1 : i + 2] in ("期", "号") for i, c in enumerate(text))
+
+
+def project_names(ms: _Mentions, tokens: list[Token]) -> None:
+    """Named projects, roads and works: the words before a head (项目, 工程, 公路 …) that are nouns, names, numbers or
+    building verbs, when they hold a naming element (:func:`naming_element`). Names inside stay mentions of their own
+    (西安 in 西安至宝鸡高速公路改扩建工程); the road inside a project is named too."""
+    text = ms.text
+    for index, token in enumerate(tokens):
+        head = next(((w, c) for w, c in PROJECT_HEADS if token.text.endswith(w)), None)
+        if head is None:
+            continue
+        end = token.end
+        phase = PHASE.match(text, end)
+        if phase is not None and head[1] == "Project":
+            end = phase.end()
+        first = index
+        while first > 0 and index - first < 12:
+            before = tokens[first - 1]
+            if before.text in ")）":  # a phase in brackets inside the name: 供水一体化（二期）工程
+                phase = PHASE.search(text, max(0, tokens[first].start - 6), tokens[first].start)
+                at = next((j for j in range(first - 1, max(first - 6, 0) - 1, -1)
+                           if phase is not None and phase.end() == tokens[first].start
+                           and tokens[j].end == phase.start()), None)
+                if at is None:
+                    break
+                first = at
+                continue
+            if before.pos not in PHRASE_TAGS and before.text not in BUILD_VERBS:
+                break
+            if before.pos == "m" and (before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)):
+                break  # a count (45个) or an ordinal (首批) before the name, not part of it
+            if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
+                break
+            if before.text == "至" and (first < 2 or tokens[first - 2].pos not in NAMING_TAGS):
+                break
+            first -= 1
+        while first < index and (tokens[first].text in OPENING_STOPS or tokens[first].pos in {"f", "q", "r"}
+                                 or tokens[first].text.startswith(ANAPHOR_PREFIX)):
+            first += 1  # a phrase opens with a name or a noun, not with 至, 该县 or the verb of the sentence
+        start = tokens[first].start
+        if end - start - len(head[0]) < 2 or end - start > 40:
+            continue
+        words = tokens[first : index + 1]
+        if not naming_element(text[start:end], words) or COUNTED.match(text, start):
+            continue
+        last_name = max((i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)),
+                        default=-1)
+        between = [t.text for t in words[last_name + 1 :]]
+        if between and between[-1].endswith(head[0]):
+            between[-1] = between[-1][: -len(head[0])]
+        if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between):
+            continue  # the place's or body's key projects: a category
+        if ms.at(start, end) is not None:
+            continue
+        for inner in ms.all.overlapping(start, end):
+            if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
+                ms.all.remove(inner)  # a cut-off or truncated version of this name
+        ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
 
 
 NAME_TAGS = {"PER", "LOC", "ORG", "nz", "nr", "ns", "nt", "nw"}
@@ -845,7 +1041,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     """Refine the tagger's mentions and add what news text marks systematically (see the module docstring)."""
     ms = _Mentions(extraction)
     tokens = extraction.tokens
-    fix_tagger_mentions(ms)
+    fix_tagger_mentions(ms, tokens)
     bylines(ms)
     works(ms)
     quoted_names(ms)
@@ -853,6 +1049,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     if tokens:
         facilities(ms, tokens)
     if tokens:
+        project_names(ms, tokens)
         coordinations(ms, tokens)
     anaphora(ms, tokens)
     suffix_aliases(ms)

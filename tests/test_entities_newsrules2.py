@@ -1,0 +1,65 @@
+"""Rules about Chinese regional news in general (kg.nlp.rules): projects and built things, generic phrases, slogan
+fragments, natural features, tagger spans mended. Every sentence is written for these tests."""
+
+from __future__ import annotations
+
+from kg.model import Token
+from kg.nlp.rules import naming_element
+
+from .entities_helpers import extract
+
+
+def found(text: str) -> dict[str, str]:
+    return {m.text: m.type for m in extract(text).mentions}
+
+
+def test_named_projects_keep_their_whole_name_and_the_names_inside() -> None:
+    names = found("今年开工的有西安至宝鸡高速公路改扩建工程和新疆大学新校区建设项目，总投资12亿元。")
+    assert names["西安至宝鸡高速公路改扩建工程"] == "Project"
+    assert names["西安至宝鸡高速公路"] == "Facility"  # the road the project rebuilds
+    assert names["新疆大学新校区建设项目"] == "Project"
+    assert names["新疆大学"] == "University"
+    assert names["西安"] == "City"
+
+
+def test_a_phase_in_brackets_and_a_measure_belong_to_the_name() -> None:
+    names = found("宁远县城乡供水一体化（二期）工程完工，年产13.5万吨氯酸盐项目投产。")
+    assert names["宁远县城乡供水一体化（二期）工程"] == "Project"
+    assert names["年产13.5万吨氯酸盐项目"] == "Project"
+
+
+def test_kinds_of_projects_and_counts_are_not_names() -> None:
+    names = found("签约项目涉及新材料、新能源等领域，其中重点项目8个，某市重点产业项目45个项目全部开工。")
+    assert not any(name.endswith("项目") for name in names)
+
+
+def test_naming_element_tells_a_name_from_a_kind() -> None:
+    kind = [Token(0, 2, "重点", "n"), Token(2, 4, "项目", "n")]
+    assert not naming_element("重点项目", kind)
+    assert naming_element("3万吨碳酸锂项目", [Token(0, 3, "3万吨", "m"), Token(3, 6, "碳酸锂", "n")])
+    assert naming_element("G216线公路", [Token(0, 4, "G216", "nz")])
+    assert naming_element("“海洋牧场”项目", [])
+
+
+def test_roads_and_venues_are_facilities() -> None:
+    names = found("车队沿长安大道驶入会展中心，游客在人民公园和省博物馆之间往返。")
+    assert {names.get(n) for n in ("长安大道", "人民公园")} == {"Facility"}
+
+
+def test_slogan_fragments_are_not_counties_but_real_counties_stay() -> None:
+    names = found("该县坚持生态立县、工业兴县、旅游强县战略，记者赴兴县采访。")
+    assert "立县" not in names and "强县" not in names
+    assert names.get("兴县") == "County"  # after a verb, 兴县 is the county in Shanxi
+
+
+def test_rivers_and_lakes_are_places_never_persons() -> None:
+    names = found("王江和李峰沿着黄河走到青山湖边，看见汾河两岸的村庄。")
+    assert names["王江"] == "Person" and names["李峰"] == "Person"  # given names that end like places
+    assert names["黄河"] != "Person" and names["汾河"] != "Person"
+
+
+def test_tagger_spans_mended() -> None:
+    names = found("某某旗人民政府与一家公司签约。紫金县委县政府召开专题会议。")
+    assert "某某旗人民政府与" not in names
+    assert names.get("紫金县委") == "PartyBody" and names.get("县政府") == "GovernmentBody"
+    assert "紫金县委县政府" not in names
