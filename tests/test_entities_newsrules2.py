@@ -63,3 +63,11 @@ def test_tagger_spans_mended() -> None:
     assert "某某旗人民政府与" not in names
     assert names.get("紫金县委") == "PartyBody" and names.get("县政府") == "GovernmentBody"
     assert "紫金县委县政府" not in names
+
+
+def test_a_declared_short_form_points_at_the_full_name() -> None:
+    extraction = extract("内蒙古包头钢铁（集团）有限责任公司（以下简称“包钢集团”）与某旗签约。包钢集团将投资20亿元。")
+    full = next(m for m in extraction.mentions if m.text == "包头钢铁（集团）有限责任公司")
+    shorts = [m for m in extraction.mentions if m.text == "包钢集团"]
+    assert len(shorts) == 2 and all(m.attrs["ref"] == f"{full.start}:{full.end}" for m in shorts)
+    assert "包头钢铁（集团" not in {m.text for m in extraction.mentions}  # no name cut inside the brackets

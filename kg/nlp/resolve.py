@@ -17,11 +17,14 @@ Every entity keeps all its surface forms (``alt_labels``) except anaphora (该�
 forms (the A of ``A、B派出所``), which are references rather than names; every mention stays attached with its
 offsets and extractor.
 
-Same-name persons. Chinese names repeat, so a name alone is weak evidence. Policy: persons with the same normalised
-name in different articles of one run are the same entity unless the articles give them posts in different
-organizations; then each distinct organization set opens a new entity keyed ``Person/<name>/<n>`` (n = 2, 3 … in
-article order). A mention without a post joins the first entity of that name. Bylines are matched by name the same way,
-so a reporter credited on several articles of one newspaper is one person.
+Same-name persons. Chinese names repeat (张伟 is several hundred thousand people), so a name alone is no evidence.
+Policy (docs/entities.md): within one article a name is one person. Across the articles of a run, a person joins an
+earlier entity of the same normalised name only when something besides the name overlaps: an organization the posts
+are held in, or the article's *context* — the organizations and the prefecture-, county- or township-level divisions it
+mentions (a province or a country is too wide to tell two people apart). Posts in different organizations keep them
+apart even when the context overlaps. Otherwise the person is a new entity keyed ``Person/<name>/<n>`` (n = 2, 3 … in
+run order). Bylines are matched the same way with the publication as their context, so a reporter credited on several
+articles of one newspaper is one person.
 """
 
 from __future__ import annotations
@@ -64,9 +67,13 @@ class _Resolver:
 
     def __init__(self, keep_mentions: bool = True) -> None:
         self.entities: dict[str, Entity] = {}
-        self.people: dict[str, list[tuple[str, set[str]]]] = {}  # name → [(key, organization keys)]
+        # name → [(key, organization keys of posts, context keys)], see the module docstring
+        self.people: dict[str, list[tuple[str, set[str], set[str]]]] = {}
         self.keep_mentions = keep_mentions
         self.coded: set[str] = set()  # keys of entities with a mention linked to a country or a division
+        # article ids of the unlinked places' and organizations' mentions: an abbreviation next to its full name in
+        # one article may be looser than one across the run (达茂旗 for 达尔罕茂明安联合旗)
+        self.articles: dict[str, set[str]] = {}
 
     def entity(self, key: str, cls: str, label: str) -> Entity:
         entity = self.entities.get(key)
@@ -87,15 +94,19 @@ class _Resolver:
             entity.attrs["parent"] = self.place(gaz.divisions[division.parent])
         return division.key
 
-    def person(self, name: str, organizations: set[str]) -> str:
-        """The key of the person called ``name`` who holds posts in ``organizations`` (see the module docstring)."""
+    def person(self, name: str, organizations: set[str], context: set[str]) -> str:
+        """The key of the person called ``name`` who holds posts in ``organizations``, named in an article whose
+        context is ``context`` (see the module docstring for the policy)."""
         variants = self.people.setdefault(name, [])
-        for key, known in variants:
-            if not organizations or not known or known & organizations:
+        for key, known, seen in variants:
+            if organizations and known and not known & organizations:
+                continue  # posts in different organizations: two people
+            if known & organizations or seen & context:
                 known.update(organizations)
+                seen.update(context)
                 return key
         key = f"Person/{name}" if not variants else f"Person/{name}/{len(variants) + 1}"
-        variants.append((key, set(organizations)))
+        variants.append((key, set(organizations), set(context)))
         return key
 
     def attach(self, key: str, mention: Mention) -> None:
@@ -105,6 +116,8 @@ class _Resolver:
         mention.entity = key
         if mention.attrs.get("iso") or mention.attrs.get("code"):
             self.coded.add(key)
+        if _abbreviation_family(key):
+            self.articles.setdefault(key, set()).add(mention.article_id)
         if not any(mention.attrs.get(flag) for flag in NOT_A_NAME) and mention.attrs.get("alias") != "role":
             entity.alt_labels.add(surface(mention.attrs.get("surface") or mention.text))
             if mention.attrs.get("analysis"):
@@ -231,12 +244,16 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
     for mention in extraction.mentions:
         if _ref(mention) and mention.type != "Person":
             keys[(mention.start, mention.end)] = follow(mention) or _key_of(resolver, mention)
+    context = {key for key in keys.values() if _telling(resolver, key)}
+    in_article: dict[str, str] = {}  # within one article a name is one person
     for mention in persons:
         organizations = set()
         post_org = _ref(Mention("", 0, 0, "", "", attrs={"ref": mention.attrs.get("post_org", "")}))
         if post_org is not None and post_org in keys:
             organizations.add(keys[post_org])
-        key = resolver.person(_name(mention), organizations)
+        name = _name(mention)
+        key = in_article.get(name) or resolver.person(name, organizations, context)
+        in_article[name] = key
         resolver.entity(key, "Person", _label(mention))
         keys[(mention.start, mention.end)] = key
     for mention in extraction.mentions:
@@ -244,9 +261,10 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         if key is not None:
             resolver.attach(key, mention)
     bylines = []
+    byline_context = {f"publication:{normalise_name(article.publication)}"} if article.publication else set()
     for byline in article.bylines:
         name = normalise_name(byline.name)
-        key = byline.entity or resolver.person(name, set())
+        key = byline.entity or in_article.get(name) or resolver.person(name, set(), byline_context | context)
         resolver.entity(key, "Person", name).alt_labels.add(name)
         bylines.append(replace(byline, entity=key))
     article.bylines = bylines
@@ -264,6 +282,14 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         name = normalise_name(article.publication)
         article.publication_entity = f"Organization/{name}"
         resolver.entity(article.publication_entity, "NewsMedia", name)
+
+
+def _telling(resolver: _Resolver, key: str) -> bool:
+    """Whether an entity in an article's context tells same-name persons apart: an organization, or a division below
+    the province (see the module docstring)."""
+    if key.startswith("Organization/"):
+        return True
+    return key.startswith("place/") and resolver.entities[key].attrs.get("level", "1") not in {"", "1"}
 
 
 def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
@@ -303,7 +329,7 @@ COUNTING_CHARS = set("一二三四五六七八九十两几各全本该每某诸"
 ABBREVIATED_HEADS = ("人大", "政协")
 
 
-def abbreviates(short: str, full: str, place: bool = False) -> bool:
+def abbreviates(short: str, full: str, place: bool = False, together: bool = False) -> bool:
     """Whether ``short`` is a usual abbreviation of ``full`` (both normalised names; ``place``: names of places).
 
     Always: the first character kept, the others taken in order, and not the start of the full name (中国 is not
@@ -314,7 +340,8 @@ def abbreviates(short: str, full: str, place: bool = False) -> bool:
     * the same class word after an abbreviated body: one character (呼市 for 呼和浩特市, 市政府 for 市人民政府; for
       places only before a division's 市/县/区/旗/盟/省, for organizations only in names of three characters or
       more), or two that are not the start of the full body, which is at most three times as long (广电部 for
-      广播电影电视部; 中国银行 is not 中国农业银行);
+      广播电影电视部; 中国银行 is not 中国农业银行) — or any length when both are named in one article
+      (``together``: 达茂旗 for 达尔罕茂明安联合旗, 科右前旗 for 科尔沁右翼前旗);
     * for organizations, up to four characters without a class word of their own (or one that is an abbreviation:
       人大, 政协), ending with the first or last character of the full name's class word if it has one, at least two
       characters shorter and at most three times as long, and after the opening characters no two of them adjacent
@@ -338,7 +365,8 @@ def abbreviates(short: str, full: str, place: bool = False) -> bool:
             if body in COUNTING_CHARS:
                 return False  # 五市 counts cities, 本市 points at one
             return short_head in DIVISION_HEADS if place else len(short) >= 3
-        return len(body) == 2 and body not in full_body and len(full_body) <= 3 * len(body)
+        return 2 <= len(body) <= (len(full_body) + 1) // 2 and body not in full_body and (
+            together or len(full_body) <= 3 * len(body)) and (len(body) == 2 or together)
     if place or short.endswith("队") or (short_head and short_head not in ABBREVIATED_HEADS):
         return False
     if full_head and short[-1] not in (full_head[0], full_head[-1]):
@@ -399,7 +427,8 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
         name = normalise_name(entity.label)
         targets = [other for other in by_first.get((group, name[:1]), ())
                    if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
-                   and abbreviates(name, normalise_name(other.label), place=group == "Place")]
+                   and abbreviates(name, normalise_name(other.label), place=group == "Place",
+                                   together=bool(resolver.articles.get(key, set()) & resolver.articles.get(other.key, set())))]
         if len(targets) != 1:
             continue
         target = targets[0]

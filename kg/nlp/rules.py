@@ -962,6 +962,28 @@ def suffix_aliases(ms: _Mentions) -> None:
             mention.attrs["abbrev"] = "1"
 
 
+# A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
+SHORT_FORM = re.compile(r"[（(](?:以下)?(?:简称为?|下称|称)[：:]?[“\"「『]?([^”\"」』（）()，。、：；\s]{2,15}?)[”\"」』]?[）)]")
+
+
+def declared_short_forms(ms: _Mentions) -> None:
+    """``X（以下简称“Y”）``: Y, in the bracket and wherever it recurs later, stands for the name X just before the
+    bracket (``attrs["ref"]``), so that resolution gives both one entity with Y among its surface forms."""
+    text = ms.text
+    for match in SHORT_FORM.finditer(text):
+        full = ms.ending_at(match.start())
+        if full is None or full.type == "Person" or full.attrs.get("ref"):
+            continue
+        short = match.group(1)
+        for occurrence in re.finditer(re.escape(short), text[match.start(1) :]):
+            start = match.start(1) + occurrence.start()
+            end = start + len(short)
+            overlapping = ms.all.overlapping(start, end)
+            if any(m.start < start or m.end > end for m in overlapping):
+                continue  # inside a longer name, or cut across one
+            ms.add(start, end, full.type, 0.85, ref=f"{full.start}:{full.end}", abbrev="1")
+
+
 PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公司", "公司", "委员会", "局", "支队")
 
 
@@ -975,6 +997,9 @@ def parent_organizations(ms: _Mentions) -> None:
         for suffix in PARENT_ORG_SUFFIXES:
             cut = mention.text.find(suffix)
             end = cut + len(suffix)
+            outer = mention.text[:end]
+            if outer.count("（") + outer.count("(") != outer.count("）") + outer.count(")"):
+                break  # 包头钢铁（集团）有限公司: 集团 inside the brackets ends no name
             if cut >= 2 and end <= len(mention.text) - 2 and class_by_suffix(mention.text[end:], "") != "":
                 start = mention.start
                 if ms.at(start, start + end) is None:
@@ -1051,6 +1076,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     if tokens:
         project_names(ms, tokens)
         coordinations(ms, tokens)
+    declared_short_forms(ms)
     anaphora(ms, tokens)
     suffix_aliases(ms)
     parent_organizations(ms)
