@@ -14,31 +14,31 @@ def found(text: str) -> dict[str, str]:
 
 
 def test_named_projects_keep_their_whole_name_and_the_names_inside() -> None:
-    names = found("今年开工的有西安至宝鸡高速公路改扩建工程和新疆大学新校区建设项目，总投资12亿元。")
+    names = found("今年开工的有西安至宝鸡高速公路改扩建工程和内蒙古大学图书馆扩建项目，总投资12亿元。")
     assert names["西安至宝鸡高速公路改扩建工程"] == "Project"
     assert names["西安至宝鸡高速公路"] == "Facility"  # the road the project rebuilds
-    assert names["新疆大学新校区建设项目"] == "Project"
-    assert names["新疆大学"] == "University"
+    assert names["内蒙古大学图书馆扩建项目"] == "Project"
+    assert names["内蒙古大学"] == "University"
     assert names["西安"] == "City"
 
 
 def test_a_phase_in_brackets_and_a_measure_belong_to_the_name() -> None:
-    names = found("宁远县城乡供水一体化（二期）工程完工，年产13.5万吨氯酸盐项目投产。")
+    names = found("宁远县城乡供水一体化（二期）工程完工，年产8万吨饲料项目投产。")
     assert names["宁远县城乡供水一体化（二期）工程"] == "Project"
-    assert names["年产13.5万吨氯酸盐项目"] == "Project"
+    assert names["年产8万吨饲料项目"] == "Project"
 
 
 def test_kinds_of_projects_and_counts_are_not_names() -> None:
-    names = found("签约项目涉及新材料、新能源等领域，其中重点项目8个，某市重点产业项目45个项目全部开工。")
+    names = found("签约项目涉及新材料、新能源等领域，其中重点项目8个，某市重点工业项目45个项目全部开工。")
     assert not any(name.endswith("项目") for name in names)
 
 
 def test_naming_element_tells_a_name_from_a_kind() -> None:
     kind = [Token(0, 2, "重点", "n"), Token(2, 4, "项目", "n")]
     assert not naming_element("重点项目", kind)
-    assert naming_element("3万吨碳酸锂项目", [Token(0, 3, "3万吨", "m"), Token(3, 6, "碳酸锂", "n")])
-    assert naming_element("G216线公路", [Token(0, 4, "G216", "nz")])
-    assert naming_element("“海洋牧场”项目", [])
+    assert naming_element("5万吨磷酸铁项目", [Token(0, 3, "5万吨", "m"), Token(3, 6, "磷酸铁", "n")])
+    assert naming_element("G318线公路", [Token(0, 4, "G318", "nz")])
+    assert naming_element("“蓝色粮仓”项目", [])
 
 
 def test_roads_and_venues_are_facilities() -> None:
@@ -71,3 +71,22 @@ def test_a_declared_short_form_points_at_the_full_name() -> None:
     shorts = [m for m in extraction.mentions if m.text == "包钢集团"]
     assert len(shorts) == 2 and all(m.attrs["ref"] == f"{full.start}:{full.end}" for m in shorts)
     assert "包头钢铁（集团" not in {m.text for m in extraction.mentions}  # no name cut inside the brackets
+
+
+def test_villages_after_their_town_keep_the_characters_between() -> None:
+    names = found("名单如下：城关镇下王庄村、白云镇东沙河村。")
+    assert names.get("下王庄村") == "VillageLevelArea"
+    assert names.get("东沙河村") == "VillageLevelArea" and "白云镇东" not in names
+
+
+def test_a_name_with_its_trade_before_a_separator_is_a_company() -> None:
+    names = found("园区引进了华通重工、金源食品和德信新材料等企业。")
+    assert {names.get(n) for n in ("金源食品", "德信新材料")} == {"Company"}
+    assert found("他毕业于北京科技大学。").get("北京科技") is None  # a trade word inside a longer name
+
+
+def test_outlets_in_source_lines_and_datelines_are_news_media() -> None:
+    names = found("黄河新闻网讯 近日，某地的施工正忙。\n来源: 某某日报·新某某客户端 2024-01-02\n来源: 本网原创")
+    assert names.get("黄河新闻网") == "NewsMedia"
+    assert names.get("某某日报") == "NewsMedia" and names.get("新某某客户端") == "NewsMedia"
+    assert not any(name.startswith("本网") for name in names)

@@ -487,12 +487,13 @@ def _reshape(ms: _Mentions, mention: Mention) -> None:
     text = mention.text
     if mention.type in COARSE and len(text) > 3 and text[-1] in JOINING_CHARS and class_by_suffix(text[:-1], ""):
         _move(ms, mention, mention.start, mention.end - 1)
-    elif mention.type in COARSE | {"Person"} and (mention.start == 0 or not _cjk(ms.text[mention.start - 1])):
+    elif mention.type in COARSE | {"Person"} and (mention.start == 0 or not _cjk(ms.text[mention.start - 1])
+                                                   or ms.text.endswith(("本报", "本刊"), 0, mention.start)):
         if len(text) >= 3 and text.endswith("讯"):
             _move(ms, mention, mention.start, mention.end - 1)
-            mention.type = "Place"
+            mention.type = "NewsMedia" if mention.text.endswith(MEDIA_ENDINGS) else "Place"  # 某某网讯: an outlet
         elif ms.text.startswith("讯", mention.end):
-            mention.type = "Place"
+            mention.type = "NewsMedia" if text.endswith(MEDIA_ENDINGS) else "Place"
     twin = TWIN_BODIES.match(mention.text)
     if twin is not None and mention.type in COARSE | {"GovernmentBody", "PartyBody"}:
         party_end = mention.start + len(twin.group(1)) + 2
@@ -721,7 +722,7 @@ PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?
 NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
 # Classifiers of counts: 45个项目 counts projects, 5万吨 measures one.
 COUNT_CLASSIFIERS = tuple("个項项类次批家处件宗所座")
-# Modifiers that make a category of a place's or body's projects (辽阳市重点项目, 海南自由贸易港建设项目), not a name.
+# Modifiers that make a category of a place's or body's projects (某市重点项目, 某港建设项目), not a name.
 CATEGORY_MODIFIERS = frozenset(
     "重点 重大 首批 签约 建设 产业 工业 新建 在建 续建 招商 开工 竣工 百大 省级 市级 县级 基础设施 民生 配套 子".split()
 )
@@ -729,8 +730,8 @@ CATEGORY_MODIFIERS = frozenset(
 
 def naming_element(text: str, tokens: list[Token]) -> bool:
     """Whether a phrase (``text``, cut into ``tokens``) holds something that names: a proper name, a number, Latin
-    letters or a quotation. 重点项目, 签约项目, 碳酸锂项目 and 养殖基地 are kinds of things; 3万吨碳酸锂项目,
-    新疆大学新校区建设项目 and “海洋牧场”项目 name one."""
+    letters or a quotation. 重点项目, 签约项目, 磷酸铁项目 and 养殖基地 are kinds of things; 5万吨磷酸铁项目,
+    某大学图书馆扩建项目 and “蓝色粮仓”项目 name one."""
     if any(token.pos in NAMING_TAGS for token in tokens):
         return True
     return any(c.isdigit() or ("a" <= c.lower() <= "z") or c in "“”《" for c in text) or any(
@@ -793,6 +794,49 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
                 ms.all.remove(inner)  # a cut-off or truncated version of this name
         ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
+
+
+# Trades a company's short name ends with (某某重工, 某某新材料): after a name, and before a separator, a company.
+TRADES = frozenset("重工 新材料 材料 食品 科技 化工 医药 药业 电源 汽配 建材 纺织 生物 电子 电气 机械 实业 物流 乳业 牧业 "
+                   "农牧 陶瓷 钢铁 矿业 能源 环保 光电 光伏 股份 集团".split())
+SEPARATORS = set("、，。；：和与及等")
+
+
+def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
+    """A name the tagger found followed by a trade word and a separator is a company's short name (某某重工、
+    某某新材料和…): the tagger's span grows to take the trade."""
+    text = ms.text
+    starting_at = {token.start: token for token in tokens}
+    for mention in list(ms.all):
+        if mention.type not in {"Organization", "Place", "Person"} or mention.attrs.get("ref"):
+            continue
+        trade = starting_at.get(mention.end)
+        if trade is None or trade.text not in TRADES or mention.end - mention.start < 2:
+            continue
+        if trade.end < len(text) and text[trade.end] not in SEPARATORS and not text.startswith("项目", trade.end):
+            continue
+        ms.add(mention.start, trade.end, "Company", 0.75)
+
+
+def division_chains(ms: _Mentions) -> None:
+    """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
+    village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
+    text = ms.text
+    divisions = sorted((m for m in ms.all if m.type in {"TownshipLevelArea", "VillageLevelArea", "Place"}),
+                       key=lambda m: m.start)
+    for before, after in zip(divisions, divisions[1:]):
+        if after.type != "VillageLevelArea" or before.end > after.start:
+            continue
+        level = next((w for w in ("镇", "乡", "街道", "苏木") if before.text.endswith(w)), None)
+        gap = text[before.end : after.start]
+        if level is not None and 1 <= len(gap) <= 3 and all(_cjk(c) for c in gap) and not ms.all.overlapping(
+                before.end, after.start):
+            _move(ms, after, before.end, after.end)
+        elif level is None and before.type == "Place" and before.end == after.start and len(before.text) >= 3 and (
+                before.text[-2] in "镇乡" and before.text[-1] in "东西南北前后上下大小"):
+            _move(ms, before, before.start, before.end - 1)
+            before.type = "TownshipLevelArea"
+            _move(ms, after, after.start - 1, after.end)
 
 
 NAME_TAGS = {"PER", "LOC", "ORG", "nz", "nr", "ns", "nt", "nw"}
@@ -962,6 +1006,44 @@ def suffix_aliases(ms: _Mentions) -> None:
             mention.attrs["abbrev"] = "1"
 
 
+# A source line names the outlet a story comes from: 来源：某某日报·某某客户端, 稿源: 某某网.
+SOURCE_LINE = re.compile(r"(?:信息来源|来源|稿源|转自|转载自)\s*[：:]\s*([^\s|｜/，。；;（）()]{2,30})")
+MEDIA_ENDINGS = ("新闻网", "网", "日报", "晚报", "早报", "时报", "报", "客户端", "app", "APP", "TV", "新媒体", "在线",
+                 "融媒体中心", "电视台", "广播电台", "频道", "杂志")
+NOT_AN_OUTLET = ("本网", "本报", "本站", "网络", "网友", "综合")
+
+
+OUTLET_DATELINE = re.compile(r"(?:^|\n)[ \t　]*([\u4e00-\u9fff]{1,10}?(?:新闻网|网|日报|晚报|报|电视台|客户端))讯", re.M)
+
+
+def outlet_datelines(ms: _Mentions) -> None:
+    """A story opened by its outlet (某某网讯, 某某日报讯): the outlet is a NewsMedia mention (what the tagger made of
+    its words, 某某 as a place, gives way)."""
+    for match in OUTLET_DATELINE.finditer(ms.text):
+        start, end = match.span(1)
+        if not match.group(1).startswith(NOT_AN_OUTLET):
+            ms.add(start, end, "NewsMedia", 0.85)
+
+
+def source_lines(ms: _Mentions) -> None:
+    """Outlets named in a source line (来源：某某日报·某某客户端 → two NewsMedia): the line's first run, cut at ·, - and
+    、, each part up to its first media ending (某某网综合… → 某某网) or whole when short."""
+    text = ms.text
+    for match in SOURCE_LINE.finditer(text):
+        at = match.start(1)
+        for part in re.split(r"([·\-、])", match.group(1)):
+            start, at = at, at + len(part)
+            if len(part) < 2 or not _cjk(part[0]) or part.startswith(NOT_AN_OUTLET):
+                continue
+            cut = min((part.find(e) + len(e) for e in MEDIA_ENDINGS if part.find(e) > 0), default=0)
+            if not cut and len(part) > 6:
+                continue
+            end = start + (cut or len(part))
+            if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
+                continue
+            ms.add(start, end, "NewsMedia", 0.85)
+
+
 # A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
 SHORT_FORM = re.compile(r"[（(](?:以下)?(?:简称为?|下称|称)[：:]?[“\"「『]?([^”\"」』（）()，。、：；\s]{2,15}?)[”\"」』]?[）)]")
 
@@ -1073,9 +1155,13 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     place_heads(ms)
     if tokens:
         facilities(ms, tokens)
+    division_chains(ms)
     if tokens:
+        trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
+    source_lines(ms)
+    outlet_datelines(ms)
     declared_short_forms(ms)
     anaphora(ms, tokens)
     suffix_aliases(ms)
