@@ -90,3 +90,18 @@ def test_outlets_in_source_lines_and_datelines_are_news_media() -> None:
     assert names.get("黄河新闻网") == "NewsMedia"
     assert names.get("某某日报") == "NewsMedia" and names.get("新某某客户端") == "NewsMedia"
     assert not any(name.startswith("本网") for name in names)
+
+
+def test_a_name_cut_short_by_the_tagger_gets_its_last_character_back() -> None:
+    from kg.model import Article, Mention
+    from kg.nlp.rules import _cut_name
+
+    text = "会上，王醒时说，李明说好，王刚同志发言。"
+
+    def cut(name: str) -> bool:
+        start = text.index(name)
+        return _cut_name(text, Mention(Article("a", "d", 0, text).id, start, start + 2, name, "Person"))
+
+    assert cut("王醒")  # 时 cannot follow a name as a word of its own here, and 说 closes the name
+    assert not cut("李明") and not cut("王刚")  # a verb of saying, a form of address
+    assert found("新华社记者在现场报道。").get("新华社") != "Person"

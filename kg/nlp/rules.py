@@ -463,8 +463,14 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
         if len(text.strip()) < 2 or is_category(text) or text != text.strip() or _not_a_name(text, peoples):
             ms.all.remove(mention)
             continue
+        if mention.type == "Person" and text in AGENCIES:
+            mention.type = AGENCIES[text]  # 新华社 is no person, whatever its first character
+            continue
         if mention.type == "Person" and _natural_feature(ms.text, mention):
             mention.type = "Place"
+        if mention.type == "Person" and _cut_name(ms.text, mention):
+            _move(ms, mention, mention.start, mention.end + 1)
+            text = mention.text
         if mention.type == "Person":
             specific = class_by_suffix(text, "Person")
             if specific != "Person" and len(text) >= 4 and _suffix_len(text) >= STRONG_SUFFIX_MIN:
@@ -506,6 +512,15 @@ def _move(ms: _Mentions, mention: Mention, start: int, end: int) -> None:
     ms.all.remove(mention)
     mention.start, mention.end, mention.text = start, end, ms.text[start:end]
     ms.all.add(mention)
+
+
+def _cut_name(text: str, mention: Mention) -> bool:
+    """Whether a two-character person is a three-character name the tagger cut short (王某|时说 → 王某时): one more
+    character that cannot follow a name as a word of its own, then punctuation, a verb of saying or the end."""
+    end = mention.end
+    if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
+        return False
+    return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
 
 
 def _natural_feature(text: str, mention: Mention) -> bool:
@@ -595,6 +610,9 @@ def bylines(ms: _Mentions) -> None:
 
 
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
+# What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
+AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家")
+NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等")
 
 
 def split_names(run: str) -> list[str]:
