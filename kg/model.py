@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 
 def text_hash(text: str, length: int = 16) -> str:
@@ -325,6 +325,9 @@ class ArticleExtraction:
     events: list[Event] = field(default_factory=list)
     # The tagger's words with their offsets, if it segments; for the extraction stages only (a build drops them after)
     tokens: list[Token] = field(default_factory=list)
+    # The time expressions of the text (kg.nlp.timex.Timex), found once for the extraction stages that read them
+    # (relations, quantities, events); like the tokens they are in the analysis text's offsets, and cleared after.
+    times: list[Any] | None = None
 
 
 @dataclass

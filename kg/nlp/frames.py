@@ -226,7 +226,9 @@ def build_view(extraction: ArticleExtraction, settings: Any = None) -> ArticleVi
     article = extraction.article
     ref = article.date or getattr(settings, "date", None)
     view = ArticleView(extraction, ref)
-    view.tokens, view.times = list(extraction.tokens), find_times(article.text, ref)
+    if extraction.times is None:  # the relation, quantity and event stages each build a view of the article
+        extraction.times = find_times(article.text, ref)
+    view.tokens, view.times = list(extraction.tokens), list(extraction.times)
     extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
     for sentence in article.sentences:
         view.frames.append(_frame(view, sentence))

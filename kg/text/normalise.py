@@ -39,6 +39,7 @@ from kg.pipeline import stage
 
 # Zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+_ZERO_WIDTH = re.compile("[" + "".join(sorted(ZERO_WIDTH)) + "]")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜḿńňǹ"
 _PINYIN = f"a-zü{_TONED}"
 # A run of up to four lowercase pinyin syllables in round brackets right after a Chinese character.
@@ -72,9 +73,15 @@ def _read_pairs(name: str) -> list[tuple[str, str]]:
 
 
 @cache
+def _script_table() -> dict[int, str]:
+    """Traditional → simplified, one character for one (OpenCC's TSCharacters, first candidate)."""
+    return {ord(s): t for s, t in _read_pairs("TSCharacters.txt") if len(s) == 1}
+
+
+@cache
 def _char_table() -> dict[int, str]:
     """Every one-to-one replacement of the analysis text: script, width, compatibility ideographs, punctuation."""
-    table: dict[int, str] = {ord(s): t for s, t in _read_pairs("TSCharacters.txt") if len(s) == 1}
+    table: dict[int, str] = dict(_script_table())
     for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)):
         table[code] = chr(code - 0xFEE0)  # full-width digits and letters → ASCII
     for code in range(0xF900, 0xFB00):
@@ -91,38 +98,60 @@ def _char_table() -> dict[int, str]:
 
 
 @cache
-def _phrases() -> Any:
-    """OpenCC's phrase table for characters whose simplified form depends on the word (乾隆, 乾淨)."""
+def _phrases() -> tuple[Any, int, Any]:
+    """OpenCC's phrase table for the characters whose simplified form depends on the word (乾隆, 乾淨): the automaton,
+    the longest phrase, and a pattern of the characters a phrase converts otherwise than the character table does
+    (only around those can a phrase change anything)."""
     automaton = ahocorasick.Automaton()
+    table = _char_table()
+    deciding: set[str] = set()
+    longest = 0
     for source, target in _read_pairs("TSPhrases.txt"):
         automaton.add_word(source, (len(source), target))
+        longest = max(longest, len(source))
+        deciding.update(c for c, t in zip(source, target) if table.get(ord(c), c) != t)
     if len(automaton):
         automaton.make_automaton()
-    return automaton
+    pattern = re.compile("[" + "".join(sorted(map(re.escape, deciding))) + "]") if deciding else None
+    return automaton, longest, pattern
+
+
+@cache
+def _changing() -> Any:
+    """A pattern of every character the analysis text replaces (most texts have none: nothing to translate)."""
+    return re.compile("[" + "".join(sorted(re.escape(chr(code)) for code in _char_table())) + "]")
 
 
 def simplified(text: str) -> str:
     """``text`` in simplified script (and normal widths), character for character: the result is as long as ``text``."""
-    converted = text.translate(_char_table())
-    if converted == text:
+    if _changing().search(text) is None:
         return text
-    phrases = _phrases()
-    if not len(phrases):
+    converted = text.translate(_char_table())
+    automaton, longest, deciding = _phrases()
+    if deciding is None:
         return converted
-    chars = list(converted)
-    taken = -1
-    # Longest match first among those starting at the same place; leftmost first overall.
-    matches = sorted(((end - size + 1, -size, target) for end, (size, target) in phrases.iter(text)))
-    for start, negative_size, target in matches:
-        if start > taken:
-            chars[start : start - negative_size] = target
-            taken = start - negative_size - 1
-    return "".join(chars)
+    chars: list[str] | None = None
+    done = -1
+    for hit in deciding.finditer(text):  # phrases read only around the characters they decide
+        if hit.start() <= done:
+            continue
+        start = max(0, hit.start() - longest + 1, done + 1)
+        window = text[start : hit.start() + longest]
+        # Longest match first among those starting at the same place; leftmost first overall.
+        matches = sorted((end - size + 1, -size, target) for end, (size, target) in automaton.iter(window))
+        taken = -1
+        for at, negative_size, target in matches:
+            if at > taken:
+                chars = chars if chars is not None else list(converted)
+                chars[start + at : start + at - negative_size] = target
+                taken = at - negative_size - 1
+        done = start + len(window) - 1
+    return "".join(chars) if chars is not None else converted
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """The analysis text of ``text`` and the offset map back (None when nothing was dropped: same offsets)."""
-    dropped: set[int] = {i for i, char in enumerate(text) if char in ZERO_WIDTH}
+    dropped: set[int] = {match.start() for match in _ZERO_WIDTH.finditer(text)}
     for match in GLOSS.finditer(text):
         gloss = match.group(1)
         after = match.end()
@@ -155,6 +184,7 @@ def restore(extraction: ArticleExtraction) -> ArticleExtraction:
     """Put the article's own text back after the extraction steps and move every span of the extraction into it."""
     article = extraction.article
     text_map = article.analysis
+    extraction.times = None  # found by the extraction stages in the analysis text, for them only
     if text_map is None:
         return extraction
     analysis = article.text
