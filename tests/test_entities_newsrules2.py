@@ -105,3 +105,9 @@ def test_a_name_cut_short_by_the_tagger_gets_its_last_character_back() -> None:
     assert cut("王醒")  # 时 cannot follow a name as a word of its own here, and 说 closes the name
     assert not cut("李明") and not cut("王刚")  # a verb of saying, a form of address
     assert found("新华社记者在现场报道。").get("新华社") != "Person"
+
+
+def test_kinds_of_land_and_stretches_of_rivers() -> None:
+    assert "江河湖" not in found("各地统筹江河湖治理，保护水质。")  # kinds of water, not a place
+    names = found("沿着汾河段一路向南。")
+    assert names.get("汾河") == "Place" and "汾河段" not in names

@@ -456,6 +456,8 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
         _reshape(ms, mention)
         if mention not in ms.all.items.values():
             continue
+        if mention.type == "Place":
+            _trim_trailing_verb(ms, mention, ending_at)
         text = mention.text
         if _fragment(ms, mention, ending_at):
             ms.all.remove(mention)
@@ -482,7 +484,8 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
             mention.type = AGENCIES.get(text) or class_by_suffix(text, mention.type)
             if mention.type == "Organization" and text.endswith(GENERIC_HEADS):
                 ms.all.remove(mention)
-            elif mention.type == "Place" and len(text) == 2 and set(text) <= GENERIC_PLACE_CHARS:
+            elif mention.type == "Place" and 2 <= len(text) <= 4 and set(text) <= GENERIC_PLACE_CHARS:
+                # 河湖, 江河湖, 林田湖 (from 山水林田湖草): kinds of land and water, not a place's name
                 ms.all.remove(mention)
 
 
@@ -500,6 +503,8 @@ def _reshape(ms: _Mentions, mention: Mention) -> None:
             mention.type = "NewsMedia" if mention.text.endswith(MEDIA_ENDINGS) else "Place"  # 某某网讯: an outlet
         elif ms.text.startswith("讯", mention.end):
             mention.type = "NewsMedia" if text.endswith(MEDIA_ENDINGS) else "Place"
+    if mention.type == "Place" and len(text) >= 3 and text.endswith("段") and text[:-1].endswith(WATER_HEADS):
+        _move(ms, mention, mention.start, mention.end - 1)  # 某某河段, a stretch of the river: the river
     twin = TWIN_BODIES.match(mention.text)
     if twin is not None and mention.type in COARSE | {"GovernmentBody", "PartyBody"}:
         party_end = mention.start + len(twin.group(1)) + 2
@@ -532,6 +537,13 @@ def _natural_feature(text: str, mention: Mention) -> bool:
     if name.endswith(WATER_HEADS):
         return True
     return name.endswith(RELIEF_HEADS) and text.startswith(GEO_CONTEXT, mention.end)
+
+
+def _trim_trailing_verb(ms: _Mentions, mention: Mention, ending_at: dict[int, Token]) -> None:
+    """A place the tagger ran into the verb after it (某地协同, 某市发展): the verb's word is not part of the name."""
+    last = ending_at.get(mention.end)
+    if last is not None and last.pos in {"v", "vn"} and mention.start < last.start and mention.end - last.start >= 2:
+        _move(ms, mention, mention.start, last.start)
 
 
 def _fragment(ms: _Mentions, mention: Mention, ending_at: dict[int, Token]) -> bool:
