@@ -111,3 +111,21 @@ def test_kinds_of_land_and_stretches_of_rivers() -> None:
     assert "江河湖" not in found("各地统筹江河湖治理，保护水质。")  # kinds of water, not a place
     names = found("沿着汾河段一路向南。")
     assert names.get("汾河") == "Place" and "汾河段" not in names
+
+
+def test_a_place_in_brackets_inside_a_name_and_a_committee_session() -> None:
+    names = found("会上，伊泰(呼和浩特)新能源科技有限公司和华能(包头)风电有限公司签约。")
+    assert names.get("华能(包头)风电有限公司") == "Company"  # the tagger cut it inside the brackets
+    assert names.get("伊泰(呼和浩特)新能源科技有限公司") == "Company"
+
+    from kg.model import Article, ArticleExtraction, Mention
+    from kg.nlp.rules import _Mentions, bracketed_names
+
+    text = "政协第十二届赤峰市委员会召开会议。"
+    start = text.index("赤峰市委员会")
+    article = Article("a", "d", 0, text)
+    extraction = ArticleExtraction(article, [Mention("a", start, start + 6, "赤峰市委员会", "GovernmentBody")])
+    ms = _Mentions(extraction)
+    bracketed_names(ms, [])
+    ms.finish()
+    assert [m.text for m in extraction.mentions] == ["政协第十二届赤峰市委员会"]

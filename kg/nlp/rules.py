@@ -848,6 +848,44 @@ def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
         ms.add(mention.start, trade.end, "Company", 0.75)
 
 
+# What an organization or a project may carry in brackets inside its name: where it is (某某(银川)担保有限公司).
+INNER_PLACE = re.compile(r"[（(]([\u4e00-\u9fff]{2,6})[）)]$")
+# A session before a congress's or a conference's committee: 政协第六届某市委员会, 第十四届全国人大.
+SESSION = re.compile(r"(?:政协|人大|中国人民政治协商会议)第[一二三四五六七八九十百\d]{1,4}届$")
+BRACKETED_CLASSES = {"Organization", "Company", "Cooperative", "GovernmentBody", "Facility", "Project",
+                     "IndustrialPark"}
+
+
+def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
+    """Names with a place in brackets inside (某某(银川)融资担保有限公司, 某某(南昌)商会), which the tagger cuts at the
+    bracket: the name before the bracket belongs to the name after it. And a committee's session before it
+    (政协第六届某市委员会)."""
+    text = ms.text
+    ending_at = {token.end: token for token in tokens}
+    for mention in list(ms.all):
+        if mention.type not in BRACKETED_CLASSES:
+            continue
+        session = SESSION.search(text, max(0, mention.start - 16), mention.start)
+        if session is not None and mention.text.endswith(("委员会", "常委会")):
+            _move(ms, mention, session.start(), mention.end)
+            continue
+        inner = INNER_PLACE.search(text, max(0, mention.start - 8), mention.start)
+        opening = inner.start() if inner is not None else None
+        name = mention.text
+        if name.count(")") + name.count("）") > name.count("(") + name.count("（"):  # 包头)风电有限公司: cut inside
+            opening = max(text.rfind("(", max(0, mention.start - 8), mention.start),
+                          text.rfind("（", max(0, mention.start - 8), mention.start))
+        before = ending_at.get(opening) if opening is not None and opening >= 0 else None
+        if before is None or before.pos not in NAMING_TAGS | {"n", "nz"} or len(before.text) < 2:
+            continue
+        if any(m is not mention and m.start < before.start for m in ms.all.overlapping(before.start, mention.start)):
+            continue
+        for inside in ms.all.overlapping(before.start, mention.start):
+            if inside is not mention and inside.type in COARSE | {"Person"} and inside.start == before.start:
+                ms.all.remove(inside)  # the name's first word, not a name of its own
+        _move(ms, mention, before.start, mention.end)
+
+
 def division_chains(ms: _Mentions) -> None:
     """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
     village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
@@ -1187,6 +1225,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
         facilities(ms, tokens)
     division_chains(ms)
     if tokens:
+        bracketed_names(ms, tokens)
         trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
