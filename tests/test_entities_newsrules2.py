@@ -129,3 +129,11 @@ def test_a_place_in_brackets_inside_a_name_and_a_committee_session() -> None:
     bracketed_names(ms, [])
     ms.finish()
     assert [m.text for m in extraction.mentions] == ["政协第十二届赤峰市委员会"]
+
+
+def test_organizations_keep_their_tails() -> None:
+    names = found("喀喇沁旗绿源蔬菜种植农民专业合作社和赤峰市马铃薯产业协会专家委员会联合举办培训。")
+    assert names.get("喀喇沁旗绿源蔬菜种植农民专业合作社") == "Cooperative"
+    assert names.get("喀喇沁旗") == "Banner"  # the division inside stays a mention
+    assert "农民专业合作社" not in names
+    assert "赤峰市马铃薯产业协会专家委员会" in names and "赤峰市马铃薯产业协会" not in names

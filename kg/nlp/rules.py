@@ -886,6 +886,43 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
         _move(ms, mention, before.start, mention.end)
 
 
+# Class words that end an organization's name after its body's words (…协会专家委员会, …镇农业综合服务中心).
+ORG_TAILS = ("委员会", "服务中心", "中心", "办公室", "合作社", "分会", "支部", "工作站", "服务站", "分公司", "子公司",
+             "事业部", "研究院", "研究所", "协会", "联合会", "商会", "工作组", "调研组", "领导小组", "联合体")
+TAIL_TAGS = {"n", "vn", "nz", "an", "ORG"}
+
+
+def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
+    """Organizations keep their whole name when the tagger cuts it in two: nouns after a name that end with a class
+    word (某协会|专家委员会) join it, and so does a name of the tagger's that is only a class phrase (某某种植|农民专业合作社)
+    with the name and the division printed right before it (某旗某某种植农民专业合作社)."""
+    from kg.rdf.vocab import is_subclass
+
+    starting_at = {token.start: index for index, token in enumerate(tokens)}
+    for mention in sorted(ms.all, key=lambda m: m.start):
+        if mention not in ms.all.items.values() or not is_subclass(mention.type, "Organization"):
+            continue
+        at, end = starting_at.get(mention.end), None
+        taken = 0
+        while at is not None and at < len(tokens) and taken < 3 and tokens[at].pos in TAIL_TAGS:
+            taken += 1
+            if tokens[at].text.endswith(ORG_TAILS) and not ms.all.overlapping(mention.end, tokens[at].end):
+                end = tokens[at].end
+            at += 1
+        if end is not None:
+            _move(ms, mention, mention.start, end)
+        before = ms.ending_at(mention.start)
+        if before is None or before.type not in {"Organization", "Cooperative", "Company"} or not (
+                mention.text.endswith(ORG_TAILS) and class_by_suffix(mention.text, "") == mention.type):
+            continue
+        start = before.start
+        place = ms.ending_at(start)
+        if place is not None and (place.type == "Place" or place.type.endswith(PLACE_CLASS_ENDINGS)):
+            start = place.start  # the division the organization is named after stays a mention of its own
+        ms.all.remove(before)
+        _move(ms, mention, start, mention.end)
+
+
 def division_chains(ms: _Mentions) -> None:
     """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
     village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
@@ -1226,6 +1263,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     division_chains(ms)
     if tokens:
         bracketed_names(ms, tokens)
+        organization_tails(ms, tokens)
         trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
