@@ -137,3 +137,9 @@ def test_organizations_keep_their_tails() -> None:
     assert names.get("喀喇沁旗") == "Banner"  # the division inside stays a mention
     assert "农民专业合作社" not in names
     assert "赤峰市马铃薯产业协会专家委员会" in names and "赤峰市马铃薯产业协会" not in names
+
+
+def test_adjectives_inside_a_project_name() -> None:
+    # 大 and 特大 are tagged adjectives; they sit inside names (某地区大数据中心扩建工程, 某某特大桥)
+    names = found("推进阿拉善盟大数据中心扩建工程建设。")
+    assert names.get("阿拉善盟大数据中心扩建工程") == "Project"

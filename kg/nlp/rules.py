@@ -743,7 +743,7 @@ PROJECT_HEADS = (("项目", "Project"), ("工程", "Project"), ("高速公路", 
                  ("风电场", "Facility"), ("大桥", "Facility"), ("隧道", "Facility"), ("生产线", "Project"))
 # Words a project's name may hold besides nouns and names: what is built and how (年产5万吨, 改扩建, 二期), 至 between
 # two places (西安至宝鸡高速公路).
-PHRASE_TAGS = {"n", "nz", "nw", "vn", "an", "b", "m", "q", "LOC", "ORG", "ns", "nt", "nr", "PER", "s", "f"}
+PHRASE_TAGS = {"n", "nz", "nw", "vn", "a", "an", "b", "m", "q", "LOC", "ORG", "ns", "nt", "nr", "PER", "s", "f"}
 BUILD_VERBS = frozenset("年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split())
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
