@@ -77,3 +77,13 @@ def test_build_reads_traditional_text_and_points_into_it(tmp_path) -> None:
     assert town.attrs.get("code", "").startswith("150223")  # linked through its simplified form
     person = corpus.entities[by_text["張建國"].entity]
     assert person.label == "張建國" and "张建国" in person.alt_labels
+
+
+def test_quantities_keep_the_printed_wording(tmp_path) -> None:
+    source = tmp_path / "page.txt"
+    source.write_text("本報訊　今年全市共簽約項目二十個，總投資達一百五十億元。\n", encoding="utf-8")
+    corpus = kg.extract([source], kg.Settings(date=dt.date(2024, 5, 13)))
+    texts = {q.text for q in corpus.quantities}
+    assert any("億元" in text for text in texts), texts  # as printed, not 亿元
+    article = corpus.extractions[0].article
+    assert all(article.text[q.evidence.start : q.evidence.end] == q.evidence.text for q in corpus.quantities)

@@ -192,13 +192,18 @@ def restore(extraction: ArticleExtraction) -> ArticleExtraction:
     for mention in _mentions(extraction):
         mentions[id(mention)] = mention
     for mention in mentions.values():
-        _restore_mention(mention, analysis, text_map)
+        _restore_mention(mention, text_map)
     extraction.tokens = [dataclasses.replace(t, start=s.start, end=s.end)
                          for t in extraction.tokens for s in [text_map.to_original(Span(t.start, t.end))]]
     for relation in extraction.relations:
         relation.evidence = _evidence(relation.evidence, text_map)
     for quantity in extraction.quantities:
-        quantity.evidence = _evidence(quantity.evidence, text_map)
+        # its wording as printed (億元, not 亿元): found in the sentence it was read from
+        evidence = quantity.evidence
+        quantity.text = _printed(quantity.text, analysis, evidence, text_map)
+        if quantity.time_text:
+            quantity.time_text = _printed(quantity.time_text, analysis, evidence, text_map)
+        quantity.evidence = _evidence(evidence, text_map)
     for event in extraction.events:
         event.evidence = _evidence(event.evidence, text_map)
     article.text = text_map.original
@@ -221,7 +226,14 @@ def _mentions(extraction: ArticleExtraction) -> list[Mention]:
     return found
 
 
-def _restore_mention(mention: Mention, analysis: str, text_map: TextMap) -> None:
+def _printed(wording: str, analysis: str, evidence: Evidence, text_map: TextMap) -> str:
+    """``wording`` of the analysis text as the article prints it, looked up in the evidence's sentence (unchanged when
+    it is not there verbatim)."""
+    at = analysis.find(wording, evidence.start, evidence.end) if wording else -1
+    return text_map.surface(text_map.to_original(Span(at, at + len(wording)))) if at >= 0 else wording
+
+
+def _restore_mention(mention: Mention, text_map: TextMap) -> None:
     span = text_map.to_original(Span(mention.start, mention.end))
     analysis_form = mention.text
     mention.start, mention.end = span.start, span.end
