@@ -87,3 +87,8 @@ def test_quantities_keep_the_printed_wording(tmp_path) -> None:
     assert any("億元" in text for text in texts), texts  # as printed, not 亿元
     article = corpus.extractions[0].article
     assert all(article.text[q.evidence.start : q.evidence.end] == q.evidence.text for q in corpus.quantities)
+    from kg.text.normalise import _reachable
+
+    mentions, statements = _reachable(corpus.extractions[0])
+    assert statements and all(article.text[s.evidence.start : s.evidence.end] == s.evidence.text for s in statements)
+    assert all(article.text[m.start : m.end] == m.text for m in mentions)  # nested ones too, moved once

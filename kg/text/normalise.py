@@ -34,7 +34,7 @@ from typing import Any
 
 import ahocorasick
 
-from kg.model import Article, ArticleExtraction, Evidence, Mention, Span, TextMap
+from kg.model import Article, ArticleExtraction, Evidence, Mention, Quantity, Span, TextMap
 from kg.pipeline import stage
 
 # Zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
@@ -188,24 +188,18 @@ def restore(extraction: ArticleExtraction) -> ArticleExtraction:
     if text_map is None:
         return extraction
     analysis = article.text
-    mentions: dict[int, Mention] = {}
-    for mention in _mentions(extraction):
-        mentions[id(mention)] = mention
-    for mention in mentions.values():
+    mentions, statements = _reachable(extraction)
+    for mention in mentions:
         _restore_mention(mention, text_map)
     extraction.tokens = [dataclasses.replace(t, start=s.start, end=s.end)
                          for t in extraction.tokens for s in [text_map.to_original(Span(t.start, t.end))]]
-    for relation in extraction.relations:
-        relation.evidence = _evidence(relation.evidence, text_map)
-    for quantity in extraction.quantities:
-        # its wording as printed (億元, not 亿元): found in the sentence it was read from
-        evidence = quantity.evidence
-        quantity.text = _printed(quantity.text, analysis, evidence, text_map)
-        if quantity.time_text:
-            quantity.time_text = _printed(quantity.time_text, analysis, evidence, text_map)
-        quantity.evidence = _evidence(evidence, text_map)
-    for event in extraction.events:
-        event.evidence = _evidence(event.evidence, text_map)
+    for statement in statements:
+        evidence = statement.evidence
+        if isinstance(statement, Quantity):  # its wording as printed (億元, not 亿元), found in its sentence
+            statement.text = _printed(statement.text, analysis, evidence, text_map)
+            if statement.time_text:
+                statement.time_text = _printed(statement.time_text, analysis, evidence, text_map)
+        statement.evidence = _evidence(evidence, text_map)
     article.text = text_map.original
     article.sentences = text_map.sentences
     article.paragraphs = text_map.paragraphs
@@ -213,17 +207,29 @@ def restore(extraction: ArticleExtraction) -> ArticleExtraction:
     return extraction
 
 
-def _mentions(extraction: ArticleExtraction) -> list[Mention]:
-    """Every mention the extraction holds, its own and those its relations, quantities and events read."""
-    found = list(extraction.mentions)
-    for relation in extraction.relations:
-        found += [m for m in (relation.subject_mention, relation.object_mention) if m is not None]
-    for quantity in extraction.quantities:
-        found += [quantity.subject_mention] if quantity.subject_mention is not None else []
-    for event in extraction.events:
-        found += [*event.participant_mentions, *event.place_mentions]
-        found += [m for m in (event.origin_mention, event.destination_mention) if m is not None]
-    return found
+def _reachable(extraction: ArticleExtraction) -> tuple[list[Mention], list[Any]]:
+    """Every mention the extraction holds and every statement with evidence (relations, quantities, events), each
+    once, however they nest: an event's participant mentions, the amounts it states, a relation's argument mentions."""
+    mentions: list[Mention] = []
+    statements: list[Any] = []
+    seen: set[int] = set()
+    stack: list[Any] = [extraction.mentions, extraction.relations, extraction.quantities, extraction.events]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Mention):
+            mentions.append(item)
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, (type, Evidence)):
+            if isinstance(getattr(item, "evidence", None), Evidence):
+                statements.append(item)
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item)
+                         if isinstance(getattr(item, f.name), (Mention, list, tuple))
+                         or dataclasses.is_dataclass(getattr(item, f.name)))
+    return mentions, statements
 
 
 def _printed(wording: str, analysis: str, evidence: Evidence, text_map: TextMap) -> str:
