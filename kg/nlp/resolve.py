@@ -413,10 +413,12 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     abbreviation with two possible full names in the run stays on its own.
     """
     by_first: dict[tuple[str, str], list[Entity]] = {}
+    names: dict[str, str] = {}  # key → comparison form of the label (labels keep the article's script)
     for key, entity in resolver.entities.items():
         group = _abbreviation_family(key)
         if group and entity.label:
-            by_first.setdefault((group, normalise_name(entity.label)[:1]), []).append(entity)
+            names[key] = normalise_name(entity.label)
+            by_first.setdefault((group, names[key][:1]), []).append(entity)
     moved: dict[str, str] = {}
     for key, entity in sorted(resolver.entities.items()):
         group = _abbreviation_family(key)
@@ -424,11 +426,12 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         if _known_name(resolver, entity):
             continue
-        name = normalise_name(entity.label)
+        name = names[key]
+        articles = resolver.articles.get(key, set())
         targets = [other for other in by_first.get((group, name[:1]), ())
                    if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
-                   and abbreviates(name, normalise_name(other.label), place=group == "Place",
-                                   together=bool(resolver.articles.get(key, set()) & resolver.articles.get(other.key, set())))]
+                   and abbreviates(name, names[other.key], place=group == "Place",
+                                   together=bool(articles & resolver.articles.get(other.key, set())))]
         if len(targets) != 1:
             continue
         target = targets[0]

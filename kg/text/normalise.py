@@ -124,9 +124,14 @@ def _changing() -> Any:
 
 def simplified(text: str) -> str:
     """``text`` in simplified script (and normal widths), character for character: the result is as long as ``text``."""
-    if _changing().search(text) is None:
+    if len(text) < 64:  # a name: translating is cheaper than searching
+        converted = text.translate(_char_table())
+        if converted == text:
+            return text
+    elif _changing().search(text) is None:
         return text
-    converted = text.translate(_char_table())
+    else:
+        converted = text.translate(_char_table())
     automaton, longest, deciding = _phrases()
     if deciding is None:
         return converted
@@ -191,8 +196,9 @@ def restore(extraction: ArticleExtraction) -> ArticleExtraction:
     mentions, statements = _reachable(extraction)
     for mention in mentions:
         _restore_mention(mention, text_map)
-    extraction.tokens = [dataclasses.replace(t, start=s.start, end=s.end)
-                         for t in extraction.tokens for s in [text_map.to_original(Span(t.start, t.end))]]
+    if text_map.offsets is not None:  # else the same offsets in both texts
+        offsets = text_map.offsets
+        extraction.tokens = [t._replace(start=offsets[t.start], end=offsets[t.end - 1] + 1) for t in extraction.tokens]
     for statement in statements:
         evidence = statement.evidence
         if isinstance(statement, Quantity):  # its wording as printed (億元, not 亿元), found in its sentence
