@@ -796,6 +796,8 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                 continue
             if before.pos not in PHRASE_TAGS and before.text not in BUILD_VERBS:
                 break
+            if before.pos == "a" and first == index:
+                break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
             if before.pos == "m" and (before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)):
                 break  # a count (45个) or an ordinal (首批) before the name, not part of it
             if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
@@ -819,9 +821,10 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             between[-1] = between[-1][: -len(head[0])]
         if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between):
             continue  # the place's or body's key projects: a category
-        if ms.at(start, end) is not None:
-            continue
-        for inner in ms.all.overlapping(start, end):
+        overlapping = ms.all.overlapping(start, end)
+        if any(m.start <= start and end <= m.end for m in overlapping):
+            continue  # already named, or inside a longer name (“某某工程”项目)
+        for inner in overlapping:
             if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
                 ms.all.remove(inner)  # a cut-off or truncated version of this name
         ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
