@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +21,12 @@ from decimal import Decimal
 def text_hash(text: str, length: int = 16) -> str:
     """Stable hexadecimal digest of ``text`` (SHA-256, truncated); never Python's salted ``hash()``."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def display_path(path: object) -> str:
+    """A file name as text that is valid Unicode: bytes of the name that are not UTF-8 are written as ``\\xff``
+    escapes, so that the name can go into the graph, the view and JSON (the file is still opened by its real name)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, order=True)
