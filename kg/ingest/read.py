@@ -41,6 +41,8 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
 _SUPPORTED_LIST = ", ".join(sorted(SUPPORTED_SUFFIXES))
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
 Line = tuple[float, float, float, float, str]  # a PDF text line: x0, y0, x1, y1 (y grows upwards), text
+# Times its size a PDF's streams may decompress to (at least pdf_limits.DEFAULT_LIMIT).
+PDF_EXPANSION = 32
 # Lines the reading-order cuts of a page may look at, per line of the page (real pages need a few).
 XY_CUT_WORK = 50
 MIN_MAIN_TEXT = 25  # characters of main text below which a web page counts as having none
@@ -299,13 +301,16 @@ def read_text(text: str, name: str = "<stdin>") -> Document:
 # --- PDF -----------------------------------------------------------------------------------------------------------
 
 
-def read_pdf_bytes(data: bytes, name: str, decoded_limit: int = pdf_limits.DEFAULT_LIMIT) -> Document:
+def read_pdf_bytes(data: bytes, name: str, decoded_limit: int | None = None) -> Document:
     """The text layer of a PDF, page by page, each page in reading order (columns left to right).
 
     Raises :class:`InputError` for a truncated file (no ``%%EOF``), an encrypted one that needs a password, a damaged
-    one, one whose streams decompress to more than ``decoded_limit`` bytes, and one without any text (scanned pages:
-    kg does no OCR).
+    one, one whose streams decompress to more than ``decoded_limit`` bytes (default: 256 MiB or 32 times the file's
+    size, whichever is more; real PDFs expand a few times, hostile ones a thousandfold), and one without any text
+    (scanned pages: kg does no OCR).
     """
+    if decoded_limit is None:
+        decoded_limit = max(pdf_limits.DEFAULT_LIMIT, PDF_EXPANSION * len(data))
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
