@@ -76,6 +76,8 @@ def text_cases(normal: str) -> dict[str, tuple[str, Callable[[], bytes]]]:
         "digits": ("one line of digits", lambda: ("1234567890" * (n // 10)).encode()),
         "Chinese numerals": ("one line of Chinese numerals", lambda: ("一二三四五六七八九十" * (n // 10)).encode()),
         "figures": ("one line of counted figures (1个1个…)", lambda: ("1个" * (n // 2)).encode()),
+        "dates, names, figures": ("one line of a date, a place and a figure again and again (2021年乌海市1个…)",
+                                  lambda: ("2021年乌海市1个" * (n // 10)).encode()),
         "byline of names": ("本报记者 followed by names written together, one line",
                             lambda: ("本报乌海2月21日电 本报记者" + names[: n - 14] + "\n").encode()),
     }

@@ -245,7 +245,9 @@ def _has_noun(view: ArticleView, phrase_end: int, phrase: str) -> bool:
 
 def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int, near: _Near) -> str:
     """Without the tagger's words: the clause before the value, after the last name or time in it."""
-    for boundary in [near.last_end(floor, start), *(t.end for t in frame.times)]:
+    # Time expressions are in text order and do not overlap: the last one ending by ``start`` ends last.
+    position = bisect_right(frame.times, start, key=lambda t: t.end)
+    for boundary in [near.last_end(floor, start), *(t.end for t in frame.times[max(position - 1, 0) : position])]:
         if floor < boundary <= start:
             floor = boundary
     phrase = view.text[floor:start].strip("，、 ")
@@ -276,7 +278,9 @@ def _subject(frame: Frame, before: int, carried: Slot | None, order: tuple[list[
 
 
 def _opens_after_time(frame: Frame, slot: Slot) -> bool:
-    return any(t.end == slot.start and (t.start == frame.sentence.span.start) for t in frame.times)
+    # Time expressions are in text order and do not overlap: only the first can open the sentence.
+    first = frame.times[0] if frame.times else None
+    return first is not None and first.end == slot.start and first.start == frame.sentence.span.start
 
 
 def _time(frame: Frame, before: int, carried: Timex | None) -> Timex | None:
