@@ -240,3 +240,28 @@ def test_quiet_silences_the_pdf_readers_warnings(tmp_path: Path) -> None:
     finally:
         logger.setLevel(level)
     assert code == 0 and output == ""
+
+
+def outcome(decode, *args) -> tuple[str, object]:
+    """A decoder's result, or the kind of error it raised."""
+    try:
+        return "ok", decode(*args)
+    except Exception as error:  # noqa: BLE001  compared, not hidden
+        return "error", type(error)
+
+
+def test_bounded_pdf_decoders_give_pdfminers_results_and_stop_at_the_budget() -> None:
+    from pdfminer.lzw import lzwdecode
+    from pdfminer.runlength import rldecode
+
+    from kg.ingest import pdf_limits
+
+    rng = random.Random(3)
+    for _ in range(200):
+        data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
+        assert outcome(pdf_limits._lzw, data, pdf_limits.Budget()) == outcome(lzwdecode, data)  # random: often damaged
+        runs = b"".join(bytes([n]) + bytes(rng.randrange(256) for _ in range(n + 1 if n < 128 else 1))
+                        for n in (rng.choice([rng.randrange(128), rng.randrange(129, 256)]) for _ in range(20)))
+        assert pdf_limits._run_length(runs + b"\x80", pdf_limits.Budget()) == rldecode(runs + b"\x80")
+    with pytest.raises(pdf_limits.StreamLimitExceeded):
+        pdf_limits._run_length(bytes([129, 32]) * 1000, pdf_limits.Budget(limit=10_000))
