@@ -6,6 +6,7 @@ all pdfminer needs to recover the text layer.
 
 from __future__ import annotations
 
+import re
 import zlib
 
 Item = tuple[float, float, str, float]  # x, y (PDF units, origin bottom left), text, font size
@@ -136,3 +137,25 @@ def _rebuild_xref(body: bytes) -> bytes:
 
 def _pieces(data: bytes, size: int) -> list[bytes]:
     return [data[at : at + size] for at in range(0, len(data), size)]
+
+
+def make_nested_forms_pdf(depth: int) -> bytes:
+    """A one-page PDF whose page draws a form XObject that draws a form … ``depth`` forms deep, the last one text."""
+    base = make_pdf([[(72, 700, "乌海市", 12)]])
+    content = base[base.index(b"stream\nBT ") + 7 : base.index(b"ET\nendstream") + 2]
+    count = base.count(b" 0 obj\n")
+    font = re.search(rb"/Font << /F1 (\d+) 0 R >>", base).group(1).decode()  # type: ignore[union-attr]
+    forms = []
+    for level in range(depth):
+        number = count + 1 + level
+        last = level == depth - 1
+        inner = content if last else b"/X Do"
+        resources = f"/Font << /F1 {font} 0 R >>" if last else f"/XObject << /X {number + 1} 0 R >>"
+        forms.append(f"{number} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << {resources} "
+                     f">> /Length {len(inner)} >>\nstream\n".encode() + inner + b"\nendstream\nendobj\n")
+    body = base.replace(f"<< /Length {len(content)} >>\nstream\n".encode() + content, b"<< /Length 5 >>\nstream\n/X Do")
+    body = body.replace(f"/Resources << /Font << /F1 {font} 0 R >> >>".encode(),
+                        f"/Resources << /XObject << /X {count + 1} 0 R >> >>".encode())
+    body = body.replace(b"xref\n", b"".join(forms) + b"xref\n", 1)
+    body = body.replace(f"/Size {count + 1} ".encode(), f"/Size {count + 1 + depth} ".encode())
+    return _rebuild_xref(body)

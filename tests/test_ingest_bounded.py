@@ -265,3 +265,14 @@ def test_bounded_pdf_decoders_give_pdfminers_results_and_stop_at_the_budget() ->
         assert pdf_limits._run_length(runs + b"\x80", pdf_limits.Budget()) == rldecode(runs + b"\x80")
     with pytest.raises(pdf_limits.StreamLimitExceeded):
         pdf_limits._run_length(bytes([129, 32]) * 1000, pdf_limits.Budget(limit=10_000))
+
+
+def test_forms_nested_past_pythons_recursion_limit_are_a_one_line_error() -> None:
+    # pdfminer draws a form inside a form by recursion: 400 levels raised RecursionError ("internal error" before).
+    from kg.errors import InputError
+    from kg.ingest.read import read_pdf_bytes
+
+    from .ingest_pdf import make_nested_forms_pdf
+
+    with pytest.raises(InputError, match=r"^deep\.pdf: the PDF cannot be parsed \(its objects are nested too deeply\)$"):
+        read_pdf_bytes(make_nested_forms_pdf(400), "deep.pdf")
