@@ -29,7 +29,7 @@ from pathlib import Path
 
 import kg
 from kg.errors import BuildLocked, InputError, OutputError
-from kg.model import ArticleExtraction, Document
+from kg.model import ArticleExtraction, Document, display_path
 from kg.pipeline import Settings, get_stage, write_results
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
@@ -207,7 +207,7 @@ def split_entry(items: Iterator[object], path: Path) -> tuple[list[Document], li
     next(items, None)
     for item in items:
         if isinstance(item, Document):
-            item.path = str(path)
+            item.path = display_path(path)
             documents.append(item)
         elif isinstance(item, ArticleExtraction):
             extractions.append(item)

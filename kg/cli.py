@@ -6,10 +6,10 @@ becomes a one-line message and exit code 1, a usage error exit code 2.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as dt
 import functools
+import logging
 import os
 import signal
 import sys
@@ -23,14 +23,15 @@ import click
 
 from kg import api
 from kg.errors import KGError, UsageError
-from kg.model import Corpus
-from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
+from kg.model import Corpus, display_path
+from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
 from kg.rdf.iri import check_absolute_iri
 from kg.rdf.query import FORMATS as RESULT_FORMATS
 from kg.rdf.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
 from kg.rdf.serve import is_loopback
+from kg.rdf.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,6 +57,13 @@ def reports_errors(fn: F) -> F:
             raise exception from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def quiet_libraries(quiet: bool) -> None:
+    """With --quiet, the PDF reader's own warnings (a font without a bounding box …) are not shown either; they go
+    through logging, which prints warnings of libraries that configure none. Workers are forked and inherit this."""
+    if quiet:
+        logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -88,6 +96,19 @@ def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | No
         raise click.BadParameter(str(error).removeprefix("--graph ")) from None
 
 
+def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback: a registered tagger (an ``nlp.tag.NAME`` stage); anything else is a usage error (exit 2)."""
+    from kg.pipeline import stages
+
+    taggers = [name.removeprefix("nlp.tag.") for name in stages() if name.startswith("nlp.tag.")]
+    if value not in taggers:
+        raise click.BadParameter(f"{value!r} is not a tagger; choose one of {', '.join(taggers)}")
+    return value
+
+
+NER_HELP = f"Named-entity tagger: lac, crf or lac_crf (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+
+
 def available_cores() -> int:
     """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
     if hasattr(os, "sched_getaffinity"):
@@ -103,13 +124,22 @@ def available_cores() -> int:
 def main() -> None:
     """Build RDF knowledge graphs from Chinese news text.
 
-    kg reads newspaper pages and articles (.txt), finds the people, places, organizations, facilities, laws and
-    events in them, the relations and figures between them, and writes an RDF graph (Turtle) under the kg ontology,
-    with provenance down to the sentence, plus an interactive HTML view.
+    kg reads newspaper pages and articles, finds the people, places, organizations, facilities, laws and events in
+    them, the relations and figures between them, and writes an RDF graph (Turtle, N-Quads, TriG, JSON-LD) under the
+    kg ontology, with provenance down to the sentence, plus an interactive HTML view.
 
     \b
-    Example:
-      kg build kg/data/sample/*.txt -o output/ --date 2021-02-22
+    INPUTS accepted by 'kg build' and 'kg extract':
+      .txt .text       plain text in UTF-8, UTF-16 (with BOM) or GB18030/GBK, detected from the bytes
+      .pdf             the text layer of a PDF (a scan without one is an error: kg does no OCR)
+      .html .htm       a news web page (also .xhtml .shtml): its main text, headline and date
+      folders          every file of those kinds inside, recursively
+      globs            'archive/2021-*/*.html' (quoted, so kg expands it)
+
+    \b
+    Example (writes into out/, which git ignores):
+      kg build kg/data/sample/*.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg query out/ posts
     """
 
 
@@ -123,7 +153,7 @@ def main() -> None:
               "from every article as its publisher.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
               help="Base IRI of instance data (an absolute http or https IRI).")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
@@ -149,7 +179,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
           keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, low_memory: bool | None, quiet: bool,
           verbose: bool) -> None:
-    """Build the knowledge graph of INPUTS (files, folders or globs).
+    """Build the knowledge graph of INPUTS: .txt/.text (UTF-8, UTF-16, GB18030/GBK), .pdf (text layer) and
+    .html/.htm files, folders of them (recursively) and quoted globs (see 'kg --help').
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
     writes graph.ttl, .nt, .nq, .trig, .jsonld, .graphml, .gexf and graph.html into the output folder (N-Quads and
@@ -165,7 +196,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 
     \b
     Examples:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg build page.pdf 'site/2021-02/*.html' -o out/ --keep-going
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
       kg build newspaper-2020.txt -o out/ --low-memory
@@ -182,8 +214,9 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
                                "give them to 'kg merge' or load shard.nq into the store")
     settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
                         user_dictionary=user_dict)
+    quiet_libraries(quiet)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
-    with interruptible(out_dir, bar):
+    with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
             files, stats = api.build_shard(inputs, out_dir, shard, settings=settings, workers=workers,
                                            incremental=not no_cache, force=force, progress=bar)
@@ -219,10 +252,10 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
 
     \b
     Examples:
-      kg merge shards/0 shards/1 -o output/
-      kg merge shards/* -o output/ --format nq --low-memory
+      kg merge shards/0 shards/1 -o out/
+      kg merge shards/* -o out/ --format nq --low-memory
     """
-    with interruptible(out_dir, None):
+    with interruptible(out_dir, None), silenced(quiet):
         chosen = None if not formats or "all" in formats else list(formats)
         result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
@@ -275,6 +308,26 @@ def _duration(seconds: float) -> str:
 
 
 @contextlib.contextmanager
+def silenced(quiet: bool) -> Iterator[None]:
+    """With --quiet, what libraries report below an error (pdfminer's warnings about a PDF's colours or fonts, Python
+    warnings) is not shown; errors still are, as kg's own one-line messages. Worker processes are forked inside, so
+    they inherit it."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@contextlib.contextmanager
 def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     """Turn Ctrl-C and SIGTERM into a clean stop: a one-line message and exit code 130, outputs untouched."""
     previous = signal.getsignal(signal.SIGTERM)
@@ -302,10 +355,10 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
     """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
     if stats.skipped:
         click.echo(skipped_summary(stats.skipped), err=True)
-    for warning in stats.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if quiet:
         return
+    for warning in stats.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if verbose:
         for detail in stats.details:
             click.echo(detail, err=True)
@@ -317,12 +370,12 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         ("characters", f"{stats.characters:,}"),
     ]
     if corpus is not None:
-        classes = collections.Counter(entity.type for entity in corpus.entities.values())
-        rows.append(("entities", f"{len(corpus.entities):,}"))
+        classes = {name: n for name, n in stats.classes.items() if is_entity_class(name)}
+        rows.append(("entities", f"{entity_count(classes):,}"))
         rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(("relations", f"{stats.relations:,}"))
-        rows.append(("facts", f"{stats.quantities + stats.events:,} "
-                              f"({stats.quantities:,} quantities, {stats.events:,} events)"))
+        rows.append(("relations", f"{stats.statements:,} stated with their evidence (kg:Statement)"))
+        rows.append(("quantities", f"{stats.quantities:,}"))
+        rows.append(("events", f"{stats.events:,} (counted among the entities)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
     rows.append(("time", f"{stats.elapsed:.1f} s ({total:.1f} s of work in the stages)"))
     if verbose:
@@ -340,7 +393,8 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
               show_default=True, help="HTML file to write.")
-@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--focus", metavar="NAME", help="Open the page on the neighbourhood of this entity (name, alias or "
+              "IRI); its 'Show all' button shows the rest.")
 @click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
               help="Size of the --focus neighbourhood, in relations.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
@@ -360,8 +414,8 @@ def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, l
 
     \b
     Example:
-      kg viz output/ -o view.html
-      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+      kg viz out/ -o out/view.html
+      kg viz out/graph.ttl -o out/wuhai.html --focus 乌海市 --hops 2
     """
     written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
     if not quiet:
@@ -389,12 +443,13 @@ def stages_command() -> None:
 @click.option("--lines", is_flag=True, help="Treat every input line as its own document; offsets refer to the line "
               "exactly as given.")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
               help="Base IRI of entity identifiers (an absolute http or https IRI).")
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
-    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input).
+    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input). INPUTS are .txt, .pdf and
+    .html files, folders and quoted globs, as for 'kg build'.
 
     Each record has the document, its articles and its mentions with start/end character offsets (into the cleaned
     text; with --lines into each line as given), the surface text, the class as a CURIE and the entity IRI.
@@ -402,6 +457,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     \b
     Example:
       echo "本报乌海2月21日电 乌海市建成3座加氢站。" | kg extract - --lines
+      kg extract page.html
     """
     import json
 
@@ -412,7 +468,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
         if item == "-":
             texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
-            texts.extend((str(path), read(path).source) for path in expand([item]))
+            texts.extend((display_path(path), read(path).source) for path in expand([item]))
     if lines:
         texts = [(f"{name}:{number}", line) for name, text in texts
                  for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
@@ -635,11 +691,14 @@ def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user:
               help="Readable text or JSON.")
 @reports_errors
 def stats(source: str, fmt: str) -> None:
-    """Count what a graph holds: classes, properties, articles, mentions, facts with and without provenance.
+    """Count what a graph holds: classes, properties, articles, mentions, entities, facts with and without
+    provenance. SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
+    'kg build --store'; entities are counted as the build summary and the view count them.
 
     \b
     Example:
       kg stats output/graph.nq
+      kg stats out/ --format json
     """
     result = api.stats(source)
     click.echo(result.json() if fmt == "json" else result.text(), nl=False)
@@ -659,7 +718,7 @@ def eval_group() -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["bio", "cluener"]), default="bio", show_default=True,
               help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
-@click.option("--ner", default="crf", show_default=True, help="Named-entity tagger to score (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
 @click.option("--with-rules", is_flag=True, help="Score what kg emits: the tagger followed by the rules and linking "
               "stages, specific classes counted by family (a City is a Place).")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, cast, get_args
@@ -22,6 +23,12 @@ from typing import Any, Literal, NamedTuple, cast, get_args
 def text_hash(text: str, length: int = 16) -> str:
     """Stable hexadecimal digest of ``text`` (SHA-256, truncated); never Python's salted ``hash()``."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def display_path(path: object) -> str:
+    """A file name as text that is valid Unicode: bytes of the name that are not UTF-8 are written as ``\\xff``
+    escapes, so that the name can go into the graph, the view and JSON (the file is still opened by its real name)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, order=True)

@@ -28,7 +28,7 @@ import signal
 import threading
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExtractionError, InputError, KGError, StageNotFound
-from kg.model import ArticleExtraction, Corpus, Document
+from kg.model import ArticleExtraction, Corpus, Document, display_path
 from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
@@ -126,6 +126,10 @@ def stages() -> list[str]:
     return sorted(_REGISTRY)
 
 
+# The tagger every command uses unless told otherwise (kg build, kg extract, kg eval ner and the library alike).
+DEFAULT_NER = "lac"
+
+
 @dataclass
 class Settings:
     """What a run does: which implementation for each step, the publication date, the IRI base and options."""
@@ -133,7 +137,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
     publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
-    ner: str = "lac"
+    ner: str = DEFAULT_NER
     user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
@@ -312,6 +316,8 @@ class RunStats:
     relations: int = 0  # stated relations, quantities and events of the resolved corpus
     quantities: int = 0
     events: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # entities and events of the resolved corpus per class
+    statements: int = 0  # kg:Statement nodes of the graph written (relations stated with their evidence)
 
 
 def extract_document(
@@ -359,7 +365,7 @@ def extract_file(
     With ``spool_dir``, the documents and extractions are written to a spool there (``<index>.spool``, a cache entry
     under ``key``: see :mod:`kg.cache`) as they are made, and the result holds only counts and the spool's path.
     """
-    result = DocumentResult(index=index, path=str(path), key=key)
+    result = DocumentResult(index=index, path=display_path(path), key=key)
     spool = SpoolWriter(spool_dir / f"{index:08d}.spool") if spool_dir is not None else None
     try:
         if spool is not None:
@@ -376,9 +382,9 @@ def extract_file(
             spool = None
     except KGError as error:
         message = str(error)
-        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
     except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
-        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
     finally:
         if spool is not None:
@@ -412,7 +418,7 @@ def _extract_parts(
             text = next(parts, None)
         if text is None:
             return
-        _extract_part_text(text, str(path), settings, timings, result, spool)
+        _extract_part_text(text, display_path(path), settings, timings, result, spool)
 
 
 def _extract_part_text(
@@ -628,13 +634,13 @@ def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled
         if entry is None:
             return None
         spool, articles, characters = entry
-        return DocumentResult(index, str(path), key, cached=True, characters=characters, spool=str(spool),
+        return DocumentResult(index, display_path(path), key, cached=True, characters=characters, spool=str(spool),
                               spooled_articles=articles)
     hit = cache.load(key, path)
     if hit is None:
         return None
     documents, extractions, characters = hit
-    return DocumentResult(index, str(path), key, documents, extractions, cached=True, characters=characters)
+    return DocumentResult(index, display_path(path), key, documents, extractions, cached=True, characters=characters)
 
 
 def _extract_in_pool(
@@ -689,7 +695,7 @@ def _extract_parts_in_pool(
     worker are in flight, so memory stays bounded by the part size."""
     from kg.stream import PART_CHARS, iter_parts
 
-    result = DocumentResult(index=index, path=str(path), key=key)
+    result = DocumentResult(index=index, path=display_path(path), key=key)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
     )
@@ -716,7 +722,7 @@ def _extract_parts_in_pool(
                 if text is None:
                     break
                 part_path = spool_dir / f"{index:08d}.{number:06d}.part"
-                pending.append(pool.submit(_extract_part, text, str(path), settings, part_path))
+                pending.append(pool.submit(_extract_part, text, display_path(path), settings, part_path))
                 while len(pending) >= 2 * workers:
                     join_next(spool)
             while pending:
@@ -724,7 +730,7 @@ def _extract_parts_in_pool(
         result.spool = str(spool.path)
     except KGError as error:
         message = str(error)
-        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return result
@@ -741,7 +747,7 @@ def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> 
     except KGError as error:
         result.error = error
     except Exception as error:  # noqa: BLE001  as in extract_file: reported as this file's error
-        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
     return result, timings
 
 
@@ -770,6 +776,8 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
     stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
+    stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
+                                  *(event.type for event in corpus.events)]))
     return corpus
 
 

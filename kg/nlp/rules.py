@@ -629,19 +629,37 @@ NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈�
 
 def split_names(run: str) -> list[str]:
     """One or more names written together in a byline (``王明李强`` → 王明, 李强); [] if it is not names."""
-    if len(run) < 2 or any(c in NON_NAME_CHARS for c in run[1:]):
-        return []
-    if len(run) <= 4 or (len(run) <= 6 and not any(c in surnames()[1] for c in run[2:4])):
-        return [run] if looks_like_name(run) else []
+    # Solved for every suffix from the shortest up, so that a run of a thousand names needs neither a thousand nested
+    # calls (RecursionError) nor the same suffix tried again (exponential): ``first[at]`` is the length of the first
+    # name of ``run[at:]`` (0: the suffix is not names), and each suffix costs constant time.
     _, common = surnames()
-    if run[0] not in common:
-        return [run] if len(run) <= 6 and looks_like_name(run) else []
+    size = len(run)
+    first = [0] * (size + 1)
+    clean_after = True  # no character of NON_NAME_CHARS after position ``at``
+    for at in range(size - 1, -1, -1):
+        length = size - at
+        if length >= 2 and clean_after:
+            first[at] = _first_name(run, at, length, common, first)
+        clean_after = clean_after and run[at] not in NON_NAME_CHARS
+    names = []
+    at = 0
+    while first[at]:
+        names.append(run[at : at + first[at]])
+        at += first[at]
+    return names
+
+
+def _first_name(run: str, at: int, length: int, common: frozenset[str], first: list[int]) -> int:
+    """The length of the first name of ``run[at:]`` (``length`` characters, none of NON_NAME_CHARS after the first) or
+    0, given the answer for every shorter suffix in ``first``."""
+    if length <= 4 or (length <= 6 and not any(c in common for c in run[at + 2 : at + 4])):
+        return length if looks_like_name(run[at:]) else 0
+    if run[at] not in common:
+        return length if length <= 6 and looks_like_name(run[at:]) else 0
     for cut in (3, 2):  # a Han name is two or three characters; the next one starts with a family name too
-        if len(run) > cut and run[cut] in common:
-            rest = split_names(run[cut:])
-            if rest:
-                return [run[:cut], *rest]
-    return []
+        if run[at + cut] in common and first[at + cut]:
+            return cut
+    return 0
 
 
 def works(ms: _Mentions) -> None:
