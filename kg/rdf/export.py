@@ -38,8 +38,9 @@ from kg.rdf.quads import (
 from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
 from kg.registry import WRITERS, Writer, writer
 from kg.runtime import atomic_write
+from kg.settings import DEFAULT_BASE_IRI
 
-DEFAULT_BASE = "https://w3id.org/kgnews/id/"
+DEFAULT_BASE = DEFAULT_BASE_IRI  # one constant, kept under its old name for the writers
 ENTITIES_GRAPH = "graph/entities"
 ARTICLE_GRAPH_PREFIX = "graph/article/"
 
