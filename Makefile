@@ -52,10 +52,12 @@ test: install-dev system-deps
 train: install-dev
 	$(BIN)/python bench/train_ner.py
 
-# Scores the crf, lac and lac_crf taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md).
+# Scores the crf, lac and lac_crf taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md),
+# then kg end to end on ../shared/data/news_dev (bench/results/news_dev.md).
 eval: install-dev
 	$(BIN)/python bench/eval_ner.py
 	$(BIN)/python -m kg.nlp.relation_eval --sample
+	$(BIN)/python bench/news_dev.py --markdown bench/results/news_dev.md --json bench/results/news_dev.json
 
 # Builds the People's Daily January 1998 archive at 25/50/100 % with 1 and 2 workers (bench/results.md), then times
 # the HTML view at 100/1,000/5,000 nodes (bench/results/view_bench.json) and each tagger's characters per CPU-second

@@ -1,0 +1,405 @@
+"""Score kg end to end on ``../shared/data/news_dev``: entities, posts, relations, quantities and events.
+
+news_dev holds 60 modern regional news articles with gold annotations (see its README). Each article is built on its
+own with its publication date, and what kg found is matched against the gold the way the set's README asks:
+
+* **entities**: a kg entity matches a gold entity when one of its names (label or alternative labels, in either
+  script) equals the gold name or one of its aliases; the class is right when kg's class falls in the gold family
+  (``FAMILY`` below). Entities whose every name is in the article's ``acceptable`` list are neither right nor wrong.
+* **posts**: same person, and the title as written (one contains the other, after dropping the post's organisation
+  from kg's title).
+* **relations**: subject and object match as entities and kg's property maps to the gold label (``RELATION``).
+* **quantities**: the value within 1 % (part A lists every mention, part B every distinct value).
+* **events**: the gold trigger lies in the sentence kg read the event from, and kg's class maps to the gold type.
+
+``python bench/news_dev.py [--data DIR] [--ner NAME] [--json FILE] [--markdown FILE] [--errors]`` prints one table;
+``--errors`` lists every miss and false positive per article (for development: read them, do not tune to them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from opencc_purepy import OpenCC  # noqa: E402
+
+import kg  # noqa: E402
+from kg.model import Corpus  # noqa: E402
+from kg.rdf.vocab import is_subclass  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "news_dev"
+
+# kg class → gold family. The first ancestor found in this order decides.
+FAMILY: tuple[tuple[str, str], ...] = (
+    ("Person", "PER"),
+    ("Facility", "FAC"),
+    ("Port", "FAC"),
+    ("Station", "FAC"),
+    ("IndustrialPark", "FAC"),
+    ("Project", "FAC"),
+    ("Product", "FAC"),
+    ("Place", "LOC"),
+    ("Organization", "ORG"),
+    ("Work", "WORK"),
+    ("Event", "EVENT"),
+)
+
+# kg property → (gold label, whether kg's subject is the gold subject). builtBy-like inverses read the other way.
+RELATION: dict[str, tuple[str, bool]] = {
+    "locatedIn": ("located_in", True),
+    "containedIn": ("located_in", True),
+    "subOrganizationOf": ("part_of", True),
+    "partOf": ("part_of", True),
+    "worksFor": ("works_for", True),
+    "investsIn": ("invests_in", True),
+    "builds": ("builds", True),
+    "operates": ("operates", True),
+    "cooperatesWith": ("partner_of", True),
+    "owns": ("owns", True),
+    "organizer": ("organizes", True),
+    "attendee": ("attends", True),
+}
+SYMMETRIC = {"partner_of"}
+
+# kg event class → gold event type (types kg does not separate fall under 其他 in the gold).
+EVENT_TYPE: dict[str, str] = {
+    "Meeting": "会议",
+    "PressConference": "发布",
+    "OperationStart": "投产",
+    "ConstructionStart": "开工",
+    "Completion": "竣工",
+    "Signing": "签约",
+    "Inspection": "调研",
+    "Unveiling": "揭牌",
+    "Release": "发布",
+    "Donation": "捐赠",
+    "Commendation": "表彰",
+}
+
+_T2S = OpenCC("t2s")
+
+
+def forms(name: str) -> set[str]:
+    """A name as written and in simplified script, without book-title brackets."""
+    name = name.strip().strip("《》")
+    return {name, _T2S.convert(name)}
+
+
+@dataclass
+class Score:
+    """Counts for one kind of thing: true positives seen from the gold side and from kg's side."""
+
+    gold: int = 0
+    found: int = 0  # gold items kg found
+    predicted: int = 0
+    right: int = 0  # kg items that match a gold item
+    misses: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.predicted if self.predicted else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Score) -> None:
+        self.gold += other.gold
+        self.found += other.found
+        self.predicted += other.predicted
+        self.right += other.right
+
+
+def family(kg_class: str) -> str | None:
+    """The gold family of a kg class, or None for classes the gold does not annotate (Post, Sentence …)."""
+    for ancestor, name in FAMILY:
+        if is_subclass(kg_class, ancestor):
+            return name
+    return None
+
+
+class GoldIndex:
+    """Every surface form of an article's gold entities, mapped to the entity's name."""
+
+    def __init__(self, gold: dict) -> None:
+        self.by_form: dict[str, dict] = {}
+        for entity in gold["entities"]:
+            for surface in [entity["name"], *entity.get("aliases", [])]:
+                for form in forms(surface):
+                    self.by_form.setdefault(form, entity)
+        self.acceptable = {form for text in gold.get("acceptable", []) for form in forms(text)}
+
+    def lookup(self, names: Iterable[str]) -> dict | None:
+        for name in names:
+            for form in forms(name):
+                if form in self.by_form:
+                    return self.by_form[form]
+        return None
+
+    def name_of(self, text: str) -> str:
+        entity = self.lookup([text])
+        return entity["name"] if entity else text
+
+
+def entity_names(corpus: Corpus, key: str) -> list[str]:
+    entity = corpus.entities.get(key)
+    if entity is None:
+        return []
+    return [entity.label, *sorted(entity.alt_labels)]
+
+
+def score_entities(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
+    score = Score(gold=len(gold["entities"]))
+    found: set[str] = set()
+    for entity in sorted(corpus.entities.values(), key=lambda e: e.key):
+        fam = family(entity.type)
+        if fam is None:
+            continue
+        names = [entity.label, *sorted(entity.alt_labels)]
+        match = index.lookup(names)
+        if match is None and all(form in index.acceptable for name in names for form in forms(name)):
+            continue
+        score.predicted += 1
+        if match is not None and match["type"] == fam:
+            score.right += 1
+            found.add(match["name"])
+        else:
+            why = f"as {match['type']}" if match else "not in gold"
+            score.wrong.append(f"{entity.label} [{entity.type}→{fam}] {why}")
+    score.found = len(found)
+    score.misses = [f"{e['name']} [{e['type']}]" for e in gold["entities"] if e["name"] not in found]
+    return score
+
+
+def _title_matches(gold_title: str, kg_title: str, org: str | None) -> bool:
+    gold_forms, kg_forms = forms(gold_title), forms(kg_title)
+    if org:
+        kg_forms |= {form.replace(o, "") for form in kg_forms for o in forms(org)}
+    return any(g in k or k in g for g in gold_forms for k in kg_forms if g and k)
+
+
+def score_posts(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
+    score = Score(gold=len(gold["posts"]))
+    predicted = []
+    for relation in corpus.relations:
+        if relation.predicate != "holdsPost":
+            continue
+        person = index.name_of(entity_names(corpus, relation.subject)[0] if relation.subject in corpus.entities
+                               else relation.subject)
+        org_names = entity_names(corpus, relation.object)
+        predicted.append((person, relation.attrs.get("title", ""), org_names[0] if org_names else None))
+    predicted = sorted(set(predicted), key=lambda p: (p[0], p[1], p[2] or ""))
+    used: set[int] = set()
+    for post in gold["posts"]:
+        person = index.name_of(post["person"])
+        hit = next((i for i, (p, title, org) in enumerate(predicted)
+                    if p == person and _title_matches(post["title"], title, org)), None)
+        if hit is None:
+            score.misses.append(f"{post['person']} {post['title']} ({post['org_or_place']})")
+        else:
+            score.found += 1
+            used.add(hit)
+    score.predicted = len(predicted)
+    for i, (person, title, org) in enumerate(predicted):
+        if i in used or any(p["person"] in forms(person) | {person} and _title_matches(p["title"], title, org)
+                            for p in gold["posts"]):
+            score.right += 1
+        else:
+            score.wrong.append(f"{person} {title} ({org})")
+    return score
+
+
+def score_relations(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
+    gold_triples = set()
+    for relation in gold["relations"]:
+        s, o = index.name_of(relation["s"]), index.name_of(relation["o"])
+        gold_triples.add((s, relation["p"], o))
+        if relation["p"] in SYMMETRIC:
+            gold_triples.add((o, relation["p"], s))
+    predicted = set()
+    for relation in corpus.relations:
+        mapped = RELATION.get(relation.predicate)
+        if mapped is None or relation.literal:
+            continue
+        label, forward = mapped
+        s_names, o_names = entity_names(corpus, relation.subject), entity_names(corpus, relation.object)
+        if not s_names or not o_names:
+            continue
+        s, o = index.name_of(s_names[0]), index.name_of(o_names[0])
+        if not forward:
+            s, o = o, s
+        s_gold, o_gold = index.lookup(s_names), index.lookup(o_names)
+        s = s_gold["name"] if s_gold else s
+        o = o_gold["name"] if o_gold else o
+        predicted.add((s, label, o))
+    # posts in an organisation state works_for in the gold
+    for relation in corpus.relations:
+        if relation.predicate == "holdsPost" and relation.object in corpus.entities:
+            if family(corpus.entities[relation.object].type) == "ORG":
+                s = index.name_of(entity_names(corpus, relation.subject)[0])
+                o_gold = index.lookup(entity_names(corpus, relation.object))
+                predicted.add((s, "works_for", o_gold["name"] if o_gold else entity_names(corpus, relation.object)[0]))
+    distinct_gold = {(r["s"], r["p"], r["o"]) for r in gold["relations"]}
+    score = Score(gold=len(distinct_gold), predicted=len(predicted))
+    for s, p, o in sorted(distinct_gold):
+        s, o = index.name_of(s), index.name_of(o)
+        if (s, p, o) in predicted or (p in SYMMETRIC and (o, p, s) in predicted):
+            score.found += 1
+        else:
+            score.misses.append(f"{s} {p} {o}")
+    for triple in sorted(predicted):
+        if triple in gold_triples:
+            score.right += 1
+        else:
+            score.wrong.append(" ".join(triple))
+    return score
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(abs(a), abs(b), 1e-9)
+
+
+def score_quantities(corpus: Corpus, gold: dict) -> Score:
+    per_mention = gold["file"].startswith("a")  # part A lists every mention, part B every distinct value
+    values = [float(q.value) for q in corpus.quantities if q.value is not None]
+    gold_values = [float(q["value"]) for q in gold["quantities"]]
+    if not per_mention:
+        values = sorted(set(values))
+    score = Score(gold=len(gold_values), predicted=len(values))
+    pool = list(values)
+    for q, value in zip(gold["quantities"], gold_values, strict=True):
+        hit = next((i for i, v in enumerate(pool) if _close(v, value)), None)
+        if hit is None:
+            score.misses.append(f"{q['text']} = {q['value']} {q['unit']}")
+        else:
+            score.found += 1
+            if per_mention:
+                pool.pop(hit)
+    score.right = sum(1 for v in values if any(_close(v, g) for g in gold_values))
+    score.wrong = [f"{q.text} = {q.value} {q.unit}" for q in corpus.quantities
+                   if q.value is not None and not any(_close(float(q.value), g) for g in gold_values)]
+    return score
+
+
+def score_events(corpus: Corpus, gold: dict) -> Score:
+    predicted = [(EVENT_TYPE.get(event.type, "其他"), event.evidence.text, event.label) for event in corpus.events]
+    score = Score(gold=len(gold["events"]), predicted=len(predicted))
+    used: set[int] = set()
+    for event in gold["events"]:
+        triggers = forms(event["trigger"])
+        hit = next((i for i, (kind, sentence, _) in enumerate(predicted) if i not in used and kind == event["type"]
+                    and any(t in sentence for t in triggers)), None)
+        if hit is None:
+            score.misses.append(f"{event['type']} {event['trigger']}")
+        else:
+            score.found += 1
+            used.add(hit)
+    score.right = len(used)
+    score.wrong = [f"{kind} {label}" for i, (kind, _, label) in enumerate(predicted) if i not in used]
+    return score
+
+
+KINDS = ("entities", "posts", "relations", "quantities", "events")
+
+
+def load_gold(data: Path) -> list[dict]:
+    """The gold records of both parts, in file order."""
+    records = []
+    for part in sorted(data.glob("gold_*.jsonl")):
+        records.extend(json.loads(line) for line in part.read_text(encoding="utf-8").splitlines() if line.strip())
+    return sorted(records, key=lambda r: r["file"])
+
+
+def evaluate(data: Path = DEFAULT_DATA, ner: str | None = None) -> dict[str, dict[str, Score]]:
+    """Build every article of ``data`` with kg and score it; returns ``{file: {kind: Score}}``."""
+    results: dict[str, dict[str, Score]] = {}
+    for gold in load_gold(data):
+        published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
+        settings = kg.Settings(date=published, **({"ner": ner} if ner else {}))
+        corpus = kg.extract([data / gold["file"]], settings)
+        index = GoldIndex(gold)
+        results[gold["file"]] = {
+            "entities": score_entities(corpus, gold, index),
+            "posts": score_posts(corpus, gold, index),
+            "relations": score_relations(corpus, gold, index),
+            "quantities": score_quantities(corpus, gold),
+            "events": score_events(corpus, gold),
+        }
+    return results
+
+
+def totals(results: dict[str, dict[str, Score]]) -> dict[str, Score]:
+    """Micro-averaged counts per kind over all articles."""
+    out = {kind: Score() for kind in KINDS}
+    for scores in results.values():
+        for kind in KINDS:
+            out[kind].add(scores[kind])
+    return out
+
+
+def table(results: dict[str, dict[str, Score]], title: str) -> str:
+    """A Markdown table of precision, recall and F1 per kind."""
+    rows = [f"### {title}", "", "| kind | gold | found | recall | predicted | right | precision | F1 |",
+            "|---|---|---|---|---|---|---|---|"]
+    for kind, s in totals(results).items():
+        rows.append(f"| {kind} | {s.gold} | {s.found} | {s.recall:.3f} | {s.predicted} | {s.right} | "
+                    f"{s.precision:.3f} | {s.f1:.3f} |")
+    return "\n".join(rows) + "\n"
+
+
+def errors(results: dict[str, dict[str, Score]]) -> str:
+    """Every miss and false positive, per article and kind."""
+    lines = []
+    for name, scores in results.items():
+        lines.append(f"== {name}")
+        for kind, s in scores.items():
+            for miss in s.misses:
+                lines.append(f"  {kind} MISS  {miss}")
+            for wrong in s.wrong:
+                lines.append(f"  {kind} WRONG {wrong}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Parse options, score, print the table (and the errors with ``--errors``)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--ner", default=None, help="tagger name (default: kg's default)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the totals to this JSON file")
+    parser.add_argument("--markdown", type=Path, default=None, help="also write the table to this Markdown file")
+    parser.add_argument("--errors", action="store_true", help="list misses and false positives per article")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"no news_dev folder at {args.data}")
+    results = evaluate(args.data, args.ner)
+    tagger = args.ner or kg.Settings().ner
+    text = table(results, f"news_dev, {len(results)} articles, tagger {tagger}")
+    print(text)
+    if args.errors:
+        print(errors(results))
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    if args.json:
+        figures = {kind: {"gold": s.gold, "found": s.found, "predicted": s.predicted, "right": s.right,
+                          "recall": round(s.recall, 4), "precision": round(s.precision, 4)}
+                   for kind, s in totals(results).items()}
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The news_dev scorer (bench/news_dev.py): matching rules on made-up articles, and the real set when present."""
+
+from __future__ import annotations
+
+import pytest
+
+import kg
+from bench.news_dev import KINDS, GoldIndex, evaluate, family, load_gold, score_entities, score_quantities, totals
+
+from .conftest import SHARED_DATA
+
+TEXT = "本报讯 昨日，市长王建国在呼和浩特市调研。呼和浩特市投资3.5亿元建设体育馆。"
+
+
+def gold(**parts: object) -> dict:
+    record: dict = {"file": "a00.txt", "entities": [], "acceptable": [], "posts": [], "relations": [],
+                    "quantities": [], "events": []}
+    record.update(parts)
+    return record
+
+
+def test_classes_fall_into_gold_families() -> None:
+    assert family("Person") == "PER"
+    assert family("City") == "LOC" and family("Banner") == "LOC"
+    assert family("Company") == "ORG" and family("GovernmentBody") == "ORG"
+    assert family("Facility") == "FAC" and family("Project") == "FAC"
+    assert family("Post") is None
+
+
+def test_entities_match_by_any_form_in_either_script() -> None:
+    corpus = kg.api.extract_texts([("t.txt", TEXT)])
+    record = gold(entities=[{"name": "呼和浩特市", "type": "LOC", "aliases": ["呼市"]},
+                            {"name": "王建國", "type": "PER", "aliases": []},
+                            {"name": "不存在的公司", "type": "ORG", "aliases": []}])
+    score = score_entities(corpus, record, GoldIndex(record))
+    assert score.gold == 3
+    assert score.found == 2  # 王建國 found as 王建国 and 呼和浩特市; the made-up company is a miss
+    assert "不存在的公司 [ORG]" in score.misses
+
+
+def test_quantities_match_values_within_one_percent() -> None:
+    corpus = kg.api.extract_texts([("t.txt", TEXT)])
+    record = gold(quantities=[{"text": "3.5亿元", "value": 350000000, "unit": "CNY"},
+                              {"text": "9吨", "value": 9, "unit": "tonne"}])
+    score = score_quantities(corpus, record)
+    assert (score.gold, score.found) == (2, 1)
+    assert score.misses == ["9吨 = 9 tonne"]
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_news_dev_is_scored_whole() -> None:
+    data = SHARED_DATA / "news_dev"
+    if not data.is_dir():
+        pytest.skip("../shared/data/news_dev is not present")
+    records = load_gold(data)
+    assert len(records) == 60
+    results = evaluate(data)
+    sums = totals(results)
+    assert {kind: sums[kind].gold for kind in KINDS} == {
+        "entities": 1092, "posts": 206, "relations": 535, "quantities": 426, "events": 129}
+    for score in sums.values():
+        assert 0 <= score.found <= score.gold and 0 <= score.right <= score.predicted
