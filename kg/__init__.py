@@ -5,13 +5,14 @@ The library API (what the ``kg`` command calls)::
     import kg
     result = kg.build(["page.txt"], "output/")          # kg build
     corpus = kg.extract(["page.txt"])                    # the resolved corpus, no files written
-    print(kg.query("output/", "SELECT * { ?s ?p ?o } LIMIT 5"))   # kg query
+    print(kg.query("output/", "SELECT * { ?s ?p ?o } LIMIT 5").serialize("csv"))   # kg query
     report = kg.validate("output/graph.ttl")             # kg validate
 """
 
 from kg.api import BuildResult, build, eval_ner, extract, load, merge, query, serve, stats, validate, viz
 from kg.errors import KGError
-from kg.pipeline import Settings, stage
+from kg.registry import stage
+from kg.settings import Settings
 
 __all__ = [
     "BuildResult",

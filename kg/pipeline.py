@@ -1,32 +1,31 @@
-"""Stage registry and the runner that pushes documents through the stages.
+"""The runner that pushes documents through the stages: scheduling over worker processes, progress, the incremental
+cache and the spools.
 
-A stage is a plain function registered under a dotted name whose first two parts say what it does and the rest which
-implementation it is: ``nlp.tag.lac`` is the ``lac`` implementation of the ``nlp.tag`` step. A user swaps an
-implementation by naming another one in :class:`Settings` (``--ner crf`` on the command line selects ``nlp.tag.crf``)
-or by registering their own with :func:`stage`.
+A stage is a plain function registered in :mod:`kg.registry` under a dotted name whose first two parts say what it
+does and the rest which implementation it is: ``nlp.tag.lac`` is the ``lac`` implementation of the ``nlp.tag`` step.
+A user swaps an implementation by naming another one in :class:`kg.settings.Settings` (``--ner crf`` on the command
+line selects ``nlp.tag.crf``) or by registering their own with :func:`kg.registry.stage`.
 
 Step signatures:
 
 * ``ingest.read``     ``(path: Path, settings) -> Document``
 * ``ingest.clean``    ``(doc: Document, settings) -> Document``
 * ``ingest.segment``  ``(doc: Document, settings) -> list[Article]``
+* ``text.normalise``  ``(article: Article, settings) -> Article`` with its analysis text (kg.text.normalise); the
+  ``nlp.*`` steps read it, and their spans are moved back into the article's own text after the last one
 * ``nlp.*``           ``(ex: ArticleExtraction, settings) -> ArticleExtraction``, run in the order of ``Settings.steps``
 * ``resolve``         ``(extractions: list[ArticleExtraction], settings) -> Corpus``
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
-import importlib
 import itertools
 import multiprocessing
 import os
-import signal
-import threading
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -34,121 +33,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExtractionError, InputError, KGError, StageNotFound
-from kg.model import ArticleExtraction, Corpus, Document
+from kg.errors import ExtractionError, InputError, KGError
+from kg.model import ArticleExtraction, Corpus, Document, display_path
+from kg.registry import (
+    batched as batched,  # re-exported: the registry and settings lived here before
+)
+from kg.registry import get_batched, get_stage
+from kg.registry import stage as stage
+from kg.registry import stages as stages
+from kg.runtime import Timings, child_process_init
+from kg.settings import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
+from kg.settings import DEFAULT_NER as DEFAULT_NER
+from kg.settings import Settings
 from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache
-
-_REGISTRY: dict[str, Callable[..., Any]] = {}
-# List forms of stages (see batched()): name -> function over a list of the stage's inputs
-_BATCHED: dict[str, Callable[..., Any]] = {}
-
-# Modules whose import registers the built-in stages. Imported lazily so that `kg --help` stays fast.
-_BUILTIN_MODULES = (
-    "kg.ingest.read",
-    "kg.ingest.clean",
-    "kg.ingest.segment",
-    "kg.nlp.tag",
-    "kg.nlp.rules",
-    "kg.nlp.gazetteer",
-    "kg.nlp.relate",
-    "kg.nlp.quantities",
-    "kg.nlp.events",
-    "kg.nlp.resolve",
-)
-
-DEFAULT_BASE_IRI = "https://w3id.org/kgnews/id/"
-
-
-def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register the decorated function as the stage ``name`` (e.g. ``"nlp.tag.lac"``)."""
-
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        if _REGISTRY.get(name) is not fn:
-            _BATCHED.pop(name, None)  # a list form belongs to the stage it was registered with
-        _REGISTRY[name] = fn
-        return fn
-
-    return register
-
-
-def batched(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register the decorated function as the list form of stage ``name``: given the stage's inputs for every article
-    of a document (and the settings), it returns what the stage returns for each, in order, doing the work together
-    where that is cheaper (a tagger running its network on batches). Register it after the stage: registering
-    another function as the stage drops it."""
-
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _BATCHED[name] = fn
-        return fn
-
-    return register
-
-
-def _load_builtins() -> None:
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)
-
-
-def get_stage(name: str) -> Callable[..., Any]:
-    """Return the stage registered under ``name``; raise :class:`StageNotFound` naming the alternatives."""
-    _load_builtins()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        step = name.rsplit(".", 1)[0]
-        options = sorted(key.rsplit(".", 1)[1] for key in _REGISTRY if key.rsplit(".", 1)[0] == step)
-        hint = f" (available: {', '.join(options)})" if options else ""
-        raise StageNotFound(f"no stage named {name!r}{hint}") from None
-
-
-def get_batched(name: str) -> Callable[[list[Any], Any], list[Any]]:
-    """The list form of stage ``name`` (see :func:`batched`), or the stage applied to each item when it has none."""
-    fn = get_stage(name)
-    many = _BATCHED.get(name)
-    if many is not None:
-        return many
-
-    def each(items: list[Any], settings: Any = None) -> list[Any]:
-        return [fn(item, settings) for item in items]
-
-    return each
-
-
-def stages() -> list[str]:
-    """Names of every registered stage, sorted."""
-    _load_builtins()
-    return sorted(_REGISTRY)
-
-
-@dataclass
-class Settings:
-    """What a run does: which implementation for each step, the publication date, the IRI base and options."""
-
-    base_iri: str = DEFAULT_BASE_IRI
-    date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
-    publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
-    ner: str = "lac"
-    user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
-    read: str = "ingest.read.auto"
-    clean: str = "ingest.clean.newspaper"
-    segment: str = "ingest.segment.newspaper"
-    steps: tuple[str, ...] = (
-        "nlp.rules.newspaper",
-        "nlp.link.gazetteer",
-        "nlp.relate.patterns",
-        "nlp.quantities.patterns",
-        "nlp.events.patterns",
-    )
-    resolve: str = "resolve.default"
-    keep_going: bool = False
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def tagger(self) -> str:
-        return f"nlp.tag.{self.ner}"
 
 
 def expand_inputs(
@@ -171,27 +71,6 @@ def skipped_summary(skipped: list[tuple[str, str]]) -> str:
     lines = [f"{len(skipped)} input(s) skipped:"]
     lines.extend(f"  {reason}" if reason.startswith(path) else f"  {path}: {reason}" for path, reason in skipped)
     return "\n".join(lines)
-
-
-@dataclass
-class Timings:
-    """Seconds spent per step (a stage name, or a phase such as ``resolve`` or ``rdf``), summed over workers."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def measure(self, name: str) -> Iterator[None]:
-        """Add the wall-clock time of the ``with`` block to ``name``."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-
-    def merge(self, other: Timings) -> None:
-        """Add the times of ``other`` (e.g. a worker's) to these."""
-        for name, seconds in other.seconds.items():
-            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
 
 
 @dataclass
@@ -308,6 +187,8 @@ class RunStats:
     relations: int = 0  # stated relations, quantities and events of the resolved corpus
     quantities: int = 0
     events: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # entities and events of the resolved corpus per class
+    statements: int = 0  # kg:Statement nodes of the graph written (relations stated with their evidence)
 
 
 def extract_document(
@@ -329,6 +210,11 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
     article, timing every step."""
     with timings.measure("ingest.segment"):
         articles = get_stage(settings.segment)(doc, settings)
+    from kg.text.normalise import restore
+
+    normalise = get_stage(settings.normalise)
+    with timings.measure(settings.normalise):
+        articles = [normalise(article, settings) for article in articles]
     tag = get_batched(settings.tagger)
     steps = [(name, get_stage(name)) for name in settings.steps]
     # The tagger sees all the articles at once (LAC runs their pieces in batches); the other steps one at a time
@@ -338,7 +224,7 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
         for name, step in steps:
             with timings.measure(name):
                 extraction = step(extraction, settings)
-        results[index] = extraction
+        results[index] = restore(extraction)
     return results
 
 
@@ -350,7 +236,7 @@ def extract_file(
     With ``spool_dir``, the documents and extractions are written to a spool there (``<index>.spool``, a cache entry
     under ``key``: see :mod:`kg.cache`) as they are made, and the result holds only counts and the spool's path.
     """
-    result = DocumentResult(index=index, path=str(path), key=key)
+    result = DocumentResult(index=index, path=display_path(path), key=key)
     spool = SpoolWriter(spool_dir / f"{index:08d}.spool") if spool_dir is not None else None
     try:
         if spool is not None:
@@ -367,9 +253,9 @@ def extract_file(
             spool = None
     except KGError as error:
         message = str(error)
-        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
     except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
-        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
     finally:
         if spool is not None:
@@ -379,7 +265,9 @@ def extract_file(
 
 def _streamed(path: Path, settings: Settings) -> bool:
     """Whether ``path`` is a text file large enough to be read in parts (see :mod:`kg.stream`)."""
-    from kg.stream import STREAM_BYTES  # here, not at the top: kg.stream imports kg.ingest, which imports this module
+    from kg.stream import (
+        STREAM_BYTES,  # here, not at the top: kg.stream imports kg.ingest, which imports this module
+    )
 
     if settings.read != "ingest.read.auto" or path.suffix.lower() not in {".txt", ".text", ""}:
         return False
@@ -403,7 +291,7 @@ def _extract_parts(
             text = next(parts, None)
         if text is None:
             return
-        _extract_part_text(text, str(path), settings, timings, result, spool)
+        _extract_part_text(text, display_path(path), settings, timings, result, spool)
 
 
 def _extract_part_text(
@@ -426,22 +314,6 @@ def _extract_batch(
     timings = Timings()
     results = [extract_file(index, Path(path), key, settings, timings, spool_dir) for index, path, key in batch]
     return results, timings
-
-
-def child_process_init(parent: int) -> None:
-    """Set up a worker or writer process forked from ``parent``: leave signals to the parent, exit with it."""
-    # Ctrl-C reaches the whole process group; only the parent decides how to stop, so workers ignore it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent may have turned SIGTERM into an exception for itself; a worker must simply end.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # A worker whose parent was killed (SIGKILL, OOM killer) would wait for work forever: leave with it.
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="kg-parent-watch").start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 # Bounds of a batch's size in bytes of input, and its largest number of files.
@@ -619,13 +491,13 @@ def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled
         if entry is None:
             return None
         spool, articles, characters = entry
-        return DocumentResult(index, str(path), key, cached=True, characters=characters, spool=str(spool),
+        return DocumentResult(index, display_path(path), key, cached=True, characters=characters, spool=str(spool),
                               spooled_articles=articles)
     hit = cache.load(key, path)
     if hit is None:
         return None
     documents, extractions, characters = hit
-    return DocumentResult(index, str(path), key, documents, extractions, cached=True, characters=characters)
+    return DocumentResult(index, display_path(path), key, documents, extractions, cached=True, characters=characters)
 
 
 def _extract_in_pool(
@@ -680,7 +552,7 @@ def _extract_parts_in_pool(
     worker are in flight, so memory stays bounded by the part size."""
     from kg.stream import PART_CHARS, iter_parts
 
-    result = DocumentResult(index=index, path=str(path), key=key)
+    result = DocumentResult(index=index, path=display_path(path), key=key)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
     )
@@ -707,7 +579,7 @@ def _extract_parts_in_pool(
                 if text is None:
                     break
                 part_path = spool_dir / f"{index:08d}.{number:06d}.part"
-                pending.append(pool.submit(_extract_part, text, str(path), settings, part_path))
+                pending.append(pool.submit(_extract_part, text, display_path(path), settings, part_path))
                 while len(pending) >= 2 * workers:
                     join_next(spool)
             while pending:
@@ -715,7 +587,7 @@ def _extract_parts_in_pool(
         result.spool = str(spool.path)
     except KGError as error:
         message = str(error)
-        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return result
@@ -732,53 +604,35 @@ def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> 
     except KGError as error:
         result.error = error
     except Exception as error:  # noqa: BLE001  as in extract_file: reported as this file's error
-        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
     return result, timings
 
 
-def first_occurrences(extractions: Iterable[ArticleExtraction]) -> list[ArticleExtraction]:
-    """``extractions`` without the articles met before in it (same article id)."""
+def first_occurrences(extractions: Iterable[ArticleExtraction]) -> Iterator[ArticleExtraction]:
+    """``extractions`` without the articles met before in them (same article id), lazily: the one rule by which an
+    article whose text occurs twice in a run (a wire story in two files: its id is a hash of its text) is kept once,
+    as first met, so the graph says one thing of it (one headline, one date), not the union of its contexts."""
     seen: set[str] = set()
-    kept = []
     for extraction in extractions:
         if extraction.article.id not in seen:
             seen.add(extraction.article.id)
-            kept.append(extraction)
-    return kept
+            yield extraction
 
 
 def resolve_results(results: list[DocumentResult], settings: Settings, stats: RunStats | None = None) -> Corpus:
-    """Resolve the extractions of ``results`` (in their order) into one corpus.
-
-    An article whose text occurred earlier in the run (a wire story in two files: its id is a hash of its text) is
-    kept once, as first met: the graph says one thing of it (one headline, one date), not the union of its contexts.
-    """
+    """Resolve the extractions of ``results`` (in their order) into one corpus, each article kept once
+    (:func:`first_occurrences`)."""
     stats = stats if stats is not None else RunStats()
     documents = [doc for result in results for doc in result.documents]
-    extractions = first_occurrences(extraction for result in results for extraction in result.extractions)
+    extractions = list(first_occurrences(extraction for result in results for extraction in result.extractions))
     with stats.timings.measure("resolve"):
         corpus = get_stage(settings.resolve)(extractions, settings)
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
     stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
+    stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
+                                  *(event.type for event in corpus.events)]))
     return corpus
-
-
-def iter_extractions(
-    paths: Iterable[Path], settings: Settings, skipped: list[tuple[str, str]]
-) -> Iterator[tuple[Document, list[ArticleExtraction]]]:
-    """Read and extract each path in turn, in this process; with ``keep_going`` a failing input is recorded in
-    ``skipped``."""
-    timings = Timings()
-    for index, path in enumerate(paths):
-        result = extract_file(index, Path(path), "", settings, timings)
-        if result.error is not None:
-            if not settings.keep_going:
-                raise result.error
-            skipped.append((result.path, str(result.error)))
-            continue
-        for doc in result.documents:
-            yield doc, [extraction for extraction in result.extractions if extraction.article.document_id == doc.id]
 
 
 def run(
