@@ -29,7 +29,7 @@ import numpy as np
 from kg.errors import ExtractionError
 from kg.model import ArticleExtraction, Mention
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import batched, stage
+from kg.registry import batched, stage
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "ner"
 MODEL_NAME = "neural.onnx"
