@@ -36,6 +36,7 @@ from kg.pipeline import (
     resolve_results,
     run,
 )
+from kg.rdf.bulk import bulk_load
 from kg.rdf.export import FORMATS
 from kg.rdf.iri import IRIs
 from kg.rdf.load import load

@@ -26,6 +26,7 @@ from kg.errors import KGError
 from kg.model import Corpus
 from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
+from kg.rdf.bulk import BULK_STORES
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
 from kg.rdf.query import FORMATS as RESULT_FORMATS
 from kg.view.html import DEFAULT_MAX_NODES
@@ -516,31 +517,68 @@ def serve(source: str, host: str, port: int, writable: bool, no_cors: bool, time
 
 
 @main.command()
-@click.argument("output")
-@click.option("--endpoint", required=True, help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
+@click.argument("outputs", nargs=-1, required=True)
+@click.option("--endpoint", help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
               "Update URL (e.g. http://host:8890/sparql).")
 @click.option("--graph", "graph_iri", metavar="IRI", help="Load everything into this one graph (replacing it) "
               "instead of one graph per article.")
 @click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
               help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.")
-@click.option("--user", help="User name for HTTP basic or digest authentication.")
+@click.option("--user", help="User name for HTTP basic or digest authentication (with --bulk virtuoso: the SQL "
+              "user, default dba).")
 @click.option("--password", envvar="KG_LOAD_PASSWORD", help="Password (or set KG_LOAD_PASSWORD).")
 @click.option("--batch-size", default=20000, show_default=True, help="Triples per SPARQL Update request.")
 @click.option("--no-ontology", is_flag=True, help="Do not load the ontology into its own graph.")
+@click.option("--bulk", type=click.Choice(BULK_STORES), help="Hand the N-Quads files to the store's own bulk loader "
+              "instead of HTTP: Virtuoso (ld_add, rdf_loader_run), an Oxigraph store folder, or a Qleverfile.")
+@click.option("--location", type=click.Path(file_okay=False, path_type=Path),
+              help="With --bulk oxigraph: the store folder; with --bulk qlever: the folder for the Qleverfile.")
+@click.option("--isql", "isql_address", default="127.0.0.1:1111", show_default=True, metavar="HOST:PORT",
+              help="With --bulk virtuoso: Virtuoso's SQL port.")
+@click.option("--isql-program", help="With --bulk virtuoso: the isql client (default: isql-vt or isql).")
+@click.option("--loaders", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --bulk virtuoso: parallel rdf_loader_run() calls (about one per core of the server).")
 @reports_errors
-def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user: str | None, password: str | None,
-         batch_size: int, no_ontology: bool) -> None:
-    """Push kg output to a triple store over HTTP, all or nothing.
+def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, protocol: str, user: str | None,
+         password: str | None, batch_size: int, no_ontology: bool, bulk: str | None, location: Path | None,
+         isql_address: str, isql_program: str | None, loaders: int) -> None:
+    """Push kg output to a triple store over HTTP, all or nothing, or bulk-load N-Quads with the store's loader.
 
     OUTPUT is a graph file, a kg output folder or a store. Article graphs replace the graphs of the same name, so
     loading again changes nothing; on any failure the target is left as it was.
+
+    With --bulk, OUTPUTS are N-Quads files or folders with graph.nq (a build) or shard.nq; the store's own loader
+    reads them (much faster for an archive). Loading again adds nothing. Bulk loaders are not transactional: a
+    failure names the files and may leave part of them loaded. Virtuoso reads the files itself, so their folder
+    must be in DirsAllowed of its virtuoso.ini (and at the same path on its machine).
 
     \b
     Example:
       kg load output/ --endpoint http://127.0.0.1:7878/store
       kg load output/graph.nq --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
+      kg load shards/*/ --bulk virtuoso --isql 127.0.0.1:1111 --password dba --loaders 2
+      kg load output/ --bulk oxigraph --location store/        # then: kg serve store/
+      kg load output/ --bulk qlever --location qlever/         # writes qlever/Qleverfile
     """
-    result = api.load(output, endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
+    if bulk is not None:
+        given = [name for name, value in (("--endpoint", endpoint), ("--graph", graph_iri)) if value]
+        if given:
+            raise click.UsageError(f"{' and '.join(given)} do not apply to --bulk (the files name their graphs)")
+        if bulk in ("oxigraph", "qlever") and location is None:
+            raise click.UsageError(f"--bulk {bulk} needs --location (the folder to write)")
+        result = api.bulk_load(outputs, bulk, location=location, isql=isql_address, user=user or "dba",
+                               password=password, loaders=loaders, with_ontology=not no_ontology,
+                               isql_program=isql_program)  # fmt: skip
+        click.echo(f"bulk-loaded {len(result.files)} N-Quads file(s) into {bulk} at {result.target} "
+                   f"in {result.seconds:.1f} s" if result.command is None else
+                   f"wrote {result.target}/Qleverfile for {len(result.files)} N-Quads file(s); build the index "
+                   f"with: {result.command}", err=True)  # fmt: skip
+        return
+    if endpoint is None:
+        raise click.UsageError("give --endpoint URL (or --bulk STORE)")
+    if len(outputs) != 1:
+        raise click.UsageError("--endpoint loads one OUTPUT; give several only with --bulk")
+    result = api.load(outputs[0], endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
                       batch_size=batch_size, with_ontology=not no_ontology)  # fmt: skip
     click.echo(f"loaded {result.triples} triples in {result.graphs} graph(s) into {endpoint} "
                f"({result.protocol}, {result.requests} requests)", err=True)  # fmt: skip
