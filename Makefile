@@ -67,7 +67,7 @@ bench: install-dev system-deps
 	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
 	$(BIN)/python bench/tagger_speed.py --json bench/results/tagger_speed.json
 
-# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with --low-memory and the crf tagger,
+# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with the crf tagger,
 # sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.
 bench-big: install-dev
 	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json

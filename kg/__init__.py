@@ -11,7 +11,8 @@ The library API (what the ``kg`` command calls)::
 
 from kg.api import BuildResult, build, bulk_load, eval_ner, extract, load, merge, query, serve, stats, validate, viz
 from kg.errors import KGError
-from kg.pipeline import Settings, stage
+from kg.registry import stage
+from kg.settings import Settings
 
 __all__ = [
     "BuildResult",

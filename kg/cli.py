@@ -116,15 +116,12 @@ def main() -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
                    "replaces its graph, so an archive can be built in batches.")
-@click.option("--low-memory/--in-memory", default=None,
-              help="Keep articles and quads on disk while building, so memory does not grow with the input (the "
-                   "same files, somewhat slower); default: low memory for inputs over 8 MiB.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
 def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
-          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, low_memory: bool | None, quiet: bool,
+          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, quiet: bool,
           verbose: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
@@ -145,7 +142,6 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
       kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
-      kg build newspaper-2020.txt -o out/ --low-memory
       kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
     """
     if quiet and verbose:
@@ -169,7 +165,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
         else:
             chosen = None if not formats or "all" in formats else list(formats)
             result = api.build(inputs, out_dir, settings=settings, workers=workers, incremental=not no_cache,
-                               force=force, progress=bar, formats=chosen, store=store_dir, low_memory=low_memory)
+                               force=force, progress=bar, formats=chosen, store=store_dir)
             bar.close()
             report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
@@ -181,13 +177,11 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 @click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all), as for 'kg build'.")
-@click.option("--low-memory", is_flag=True,
-              help="Hold one shard's extractions at a time and keep articles and quads on disk (the same files).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
 @reports_errors
 def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...],
-          low_memory: bool, quiet: bool, verbose: bool) -> None:
+          quiet: bool, verbose: bool) -> None:
     """Merge shard folders made by 'kg build --shard I/N' into one graph.
 
     Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
@@ -196,11 +190,11 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
     \b
     Examples:
       kg merge shards/0 shards/1 -o output/
-      kg merge shards/* -o output/ --format nq --low-memory
+      kg merge shards/* -o output/ --format nq
     """
     with interruptible(out_dir, None):
         chosen = None if not formats or "all" in formats else list(formats)
-        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
@@ -352,7 +346,7 @@ def stages_command() -> None:
     Example:
       kg stages
     """
-    from kg.pipeline import stages
+    from kg.registry import stages
 
     for name in stages():
         click.echo(name)

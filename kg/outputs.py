@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import KGError, OutputError
-from kg.pipeline import Timings, child_process_init
+from kg.runtime import Timings, child_process_init
 from kg.rdf.export import DEFAULT_BASE, FORMATS, Rendering, chosen_formats, write_format
 from kg.rdf.quads import Quads
 from kg.view.html import write_html

@@ -34,7 +34,8 @@ from kg.pipeline import (
     extract_items,
     resolve_results,
 )
-from kg.rdf.export import atomic_write, to_nquads
+from kg.rdf.export import to_nquads
+from kg.runtime import atomic_write
 from kg.rdf.mapping import to_rdf
 from kg.spool import SpoolWriter
 

@@ -28,7 +28,7 @@ from charset_normalizer import from_bytes
 
 from kg.errors import InputError
 from kg.model import Document, text_hash
-from kg.pipeline import stage
+from kg.registry import stage
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}

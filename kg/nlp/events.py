@@ -13,7 +13,7 @@ from typing import Any
 from kg.model import ArticleExtraction, Event, Mention, text_hash
 from kg.nlp.frames import ORG, PERSON, WORK, ArticleView, Frame, Slot, build_view, family, pattern
 from kg.nlp.rules import class_by_suffix
-from kg.pipeline import stage
+from kg.registry import stage
 
 EXTRACTOR = "nlp.events.patterns"
 

@@ -17,7 +17,7 @@ from typing import Any
 from kg.model import ArticleExtraction, Evidence, Quantity
 from kg.nlp.frames import ORG, PERSON, PLACE, ArticleView, Frame, Slot, build_view, family
 from kg.nlp.timex import Timex, to_int
-from kg.pipeline import stage
+from kg.registry import stage
 
 EXTRACTOR = "nlp.quantities.patterns"
 

@@ -16,7 +16,7 @@ from typing import Any
 from kg.model import ArticleExtraction, Corpus, Mention, Relation
 from kg.errors import OntologyError
 from kg.nlp.frames import FACILITY, ORG, PLACE, SLOT_CHARS, WORK, ArticleView, Frame, Slot, build_view, family, pattern
-from kg.pipeline import stage
+from kg.registry import stage
 from kg.rdf.vocab import is_subclass
 
 EXTRACTOR = "nlp.relate.patterns"

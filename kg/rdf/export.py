@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, cached_property
@@ -24,8 +23,19 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph
 from rdflib.namespace import SKOS
 
 from kg.errors import OutputError
-from kg.rdf.quads import Data, Term, Triple, as_quads, iri, iter_quads, literal_parts, sort_key, value
+from kg.rdf.quads import (
+    Data,
+    Term,
+    Triple,
+    as_quads,
+    iri,
+    iter_quads,
+    literal_parts,
+    sort_key,
+    value,
+)
 from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
+from kg.runtime import atomic_write
 
 DEFAULT_BASE = "https://w3id.org/kgnews/id/"
 ENTITIES_GRAPH = "graph/entities"
@@ -52,7 +62,6 @@ _BARE_LITERAL = {
 }
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _PREDICATE_SEPARATOR = " ;\n    "
-_WRITE_BATCH = 1 << 20  # characters encoded and written at a time
 _JSON_PIECES = 1 << 14  # pieces of JSON-LD text joined before they are handed on
 
 
@@ -680,43 +689,6 @@ def to_gexf(data: Data) -> str:
 
 
 # ------------------------------------------------------------------------------------------------- writing
-
-
-def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
-    """Write ``data`` (bytes, or text as UTF-8, whole or in pieces) to ``path`` through a temporary file in the same
-    folder and a rename, so ``path`` is never left half-written. Pieces are encoded as they are written: a big
-    export never exists in memory as one string and its bytes at once."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                if isinstance(data, bytes):
-                    handle.write(data)
-                else:
-                    batch: list[str] = []
-                    size = 0
-                    for piece in [data] if isinstance(data, str) else data:
-                        batch.append(piece)
-                        size += len(piece)
-                        if size >= _WRITE_BATCH:
-                            handle.write("".join(batch).encode("utf-8"))
-                            batch, size = [], 0
-                    handle.write("".join(batch).encode("utf-8"))
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def union_graph(dataset: Dataset | Graph) -> Graph:

@@ -14,7 +14,8 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.rdf.export import DEFAULT_BASE, _TurtleNames, atomic_write
+from kg.rdf.export import DEFAULT_BASE, _TurtleNames
+from kg.runtime import atomic_write
 from kg.rdf.quads import nt_term
 from kg.rdf.query import list_queries
 from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph

@@ -29,7 +29,7 @@ import networkx as nx
 
 from kg.errors import OutputError
 from kg.outputs import VIEW, VIEW_FILE, write_with
-from kg.pipeline import Timings
+from kg.runtime import Timings
 from kg.rdf.export import (
     DEFAULT_BASE,
     FORMATS,
