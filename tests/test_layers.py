@@ -27,7 +27,7 @@ RULES = {
     "kg.publish.": "publish", "kg.view.": "publish", "kg.outputs": "publish", "kg.rdf.export": "publish",
     "kg.rdf.spill": "publish",
     "kg.store.": "store", "kg.rdf.store": "store", "kg.rdf.query": "store", "kg.rdf.serve": "store",
-    "kg.rdf.load": "store", "kg.rdf.validate": "store", "kg.rdf.stats": "store",
+    "kg.rdf.load": "store", "kg.rdf.bulk": "store", "kg.rdf.validate": "store", "kg.rdf.stats": "store",
     "kg.rdf.ontodoc": "store",  # documents the ontology and the stored queries
     "kg.nlp.relation_eval": "run",  # scores relation extraction by running the pipeline
     "kg.rdf": "core", "kg.ingest": "core", "kg.nlp": "core", "kg.view": "core",  # empty package modules
