@@ -25,6 +25,7 @@ from kg import api
 from kg.errors import KGError
 from kg.model import Corpus
 from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
+from kg.cluster import ENGINES
 from kg.shard import parse_shard
 from kg.rdf.bulk import BULK_STORES
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
@@ -116,13 +117,20 @@ def main() -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
                    "replaces its graph, so an archive can be built in batches.")
+@click.option("--engine", type=click.Choice(ENGINES), default="pool", show_default=True,
+              help="Who runs the extraction: the local process pool, or Dask tasks (pip install 'kg-news[dask]') "
+                   "on a LocalCluster of --workers processes or on --scheduler's cluster. The graph is the same.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="With --engine dask: the Dask scheduler to use; its "
+              "workers must read the inputs and write --spool-dir at the same paths.")
+@click.option("--spool-dir", type=click.Path(file_okay=False, path_type=Path), help="With --engine dask: a folder "
+              "shared with the workers for the per-file results (default: OUTPUT/.kg-work).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
 def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
-          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, quiet: bool,
-          verbose: bool) -> None:
+          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, engine: str, scheduler: str | None,
+          spool_dir: Path | None, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph of INPUTS (files, folders or globs).
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
@@ -143,6 +151,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
       kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
+      kg build archive/ -o out/ --engine dask --scheduler tcp://10.0.0.5:8786 --spool-dir /shared/kg-spool
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
@@ -150,6 +159,11 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
         shard = parse_shard(shard_text) if shard_text else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--shard") from None
+    if engine != "dask" and (scheduler or spool_dir):
+        raise click.UsageError("--scheduler and --spool-dir apply to --engine dask")
+    if shard is not None and engine == "dask":
+        raise click.UsageError("--shard is for separate machines without a cluster; with --engine dask one build "
+                               "uses them all")
     if shard is not None and (formats or store_dir):
         raise click.UsageError("--format and --store do not apply to --shard (a shard writes shard.nq); "
                                "give them to 'kg merge' or load shard.nq into the store")
@@ -165,7 +179,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
         else:
             chosen = None if not formats or "all" in formats else list(formats)
             result = api.build(inputs, out_dir, settings=settings, workers=workers, incremental=not no_cache,
-                               force=force, progress=bar, formats=chosen, store=store_dir)
+                               force=force, progress=bar, formats=chosen, store=store_dir, engine=engine,
+                               scheduler=scheduler, spool_dir=spool_dir)
             bar.close()
             report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
