@@ -57,7 +57,7 @@ class DaskEngine:
 
     scheduler: str | None = None
     workers: int = 2
-    connect_timeout: float = CONNECT_TIMEOUT
+    connect_timeout: float = field(default_factory=lambda: CONNECT_TIMEOUT)
     dashboard: bool = False
     client: Any = field(default=None, init=False, repr=False)
     _cluster: Any = field(default=None, init=False, repr=False)
