@@ -29,7 +29,7 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Regenerates the committed sample outputs in output/ (a test fails when they are stale).
+# Regenerates the committed sample outputs in output/ (tests/test_golden.py compares the sample's graph with output/graph.ttl).
 sample: install
 	$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
 

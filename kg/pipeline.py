@@ -637,23 +637,6 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     return corpus
 
 
-def iter_extractions(
-    paths: Iterable[Path], settings: Settings, skipped: list[tuple[str, str]]
-) -> Iterator[tuple[Document, list[ArticleExtraction]]]:
-    """Read and extract each path in turn, in this process; with ``keep_going`` a failing input is recorded in
-    ``skipped``."""
-    timings = Timings()
-    for index, path in enumerate(paths):
-        result = extract_file(index, Path(path), "", settings, timings)
-        if result.error is not None:
-            if not settings.keep_going:
-                raise result.error
-            skipped.append((result.path, str(result.error)))
-            continue
-        for doc in result.documents:
-            yield doc, [extraction for extraction in result.extractions if extraction.article.document_id == doc.id]
-
-
 def run(
     inputs: Iterable[str | Path],
     settings: Settings | None = None,

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import kg
 from kg.rdf import spill as kg_writers
-from kg.cache import CACHE_DIR
+from kg.cache import CACHE_DIR, CURRENT_LINK, VERSIONS_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
 from kg.model import ArticleExtraction
@@ -228,7 +228,7 @@ def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_pa
     with pytest.raises(OutputError, match="simulated"):
         kg.build(archive, out, date=SAMPLE_DATE, workers=workers)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR, CURRENT_LINK, VERSIONS_DIR])
 
 
 @stage("nlp.rules.scale_test_fragile")

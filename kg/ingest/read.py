@@ -28,7 +28,7 @@ from charset_normalizer import from_bytes
 
 from kg.errors import InputError
 from kg.model import Document, text_hash
-from kg.registry import stage
+from kg.registry import READERS, reader, stage
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -156,7 +156,8 @@ def _kind(path: Path, data: bytes) -> str:
 
 @stage("ingest.read.auto")
 def read(path: Path, settings: Any = None) -> Document:
-    """Read one file into a Document, choosing the reader from the file's content and name."""
+    """Read one file into a Document with the reader registered for its kind (:data:`kg.registry.READERS`), judged
+    from the file's content and name."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -166,13 +167,14 @@ def read(path: Path, settings: Any = None) -> Document:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
-    kind = _kind(path, data)
-    if kind == "pdf":
-        return read_pdf_bytes(data, str(path))
-    if kind == "html":
-        return read_html_bytes(data, str(path))
-    text = decode_text(data, str(path))
-    return Document(id=text_hash(text), path=str(path), source=text)
+    return READERS.get(_kind(path, data))(data, str(path))
+
+
+@reader("text")
+def read_text_bytes(data: bytes, name: str) -> Document:
+    """A plain-text file's bytes (encoding detected) as a Document."""
+    text = decode_text(data, name)
+    return Document(id=text_hash(text), path=name, source=text)
 
 
 def read_text(text: str, name: str = "<stdin>") -> Document:
@@ -183,6 +185,7 @@ def read_text(text: str, name: str = "<stdin>") -> Document:
 # --- PDF -----------------------------------------------------------------------------------------------------------
 
 
+@reader("pdf")
 def read_pdf_bytes(data: bytes, name: str) -> Document:
     """The text layer of a PDF, page by page, each page in reading order (columns left to right).
 
@@ -324,6 +327,7 @@ def _decode_html(data: bytes, name: str) -> str:
     return decode_text(data, name)
 
 
+@reader("html")
 def read_html_bytes(data: bytes, name: str) -> Document:
     """The main text of a news web page (navigation, ads and comments removed) with its title, date and site name.
 

@@ -29,7 +29,6 @@ import networkx as nx
 
 from kg.errors import OutputError
 from kg.outputs import VIEW, VIEW_FILE, write_with
-from kg.runtime import Timings
 from kg.rdf.export import (
     DEFAULT_BASE,
     FORMATS,
@@ -38,16 +37,14 @@ from kg.rdf.export import (
     Predicates,
     SubjectStream,
     _entity_network,
-    _JsonNodes,
     _turtle_subject,
     _TurtleNames,
-    atomic_write,
-    jsonld_pieces,
-    network_pieces,
+    export_format,
     trig_pieces,
     turtle_pieces,
 )
 from kg.rdf.quads import Term, Triple, sort_key
+from kg.runtime import Timings, atomic_write
 from kg.view.data import read_view_triples, view_triples
 from kg.view.html import write_html
 
@@ -280,25 +277,26 @@ class SpillRendering:
     def __init__(self, spill: QuadSpill, base: str | None = DEFAULT_BASE) -> None:
         self.spill = spill
         self.base = base
+        self.cache_terms = _CACHE_TERMS  # a bound on the term caches of the writers
         self._network: nx.MultiDiGraph | None = None
 
     def pieces(self, fmt: str) -> Iterable[str]:
         """The text of one export format in pieces."""
-        if fmt == "nq":
-            return self.nquads()
-        if fmt == "nt":
-            return self.ntriples()
-        if fmt == "ttl":
-            names = _TurtleNames(self.base, _CACHE_TERMS)
-            return turtle_pieces(names, _subjects(self.spill.triples()), self._block(names))
-        if fmt == "trig":
-            names = _TurtleNames(self.base, _CACHE_TERMS)
-            return trig_pieces(names, self.graph_stream(), self._block(names))
-        if fmt == "jsonld":
-            return jsonld_pieces(_JsonNodes(self.base, _CACHE_TERMS), self.graph_stream())
-        if fmt in ("graphml", "gexf"):
-            return network_pieces(self.network(), fmt)
-        raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+        return export_format(fmt).pieces(self)
+
+    def turtle(self) -> Iterator[str]:
+        """Turtle: the union of all graphs, grouped by subject."""
+        names = _TurtleNames(self.base, self.cache_terms)
+        return turtle_pieces(names, _subjects(self.spill.triples()), self._block(names))
+
+    def trig(self) -> Iterator[str]:
+        """TriG: the default graph, then each named graph in IRI order."""
+        names = _TurtleNames(self.base, self.cache_terms)
+        return trig_pieces(names, self.graph_stream(), self._block(names))
+
+    def triples(self) -> Iterator[Triple]:
+        """The distinct triples of all graphs together, in order."""
+        return self.spill.triples()
 
     @staticmethod
     def _block(names: _TurtleNames) -> Block:
@@ -334,7 +332,7 @@ class SpillRendering:
                     lines = []
         yield "".join(lines)
 
-    def network(self) -> nx.MultiDiGraph:
+    def entity_network(self) -> nx.MultiDiGraph:
         """The entity network of GraphML and GEXF, made once."""
         if self._network is None:
             self._network = _entity_network(_Triples(self.spill))
