@@ -32,7 +32,7 @@ RULES = {
     "kg.nlp.relation_eval": "run",  # scores relation extraction by running the pipeline
     "kg.rdf": "core", "kg.ingest": "core", "kg.nlp": "core", "kg.view": "core",  # empty package modules
     "kg": "run", "kg.__main__": "run", "kg.run": "run", "kg.pipeline": "run", "kg.cache": "run", "kg.lowmem": "run",
-    "kg.shard": "run", "kg.api": "run", "kg.cli": "run",
+    "kg.shard": "run", "kg.cluster": "run", "kg.api": "run", "kg.cli": "run",
 }  # fmt: skip
 
 
