@@ -68,6 +68,25 @@ def test_build_on_a_scheduler_and_two_workers_writes_the_pool_bytes(
 
 
 @pytest.mark.slow
+def test_a_bad_input_fails_on_dask_as_it_fails_in_the_pool(archive: list[Path], cluster: Cluster,
+                                                           tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    inputs = [archive[0], bad]
+    with pytest.raises(kg.KGError) as pool_error:
+        kg.build(inputs, tmp_path / "pool", settings=SETTINGS, formats=FORMATS, incremental=False)
+    with pytest.raises(kg.KGError) as dask_error:
+        kg.build(inputs, tmp_path / "dask", settings=SETTINGS, formats=FORMATS, incremental=False, engine="dask",
+                 scheduler=cluster.address)  # fmt: skip
+    assert type(dask_error.value) is type(pool_error.value) and str(dask_error.value) == str(pool_error.value)
+    assert not (tmp_path / "dask" / "graph.nq").exists()
+    # with keep_going the bad file is listed and the rest is built, on either engine
+    kept = kg.build(inputs, tmp_path / "dask", settings=SETTINGS, formats=FORMATS, incremental=False,
+                    engine="dask", scheduler=cluster.address, keep_going=True)  # fmt: skip
+    assert [path for path, _ in kept.stats.skipped] == [str(bad)]
+
+
+@pytest.mark.slow
 def test_a_worker_killed_mid_build_changes_nothing(
     archive: list[Path], pool_build: dict[str, bytes], tmp_path: Path
 ) -> None:
