@@ -181,3 +181,16 @@ def test_the_workers_probe_names_what_they_cannot_write(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write the spool folder"):
         with kg.cluster.spool_folder(tmp_path / "file" / "sub", tmp_path):
             pass
+
+
+@pytest.mark.slow
+def test_a_task_run_twice_writes_the_same_spool(archive: list[Path], tmp_path: Path) -> None:
+    # what makes a retried task safe: the worker function writes the same bytes under the same name again
+    from kg.pipeline import _extract_batch
+
+    batch = [(7, str(archive[0]), "key")]
+    first, _ = _extract_batch(batch, SETTINGS, tmp_path)
+    written = Path(first[0].spool).read_bytes()
+    second, _ = _extract_batch(batch, SETTINGS, tmp_path)
+    assert second[0].spool == first[0].spool and Path(second[0].spool).read_bytes() == written
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["00000007.spool"]  # no temporary file left
