@@ -31,6 +31,7 @@ from kg.ingest.read import read_text
 from kg.lowmem import Graphs, check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
+from kg.outputs import write_spilled
 from kg.pipeline import (
     ProgressInfo,
     RunStats,
@@ -48,7 +49,7 @@ from kg.rdf.iri import IRIs
 from kg.rdf.load import load
 from kg.rdf.query import query
 from kg.rdf.serve import serve
-from kg.rdf.spill import QuadSpill, write_spilled
+from kg.rdf.spill import QuadSpill
 from kg.rdf.stats import stats
 from kg.rdf.store import add_to_store, load_graph
 from kg.rdf.validate import validate

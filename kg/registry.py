@@ -167,7 +167,7 @@ def reader(kind: str) -> Callable[[Callable[[bytes, str], Any]], Callable[[bytes
 @dataclass(frozen=True)
 class Writer:
     """One export format: the file it is written to and the function giving its text in pieces from a rendering
-    (:class:`kg.rdf.spill.SpillRendering`: ``graph_stream()``, ``triples()``, ``records()``, ``network()``).
+    (:class:`kg.rdf.export.Rendering`: ``graph_stream()``, ``triples()``, ``entity_network()``, ``base``).
 
     ``cost`` is its CPU seconds for one million quads, which balances the writing processes (1.0 when unknown);
     writers of one ``shares`` group reuse each other's work and are kept in one process."""

@@ -24,8 +24,9 @@ RULES = {
     "kg.text.": "text",
     "kg.nlp.": "nlp",
     "kg.graph.": "graph", "kg.rdf.iri": "graph", "kg.rdf.quads": "graph", "kg.rdf.mapping": "graph",
+    "kg.rdf.spill": "graph",  # a dataset sorted on disk
     "kg.publish.": "publish", "kg.view.": "publish", "kg.outputs": "publish", "kg.rdf.export": "publish",
-    "kg.rdf.spill": "publish",
+
     "kg.store.": "store", "kg.rdf.store": "store", "kg.rdf.query": "store", "kg.rdf.serve": "store",
     "kg.rdf.load": "store", "kg.rdf.bulk": "store", "kg.rdf.validate": "store", "kg.rdf.stats": "store",
     "kg.rdf.ontodoc": "store",  # documents the ontology and the stored queries

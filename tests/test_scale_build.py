@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg.rdf import spill as kg_writers
+from kg.rdf import export as kg_writers
 from kg.cache import CACHE_DIR, CURRENT_LINK, VERSIONS_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError

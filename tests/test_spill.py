@@ -1,5 +1,6 @@
-"""The disk-backed dataset (kg/rdf/spill.py): its files are byte-identical to those written from the quads in memory,
-its buffer never holds more than it is allowed, and a store filled from it holds the same quads."""
+"""The disk-backed dataset (kg/rdf/spill.py): the files written from it do not depend on how its quads were cut into
+sorted runs (a tiny buffer, many runs merged, against one run) nor on the number of writing processes, its buffer
+never holds more than it is allowed, and a store filled from it holds the same quads as one filled from memory."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import pytest
 import kg
 from bench.peoples_daily import write_archive
 from kg.errors import OutputError
-from kg.outputs import write_files
-from kg.rdf import spill as spill_module
-from kg.rdf.export import FORMATS
+from kg.outputs import write_files, write_spilled
 from kg.pipeline import run
+from kg.rdf import export as export_module
+from kg.rdf.export import FORMATS
 from kg.rdf.mapping import to_rdf
 from kg.rdf.quads import Quads, iri, literal
-from kg.rdf.spill import QuadSpill, write_spilled
+from kg.rdf.spill import QuadSpill
 from kg.rdf.store import add_to_store, quads_of
 
 from .conftest import SAMPLE, SAMPLE_DATE, SAMPLE_PUBLICATION, SHARED_DATA
@@ -92,7 +93,7 @@ def test_bounded_term_caches_give_the_same_bytes(
     peoples_daily: Quads, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # caches emptied every few terms: the Turtle, TriG and JSON-LD text must not depend on what is cached
-    monkeypatch.setattr(spill_module, "_CACHE_TERMS", 3)
+    monkeypatch.setattr(export_module, "_CACHE_TERMS", 3)
     formats = ["ttl", "trig", "jsonld"]
     expected = write_files(peoples_daily, tmp_path / "memory", formats)
     with spilled(peoples_daily, tmp_path / "spill") as spill:
