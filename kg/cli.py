@@ -22,14 +22,17 @@ from typing import Any, TypeVar
 import click
 
 from kg import api
-from kg.errors import KGError
+from kg.errors import KGError, UsageError
 from kg.model import Corpus
 from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.cluster import ENGINES
 from kg.shard import parse_shard
 from kg.rdf.bulk import BULK_STORES
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
+from kg.rdf.iri import check_absolute_iri
 from kg.rdf.query import FORMATS as RESULT_FORMATS
+from kg.rdf.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
+from kg.rdf.serve import is_loopback
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +70,26 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date like 2021-02-22") from None
 
 
+def base_iri_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a base IRI must be an absolute http(s) IRI (it starts every IRI kg writes and the view links)."""
+    if value is None:
+        return None
+    try:
+        return check_absolute_iri(value, "--base-iri", schemes=("http", "https"))
+    except UsageError as error:
+        raise click.BadParameter(str(error).removeprefix("--base-iri ")) from None
+
+
+def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a graph name must be an absolute IRI (it is written into SPARQL Update)."""
+    if value is None:
+        return None
+    try:
+        return check_absolute_iri(value, "--graph")
+    except UsageError as error:
+        raise click.BadParameter(str(error).removeprefix("--graph ")) from None
+
+
 def available_cores() -> int:
     """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
     if hasattr(os, "sched_getaffinity"):
@@ -100,7 +123,8 @@ def main() -> None:
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
 @click.option("--publication", metavar="NAME", help="The newspaper or site of the input (e.g. 内蒙古日报), linked "
               "from every article as its publisher.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
+              help="Base IRI of instance data (an absolute http or https IRI).")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
@@ -189,7 +213,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the merged graph.ttl and graph.html.")
-@click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
+@click.option("--base-iri", default=None, callback=base_iri_option,
+              help="Base IRI of instance data (default: the one the shards used).")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all), as for 'kg build'.")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
@@ -375,7 +400,8 @@ def stages_command() -> None:
               "exactly as given.")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
 @click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of entity identifiers.")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
+              help="Base IRI of entity identifiers (an absolute http or https IRI).")
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
     """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input).
@@ -410,9 +436,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
 
 
 def _query_text(query_arg: str | None, query_file: Path | None) -> str:
-    """The SPARQL text from -f FILE, '-' (stdin), a competency query name or the argument itself."""
-    from kg.rdf.query import list_queries
-
+    """The SPARQL text from -f FILE, '-' (stdin), or the argument itself (SPARQL or a shipped query's name)."""
     if query_file is not None:
         if query_arg is not None:
             raise click.UsageError("give the query either as an argument or with -f, not both")
@@ -421,10 +445,18 @@ def _query_text(query_arg: str | None, query_file: Path | None) -> str:
         raise click.UsageError("missing QUERY (SPARQL text, '-' for stdin, -f FILE.rq or a name from --list)")
     if query_arg == "-":
         return sys.stdin.read()
-    for item in list_queries():
-        if item.name == query_arg:
-            return item.text
     return query_arg
+
+
+def _params(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[str, str]:
+    """Click callback: KEY=VALUE pairs of --param."""
+    pairs = {}
+    for item in value:
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, not {item!r}")
+        pairs[key.strip()] = val
+    return pairs
 
 
 @main.command()
@@ -432,24 +464,34 @@ def _query_text(query_arg: str | None, query_file: Path | None) -> str:
 @click.argument("query_arg", metavar="QUERY", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", callback=_params,
+              help="A parameter of a shipped query (see --list), e.g. --param place=乌海市; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
               help="Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
                    "DESCRIBE give turtle, nt or jsonld (table means turtle).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Stop the query after this many seconds.")
-@click.option("--list", "list_only", is_flag=True, help="List the documented competency queries and exit.")
+@click.option("--ontology/--no-ontology", default=True, show_default=True,
+              help="Add kg's ontology (ontology/kg.ttl, in its own named graph <https://w3id.org/kgnews/ontology>) "
+              "to a graph file's data, so that queries can follow rdfs:subClassOf as the shipped ones do. A store "
+              "holds it already.")
+@click.option("--allow-remote", is_flag=True, help="Let SERVICE fetch data from other servers (refused otherwise: a "
+              "query from someone else could make this machine send requests).")
+@click.option("--list", "list_only", is_flag=True, help="List the shipped queries with their parameters and exit.")
 @reports_errors
-def query(source: str | None, query_arg: str | None, query_file: Path | None, fmt: str, timeout: float | None,
-          list_only: bool) -> None:
+def query(source: str | None, query_arg: str | None, query_file: Path | None, params: dict[str, str], fmt: str,
+          timeout: float | None, ontology: bool, allow_remote: bool, list_only: bool) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on kg output.
 
     SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
-    'kg build --store'. QUERY is SPARQL text, '-' to read standard input, or the name of a competency query
-    (see --list). All named graphs together form the default graph; kg's prefixes (kg:, schema:, …) are predeclared.
+    'kg build --store'. QUERY is SPARQL text, '-' to read standard input, or the name of a shipped query
+    (see --list) with --param KEY=VALUE for its parameters. All named graphs together form the default graph;
+    kg's prefixes (kg:, schema:, …) are predeclared. kg's ontology is added unless --no-ontology.
 
     \b
-    Example:
+    Examples:
       kg query output/ posts
+      kg query output/ organizations-in-place --param place=乌海市
       kg query output/graph.nq "SELECT ?name WHERE { ?c a kg:City ; rdfs:label ?name }" --format csv
       kg query archive.db -f ontology/queries/quantities-by-year.rq --format json
     """
@@ -461,7 +503,9 @@ def query(source: str | None, query_arg: str | None, query_file: Path | None, fm
     if source is None:
         raise click.UsageError("missing SOURCE (a graph file, output folder or store)")
     text = _query_text(query_arg, query_file)
-    click.echo(api.query(source, text, fmt=fmt, timeout=timeout), nl=False)
+    result = api.query(source, text, timeout=timeout, params=params, with_ontology=ontology, allow_remote=allow_remote)
+    written = result.serialize(fmt)
+    click.echo(written, nl=not written.endswith("\n"))
 
 
 @main.command()
@@ -497,46 +541,84 @@ def validate(graph: str, limit: int, check_ontology: bool) -> None:
 
 @main.command()
 @click.argument("source")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but a loopback address exposes the data to the network.")
 @click.option("--port", default=7878, show_default=True, help="Port to listen on (0 picks a free one).")
-@click.option("--writable", is_flag=True, help="Allow SPARQL Update and Graph Store writes (store folders only).")
-@click.option("--no-cors", is_flag=True, help="Do not send CORS headers.")
+@click.option("--writable", is_flag=True, help="Allow SPARQL Update and Graph Store writes by holders of the token "
+              "(SOURCE must be a store folder, or a new folder for an empty store).")
+@click.option("--token", envvar="KG_TOKEN", help="Write token for --writable (or set KG_TOKEN; at least 16 "
+              "characters). Without it a token is generated and printed.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Stop queries that run longer than this.")
+              default=DEFAULT_SERVE_TIMEOUT, show_default=True,
+              help="Stop a query or update that runs longer than this (answered with 503).")
+@click.option("--allow-remote", is_flag=True, help="Let SERVICE in queries and LOAD in updates fetch other servers' "
+              "data. Risky: anyone who can query the endpoint can then make this machine send requests "
+              "(server-side request forgery).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let web pages from this origin (e.g. http://localhost:8000) read query results; repeatable. "
+              "Never granted for updates.")
+@click.option("--ontology/--no-ontology", default=True, show_default=True,
+              help="Serve kg's ontology too, in its own named graph <https://w3id.org/kgnews/ontology> (the "
+              "shipped queries follow rdfs:subClassOf through it).")
 @reports_errors
-def serve(source: str, host: str, port: int, writable: bool, no_cors: bool, timeout: float | None) -> None:
-    """Serve SOURCE as a SPARQL 1.1 endpoint (Oxigraph server) until interrupted.
+def serve(source: str, host: str, port: int, writable: bool, token: str | None, timeout: float, allow_remote: bool,
+          cors_origins: tuple[str, ...], ontology: bool) -> None:
+    """Serve SOURCE as a SPARQL 1.1 endpoint until interrupted.
 
-    Queries go to /query (GET or POST; JSON, XML, CSV, TSV results and Turtle or N-Triples graphs by content
-    negotiation), graphs to /store (Graph Store Protocol). Read-only unless --writable; CORS is on.
+    SOURCE is a graph file, a kg output folder or a store folder (kg build --store). Queries go to /query (GET or
+    POST; JSON, XML, CSV, TSV results and Turtle, N-Triples, JSON-LD graphs by content negotiation), graphs to
+    /store (Graph Store Protocol), updates to /update. The default graph is the union of all named graphs.
+
+    Safe by default: read-only, loopback only, no CORS, SERVICE and LOAD refused, queries checked for size and
+    nesting and stopped after --timeout. --writable prints a token that every write must send
+    (Authorization: Bearer TOKEN; kg load --token TOKEN).
 
     \b
-    Example:
+    Examples:
       kg serve output/ --port 7878
-      curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/query?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%203'
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
+      kg build kg/data/sample/*.txt -o /tmp/kg-out --store /tmp/kg-store
+      kg serve /tmp/kg-store --writable    # prints: write token: ...
+      kg load /tmp/kg-out --endpoint http://127.0.0.1:7878/store --token ...
     """
-    server = api.serve(source, host, port, writable=writable, cors=not no_cors, timeout=timeout)
-    click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
+
+    def stop_on_sigterm(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
+    server = None
     try:
+        server = api.serve(source, host, port, writable=writable, token=token, timeout=timeout,
+                           allow_remote=allow_remote, cors_origins=cors_origins, with_ontology=ontology)  # fmt: skip
+        if not is_loopback(host):
+            click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
+        click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
+        if server.token:
+            click.echo(f"Graph Store: {server.store_url}, updates: {server.url}/update", err=True)
+            click.echo(f"write token: {server.token}", err=True)
         server.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()
 @click.argument("outputs", nargs=-1, required=True)
 @click.option("--endpoint", help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
               "Update URL (e.g. http://host:8890/sparql).")
-@click.option("--graph", "graph_iri", metavar="IRI", help="Load everything into this one graph (replacing it) "
-              "instead of one graph per article.")
+@click.option("--graph", "graph_iri", metavar="IRI", callback=graph_iri_option, help="Load everything into this "
+              "one graph (replacing it) instead of one graph per article.")
 @click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
               help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.")
 @click.option("--user", help="User name for HTTP basic or digest authentication (with --bulk virtuoso: the SQL "
               "user, default dba).")
 @click.option("--password", envvar="KG_LOAD_PASSWORD", help="Password (or set KG_LOAD_PASSWORD).")
 @click.option("--batch-size", default=20000, show_default=True, help="Triples per SPARQL Update request.")
+@click.option("--token", envvar="KG_TOKEN", help="Write token of a 'kg serve --writable' endpoint (or set KG_TOKEN), "
+              "sent as Authorization: Bearer.")
 @click.option("--no-ontology", is_flag=True, help="Do not load the ontology into its own graph.")
 @click.option("--bulk", type=click.Choice(BULK_STORES), help="Hand the N-Quads files to the store's own bulk loader "
               "instead of HTTP: Virtuoso (ld_add, rdf_loader_run), an Oxigraph store folder, or a Qleverfile.")
@@ -549,8 +631,8 @@ def serve(source: str, host: str, port: int, writable: bool, no_cors: bool, time
               help="With --bulk virtuoso: parallel rdf_loader_run() calls (about one per core of the server).")
 @reports_errors
 def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, protocol: str, user: str | None,
-         password: str | None, batch_size: int, no_ontology: bool, bulk: str | None, location: Path | None,
-         isql_address: str, isql_program: str | None, loaders: int) -> None:
+         password: str | None, batch_size: int, token: str | None, no_ontology: bool, bulk: str | None,
+         location: Path | None, isql_address: str, isql_program: str | None, loaders: int) -> None:
     """Push kg output to a triple store over HTTP, all or nothing, or bulk-load N-Quads with the store's loader.
 
     OUTPUT is a graph file, a kg output folder or a store. Article graphs replace the graphs of the same name, so
@@ -563,14 +645,16 @@ def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, 
 
     \b
     Example:
-      kg load output/ --endpoint http://127.0.0.1:7878/store
+      kg load output/ --endpoint http://127.0.0.1:7878/store --token TOKEN    # kg serve STORE --writable
+      oxigraph serve --location db/ & kg load output/ --endpoint http://127.0.0.1:7878/store
       kg load output/graph.nq --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
       kg load shards/*/ --bulk virtuoso --isql 127.0.0.1:1111 --password dba --loaders 2
       kg load output/ --bulk oxigraph --location store/        # then: kg serve store/
       kg load output/ --bulk qlever --location qlever/         # writes qlever/Qleverfile
     """
     if bulk is not None:
-        given = [name for name, value in (("--endpoint", endpoint), ("--graph", graph_iri)) if value]
+        given = [name for name, value in (("--endpoint", endpoint), ("--graph", graph_iri), ("--token", token))
+                 if value]  # fmt: skip
         if given:
             raise click.UsageError(f"{' and '.join(given)} do not apply to --bulk (the files name their graphs)")
         if bulk in ("oxigraph", "qlever") and location is None:
@@ -588,7 +672,7 @@ def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, 
     if len(outputs) != 1:
         raise click.UsageError("--endpoint loads one OUTPUT; give several only with --bulk")
     result = api.load(outputs[0], endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
-                      batch_size=batch_size, with_ontology=not no_ontology)  # fmt: skip
+                      batch_size=batch_size, with_ontology=not no_ontology, token=token)  # fmt: skip
     click.echo(f"loaded {result.triples} triples in {result.graphs} graph(s) into {endpoint} "
                f"({result.protocol}, {result.requests} requests)", err=True)  # fmt: skip
 

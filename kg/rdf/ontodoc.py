@@ -158,8 +158,10 @@ def ontology_markdown(examples: Graph | None = None) -> str:
     out += [f"- `kg:{_local(p)}`: {graph.value(p, RDFS.comment)}" for p in properties]
     out += ["", "## Competency queries", "",
             "Questions a reader of regional news asks, shipped in ontology/queries/ and run with "
-            "`kg query SOURCE NAME` (`kg query --list` shows them).", ""]  # fmt: skip
-    out += [f"- **{q.name}** — {q.title}. {q.description}" for q in list_queries()]
+            "`kg query SOURCE NAME [--param KEY=VALUE ...]` (`kg query --list` shows them).", ""]  # fmt: skip
+    for item in list_queries():
+        parameters = "".join(f" `--param {p.name}`: {p.description}." for p in item.parameters)
+        out.append(f"- **{item.name}** — {item.title}. {item.description}{parameters}")
     return "\n".join(out) + "\n"
 
 
