@@ -18,7 +18,7 @@ from kg.rdf.export import union_graph
 from kg.rdf.iri import IRIs
 from kg.rdf.vocab import KG, KG_NS
 
-from .conftest import ROOT, SAMPLE, SAMPLE_DATE
+from .conftest import ROOT
 from .scale_helpers import write_archive
 
 

@@ -61,7 +61,7 @@ def test_a_large_file_in_parts_with_a_repeated_article(tmp_path: Path) -> None:
     one = kg.build([big], tmp_path / "a", settings=settings())
     # two workers extract the parts of the one file side by side, and their spools are joined in file order
     parallel = kg.build([big, SAMPLE], tmp_path / "c", settings=settings(), workers=2)
-    alone = kg.build([big, SAMPLE], tmp_path / "d", settings=settings(), workers=1)
+    kg.build([big, SAMPLE], tmp_path / "d", settings=settings(), workers=1)
     assert parallel.stats.workers == 2
     assert _bytes(tmp_path / "c") == _bytes(tmp_path / "d")
     assert one.stats.documents > 1, "the file was read in parts"
