@@ -6,7 +6,6 @@ becomes a one-line message and exit code 1, a usage error exit code 2.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as dt
 import functools
@@ -24,8 +23,8 @@ import click
 from kg import api
 from kg.errors import KGError, UsageError
 from kg.model import Corpus
-from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.cluster import ENGINES
+from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 from kg.rdf.bulk import BULK_STORES
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
@@ -33,6 +32,7 @@ from kg.rdf.iri import check_absolute_iri
 from kg.rdf.query import FORMATS as RESULT_FORMATS
 from kg.rdf.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
 from kg.rdf.serve import is_loopback
+from kg.rdf.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,6 +90,19 @@ def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | No
         raise click.BadParameter(str(error).removeprefix("--graph ")) from None
 
 
+def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback: a registered tagger (an ``nlp.tag.NAME`` stage); anything else is a usage error (exit 2)."""
+    from kg.pipeline import stages
+
+    taggers = [name.removeprefix("nlp.tag.") for name in stages() if name.startswith("nlp.tag.")]
+    if value not in taggers:
+        raise click.BadParameter(f"{value!r} is not a tagger; choose one of {', '.join(taggers)}")
+    return value
+
+
+NER_HELP = f"Named-entity tagger: lac, crf or lac_crf (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+
+
 def available_cores() -> int:
     """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
     if hasattr(os, "sched_getaffinity"):
@@ -105,13 +118,22 @@ def available_cores() -> int:
 def main() -> None:
     """Build RDF knowledge graphs from Chinese news text.
 
-    kg reads newspaper pages and articles (.txt), finds the people, places, organizations, facilities, laws and
-    events in them, the relations and figures between them, and writes an RDF graph (Turtle) under the kg ontology,
-    with provenance down to the sentence, plus an interactive HTML view.
+    kg reads newspaper pages and articles, finds the people, places, organizations, facilities, laws and events in
+    them, the relations and figures between them, and writes an RDF graph (Turtle, N-Quads, TriG, JSON-LD) under the
+    kg ontology, with provenance down to the sentence, plus an interactive HTML view.
 
     \b
-    Example:
-      kg build kg/data/sample/*.txt -o output/ --date 2021-02-22
+    INPUTS accepted by 'kg build' and 'kg extract':
+      .txt .text       plain text in UTF-8, UTF-16 (with BOM) or GB18030/GBK, detected from the bytes
+      .pdf             the text layer of a PDF (a scan without one is an error: kg does no OCR)
+      .html .htm       a news web page (also .xhtml .shtml): its main text, headline and date
+      folders          every file of those kinds inside, recursively
+      globs            'archive/2021-*/*.html' (quoted, so kg expands it)
+
+    \b
+    Example (writes into out/, which git ignores):
+      kg build kg/data/sample/*.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg query out/ posts
     """
 
 
@@ -125,7 +147,7 @@ def main() -> None:
               "from every article as its publisher.")
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
               help="Base IRI of instance data (an absolute http or https IRI).")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
@@ -155,7 +177,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
           keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, engine: str, scheduler: str | None,
           spool_dir: Path | None, quiet: bool, verbose: bool) -> None:
-    """Build the knowledge graph of INPUTS (files, folders or globs).
+    """Build the knowledge graph of INPUTS: .txt/.text (UTF-8, UTF-16, GB18030/GBK), .pdf (text layer) and
+    .html/.htm files, folders of them (recursively) and quoted globs (see 'kg --help').
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
     writes graph.ttl, .nt, .nq, .trig, .jsonld, .graphml, .gexf and graph.html into the output folder (N-Quads and
@@ -171,7 +194,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 
     \b
     Examples:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg build page.pdf 'site/2021-02/*.html' -o out/ --keep-going
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
       kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
@@ -194,7 +218,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
     settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
                         user_dictionary=user_dict)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
-    with interruptible(out_dir, bar):
+    with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
             files, stats = api.build_shard(inputs, out_dir, shard, settings=settings, workers=workers,
                                            incremental=not no_cache, force=force, progress=bar)
@@ -229,10 +253,10 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
 
     \b
     Examples:
-      kg merge shards/0 shards/1 -o output/
-      kg merge shards/* -o output/ --format nq
+      kg merge shards/0 shards/1 -o out/
+      kg merge shards/* -o out/ --format nq
     """
-    with interruptible(out_dir, None):
+    with interruptible(out_dir, None), silenced(quiet):
         chosen = None if not formats or "all" in formats else list(formats)
         result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
@@ -285,6 +309,26 @@ def _duration(seconds: float) -> str:
 
 
 @contextlib.contextmanager
+def silenced(quiet: bool) -> Iterator[None]:
+    """With --quiet, what libraries report below an error (pdfminer's warnings about a PDF's colours or fonts, Python
+    warnings) is not shown; errors still are, as kg's own one-line messages. Worker processes are forked inside, so
+    they inherit it."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@contextlib.contextmanager
 def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     """Turn Ctrl-C and SIGTERM into a clean stop: a one-line message and exit code 130, outputs untouched."""
     previous = signal.getsignal(signal.SIGTERM)
@@ -312,10 +356,10 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
     """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
     if stats.skipped:
         click.echo(skipped_summary(stats.skipped), err=True)
-    for warning in stats.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if quiet:
         return
+    for warning in stats.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if verbose:
         for detail in stats.details:
             click.echo(detail, err=True)
@@ -327,12 +371,12 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         ("characters", f"{stats.characters:,}"),
     ]
     if corpus is not None:
-        classes = collections.Counter(entity.type for entity in corpus.entities.values())
-        rows.append(("entities", f"{len(corpus.entities):,}"))
+        classes = {name: n for name, n in stats.classes.items() if is_entity_class(name)}
+        rows.append(("entities", f"{entity_count(classes):,}"))
         rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(("relations", f"{stats.relations:,}"))
-        rows.append(("facts", f"{stats.quantities + stats.events:,} "
-                              f"({stats.quantities:,} quantities, {stats.events:,} events)"))
+        rows.append(("relations", f"{stats.statements:,} stated with their evidence (kg:Statement)"))
+        rows.append(("quantities", f"{stats.quantities:,}"))
+        rows.append(("events", f"{stats.events:,} (counted among the entities)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
     rows.append(("time", f"{stats.elapsed:.1f} s ({total:.1f} s of work in the stages)"))
     if verbose:
@@ -350,7 +394,8 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
               show_default=True, help="HTML file to write.")
-@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--focus", metavar="NAME", help="Open the page on the neighbourhood of this entity (name, alias or "
+              "IRI); its 'Show all' button shows the rest.")
 @click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
               help="Size of the --focus neighbourhood, in relations.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
@@ -370,8 +415,8 @@ def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, l
 
     \b
     Example:
-      kg viz output/ -o view.html
-      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+      kg viz out/ -o out/view.html
+      kg viz out/graph.ttl -o out/wuhai.html --focus 乌海市 --hops 2
     """
     written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
     if not quiet:
@@ -399,12 +444,13 @@ def stages_command() -> None:
 @click.option("--lines", is_flag=True, help="Treat every input line as its own document; offsets refer to the line "
               "exactly as given.")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
               help="Base IRI of entity identifiers (an absolute http or https IRI).")
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
-    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input).
+    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input). INPUTS are .txt, .pdf and
+    .html files, folders and quoted globs, as for 'kg build'.
 
     Each record has the document, its articles and its mentions with start/end character offsets (into the cleaned
     text; with --lines into each line as given), the surface text, the class as a CURIE and the entity IRI.
@@ -412,6 +458,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     \b
     Example:
       echo "本报乌海2月21日电 乌海市建成3座加氢站。" | kg extract - --lines
+      kg extract page.html
     """
     import json
 
@@ -683,11 +730,14 @@ def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, 
               help="Readable text or JSON.")
 @reports_errors
 def stats(source: str, fmt: str) -> None:
-    """Count what a graph holds: classes, properties, articles, mentions, facts with and without provenance.
+    """Count what a graph holds: classes, properties, articles, mentions, entities, facts with and without
+    provenance. SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
+    'kg build --store'; entities are counted as the build summary and the view count them.
 
     \b
     Example:
       kg stats output/graph.nq
+      kg stats out/ --format json
     """
     result = api.stats(source)
     click.echo(result.json() if fmt == "json" else result.text(), nl=False)
@@ -707,7 +757,7 @@ def eval_group() -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["bio", "cluener"]), default="bio", show_default=True,
               help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
-@click.option("--ner", default="crf", show_default=True, help="Named-entity tagger to score (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
 @click.option("--with-rules", is_flag=True, help="Score what kg emits: the tagger followed by the rules and linking "
               "stages, specific classes counted by family (a City is a Place).")

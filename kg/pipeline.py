@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -41,6 +41,7 @@ from kg.registry import stage as stage
 from kg.registry import stages as stages
 from kg.runtime import Timings, child_process_init
 from kg.settings import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
+from kg.settings import DEFAULT_NER as DEFAULT_NER
 from kg.settings import Settings
 from kg.spool import SpoolWriter
 
@@ -185,6 +186,8 @@ class RunStats:
     relations: int = 0  # stated relations, quantities and events of the resolved corpus
     quantities: int = 0
     events: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # entities and events of the resolved corpus per class
+    statements: int = 0  # kg:Statement nodes of the graph written (relations stated with their evidence)
 
 
 def extract_document(
@@ -634,6 +637,8 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
     stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
+    stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
+                                  *(event.type for event in corpus.events)]))
     return corpus
 
 

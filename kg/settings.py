@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_BASE_IRI = "https://w3id.org/kgnews/id/"
+# The tagger every command uses unless told otherwise (kg build, kg extract, kg eval ner and the library alike).
+DEFAULT_NER = "lac"
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
     publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
-    ner: str = "lac"
+    ner: str = DEFAULT_NER
     user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"

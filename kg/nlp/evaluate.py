@@ -26,7 +26,7 @@ from kg.errors import InputError
 from kg.ingest.clean import to_halfwidth
 from kg.model import Article, ArticleExtraction, text_hash
 from kg.registry import get_stage
-from kg.settings import Settings
+from kg.settings import DEFAULT_NER, Settings
 from kg.rdf.vocab import is_subclass
 
 CLASSES = ("Person", "Place", "Organization")
@@ -260,7 +260,7 @@ class NerScores:
         return "\n".join(lines)
 
 
-def tag_spans(text: str, ner: str = "crf", settings: Settings | None = None) -> list[tuple[int, int, str]]:
+def tag_spans(text: str, ner: str = DEFAULT_NER, settings: Settings | None = None) -> list[tuple[int, int, str]]:
     """Run the tagger ``nlp.tag.<ner>`` on ``text`` as a one-sentence article; its (start, end, class) spans."""
     settings = settings or Settings(ner=ner)
     tagger = get_stage(f"nlp.tag.{ner}")
@@ -289,7 +289,7 @@ def coarse_class(cls: str) -> str | None:
 def eval_ner(
     path: str | Path,
     fmt: str = "bio",
-    ner: str = "crf",
+    ner: str = DEFAULT_NER,
     limit: int | None = None,
     exclude: set[str] | None = None,
     with_rules: bool = False,
@@ -350,7 +350,7 @@ def suite(data: str | Path) -> list[tuple[str, Path, str, set[str] | None]]:
 
 
 def run_suite(
-    data: str | Path, ner: str = "crf", limit: int | None = None, with_rules: bool = False
+    data: str | Path, ner: str = DEFAULT_NER, limit: int | None = None, with_rules: bool = False
 ) -> list[NerScores]:
     """Score tagger ``ner`` (with ``with_rules``: tagger, rules and linking) on every set of :data:`SUITE` found
     under ``data`` (missing sets are skipped)."""
