@@ -92,6 +92,7 @@ STAGES: Registry[Callable[..., Any]] = Registry("stage", builtins=(
     "kg.ingest.read",
     "kg.ingest.clean",
     "kg.ingest.segment",
+    "kg.text.normalise",
     "kg.nlp.tag",
     "kg.nlp.rules",
     "kg.nlp.gazetteer",

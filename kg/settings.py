@@ -25,6 +25,7 @@ class Settings:
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
+    normalise: str = "text.normalise.default"
     steps: tuple[str, ...] = (
         "nlp.rules.newspaper",
         "nlp.link.gazetteer",
