@@ -89,6 +89,7 @@ bench: install-dev system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
 	$(BIN)/python bench/tagger_speed.py --json bench/results/tagger_speed.json
+	$(BIN)/python bench/dask_bench.py --rounds 2 --json bench/results/dask.json --markdown bench/results/dask.md
 
 # Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with the crf tagger,
 # sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.

@@ -9,7 +9,7 @@ The library API (what the ``kg`` command calls)::
     report = kg.validate("output/graph.ttl")             # kg validate
 """
 
-from kg.api import BuildResult, build, eval_ner, extract, load, merge, query, serve, stats, validate, viz
+from kg.api import BuildResult, build, bulk_load, eval_ner, extract, load, merge, query, serve, stats, validate, viz
 from kg.errors import KGError
 from kg.registry import stage
 from kg.settings import Settings
@@ -19,6 +19,7 @@ __all__ = [
     "KGError",
     "Settings",
     "build",
+    "bulk_load",
     "eval_ner",
     "extract",
     "load",

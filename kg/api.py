@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
+from kg import cluster
 from kg import shard as sharding
 from kg.cache import (
     CACHE_DIR,
@@ -42,6 +43,7 @@ from kg.pipeline import (
     long_lived_objects,
     run,
 )
+from kg.rdf.bulk import bulk_load
 from kg.rdf.export import FORMATS
 from kg.rdf.iri import IRIs
 from kg.rdf.load import load
@@ -102,6 +104,9 @@ def build(
     incremental: bool = True,
     force: bool = False,
     progress: Callable[[ProgressInfo], None] | None = None,
+    engine: str = "pool",
+    scheduler: str | None = None,
+    spool_dir: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` and write the exports and ``graph.html`` into ``out_dir``.
 
@@ -116,6 +121,10 @@ def build(
     Every build takes the same path, whatever the size of its input (see :mod:`kg.lowmem`): articles go from the
     workers to a spool on disk, are resolved and mapped one at a time, and their quads are sorted on disk for the
     writers, so memory is bounded by the entity table, not by the archive.
+
+    ``engine`` ``"dask"`` runs the extraction as Dask tasks (:mod:`kg.cluster`): on a ``LocalCluster`` of
+    ``workers`` processes, or on the cluster of ``scheduler`` (``tcp://HOST:PORT``), whose workers must read the
+    inputs and write ``spool_dir`` (default: the output's work folder) at the same paths. The graph is the same.
     """
     settings = _settings(settings, date, base_iri, ner, keep_going)
     check_settings(settings)
@@ -126,10 +135,12 @@ def build(
     with output_lock(Path(out_dir)) as out, long_lived_objects():
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
         work = work_dir(out)
-        results = extract_items(list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress,
-                                stats=stats, spool_dir=work)
-        _announce(progress, stats, started, "resolve")
-        corpus, graphs = resolve_spooled(results, settings, stats, work)
+        with cluster.spool_folder(spool_dir, work) as spools:
+            with cluster.engine(engine, scheduler=scheduler, workers=workers) as opened:
+                results = extract_items(list(enumerate(paths)), settings, workers=workers, cache=cache,
+                                        progress=progress, stats=stats, spool_dir=spools, engine=opened)
+            _announce(progress, stats, started, "resolve")
+            corpus, graphs = resolve_spooled(results, settings, stats, work)  # reads the spools, then work/ only
         _announce(progress, stats, started, "write")
         files = write_outputs(graphs, settings, out, stats, formats, workers, store)
         if cache is not None:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExtractionError, InputError, KGError
+from kg.errors import ConfigError, ExtractionError, InputError, KGError
 from kg.model import ArticleExtraction, Corpus, Document, display_path
 from kg.registry import (
     batched as batched,  # re-exported: the registry and settings lived here before
@@ -49,6 +49,7 @@ from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache
+    from kg.cluster import DaskEngine
 
 
 def expand_inputs(
@@ -406,8 +407,12 @@ def extract_items(
     progress: Callable[[ProgressInfo], None] | None = None,
     stats: RunStats | None = None,
     spool_dir: Path | None = None,
+    engine: DaskEngine | None = None,
 ) -> list[DocumentResult]:
     """Extract the numbered input files, in parallel when ``workers`` > 1, and return the results in input order.
+
+    With an ``engine`` (:class:`kg.cluster.DaskEngine`, which needs ``spool_dir``) the batches run as Dask tasks on
+    its workers instead of the local process pool; everything else is the same.
 
     Files whose content and settings match an entry of ``cache`` are not extracted again; every new extraction is
     stored in the cache as soon as it arrives, so an interrupted run loses at most the batches in flight. A failing
@@ -446,11 +451,20 @@ def extract_items(
         return True
 
     # With spools, a file read in parts has its parts extracted by all the workers; otherwise a file is one task.
-    split = [item for item in todo if spool_dir is not None and workers > 1 and _streamed(Path(item[1]), settings)]
+    split = [item for item in todo if spool_dir is not None and workers > 1 and engine is None
+             and _streamed(Path(item[1]), settings)]  # fmt: skip
     todo = [item for item in todo if item not in split]
     stats.workers = max(1, min(workers, len(todo) + (workers if split else 0)))
     going = True
-    if len(todo) == 1 or workers == 1:
+    if engine is not None:
+        if spool_dir is None:
+            raise ConfigError("a build on Dask needs a spool folder")
+        stats.workers = max(1, engine.worker_count)
+        if todo:
+            engine.check_writable(spool_dir)
+            going = engine.run_batches(_extract_batch, _batches(todo, sizes, stats.workers), (settings, spool_dir),
+                                       accept, stats.timings.merge, lambda batch: batch[0][0])  # fmt: skip
+    elif len(todo) == 1 or workers == 1:
         for index, path, key in todo:
             if not accept(extract_file(index, Path(path), key, settings, stats.timings, spool_dir)):
                 going = False

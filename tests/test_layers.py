@@ -28,13 +28,13 @@ RULES = {
     "kg.publish.": "publish", "kg.view.": "publish", "kg.outputs": "publish", "kg.rdf.export": "publish",
 
     "kg.store.": "store", "kg.rdf.store": "store", "kg.rdf.query": "store", "kg.rdf.serve": "store",
-    "kg.rdf.load": "store", "kg.rdf.validate": "store", "kg.rdf.stats": "store",
-    "kg.rdf.guard": "store", "kg.rdf.worker": "store",
+    "kg.rdf.load": "store", "kg.rdf.bulk": "store", "kg.rdf.validate": "store", "kg.rdf.stats": "store",
+    "kg.rdf.guard": "store", "kg.rdf.worker": "store",  # serve's SPARQL checks and its store process
     "kg.rdf.ontodoc": "store",  # documents the ontology and the stored queries
     "kg.nlp.relation_eval": "run",  # scores relation extraction by running the pipeline
     "kg.rdf": "core", "kg.ingest": "core", "kg.nlp": "core", "kg.view": "core",  # empty package modules
     "kg": "run", "kg.__main__": "run", "kg.run": "run", "kg.pipeline": "run", "kg.cache": "run", "kg.lowmem": "run",
-    "kg.shard": "run", "kg.api": "run", "kg.cli": "run",
+    "kg.shard": "run", "kg.cluster": "run", "kg.api": "run", "kg.cli": "run",
 }  # fmt: skip
 
 
