@@ -169,6 +169,14 @@ def test_hostile_names_are_escaped_and_truncated() -> None:
     assert long["label"].endswith("…") and long["name"].endswith("…")
 
 
+def test_a_title_with_template_placeholders_is_kept_as_text() -> None:
+    # Placeholders were replaced one after another, so a title holding "{{VIEW_JS}}" got the whole script pasted in.
+    page = render_html(rich_graph(), title="{{VIEW_JS}} {{DATA}}")
+    assert "<title>{{VIEW_JS}} {{DATA}}</title>" in page
+    plain = render_html(rich_graph(), title="x")
+    assert len(page) - len(plain) < 100  # nothing was pasted in for the title's placeholders
+
+
 def test_empty_graph_page_says_so() -> None:
     payload = build_payload(Graph())
     assert payload["nodes"] == [] and payload["stats"]["entities"] == 0

@@ -6,6 +6,7 @@ map tab of places with coordinates. The page makes no request to any host and op
 from __future__ import annotations
 
 import html
+import re
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -340,9 +341,8 @@ def render_html(
         "{{VIEW_JS}}": _asset("kg.view", "templates", "view.js").replace("</script", "<\\/script"),
         "{{DATA}}": _script_json(payload),
     }
-    for placeholder, value in parts.items():
-        page = page.replace(placeholder, value)
-    return page
+    # One pass over the template: a value (a title, the data) that itself contains "{{...}}" is never expanded.
+    return re.sub(r"\{\{[A-Z_]+\}\}", lambda match: parts.get(match.group(0), match.group(0)), page)
 
 
 def write_html(
