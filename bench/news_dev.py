@@ -70,7 +70,8 @@ RELATION: dict[str, tuple[str, bool]] = {
 }
 SYMMETRIC = {"partner_of"}
 
-# kg event class → gold event type (types kg does not separate fall under 其他 in the gold).
+# kg event class → gold event type. Classes the gold does not separate (Opening, ToppingOut, Approval, PoliceAction,
+# OfficialVisit, Journey …) fall under 其他, as the gold types approvals, arrests, visits and 启用 (part A README, 7).
 EVENT_TYPE: dict[str, str] = {
     "Meeting": "会议",
     "PressConference": "发布",

@@ -243,6 +243,12 @@ class Event:
     place_mentions: list[Mention] = field(default_factory=list)
     origin_mention: Mention | None = None
     destination_mention: Mention | None = None
+    # (role, mention): who took part as what (organizer, attendee, signatory, donor, recipient, agent, project);
+    # resolution turns them into ``roles`` (role, entity key)
+    role_mentions: list[tuple[str, Mention]] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)
+    trigger: str | None = None  # the word of the text that states the event (开工, 签约, 调研)
+    amounts: list[Quantity] = field(default_factory=list)  # sums of money the event's sentence states
 
 
 @dataclass

@@ -471,6 +471,8 @@ def attach_keys(corpus: Corpus) -> None:
         if places:
             event.place = event.place or places[0]
             event.places = sorted(set(event.places) | set(places) - {event.place})
+        if event.role_mentions:
+            event.roles = sorted({(role, m.entity) for role, m in event.role_mentions if m.entity})
         if event.origin_mention is not None and event.origin_mention.entity:
             event.origin = event.origin_mention.entity
         if event.destination_mention is not None and event.destination_mention.entity:

@@ -31,6 +31,16 @@ BEGIN = iri(str(NIF.beginIndex))
 END = iri(str(NIF.endIndex))
 ANCHOR = iri(str(NIF.anchorOf))
 _NON_NEGATIVE = str(XSD.nonNegativeInteger)
+# The role a participant plays in an event (kg.nlp.events) → the kg property that states it.
+_ROLE_PROPERTIES = {
+    "organizer": "organizer",
+    "attendee": "attendee",
+    "signatory": "signatory",
+    "donor": "donor",
+    "recipient": "recipient",
+    "agent": "agent",
+    "project": "concernsProject",
+}
 
 
 @cache
@@ -138,6 +148,12 @@ class Mapper:
                 add((node, _kg("origin"), self.entity_iri(event.origin)))
             if event.destination:
                 add((node, _kg("destination"), self.entity_iri(event.destination)))
+            for role, key in event.roles:
+                add((node, _kg(_ROLE_PROPERTIES[role]), self.entity_iri(key)))
+            if event.trigger:
+                add((node, _kg("trigger"), _zh(event.trigger)))
+            for amount in event.amounts:
+                add((node, _kg("amount"), self.quantity_iri(amount)))
             if event.description:
                 add((node, COMMENT, _zh(event.description)))
             add((node, _kg("extractor"), literal(event.extractor)))
@@ -265,11 +281,16 @@ class Mapper:
         add((post, _kg("postIn"), self.entity_iri(organization)))
         return post
 
+    def quantity_iri(self, quantity: Quantity) -> Term:
+        """The IRI of a quantity's node (an event refers to the sums its sentence states by it)."""
+        evidence = iri(self.iris.span(quantity.evidence.article_id, quantity.evidence.start, quantity.evidence.end))
+        return iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence)))
+
     def map_quantity(self, quantity: Quantity) -> None:
         """A quantity as an n-ary node: subject, measured thing, value, unit, time, original text, evidence."""
         add = self.graph_for(quantity.evidence.article_id).add
         evidence = self.map_evidence(quantity.evidence)
-        node = iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence)))
+        node = self.quantity_iri(quantity)
         add((node, TYPE, _kg("Quantity")))
         if quantity.subject:
             add((node, _kg("quantityOf"), self.entity_iri(quantity.subject)))
