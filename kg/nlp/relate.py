@@ -15,7 +15,22 @@ from typing import Any
 
 from kg.model import ArticleExtraction, Corpus, Mention, Relation
 from kg.errors import OntologyError
-from kg.nlp.frames import FACILITY, ORG, PLACE, SLOT_CHARS, WORK, ArticleView, Frame, Slot, build_view, family, pattern
+from kg.nlp.frames import (
+    FACILITY,
+    ORG,
+    PERSON,
+    PLACE,
+    SLOT_CHARS,
+    WORK,
+    ArticleView,
+    Frame,
+    Slot,
+    build_view,
+    family,
+    pattern,
+)
+from kg.nlp.gazetteer import gazetteer, simplified
+from kg.nlp.rules import class_by_suffix
 from kg.pipeline import stage
 from kg.rdf.vocab import is_subclass
 
@@ -203,6 +218,176 @@ def _posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 # 中共中央总书记、国家主席X: a title that names its own body is not a post in the named organization
                 if title and not _OWN_BODY.match(title):
                     out.add(frame, person, "holdsPost", org, attrs={"title": title})
+
+
+# Titles read in chains before a name (市委常委、组织部长X), in brackets after it and alone after it (X书记).
+CHAIN_TITLES = (
+    f"{TITLES}|副主委|主委|司长|执行主席|调研员|巡视员|组长|工程师|专员|指导员|特派员|干事|党组成员|支书|"
+    "记者|通讯员|编辑|责编|责任编辑|融媒体记者|特约记者"
+)
+_CHAIN_TITLE_END = re.compile(rf"(?:{CHAIN_TITLES})$")
+_AFTER_NAME_TITLE = re.compile(r"(?:书记|省长|市长|县长|区长|州长|旗长|镇长|乡长|村长|主任|局长|厅长|部长|董事长|总经理|院长|校长|主席)"
+                               r"(?![\u4e00-\u9fff]{0,1}(?:医师|助理|秘书))")
+_RUN_STOP = re.compile(r"[，。；：！？,;:!?（）()“”\"《》\s的]")
+_CHAIN_SPLIT = re.compile(r"[、兼]")
+_LEVEL_START = re.compile(r"^(自治区|省|市|县|区|州|旗|盟|镇|乡|街道|村|嘎查|苏木)")
+_LEVEL_HEAD = re.compile(r"^(?:常务|代理|代)?副?(省|市|县|区|州|旗|盟|镇|乡|村)长")  # 常务副县长 → the county
+_LEVEL_END = re.compile(r"(?:自治区|省|市|县|区|州|旗|盟|镇|乡|街道|村|嘎查|苏木)$")
+_BODY_AFTER_PLACE = re.compile(r"^(?:委|长|政府|人民政府|人大|政协|党委|纪委|党工委)")
+_DEICTIC_BODY = re.compile(r"^(?:该|本|此)(公司|企业|集团|市|县|区|镇|乡|村|州|旗|盟|局|院|校|社)")
+_TENURE = re.compile(r"^(?:原|前|时任|现任|曾任)")
+_LEAD_POS = {"v", "p", "c", "d", "u", "r", "m", "q", "w", "vd", "ad", "xc", "f"}
+
+
+def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    """Posts written before a name as a chain of titles (县委副书记、县长X; X公司党委书记、董事长Y), shared by a list of
+    names (副县长A、B), in brackets after a name (A（某局局长）) or as a bare title after it (A书记)."""
+    base = frame.sentence.span.start
+    text = frame.text
+    persons = [s for s in (frame.slots[i] for i in sorted(frame.slots)) if s.char == PERSON and not s.fresh]
+    previous: tuple[Slot, list[tuple[str, Mention | None, str]]] | None = None
+    for person in persons:
+        start, end = person.start - base, person.end - base
+        chain: list[tuple[str, Mention | None, str]] = []
+        if previous is not None and text[previous[0].end - base : start] in ("、", "和", "及"):
+            chain = previous[1]  # 副县长A、B: the list shares its titles
+        else:
+            run_start = start
+            while run_start > 0 and not _RUN_STOP.match(text[run_start - 1]) and not _in_person(frame, base + run_start - 1):
+                run_start -= 1
+            chain = _read_chain(view, base + run_start, person.start)
+        if not chain and end < len(text) and text[end] in "（(":
+            close = re.compile(r"[）)]").search(text, end)
+            if close is not None:
+                chain = _read_chain(view, base + end + 1, base + close.start())
+        if not chain:
+            after = _AFTER_NAME_TITLE.match(text, end)
+            held = [r.attrs.get("title", "") for r in out.relations
+                    if r.predicate == "holdsPost" and r.subject_mention is not None
+                    and r.subject_mention.text == person.mention.text]
+            if after is not None and not any(t.endswith(after.group()) for t in held):
+                title = after.group()  # 某某书记: the post is the person's, its body unnamed unless a level word says it
+                chain = [(title, _level_antecedent(view, person.start, title), "")]
+        for title, org, tenure in chain:
+            attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
+            if org is None:
+                out.add(frame, person, "holdsPost", title, 0.8, attrs=attrs)
+            elif org is not person.mention:
+                if family(org.type) == PLACE:
+                    attrs["place"] = "1"  # a place's post: no works-for
+                out.add(frame, person, "holdsPost", org, 0.85, attrs=attrs)
+        previous = (person, chain) if chain else None
+
+
+def _in_person(frame: Frame, offset: int) -> bool:
+    return any(s.char == PERSON and s.start <= offset < s.end for s in frame.slots.values())
+
+
+def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Mention | None, str]]:
+    """(title as written, the organization or place it belongs to or None, 原/时任) of a chain of titles in
+    ``[start, end)`` that ends right before a name; [] when the text there is no title."""
+    text = view.text[start:end].rstrip()
+    end = start + len(text)
+    if not _CHAIN_TITLE_END.search(simplified(text)):
+        return []
+    parts: list[tuple[int, int]] = []
+    at = start
+    for match in _CHAIN_SPLIT.finditer(text):
+        parts.append((at, start + match.start()))
+        at = start + match.end()
+    parts.append((at, end))
+    # the chain is the run of trailing parts that end with a title; the first may open with words that are no title
+    chain_parts = []
+    for a, b in reversed(parts):
+        if not _CHAIN_TITLE_END.search(simplified(view.text[a:b])):
+            break
+        chain_parts.insert(0, (a, b))
+    if not chain_parts:
+        return []
+    a, b = chain_parts[0]
+    starts = {m.start for m in view.extraction.mentions if a <= m.start < b}
+    for t_start, t_end, _word, pos in view.tokens_between(a, b):
+        if t_start in starts:
+            break  # a name opens the title (某市委常委): nothing to trim
+        rest = simplified(view.text[a:b])
+        if t_start != a or pos not in _LEAD_POS or t_end >= b or _DEICTIC_BODY.match(rest) or _TENURE.match(rest):
+            break
+        a = t_end  # 陪同的有, 出席: words before the title
+    chain_parts[0] = (a, b)
+    posts: list[tuple[str, Mention | None, str]] = []
+    org: Mention | None = None
+    tenure = ""
+    for a, b in chain_parts:
+        part = view.text[a:b]
+        lead = _TENURE.match(part)
+        if lead and lead.group() != "现任":
+            tenure = lead.group()
+        if lead:
+            a, part = a + lead.end(), part[lead.end():]
+        own, title = _part_owner(view, a, b, part)
+        if _OWN_BODY.match(part):
+            org = None  # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before
+        elif own is not None:
+            org = own
+        elif _LEVEL_HEAD.match(simplified(part)):
+            org = _level_antecedent(view, a, part)
+        elif _LEVEL_START.match(part) and (org is None or not _LEVEL_END.search(org.text)
+                                           or not org.text.endswith(_LEVEL_START.match(part).group())):
+            org = _level_antecedent(view, a, part)
+        if title:
+            posts.append((title, org, tenure))
+    return posts
+
+
+def _part_owner(view: ArticleView, a: int, b: int, part: str) -> tuple[Mention | None, str]:
+    """The organization or place a part of a chain opens with, and the title after it (the place's level word is kept:
+    某县委书记 → 县委书记)."""
+    deictic = _DEICTIC_BODY.match(simplified(part))
+    if deictic:
+        noun = deictic.group(1)
+        families = ORG if noun in ("公司", "企业", "集团", "局", "院", "校", "社") else PLACE + ORG + PERSON
+        return view.antecedent(a, families, {noun}), part[deictic.end():]
+    for mention in view.extraction.mentions:
+        if mention.start > a:
+            break
+        if mention.start == a and mention.end < b and family(mention.type) in (ORG, PLACE, FACILITY) \
+                and not _CHAIN_TITLE_END.search(simplified(mention.text)):
+            target = view.canonical.get(id(mention), mention)
+            return target, _with_level(mention.text, view.text[mention.end:b])
+    # a place name the tagger fused with the title (某县委书记 as one organization): a known division or a name the
+    # article mentions on its own
+    names = {m.text for m in view.extraction.mentions}
+    simple = simplified(part)
+    for cut in range(len(part) - 1, 1, -1):
+        name = part[:cut]
+        if not _LEVEL_END.search(simplified(name)) or not _BODY_AFTER_PLACE.match(simple[cut:]) and \
+                not _CHAIN_TITLE_END.fullmatch(simple[cut:]):
+            continue
+        if name in names or gazetteer().forms.get(simplified(name)):
+            existing = next((m for m in view.extraction.mentions if m.start == a and m.end == a + cut), None)
+            mention = existing or view.new_mention(a, a + cut, class_by_suffix(name, "Place"))
+            if existing is None:
+                view.extraction.mentions.append(mention)
+                view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+            return mention, _with_level(name, part[cut:])
+    return None, part
+
+
+def _with_level(owner: str, rest: str) -> str:
+    """The title as a post is named: 县委书记 for 某县 + 委书记, 县长 for 某县 + 县长."""
+    if _BODY_AFTER_PLACE.match(rest) and rest[0] in "委长":
+        level = _LEVEL_END.search(simplified(owner))
+        if level:
+            return owner[level.start():] + rest
+    return rest
+
+
+def _level_antecedent(view: ArticleView, before: int, title: str) -> Mention | None:
+    """The place a title that opens with a level word refers to (县委副书记 → the county the article last named)."""
+    level = _LEVEL_START.match(simplified(title)) or _LEVEL_HEAD.match(simplified(title))
+    if level is None:
+        return None
+    return view.antecedent(before, PLACE + ORG, {level.group(1)})
 
 
 def _places(frame: Frame, out: _Emitter) -> None:
@@ -419,6 +604,7 @@ def relate_view(view: ArticleView) -> list[Relation]:
     for frame in view.frames:
         if any(ch in frame.masked for ch in SLOT_CHARS):
             _posts(view, frame, out)
+            _chain_posts(view, frame, out)
             _places(frame, out)
             _building(frame, out)
             _organizations(view, frame, out)

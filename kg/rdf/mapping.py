@@ -244,12 +244,13 @@ class Mapper:
         graph = self.graph_for(relation.evidence.article_id)
         subject = self.entity_iri(relation.subject)
         evidence = self.map_evidence(relation.evidence)
-        if relation.literal:
-            obj = _date_literal(relation.object) if relation.datatype == "date" else _zh(relation.object)
-        elif relation.predicate == "holdsPost":
+        if relation.predicate == "holdsPost":
             obj = self.map_post(relation, graph)
-            # Holding a post in an organization states that the person works for it, from the same evidence.
-            self.state(graph, subject, _kg("worksFor"), self.entity_iri(relation.object), evidence, relation)
+            if not relation.literal and not relation.attrs.get("place"):
+                # Holding a post in an organization states that the person works for it, from the same evidence.
+                self.state(graph, subject, _kg("worksFor"), self.entity_iri(relation.object), evidence, relation)
+        elif relation.literal:
+            obj = _date_literal(relation.object) if relation.datatype == "date" else _zh(relation.object)
         else:
             obj = self.entity_iri(relation.object)
         self.state(graph, subject, _kg(relation.predicate), obj, evidence, relation)
@@ -268,17 +269,22 @@ class Mapper:
         add((node, _kg("evidence"), evidence))
         add((node, _kg("extractor"), literal(relation.extractor)))
         add((node, _kg("confidence"), _score(relation.score)))
+        if relation.attrs.get("tenure"):
+            add((node, _kg("tenure"), _zh(relation.attrs["tenure"])))
 
     def map_post(self, relation: Relation, graph: set[Triple]) -> Term:
-        """A post held by a person in an organization: ``Post/<org>/<title>`` with its title and postIn."""
+        """A post held by a person in an organization or place: ``Post/<org>/<title>`` with its title and postIn; a
+        post whose organization the text does not name is the person's own (``Post/<person>/<title>``, no postIn)."""
         title = relation.attrs.get("title", "")
-        organization = relation.object
-        post = iri(self.iris.entity(f"Post/{organization.replace('/', '_')}/{title}"))
+        organization = None if relation.literal else relation.object
+        owner = organization if organization else f"of/{relation.subject}"
+        post = iri(self.iris.entity(f"Post/{owner.replace('/', '_')}/{title}"))
         add = graph.add
         add((post, TYPE, _kg("Post")))
         add((post, _kg("postTitle"), _zh(title)))
         add((post, LABEL, _zh(title)))
-        add((post, _kg("postIn"), self.entity_iri(organization)))
+        if organization:
+            add((post, _kg("postIn"), self.entity_iri(organization)))
         return post
 
     def quantity_iri(self, quantity: Quantity) -> Term:
