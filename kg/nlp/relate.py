@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kg.model import ArticleExtraction, Corpus, Mention, Relation
+from kg.model import ArticleExtraction, Corpus, Evidence, Mention, Relation
 from kg.errors import OntologyError
 from kg.nlp.frames import (
     FACILITY,
@@ -35,6 +35,7 @@ from kg.pipeline import stage
 from kg.rdf.vocab import is_subclass
 
 EXTRACTOR = "nlp.relate.patterns"
+BYLINE_EXTRACTOR = "ingest.segment.bylines"
 
 TITLES = (
     "首席执行官|首席财务官|首席技术官|总工程师|总经济师|总会计师|总经理|董事长|总裁|经理|董事|监事|总监|秘书长|主任|书记|"
@@ -225,6 +226,9 @@ CHAIN_TITLES = (
     f"{TITLES}|副主委|主委|司长|执行主席|调研员|巡视员|组长|工程师|专员|指导员|特派员|干事|党组成员|支书|"
     "记者|通讯员|编辑|责编|责任编辑|融媒体记者|特约记者"
 )
+_CREDITS = "责任编辑|責任編輯|责编|責編|编辑|編輯|特约记者|特約記者|融媒体记者|记者|記者|通讯员|通訊員"
+_CREDIT_BEFORE = re.compile(rf"(?:^|[\s(（【|｜:：])(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
+_SOURCE = pattern(r"(?:来源|來源)\s*[:：|｜]?\s*(?P<outlet>{O})")
 _CHAIN_TITLE_END = re.compile(rf"(?:{CHAIN_TITLES})$")
 _AFTER_NAME_TITLE = re.compile(r"(?:书记|省长|市长|县长|区长|州长|旗长|镇长|乡长|村长|主任|局长|厅长|部长|董事长|总经理|院长|校长|主席)"
                                r"(?![\u4e00-\u9fff]{0,1}(?:医师|助理|秘书))")
@@ -252,14 +256,23 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         if previous is not None and text[previous[0].end - base : start] in ("、", "和", "及"):
             chain = previous[1]  # 副县长A、B: the list shares its titles
         else:
-            run_start = start
-            while run_start > 0 and not _RUN_STOP.match(text[run_start - 1]) and not _in_person(frame, base + run_start - 1):
-                run_start -= 1
-            chain = _read_chain(view, base + run_start, person.start)
+            credit = _CREDIT_BEFORE.search(text[:start])
+            if credit is not None:  # 编辑：某某, 记者 某某 in a credit line: the outlet its 来源 names, if any
+                source = _SOURCE.search(frame.masked)
+                outlet = frame.slot(source, "outlet") if source else None
+                chain = [(credit.group("role"), outlet.mention if outlet else None, "")]
+            else:
+                run_start = start
+                while run_start > 0 and not _RUN_STOP.match(text[run_start - 1]) \
+                        and not _in_person(frame, base + run_start - 1):
+                    run_start -= 1
+                chain = _read_chain(view, base + run_start, person.start)
         if not chain and end < len(text) and text[end] in "（(":
             close = re.compile(r"[）)]").search(text, end)
             if close is not None:
                 chain = _read_chain(view, base + end + 1, base + close.start())
+        if not chain:
+            chain = _title_after_list(view, frame, persons, person)
         if not chain:
             after = _AFTER_NAME_TITLE.match(text, end)
             held = [r.attrs.get("title", "") for r in out.relations
@@ -277,6 +290,24 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                     attrs["place"] = "1"  # a place's post: no works-for
                 out.add(frame, person, "holdsPost", org, 0.85, attrs=attrs)
         previous = (person, chain) if chain else None
+
+
+_LIST_TITLE = re.compile(r"(?P<count>等|(?:\d+|[一二两三四五六七八九十]+)[名位])?(?P<title>委员|常委|代表|理事)")
+
+
+def _title_after_list(view: ArticleView, frame: Frame, persons: list[Slot], person: Slot) -> list[
+        tuple[str, Mention | None, str]]:
+    """A、B、C8名委员: the title after a list of names is each name's; a 委员 is a member of the 委员会 last named."""
+    base = frame.sentence.span.start
+    first = at = persons.index(person)
+    while at + 1 < len(persons) and frame.text[persons[at].end - base : persons[at + 1].start - base] == "、":
+        at += 1
+    after = _LIST_TITLE.match(frame.text, persons[at].end - base)
+    if after is None or (at == first and not after.group("count")):
+        return []  # one name then 委员: a word of the sentence more often than a title (某某委员会 names a body)
+    title = after.group("title")
+    body = view.antecedent(person.start, ORG, {"委员会", "政协", "人大", "理事会"}) if title != "代表" else None
+    return [(title, body, "")]
 
 
 def _in_person(frame: Frame, offset: int) -> bool:
@@ -631,6 +662,32 @@ def iter_pairs(relations: list[Relation]) -> Iterator[tuple[str, str, str]]:
         yield subject, relation.predicate, obj
 
 
+# The title a byline role is printed with (记者 for a reporter); the dateline is the evidence.
+_BYLINE_ROLE = re.compile(r"记者|通讯员|实习生|摄影")
+_OUTLET_NAME = re.compile(r"(?:社|网|報|报|台)$")
+_BYLINE_TITLES = {"reporter": "记者", "correspondent": "通讯员", "intern": "实习生", "photographer": "摄影记者"}
+
+
+def byline_posts(corpus: Corpus) -> list[Relation]:
+    """The posts the datelines and bylines of resolved articles state (记者 of the outlet the dateline names; of no
+    named body under 本报). The evidence is the dateline, an empty span where the body starts."""
+    posts = []
+    for extraction in corpus.extractions:
+        article = extraction.article
+        if not _BYLINE_ROLE.search(simplified(article.dateline or "")):
+            continue  # names in a dateline with no role word (某某网…电（张三李四）): their post is not stated
+        for byline in article.bylines:
+            title = _BYLINE_TITLES.get(byline.role)
+            if not byline.entity or title is None or _OUTLET_NAME.search(byline.name):
+                continue
+            evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
+            outlet = article.publication_entity
+            posts.append(Relation(
+                subject=byline.entity, predicate="holdsPost", object=outlet or title, evidence=evidence,
+                extractor=BYLINE_EXTRACTOR, score=0.9, literal=outlet is None, attrs={"title": title}))
+    return posts
+
+
 def attach_keys(corpus: Corpus) -> None:
     """After resolution: fill the entity keys of relations, quantities and events from the mentions they were read from.
 
@@ -645,6 +702,7 @@ def attach_keys(corpus: Corpus) -> None:
             relation.object = relation.object_mention.entity or ""
         if relation.subject and relation.object and (relation.literal or relation.subject != relation.object):
             relations.append(relation)
+    relations.extend(byline_posts(corpus))
     corpus.relations = relations
     for quantity in corpus.quantities:
         if quantity.subject_mention is not None:

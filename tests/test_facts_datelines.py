@@ -1,0 +1,63 @@
+"""Datelines and bylines in their common forms, and the posts they state, on lines written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.ingest.clean import clean
+from kg.ingest.read import read_text
+from kg.ingest.segment import segment
+from kg.pipeline import Settings
+
+BODY = "当天上午，东山县举行项目推进会，会议由县长主持。"
+
+
+def article(dateline: str, date: dt.date | None = dt.date(2023, 7, 16)):
+    doc = clean(read_text(f"{dateline}{BODY}", "page.txt"), Settings(date=date))
+    (only,) = segment(doc)
+    return only
+
+
+@pytest.mark.parametrize(
+    ("dateline", "outlet", "place", "day", "names"),
+    [
+        ("新华社呼和浩特7月15日电（记者 朱明 孙亮）", "新华社", "呼和浩特", "2023-07-15", ["朱明", "孙亮"]),
+        ("中国甘肃网7月15日讯（记者 钱进）", "中国甘肃网", None, "2023-07-15", ["钱进"]),
+        ("西江晚报7月14日讯(记者 唐宁 通讯员 邓飞)", "西江晚报", None, "2023-07-14", ["唐宁", "邓飞"]),
+        ("新華社南寧7月15日電（記者 黎明）", "新華社", "南寧", "2023-07-15", ["黎明"]),
+        ("本报讯（记者 马兰 通讯员 高原）", None, None, "2023-07-16", ["马兰", "高原"]),
+    ],
+)
+def test_dateline_gives_outlet_place_day_and_credited_names(dateline, outlet, place, day, names) -> None:
+    found = article(dateline)
+    assert found.text.startswith("当天上午")  # the dateline is not body text
+    assert (found.publication, found.place, found.date.isoformat()) == (outlet, place, day)
+    assert [b.name for b in found.bylines] == names
+
+
+def test_dateline_with_an_impossible_day_has_no_date() -> None:
+    found = article("新华社北京2023年2月30日电（记者 朱明）")
+    assert found.place == "北京" and found.date is None
+
+
+def test_byline_posts_name_the_outlet_or_no_body(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("中国甘肃网7月15日讯（记者 钱进）" + BODY, encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings(date=dt.date(2023, 7, 16)))
+    posts = {(r.subject, r.attrs["title"], r.object, r.literal) for r in corpus.relations if r.predicate == "holdsPost"}
+    assert ("Person/钱进", "记者", "Organization/中国甘肃网", False) in posts
+    page.write_text("本报讯（记者 马兰）" + BODY, encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings(date=dt.date(2023, 7, 16)))
+    posts = {(r.subject, r.attrs["title"], r.literal) for r in corpus.relations if r.predicate == "holdsPost"}
+    assert ("Person/马兰", "记者", True) in posts  # 本报 names no outlet: the post has no body
+
+
+def test_dateline_without_role_words_states_no_post(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("中新网昆明7月15日电（钱进 马兰）" + BODY, encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings(date=dt.date(2023, 7, 16)))
+    assert not [r for r in corpus.relations if r.predicate == "holdsPost" and r.extractor == "ingest.segment.bylines"]
