@@ -66,8 +66,8 @@ RELATION: dict[str, tuple[str, bool]] = {
     "operates": ("operates", True),
     "cooperatesWith": ("partner_of", True),
     "owns": ("owns", True),
-    "organizer": ("organizes", True),
-    "attendee": ("attends", True),
+    "organizes": ("organizes", True),
+    "attends": ("attends", True),
 }
 SYMMETRIC = {"partner_of"}
 # Titles of byline roles (kg.nlp.relate states them for the names of a dateline or credit line).

@@ -75,3 +75,22 @@ def test_later_mention_without_actors_folds_into_the_first() -> None:
 def test_trigger_without_arguments_still_gives_a_bare_event() -> None:
     found = events("开工。", {})
     assert [(e.type, e.role_mentions, e.place_mentions, e.date) for e in found] == [("ConstructionStart", [], [], None)]
+
+
+def test_named_event_with_organizer_and_attendees() -> None:
+    from kg.nlp.events import event_relations, named_events
+
+    text = "6月3日，南湖区举行2024年南湖区秋季项目集中签约活动，区长钱江出席并讲话。"
+    article = extraction(text, {"南湖区": "District", "钱江": "Person"})
+    names = named_events(article)
+    assert [m.text for m in names] == ["2024年南湖区秋季项目集中签约活动"]
+    article.mentions.extend(names)
+    found = {(r.subject_mention.text, r.predicate, r.object_mention.text) for r in event_relations(build_view(article))}
+    assert found == {("南湖区", "organizes", "2024年南湖区秋季项目集中签约活动"),
+                     ("钱江", "attends", "2024年南湖区秋季项目集中签约活动")}
+
+
+def test_unnamed_meetings_are_no_named_events() -> None:
+    from kg.nlp.events import named_events
+
+    assert named_events(extraction("会议由县长主持。座谈会在村部举行，此次会议开得很好。", {})) == []

@@ -67,3 +67,16 @@ def test_no_title_no_post_and_an_unnamed_body_is_partial() -> None:
     assert posts("张明和李华一起去了北京。", {"张明": "Person", "李华": "Person", "北京": "City"}) == set()
     # 常务副县长 with no county named anywhere: the post is stated without a body, not invented
     assert posts("常务副县长马超主持会议。", {"马超": "Person"}) == {("马超", "常务副县长", None, "")}
+
+
+def test_a_facility_named_after_its_place_lies_there_and_a_unit_is_part_of_its_whole() -> None:
+    from kg.nlp.relate import iter_pairs
+
+    text = "石湾县地处平原。石湾县新城污水处理厂改扩建工程开工。远东大学建成了远东大学新校区。"
+    found = set(iter_pairs(relate_view(build_view(extraction(text, {
+        "石湾县": "County", "石湾县新城污水处理厂改扩建工程": "Project", "远东大学": "University", "远东大学新校区": "Facility"})))))
+    assert ("石湾县新城污水处理厂改扩建工程", "locatedIn", "石湾县") in found
+    # a company and the same company with its legal form are one body, not a unit of it
+    same = set(iter_pairs(relate_view(build_view(extraction("东川集团有限公司即东川集团。", {
+        "东川集团有限公司": "Company", "东川集团": "Company"})))))
+    assert not [t for t in same if t[1] in ("subOrganizationOf", "partOf")]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.model import ArticleExtraction, Event, Mention, Quantity, text_hash
+from kg.model import ArticleExtraction, Event, Mention, Relation, text_hash
 from kg.nlp.frames import (
     FACILITY,
     ORG,
@@ -518,8 +518,84 @@ def _same_place(a: Event, b: Event) -> bool:
     return a.place_mentions[0].text == b.place_mentions[0].text
 
 
+# A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
+# closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开).
+_NAMED_EVENT = re.compile(
+    r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=[，。：:,“\n])|^|(?<=日))"
+    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|"
+    r"博览会|交易会|论坛|活动|仪式|开幕式))(?=举行|在|召开|举办|开幕|[，。；,;]|上|期间|$)"
+)
+# …and is a name only with something that names it: a year, an ordinal, a place or organization inside it.
+_NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届")
+_HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
+_NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
+_HOLD_AFTER = re.compile(r"^(?:在[^，。；]{1,12}?)?(?:举行|召开|举办|主办|承办)")
+_ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
+_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队")
+
+
+def named_events(extraction: ArticleExtraction) -> list[Mention]:
+    """Mentions of named events (a dated, numbered or placed meeting or activity) the tagger did not mark."""
+    article = extraction.article
+    text = simplified(article.text)
+    found = []
+    for sentence in article.sentences:
+        for match in _NAMED_EVENT.finditer(text, sentence.span.start, sentence.span.end):
+            start, end = match.span("name")
+            name = match.group("name")
+            held = list(_HOLD_VERB.finditer(name))
+            if held:  # 某区举行某某活动: the name starts after the verb that holds it
+                start, name = start + held[-1].end(), name[held[-1].end():]
+                if len(name) < 4:
+                    continue
+            inside = [m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)]
+            named = _NAMES_IT.search(name) or any(family(m.type) in (PLACE, ORG) for m in inside)
+            if not named or _NOT_A_NAME.search(name):
+                continue
+            if any(m.start < end and start < m.end and not (start <= m.start and m.end <= end) for m in extraction.mentions):
+                continue  # it would cut through a name
+            found.append(Mention(article.id, start, end, article.text[start:end], "Event", 0.7, EXTRACTOR))
+    return found
+
+
+def event_relations(view: ArticleView) -> list[Relation]:
+    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who
+    preside over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended,
+    spoke or presided, attend it — until another named event is named."""
+    relations: list[Relation] = []
+    current: Mention | None = None
+    paragraph = -1
+    for frame in view.frames:
+        named = [s for s in frame.slots.values() if s.mention.type == "Event"]
+        if named:
+            current, paragraph = named[0].mention, frame.sentence.paragraph
+        elif frame.sentence.paragraph != paragraph:
+            current = None  # a later paragraph tells of something else
+        if current is None or not _ATTENDS_SENTENCE.search(simplified(frame.text)) and not (
+                named and any(s.char == ORG for s in frame.slots.values())):
+            continue
+        for index in sorted(frame.slots):
+            slot = frame.slots[index]
+            rest = simplified(frame.masked[index + 1 :])
+            if slot.char == PERSON:
+                predicate = "organizes" if _ORGANIZES_AFTER.match(rest) else "attends"
+            elif slot.char in (ORG, PLACE) and named and _HOLD_AFTER.match(rest) and index < min(
+                    i for i, s in frame.slots.items() if s.mention.type == "Event"):
+                predicate = "organizes"
+            else:
+                continue
+            relations.append(Relation(
+                subject="", predicate=predicate, object="", evidence=view.evidence(frame), extractor=EXTRACTOR,
+                score=0.8, subject_mention=view.use(slot), object_mention=current))
+    return relations
+
+
 @stage("nlp.events.patterns")
 def events(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
-    """Add the events of an article (type, date, places, participants, evidence) to the extraction."""
-    extraction.events.extend(events_view(build_view(extraction, settings)))
+    """Add the events of an article (type, date, places, participants, evidence) to the extraction, with the named
+    events it mentions and who organizes and attends them."""
+    extraction.mentions.extend(named_events(extraction))
+    view = build_view(extraction, settings)
+    extraction.events.extend(events_view(view))
+    extraction.relations.extend(event_relations(view))
     return extraction

@@ -18,6 +18,7 @@ from kg.errors import OntologyError
 from kg.nlp.frames import (
     FACILITY,
     ORG,
+    OTHER as OTHER_CHAR,
     PERSON,
     PLACE,
     SLOT_CHARS,
@@ -436,6 +437,64 @@ def _places(frame: Frame, out: _Emitter) -> None:
             out.add(frame, inner, "containedIn", outer, 0.8)
 
 
+# What a unit or a part adds to its whole's name: a department, branch or team; a works, phase or section.
+_UNIT_REST = re.compile(r"(?:分公司|子公司|司|处|科|部|办公室|办|室|组|工作队|中心|所|分院|支队|大队|中队|"
+                        r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$")
+_LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
+
+
+def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    """What a name says about its thing: 某县某某小区项目 lies in 某县 (the last division its name opens with, a known
+    division or a place the article names), 某大学新校区建设项目 is part of 某大学, 某局规划司 a unit of 某局 (another
+    name of the article that it opens with)."""
+    texts: dict[str, Mention] = {}
+    for mention in view.extraction.mentions:
+        texts.setdefault(mention.text, mention)
+    for slot in frame.slots.values():
+        if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
+            continue
+        name = slot.mention.text
+        # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well
+        place = _opening_division(view, slot.mention, texts) if slot.char != ORG else None
+        if place is not None:
+            out.add(frame, slot, "locatedIn", place, 0.8)
+        for cut in range(len(name) - 2, 1, -1):
+            whole = texts.get(name[:cut])
+            if whole is None or family(whole.type) not in (FACILITY, ORG, OTHER_CHAR) or whole.type == "Event":
+                continue
+            if family(whole.type) != slot.char or not _UNIT_REST.search(simplified(name[cut:])) \
+                    or _LEGAL_FORM.fullmatch(simplified(name[cut:])):
+                break
+            predicate = "subOrganizationOf" if slot.char == ORG else "partOf"
+            out.add(frame, slot, predicate, whole, 0.75)
+            break
+
+
+def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> Mention | None:
+    """The last administrative division in the run of divisions a name opens with (青海省某州某项目 → 某州)."""
+    name, at, last = mention.text, 0, None
+    forms = gazetteer().forms
+    while at < len(name) - 2:
+        cut = next((c for c in range(min(len(name) - 2, at + 12), at + 1, -1)
+                    if _LEVEL_END.search(simplified(name[at:c]))
+                    and (name[at:c] in texts and family(texts[name[at:c]].type) == PLACE
+                         or any(cand.code for cand in forms.get(simplified(name[at:c]), ())))), None)
+        if cut is None:
+            break
+        last, at = (at, cut), cut
+    if last is None:
+        return None
+    start, end = mention.start + last[0], mention.start + last[1]
+    existing = next((m for m in view.extraction.mentions if m.start == start and m.end == end), None)
+    if existing is not None:
+        return existing
+    text = name[last[0]:last[1]]
+    place = view.new_mention(start, end, class_by_suffix(text, "Place"))
+    view.extraction.mentions.append(place)
+    view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+    return place
+
+
 def _building(frame: Frame, out: _Emitter) -> None:
     frame_place = _FRAME_PLACE.search(frame.masked)
     place = frame.slot(frame_place, "place") if frame_place else None
@@ -505,7 +564,8 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         name = slot.mention.text
         for match in _NESTED_ORG_SUFFIX.finditer(name):
             cut = match.end()
-            if 3 <= cut <= len(name) - 3 and _NESTED_ORG_SUFFIX.search(name[cut:]):
+            if 3 <= cut <= len(name) - 3 and _NESTED_ORG_SUFFIX.search(name[cut:]) \
+                    and not _LEGAL_FORM.fullmatch(simplified(name[cut:])):  # 某集团有限公司 is 某集团 itself
                 start = slot.mention.start
                 parent = _existing(view, start, start + cut) or view.new_mention(start, start + cut, "Organization")
                 if parent.type == "Organization":
@@ -637,6 +697,7 @@ def relate_view(view: ArticleView) -> list[Relation]:
             _posts(view, frame, out)
             _chain_posts(view, frame, out)
             _places(frame, out)
+            _named_after(view, frame, out)
             _building(frame, out)
             _organizations(view, frame, out)
             _works(view, frame, out, previous)
