@@ -220,6 +220,8 @@ class Quantity:
     extractor: str = ""
     subject_mention: Mention | None = None  # resolution fills ``subject`` from it
     time_text: str | None = None  # the time expression as written (2010年, “十三五”期间, 建市初期)
+    value_min: Decimal | None = None  # the ends of a range (3-5万元), normalised like ``value``
+    value_max: Decimal | None = None
 
 
 @dataclass

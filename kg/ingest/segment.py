@@ -114,8 +114,18 @@ def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sen
         if end <= start:
             continue
         paragraph = max(bisect.bisect_right(starts, start) - 1, 0)
+        if sentences and _UNIT_AFTER_BREAK.match(text, start) and _NUMBER_BEFORE_BREAK.search(text, 0, start):
+            # 8.08\n亿元: a line break inside a number and its unit (a layout wrap) ends no sentence
+            previous = sentences[-1]
+            if previous.span.end == start - 1:
+                sentences[-1] = Sentence(previous.index, Span(previous.span.start, end), previous.paragraph)
+                continue
         sentences.append(Sentence(index=len(sentences), span=Span(start, end), paragraph=paragraph))
     return sentences
+
+
+_NUMBER_BEFORE_BREAK = re.compile(r"[0-9０-９]\n$")
+_UNIT_AFTER_BREAK = re.compile(r"[亿万億萬千百元%％个個吨噸亩畝米人户家项項]")
 
 
 def _is_headline_like(text: str) -> bool:

@@ -303,6 +303,9 @@ class Mapper:
         add((node, _kg("measuredThing"), _zh(quantity.measured)))
         if quantity.value is not None:
             add((node, iri(str(SCHEMA.value)), nt_term(Literal(quantity.value, datatype=XSD.decimal))))
+        for bound, end in (("minValue", quantity.value_min), ("maxValue", quantity.value_max)):
+            if end is not None:
+                add((node, iri(str(SCHEMA[bound])), nt_term(Literal(end, datatype=XSD.decimal))))
         if quantity.unit:
             add((node, iri(str(SCHEMA.unitCode)), literal(quantity.unit)))
         if quantity.unit_text:
