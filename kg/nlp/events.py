@@ -349,6 +349,8 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
             continue
         if _FREQUENCY.search(_clause_rest(view, match.end())):
             continue  # 召开会议3次, 考察45批次: a count of happenings, not one
+        if kind == "Meeting":
+            kind = _named_kind(frame, match.end()) or kind  # 举行某某集中开工活动: a construction start
         found.append((kind, match))
     clauses = _clauses(view)
     kinds_in_clause: dict[int, set[str]] = {}
@@ -373,6 +375,17 @@ def _clause_rest(text: str, at: int) -> str:
     return text[at : end.start() if end else len(text)]
 
 
+def _named_kind(frame: Frame, after: int) -> str | None:
+    """The class the name of a named event right after a holding verb states (某某集中开工活动 → ConstructionStart)."""
+    slot = frame.slots.get(after)
+    if slot is None or slot.mention.type != "Event" or not slot.mention.text.endswith(("活动", "仪式", "儀式", "活動")):
+        return None  # a meeting (推进会议) stays a meeting whatever it is about
+    for match in _TRIGGER.finditer(simplified(slot.mention.text)):
+        if match.lastgroup not in ("Meeting", None):
+            return match.lastgroup
+    return None
+
+
 def _clause_of(frame: Frame, index: int) -> tuple[int, int]:
     for start, end in _clauses(frame.masked):
         if start <= index <= end:
@@ -383,12 +396,13 @@ def _clause_of(frame: Frame, index: int) -> tuple[int, int]:
 def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     """The persons and bodies that act: those of the trigger's clause before it, else those opening the sentence."""
     start, _end = _clause_of(frame, trigger_at)
-    own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG)]
+    own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE)]
     if own:
         return own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
     if first[1] <= trigger_at:
-        return [s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG)]
+        return [s for i, s in sorted(frame.slots.items())
+                if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)]
     return []
 
 
@@ -429,6 +443,8 @@ def _trigger_event(
             place = frame.slot(mark, "place") or place
     if place is None and kind == "Inspection":
         place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
+    if place is None:  # 某县举行…: the place that acts is where it happens
+        place = next((s for _, s in roles if s.char == PLACE), None)
     projects_named = [s for role, s in roles if role == "project"]
     if projects_named:
         label = f"{projects_named[0].mention.text}{trigger}"
@@ -440,8 +456,8 @@ def _trigger_event(
     event.trigger = trigger
     seen: set[tuple[str, int]] = set()
     for role, slot in roles:
-        if slot.fresh or (role, id(slot.mention)) in seen:  # a candidate phrase is no entity on a trigger's word alone
-            continue
+        if slot.fresh or (role, id(slot.mention)) in seen:
+            continue  # a candidate phrase is no entity on a trigger's word alone
         seen.add((role, id(slot.mention)))
         mention = view.use(slot)
         event.role_mentions.append((role, mention))
@@ -450,7 +466,9 @@ def _trigger_event(
     if place is not None and not place.fresh:
         event.place_mentions.append(view.use(place))
     verb_at = frame.offset(at)
-    dated = [t for t in frame.times if t.value and t.kind in ("date", "month", "year")]
+    names = [s for s in frame.slots.values() if s.mention.type == "Event"]
+    dated = [t for t in frame.times if t.value and t.kind in ("date", "month", "year")
+             and not any(n.start <= t.start and t.end <= n.end for n in names)]  # 2024年 of a name is no date
     before_trigger = [t for t in dated if t.end <= verb_at]
     if before_trigger:
         event.date = before_trigger[-1].value
@@ -495,7 +513,7 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
     place. A mention with its own actors (X宣布开工) stays an event of its own. Only triggered events fold."""
     kept: list[Event] = []
     for event in events:
-        actors = [m for role, m in event.role_mentions if role not in ("project", "attendee")]
+        actors = [m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE]
         first = None if actors else next(
             (e for e in kept if e.type == event.type and e.trigger and event.trigger
              and (event.date is None or e.date is None or event.date == e.date) and _same_place(e, event)), None)

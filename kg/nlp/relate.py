@@ -64,7 +64,7 @@ _LOCATED = [
 # A clause that opens with 在X, sets the place of what the sentence says is built or run.
 _FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
 _BUILT_BY = pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})")
-_BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
+_BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
 # 持有X…股 is a stake (investsIn below); 控股X is control
@@ -230,6 +230,8 @@ CHAIN_TITLES = (
 _CREDITS = "责任编辑|責任編輯|责编|責編|编辑|編輯|特约记者|特約記者|融媒体记者|记者|記者|通讯员|通訊員"
 _CREDIT_BEFORE = re.compile(rf"(?:^|[\s(（【|｜:：])(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
 _SOURCE = pattern(r"(?:来源|來源)\s*[:：|｜]?\s*(?P<outlet>{O})")
+# A sum of money as written inside an investing clause (投资12亿元建设…); the quantity stage reads its value.
+_MONEY = re.compile(r"[0-9０-９.,]+(?:余|多)?(?:万亿|千亿|百亿|亿|千万|百万|万|億|萬)?(?:余|多)?元")
 _CHAIN_TITLE_END = re.compile(rf"(?:{CHAIN_TITLES})$")
 _AFTER_NAME_TITLE = re.compile(r"(?:书记|省长|市长|县长|区长|州长|旗长|镇长|乡长|村长|主任|局长|厅长|部长|董事长|总经理|院长|校长|主席)"
                                r"(?![\u4e00-\u9fff]{0,1}(?:医师|助理|秘书))")
@@ -519,8 +521,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
         if org is None or thing is None:
             continue
         out.add(frame, org, "builds", thing)
-        if "投资" in match.group("verb"):
-            out.add(frame, org, "investsIn", thing)
+        if "投资" in match.group("verb") or "投资" in frame.masked[match.start() : match.start("verb")]:
+            money = _MONEY.search(frame.original(match.start(), match.start("verb")))
+            out.add(frame, org, "investsIn", thing, attrs={"amount": money.group()} if money else None)
         where = frame.slot(match, "place") or place
         if where is not None:
             out.add(frame, thing, "locatedIn", where)

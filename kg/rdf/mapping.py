@@ -73,6 +73,9 @@ class Mapper:
         self.articles = {extraction.article.id: extraction.article for extraction in corpus.extractions}
         self.documents = {document.id: document for document in corpus.documents}
         self.entity_terms: dict[str, Term] = {}
+        self.quantities_by_article: dict[str, list[Quantity]] = {}
+        for quantity in corpus.quantities:
+            self.quantities_by_article.setdefault(quantity.evidence.article_id, []).append(quantity)
 
     def graph_for(self, article_id: str) -> set[Triple]:
         return self.quads.graph(iri(self.iris.article_graph(article_id)))
@@ -271,6 +274,9 @@ class Mapper:
         add((node, _kg("confidence"), _score(relation.score)))
         if relation.attrs.get("tenure"):
             add((node, _kg("tenure"), _zh(relation.attrs["tenure"])))
+        amount = self.amount_of(relation)
+        if amount is not None:
+            add((node, _kg("amount"), self.quantity_iri(amount)))
 
     def map_post(self, relation: Relation, graph: set[Triple]) -> Term:
         """A post held by a person in an organization or place: ``Post/<org>/<title>`` with its title and postIn; a
@@ -286,6 +292,17 @@ class Mapper:
         if organization:
             add((post, _kg("postIn"), self.entity_iri(organization)))
         return post
+
+    def amount_of(self, relation: Relation) -> Quantity | None:
+        """The quantity node of the sum a relation states (投资12亿元建设…), read from the same sentence."""
+        text = relation.attrs.get("amount")
+        if not text:
+            return None
+        evidence = relation.evidence
+        for quantity in self.quantities_by_article.get(evidence.article_id, ()):
+            if quantity.text == text and quantity.evidence.start == evidence.start and quantity.value is not None:
+                return quantity
+        return None
 
     def quantity_iri(self, quantity: Quantity) -> Term:
         """The IRI of a quantity's node (an event refers to the sums its sentence states by it)."""
