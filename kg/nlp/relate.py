@@ -729,7 +729,8 @@ def iter_pairs(relations: list[Relation]) -> Iterator[tuple[str, str, str]]:
 # The title a byline role is printed with (记者 for a reporter); the dateline is the evidence.
 _BYLINE_ROLE = re.compile(r"记者|通讯员|实习生|摄影")
 _OUTLET_NAME = re.compile(r"(?:社|网|報|报|台)$")
-_BYLINE_TITLES = {"reporter": "记者", "correspondent": "通讯员", "intern": "实习生", "photographer": "摄影记者"}
+# A photographer's credit (记者某某摄) prints no title of its own: the article's kg:photographer says it.
+_BYLINE_TITLES = {"reporter": "记者", "correspondent": "通讯员", "intern": "实习生"}
 
 
 def byline_posts(corpus: Corpus) -> list[Relation]:
