@@ -39,7 +39,7 @@ from kg.pipeline import stage
 # the place and day, then 电/讯 in either script); 本报讯 and 本网讯 without place or day.
 _OUTLET = (
     r"(?:本报|本网|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
-    r"|[\u4e00-\u9fffA-Za-z0-9]{1,12}?(?:日报|晚报|早报|商报|时报|日報|晚報|時報|新闻网|新聞網|网|網|通讯社|社|电视台|電視台|客户端|TV))"
+    r"|[\u4e00-\u9fffA-Za-z0-9·]{1,16}?(?:日报|晚报|早报|商报|时报|日報|晚報|時報|新闻网|新聞網|网|網|通讯社|社|电视台|電視台|客户端|TV))"
 )
 DATELINE = re.compile(
     rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"

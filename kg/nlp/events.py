@@ -289,7 +289,7 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
     ("Donation", "捐赠|捐款|捐建|捐助|捐资|捐献|慰问金"),
     ("PressConference", "新闻发布会|发布会"),
     ("Release", "发布|公布|印发|下发|出台|通报|公示|刊登"),
-    ("Meeting", "召开|举行|举办|座谈会|座谈|推进会|推介会|洽谈会|恳谈会|会议|大会|论坛|听取"),
+    ("Meeting", "召开|举行|举办|座谈会|座谈|推进会|推介会|洽谈会|恳谈会|会议|大会|论坛"),
     ("Approval", "批复|获批|核准"),
     ("PoliceAction", "抓获|抓捕|搜捕|缉拿|执行死刑|破获"),
     ("OfficialVisit", "会见|会谈|拜访|拜会"),
@@ -303,7 +303,11 @@ _TRIGGER_NEGATION = re.compile(r"(?:未|没有|尚未|还未|暂未|不|无法)$
 _CLAUSE_END = re.compile(r"[，。；！？：,;!?:]")
 _NOT_A_MEETING = re.compile(r"制度|机制|精神|纪要|要求|室|厅|中心")  # 联席会议制度, 会议精神, 会议室
 _FREQUENCY = re.compile(r"\d+(?:次|场|批次|期|轮)")
-_ATTENDS = re.compile(r"出席|参加|见证|参与|观摩")
+_ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|一同|在\S{0,3}上")
+# A trigger that qualifies a noun (签约项目, 开工企业, 发布日期) names no happening.
+_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|环节|率|工作|情况|意向)")
+# A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
+_COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
 # A trigger after these states an aim, not a happening (力争早日投产, 确保项目开工, 加快推进项目建设投产).
 _GOAL = re.compile(r"(?:力争|确保|争取|尽快|早日|加快|抓紧|促进|如何|早)[^，。；！？：,;!?:]{0,6}$")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
@@ -347,10 +351,13 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
         if noun and (not before or before[-1] in "，。；：,;:、（(" or _REFERS_BACK.search(before)
                      or _NOT_A_MEETING.match(view, match.end())):
             continue
+        if re.search(r"(?:此次|这次|本次|该次)$", before) or not noun and _MODIFIES.match(view, match.end()):
+            continue  # 此次调研的目的, 签约企业代表: the happening is named, not stated
         if _FREQUENCY.search(_clause_rest(view, match.end())):
             continue  # 召开会议3次, 考察45批次: a count of happenings, not one
         if kind == "Meeting":
-            kind = _named_kind(frame, match.end()) or kind  # 举行某某集中开工活动: a construction start
+            # 举行某某集中开工活动, 某某签约会在某地召开: the named event's own head says what it is
+            kind = _named_kind(frame, match.end()) or _named_kind(frame, _named_before(frame, match.start())) or kind
         found.append((kind, match))
     clauses = _clauses(view)
     kinds_in_clause: dict[int, set[str]] = {}
@@ -375,15 +382,21 @@ def _clause_rest(text: str, at: int) -> str:
     return text[at : end.start() if end else len(text)]
 
 
-def _named_kind(frame: Frame, after: int) -> str | None:
-    """The class the name of a named event right after a holding verb states (某某集中开工活动 → ConstructionStart)."""
-    slot = frame.slots.get(after)
-    if slot is None or slot.mention.type != "Event" or not slot.mention.text.endswith(("活动", "仪式", "儀式", "活動")):
-        return None  # a meeting (推进会议) stays a meeting whatever it is about
-    for match in _TRIGGER.finditer(simplified(slot.mention.text)):
-        if match.lastgroup not in ("Meeting", None):
-            return match.lastgroup
-    return None
+def _named_kind(frame: Frame, at: int) -> str | None:
+    """The class the name of a named event at masked index ``at`` states by its last trigger word (某某集中开工活动 →
+    ConstructionStart, 某某洽谈签约会 → Signing; 某某签约推进会议 stays a meeting)."""
+    slot = frame.slots.get(at)
+    if slot is None or slot.mention.type != "Event":
+        return None
+    triggers = [m.lastgroup for m in _TRIGGER.finditer(simplified(slot.mention.text))]
+    last = triggers[-1] if triggers else None
+    return last if last not in ("Meeting", None) else None
+
+
+def _named_before(frame: Frame, verb_at: int) -> int:
+    """The masked index of the slot that opens the clause of a holding verb (某某活动在某地举行), or -1."""
+    start, _end = _clause_of(frame, verb_at)
+    return next((i for i in sorted(frame.slots) if start <= i < verb_at), -1)
 
 
 def _clause_of(frame: Frame, index: int) -> tuple[int, int]:
@@ -514,9 +527,11 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
     kept: list[Event] = []
     for event in events:
         actors = [m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE]
-        first = None if actors else next(
+        restates = bool(_COUNTS.search(simplified(event.label)))
+        first = None if actors and not restates else next(
             (e for e in kept if e.type == event.type and e.trigger and event.trigger
-             and (event.date is None or e.date is None or event.date == e.date) and _same_place(e, event)), None)
+             and (event.date is None or e.date is None or event.date == e.date)
+             and (restates or _same_place(e, event))), None)
         if first is None:
             kept.append(event)
             continue
