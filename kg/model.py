@@ -79,6 +79,7 @@ class Byline:
     role: str  # one of: reporter, intern, photographer, correspondent, editor
     span: Span | None = None  # in the document's cleaned text
     entity: str | None = None  # entity key, set by resolution
+    title: str | None = None  # the role word as printed when it says more than ``role`` (责任编辑, 特约记者)
 
 
 @dataclass

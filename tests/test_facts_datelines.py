@@ -61,3 +61,20 @@ def test_dateline_without_role_words_states_no_post(tmp_path: Path) -> None:
     page.write_text("中新网昆明7月15日电（钱进 马兰）" + BODY, encoding="utf-8")
     corpus = kg.extract([page], kg.Settings(date=dt.date(2023, 7, 16)))
     assert not [r for r in corpus.relations if r.predicate == "holdsPost" and r.extractor == "ingest.segment.bylines"]
+
+
+def test_credit_lines_name_editors_closing_reporters_and_the_source() -> None:
+    text = "5月6日，东湖新区举行重点项目集中开工仪式。（记者 钱进 通讯员 马兰）\n\n来源：东湖日报 编辑：孙丽\n"
+    doc = clean(read_text(text, "page.txt"), Settings(date=dt.date(2024, 5, 7)))
+    (found,) = segment(doc)
+    assert found.publication == "东湖日报"
+    assert [(b.name, b.role, b.title) for b in found.bylines] == [
+        ("孙丽", "editor", "编辑"), ("钱进", "reporter", None), ("马兰", "correspondent", None)]
+    for byline in found.bylines:  # each span is the name in the cleaned text
+        assert doc.clean[byline.span.start : byline.span.end] == byline.name
+
+
+def test_an_editor_word_inside_a_title_is_no_credit() -> None:
+    doc = clean(read_text("报社总编辑：王刚介绍了情况。", "page.txt"), Settings(date=dt.date(2024, 5, 7)))
+    (found,) = segment(doc)
+    assert found.bylines == []

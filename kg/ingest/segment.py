@@ -396,6 +396,40 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
     return articles
 
 
+# Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the article,
+# and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
+_EDITOR_LINE = re.compile(
+    r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
+    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"
+)
+_CLOSING_CREDIT = re.compile(r"[（(](?P<credit>\s*(?:本报)?(?:特约)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]")
+_SOURCE_LINE = re.compile(
+    r"(?:来源|來源)\s*[:：|｜]\s*(?P<source>[\u4e00-\u9fffA-Za-z0-9·]{2,20}?)"
+    r"(?=$|[\s|｜，。:：]|编辑|編輯|责任|責任|作者|记者|記者|发布|發布|时间|時間|日期)"
+)
+_OWN_SOURCE = re.compile(r"本网|本报|本站|网络|信息中心")
+_CLOSING_WINDOW = 200  # a closing credit stands in the last characters of the article
+
+
+def _credit_lines(doc: Document, article: Article) -> list[Byline]:
+    """Editors of 编辑：lines and the names of a credit in brackets near the end of the article, with spans in the
+    cleaned text."""
+    found = []
+    text, base = article.text, article.start
+    for match in _EDITOR_LINE.finditer(text):
+        at = match.start("names")
+        for name in re.finditer(r"[\u4e00-\u9fff·]{2,4}", match.group("names")):
+            span = Span(base + at + name.start(), base + at + name.end())
+            found.append(Byline(name=name.group(), role="editor", span=span, title=match.group("title")))
+    if not article.bylines:
+        tail = max(0, len(text) - _CLOSING_WINDOW)
+        closing = list(_CLOSING_CREDIT.finditer(text, tail))
+        if closing:
+            credit = closing[-1]
+            found.extend(parse_bylines(doc, Span(base + credit.start("credit"), base + credit.end("credit"))))
+    return found
+
+
 def _dateline_date(match: re.Match[str], published: dt.date | None) -> dt.date | None:
     """The day a dateline names: its own year when printed, else the year that puts it nearest the page's date; None
     for an impossible day (2月30日)."""
@@ -459,8 +493,12 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
         article.bylines.extend(parse_bylines(doc, credit))
         if draft.body and draft.body[-1] == draft.credit:
             article.credit_span = credit  # a closing credit is not body text; one inside a story stays in it
+    article.bylines.extend(_credit_lines(doc, article))
     article.kind = "photo" if draft.photo else "news"
     article.publication = doc.publication
+    source = _SOURCE_LINE.search(text[:300])
+    if doc.publication is None and source is not None and not _OWN_SOURCE.match(source.group("source")):
+        article.publication = source.group("source")  # 来源：某某日报
     if article.publication is None and draft.dateline is not None and draft.dateline.group("outlet") not in _OWN_OUTLET:
         article.publication = draft.dateline.group("outlet")  # 中新网银川…电: the dispatch is the outlet's
     article.page = doc.page

@@ -739,13 +739,20 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
     posts = []
     for extraction in corpus.extractions:
         article = extraction.article
-        if not _BYLINE_ROLE.search(simplified(article.dateline or "")):
-            continue  # names in a dateline with no role word (某某网…电（张三李四）): their post is not stated
+        roles_printed = bool(_BYLINE_ROLE.search(simplified(article.dateline or "")))
+        dateline = article.dateline_span
         for byline in article.bylines:
-            title = _BYLINE_TITLES.get(byline.role)
+            title = byline.title or _BYLINE_TITLES.get(byline.role)
             if not byline.entity or title is None or _OUTLET_NAME.search(byline.name):
                 continue
-            evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
+            in_dateline = dateline is not None and byline.span is not None and dateline.start <= byline.span.start < dateline.end
+            if in_dateline and not roles_printed:
+                continue  # names in a dateline with no role word (某某网…电（张三李四）): their post is not stated
+            if byline.span is not None and article.start <= byline.span.start < article.start + len(article.text):
+                start = byline.span.start - article.start  # a credit line of the body: the name itself
+                evidence = Evidence(article.id, start, byline.span.end - article.start, byline.name, None)
+            else:
+                evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
             outlet = article.publication_entity
             posts.append(Relation(
                 subject=byline.entity, predicate="holdsPost", object=outlet or title, evidence=evidence,
