@@ -94,3 +94,12 @@ def test_unnamed_meetings_are_no_named_events() -> None:
     from kg.nlp.events import named_events
 
     assert named_events(extraction("会议由县长主持。座谈会在村部举行，此次会议开得很好。", {})) == []
+
+
+def test_signing_parties_cooperate_pairwise_across_with() -> None:
+    from kg.nlp.events import signing_partners
+
+    text = "签约活动中，东湖区设3个分会场，与远景材料有限公司、北辰动力有限公司集中签约。"
+    article = extraction(text, {"东湖区": "District", "远景材料有限公司": "Company", "北辰动力有限公司": "Company"})
+    found = {(r.subject_mention.text, r.object_mention.text) for r in signing_partners(build_view(article))}
+    assert found == {("东湖区", "远景材料有限公司"), ("东湖区", "北辰动力有限公司")}  # the two firms signed with the district

@@ -312,6 +312,10 @@ _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
 _GOAL = re.compile(r"(?:力争|确保|争取|尽快|早日|加快|抓紧|促进|如何|早)[^，。；！？：,;!?:]{0,6}$")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
 _RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
+# 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
+_WITH_PARTIES = pattern(
+    r"(?:(?P<left>[{S}])(?:{N}{{0,4}}?)|(?<=[，,：:])|^)(?:与|和|同)(?P<right>[{S}](?:[、和及][{S}])*)"
+)
 _PARTY_JOIN = pattern(r"(?P<left>[{S}])(?:{N}{{0,4}}?)(?:与|和|同|及)(?:{N}{{0,4}}?)(?P<right>[{S}])")
 _WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|活动中")
 _CURRENCIES = {"CNY", "USD", "EUR", "HKD"}
@@ -623,6 +627,34 @@ def event_relations(view: ArticleView) -> list[Relation]:
     return relations
 
 
+def signing_partners(view: ArticleView) -> list[Relation]:
+    """The parties a signing joins with 与/和/同 (甲市与乙公司签约) cooperate: one relation per pair across 与, from the
+    sentence that states the signing."""
+    relations: list[Relation] = []
+    for frame in view.frames:
+        for kind, _match in _triggers(frame):
+            if kind != "Signing":
+                continue
+            for join in _WITH_PARTIES.finditer(frame.masked):  # anywhere in the sentence that states the signing
+                left = frame.slots.get(join.start("left")) if join.group("left") else _opening_party(frame)
+                rights = [s for s in frame.group_slots(join, "right") if s.char in (ORG, PLACE) and not s.fresh]
+                if left is None or left.fresh or left.char not in (ORG, PLACE):
+                    continue
+                for right in rights:
+                    if right.mention is left.mention:
+                        continue
+                    relations.append(Relation(
+                        subject="", predicate="cooperatesWith", object="", evidence=view.evidence(frame),
+                        extractor=EXTRACTOR, score=0.8, subject_mention=view.use(left), object_mention=view.use(right)))
+    return relations
+
+
+def _opening_party(frame: Frame) -> Slot | None:
+    """The place or organization that opens the sentence: the party of a 与… that has none before it in its clause."""
+    first = min(frame.slots, default=None)
+    return frame.slots[first] if first is not None and frame.slots[first].char in (ORG, PLACE) else None
+
+
 @stage("nlp.events.patterns")
 def events(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Add the events of an article (type, date, places, participants, evidence) to the extraction, with the named
@@ -630,5 +662,14 @@ def events(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtrac
     extraction.mentions.extend(named_events(extraction))
     view = build_view(extraction, settings)
     extraction.events.extend(events_view(view))
-    extraction.relations.extend(event_relations(view))
+    def key(relation: Relation) -> tuple[object, ...]:
+        s, o = relation.subject_mention, relation.object_mention
+        return (s and (s.start, s.end), relation.predicate, o and (o.start, o.end), relation.evidence.start)
+
+    # a pair the relation patterns already stated from the same sentence is stated once (one statement node)
+    stated = {key(r) for r in extraction.relations}
+    for relation in [*event_relations(view), *signing_partners(view)]:
+        if key(relation) not in stated:
+            stated.add(key(relation))
+            extraction.relations.append(relation)
     return extraction
