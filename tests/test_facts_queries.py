@@ -49,3 +49,13 @@ def test_events_by_place_type_and_month(built: Path) -> None:
 def test_money_by_project_and_investor(built: Path) -> None:
     found = rows(built, "money-by-project-and-investor")
     assert any(r[0].endswith("光伏电站") and r[1] == "东方远景能源有限公司" and r[3] == "CNY" for r in found), found
+
+
+def test_parameters_narrow_the_answers(built: Path) -> None:
+    # `kg query NAME --param KEY=VALUE` puts the value in the VALUES line the header's @param names
+    text = named_query("posts-of-person").text.replace("VALUES ?who { UNDEF }", 'VALUES ?who { "马平" }')
+    assert {r[0] for r in (tuple(display(t) for t in row) for row in run(built, text).rows)} == {"马平"}
+    text = named_query("events-by-place-and-month").text.replace("VALUES ?kind { UNDEF }", 'VALUES ?kind { "开工" }')
+    assert {tuple(display(t) for t in row)[2] for row in run(built, text).rows} == {"开工"}
+    for name in ("posts-of-person", "events-by-place-and-month", "money-by-project-and-investor"):
+        assert "@param" in named_query(name).text and "VALUES ?" in named_query(name).text
