@@ -78,3 +78,23 @@ def test_an_editor_word_inside_a_title_is_no_credit() -> None:
     doc = clean(read_text("报社总编辑：王刚介绍了情况。", "page.txt"), Settings(date=dt.date(2024, 5, 7)))
     (found,) = segment(doc)
     assert found.bylines == []
+
+
+def test_random_pages_of_news_pieces_build_a_valid_graph(tmp_path: Path) -> None:
+    """Bad input: pieces of datelines, titles, triggers, numbers and impossible dates in random order."""
+    import random
+
+    from kg.rdf.validate import validate
+
+    pieces = ["县委书记", "、", "副县长", "（", "）", "签约", "开工", "举行", "活动", "2024年", "第3届", "8.08\n", "亿元",
+              "億元", "个", "北纬", "40度", "与", "该村", "原", "时任", "编辑：", "记者", "张建国", "李海", "青山县",
+              "东方有限公司", "，", "。", "会议", "9" * 40, "2月30日", "13月", "两", "百万亩", "3-5", "万元", "\n", "\n\n",
+              "在", "召开", "捐赠", "向", "书记", "8名委员", "新华社北京7月15日电（记者 王五）", "（记者 钱进）", "来源：东湖日报"]
+    chooser = random.Random(11)
+    for index in range(4):
+        text = "".join(chooser.choice(pieces) for _ in range(300))
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"p{index}.txt").write_text(text, encoding="utf-8")
+    result = kg.build([tmp_path / "in"], tmp_path / "out", incremental=False, settings=kg.Settings(date=dt.date(2024, 5, 7)))
+    graph = next(path for path in result.files if path.name == "graph.ttl")
+    assert validate(graph).conforms

@@ -73,9 +73,8 @@ class Mapper:
         self.articles = {extraction.article.id: extraction.article for extraction in corpus.extractions}
         self.documents = {document.id: document for document in corpus.documents}
         self.entity_terms: dict[str, Term] = {}
-        self.quantities_by_article: dict[str, list[Quantity]] = {}
-        for quantity in corpus.quantities:
-            self.quantities_by_article.setdefault(quantity.evidence.article_id, []).append(quantity)
+        self.stated: set[Term] = set()
+        self.quantities_by_article: dict[str, list[Quantity]] = {}  # filled as facts are mapped (see map_facts)
 
     def graph_for(self, article_id: str) -> set[Triple]:
         return self.quads.graph(iri(self.iris.article_graph(article_id)))
@@ -132,6 +131,8 @@ class Mapper:
                 add((node, extractor, literal(mention.source)))
                 add((node, confidence, _score(mention.score)))
                 add((article, mentions, entity))
+        for quantity in corpus.quantities:  # the sums relations state are found among the corpus's quantities
+            self.quantities_by_article.setdefault(quantity.evidence.article_id, []).append(quantity)
         for relation in corpus.relations:
             self.map_relation(relation)
         for quantity in corpus.quantities:
@@ -265,6 +266,9 @@ class Mapper:
         add = graph.add
         add((subject, predicate, obj))
         node = iri(self.iris.hashed("statement", *(value(term) for term in (subject, predicate, obj, evidence))))
+        if node in self.stated:
+            return  # two extractors read the same fact from the same sentence: one statement, the first one's
+        self.stated.add(node)
         add((node, TYPE, _kg("Statement")))
         add((node, iri(str(RDF.subject)), subject))
         add((node, iri(str(RDF.predicate)), predicate))
@@ -307,7 +311,9 @@ class Mapper:
     def quantity_iri(self, quantity: Quantity) -> Term:
         """The IRI of a quantity's node (an event refers to the sums its sentence states by it)."""
         evidence = iri(self.iris.span(quantity.evidence.article_id, quantity.evidence.start, quantity.evidence.end))
-        return iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence)))
+        # the same text twice in a sentence is one node unless the two say different things (another time, value)
+        return iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence),
+                                    quantity.time, str(quantity.value), quantity.qualifier))
 
     def map_quantity(self, quantity: Quantity) -> None:
         """A quantity as an n-ary node: subject, measured thing, value, unit, time, original text, evidence."""
