@@ -12,18 +12,27 @@ APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 .PHONY: run test install install-dev system-deps sample docs bench bench-big eval train crf-decode-check clean
 
 run: install sample
+	@echo "The sample's graph is in output/ (graph.ttl, .nq, .trig, .jsonld, .graphml, .gexf)."
+	@echo "Next: open output/graph.html in a browser, or try  .venv/bin/kg query output/ posts  (README.md, 'A short tour')."
+
+# Recipes print nothing but errors, so that `make run` ends with where the outputs are. pip -qq keeps its warnings
+# about this machine's index settings quiet; setuptools' note that an editable install of a package with a mapped
+# folder (ontology/ -> kg/ontology) uses an import finder is informational and filtered by its message only.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install -qq
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "creating $(VENV) and installing kg (a few minutes the first time) ..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@$(PIP) -e .
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "installing the test dependencies ..."
+	@$(PIP) -e '.[dev]'
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -31,7 +40,8 @@ install-dev: $(VENV)/.installed-dev
 
 # Regenerates the committed sample outputs in output/ (a test fails when they are stale).
 sample: install
-	$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
+	@echo "building output/ from $(SAMPLE) ..."
+	@$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -40,13 +50,20 @@ system-deps:
 	  else echo "warning: missing Debian packages:$$missing (tests that need them are skipped)"; fi; \
 	fi
 
-# Regenerates the ontology documentation and the JSON-LD context from ontology/kg.ttl (tests check both are current).
-docs: install-dev
-	PYTHONPATH=. $(BIN)/python -c "from tests.stores.gold import write_docs; write_docs()"
-	$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+# Regenerates the ontology documentation (examples from ontology/docs/examples.trig), the JSON-LD context and the
+# screenshots of the sample's view in docs/ (headless Chromium: Debian's chromium and chromium-driver). Tests check
+# that the first two are current.
+SHOT_ENTITY := 乌海市
+docs: install-dev sample
+	@$(BIN)/python -m kg.rdf.ontodoc
+	@$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+	@$(BIN)/python -m kg.view.browser output/graph.html docs/view.png
+	@$(BIN)/python -m kg.view.browser output/graph.html docs/view_map.png --select $(SHOT_ENTITY) --tab map
+	@echo "docs: ontology/docs/ontology.md, ontology/context.jsonld, docs/view.png and docs/view_map.png"
 
+# -q and -rfE: a line of dots and the summary (failures and errors named; skips counted, -ra lists why).
 test: install-dev system-deps
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -rfE
 
 # Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card, and lac_crf's char_clusters.tsv) from ../shared/data; about 40 minutes.
 train: install-dev

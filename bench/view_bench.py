@@ -78,7 +78,7 @@ def synthetic_graph(n: int, per_node: int = 4, seed: int = 11) -> Graph:
 
 def first_frame(page: Path) -> tuple[float, float]:
     """(page's time to first frame, wall time to open) in ms, in headless Chromium with the network off."""
-    from tests.browser.chrome import console_errors, offline_chrome, open_view, outside_requests
+    from kg.view.browser import console_errors, offline_chrome, open_view, outside_requests
 
     with offline_chrome() as driver:
         start = time.perf_counter()
@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
     args = parser.parse_args()
-    from tests.browser.chrome import available
+    from kg.view.browser import available
 
     load = os.getloadavg()[0]  # the figures depend on what else the machine is doing
     rows = run(args.sizes, browser=not args.no_browser and available())

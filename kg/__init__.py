@@ -5,7 +5,7 @@ The library API (what the ``kg`` command calls)::
     import kg
     result = kg.build(["page.txt"], "output/")          # kg build
     corpus = kg.extract(["page.txt"])                    # the resolved corpus, no files written
-    print(kg.query("output/", "SELECT * { ?s ?p ?o } LIMIT 5"))   # kg query
+    print(kg.query("output/", "SELECT * { ?s ?p ?o } LIMIT 5").serialize("csv"))   # kg query
     report = kg.validate("output/graph.ttl")             # kg validate
 """
 

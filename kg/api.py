@@ -44,7 +44,7 @@ from kg.rdf.quads import Quads
 from kg.rdf.query import query
 from kg.rdf.serve import serve
 from kg.rdf.spill import QuadSpill, write_spilled
-from kg.rdf.stats import stats
+from kg.rdf.stats import statement_count, stats
 from kg.rdf.store import add_to_store
 from kg.rdf.validate import validate
 from kg.view.html import viz
@@ -190,6 +190,7 @@ def write_outputs(
     """
     with stats.timings.measure("rdf"):
         quads = to_rdf(corpus, settings.base_iri)
+        stats.statements = statement_count(triple for graph in quads.graphs.values() for triple in graph)
     staged = write_files(quads, staging_dir(out), formats, base=settings.base_iri, workers=workers,
                          timings=stats.timings)
     return quads, publish(staged, out)

@@ -6,7 +6,6 @@ becomes a one-line message and exit code 1, a usage error exit code 2.
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import datetime as dt
 import functools
@@ -22,12 +21,16 @@ from typing import Any, TypeVar
 import click
 
 from kg import api
-from kg.errors import KGError
+from kg.errors import KGError, UsageError
 from kg.model import Corpus
-from kg.pipeline import DEFAULT_BASE_IRI, ProgressInfo, RunStats, Settings, skipped_summary
+from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
+from kg.rdf.iri import check_absolute_iri
 from kg.rdf.query import FORMATS as RESULT_FORMATS
+from kg.rdf.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
+from kg.rdf.serve import is_loopback
+from kg.rdf.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,6 +68,39 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date like 2021-02-22") from None
 
 
+def base_iri_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a base IRI must be an absolute http(s) IRI (it starts every IRI kg writes and the view links)."""
+    if value is None:
+        return None
+    try:
+        return check_absolute_iri(value, "--base-iri", schemes=("http", "https"))
+    except UsageError as error:
+        raise click.BadParameter(str(error).removeprefix("--base-iri ")) from None
+
+
+def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: a graph name must be an absolute IRI (it is written into SPARQL Update)."""
+    if value is None:
+        return None
+    try:
+        return check_absolute_iri(value, "--graph")
+    except UsageError as error:
+        raise click.BadParameter(str(error).removeprefix("--graph ")) from None
+
+
+def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback: a registered tagger (an ``nlp.tag.NAME`` stage); anything else is a usage error (exit 2)."""
+    from kg.pipeline import stages
+
+    taggers = [name.removeprefix("nlp.tag.") for name in stages() if name.startswith("nlp.tag.")]
+    if value not in taggers:
+        raise click.BadParameter(f"{value!r} is not a tagger; choose one of {', '.join(taggers)}")
+    return value
+
+
+NER_HELP = f"Named-entity tagger: lac, crf or lac_crf (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+
+
 def available_cores() -> int:
     """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
     if hasattr(os, "sched_getaffinity"):
@@ -80,13 +116,22 @@ def available_cores() -> int:
 def main() -> None:
     """Build RDF knowledge graphs from Chinese news text.
 
-    kg reads newspaper pages and articles (.txt), finds the people, places, organizations, facilities, laws and
-    events in them, the relations and figures between them, and writes an RDF graph (Turtle) under the kg ontology,
-    with provenance down to the sentence, plus an interactive HTML view.
+    kg reads newspaper pages and articles, finds the people, places, organizations, facilities, laws and events in
+    them, the relations and figures between them, and writes an RDF graph (Turtle, N-Quads, TriG, JSON-LD) under the
+    kg ontology, with provenance down to the sentence, plus an interactive HTML view.
 
     \b
-    Example:
-      kg build kg/data/sample/*.txt -o output/ --date 2021-02-22
+    INPUTS accepted by 'kg build' and 'kg extract':
+      .txt .text       plain text in UTF-8, UTF-16 (with BOM) or GB18030/GBK, detected from the bytes
+      .pdf             the text layer of a PDF (a scan without one is an error: kg does no OCR)
+      .html .htm       a news web page (also .xhtml .shtml): its main text, headline and date
+      folders          every file of those kinds inside, recursively
+      globs            'archive/2021-*/*.html' (quoted, so kg expands it)
+
+    \b
+    Example (writes into out/, which git ignores):
+      kg build kg/data/sample/*.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg query out/ posts
     """
 
 
@@ -98,8 +143,9 @@ def main() -> None:
               help="Publication date of the input; years of dates like '2月21日' are taken from it.")
 @click.option("--publication", metavar="NAME", help="The newspaper or site of the input (e.g. 内蒙古日报), linked "
               "from every article as its publisher.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of instance data.")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
+              help="Base IRI of instance data (an absolute http or https IRI).")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
@@ -125,7 +171,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
           keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, low_memory: bool | None, quiet: bool,
           verbose: bool) -> None:
-    """Build the knowledge graph of INPUTS (files, folders or globs).
+    """Build the knowledge graph of INPUTS: .txt/.text (UTF-8, UTF-16, GB18030/GBK), .pdf (text layer) and
+    .html/.htm files, folders of them (recursively) and quoted globs (see 'kg --help').
 
     Runs the whole pipeline (read, clean, split into articles, recognise entities, relate, resolve, map to RDF) and
     writes graph.ttl, .nt, .nq, .trig, .jsonld, .graphml, .gexf and graph.html into the output folder (N-Quads and
@@ -141,7 +188,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 
     \b
     Examples:
-      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o output/ --date 2021-02-22 --publication 内蒙古日报
+      kg build kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt -o out/ --date 2021-02-22 --publication 内蒙古日报
+      kg build page.pdf 'site/2021-02/*.html' -o out/ --keep-going
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
       kg build newspaper-2020.txt -o out/ --low-memory
@@ -159,7 +207,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
     settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
                         user_dictionary=user_dict)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
-    with interruptible(out_dir, bar):
+    with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
             files, stats = api.build_shard(inputs, out_dir, shard, settings=settings, workers=workers,
                                            incremental=not no_cache, force=force, progress=bar)
@@ -177,7 +225,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the merged graph.ttl and graph.html.")
-@click.option("--base-iri", default=None, help="Base IRI of instance data (default: the one the shards used).")
+@click.option("--base-iri", default=None, callback=base_iri_option,
+              help="Base IRI of instance data (default: the one the shards used).")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all), as for 'kg build'.")
 @click.option("--low-memory", is_flag=True,
@@ -194,10 +243,10 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
 
     \b
     Examples:
-      kg merge shards/0 shards/1 -o output/
-      kg merge shards/* -o output/ --format nq --low-memory
+      kg merge shards/0 shards/1 -o out/
+      kg merge shards/* -o out/ --format nq --low-memory
     """
-    with interruptible(out_dir, None):
+    with interruptible(out_dir, None), silenced(quiet):
         chosen = None if not formats or "all" in formats else list(formats)
         result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
@@ -250,6 +299,26 @@ def _duration(seconds: float) -> str:
 
 
 @contextlib.contextmanager
+def silenced(quiet: bool) -> Iterator[None]:
+    """With --quiet, what libraries report below an error (pdfminer's warnings about a PDF's colours or fonts, Python
+    warnings) is not shown; errors still are, as kg's own one-line messages. Worker processes are forked inside, so
+    they inherit it."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    logging.disable(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@contextlib.contextmanager
 def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     """Turn Ctrl-C and SIGTERM into a clean stop: a one-line message and exit code 130, outputs untouched."""
     previous = signal.getsignal(signal.SIGTERM)
@@ -277,10 +346,10 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
     """The end-of-run summary on stderr: counts, entities by class, skipped inputs, warnings, time."""
     if stats.skipped:
         click.echo(skipped_summary(stats.skipped), err=True)
-    for warning in stats.warnings:
-        click.echo(f"warning: {warning}", err=True)
     if quiet:
         return
+    for warning in stats.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if verbose:
         for detail in stats.details:
             click.echo(detail, err=True)
@@ -292,12 +361,12 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
         ("characters", f"{stats.characters:,}"),
     ]
     if corpus is not None:
-        classes = collections.Counter(entity.type for entity in corpus.entities.values())
-        rows.append(("entities", f"{len(corpus.entities):,}"))
+        classes = {name: n for name, n in stats.classes.items() if is_entity_class(name)}
+        rows.append(("entities", f"{entity_count(classes):,}"))
         rows.extend((f"  {cls}", f"{n:,}") for cls, n in sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
-        rows.append(("relations", f"{stats.relations:,}"))
-        rows.append(("facts", f"{stats.quantities + stats.events:,} "
-                              f"({stats.quantities:,} quantities, {stats.events:,} events)"))
+        rows.append(("relations", f"{stats.statements:,} stated with their evidence (kg:Statement)"))
+        rows.append(("quantities", f"{stats.quantities:,}"))
+        rows.append(("events", f"{stats.events:,} (counted among the entities)"))
     rows.append(("skipped", f"{len(stats.skipped):,}"))
     rows.append(("time", f"{stats.elapsed:.1f} s ({total:.1f} s of work in the stages)"))
     if verbose:
@@ -315,7 +384,8 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
               show_default=True, help="HTML file to write.")
-@click.option("--focus", metavar="NAME", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--focus", metavar="NAME", help="Open the page on the neighbourhood of this entity (name, alias or "
+              "IRI); its 'Show all' button shows the rest.")
 @click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
               help="Size of the --focus neighbourhood, in relations.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
@@ -335,8 +405,8 @@ def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, l
 
     \b
     Example:
-      kg viz output/ -o view.html
-      kg viz output/graph.ttl -o wuhai.html --focus 乌海市 --hops 2
+      kg viz out/ -o out/view.html
+      kg viz out/graph.ttl -o out/wuhai.html --focus 乌海市 --hops 2
     """
     written = api.viz(source, out, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang, title=title)
     if not quiet:
@@ -364,11 +434,13 @@ def stages_command() -> None:
 @click.option("--lines", is_flag=True, help="Treat every input line as its own document; offsets refer to the line "
               "exactly as given.")
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
-@click.option("--ner", default="lac", show_default=True, help="Named-entity tagger to use (see 'kg stages').")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of entity identifiers.")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
+              help="Base IRI of entity identifiers (an absolute http or https IRI).")
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
-    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input).
+    """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input). INPUTS are .txt, .pdf and
+    .html files, folders and quoted globs, as for 'kg build'.
 
     Each record has the document, its articles and its mentions with start/end character offsets (into the cleaned
     text; with --lines into each line as given), the surface text, the class as a CURIE and the entity IRI.
@@ -376,6 +448,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
     \b
     Example:
       echo "本报乌海2月21日电 乌海市建成3座加氢站。" | kg extract - --lines
+      kg extract page.html
     """
     import json
 
@@ -400,9 +473,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
 
 
 def _query_text(query_arg: str | None, query_file: Path | None) -> str:
-    """The SPARQL text from -f FILE, '-' (stdin), a competency query name or the argument itself."""
-    from kg.rdf.query import list_queries
-
+    """The SPARQL text from -f FILE, '-' (stdin), or the argument itself (SPARQL or a shipped query's name)."""
     if query_file is not None:
         if query_arg is not None:
             raise click.UsageError("give the query either as an argument or with -f, not both")
@@ -411,10 +482,18 @@ def _query_text(query_arg: str | None, query_file: Path | None) -> str:
         raise click.UsageError("missing QUERY (SPARQL text, '-' for stdin, -f FILE.rq or a name from --list)")
     if query_arg == "-":
         return sys.stdin.read()
-    for item in list_queries():
-        if item.name == query_arg:
-            return item.text
     return query_arg
+
+
+def _params(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[str, str]:
+    """Click callback: KEY=VALUE pairs of --param."""
+    pairs = {}
+    for item in value:
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, not {item!r}")
+        pairs[key.strip()] = val
+    return pairs
 
 
 @main.command()
@@ -422,24 +501,34 @@ def _query_text(query_arg: str | None, query_file: Path | None) -> str:
 @click.argument("query_arg", metavar="QUERY", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the query from a .rq file.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", callback=_params,
+              help="A parameter of a shipped query (see --list), e.g. --param place=乌海市; repeatable.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
               help="Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
                    "DESCRIBE give turtle, nt or jsonld (table means turtle).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Stop the query after this many seconds.")
-@click.option("--list", "list_only", is_flag=True, help="List the documented competency queries and exit.")
+@click.option("--ontology/--no-ontology", default=True, show_default=True,
+              help="Add kg's ontology (ontology/kg.ttl, in its own named graph <https://w3id.org/kgnews/ontology>) "
+              "to a graph file's data, so that queries can follow rdfs:subClassOf as the shipped ones do. A store "
+              "holds it already.")
+@click.option("--allow-remote", is_flag=True, help="Let SERVICE fetch data from other servers (refused otherwise: a "
+              "query from someone else could make this machine send requests).")
+@click.option("--list", "list_only", is_flag=True, help="List the shipped queries with their parameters and exit.")
 @reports_errors
-def query(source: str | None, query_arg: str | None, query_file: Path | None, fmt: str, timeout: float | None,
-          list_only: bool) -> None:
+def query(source: str | None, query_arg: str | None, query_file: Path | None, params: dict[str, str], fmt: str,
+          timeout: float | None, ontology: bool, allow_remote: bool, list_only: bool) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on kg output.
 
     SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
-    'kg build --store'. QUERY is SPARQL text, '-' to read standard input, or the name of a competency query
-    (see --list). All named graphs together form the default graph; kg's prefixes (kg:, schema:, …) are predeclared.
+    'kg build --store'. QUERY is SPARQL text, '-' to read standard input, or the name of a shipped query
+    (see --list) with --param KEY=VALUE for its parameters. All named graphs together form the default graph;
+    kg's prefixes (kg:, schema:, …) are predeclared. kg's ontology is added unless --no-ontology.
 
     \b
-    Example:
+    Examples:
       kg query output/ posts
+      kg query output/ organizations-in-place --param place=乌海市
       kg query output/graph.nq "SELECT ?name WHERE { ?c a kg:City ; rdfs:label ?name }" --format csv
       kg query archive.db -f ontology/queries/quantities-by-year.rq --format json
     """
@@ -451,7 +540,9 @@ def query(source: str | None, query_arg: str | None, query_file: Path | None, fm
     if source is None:
         raise click.UsageError("missing SOURCE (a graph file, output folder or store)")
     text = _query_text(query_arg, query_file)
-    click.echo(api.query(source, text, fmt=fmt, timeout=timeout), nl=False)
+    result = api.query(source, text, timeout=timeout, params=params, with_ontology=ontology, allow_remote=allow_remote)
+    written = result.serialize(fmt)
+    click.echo(written, nl=not written.endswith("\n"))
 
 
 @main.command()
@@ -487,49 +578,87 @@ def validate(graph: str, limit: int, check_ontology: bool) -> None:
 
 @main.command()
 @click.argument("source")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but a loopback address exposes the data to the network.")
 @click.option("--port", default=7878, show_default=True, help="Port to listen on (0 picks a free one).")
-@click.option("--writable", is_flag=True, help="Allow SPARQL Update and Graph Store writes (store folders only).")
-@click.option("--no-cors", is_flag=True, help="Do not send CORS headers.")
+@click.option("--writable", is_flag=True, help="Allow SPARQL Update and Graph Store writes by holders of the token "
+              "(SOURCE must be a store folder, or a new folder for an empty store).")
+@click.option("--token", envvar="KG_TOKEN", help="Write token for --writable (or set KG_TOKEN; at least 16 "
+              "characters). Without it a token is generated and printed.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Stop queries that run longer than this.")
+              default=DEFAULT_SERVE_TIMEOUT, show_default=True,
+              help="Stop a query or update that runs longer than this (answered with 503).")
+@click.option("--allow-remote", is_flag=True, help="Let SERVICE in queries and LOAD in updates fetch other servers' "
+              "data. Risky: anyone who can query the endpoint can then make this machine send requests "
+              "(server-side request forgery).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let web pages from this origin (e.g. http://localhost:8000) read query results; repeatable. "
+              "Never granted for updates.")
+@click.option("--ontology/--no-ontology", default=True, show_default=True,
+              help="Serve kg's ontology too, in its own named graph <https://w3id.org/kgnews/ontology> (the "
+              "shipped queries follow rdfs:subClassOf through it).")
 @reports_errors
-def serve(source: str, host: str, port: int, writable: bool, no_cors: bool, timeout: float | None) -> None:
-    """Serve SOURCE as a SPARQL 1.1 endpoint (Oxigraph server) until interrupted.
+def serve(source: str, host: str, port: int, writable: bool, token: str | None, timeout: float, allow_remote: bool,
+          cors_origins: tuple[str, ...], ontology: bool) -> None:
+    """Serve SOURCE as a SPARQL 1.1 endpoint until interrupted.
 
-    Queries go to /query (GET or POST; JSON, XML, CSV, TSV results and Turtle or N-Triples graphs by content
-    negotiation), graphs to /store (Graph Store Protocol). Read-only unless --writable; CORS is on.
+    SOURCE is a graph file, a kg output folder or a store folder (kg build --store). Queries go to /query (GET or
+    POST; JSON, XML, CSV, TSV results and Turtle, N-Triples, JSON-LD graphs by content negotiation), graphs to
+    /store (Graph Store Protocol), updates to /update. The default graph is the union of all named graphs.
+
+    Safe by default: read-only, loopback only, no CORS, SERVICE and LOAD refused, queries checked for size and
+    nesting and stopped after --timeout. --writable prints a token that every write must send
+    (Authorization: Bearer TOKEN; kg load --token TOKEN).
 
     \b
-    Example:
+    Examples:
       kg serve output/ --port 7878
-      curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/query?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%203'
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
+      kg build kg/data/sample/*.txt -o /tmp/kg-out --store /tmp/kg-store
+      kg serve /tmp/kg-store --writable    # prints: write token: ...
+      kg load /tmp/kg-out --endpoint http://127.0.0.1:7878/store --token ...
     """
-    server = api.serve(source, host, port, writable=writable, cors=not no_cors, timeout=timeout)
-    click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
+
+    def stop_on_sigterm(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
+    server = None
     try:
+        server = api.serve(source, host, port, writable=writable, token=token, timeout=timeout,
+                           allow_remote=allow_remote, cors_origins=cors_origins, with_ontology=ontology)  # fmt: skip
+        if not is_loopback(host):
+            click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
+        click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
+        if server.token:
+            click.echo(f"Graph Store: {server.store_url}, updates: {server.url}/update", err=True)
+            click.echo(f"write token: {server.token}", err=True)
         server.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()
 @click.argument("output")
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
               "Update URL (e.g. http://host:8890/sparql).")
-@click.option("--graph", "graph_iri", metavar="IRI", help="Load everything into this one graph (replacing it) "
+@click.option("--graph", "graph_iri", metavar="IRI", callback=graph_iri_option, help="Load everything into this one graph (replacing it) "
               "instead of one graph per article.")
 @click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
               help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.")
 @click.option("--user", help="User name for HTTP basic or digest authentication.")
 @click.option("--password", envvar="KG_LOAD_PASSWORD", help="Password (or set KG_LOAD_PASSWORD).")
 @click.option("--batch-size", default=20000, show_default=True, help="Triples per SPARQL Update request.")
+@click.option("--token", envvar="KG_TOKEN", help="Write token of a 'kg serve --writable' endpoint (or set KG_TOKEN), "
+              "sent as Authorization: Bearer.")
 @click.option("--no-ontology", is_flag=True, help="Do not load the ontology into its own graph.")
 @reports_errors
 def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user: str | None, password: str | None,
-         batch_size: int, no_ontology: bool) -> None:
+         token: str | None, batch_size: int, no_ontology: bool) -> None:
     """Push kg output to a triple store over HTTP, all or nothing.
 
     OUTPUT is a graph file, a kg output folder or a store. Article graphs replace the graphs of the same name, so
@@ -537,11 +666,12 @@ def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user:
 
     \b
     Example:
-      kg load output/ --endpoint http://127.0.0.1:7878/store
+      kg load output/ --endpoint http://127.0.0.1:7878/store --token TOKEN    # kg serve STORE --writable
+      oxigraph serve --location db/ & kg load output/ --endpoint http://127.0.0.1:7878/store
       kg load output/graph.nq --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
     """
     result = api.load(output, endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
-                      batch_size=batch_size, with_ontology=not no_ontology)  # fmt: skip
+                      batch_size=batch_size, with_ontology=not no_ontology, token=token)  # fmt: skip
     click.echo(f"loaded {result.triples} triples in {result.graphs} graph(s) into {endpoint} "
                f"({result.protocol}, {result.requests} requests)", err=True)  # fmt: skip
 
@@ -552,11 +682,14 @@ def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user:
               help="Readable text or JSON.")
 @reports_errors
 def stats(source: str, fmt: str) -> None:
-    """Count what a graph holds: classes, properties, articles, mentions, facts with and without provenance.
+    """Count what a graph holds: classes, properties, articles, mentions, entities, facts with and without
+    provenance. SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
+    'kg build --store'; entities are counted as the build summary and the view count them.
 
     \b
     Example:
       kg stats output/graph.nq
+      kg stats out/ --format json
     """
     result = api.stats(source)
     click.echo(result.json() if fmt == "json" else result.text(), nl=False)
@@ -576,7 +709,7 @@ def eval_group() -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["bio", "cluener"]), default="bio", show_default=True,
               help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
-@click.option("--ner", default="crf", show_default=True, help="Named-entity tagger to score (see 'kg stages').")
+@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
 @click.option("--with-rules", is_flag=True, help="Score what kg emits: the tagger followed by the rules and linking "
               "stages, specific classes counted by family (a City is a Place).")

@@ -61,3 +61,9 @@ class BuildLocked(KGError):
 
 class ViewError(KGError):
     """The view cannot be drawn as asked (unknown focus entity, bad limit or language)."""
+
+
+class UsageError(KGError):
+    """An option or argument has a value the command cannot accept (a relative IRI, an unknown query name)."""
+
+    exit_code = 2

@@ -14,6 +14,7 @@ million quads). A low-memory build gives the same bytes with memory bounded by t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from kg.nlp.resolve import Resolution
 from kg.pipeline import DocumentResult, RunStats, Settings, identity
 from kg.rdf.mapping import Mapper
 from kg.rdf.quads import Term, Triple, iri
+from kg.rdf.stats import statement_count
 from kg.spool import SpoolError, SpoolWriter, read_spool
 
 DEFAULT_RESOLVE = Settings().resolve
@@ -77,7 +79,9 @@ def resolve_spooled(
 def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: str, stats: RunStats) -> Graphs:
     """The entities graph, then each article's graph (every article occurs once in ``resolved``)."""
     mapper = Mapper(corpus, base_iri)
+    stats.classes = dict(Counter(entity.type for entity in corpus.entities.values()))
     mapper.map_entities()
+    stats.statements += statement_count(mapper.entities)
     yield iri(mapper.iris.entities_graph()), mapper.entities
     for item in read_spool(resolved):
         if not isinstance(item, ArticleExtraction):
@@ -86,4 +90,8 @@ def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: st
         stats.relations += len(settled.relations)
         stats.quantities += len(settled.quantities)
         stats.events += len(settled.events)
-        yield from mapper.article_graphs(settled).items()
+        for event in settled.events:
+            stats.classes[event.type] = stats.classes.get(event.type, 0) + 1
+        graphs = mapper.article_graphs(settled)
+        stats.statements += sum(statement_count(triples) for triples in graphs.values())
+        yield from graphs.items()

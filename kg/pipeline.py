@@ -26,7 +26,7 @@ import signal
 import threading
 import time
 import traceback
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -123,6 +123,10 @@ def stages() -> list[str]:
     return sorted(_REGISTRY)
 
 
+# The tagger every command uses unless told otherwise (kg build, kg extract, kg eval ner and the library alike).
+DEFAULT_NER = "lac"
+
+
 @dataclass
 class Settings:
     """What a run does: which implementation for each step, the publication date, the IRI base and options."""
@@ -130,7 +134,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE_IRI
     date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
     publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
-    ner: str = "lac"
+    ner: str = DEFAULT_NER
     user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
@@ -308,6 +312,8 @@ class RunStats:
     relations: int = 0  # stated relations, quantities and events of the resolved corpus
     quantities: int = 0
     events: int = 0
+    classes: dict[str, int] = field(default_factory=dict)  # entities and events of the resolved corpus per class
+    statements: int = 0  # kg:Statement nodes of the graph written (relations stated with their evidence)
 
 
 def extract_document(
@@ -761,6 +767,8 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
     stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
+    stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
+                                  *(event.type for event in corpus.events)]))
     return corpus
 
 

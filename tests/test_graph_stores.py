@@ -60,8 +60,15 @@ def _with_from(text: str, graphs: list[str]) -> str:
     return text[: match.start()] + froms + text[match.start() :]
 
 
-def _compare(gold_dir: Path, endpoint: str, graphs: list[str] | None = None) -> None:
+# Virtuoso 7.2.5 drops rows of organizations-in-place (a UNION joined with kg:containedIn*: it keeps one row per
+# branch, whatever the order of the patterns or sub-selects); docs/stores.md says so.
+VIRTUOSO_WRONG = ("organizations-in-place",)
+
+
+def _compare(gold_dir: Path, endpoint: str, graphs: list[str] | None = None, skip: tuple[str, ...] = ()) -> None:
     for name in COMPARED:
+        if name in skip:
+            continue
         text = named_query(name).text
         variables = run(gold_dir, text).variables
         sent = _with_from(text, graphs) if graphs else text
@@ -142,12 +149,15 @@ def _get(url: str, accept: str, origin: str | None = None) -> tuple[int, str, st
 
 
 def test_serve_speaks_the_sparql_protocol(gold_dir: Path) -> None:
-    with serve(gold_dir, "127.0.0.1", 0) as server:
+    with serve(gold_dir, "127.0.0.1", 0, cors_origins=("http://example.org",)) as server:
         text = named_query("posts").text
         url = f"{server.query_url}?query={urllib.parse.quote(text)}"
         status, kind, body, headers = _get(url, "application/sparql-results+json", origin="http://example.org")
         assert status == 200 and kind.startswith("application/sparql-results+json")
-        assert {k.lower(): v for k, v in headers.items()}.get("access-control-allow-origin") == "*"
+        # the origin named with cors_origins may read results; any other gets no grant (never "*")
+        assert {k.lower(): v for k, v in headers.items()}.get("access-control-allow-origin") == "http://example.org"
+        other = _get(url, "application/sparql-results+json", origin="http://evil.example")[3]
+        assert "access-control-allow-origin" not in {k.lower() for k in other}
         rows = [tuple(b[v]["value"] for v in ("personName", "title", "orgName"))
                 for b in json.loads(body)["results"]["bindings"]]  # fmt: skip
         assert rows == _expected(gold_dir, "posts")
@@ -208,7 +218,7 @@ def test_load_unreachable_endpoint(gold_dir: Path) -> None:
     from kg.rdf.serve import free_port
 
     port = free_port()
-    with pytest.raises(StoreError, match=f"cannot reach http://127.0.0.1:{port}/store"):
+    with pytest.raises(StoreError, match=f"cannot talk to http://127.0.0.1:{port}/store: .*nothing had been written"):
         load(gold_dir, f"http://127.0.0.1:{port}/store")
 
 
@@ -276,7 +286,7 @@ class _FailingProxy:
 
 @pytest.mark.parametrize(
     "protocol,path,fail_on",
-    [("gsp", "/store", r"^PUT .*graph/article/"), ("update", "/update", r"MOVE SILENT"),
+    [("gsp", "/store", r"^POST .*graph/entities"), ("update", "/update", r"MOVE SILENT"),
      ("update", "/update", r"INSERT DATA")],
 )  # fmt: skip
 def test_failed_load_leaves_no_half_upload(tmp_path: Path, gold_dir: Path, protocol: str, path: str,
@@ -328,13 +338,13 @@ def test_virtuoso_bulk_loads_turtle_and_nquads(virtuoso, gold_dir: Path) -> None
     shutil.copy(gold_dir / "graph.nq", nq_dir / "graph.nq")
     shutil.copy(ontology_dir() / "kg.ttl", nq_dir / "kg.ttl")
     virtuoso.isql(f"ld_dir('{ttl_dir}', '*.ttl', 'urn:kg:test:turtle'); rdf_loader_run(); checkpoint;")
-    _compare(gold_dir, virtuoso.sparql, ["urn:kg:test:turtle"])
+    _compare(gold_dir, virtuoso.sparql, ["urn:kg:test:turtle"], skip=VIRTUOSO_WRONG)
     # Virtuoso's property paths go wrong when other graphs hold the same triples: one load at a time
     virtuoso.isql("SPARQL CLEAR GRAPH <urn:kg:test:turtle>; checkpoint;")
     virtuoso.isql(f"ld_dir('{nq_dir}', '*.nq', 'urn:kg:unused'); ld_dir('{nq_dir}', 'kg.ttl', '{ONTOLOGY_IRI}'); "
                   "rdf_loader_run(); checkpoint;")  # fmt: skip
     nq_graphs = sorted({q.graph_name.value for q in ox.parse(path=str(gold_dir / "graph.nq"))})
-    _compare(gold_dir, virtuoso.sparql, [*nq_graphs, ONTOLOGY_IRI])
+    _compare(gold_dir, virtuoso.sparql, [*nq_graphs, ONTOLOGY_IRI], skip=VIRTUOSO_WRONG)
     virtuoso.isql("".join(f"SPARQL CLEAR GRAPH <{g}>; " for g in nq_graphs) + "checkpoint;")
 
 
@@ -355,4 +365,4 @@ def test_kg_load_into_virtuoso_with_sparql_update(virtuoso, gold_dir: Path) -> N
     assert first.protocol == "update" and first.requests > 4
     load(gold_dir / "graph.nq", virtuoso.sparql + "-auth", graph=graph, user="dba", password="dba", batch_size=250)
     assert int(sparql_select(virtuoso.sparql, count)[0]["n"]["value"]) == first.triples - len(ontology_graph())
-    _compare(gold_dir, virtuoso.sparql, [graph, ONTOLOGY_IRI])
+    _compare(gold_dir, virtuoso.sparql, [graph, ONTOLOGY_IRI], skip=VIRTUOSO_WRONG)

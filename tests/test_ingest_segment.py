@@ -270,3 +270,22 @@ def test_segmentation_never_loses_or_duplicates_text(source: str) -> None:
     assert_partition(doc, articles)
     for article in articles:
         assert doc.clean[article.start : article.start + len(article.text)] == article.text
+
+
+@pytest.mark.parametrize("under_headline", [
+    ["2021年02月21日 08:30", "来源：内蒙古日报"],
+    ["2021-02-21 08:30 来源：内蒙古日报"],
+    ["发布时间：2021-02-21", "责任编辑：王五"],
+])
+def test_a_web_pages_date_and_source_lines_are_not_glued_to_its_headline(under_headline: list[str]) -> None:
+    """A headline, then the page's date, time and source on short lines of their own (no sentence ends there):
+    the headline is the headline alone, and those lines the cleaner keeps (it drops some as page furniture) stay in
+    the article's text."""
+    body = ["本报乌海2月21日电 乌海市已建成3座加氢站，氢能产业链加速形成。",
+            "乌海市海南区人民政府与某新能源公司签署合作协议，计划建设制氢工厂。"]
+    text = "\n".join(["乌海市建成3座加氢站", *under_headline, *body]) + "\n"
+    doc = clean(Document(id="web", path="page.html", source=text), Settings())
+    articles = segment(doc, Settings())
+    assert [a.headline for a in articles] == ["乌海市建成3座加氢站"]
+    kept = [line for line in under_headline if line.replace(" ", "") in doc.clean.replace(" ", "")]
+    assert all(line.replace(" ", "") in articles[0].text.replace(" ", "") for line in kept)

@@ -39,7 +39,7 @@ def test_the_sample_gives_the_same_files_with_low_memory(tmp_path: Path) -> None
     assert low.quads is None and ordinary.quads is not None
     assert low.corpus.extractions == []
     assert sorted(low.corpus.entities) == sorted(ordinary.corpus.entities)
-    for name in ("documents", "articles", "characters", "relations", "quantities", "events"):
+    for name in ("documents", "articles", "characters", "relations", "quantities", "events", "classes", "statements"):
         assert getattr(low.stats, name) == getattr(ordinary.stats, name), name
     assert low.stats.relations > 10
     # the rdflib view of a low-memory build is read back from its N-Quads

@@ -1,43 +1,40 @@
-"""Every command the README shows is run here, so the README cannot drift from what kg does.
+"""The README's commands are run here as written and in their order, so the README cannot drift from what kg does.
 
-Shell lines starting with ``.venv/bin/kg`` or ``kg`` are run through the CLI with outputs redirected to a temporary
-folder; ``python`` blocks are executed the same way. ``make`` lines are what this suite itself runs under.
+They run in a scratch folder laid out like a checkout after ``make run`` (``kg/`` with the sample, ``.venv/bin/kg``
+and ``.venv/bin/oxigraph``), each shell line through bash; a line ending in ``&`` starts a server that the test waits
+for and that the README's ``kill %1`` stops. The only change to the text is the port numbers (free ones instead of
+7878 and 7879, so parallel runs do not collide). Everything the commands write must be a path git ignores.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
 
-from kg.cli import main
+from kg.rdf.serve import free_port, oxigraph_binary
 
-from kg.rdf.serve import free_port
-
-from .conftest import ROOT, SAMPLE, SAMPLE_DATE
-from .stores.servers import oxigraph_server, sparql_select, stop, wait_http
+from .conftest import ROOT
+from .stores.servers import stop, wait_http
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
-KG_LINES = [
-    line.strip()
-    for lang, body in BLOCKS
-    if lang in ("", "sh", "bash", "console")
-    for line in body.splitlines()
-    if re.match(r"\s*(\.venv/bin/)?kg\s", line)
-]
-PYTHON_BLOCKS = [body for lang, body in BLOCKS if lang == "python"]
+SHELL_START = (".venv/bin/", "curl ", "kill ")
 
 
-def _redirect(text: str, tmp: Path) -> str:
-    """Point output folders at ``tmp`` so tests never touch the committed output/."""
-    return re.sub(r"(?<![\w/])output/", f"{tmp}/output/", text)
+def command_blocks() -> list[tuple[str, list[str]]]:
+    """The README's command blocks in order: ("sh", lines) for shell commands, ("python", [source])."""
+    blocks = []
+    for lang, body in BLOCKS:
+        lines = [line.strip() for line in body.splitlines() if line.strip()]
+        if lang == "python":
+            blocks.append(("python", [body]))
+        elif lang in ("", "sh", "bash", "console") and lines and all(line.startswith(SHELL_START) for line in lines):
+            blocks.append(("sh", lines))
+    return blocks
 
 
 def test_readme_shows_the_two_setup_commands_first() -> None:
@@ -45,55 +42,80 @@ def test_readme_shows_the_two_setup_commands_first() -> None:
     assert "make run" in first_block and "make test" in first_block
 
 
-def test_readme_has_kg_commands() -> None:
-    assert len(KG_LINES) >= 2
+def test_readme_commands_are_all_run_here() -> None:
+    """Every line that calls kg is in a block this test runs (a bare ``kg`` line would not work after make run)."""
+    run = {line for kind, lines in command_blocks() if kind == "sh" for line in lines}
+    for lang, body in BLOCKS:
+        for line in body.splitlines():
+            if re.match(r"\s*(\.venv/bin/)?kg\s", line):
+                assert line.strip() in run, f"README line not run by this test (or not .venv/bin/kg): {line}"
+    assert sum(line.startswith(".venv/bin/kg ") for line in run) >= 10
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder whose output/ holds the sample's build, as after the README's build command."""
-    import kg
-
-    folder = tmp_path_factory.mktemp("readme")
-    kg.build([SAMPLE], folder / "output", date=SAMPLE_DATE)
-    return folder
-
-
-@pytest.mark.parametrize("line", KG_LINES)
-def test_readme_command_runs(line: str, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    args = shlex.split(_redirect(line, built), comments=True)[1:]
-    if args[0] == "serve":
-        _check_serve(args, tmp_path)
-        return
-    if args[0] == "load":
-        with oxigraph_server(tmp_path) as url:
-            args = [re.sub(r"http://127\.0\.0\.1:\d+", url, arg) for arg in args]
-            result = CliRunner().invoke(main, args, catch_exceptions=False)
-            assert result.exit_code == 0, f"{line}\n{result.output}"
-            assert sparql_select(f"{url}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert result.exit_code == 0, f"{line}\n{result.output}"
+def _checkout(folder: Path) -> None:
+    """A folder like the top of a checkout after ``make run``: the package (with the sample) and .venv/bin."""
+    (folder / "kg").symlink_to(ROOT / "kg")
+    (folder / "ontology").symlink_to(ROOT / "ontology")
+    bin_dir = folder / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    kg = bin_dir / "kg"
+    kg.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kg "$@"\n', encoding="utf-8")
+    kg.chmod(0o755)
+    (bin_dir / "oxigraph").symlink_to(oxigraph_binary())
 
 
-def _check_serve(args: list[str], tmp_path: Path) -> None:
-    """`kg serve` runs until stopped: start it on a free port, ask it a query, stop it."""
-    port = str(free_port())
-    args = [port if previous == "--port" else arg for previous, arg in zip(["", *args[:-1]], args, strict=True)]
-    process = subprocess.Popen([sys.executable, "-m", "kg", *args], cwd=ROOT)
+def _port(line: str) -> int:
+    match = re.search(r"(?:--port |127\.0\.0\.1:)(\d+)", line)
+    assert match, f"a server line names no port: {line}"
+    return int(match.group(1))
+
+
+def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Path) -> None:
+    work = tmp_path / "checkout"
+    work.mkdir()
+    _checkout(work)
+    before = set(work.iterdir())
+    ports = {old: str(free_port()) for old in ("7878", "7879")}
+    job: subprocess.Popen[bytes] | None = None
     try:
-        url = f"http://127.0.0.1:{port}/query"
-        wait_http(f"{url}?query=ASK%7B%7D", process, 30)
-        rows = sparql_select(url, "PREFIX kg: <https://w3id.org/kgnews/ontology#> "
-                             "SELECT ?code WHERE { ?place kg:divisionCode ?code }")
-        assert rows
+        for kind, lines in command_blocks():
+            if kind == "python":
+                code = compile(lines[0], "README.md", "exec")
+                previous = Path.cwd()
+                try:
+                    os.chdir(work)
+                    exec(code, {"__name__": "readme"})  # noqa: S102
+                finally:
+                    os.chdir(previous)
+                continue
+            for written in lines:
+                line = written
+                for old, new in ports.items():
+                    line = line.replace(old, new)
+                if line.endswith("&"):
+                    assert job is None, "the README starts a second server before stopping the first"
+                    job = subprocess.Popen(["bash", "-c", line[:-1]], cwd=work, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL)
+                    wait_http(f"http://127.0.0.1:{_port(line)}/query?query=ASK%7B%7D", job, 60)
+                elif line == "kill %1":
+                    assert job is not None, "kill %1 without a server started"
+                    stop(job)
+                    job = None
+                else:
+                    result = subprocess.run(["bash", "-c", line], cwd=work, capture_output=True, text=True,
+                                            timeout=600)
+                    assert result.returncode == 0, f"{written}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+                    if line.startswith("curl "):
+                        assert int(result.stdout.splitlines()[1]) > 1000, result.stdout  # the triples served
+                    if line.startswith(".venv/bin/kg load"):
+                        assert "loaded" in result.stderr
+        assert job is None, "the README leaves a server running"
     finally:
-        stop(process)
-
-
-@pytest.mark.parametrize("block", PYTHON_BLOCKS)
-def test_readme_python_runs(block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    exec(compile(_redirect(block, tmp_path), "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
-    assert os.listdir(tmp_path / "output")
+        if job is not None:
+            stop(job)
+    created = sorted(path.name for path in set(work.iterdir()) - before)
+    assert created == ["out"]
+    assert (work / "out" / "wuhai.html").is_file() and (work / "out" / "low" / "graph.ttl").is_file()
+    for name in created:
+        ignored = subprocess.run(["git", "check-ignore", "-q", f"{name}/graph.ttl"], cwd=ROOT)
+        assert ignored.returncode == 0, f"the README writes into {name}/, which git does not ignore"

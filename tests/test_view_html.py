@@ -16,7 +16,7 @@ from kg.errors import GraphParseError, InputError, ViewError
 from kg.rdf.vocab import KG
 from kg.view.data import node_classes, parse_point, read_view_graph
 from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, load_graph, render_html, viz, write_html
-from kg.view.layout import compute_layout
+from kg.view.layout import EDGE_LENGTH, compute_layout
 
 from .view_graphs import B, HOSTILE_LABELS, hostile_graph, network_graph, rich_graph
 
@@ -47,7 +47,8 @@ def test_nodes_are_the_typed_entities_with_class_code_aliases_and_coordinates() 
     assert payload["classes"]["City"]["shape"] == payload["classes"]["District"]["shape"] == "square"
     assert payload["classes"]["Person"]["shape"] != payload["classes"]["City"]["shape"]
     assert payload["classes"]["City"]["colour"] != payload["classes"]["District"]["colour"]
-    assert payload["stats"]["entities"] == payload["stats"]["shown"] == 10
+    # ten nodes drawn, nine of them entities: a post (副总经理) is drawn but is not a kg:Entity (entity_count)
+    assert payload["stats"]["shown"] == 10 and payload["stats"]["entities"] == 9
 
 
 def test_edges_carry_zh_labels_and_evidence_sentences_with_their_article() -> None:
@@ -84,17 +85,36 @@ def test_english_labels_on_request() -> None:
         build_payload(rich_graph(), lang="fr")
 
 
-def test_focus_keeps_the_neighbourhood_within_hops() -> None:
-    one = by_name(build_payload(rich_graph(), focus="乌海市", hops=1))
-    assert set(one) == {"乌海市", "海南区", "内蒙古自治区", "乌海市某新能源公司"}
-    two = by_name(build_payload(rich_graph(), focus="乌海", hops=2))  # an alias works too
-    assert {"呼和浩特市", "张三", "海南区人民政府", "合作协议签署"} <= set(two)
-    assert "李四" not in two  # reachable only through a co-mention
-    payload = build_payload(rich_graph(), focus="乌海市", hops=0)
+def test_focus_page_holds_the_whole_graph_and_keeps_the_neighbourhood_first() -> None:
+    """The page opens on the neighbourhood (drawn by the page, see the browser tests) and "Show all" shows the rest,
+    so the payload holds every entity; when --max-nodes cuts, the neighbourhood is what stays."""
+    payload = build_payload(rich_graph(), focus="乌海市", hops=1)
+    assert len(payload["nodes"]) == 10
+    assert payload["stats"]["focus"] == by_name(payload)["乌海市"]["id"] and payload["stats"]["hops"] == 1
+    cut = by_name(build_payload(rich_graph(), focus="乌海市", hops=1, max_nodes=4))
+    assert set(cut) == {"乌海市", "海南区", "内蒙古自治区", "乌海市某新能源公司"}
+    two = build_payload(rich_graph(), focus="乌海", hops=2)  # an alias works too
+    assert two["stats"]["focus"] == by_name(two)["乌海市"]["id"]
+    payload = build_payload(rich_graph(), focus="乌海市", hops=0, max_nodes=1)
     assert [n["name"] for n in payload["nodes"]] == ["乌海市"]
-    assert payload["stats"]["focus"] == payload["nodes"][0]["id"]
     with pytest.raises(ViewError, match="no entity named"):
         build_payload(rich_graph(), focus="包头市")
+
+
+def test_nodes_without_relations_are_laid_out_beside_their_article() -> None:
+    """李四 has no stated relation (only a co-mention): drawn next to an entity of his article, not in a grid."""
+    view = read_view_graph(rich_graph())
+    payload = by_name(build_payload(view))
+    lisi, anchor_names = payload["李四"], {"乌海市", "乌海市某新能源公司", "海南区人民政府", "张三", "海南区"}
+    nearest = min((abs(n["x"] - lisi["x"]) + abs(n["y"] - lisi["y"]), name) for name, n in payload.items()
+                  if name != "李四")
+    assert nearest[1] in anchor_names and nearest[0] < 300
+    graph = nx.Graph([("a", "b"), ("b", "c"), ("c", "a")])
+    graph.add_nodes_from(["x", "y"])
+    positions = compute_layout(graph, anchors={"x": "a"})
+    distance = lambda u, v: ((positions[u][0] - positions[v][0]) ** 2 + (positions[u][1] - positions[v][1]) ** 2) ** .5
+    assert distance("x", "a") < 1.5 * EDGE_LENGTH  # anchored: beside its anchor
+    assert set(positions) == set(graph)  # y, with no anchor, still gets a place
 
 
 def test_max_nodes_keeps_the_most_important_and_reports_what_is_left_out() -> None:
@@ -202,14 +222,15 @@ def test_load_graph_reads_files_and_folders(tmp_path: Path) -> None:
 def test_viz_library_and_command(tmp_path: Path) -> None:
     (tmp_path / "graph.ttl").write_bytes(rich_graph().serialize(format="turtle", encoding="utf-8"))
     out = viz(tmp_path, tmp_path / "view.html", focus="乌海市", hops=1)
-    assert len(page_data(out.read_text(encoding="utf-8"))["nodes"]) == 4
+    assert page_data(out.read_text(encoding="utf-8"))["stats"]["focus"] >= 0
     runner = CliRunner()
     result = runner.invoke(main, ["viz", str(tmp_path), "-o", str(tmp_path / "cli.html"), "--focus", "乌海市",
                                   "--hops", "1", "--max-nodes", "3"])
     assert result.exit_code == 0, result.output
     data = page_data((tmp_path / "cli.html").read_text(encoding="utf-8"))
-    assert data["stats"]["shown"] == 3 and data["stats"]["omitted"] == 1
-    assert "乌海市" in by_name(data)  # the focus is always kept
+    assert data["stats"]["shown"] == 3 and data["stats"]["omitted"] == 7
+    assert "乌海市" in by_name(data)  # the focus is always kept, then its neighbourhood
+    assert set(by_name(data)) <= {"乌海市", "海南区", "内蒙古自治区", "乌海市某新能源公司"}
     result = runner.invoke(main, ["viz", str(tmp_path), "-o", str(tmp_path / "x.html"), "--focus", "包头市"])
     assert result.exit_code == 1 and "包头市" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.html").exists()
@@ -269,3 +290,14 @@ def test_page_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
                        capture_output=True)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]
+
+
+def test_quantities_read_as_printed_not_as_unit_codes(sample_build) -> None:
+    """The panel lists a quantity as the page printed it (3座, 90%以上, 2330.27万元), never as a UN/CEFACT code."""
+    page = next(p for p in sample_build.files if p.name == "graph.html")
+    data = page_data(page.read_text(encoding="utf-8"))
+    shown = [q for n in data["nodes"] for q in n.get("qty", [])]
+    assert len(shown) > 20
+    codes = {"C62", "P1", "CNY", "KMT", "MTK", "TNE"}
+    assert not [q for q in shown if codes & {q["text"], q["thing"]}]
+    assert any(q["text"].endswith("%以上") for q in shown) and any(q["text"].endswith("万元") for q in shown)

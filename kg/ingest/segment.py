@@ -126,11 +126,17 @@ def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sen
 
 _NUMBER_BEFORE_BREAK = re.compile(r"[0-9０-９]\n$")
 _UNIT_AFTER_BREAK = re.compile(r"[亿万億萬千百元%％个個吨噸亩畝米人户家项項]")
+# A web page's line under its headline: a publication date and time and/or the source, author or editor
+# ("2021年02月21日 08:30", "2021-02-21 08:30 来源：内蒙古日报", "责任编辑：张三"). It is not part of the headline.
+_PAGE_DATE = r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+_PAGE_SOURCE = r"(?:来源|作者|编辑|责任编辑|发布时间|发布日期|时间|日期)\s*[：:]\s*\S.*"
+PAGE_META_LINE = re.compile(rf"^\s*(?:{_PAGE_DATE}(?:\s+{_PAGE_SOURCE})?|{_PAGE_SOURCE})\s*$")
 
 
 def _is_headline_like(text: str) -> bool:
     return (
-        len(text) <= _HEADLINE_MAX
+        PAGE_META_LINE.match(text) is None
+        and len(text) <= _HEADLINE_MAX
         and not ends_sentence(text)
         and "。" not in text
         and text.count("，") <= 1
@@ -249,8 +255,12 @@ class _Page:
         """Walk the paragraphs once, opening drafts at datelines, bylines and photo items, collecting headlines."""
         current: _Draft | None = None
         heads: list[int] = []
+        meta: list[int] = []  # a web page's date/source lines under a headline: body of the article that follows
         for index, text in enumerate(self.texts):
             dateline = DATELINE.match(text)
+            if heads and PAGE_META_LINE.match(text):
+                meta.append(index)
+                continue
             if dateline or LEAD_BYLINE.match(text):
                 current = self._open(index, dateline, heads)
                 heads = []
@@ -262,6 +272,13 @@ class _Page:
             else:
                 current = self._body(index, current, heads)
                 heads = []
+            if meta and current is not None and not heads:
+                current.body = sorted(current.body + meta)
+                meta = []
+        if meta and current is not None:
+            current.body = sorted(current.body + meta)
+        elif meta:  # nothing follows the headline: the lines stay with it rather than be lost
+            heads = sorted(heads + meta)
         if heads:
             self.blocks.append(_Block(heads, self._index(current), None, any(self.display[i] for i in heads)))
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.ingest.clean import to_halfwidth
 from kg.model import Article, ArticleExtraction, text_hash
-from kg.pipeline import Settings, get_stage
+from kg.pipeline import DEFAULT_NER, Settings, get_stage
 from kg.rdf.vocab import is_subclass
 
 CLASSES = ("Person", "Place", "Organization")
@@ -259,7 +259,7 @@ class NerScores:
         return "\n".join(lines)
 
 
-def tag_spans(text: str, ner: str = "crf", settings: Settings | None = None) -> list[tuple[int, int, str]]:
+def tag_spans(text: str, ner: str = DEFAULT_NER, settings: Settings | None = None) -> list[tuple[int, int, str]]:
     """Run the tagger ``nlp.tag.<ner>`` on ``text`` as a one-sentence article; its (start, end, class) spans."""
     settings = settings or Settings(ner=ner)
     tagger = get_stage(f"nlp.tag.{ner}")
@@ -288,7 +288,7 @@ def coarse_class(cls: str) -> str | None:
 def eval_ner(
     path: str | Path,
     fmt: str = "bio",
-    ner: str = "crf",
+    ner: str = DEFAULT_NER,
     limit: int | None = None,
     exclude: set[str] | None = None,
     with_rules: bool = False,
@@ -349,7 +349,7 @@ def suite(data: str | Path) -> list[tuple[str, Path, str, set[str] | None]]:
 
 
 def run_suite(
-    data: str | Path, ner: str = "crf", limit: int | None = None, with_rules: bool = False
+    data: str | Path, ner: str = DEFAULT_NER, limit: int | None = None, with_rules: bool = False
 ) -> list[NerScores]:
     """Score tagger ``ner`` (with ``with_rules``: tagger, rules and linking) on every set of :data:`SUITE` found
     under ``data`` (missing sets are skipped)."""

@@ -7,10 +7,13 @@ what they state. The same thing gets the same IRI in every run and on every mach
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
+from kg.errors import UsageError
 from kg.model import text_hash
 
 
@@ -43,3 +46,25 @@ class IRIs:
     def hashed(self, kind: str, *parts: object) -> URIRef:
         """IRI of a statement-like node (``statement``, ``quantity``, ``event``) from a hash of its parts."""
         return URIRef(f"{self.base}{kind}/{text_hash(chr(31).join(str(p) for p in parts))}")
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+
+
+def check_absolute_iri(text: str, what: str = "IRI", schemes: tuple[str, ...] = ()) -> str:
+    """Return ``text`` when it is an absolute IRI (RFC 3987, checked by Oxigraph), else raise UsageError.
+
+    Characters that end an IRI in SPARQL or Turtle (``>``, spaces, quotes, braces) are refused first, so that a value
+    pasted into a query can never close the IRI and add operations of its own. ``schemes`` limits the scheme.
+    """
+    if not _SCHEME.match(text) or _NOT_IN_IRIS.search(text):
+        raise UsageError(f"{what} must be an absolute IRI such as https://example.org/x, not {text!r}")
+    try:
+        ox.NamedNode(text)
+    except ValueError as exc:
+        raise UsageError(f"{what} is not a valid IRI ({exc}): {text!r}") from None
+    scheme = text.split(":", 1)[0].lower()
+    if schemes and scheme not in schemes:
+        raise UsageError(f"{what} must use {' or '.join(schemes)}, not {scheme}: {text!r}")
+    return text

@@ -12,6 +12,7 @@ graph's previous content; if a later graph fails, the graphs already written are
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import urllib.error
 import urllib.parse
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 
 from rdflib.term import Node
 
-from kg.errors import StoreError
+from kg.errors import StoreError, UsageError
 from kg.rdf.export import ENTITIES_GRAPH
+from kg.rdf.iri import check_absolute_iri
 from kg.rdf.quads import iter_quads, nt_term
 from kg.rdf.store import read_dataset
 from kg.rdf.vocab import ONTOLOGY_IRI, ontology_graph
@@ -48,9 +50,11 @@ class LoadResult:
 class _Client:
     """A small HTTP client with basic or digest authentication and errors turned into StoreError."""
 
-    def __init__(self, endpoint: str, user: str | None, password: str | None, timeout: float) -> None:
+    def __init__(self, endpoint: str, user: str | None, password: str | None, timeout: float,
+                 token: str | None = None) -> None:  # fmt: skip
         self.endpoint = endpoint
         self.timeout = timeout
+        self.token = token
         self.requests = 0
         handlers: list[urllib.request.BaseHandler] = []
         if user is not None:
@@ -68,6 +72,8 @@ class _Client:
             request.add_header("Content-Type", content_type)
         if accept:
             request.add_header("Accept", accept)
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
         self.requests += 1
         try:
             with self.opener.open(request, timeout=self.timeout) as reply:
@@ -77,9 +83,12 @@ class _Client:
                 return None
             detail = exc.read()[:300].decode("utf-8", "replace").strip()
             raise StoreError(f"{self.endpoint} refused {method} ({exc.code} {exc.reason}){': ' + detail if detail else ''}")
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach {self.endpoint}: {reason}") from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+            # OSError covers refused and reset connections and time-outs; HTTPException a bad status line or a
+            # server that closed the connection; ValueError a URL urllib cannot use (an invalid IPv6 host)
+            reason = getattr(exc, "reason", None) or exc.__class__.__name__ + (f": {exc}" if str(exc) else "")
+            reason = " ".join(str(reason).split())  # one line, even when the server sent line breaks
+            raise StoreError(f"cannot talk to {self.endpoint}: {reason}") from None
 
 
 def _graph_url(endpoint: str, graph: str | None) -> str:
@@ -120,17 +129,24 @@ def _detect(endpoint: str) -> str:
 
 def _load_gsp(client: _Client, targets: dict[str | None, list[Triple]], graph_option: str | None) -> None:
     written: list[tuple[str | None, bytes | None]] = []
+    current: str | None = None
     try:
         for name in sorted(targets, key=lambda n: (n is not None, n or "")):
+            current = name
             url = _graph_url(client.endpoint, name)
             previous = client.send("GET", url, accept=NT, allow_missing=True)
             method = "PUT" if _replaces(name, graph_option) else "POST"
-            written.append((name, previous))
             client.send(method, url, _ntriples(targets[name]), content_type=NT)
+            written.append((name, previous))
     except StoreError as failure:
         problems = _restore(client, written)
-        suffix = f"; could not restore {', '.join(problems)}" if problems else "; the target was left as it was"
-        raise StoreError(f"{failure}{suffix}") from None
+        if problems:
+            suffix = f"; {len(written)} graph(s) had been written, and putting back {', '.join(problems)} failed too"
+        elif written:
+            suffix = f"; the {len(written)} graph(s) written before were put back as they were"
+        else:
+            suffix = "; nothing had been written"
+        raise StoreError(f"{failure} (at graph {current or 'default'}){suffix}") from None
 
 
 def _restore(client: _Client, written: list[tuple[str | None, bytes | None]]) -> list[str]:
@@ -191,25 +207,33 @@ def load(
     batch_size: int = 20000,
     timeout: float = 120.0,
     with_ontology: bool = True,
+    token: str | None = None,
 ) -> LoadResult:
     """Push SOURCE (graph file, kg output folder or store) to ``endpoint``.
 
     ``protocol`` is ``gsp`` (a Graph Store Protocol URL such as Oxigraph's /store), ``update`` (a SPARQL Update URL
     such as Oxigraph's /update or Virtuoso's /sparql) or ``auto`` (gsp when the path ends in /store or /data).
     The ontology goes along into its own graph (https://w3id.org/kgnews/ontology) unless ``with_ontology`` is off.
-    Raises StoreError when the endpoint cannot be reached or refuses; the target is then left as it was.
+    ``token`` is sent as ``Authorization: Bearer`` (the write token of ``kg serve --writable``).
+    Raises StoreError when the endpoint cannot be reached or refuses; the target is then left as it was; UsageError
+    for a ``graph`` that is not an absolute IRI or an endpoint that is not an http(s) URL.
     """
     if protocol not in PROTOCOLS:
         raise StoreError(f"unknown protocol {protocol!r}; choose from {', '.join(PROTOCOLS)}")
     if batch_size < 1:
         raise StoreError("--batch-size must be at least 1")
-    if graph is not None and not urllib.parse.urlparse(graph).scheme:
-        raise StoreError(f"--graph must be an absolute IRI, not {graph!r}")
-    if not urllib.parse.urlparse(endpoint).scheme.startswith("http"):
-        raise StoreError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
+    if graph is not None:
+        check_absolute_iri(graph, "--graph")  # pasted into SPARQL Update: a ">" must never end it early
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise UsageError(f"--endpoint is not a usable URL ({exc}): {endpoint!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--endpoint must be an http(s) URL such as http://127.0.0.1:7878/store, not {endpoint!r}")
     targets = _targets(source, graph, with_ontology)
     chosen = _detect(endpoint) if protocol == "auto" else protocol
-    client = _Client(endpoint, user, password, timeout)
+    client = _Client(endpoint, user, password, timeout, token)
     if chosen == "gsp":
         _load_gsp(client, targets, graph)
     else:

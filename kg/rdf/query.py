@@ -1,36 +1,37 @@
-"""SPARQL over kg output with Oxigraph: run a query, format its results, list the competency queries.
+"""SPARQL over kg output with Oxigraph: run a query, write its results, list and bind the shipped queries.
 
 SOURCE is a graph file, a kg output folder or an on-disk store (see ``kg.rdf.store.open_source``). Queries see the
 union of all named graphs as their default graph, so ``?s ?p ?o`` finds every fact; ``GRAPH ?g { … }`` still tells
-which article a fact came from. kg's prefixes (kg:, schema:, prov:, …) are predeclared.
+which article a fact came from. kg's prefixes (kg:, schema:, prov:, …) are predeclared. kg's ontology is added in
+its own named graph unless ``with_ontology`` is off (the shipped queries follow rdfs:subClassOf through it).
 
-Results follow the W3C SPARQL 1.1 result formats (JSON, XML, CSV, TSV); ``table`` is for a terminal and aligns
-Chinese characters (two columns wide). Graph results (CONSTRUCT, DESCRIBE) come as Turtle, N-Triples or JSON-LD.
+Queries are checked before parsing (``kg.rdf.guard``: size, nesting, SERVICE) and run in a child process, so that
+no query can crash or hang the caller. Results are written by Oxigraph in the W3C SPARQL 1.1 result formats (JSON,
+XML, CSV, TSV) and graphs as Turtle, N-Triples or JSON-LD; ``table`` is for a terminal and aligns Chinese characters
+(two columns wide). The shipped queries (ontology/queries/*.rq) declare parameters in their header comments.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import multiprocessing
-from multiprocessing.connection import Connection
 import os
 import re
+import textwrap
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import unquote
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
-from rdflib import XSD, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal
 from rdflib.term import Node
 
-from kg.errors import QueryError
-from kg.rdf.export import DEFAULT_BASE, to_jsonld, to_ntriples, to_turtle
-from kg.rdf.quads import nt_term
+from kg.errors import KGError, QueryError, UsageError
+from kg.rdf.export import DEFAULT_BASE
+from kg.rdf.guard import Limits, check, undeclared_prefixes
+from kg.rdf.iri import check_absolute_iri
 from kg.rdf.store import is_store_dir, open_source, to_rdflib
 from kg.rdf.vocab import PREFIXES, ontology_dir
 
@@ -39,17 +40,100 @@ GRAPH_FORMATS = ("turtle", "nt", "jsonld")
 FORMATS = RESULT_FORMATS + GRAPH_FORMATS
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+_W3C = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV}  # fmt: skip
+_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "table": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+          "jsonld": ox.RdfFormat.JSON_LD, "json": ox.RdfFormat.JSON_LD}  # fmt: skip
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 @dataclass
 class QueryResult:
-    """The outcome of a query: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE), as rdflib terms."""
+    """The outcome of a query: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE).
+
+    ``data`` holds the result as Oxigraph wrote it (SPARQL JSON results, or N-Triples for a graph); ``rows``,
+    ``variables``, ``boolean`` and ``triples`` read it as rdflib terms, ``serialize`` writes any W3C format.
+    """
 
     kind: str  # "select", "ask" or "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    data: bytes
+
+    @cached_property
+    def _solutions(self) -> tuple[list[str], list[tuple[Node | None, ...]], bool | None]:
+        parsed = ox.parse_query_results(self.data, format=ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            return [], [], bool(parsed)
+        variables = [v.value for v in parsed.variables]
+        return variables, [tuple(to_rdflib(solution[v]) for v in variables) for solution in parsed], None
+
+    @property
+    def variables(self) -> list[str]:
+        """Names of the SELECT variables, in order."""
+        return self._solutions[0] if self.kind != "graph" else []
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """SELECT rows as rdflib terms (None where a variable is unbound)."""
+        return self._solutions[1] if self.kind == "select" else []
+
+    @property
+    def boolean(self) -> bool | None:
+        """The answer of an ASK query."""
+        return self._solutions[2] if self.kind == "ask" else None
+
+    @property
+    def triples(self) -> list[tuple[Node, Node, Node]]:
+        """CONSTRUCT or DESCRIBE triples as rdflib terms."""
+        if self.kind != "graph":
+            return []
+        parsed = ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed]  # type: ignore
+
+    def serialize(self, fmt: str) -> str:
+        """The result in ``fmt``: W3C formats written by Oxigraph (json, xml, csv, tsv; turtle, nt, jsonld) or a
+        terminal table."""
+        if self.kind == "graph":
+            if fmt not in _GRAPH:
+                raise UsageError(f"a CONSTRUCT or DESCRIBE result is a graph: use --format turtle, nt or jsonld, "
+                                 f"not {fmt}")  # fmt: skip
+            parsed = ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)
+            prefixes = PREFIXES if _GRAPH[fmt] == ox.RdfFormat.TURTLE else None
+            return ox.serialize(parsed, format=_GRAPH[fmt], prefixes=prefixes).decode("utf-8")
+        if fmt in GRAPH_FORMATS:
+            raise UsageError(f"a {self.kind.upper()} result is not a graph: use --format {', '.join(RESULT_FORMATS)}")
+        if fmt == "table":
+            return _table(self)
+        if fmt not in _W3C:
+            raise UsageError(f"unknown result format {fmt!r}; choose from {', '.join(FORMATS)}")
+        parsed = ox.parse_query_results(self.data, format=ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=_W3C[fmt]).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a shipped query: ``--param NAME=VALUE`` replaces the VALUES line of ``variable``."""
+
+    name: str
+    variable: str
+    default: str  # a SPARQL term as written in the query, or UNDEF (no restriction)
+    description: str
+
+    def term(self, value: str) -> str:
+        """``value`` as a SPARQL term of the default's kind (a Chinese label, a string, an IRI, a number)."""
+        default = self.default
+        if default.startswith("<"):
+            return f"<{check_absolute_iri(value, f'--param {self.name}')}>"
+        if default.startswith('"') and "@" in default.rsplit('"', 1)[1]:
+            return str(ox.Literal(value, language=default.rsplit("@", 1)[1]))
+        if default.startswith('"') and "^^" in default.rsplit('"', 1)[1]:
+            datatype = default.rsplit("^^", 1)[1]
+            iri = PREFIXES["xsd"] + datatype[4:] if datatype.startswith("xsd:") else datatype.strip("<>")
+            return str(ox.Literal(value, datatype=ox.NamedNode(iri)))
+        if re.fullmatch(r"[+-]?\d+", default):
+            if not re.fullmatch(r"[+-]?\d+", value):
+                raise UsageError(f"--param {self.name} takes a whole number, not {value!r}")
+            return value
+        return str(ox.Literal(value))
 
 
 @dataclass(frozen=True)
@@ -61,112 +145,146 @@ class CompetencyQuery:
     description: str
     text: str
     path: Path
+    parameters: tuple[Parameter, ...] = ()
+
+    def bind(self, values: dict[str, str]) -> str:
+        """The query text with ``values`` (parameter name → value) in place of the defaults."""
+        declared = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            offered = ", ".join(declared) if declared else "none"
+            raise UsageError(f"{self.name} has no parameter {', '.join(unknown)} (its parameters: {offered})")
+        text = self.text
+        for name, value in values.items():
+            parameter = declared[name]
+            text = _values_line(parameter.variable, parameter.default).sub(
+                lambda _m, t=parameter.term(value), v=parameter.variable: f"VALUES ?{v} {{ {t} }}", text, count=1
+            )
+        return text
+
+
+def _values_line(variable: str, default: str) -> re.Pattern[str]:
+    return re.compile(rf"VALUES\s+\?{re.escape(variable)}\s*\{{\s*{re.escape(default)}\s*\}}")
 
 
 # ------------------------------------------------------------------------------------------------- running
 
 
-def _syntax_error(exc: SyntaxError, text: str) -> QueryError:
+def _syntax_error(exc: SyntaxError, text: str) -> KGError:
     message = str(exc)
+    if "Prefix not found" in message:
+        missing = undeclared_prefixes(text, PREFIXES)
+        if missing:
+            return UsageError(f"undeclared prefix {', '.join(p + ':' for p in missing)} in the query; declared "
+                              f"without PREFIX lines: {', '.join(p + ':' for p in PREFIXES)}")  # fmt: skip
     match = _ERROR_AT.match(message)
     if not match:
         return QueryError(f"SPARQL syntax error: {message}")
     line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3).strip()
+    if len(detail) > 200:
+        detail = detail[:200] + " ..."
     lines = text.splitlines() or [""]
     shown = lines[line - 1] if 0 < line <= len(lines) else ""
     pointer = " " * (column - 1) + "^"
     return QueryError(f"SPARQL syntax error at line {line}, column {column}: {detail}\n  {shown}\n  {pointer}")
 
 
-def execute(store: ox.Store, text: str) -> QueryResult:
-    """Run a SPARQL query on an Oxigraph store (default graph = union of all graphs)."""
+def execute(store: ox.Store, text: str, limits: Limits = Limits()) -> QueryResult:
+    """Run a SPARQL query on an Oxigraph store (default graph = union of all graphs), in this process.
+
+    The text is checked first (``kg.rdf.guard``): too deep or too long a query, SERVICE, ... raise QueryError.
+    """
+    check(text, limits)
     try:
         result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True, base_iri=DEFAULT_BASE)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", result.serialize(format=ox.QueryResultsFormat.JSON))
+        if isinstance(result, ox.QuerySolutions):
+            return QueryResult("select", result.serialize(format=ox.QueryResultsFormat.JSON))
+        return QueryResult("graph", result.serialize(format=ox.RdfFormat.N_TRIPLES))
     except SyntaxError as exc:
         raise _syntax_error(exc, text) from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [tuple(to_rdflib(solution[v]) for v in variables) for solution in result]
-            return QueryResult(kind="select", variables=variables, rows=rows)
-        triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
-        return QueryResult(kind="graph", triples=triples)  # type: ignore[arg-type]
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}") from exc
 
 
-def _child(source: str, store: ox.Store | None, text: str, conn: Connection) -> None:
+def _child(source: str, store: ox.Store | None, text: str, limits: Limits, with_ontology: bool,
+           conn: Connection) -> None:  # fmt: skip
     try:
-        result = execute(store if store is not None else open_source(source, with_ontology=True), text)
-        conn.send(("ok", result))
-    except Exception as exc:  # noqa: BLE001 - every failure must reach the parent, which re-raises it as a KGError
-        conn.send(("error", str(exc)))
+        opened = store if store is not None else open_source(source, with_ontology=with_ontology)
+        conn.send(("ok", execute(opened, text, limits)))
+    except KGError as exc:
+        conn.send(("error", exc))
     finally:
         conn.close()
 
 
-def run(source: str | os.PathLike[str], text: str, timeout: float | None = None) -> QueryResult:
-    """Run SPARQL ``text`` on SOURCE; stop it after ``timeout`` seconds (QueryError) when given."""
-    store = open_source(source, with_ontology=True)
-    if not timeout:
-        return execute(store, text)
-    # A running Oxigraph query cannot be interrupted from Python, so a query with a time limit runs in a forked child
-    # that is killed when the time is up. An on-disk store is reopened in the child rather than shared across fork.
+def run(
+    source: str | os.PathLike[str],
+    text: str,
+    timeout: float | None = None,
+    *,
+    with_ontology: bool = True,
+    allow_remote: bool = False,
+) -> QueryResult:
+    """Run SPARQL ``text`` on SOURCE and return the result; stop it after ``timeout`` seconds (QueryError) if given.
+
+    ``with_ontology`` adds kg's ontology (kg.ttl) in its own named graph to a graph file's data, so that queries can
+    follow rdfs:subClassOf; a store holds it already. ``allow_remote`` lets SERVICE fetch other servers' data.
+    The query runs in a child process: a query that overflows Oxigraph's stack, or runs past the time limit, ends
+    that process and gives a QueryError, never a crash of the caller.
+    """
+    limits = Limits(allow_remote=allow_remote)
+    check(text, limits)
+    store = open_source(source, with_ontology=with_ontology)
+    # An on-disk store is reopened in the child rather than shared across fork (RocksDB's threads do not fork).
     on_disk = is_store_dir(Path(source))
     if on_disk:
         del store
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(str(source), None if on_disk else store, text, sender), daemon=True)
+    child = context.Process(target=_child, daemon=True,
+                            args=(str(source), None if on_disk else store, text, limits, with_ontology, sender))
     child.start()
     sender.close()
     try:
         if not receiver.poll(timeout):
-            child.kill()
             raise QueryError(f"query stopped after {timeout:g} s (--timeout); narrow it or raise the limit")
         try:
             status, payload = receiver.recv()
         except EOFError:
-            raise QueryError("the query process died without an answer") from None
+            raise QueryError("the query process ended without an answer (the query is too complex)") from None
     finally:
-        child.join(5)
+        if child.is_alive():
+            child.kill()
+        child.join()
         receiver.close()
     if status == "error":
-        raise QueryError(payload)
+        raise payload
     return payload
 
 
-def query(source: str | os.PathLike[str], text: str, fmt: str = "table", timeout: float | None = None) -> str:
-    """Run SPARQL ``text`` on SOURCE and return the results formatted as ``fmt`` (see ``FORMATS``)."""
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown result format {fmt!r}; choose from {', '.join(FORMATS)}")
-    return format_result(run(source, text, timeout), fmt)
+def query(
+    source: str | os.PathLike[str],
+    text: str,
+    timeout: float | None = None,
+    *,
+    params: dict[str, str] | None = None,
+    with_ontology: bool = True,
+    allow_remote: bool = False,
+) -> QueryResult:
+    """Run SPARQL ``text``, or the shipped query of that name with ``params`` bound, on SOURCE; see ``run``.
+
+    Write the result with ``QueryResult.serialize(fmt)`` (W3C formats) or read ``rows`` / ``boolean`` / ``triples``.
+    """
+    if looks_like_name(text):
+        text = named_query(text).bind(params or {})
+    elif params:
+        raise UsageError("--param applies to the shipped queries (kg query --list), not to SPARQL text")
+    return run(source, text, timeout, with_ontology=with_ontology, allow_remote=allow_remote)
 
 
 # ------------------------------------------------------------------------------------------------- formatting
-
-
-def format_result(result: QueryResult, fmt: str) -> str:
-    """Format a query result; graph results accept turtle/nt/jsonld (table means Turtle)."""
-    if result.kind == "graph":
-        graph = Graph()
-        for triple in result.triples:
-            graph.add(triple)
-        if fmt in ("turtle", "table"):
-            return to_turtle(graph)
-        if fmt == "nt":
-            return to_ntriples(graph)
-        if fmt in ("jsonld", "json"):
-            return to_jsonld(graph)
-        raise QueryError(f"a CONSTRUCT or DESCRIBE result is a graph: use --format turtle, nt or jsonld, not {fmt}")
-    if fmt in GRAPH_FORMATS:
-        raise QueryError(f"a {result.kind.upper()} result is not a graph: use --format {', '.join(RESULT_FORMATS)}")
-    formatter = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _xml}[fmt]
-    return formatter(result)
 
 
 def display(term: Node | None) -> str:
@@ -214,83 +332,6 @@ def _table(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(result: QueryResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if result.kind == "ask":
-        writer.writerow(["_askResult"])
-        writer.writerow(["true" if result.boolean else "false"])
-        return buffer.getvalue()
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t) for t in row])
-    return buffer.getvalue()
-
-
-def _tsv(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if t is None else nt_term(t) for t in row))
-    return "\n".join(lines) + "\n"
-
-
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype != XSD.string:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def _json(result: QueryResult) -> str:
-    if result.kind == "ask":
-        document: dict[str, object] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        bindings = [
-            {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
-        ]
-        document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-
-
-def _xml_term(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{xml_escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{xml_escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(str(term))}</literal>"
-    if term.datatype is not None and term.datatype != XSD.string:
-        return f"<literal datatype={quoteattr(str(term.datatype))}>{xml_escape(str(term))}</literal>"
-    return f"<literal>{xml_escape(str(term))}</literal>"
-
-
-def _xml(result: QueryResult) -> str:
-    lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
-    if result.kind == "ask":
-        lines += ["  </head>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
-        return "\n".join(lines) + "\n"
-    lines += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
-    lines += ["  </head>", "  <results>"]
-    for row in result.rows:
-        lines.append("    <result>")
-        for variable, term in zip(result.variables, row):
-            if term is not None:
-                lines.append(f"      <binding name={quoteattr(variable)}>{_xml_term(term)}</binding>")
-        lines.append("    </result>")
-    lines += ["  </results>", "</sparql>"]
-    return "\n".join(lines) + "\n"
-
-
 # ------------------------------------------------------------------------------------------------- competency queries
 
 
@@ -299,16 +340,30 @@ def queries_dir() -> Path:
     return ontology_dir() / "queries"
 
 
-def _parse_header(text: str) -> tuple[str, str]:
-    """Title (first comment line) and description (the following comment lines) of a .rq file."""
-    comments = []
+_PARAM = re.compile(r"@param\s+([a-z][a-z0-9-]*)\s+\?(\w+)\s+(UNDEF|\"[^\"]*\"\S*|<[^>\s]*>|[+-]?\d+)\s+(.+)")
+
+
+def _parse_header(text: str) -> tuple[str, str, tuple[Parameter, ...]]:
+    """Title (first comment line), description (the following comment lines) and parameters of a .rq file.
+
+    A parameter is declared on a comment line ``@param NAME ?VARIABLE DEFAULT DESCRIPTION``, where DEFAULT is the
+    SPARQL term of the query's ``VALUES ?VARIABLE { DEFAULT }`` line (or UNDEF: no restriction).
+    """
+    comments, parameters = [], []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        comments.append(line[1:].strip())
+        comment = line[1:].strip()
+        declared = _PARAM.fullmatch(comment)
+        if declared:
+            parameters.append(Parameter(*declared.groups()))
+        elif comment.startswith("@param"):
+            raise QueryError(f"cannot read the parameter line {comment!r}: use @param NAME ?VARIABLE DEFAULT TEXT")
+        else:
+            comments.append(comment)
     title = comments[0] if comments else ""
     description = " ".join(c for c in comments[1:] if c)
-    return title, description
+    return title, description, tuple(parameters)
 
 
 def list_queries() -> list[CompetencyQuery]:
@@ -316,21 +371,34 @@ def list_queries() -> list[CompetencyQuery]:
     found = []
     for path in sorted(queries_dir().glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title, description = _parse_header(text)
-        found.append(CompetencyQuery(path.stem, title, description, text, path))
+        title, description, parameters = _parse_header(text)
+        found.append(CompetencyQuery(path.stem, title, description, text, path, parameters))
     return found
 
 
 def named_query(name: str) -> CompetencyQuery:
-    """The competency query called ``name`` (file name without .rq)."""
-    for item in list_queries():
+    """The competency query called ``name`` (file name without .rq); UsageError listing them all otherwise."""
+    items = list_queries()
+    for item in items:
         if item.name == name:
             return item
-    raise QueryError(f"no competency query named {name!r}; `kg query --list` shows them")
+    raise UsageError(f"no shipped query named {name!r}; the shipped queries are: {', '.join(q.name for q in items)}")
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether ``text`` is meant as a query name (lower-case words and dashes) rather than SPARQL."""
+    return bool(_NAME.fullmatch(text))
 
 
 def query_listing() -> str:
-    """A readable list of the competency queries (``kg query --list``)."""
-    items = list_queries()
-    width = max((len(q.name) for q in items), default=0)
-    return "".join(f"{q.name.ljust(width)}  {q.title}\n" for q in items)
+    """A readable list of the shipped queries with their descriptions and parameters (``kg query --list``)."""
+    lines = []
+    for item in list_queries():
+        lines.append(f"{item.name}: {item.title}")
+        if item.description:
+            lines += [f"    {part}" for part in textwrap.wrap(item.description, 100)]
+        for parameter in item.parameters:
+            default = parameter.default
+            shown = "" if default == "UNDEF" else f" (default: {default[1:].rsplit(chr(34), 1)[0] if default.startswith(chr(34)) else default})"
+            lines.append(f"    --param {parameter.name}=...  {parameter.description}{shown}")
+    return "\n".join(lines) + "\n"

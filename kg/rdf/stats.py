@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 from rdflib.term import Node
 
+from kg.rdf.quads import Triple, iri
 from kg.rdf.query import display
 from kg.rdf.store import open_source, to_rdflib
-from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, is_subclass
+from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, entity_count, is_subclass
 
 # Links between entities that are structure rather than stated facts (the same list as the
 # facts-without-provenance competency query).
@@ -23,6 +25,7 @@ STRUCTURAL = (
 )  # fmt: skip
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_TYPE, _STATEMENT = iri(f"{_RDF}type"), iri(f"{KG_NS}Statement")
 _SUPPORTED = f"""EXISTS {{ ?st a <{KG_NS}Statement> ; <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"""
 
 
@@ -56,7 +59,7 @@ class GraphStats:
             f"entities {self.entities}, events {self.events}",
             f"  facts {self.facts}: {self.facts_with_provenance} with provenance (a kg:Statement with evidence), "
             f"{self.facts_without_provenance} without",
-            f"  statements {self.statements}; quantities {self.quantities} "
+            f"  relations {self.statements} stated with their evidence (kg:Statement); quantities {self.quantities} "
             f"({self.quantities_with_evidence} with evidence)",
             "  instances per class:",
         ]
@@ -69,6 +72,12 @@ class GraphStats:
     def json(self) -> str:
         """The counts as JSON."""
         return json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n"
+
+
+def statement_count(triples: Iterable[Triple]) -> int:
+    """How many kg:Statement nodes ``triples`` type: the relations stated with their evidence, as ``stats`` counts
+    them (the build summary counts the graphs it writes with this)."""
+    return sum(1 for _, p, o in triples if p == _TYPE and o == _STATEMENT)
 
 
 def _classes_under(root: str) -> str:
@@ -118,7 +127,7 @@ def stats(source: str | os.PathLike[str]) -> GraphStats:
     out.mentions = instances("Mention")
     out.statements = instances("Statement")
     out.quantities = instances("Quantity")
-    out.entities = instances("Entity")
+    out.entities = entity_count({str(c)[len(KG_NS):]: int(str(n)) for c, n in per_class if str(c).startswith(KG_NS)})
     out.events = instances("Event")
     structural = ", ".join(f"<{KG_NS}{name}>" for name in STRUCTURAL)
     where = "GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), \"/graph/article/\"))" if data.named else "?s ?p ?o"

@@ -6,6 +6,7 @@ an undeclared term. The other namespaces are the standard vocabularies kg aligns
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -98,6 +99,23 @@ class _KG:
 
 
 KG = _KG()
+
+
+def is_entity_class(name: str) -> bool:
+    """Whether instances of kg class ``name`` count as entities: kg:Entity and its subclasses (persons, places,
+    organizations, works, facilities, events …), not posts, mentions, articles, statements or quantities."""
+    return name in _declared_set() and is_subclass(name, "Entity")
+
+
+@cache
+def _declared_set() -> frozenset[str]:
+    return frozenset(declared_terms())
+
+
+def entity_count(class_counts: Mapping[str, int]) -> int:
+    """The number of entities among instances counted per kg class (local names; one class per instance, as kg
+    emits them). The one definition behind the build summary, ``kg stats`` and the view's status line."""
+    return sum(count for name, count in class_counts.items() if is_entity_class(name))
 
 
 def class_label(name: str, lang: str = "zh") -> str:

@@ -21,7 +21,7 @@ from kg.errors import ViewError
 from kg.rdf.export import atomic_write
 from kg.rdf.quads import Data
 from kg.rdf.store import source_quads, to_rdflib
-from kg.rdf.vocab import PREFIXES, class_label, is_subclass
+from kg.rdf.vocab import PREFIXES, class_label, entity_count, is_entity_class, is_subclass
 from kg.view.data import WEAK_PROPERTY, Entity, ViewGraph, read_view_graph
 from kg.view.layout import compute_layout
 
@@ -128,6 +128,7 @@ def class_styles(classes: Iterable[str]) -> dict[str, dict[str, str | int]]:
                 "zh": class_label(cls, "zh"),
                 "en": class_label(cls, "en"),
                 "order": order,
+                "entity": is_entity_class(cls),  # counted as an entity (posts are drawn but are not entities)
             }
             order += 1
     return styles
@@ -146,6 +147,31 @@ def _strong_network(view: ViewGraph, nodes: Iterable[str]) -> nx.Graph:
         (s, t) for (s, t), link in sorted(view.links.items()) if not link.weak and s in network and t in network
     )
     return network
+
+
+def isolated_anchors(network: nx.Graph, view: ViewGraph, score: dict[str, float]) -> dict[str, str]:
+    """For each entity without a stated relation, the entity it is drawn next to: the most important related entity
+    of its articles, else of its class, else an isolated entity of its article seen before it (so that the names of
+    one article stay together instead of in a far-away grid)."""
+    linked = sorted((iri for iri in network if network.degree(iri)), key=lambda iri: (-score[iri], iri))
+    by_article: dict[str, str] = {}
+    by_class: dict[str, str] = {}
+    for iri in linked:  # most important first: setdefault keeps the first
+        for article in sorted(view.entities[iri].articles):
+            by_article.setdefault(article, iri)
+        by_class.setdefault(view.entities[iri].cls, iri)
+    anchors: dict[str, str] = {}
+    first_alone: dict[str, str] = {}
+    for iri in sorted((iri for iri in network if not network.degree(iri)), key=lambda iri: (-score[iri], iri)):
+        articles = sorted(view.entities[iri].articles)
+        anchor = next((by_article[a] for a in articles if a in by_article), None)
+        anchor = anchor or by_class.get(view.entities[iri].cls)
+        anchor = anchor or next((first_alone[a] for a in articles if a in first_alone), None)
+        if anchor:
+            anchors[iri] = anchor
+        for article in articles:
+            first_alone.setdefault(article, iri)
+    return anchors
 
 
 def find_entity(view: ViewGraph, name: str) -> str:
@@ -189,17 +215,19 @@ def build_payload(
     score = importance(full, view)
     keep = set(view.entities)
     focus_iri = None
+    near: set[str] = set()
     if focus:
         focus_iri = find_entity(view, focus)
-        keep = set(nx.single_source_shortest_path_length(full, focus_iri, cutoff=hops))
+        near = set(nx.single_source_shortest_path_length(full, focus_iri, cutoff=hops))
     omitted: Counter[str] = Counter()
     if len(keep) > max_nodes:
-        ranked = sorted(keep, key=lambda iri: (iri != focus_iri, -score[iri], iri))
+        # the focus and its neighbourhood first: the page opens on them, the rest is there for "Show all"
+        ranked = sorted(keep, key=lambda iri: (iri != focus_iri, iri not in near, -score[iri], iri))
         keep = set(ranked[:max_nodes])
         omitted = Counter(view.entities[iri].cls for iri in ranked[max_nodes:])
     in_scope = len(keep) + sum(omitted.values())
     network = _strong_network(view, keep)
-    positions = compute_layout(network)
+    positions = compute_layout(network, anchors=isolated_anchors(network, view, score))
     styles = class_styles({view.entities[iri].cls for iri in keep} | set(omitted))  # omitted: named in the notice
     order = sorted(keep, key=lambda iri: (-score[iri], iri))
     index = {iri: i for i, iri in enumerate(order)}
@@ -276,7 +304,7 @@ def build_payload(
         "articles": article_rows,
         "sentences": sentence_rows,
         "stats": {
-            "entities": len(view.entities), "inScope": in_scope, "shown": len(nodes), "edges": len(edges),
+            "entities": entity_count(Counter(view.entities[iri].cls for iri in view.entities)), "inScope": in_scope, "shown": len(nodes), "edges": len(edges),
             "omitted": sum(omitted.values()), "omittedByClass": dict(sorted(omitted.items())),
             "focus": index.get(focus_iri, -1) if focus_iri else -1, "hops": hops,
         },

@@ -4,6 +4,7 @@ networkx's own force layouts are O(n²) per iteration (``forceatlas2_layout`` ta
 ``spring_layout`` needs scipy above 500 nodes), so large components use a Fruchterman–Reingold variant whose repulsion
 is estimated from a seeded sample of nodes: O(n·k) per iteration with a bounded number of iterations. Components are
 laid out one by one and packed in rows, largest first, which keeps the many small components of news graphs readable.
+A node with no edge can be anchored to another (an entity of the same article), so it is drawn beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 EDGE_LENGTH = 110.0  # target distance between linked nodes, in vis-network canvas units
 DENSE_LIMIT = 600  # up to this many nodes, repulsion between every pair is cheap enough
 SAMPLE = 160  # repulsion sample size for larger components
+ASPECT = 1.6  # width to height of the packed components
 
 
 def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int) -> np.ndarray:
@@ -62,8 +64,16 @@ def _component_layout(graph: nx.Graph, nodes: list[str], seed: int, iterations: 
     return _force_layout(len(nodes), edges, seed, iterations) * EDGE_LENGTH
 
 
-def compute_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 120) -> dict[str, tuple[float, float]]:
-    """Positions for every node of ``graph`` (node ids are strings), deterministic for a given graph and seed."""
+def compute_layout(
+    graph: nx.Graph, *, seed: int = 7, iterations: int = 120, anchors: dict[str, str] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Positions for every node of ``graph`` (node ids are strings), deterministic for a given graph and seed.
+
+    ``anchors`` maps a node without edges to the node it is laid out next to (as if linked to it; no edge is drawn);
+    nodes left without edge or anchor go into a grid beside the rest."""
+    if anchors:
+        graph = nx.Graph(graph)
+        graph.add_edges_from((node, anchor) for node, anchor in sorted(anchors.items()) if anchor in graph)
     components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
     singles = [c[0] for c in components if len(c) == 1]
     groups = [c for c in components if len(c) > 1]
@@ -77,7 +87,8 @@ def compute_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 120) -> 
         placed.append((singles, grid - grid.mean(axis=0)))
     boxes = [(nodes, pos - pos.min(axis=0), np.ptp(pos, axis=0) + EDGE_LENGTH) for nodes, pos in placed]
     total_area = sum(float(size[0] * size[1]) for _, _, size in boxes)
-    row_width = max(math.sqrt(total_area) * 1.2, max((float(size[0]) for _, _, size in boxes), default=0.0))
+    # rows about 1.6 times as wide as the packing is high: screens are wider than tall
+    row_width = max(math.sqrt(total_area * ASPECT) * 1.2, max((float(size[0]) for _, _, size in boxes), default=0.0))
     result: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for nodes, pos, size in boxes:

@@ -14,7 +14,7 @@ from kg.view.data import node_classes
 from kg.view.html import write_html
 
 from ..view_graphs import HOSTILE_LABELS, hostile_graph, rich_graph
-from .chrome import available, console_errors, offline_chrome, open_view, outside_requests, requested_urls
+from kg.view.browser import available, console_errors, offline_chrome, open_view, outside_requests, requested_urls
 
 pytestmark = pytest.mark.browser
 
@@ -186,3 +186,104 @@ def test_left_out_entities_are_reported(driver: Any, tmp_path: Path) -> None:
     assert canvas_nodes(driver) == 4
     notice = driver.find_element("id", "notice")
     assert notice.is_displayed() and "4 / 10" in notice.text and "省略" in notice.text and "人物" in notice.text
+
+
+def drawn_names(driver: Any) -> set[str]:
+    """Names of the nodes vis-network is drawing right now (not what the status line says)."""
+    return set(driver.execute_script(
+        "const byId = new Map(kgView.data.nodes.map(n => [n.id, n.name]));"
+        "return kgView.network.body.nodeIndices.map(id => byId.get(id))"
+    ))
+
+
+def strong_neighbourhood(data: dict, name: str, hops: int) -> set[str]:
+    """Names within ``hops`` stated relations (co-mentions do not count) of the node called ``name``."""
+    names = {n["id"]: n["name"] for n in data["nodes"]}
+    reached = {next(i for i, n in names.items() if n == name)}
+    for _ in range(hops):
+        reached = reached | {end for e in data["edges"] if not e["weak"] for end in (e["from"], e["to"])
+                             if {e["from"], e["to"]} & reached}
+    return {names[i] for i in reached}
+
+
+def test_first_click_of_each_control_changes_the_drawing(driver: Any, tmp_path: Path) -> None:
+    """Each control is the first one touched on a freshly opened page, and the drawn node set (vis-network's own,
+    not the status line) is checked right after it: the page once drew every filter one step behind."""
+    from selenium.webdriver.support.ui import Select
+
+    page = write_html(rich_graph(), tmp_path / "rich.html")
+    open_clean(driver, page)
+    data = driver.execute_script("return kgView.data")
+    everyone = {n["name"] for n in data["nodes"]}
+    assert drawn_names(driver) == everyone
+    driver.find_element("css selector", '#legend li[data-cls="Person"]').click()
+    assert drawn_names(driver) == everyone - {"张三", "李四"}
+    assert driver.find_element("id", "status").text.startswith("显示 7 / 9 个实体")  # the post is drawn, not counted
+
+    open_clean(driver, page)
+    Select(driver.find_element("id", "article-filter")).select_by_value("1")
+    assert drawn_names(driver) == {n["name"] for n in data["nodes"] if 1 in n["arts"]} == {"呼和浩特市"}
+
+    open_clean(driver, page)
+    driver.execute_script("kgView.select(kgView.find('乌海市')[0])")
+    Select(driver.find_element("css selector", "#panel .actions select")).select_by_value("1")
+    driver.find_element("id", "neighbourhood").click()
+    assert drawn_names(driver) == strong_neighbourhood(data, "乌海市", 1) == {"乌海市", "海南区", "内蒙古自治区",
+                                                                            "乌海市某新能源公司"}
+
+    open_clean(driver, page)
+    strong = driver.execute_script("return kgView.network.body.edgeIndices.length")
+    assert driver.find_element("id", "weak-toggle").is_displayed()
+    driver.find_element("id", "show-weak").click()
+    assert canvas_edges(driver) == len(data["edges"]) > strong
+
+    focused = write_html(rich_graph(), tmp_path / "focused.html", focus="乌海市", hops=2)
+    open_clean(driver, focused)
+    assert drawn_names(driver) == strong_neighbourhood(data, "乌海市", 2) != everyone  # 李四: only a co-mention
+    driver.find_element("id", "show-all").click()
+    assert drawn_names(driver) == everyone
+    assert driver.find_element("id", "notice").is_displayed() is False  # no longer centred on 乌海市
+
+
+def readable_labels(driver: Any) -> list[dict]:
+    """Labels drawn at 12 px or more, with their boxes in page pixels, most important node first."""
+    return driver.execute_script("""
+        const network = kgView.network, scale = network.getScale(), out = [];
+        for (const id of [...network.body.nodeIndices].sort((a, b) => a - b)) {
+          const node = network.body.nodes[id];
+          const px = node.options.font.size * scale;
+          if (px < 12) continue;
+          const s = node.labelModule.size;
+          const a = network.canvasToDOM({x: s.left, y: s.top});
+          const b = network.canvasToDOM({x: s.left + s.width, y: s.top + s.height});
+          out.push({id, px, box: [a.x, a.y, b.x, b.y]});
+        }
+        return out;""")
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1920, 1080)])
+def test_names_of_important_nodes_read_at_opening(size: tuple[int, int], sample_build) -> None:
+    if not available():
+        pytest.skip("headless Chromium (chromium, chromium-driver) or selenium is not installed")
+    page = next(p for p in sample_build.files if p.name == "graph.html")
+    with offline_chrome(*size) as chrome:
+        open_view(chrome, page)
+        time.sleep(0.3)
+        labels = readable_labels(chrome)
+        assert len(labels) >= 15 and labels[0]["id"] == 0  # the most important node is named
+        for i, one in enumerate(labels):
+            for other in labels[i + 1:]:
+                a, b = one["box"], other["box"]
+                assert not (a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1), (one, other)
+        # the co-mention checkbox is not offered where there is no co-mention link to show
+        assert not chrome.find_element("id", "weak-toggle").is_displayed()
+        # map: no dot covers another (places at nearly one point are moved apart, with a line to the true point)
+        chrome.find_element("id", "tab-map").click()
+        dots = chrome.execute_script(
+            "return [...document.querySelectorAll('#map circle.place')].map(c => [+c.getAttribute('cx'), "
+            "+c.getAttribute('cy'), +c.getAttribute('r')])"
+        )
+        assert len(dots) > 10
+        for i, (x, y, r) in enumerate(dots):
+            for x2, y2, r2 in dots[i + 1:]:
+                assert (x - x2) ** 2 + (y - y2) ** 2 >= (r + r2) ** 2

@@ -417,12 +417,3 @@ def gold_dataset() -> Dataset:
 def gold_names() -> dict[str, str]:
     """Place code → name, for readable assertions."""
     return {code: name for code, _, name, *_ in PLACES}
-
-
-def write_docs() -> None:
-    """Regenerate ontology/docs/ontology.md with examples from this graph:
-    ``PYTHONPATH=. python -c "from tests.stores.gold import write_docs; write_docs()"``."""
-    from kg.rdf.export import union_graph
-    from kg.rdf.ontodoc import write_docs as write
-
-    write(union_graph(gold_dataset()))

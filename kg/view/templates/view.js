@@ -93,6 +93,10 @@
   });
   const nodeSet = new vis.DataSet(nodes.map(visNode));
   const edgeSet = new vis.DataSet(edges.map(visEdge));
+  // A DataView remembers the ids its filter passed when it was made and reports changes against them on refresh():
+  // made with nothing visible yet, its first refresh would add what is already drawn and remove nothing, so every
+  // filter would draw one step behind.
+  computeVisible();
   const nodeView = new vis.DataView(nodeSet, { filter: (n) => state.visible.has(n.id) });
   const edgeView = new vis.DataView(edgeSet, {
     filter: (v) => {
@@ -107,8 +111,46 @@
     nodeView.refresh();
     edgeView.refresh();
     updateStatus();
+    showNotice();
     if (fit && api.network) api.network.fit({ animation: false });
+    sizeLabels();
     if (!$("map-pane").hidden) drawMap(true);
+  }
+
+  // Names readable at a glance: at the current zoom, the most important visible nodes whose names do not run into
+  // each other get a font that draws at LABEL_PX pixels; the others keep the small font, drawn once zoomed in.
+  const LABEL_PX = 14;
+  const SMALL_FONT = 14;
+  let bigLabels = new Set();
+  function sizeLabels() {
+    const network = api.network;
+    if (!network) return;
+    const scale = network.getScale();
+    const rect = $("graph").getBoundingClientRect();
+    const taken = [];
+    const next = new Set();
+    let considered = 0;
+    for (const n of nodes) {  // most important first (the payload's order)
+      if (!state.visible.has(n.id)) continue;
+      // a few hundred candidates at most: the boxes are compared pairwise, and the 5,000th name is never wanted
+      if (next.size >= 80 || ++considered > 400) break;
+      const p = network.canvasToDOM({ x: n.x, y: n.y });
+      const width = LABEL_PX * [...n.label].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e7f ? 1 : 0.6), 0);
+      const top = p.y + n.size * scale + 1;
+      const box = [p.x - width / 2 - 2, top, p.x + width / 2 + 2, top + LABEL_PX + 4];
+      if (box[2] < 0 || box[0] > rect.width || box[3] < 0 || box[1] > rect.height) continue;
+      const dot = [p.x - n.size * scale, p.y - n.size * scale, p.x + n.size * scale, p.y + n.size * scale];
+      if (taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) {
+        taken.push(dot);
+        continue;
+      }
+      taken.push(box, dot);
+      next.add(n.id);
+    }
+    const size = Math.max(SMALL_FONT, LABEL_PX / scale);
+    const changed = nodes.filter((n) => next.has(n.id) || bigLabels.has(n.id));
+    nodeSet.update(changed.map((n) => ({ id: n.id, font: { size: next.has(n.id) ? size : SMALL_FONT } })));
+    bigLabels = next;
   }
 
   function startNetwork() {
@@ -122,8 +164,8 @@
       },
       nodes: {
         borderWidth: 1,
-        font: { size: 14, face: fontFace, strokeWidth: 3, strokeColor: "#ffffff" },
-        scaling: { label: { drawThreshold: 6 } },
+        font: { size: SMALL_FONT, face: fontFace, strokeWidth: 3, strokeColor: "#ffffff" },
+        scaling: { label: { drawThreshold: 9 } },
       },
       edges: {
         arrows: { to: { enabled: true, scaleFactor: 0.5 } },
@@ -138,6 +180,18 @@
       if (params.nodes.length) showNode(params.nodes[0]);
       else if (params.edges.length) showEdge(params.edges[0]);
     });
+    // after a zoom or a pan other names fit: sized again once per frame at most
+    let pending = false;
+    const resize = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        sizeLabels();
+      });
+    };
+    network.on("zoom", resize);
+    network.on("dragEnd", resize);
     network.on("doubleClick", (params) => {  // double-click: that entity's neighbourhood
       if (!params.nodes.length) return;
       state.focus = params.nodes[0];
@@ -150,20 +204,25 @@
       document.body.dataset.ready = "1";
     });
     network.fit({ animation: false });
+    sizeLabels();
   }
 
   // ------------------------------------------------------------------ status, notice, texts
   function updateStatus() {
     let shownEdges = 0;
     for (const e of edges) if (edgeAllowed(e) && state.visible.has(e.from) && state.visible.has(e.to)) shownEdges++;
+    let shownEntities = 0;  // posts are drawn but are not entities (kg.rdf.vocab.entity_count)
+    for (const id of state.visible) if (DATA.classes[byId.get(id).cls].entity) shownEntities++;
     $("status").textContent =
-      `${t("shown")} ${state.visible.size} / ${DATA.stats.entities} ${t("entities")} · ${shownEdges} ${t("links")}`;
+      `${t("shown")} ${shownEntities} / ${DATA.stats.entities} ${t("entities")} · ${shownEdges} ${t("links")}`;
   }
 
   function showNotice() {
     const parts = [];
     const s = DATA.stats;
-    if (s.focus >= 0) parts.push(`${t("focus")}: ${byId.get(s.focus).name} (${s.hops} ${t("hops")})`);
+    if (state.focusActive && byId.has(state.focus)) {
+      parts.push(`${t("focus")}: ${byId.get(state.focus).name} (${state.hops} ${t("hops")})`);
+    }
     if (s.omitted > 0) {
       const detail = Object.entries(s.omittedByClass).map(([cls, n]) => `${classLabel(cls)} ${n}`).join(", ");
       parts.push(`${t("shown")} ${s.shown} / ${s.inScope} ${t("entities")}; ${t("omitted")} ${s.omitted} ` +
@@ -180,6 +239,7 @@
     $("tab-map").textContent = t("map");
     $("search").placeholder = t("search");
     $("show-weak-label").textContent = t("comention");
+    $("weak-toggle").hidden = !edges.some((e) => e.weak);  // a checkbox that could change nothing is not shown
     $("show-all").textContent = t("showAll");
     $("lang-toggle").textContent = t("labels");
     $("legend-title").textContent = t("classes");
@@ -276,6 +336,7 @@
     if ($("map-pane").hidden && api.network) {
       api.network.selectNodes([id]);
       api.network.focus(id, { scale: Math.max(api.network.getScale(), 1.0), animation: false });
+      sizeLabels();
     }
     if (!$("map-pane").hidden && n.geo) highlightPlace(id);
     else showNode(id);
@@ -546,16 +607,30 @@
     const dots = svg("g");
     const labels = svg("g");
     const taken = [];
-    for (const p of places) {  // most important first: they win the label space
-      const x = px(p.geo[0]);
-      const y = py(p.geo[1]);
-      if (x < -50 || y < -50 || x > map.width + 50 || y > map.height + 50) continue;
+    const spots = [];  // dots drawn so far: a place at (nearly) the same point is moved beside them, with a line
+    for (const p of places) {  // most important first: they win the label space and their true position
+      const x0 = px(p.geo[0]);
+      const y0 = py(p.geo[1]);
+      if (x0 < -50 || y0 < -50 || x0 > map.width + 50 || y0 > map.height + 50) continue;
       const r = 3 + p.size / 6;
-      const box = [x + r + 3, y - 8, x + r + 5 + 12.5 * p.label.length, y + 6];
-      if (!taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) {
-        taken.push(box);
-        labels.appendChild(svg("text", { x: box[0], y: y + 4, class: "place-label" }, p.label));
+      let [x, y] = [x0, y0];
+      const clash = () => spots.some((s) => (s[0] - x) ** 2 + (s[1] - y) ** 2 < (s[2] + r + 2) ** 2);
+      for (let k = 1; k <= 60 && clash(); k++) {  // a spiral outwards, golden-angle steps
+        const distance = (r + 4) * Math.sqrt(k) * 1.4;
+        [x, y] = [x0 + distance * Math.cos(k * 2.39996), y0 + distance * Math.sin(k * 2.39996)];
       }
+      spots.push([x, y, r]);
+      if (x !== x0 || y !== y0) links.appendChild(svg("line", { x1: x0, y1: y0, x2: x, y2: y, class: "leader" }));
+      const width = 2 + 12.5 * p.label.length;
+      const right = [x + r + 3, y - 8, x + r + 3 + width, y + 6];
+      const left = [x - r - 3 - width, y - 8, x - r - 3, y + 6];  // when the right side is taken
+      const free = [right, left].find((box) => !taken.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3]
+        && b[1] < box[3]));
+      if (free) {
+        taken.push(free);
+        labels.appendChild(svg("text", { x: free[0], y: y + 4, class: "place-label" }, p.label));
+      }
+      taken.push([x - r, y - r, x + r, y + r]);  // names do not cover the dots either
       const dot = svg("circle", { cx: x, cy: y, r, fill: DATA.classes[p.cls].colour, class: "place", "data-node": p.id });
       if (p.id === map.highlight) dot.classList.add("selected");
       dot.appendChild(svg("title", {}, `${p.name} (${classLabel(p.cls)})`));

@@ -1,16 +1,17 @@
 """Headless Chromium (Debian's chromium + chromium-driver) driven by Selenium, with the network switched off.
 
-Used by the browser tests, by ``bench/view_bench.py`` and to refresh ``docs/view.png``::
+Used by the browser tests, by ``bench/view_bench.py`` and by ``make docs`` to refresh the screenshots in docs/::
 
-    python -m tests.browser.chrome output/graph.html docs/view.png 乌海市
-    python -m tests.browser.chrome output/graph.html docs/view_map.png 乌海市 map
+    python -m kg.view.browser output/graph.html docs/view.png --select NAME
+    python -m kg.view.browser output/graph.html docs/view_map.png --select NAME --tab map
+
+Selenium is a development dependency (``pip install kg-news[dev]``); nothing else in kg imports this module.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -94,10 +95,11 @@ def console_errors(driver: Any) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def screenshot(page: Path, target: Path, select: str | None = None, tab: str = "network") -> Path:
-    """Open ``page`` offline, optionally switch to the map ``tab`` and select the entity named ``select``, and save
-    a PNG to ``target``."""
-    with offline_chrome() as driver:
+def screenshot(page: Path, target: Path, select: str | None = None, tab: str = "network",
+               size: tuple[int, int] = (1400, 900)) -> Path:
+    """Open ``page`` offline in a window of ``size``, optionally switch to the map ``tab`` and select the entity
+    named ``select``, and save a PNG to ``target``."""
+    with offline_chrome(*size) as driver:
         open_view(driver, page)
         if tab == "map":
             driver.find_element("id", "tab-map").click()
@@ -111,6 +113,22 @@ def screenshot(page: Path, target: Path, select: str | None = None, tab: str = "
     return Path(target)
 
 
+def main(argv: list[str] | None = None) -> None:
+    """Command line of ``python -m kg.view.browser``: write a screenshot of a view page."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m kg.view.browser", description=main.__doc__)
+    parser.add_argument("page", type=Path, help="the view's HTML file (graph.html)")
+    parser.add_argument("target", type=Path, help="the PNG to write")
+    parser.add_argument("--select", metavar="NAME", help="open the panel of the entity of this name")
+    parser.add_argument("--tab", choices=["network", "map"], default="network")
+    parser.add_argument("--size", default="1400x900", help="window size, WIDTHxHEIGHT (default 1400x900)")
+    args = parser.parse_args(argv)
+    if not available():
+        parser.exit(1, "python -m kg.view.browser: needs chromium, chromium-driver and selenium\n")
+    width, height = (int(n) for n in args.size.split("x"))
+    screenshot(args.page, args.target, args.select, args.tab, size=(width, height))
+
+
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    print(screenshot(Path(arguments[0]), Path(arguments[1]), *arguments[2:4]))
+    main()
