@@ -110,6 +110,8 @@ class Score:
     right: int = 0  # kg items that match a gold item
     misses: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
+    # entities only: gold family → [gold, found, predicted, right], a kg entity counted under its own family
+    classes: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def recall(self) -> float:
@@ -129,6 +131,10 @@ class Score:
         self.found += other.found
         self.predicted += other.predicted
         self.right += other.right
+        for name, counts in other.classes.items():
+            mine = self.classes.setdefault(name, [0, 0, 0, 0])
+            for i, value in enumerate(counts):
+                mine[i] += value
 
 
 def family(kg_class: str) -> str | None:
@@ -172,23 +178,32 @@ def entity_names(corpus: Corpus, key: str) -> list[str]:
 def score_entities(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
     score = Score(gold=len(gold["entities"]))
     found: set[str] = set()
+    # Entities the articles name outside mentions: dateline places, publications, bylines.
+    cited = {key for article in corpus.articles
+             for key in (article.place_entity, article.publication_entity, *(b.entity for b in article.bylines)) if key}
     for entity in sorted(corpus.entities.values(), key=lambda e: e.key):
         fam = family(entity.type)
-        if fam is None:
-            continue
+        if fam is None or not (entity.mentions or entity.key in cited):
+            continue  # an ancestor division kg adds for the hierarchy is not a name found in the text
         names = [entity.label, *sorted(entity.alt_labels)]
         match = index.lookup(names)
         if match is None and all(form in index.acceptable for name in names for form in forms(name)):
             continue
         score.predicted += 1
+        score.classes.setdefault(fam, [0, 0, 0, 0])[2] += 1
         if match is not None and match["type"] == fam:
             score.right += 1
+            score.classes[fam][3] += 1
             found.add(match["name"])
         else:
             why = f"as {match['type']}" if match else "not in gold"
             score.wrong.append(f"{entity.label} [{entity.type}→{fam}] {why}")
     score.found = len(found)
     score.misses = [f"{e['name']} [{e['type']}]" for e in gold["entities"] if e["name"] not in found]
+    for entity in gold["entities"]:
+        counts = score.classes.setdefault(entity["type"], [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1] += entity["name"] in found
     return score
 
 
@@ -369,6 +384,11 @@ def table(results: dict[str, dict[str, Score]], title: str) -> str:
     for kind, s in totals(results).items():
         rows.append(f"| {kind} | {s.gold} | {s.found} | {s.recall:.3f} | {s.predicted} | {s.right} | "
                     f"{s.precision:.3f} | {s.f1:.3f} |")
+    rows += ["", "Entities by gold class (a kg entity counts under the family of its own class):", "",
+             "| class | gold | found | recall | predicted | right | precision |", "|---|---|---|---|---|---|---|"]
+    for name, (gold, found, predicted, right) in sorted(totals(results)["entities"].classes.items()):
+        rows.append(f"| {name} | {gold} | {found} | {found / gold if gold else 0:.3f} | {predicted} | {right} | "
+                    f"{right / predicted if predicted else 0:.3f} |")
     return "\n".join(rows) + "\n"
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import kg
 from kg.errors import BuildLocked, InputError, OutputError
-from kg.model import ArticleExtraction, Document
+from kg.model import ArticleExtraction, Document, display_path
 from kg.pipeline import Settings, get_stage, write_results
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
@@ -78,7 +78,7 @@ def settings_fingerprint(settings: Settings) -> str:
         if isinstance(value, dict):
             value = sorted((str(k), repr(v)) for k, v in value.items())
         parts.append(f"{item.name}={value!r}")
-    for name in (settings.read, settings.clean, settings.segment, settings.tagger, *settings.steps):
+    for name in (settings.read, settings.clean, settings.segment, settings.normalise, settings.tagger, *settings.steps):
         fn = get_stage(name)
         # A stage registered outside kg is identified by where it lives; kg's own stages are covered by code_digest.
         parts.append(f"stage={name}:{fn.__module__}.{fn.__qualname__}")
@@ -207,7 +207,7 @@ def split_entry(items: Iterator[object], path: Path) -> tuple[list[Document], li
     next(items, None)
     for item in items:
         if isinstance(item, Document):
-            item.path = str(path)
+            item.path = display_path(path)
             documents.append(item)
         elif isinstance(item, ArticleExtraction):
             extractions.append(item)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import logging
 import os
 import signal
 import sys
@@ -22,7 +23,7 @@ import click
 
 from kg import api
 from kg.errors import KGError, UsageError
-from kg.model import Corpus
+from kg.model import Corpus, display_path
 from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 from kg.rdf.export import FORMATS as EXPORT_FORMATS
@@ -56,6 +57,13 @@ def reports_errors(fn: F) -> F:
             raise exception from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def quiet_libraries(quiet: bool) -> None:
+    """With --quiet, the PDF reader's own warnings (a font without a bounding box …) are not shown either; they go
+    through logging, which prints warnings of libraries that configure none. Workers are forked and inherit this."""
+    if quiet:
+        logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -206,6 +214,7 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
                                "give them to 'kg merge' or load shard.nq into the store")
     settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
                         user_dictionary=user_dict)
+    quiet_libraries(quiet)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
@@ -459,7 +468,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
         if item == "-":
             texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
-            texts.extend((str(path), read(path).source) for path in expand([item]))
+            texts.extend((display_path(path), read(path).source) for path in expand([item]))
     if lines:
         texts = [(f"{name}:{number}", line) for name, text in texts
                  for number, line in enumerate(text.split("\n"), start=1) if line.strip()]

@@ -10,6 +10,8 @@ Step signatures:
 * ``ingest.read``     ``(path: Path, settings) -> Document``
 * ``ingest.clean``    ``(doc: Document, settings) -> Document``
 * ``ingest.segment``  ``(doc: Document, settings) -> list[Article]``
+* ``text.normalise``  ``(article: Article, settings) -> Article`` with its analysis text (kg.text.normalise); the
+  ``nlp.*`` steps read it, and their spans are moved back into the article's own text after the last one
 * ``nlp.*``           ``(ex: ArticleExtraction, settings) -> ArticleExtraction``, run in the order of ``Settings.steps``
 * ``resolve``         ``(extractions: list[ArticleExtraction], settings) -> Corpus``
 """
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExtractionError, InputError, KGError, StageNotFound
-from kg.model import ArticleExtraction, Corpus, Document
+from kg.model import ArticleExtraction, Corpus, Document, display_path
 from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ _BUILTIN_MODULES = (
     "kg.ingest.read",
     "kg.ingest.clean",
     "kg.ingest.segment",
+    "kg.text.normalise",
     "kg.nlp.tag",
     "kg.nlp.rules",
     "kg.nlp.gazetteer",
@@ -139,6 +142,7 @@ class Settings:
     read: str = "ingest.read.auto"
     clean: str = "ingest.clean.newspaper"
     segment: str = "ingest.segment.newspaper"
+    normalise: str = "text.normalise.default"
     steps: tuple[str, ...] = (
         "nlp.rules.newspaper",
         "nlp.link.gazetteer",
@@ -335,6 +339,11 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
     article, timing every step."""
     with timings.measure("ingest.segment"):
         articles = get_stage(settings.segment)(doc, settings)
+    from kg.text.normalise import restore
+
+    normalise = get_stage(settings.normalise)
+    with timings.measure(settings.normalise):
+        articles = [normalise(article, settings) for article in articles]
     tag = get_batched(settings.tagger)
     steps = [(name, get_stage(name)) for name in settings.steps]
     # The tagger sees all the articles at once (LAC runs their pieces in batches); the other steps one at a time
@@ -344,7 +353,7 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
         for name, step in steps:
             with timings.measure(name):
                 extraction = step(extraction, settings)
-        results[index] = extraction
+        results[index] = restore(extraction)
     return results
 
 
@@ -356,7 +365,7 @@ def extract_file(
     With ``spool_dir``, the documents and extractions are written to a spool there (``<index>.spool``, a cache entry
     under ``key``: see :mod:`kg.cache`) as they are made, and the result holds only counts and the spool's path.
     """
-    result = DocumentResult(index=index, path=str(path), key=key)
+    result = DocumentResult(index=index, path=display_path(path), key=key)
     spool = SpoolWriter(spool_dir / f"{index:08d}.spool") if spool_dir is not None else None
     try:
         if spool is not None:
@@ -373,9 +382,9 @@ def extract_file(
             spool = None
     except KGError as error:
         message = str(error)
-        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
     except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
-        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
     finally:
         if spool is not None:
@@ -409,7 +418,7 @@ def _extract_parts(
             text = next(parts, None)
         if text is None:
             return
-        _extract_part_text(text, str(path), settings, timings, result, spool)
+        _extract_part_text(text, display_path(path), settings, timings, result, spool)
 
 
 def _extract_part_text(
@@ -625,13 +634,13 @@ def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled
         if entry is None:
             return None
         spool, articles, characters = entry
-        return DocumentResult(index, str(path), key, cached=True, characters=characters, spool=str(spool),
+        return DocumentResult(index, display_path(path), key, cached=True, characters=characters, spool=str(spool),
                               spooled_articles=articles)
     hit = cache.load(key, path)
     if hit is None:
         return None
     documents, extractions, characters = hit
-    return DocumentResult(index, str(path), key, documents, extractions, cached=True, characters=characters)
+    return DocumentResult(index, display_path(path), key, documents, extractions, cached=True, characters=characters)
 
 
 def _extract_in_pool(
@@ -686,7 +695,7 @@ def _extract_parts_in_pool(
     worker are in flight, so memory stays bounded by the part size."""
     from kg.stream import PART_CHARS, iter_parts
 
-    result = DocumentResult(index=index, path=str(path), key=key)
+    result = DocumentResult(index=index, path=display_path(path), key=key)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
     )
@@ -713,7 +722,7 @@ def _extract_parts_in_pool(
                 if text is None:
                     break
                 part_path = spool_dir / f"{index:08d}.{number:06d}.part"
-                pending.append(pool.submit(_extract_part, text, str(path), settings, part_path))
+                pending.append(pool.submit(_extract_part, text, display_path(path), settings, part_path))
                 while len(pending) >= 2 * workers:
                     join_next(spool)
             while pending:
@@ -721,7 +730,7 @@ def _extract_parts_in_pool(
         result.spool = str(spool.path)
     except KGError as error:
         message = str(error)
-        result.error = error if str(path) in message else type(error)(f"{path}: {message}")
+        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return result
@@ -738,7 +747,7 @@ def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> 
     except KGError as error:
         result.error = error
     except Exception as error:  # noqa: BLE001  as in extract_file: reported as this file's error
-        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
     return result, timings
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.model import Article, ArticleExtraction, Mention, Sentence, Span
+from kg.model import Article, ArticleExtraction, Mention, Sentence, Span, Token
 from kg.nlp.events import events_view
 from kg.nlp.frames import build_view
 from kg.nlp.quantities import parse_number, quantities_view
@@ -27,7 +27,7 @@ def extraction(text: str, mentions: dict[str, str] | None = None, tagged: bool =
     for match in re.finditer(r"[^。；！？]+[。；！？]?", text):
         sentences.append(Sentence(len(sentences), Span(match.start(), match.end())))
     article = Article(id="a1", document_id="d1", index=0, text=text, date=REF, sentences=sentences)
-    tokens = [(word, pos) for _, word, pos in analyse(text)] if tagged else []
+    tokens = [Token.at(offset, word, pos) for offset, word, pos in analyse(text)] if tagged else []
     found = []
     for surface, cls in (mentions or {}).items():
         for match in re.finditer(re.escape(surface), text):

@@ -17,11 +17,14 @@ Every entity keeps all its surface forms (``alt_labels``) except anaphora (该�
 forms (the A of ``A、B派出所``), which are references rather than names; every mention stays attached with its
 offsets and extractor.
 
-Same-name persons. Chinese names repeat, so a name alone is weak evidence. Policy: persons with the same normalised
-name in different articles of one run are the same entity unless the articles give them posts in different
-organizations; then each distinct organization set opens a new entity keyed ``Person/<name>/<n>`` (n = 2, 3 … in
-article order). A mention without a post joins the first entity of that name. Bylines are matched by name the same way,
-so a reporter credited on several articles of one newspaper is one person.
+Same-name persons. Chinese names repeat (张伟 is several hundred thousand people), so a name alone is no evidence.
+Policy (docs/entities.md): within one article a name is one person. Across the articles of a run, a person joins an
+earlier entity of the same normalised name only when something besides the name overlaps: an organization the posts
+are held in, or the article's *context* — the organizations and the prefecture-, county- or township-level divisions it
+mentions (a province or a country is too wide to tell two people apart). Posts in different organizations keep them
+apart even when the context overlaps. Otherwise the person is a new entity keyed ``Person/<name>/<n>`` (n = 2, 3 … in
+run order). Bylines are matched the same way with the publication as their context, so a reporter credited on several
+articles of one newspaper is one person.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from dataclasses import replace
 from typing import Any
 
 from kg.model import ArticleExtraction, Corpus, Entity, Mention
-from kg.nlp.gazetteer import Division, gazetteer, lookup, simplified
+from kg.nlp.gazetteer import Division, gazetteer, lookup
+from kg.text.normalise import simplified
 from kg.pipeline import stage
 from kg.rdf.vocab import is_subclass
 
@@ -63,9 +67,13 @@ class _Resolver:
 
     def __init__(self, keep_mentions: bool = True) -> None:
         self.entities: dict[str, Entity] = {}
-        self.people: dict[str, list[tuple[str, set[str]]]] = {}  # name → [(key, organization keys)]
+        # name → [(key, organization keys of posts, context keys)], see the module docstring
+        self.people: dict[str, list[tuple[str, set[str], set[str]]]] = {}
         self.keep_mentions = keep_mentions
         self.coded: set[str] = set()  # keys of entities with a mention linked to a country or a division
+        # article ids of the unlinked places' and organizations' mentions: an abbreviation next to its full name in
+        # one article may be looser than one across the run (达茂旗 for 达尔罕茂明安联合旗)
+        self.articles: dict[str, set[str]] = {}
 
     def entity(self, key: str, cls: str, label: str) -> Entity:
         entity = self.entities.get(key)
@@ -86,15 +94,19 @@ class _Resolver:
             entity.attrs["parent"] = self.place(gaz.divisions[division.parent])
         return division.key
 
-    def person(self, name: str, organizations: set[str]) -> str:
-        """The key of the person called ``name`` who holds posts in ``organizations`` (see the module docstring)."""
+    def person(self, name: str, organizations: set[str], context: set[str]) -> str:
+        """The key of the person called ``name`` who holds posts in ``organizations``, named in an article whose
+        context is ``context`` (see the module docstring for the policy)."""
         variants = self.people.setdefault(name, [])
-        for key, known in variants:
-            if not organizations or not known or known & organizations:
+        for key, known, seen in variants:
+            if organizations and known and not known & organizations:
+                continue  # posts in different organizations: two people
+            if known & organizations or seen & context:
                 known.update(organizations)
+                seen.update(context)
                 return key
         key = f"Person/{name}" if not variants else f"Person/{name}/{len(variants) + 1}"
-        variants.append((key, set(organizations)))
+        variants.append((key, set(organizations), set(context)))
         return key
 
     def attach(self, key: str, mention: Mention) -> None:
@@ -104,8 +116,12 @@ class _Resolver:
         mention.entity = key
         if mention.attrs.get("iso") or mention.attrs.get("code"):
             self.coded.add(key)
+        if _abbreviation_family(key):
+            self.articles.setdefault(key, set()).add(mention.article_id)
         if not any(mention.attrs.get(flag) for flag in NOT_A_NAME) and mention.attrs.get("alias") != "role":
-            entity.alt_labels.add(surface(mention.text))
+            entity.alt_labels.add(surface(mention.attrs.get("surface") or mention.text))
+            if mention.attrs.get("analysis"):
+                entity.alt_labels.add(surface(mention.attrs["analysis"]))  # the simplified form of another script
 
     def move(self, source: Entity, target: Entity) -> None:
         """Merge entity ``source`` into ``target`` (mentions, surface forms) and drop it."""
@@ -119,7 +135,13 @@ class _Resolver:
 
 
 def _name(mention: Mention) -> str:
-    return normalise_name(mention.attrs.get("name") or mention.text)
+    """The comparison form of a mention's name (keys are made of it): simplified, whatever the article's script."""
+    return normalise_name(mention.attrs.get("name") or mention.attrs.get("analysis") or mention.text)
+
+
+def _label(mention: Mention) -> str:
+    """A mention's full name in the article's own script, without pinyin glosses (kg.text.normalise)."""
+    return surface(mention.attrs.get("name") or mention.attrs.get("surface") or mention.text)
 
 
 def _ref(mention: Mention) -> tuple[int, int] | None:
@@ -133,9 +155,8 @@ def _key_of(resolver: _Resolver, mention: Mention) -> str:
     gaz = gazetteer()
     if code and code in gaz.divisions:
         return resolver.place(gaz.divisions[code])
-    name = _name(mention)
-    key = f"{family(mention.type)}/{name}"
-    resolver.entity(key, mention.type, name)
+    key = f"{family(mention.type)}/{_name(mention)}"
+    resolver.entity(key, mention.type, _label(mention))
     return key
 
 
@@ -223,23 +244,27 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
     for mention in extraction.mentions:
         if _ref(mention) and mention.type != "Person":
             keys[(mention.start, mention.end)] = follow(mention) or _key_of(resolver, mention)
+    context = {key for key in keys.values() if _telling(resolver, key)}
+    in_article: dict[str, str] = {}  # within one article a name is one person
     for mention in persons:
         organizations = set()
         post_org = _ref(Mention("", 0, 0, "", "", attrs={"ref": mention.attrs.get("post_org", "")}))
         if post_org is not None and post_org in keys:
             organizations.add(keys[post_org])
         name = _name(mention)
-        key = resolver.person(name, organizations)
-        resolver.entity(key, "Person", name)
+        key = in_article.get(name) or resolver.person(name, organizations, context)
+        in_article[name] = key
+        resolver.entity(key, "Person", _label(mention))
         keys[(mention.start, mention.end)] = key
     for mention in extraction.mentions:
         key = keys.get((mention.start, mention.end))
         if key is not None:
             resolver.attach(key, mention)
     bylines = []
+    byline_context = {f"publication:{normalise_name(article.publication)}"} if article.publication else set()
     for byline in article.bylines:
         name = normalise_name(byline.name)
-        key = byline.entity or resolver.person(name, set())
+        key = byline.entity or in_article.get(name) or resolver.person(name, set(), byline_context | context)
         resolver.entity(key, "Person", name).alt_labels.add(name)
         bylines.append(replace(byline, entity=key))
     article.bylines = bylines
@@ -259,6 +284,14 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         resolver.entity(article.publication_entity, "NewsMedia", name)
 
 
+def _telling(resolver: _Resolver, key: str) -> bool:
+    """Whether an entity in an article's context tells same-name persons apart: an organization, or a division below
+    the province (see the module docstring)."""
+    if key.startswith("Organization/"):
+        return True
+    return key.startswith("place/") and resolver.entities[key].attrs.get("level", "1") not in {"", "1"}
+
+
 def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
     """An unlinked place whose name is a surface form of exactly one linked place joins that place; returns the moves."""
     moved: dict[str, str] = {}
@@ -266,14 +299,15 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
     for key, entity in resolver.entities.items():
         if key.startswith("place/"):
             for form in (entity.label, *entity.alt_labels):
-                linked.setdefault(form, set()).add(key)
+                linked.setdefault(normalise_name(form), set()).add(key)
     for key, entity in list(resolver.entities.items()):
         if not key.startswith("Place/") or entity.type not in {"Place", *LINKABLE}:
             continue
-        targets = linked.get(entity.label, set())
+        name = normalise_name(entity.label)
+        targets = linked.get(name, set())
         if len(targets) != 1:
             continue
-        if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(entity.label, ()) if c.code]) > 1:
+        if entity.type == "TownshipLevelArea" and len([c for c in gazetteer().forms.get(name, ()) if c.code]) > 1:
             continue  # 城关镇 linked in one article says nothing about the 城关镇 of another
         target = resolver.entities[next(iter(targets))]
         resolver.move(entity, target)
@@ -295,7 +329,7 @@ COUNTING_CHARS = set("一二三四五六七八九十两几各全本该每某诸"
 ABBREVIATED_HEADS = ("人大", "政协")
 
 
-def abbreviates(short: str, full: str, place: bool = False) -> bool:
+def abbreviates(short: str, full: str, place: bool = False, together: bool = False) -> bool:
     """Whether ``short`` is a usual abbreviation of ``full`` (both normalised names; ``place``: names of places).
 
     Always: the first character kept, the others taken in order, and not the start of the full name (中国 is not
@@ -306,7 +340,8 @@ def abbreviates(short: str, full: str, place: bool = False) -> bool:
     * the same class word after an abbreviated body: one character (呼市 for 呼和浩特市, 市政府 for 市人民政府; for
       places only before a division's 市/县/区/旗/盟/省, for organizations only in names of three characters or
       more), or two that are not the start of the full body, which is at most three times as long (广电部 for
-      广播电影电视部; 中国银行 is not 中国农业银行);
+      广播电影电视部; 中国银行 is not 中国农业银行) — or any length when both are named in one article
+      (``together``: 达茂旗 for 达尔罕茂明安联合旗, 科右前旗 for 科尔沁右翼前旗);
     * for organizations, up to four characters without a class word of their own (or one that is an abbreviation:
       人大, 政协), ending with the first or last character of the full name's class word if it has one, at least two
       characters shorter and at most three times as long, and after the opening characters no two of them adjacent
@@ -330,7 +365,8 @@ def abbreviates(short: str, full: str, place: bool = False) -> bool:
             if body in COUNTING_CHARS:
                 return False  # 五市 counts cities, 本市 points at one
             return short_head in DIVISION_HEADS if place else len(short) >= 3
-        return len(body) == 2 and body not in full_body and len(full_body) <= 3 * len(body)
+        return 2 <= len(body) <= (len(full_body) + 1) // 2 and body not in full_body and (
+            together or len(full_body) <= 3 * len(body)) and (len(body) == 2 or together)
     if place or short.endswith("队") or (short_head and short_head not in ABBREVIATED_HEADS):
         return False
     if full_head and short[-1] not in (full_head[0], full_head[-1]):
@@ -377,10 +413,12 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     abbreviation with two possible full names in the run stays on its own.
     """
     by_first: dict[tuple[str, str], list[Entity]] = {}
+    names: dict[str, str] = {}  # key → comparison form of the label (labels keep the article's script)
     for key, entity in resolver.entities.items():
         group = _abbreviation_family(key)
         if group and entity.label:
-            by_first.setdefault((group, entity.label[0]), []).append(entity)
+            names[key] = normalise_name(entity.label)
+            by_first.setdefault((group, names[key][:1]), []).append(entity)
     moved: dict[str, str] = {}
     for key, entity in sorted(resolver.entities.items()):
         group = _abbreviation_family(key)
@@ -388,9 +426,12 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         if _known_name(resolver, entity):
             continue
-        targets = [other for other in by_first.get((group, entity.label[0]), ())
+        name = names[key]
+        articles = resolver.articles.get(key, set())
+        targets = [other for other in by_first.get((group, name[:1]), ())
                    if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
-                   and abbreviates(entity.label, other.label, place=group == "Place")]
+                   and abbreviates(name, names[other.key], place=group == "Place",
+                                   together=bool(articles & resolver.articles.get(other.key, set())))]
         if len(targets) != 1:
             continue
         target = targets[0]
@@ -409,9 +450,10 @@ def _known_name(resolver: _Resolver, entity: Entity) -> bool:
     """Whether an entity's name is a name in its own right: a country, a division's name, a news agency (新华社)."""
     from kg.nlp.rules import AGENCIES
 
-    if entity.attrs.get("iso") or entity.attrs.get("code") or entity.label in AGENCIES:
+    name = normalise_name(entity.label)
+    if entity.attrs.get("iso") or entity.attrs.get("code") or name in AGENCIES:
         return True
-    return entity.key in resolver.coded or bool(gazetteer().forms.get(entity.label))
+    return entity.key in resolver.coded or bool(gazetteer().forms.get(name))
 
 
 def _compatible(short: str, full: str) -> bool:

@@ -231,8 +231,11 @@ class Mapper:
 
     def map_evidence(self, evidence: Evidence) -> Term:
         """The evidence span node; returns its IRI term."""
-        add = self.graph_for(evidence.article_id).add
+        graph = self.graph_for(evidence.article_id)
+        add = graph.add
         node = iri(self.iris.span(evidence.article_id, evidence.start, evidence.end))
+        if (node, TYPE, _kg("Evidence")) in graph:
+            return node  # one sentence is the evidence of all its statements: its long text is escaped once
         add((node, TYPE, _kg("Evidence")))
         add((node, BEGIN, _int(evidence.start)))
         add((node, END, _int(evidence.end)))
