@@ -38,7 +38,7 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Regenerates the committed sample outputs in output/ (a test fails when they are stale).
+# Regenerates the committed sample outputs in output/ (tests/test_golden.py compares the sample's graph with output/graph.ttl).
 sample: install
 	@echo "building output/ from $(SAMPLE) ..."
 	@$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
@@ -83,8 +83,9 @@ bench: install-dev system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
 	$(BIN)/python bench/tagger_speed.py --json bench/results/tagger_speed.json
+	$(BIN)/python bench/dask_bench.py --rounds 2 --json bench/results/dask.json --markdown bench/results/dask.md
 
-# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with --low-memory and the crf tagger,
+# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with the crf tagger,
 # sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.
 bench-big: install-dev
 	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json

@@ -1,13 +1,13 @@
-"""Low-memory builds: articles wait on disk between the steps, so memory holds the entity table, not the corpus.
+"""The build path: articles wait on disk between the steps, so memory holds the entity table, not the corpus.
 
-An ordinary build keeps every extraction and every quad in memory until the files are written (about 1 GiB per
-million quads). A low-memory build gives the same bytes with memory bounded by the entity table and one article:
+Every build (:func:`kg.api.build`, :func:`kg.api.merge`) takes this path, whatever the size of its input, and gives
+the same bytes with memory bounded by the entity table and a few articles:
 
 1. extraction writes each input file's documents and extractions to a spool (:mod:`kg.spool`; with the incremental
    cache, the spool is the cache entry);
-2. resolution reads the spools in input order and assigns every article's mentions to entities, writing the articles
-   to one more spool; the joins across articles then run on the entity table alone
-   (:class:`kg.nlp.resolve.Resolution` without mentions);
+2. resolution reads the spools in input order, keeps each article once (:func:`kg.pipeline.first_occurrences`) and
+   assigns its mentions to entities, writing the articles to one more spool; the joins across articles then run on
+   the entity table alone (:class:`kg.nlp.resolve.Resolution` without mentions);
 3. mapping reads that spool back, settles each article's keys and maps it to its named graph, one article at a time,
    into a :class:`kg.rdf.spill.QuadSpill`, whose sorted runs on disk the writers merge into each file.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from kg.errors import ConfigError
 from kg.model import ArticleExtraction, Corpus, Document
 from kg.nlp.resolve import Resolution
-from kg.pipeline import DocumentResult, RunStats, Settings, identity
+from kg.pipeline import DocumentResult, RunStats, Settings, first_occurrences, identity
 from kg.rdf.mapping import Mapper
 from kg.rdf.quads import Term, Triple, iri
 from kg.rdf.stats import statement_count
@@ -32,11 +32,11 @@ Graphs = Iterator[tuple[Term | None, set[Triple]]]
 
 
 def check_settings(settings: Settings) -> None:
-    """:class:`~kg.errors.ConfigError` unless ``settings`` suit a low-memory build: only kg's own resolution works
-    article by article, so another ``resolve`` stage needs an ordinary build."""
+    """:class:`~kg.errors.ConfigError` unless ``settings`` suit a build: only kg's own resolution works article by
+    article, so another ``resolve`` stage is for :func:`kg.pipeline.run`, which returns the corpus in memory."""
     if settings.resolve != DEFAULT_RESOLVE:
-        raise ConfigError(f"a low-memory build resolves with {DEFAULT_RESOLVE}, not {settings.resolve}; "
-                          "build in memory to use another resolve stage")
+        raise ConfigError(f"a build resolves with {DEFAULT_RESOLVE}, not {settings.resolve}; "
+                          "use kg.pipeline.run for another resolve stage")
 
 
 def resolve_spooled(
@@ -51,29 +51,31 @@ def resolve_spooled(
     check_settings(settings)
     resolution = Resolution(keep_mentions=False)
     documents: list[Document] = []
-    articles: set[str] = set()
     resolved = work / "resolved.spool"
     with stats.timings.measure("resolve"), SpoolWriter(resolved) as spool:
-        for result in results:
-            if result.spool is None:
-                raise SpoolError(f"{result.path}: extraction was not spooled")
-            items = read_spool(Path(result.spool))
-            next(items, None)  # the header: the cache key
-            for item in items:
-                if isinstance(item, ArticleExtraction):
-                    if item.article.id in articles:
-                        continue  # met before in the run: kept as first met (see kg.pipeline.resolve_results)
-                    articles.add(item.article.id)
-                    resolution.add(item)
-                    spool.write(item)
-                elif isinstance(item, Document):
-                    item.path = result.path  # a cached entry may come from a file of another name
-                    documents.append(identity(item))
-                else:
-                    raise SpoolError(f"{result.spool}: unexpected {type(item).__name__}")
+        for extraction in first_occurrences(_spooled(results, documents)):
+            resolution.add(extraction)
+            spool.write(extraction)
         corpus = Corpus(documents=documents, entities=resolution.finish(), skipped=list(stats.skipped))
     stats.documents += len(documents)
     return corpus, _graphs(corpus, resolution, resolved, settings.base_iri, stats)
+
+
+def _spooled(results: list[DocumentResult], documents: list[Document]) -> Iterator[ArticleExtraction]:
+    """The article extractions of the spools of ``results`` in order; their documents go to ``documents``."""
+    for result in results:
+        if result.spool is None:
+            raise SpoolError(f"{result.path}: extraction was not spooled")
+        items = read_spool(Path(result.spool))
+        next(items, None)  # the header: the cache key
+        for item in items:
+            if isinstance(item, ArticleExtraction):
+                yield item
+            elif isinstance(item, Document):
+                item.path = result.path  # a cached entry may come from a file of another name
+                documents.append(identity(item))
+            else:
+                raise SpoolError(f"{result.spool}: unexpected {type(item).__name__}")
 
 
 def _graphs(corpus: Corpus, resolution: Resolution, resolved: Path, base_iri: str, stats: RunStats) -> Graphs:

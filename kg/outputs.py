@@ -21,32 +21,34 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import KGError, OutputError
-from kg.pipeline import Timings, child_process_init
-from kg.rdf.export import DEFAULT_BASE, FORMATS, Rendering, chosen_formats, write_format
-from kg.rdf.quads import Quads
-from kg.view.html import write_html
+from kg.rdf.export import DEFAULT_BASE, FORMATS, VIEW, VIEW_FILE, Rendering, chosen_formats, export_format
+from kg.rdf.quads import Data
+from kg.rdf.spill import QuadSpill, spill_of
+from kg.runtime import Timings, child_process_init
 
-VIEW = "view"
-VIEW_FILE = "graph.html"
-# CPU seconds of each file for the whole People's Daily archive (one million quads); the view's layout is bounded by
-# its node limit, so the view weighs relatively more in smaller builds.
-COST = {"ttl": 3.4, "trig": 0.7, "jsonld": 2.6, "nt": 2.9, "nq": 1.9, "graphml": 1.7, "gexf": 0.5, VIEW: 5.4}
-# The quads COST was measured on. The files' costs grow with the quads, the view's more slowly, as their power
+# CPU seconds of the view for the whole People's Daily archive (one million quads; each export format's cost is
+# registered with it, kg.registry.Writer.cost); the view's layout is bounded by its node limit, so the view weighs
+# relatively more in smaller builds.
+VIEW_COST = 5.4
+# The quads the costs were measured on. The files' costs grow with the quads, the view's more slowly, as their power
 # VIEW_GROWTH (its layout is bounded by the node limit): half the archive took 3.5 s for the view, not 2.7.
 COST_QUADS = 1_050_000
 VIEW_GROWTH = 0.6
-SHARED_WORK = (("ttl", "trig", "jsonld"), ("graphml", "gexf"))
 
 
 def plan(tasks: list[str], processes: int, quads: int | None = None) -> list[list[str]]:
     """``tasks`` (formats and ``VIEW``) cut into at most ``processes`` shares whose largest cost is the smallest
-    possible; tasks that share work stay together. The costs are those of ``quads`` quads (the archive of ``COST``
-    when None). There are at most five units of work, so every assignment is tried."""
-    cost = dict(COST)
-    if quads:
+    possible; tasks that share work stay together. The costs are those of ``quads`` quads (those they were measured
+    on when None). There are few units of work (five for the built-in formats), so every assignment is tried."""
+    cost = {task: VIEW_COST if task == VIEW else export_format(task).cost for task in tasks}
+    if quads and VIEW in cost:
         cost[VIEW] *= (quads / COST_QUADS) ** (VIEW_GROWTH - 1)  # relative to the files, whose costs scale as one
-    units = [[task for task in tasks if task in group] for group in SHARED_WORK]
-    units = [unit for unit in units if unit] + [[t] for t in tasks if not any(t in group for group in SHARED_WORK)]
+    groups: dict[str, list[str]] = {}
+    for task in tasks:
+        shares = "" if task == VIEW else export_format(task).shares
+        if shares:
+            groups.setdefault(shares, []).append(task)
+    units = [*groups.values(), *([task] for task in tasks if task == VIEW or not export_format(task).shares)]
     if not units:
         return []
     units.sort(key=lambda unit: -sum(cost[task] for task in unit))
@@ -69,7 +71,7 @@ def plan(tasks: list[str], processes: int, quads: int | None = None) -> list[lis
 
 
 def write_files(
-    quads: Quads,
+    quads: Data,
     out_dir: Path,
     formats: Iterable[str] | None = None,
     *,
@@ -77,12 +79,27 @@ def write_files(
     workers: int = 1,
     timings: Timings | None = None,
 ) -> list[Path]:
-    """Write ``formats`` (all export formats by default) and the view into ``out_dir`` with up to ``workers``
-    processes; add the time spent to ``timings`` (``serialize`` and ``view``, summed over the processes) and return
-    the paths, the graph files in ``FORMATS`` order and the view last."""
-    rendering = Rendering(quads, base)
-    return write_with(_RenderingWriter(rendering), out_dir, formats, workers=workers, timings=timings,
-                      quads=len(rendering.quads))
+    """Write the files of a dataset held in memory as :func:`write_spilled` does (it is spilled first)."""
+    with spill_of(quads) as spill:
+        return write_spilled(spill, out_dir, formats, base=base, workers=workers, timings=timings)
+
+
+def write_spilled(
+    spill: QuadSpill,
+    out_dir: Path,
+    formats: Iterable[str] | None = None,
+    *,
+    base: str | None = DEFAULT_BASE,
+    workers: int = 1,
+    timings: Timings | None = None,
+) -> list[Path]:
+    """Write ``formats`` (all export formats by default) and the view of ``spill`` into ``out_dir`` with up to
+    ``workers`` forked processes, which read the spill's files independently; add the time spent to ``timings``
+    (``serialize`` and ``view``, summed over the processes) and return the paths, the graph files in ``FORMATS``
+    order and the view last."""
+    spill.prepare()  # before forking: the children only read
+    return write_with(Rendering(spill, base), out_dir, formats, workers=workers, timings=timings,
+                      quads=len(spill))
 
 
 class Writer(Protocol):
@@ -93,24 +110,6 @@ class Writer(Protocol):
 
     def keep_only(self, tasks: list[str]) -> None:
         """Drop the shared work none of ``tasks`` (those still to be written by this process) needs."""
-
-
-class _RenderingWriter:
-    """The files of quads held in memory."""
-
-    def __init__(self, rendering: Rendering) -> None:
-        self.rendering = rendering
-
-    def write(self, task: str, out_dir: Path) -> None:
-        """Write one export format or the view into ``out_dir``."""
-        if task == VIEW:
-            write_html(self.rendering.quads, out_dir / VIEW_FILE, title="kg")
-        else:
-            write_format(self.rendering, task, out_dir)
-
-    def keep_only(self, tasks: list[str]) -> None:
-        """Drop the rendering's shared work that none of ``tasks`` needs."""
-        self.rendering.keep_only(tasks)
 
 
 def write_with(

@@ -1,9 +1,10 @@
-"""Stage registry and the runner that pushes documents through the stages.
+"""The runner that pushes documents through the stages: scheduling over worker processes, progress, the incremental
+cache and the spools.
 
-A stage is a plain function registered under a dotted name whose first two parts say what it does and the rest which
-implementation it is: ``nlp.tag.lac`` is the ``lac`` implementation of the ``nlp.tag`` step. A user swaps an
-implementation by naming another one in :class:`Settings` (``--ner crf`` on the command line selects ``nlp.tag.crf``)
-or by registering their own with :func:`stage`.
+A stage is a plain function registered in :mod:`kg.registry` under a dotted name whose first two parts say what it
+does and the rest which implementation it is: ``nlp.tag.lac`` is the ``lac`` implementation of the ``nlp.tag`` step.
+A user swaps an implementation by naming another one in :class:`kg.settings.Settings` (``--ner crf`` on the command
+line selects ``nlp.tag.crf``) or by registering their own with :func:`kg.registry.stage`.
 
 Step signatures:
 
@@ -18,14 +19,10 @@ Step signatures:
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
-import importlib
 import itertools
 import multiprocessing
 import os
-import signal
-import threading
 import time
 import traceback
 from collections import Counter, deque
@@ -36,127 +33,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExtractionError, InputError, KGError, StageNotFound
+from kg.errors import ConfigError, ExtractionError, InputError, KGError
 from kg.model import ArticleExtraction, Corpus, Document, display_path
+from kg.registry import (
+    batched as batched,  # re-exported: the registry and settings lived here before
+)
+from kg.registry import get_batched, get_stage
+from kg.registry import stage as stage
+from kg.registry import stages as stages
+from kg.runtime import Timings, child_process_init
+from kg.settings import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI
+from kg.settings import DEFAULT_NER as DEFAULT_NER
+from kg.settings import Settings
 from kg.spool import SpoolWriter
 
 if TYPE_CHECKING:
     from kg.cache import ExtractionCache
-
-_REGISTRY: dict[str, Callable[..., Any]] = {}
-# List forms of stages (see batched()): name -> function over a list of the stage's inputs
-_BATCHED: dict[str, Callable[..., Any]] = {}
-
-# Modules whose import registers the built-in stages. Imported lazily so that `kg --help` stays fast.
-_BUILTIN_MODULES = (
-    "kg.ingest.read",
-    "kg.ingest.clean",
-    "kg.ingest.segment",
-    "kg.text.normalise",
-    "kg.nlp.tag",
-    "kg.nlp.rules",
-    "kg.nlp.gazetteer",
-    "kg.nlp.relate",
-    "kg.nlp.quantities",
-    "kg.nlp.events",
-    "kg.nlp.resolve",
-)
-
-DEFAULT_BASE_IRI = "https://w3id.org/kgnews/id/"
-
-
-def stage(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register the decorated function as the stage ``name`` (e.g. ``"nlp.tag.lac"``)."""
-
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        if _REGISTRY.get(name) is not fn:
-            _BATCHED.pop(name, None)  # a list form belongs to the stage it was registered with
-        _REGISTRY[name] = fn
-        return fn
-
-    return register
-
-
-def batched(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register the decorated function as the list form of stage ``name``: given the stage's inputs for every article
-    of a document (and the settings), it returns what the stage returns for each, in order, doing the work together
-    where that is cheaper (a tagger running its network on batches). Register it after the stage: registering
-    another function as the stage drops it."""
-
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        _BATCHED[name] = fn
-        return fn
-
-    return register
-
-
-def _load_builtins() -> None:
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)
-
-
-def get_stage(name: str) -> Callable[..., Any]:
-    """Return the stage registered under ``name``; raise :class:`StageNotFound` naming the alternatives."""
-    _load_builtins()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        step = name.rsplit(".", 1)[0]
-        options = sorted(key.rsplit(".", 1)[1] for key in _REGISTRY if key.rsplit(".", 1)[0] == step)
-        hint = f" (available: {', '.join(options)})" if options else ""
-        raise StageNotFound(f"no stage named {name!r}{hint}") from None
-
-
-def get_batched(name: str) -> Callable[[list[Any], Any], list[Any]]:
-    """The list form of stage ``name`` (see :func:`batched`), or the stage applied to each item when it has none."""
-    fn = get_stage(name)
-    many = _BATCHED.get(name)
-    if many is not None:
-        return many
-
-    def each(items: list[Any], settings: Any = None) -> list[Any]:
-        return [fn(item, settings) for item in items]
-
-    return each
-
-
-def stages() -> list[str]:
-    """Names of every registered stage, sorted."""
-    _load_builtins()
-    return sorted(_REGISTRY)
-
-
-# The tagger every command uses unless told otherwise (kg build, kg extract, kg eval ner and the library alike).
-DEFAULT_NER = "lac"
-
-
-@dataclass
-class Settings:
-    """What a run does: which implementation for each step, the publication date, the IRI base and options."""
-
-    base_iri: str = DEFAULT_BASE_IRI
-    date: dt.date | None = None  # publication date of the input; years of partial dates are inferred from it
-    publication: str | None = None  # the newspaper or site the input comes from (本报 names no one)
-    ner: str = DEFAULT_NER
-    user_dictionary: Path | None = None  # TSV of name<TAB>Class lines, applied by nlp.link.gazetteer
-    read: str = "ingest.read.auto"
-    clean: str = "ingest.clean.newspaper"
-    segment: str = "ingest.segment.newspaper"
-    normalise: str = "text.normalise.default"
-    steps: tuple[str, ...] = (
-        "nlp.rules.newspaper",
-        "nlp.link.gazetteer",
-        "nlp.relate.patterns",
-        "nlp.quantities.patterns",
-        "nlp.events.patterns",
-    )
-    resolve: str = "resolve.default"
-    keep_going: bool = False
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def tagger(self) -> str:
-        return f"nlp.tag.{self.ner}"
+    from kg.cluster import DaskEngine
 
 
 def expand_inputs(
@@ -179,27 +72,6 @@ def skipped_summary(skipped: list[tuple[str, str]]) -> str:
     lines = [f"{len(skipped)} input(s) skipped:"]
     lines.extend(f"  {reason}" if reason.startswith(path) else f"  {path}: {reason}" for path, reason in skipped)
     return "\n".join(lines)
-
-
-@dataclass
-class Timings:
-    """Seconds spent per step (a stage name, or a phase such as ``resolve`` or ``rdf``), summed over workers."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    @contextmanager
-    def measure(self, name: str) -> Iterator[None]:
-        """Add the wall-clock time of the ``with`` block to ``name``."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-
-    def merge(self, other: Timings) -> None:
-        """Add the times of ``other`` (e.g. a worker's) to these."""
-        for name, seconds in other.seconds.items():
-            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
 
 
 @dataclass
@@ -394,7 +266,9 @@ def extract_file(
 
 def _streamed(path: Path, settings: Settings) -> bool:
     """Whether ``path`` is a text file large enough to be read in parts (see :mod:`kg.stream`)."""
-    from kg.stream import STREAM_BYTES  # here, not at the top: kg.stream imports kg.ingest, which imports this module
+    from kg.stream import (
+        STREAM_BYTES,  # here, not at the top: kg.stream imports kg.ingest, which imports this module
+    )
 
     if settings.read != "ingest.read.auto" or path.suffix.lower() not in {".txt", ".text", ""}:
         return False
@@ -441,22 +315,6 @@ def _extract_batch(
     timings = Timings()
     results = [extract_file(index, Path(path), key, settings, timings, spool_dir) for index, path, key in batch]
     return results, timings
-
-
-def child_process_init(parent: int) -> None:
-    """Set up a worker or writer process forked from ``parent``: leave signals to the parent, exit with it."""
-    # Ctrl-C reaches the whole process group; only the parent decides how to stop, so workers ignore it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parent may have turned SIGTERM into an exception for itself; a worker must simply end.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    # A worker whose parent was killed (SIGKILL, OOM killer) would wait for work forever: leave with it.
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="kg-parent-watch").start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 # Bounds of a batch's size in bytes of input, and its largest number of files.
@@ -549,8 +407,12 @@ def extract_items(
     progress: Callable[[ProgressInfo], None] | None = None,
     stats: RunStats | None = None,
     spool_dir: Path | None = None,
+    engine: DaskEngine | None = None,
 ) -> list[DocumentResult]:
     """Extract the numbered input files, in parallel when ``workers`` > 1, and return the results in input order.
+
+    With an ``engine`` (:class:`kg.cluster.DaskEngine`, which needs ``spool_dir``) the batches run as Dask tasks on
+    its workers instead of the local process pool; everything else is the same.
 
     Files whose content and settings match an entry of ``cache`` are not extracted again; every new extraction is
     stored in the cache as soon as it arrives, so an interrupted run loses at most the batches in flight. A failing
@@ -589,11 +451,20 @@ def extract_items(
         return True
 
     # With spools, a file read in parts has its parts extracted by all the workers; otherwise a file is one task.
-    split = [item for item in todo if spool_dir is not None and workers > 1 and _streamed(Path(item[1]), settings)]
+    split = [item for item in todo if spool_dir is not None and workers > 1 and engine is None
+             and _streamed(Path(item[1]), settings)]  # fmt: skip
     todo = [item for item in todo if item not in split]
     stats.workers = max(1, min(workers, len(todo) + (workers if split else 0)))
     going = True
-    if len(todo) == 1 or workers == 1:
+    if engine is not None:
+        if spool_dir is None:
+            raise ConfigError("a build on Dask needs a spool folder")
+        stats.workers = max(1, engine.worker_count)
+        if todo:
+            engine.check_writable(spool_dir)
+            going = engine.run_batches(_extract_batch, _batches(todo, sizes, stats.workers), (settings, spool_dir),
+                                       accept, stats.timings.merge, lambda batch: batch[0][0])  # fmt: skip
+    elif len(todo) == 1 or workers == 1:
         for index, path, key in todo:
             if not accept(extract_file(index, Path(path), key, settings, stats.timings, spool_dir)):
                 going = False
@@ -751,26 +622,23 @@ def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> 
     return result, timings
 
 
-def first_occurrences(extractions: Iterable[ArticleExtraction]) -> list[ArticleExtraction]:
-    """``extractions`` without the articles met before in it (same article id)."""
+def first_occurrences(extractions: Iterable[ArticleExtraction]) -> Iterator[ArticleExtraction]:
+    """``extractions`` without the articles met before in them (same article id), lazily: the one rule by which an
+    article whose text occurs twice in a run (a wire story in two files: its id is a hash of its text) is kept once,
+    as first met, so the graph says one thing of it (one headline, one date), not the union of its contexts."""
     seen: set[str] = set()
-    kept = []
     for extraction in extractions:
         if extraction.article.id not in seen:
             seen.add(extraction.article.id)
-            kept.append(extraction)
-    return kept
+            yield extraction
 
 
 def resolve_results(results: list[DocumentResult], settings: Settings, stats: RunStats | None = None) -> Corpus:
-    """Resolve the extractions of ``results`` (in their order) into one corpus.
-
-    An article whose text occurred earlier in the run (a wire story in two files: its id is a hash of its text) is
-    kept once, as first met: the graph says one thing of it (one headline, one date), not the union of its contexts.
-    """
+    """Resolve the extractions of ``results`` (in their order) into one corpus, each article kept once
+    (:func:`first_occurrences`)."""
     stats = stats if stats is not None else RunStats()
     documents = [doc for result in results for doc in result.documents]
-    extractions = first_occurrences(extraction for result in results for extraction in result.extractions)
+    extractions = list(first_occurrences(extraction for result in results for extraction in result.extractions))
     with stats.timings.measure("resolve"):
         corpus = get_stage(settings.resolve)(extractions, settings)
     corpus.documents = documents
@@ -779,23 +647,6 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
                                   *(event.type for event in corpus.events)]))
     return corpus
-
-
-def iter_extractions(
-    paths: Iterable[Path], settings: Settings, skipped: list[tuple[str, str]]
-) -> Iterator[tuple[Document, list[ArticleExtraction]]]:
-    """Read and extract each path in turn, in this process; with ``keep_going`` a failing input is recorded in
-    ``skipped``."""
-    timings = Timings()
-    for index, path in enumerate(paths):
-        result = extract_file(index, Path(path), "", settings, timings)
-        if result.error is not None:
-            if not settings.keep_going:
-                raise result.error
-            skipped.append((result.path, str(result.error)))
-            continue
-        for doc in result.documents:
-            yield doc, [extraction for extraction in result.extractions if extraction.article.document_id == doc.id]
 
 
 def run(

@@ -44,7 +44,14 @@ def test_a_number_and_its_unit_split_by_a_line_break_make_one_valid_quantity(tmp
     result = kg.build([source], tmp_path / "out", settings=kg.Settings(ner="crf"))
     report = validate(tmp_path / "out")
     assert report.conforms, report.text()
-    assert [(q.value, q.unit_text) for q in result.corpus.quantities] == [(Decimal("808000000.0"), "亿元")]
+    # A build keeps its statements on disk, not in the corpus: read the quantity back from the graph.
+    dataset = result.dataset
+    dataset.default_union = True
+    rows = dataset.query(
+        "SELECT ?value ?text WHERE { ?q a <https://w3id.org/kgnews/ontology#Quantity> ; <http://schema.org/value> ?value ;"
+        " <https://w3id.org/kgnews/ontology#originalText> ?text }"
+    )
+    assert [(Decimal(str(value)), str(text)) for value, text in rows] == [(Decimal("808000000.0"), "8.08亿元")]
 
 
 @pytest.mark.parametrize("shape", ["1", "一", "1个", "约3万元", "乌海市投资3亿元", "2021年乌海市1个"])

@@ -15,7 +15,9 @@ from kg.cli import main
 from kg.errors import GraphParseError, InputError, ViewError
 from kg.rdf.vocab import KG
 from kg.view.data import node_classes, parse_point, read_view_graph
-from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, load_graph, render_html, viz, write_html
+from kg.api import viz
+from kg.rdf.store import load_graph
+from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, render_html, write_html
 from kg.view.layout import EDGE_LENGTH, compute_layout
 
 from .view_graphs import B, HOSTILE_LABELS, hostile_graph, network_graph, rich_graph

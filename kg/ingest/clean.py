@@ -32,7 +32,7 @@ from typing import Any
 
 from kg.ingest.dates import header_date, settle_document_metadata
 from kg.model import Document, Span
-from kg.pipeline import stage
+from kg.registry import stage
 
 # A paragraph that ends with one of these (optionally followed by closing quotes/brackets) ends a sentence.
 TERMINATORS = "。！？!?"

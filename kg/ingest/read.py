@@ -32,7 +32,7 @@ from charset_normalizer import from_bytes
 from kg.errors import InputError
 from kg.ingest import pdf_limits
 from kg.model import Document, display_path, text_hash
-from kg.pipeline import stage
+from kg.registry import READERS, reader, stage
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -270,7 +270,8 @@ def _kind(path: Path, data: bytes, name: str) -> str:
 
 @stage("ingest.read.auto")
 def read(path: Path, settings: Any = None) -> Document:
-    """Read one file into a Document, choosing the reader from the file's content and name."""
+    """Read one file into a Document with the reader registered for its kind (:data:`kg.registry.READERS`), judged
+    from the file's content and name."""
     path = Path(path)
     name = display_path(path)  # the file is opened by its real name; its name is kept as valid text
     try:
@@ -284,11 +285,12 @@ def read(path: Path, settings: Any = None) -> Document:
         raise InputError(f"{name}: cannot read ({_reason(error)})") from None
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
-    kind = _kind(path, data, name)
-    if kind == "pdf":
-        return read_pdf_bytes(data, name)
-    if kind == "html":
-        return read_html_bytes(data, name)
+    return READERS.get(_kind(path, data, name))(data, name)
+
+
+@reader("text")
+def read_text_bytes(data: bytes, name: str) -> Document:
+    """A plain-text file's bytes (encoding detected) as a Document."""
     text = decode_text(data, name)
     return Document(id=text_hash(text), path=name, source=text)
 
@@ -301,6 +303,7 @@ def read_text(text: str, name: str = "<stdin>") -> Document:
 # --- PDF -----------------------------------------------------------------------------------------------------------
 
 
+@reader("pdf")
 def read_pdf_bytes(data: bytes, name: str, decoded_limit: int | None = None) -> Document:
     """The text layer of a PDF, page by page, each page in reading order (columns left to right).
 
@@ -466,6 +469,7 @@ def _decode_html(data: bytes, name: str) -> str:
     return decode_text(data, name)
 
 
+@reader("html")
 def read_html_bytes(data: bytes, name: str) -> Document:
     """The main text of a news web page (navigation, ads and comments removed) with its title, date and site name.
 

@@ -32,7 +32,7 @@ from typing import Any
 from kg.ingest.clean import ends_sentence, is_ideograph
 from kg.ingest.dates import infer_year
 from kg.model import Article, Byline, Document, Sentence, Span, text_hash
-from kg.pipeline import stage
+from kg.registry import stage
 
 # 本报北京3月5日电（记者张三李四） / 本报上海3月5日讯（记者王五） / 本报讯（记者王五） / 新华社北京2月21日电
 # Any outlet may open one: 中国甘肃网7月15日讯, 泉州晚报4月8日讯, 中评社香港…電 (a name ending like an outlet's, then

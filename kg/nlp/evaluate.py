@@ -25,7 +25,8 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.ingest.clean import to_halfwidth
 from kg.model import Article, ArticleExtraction, text_hash
-from kg.pipeline import DEFAULT_NER, Settings, get_stage
+from kg.registry import get_stage
+from kg.settings import DEFAULT_NER, Settings
 from kg.rdf.vocab import is_subclass
 
 CLASSES = ("Person", "Place", "Organization")

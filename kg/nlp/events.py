@@ -35,7 +35,7 @@ from kg.nlp.frames import (
 )
 from kg.nlp.gazetteer import simplified
 from kg.nlp.rules import class_by_suffix
-from kg.pipeline import stage
+from kg.registry import stage
 
 EXTRACTOR = "nlp.events.patterns"
 

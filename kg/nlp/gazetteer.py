@@ -41,7 +41,7 @@ import ahocorasick
 from kg.errors import InputError, KGError
 from kg.model import ArticleExtraction, Mention, Token
 from kg.nlp.rules import CURRENCIES, MentionIndex
-from kg.pipeline import stage
+from kg.registry import stage
 from kg.text.normalise import simplified
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"

@@ -19,7 +19,7 @@ from kg.model import ArticleExtraction, Evidence, Mention, Quantity
 from kg.nlp.frames import ORG, PERSON, PLACE, ArticleView, Frame, Slot, build_view, family
 from kg.nlp.gazetteer import simplified
 from kg.nlp.timex import Timex, to_int
-from kg.pipeline import stage
+from kg.registry import stage
 
 EXTRACTOR = "nlp.quantities.patterns"
 SUBJECT_WINDOW = 400  # characters before a figure searched for its subject

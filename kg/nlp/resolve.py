@@ -35,8 +35,8 @@ from typing import Any
 
 from kg.model import ArticleExtraction, Corpus, Entity, Mention
 from kg.nlp.gazetteer import Division, gazetteer, lookup
+from kg.registry import stage
 from kg.text.normalise import simplified
-from kg.pipeline import stage
 from kg.rdf.vocab import is_subclass
 
 FAMILIES = ("Person", "Place", "Organization", "Work", "Event", "Product", "Project")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.model import ArticleExtraction, Mention, Token
-from kg.pipeline import stage
+from kg.registry import stage
 
 SOURCE = "nlp.rules"
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"

@@ -2,8 +2,10 @@
 
 The RDF writers are kg's own rather than rdflib's serialisers because rdflib's output order depends on Python's set
 iteration order, which changes with ``PYTHONHASHSEED``; here every subject, predicate, object and graph is sorted, so
-the same dataset always gives the same bytes. Every file is written to a temporary name in the output folder and moved
-into place, so a reader never sees half a file.
+the same dataset always gives the same bytes. Each format is one function registered with :func:`kg.registry.writer`;
+a :class:`Rendering` streams every format and the view from a dataset sorted on disk (:mod:`kg.rdf.spill`), whatever
+its size. Every file is written to a temporary name in the output folder and moved into place, so a reader never sees
+half a file.
 """
 
 from __future__ import annotations
@@ -13,34 +15,60 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cache, cached_property
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from rdflib import RDF, RDFS, XSD, Dataset, Graph
 from rdflib.namespace import SKOS
 
 from kg.errors import OutputError
-from kg.rdf.quads import Data, Term, Triple, as_quads, iri, iter_quads, literal_parts, sort_key, value
+from kg.rdf.quads import (
+    Data,
+    Term,
+    Triple,
+    as_quads,
+    iri,
+    iter_quads,
+    literal_parts,
+    sort_key,
+    value,
+)
+from kg.rdf.spill import QuadSpill, spill_of
 from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
+from kg.registry import WRITERS, Writer, writer
+from kg.runtime import atomic_write
+from kg.settings import DEFAULT_BASE_IRI
+from kg.view.data import read_view_triples, view_triples
+from kg.view.html import write_html
 
-DEFAULT_BASE = "https://w3id.org/kgnews/id/"
+DEFAULT_BASE = DEFAULT_BASE_IRI  # one constant, kept under its old name for the writers
 ENTITIES_GRAPH = "graph/entities"
 ARTICLE_GRAPH_PREFIX = "graph/article/"
 
+
+
+class _Formats(Mapping[str, str]):
+    """Export format -> file name, in the order they are written, read from :data:`kg.registry.WRITERS` (a format
+    registered later is listed too)."""
+
+    def __getitem__(self, name: str) -> str:
+        if name not in WRITERS:
+            raise KeyError(name)
+        return WRITERS.get(name).file
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(WRITERS.names())
+
+    def __len__(self) -> int:
+        return len(WRITERS.names())
+
+
 #: file name of each export format, in the order they are written.
-FORMATS: dict[str, str] = {
-    "ttl": "graph.ttl",
-    "nt": "graph.nt",
-    "nq": "graph.nq",
-    "trig": "graph.trig",
-    "jsonld": "graph.jsonld",
-    "graphml": "graph.graphml",
-    "gexf": "graph.gexf",
-}
+FORMATS: Mapping[str, str] = _Formats()
 
 _TYPE = iri(str(RDF.type))
 # Turtle's grammar for numbers and booleans: literals matching these may be written bare (2, 0.8, true) and read back
@@ -52,7 +80,6 @@ _BARE_LITERAL = {
 }
 _PN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _PREDICATE_SEPARATOR = " ;\n    "
-_WRITE_BATCH = 1 << 20  # characters encoded and written at a time
 _JSON_PIECES = 1 << 14  # pieces of JSON-LD text joined before they are handed on
 
 
@@ -119,180 +146,182 @@ Subjects = dict[Term, Predicates]
 SubjectStream = Iterable[tuple[Term, Predicates]]
 #: Graphs (``None``: the default graph first, then named graphs in IRI order) with their subjects.
 GraphStream = Iterable[tuple[Term | None, SubjectStream]]
+#: The Turtle of one subject with its predicates.
+Block = Callable[[Term, Predicates], str]
 
 
-def _grouped(triples: Iterable[Triple]) -> Subjects:
-    """Objects per predicate per subject (``triples`` must hold no duplicates)."""
-    subjects: Subjects = {}
+_LINES = 1 << 13  # lines joined before they are handed to the file writer
+_CACHE_TERMS = 1 << 16  # bound of the term caches of the streaming Turtle and JSON-LD writers
+VIEW = "view"  # the task of writing the view, beside the export formats
+VIEW_FILE = "graph.html"
+
+
+def _subjects(triples: Iterable[Triple]) -> SubjectStream:
+    """Triples sorted by subject, grouped: each subject with the objects of each of its predicates."""
+    subject: Term | None = None
+    predicates: Predicates = {}
     for s, p, o in triples:
-        predicates = subjects.get(s)
-        if predicates is None:
-            subjects[s] = {p: [o]}
+        if s != subject:
+            if subject is not None:
+                yield subject, predicates
+            subject, predicates = s, {p: [o]}
+            continue
+        objects = predicates.get(p)
+        if objects is None:
+            predicates[p] = [o]
         else:
-            objects = predicates.get(p)
-            if objects is None:
-                predicates[p] = [o]
-            else:
-                objects.append(o)
-    return subjects
+            objects.append(o)
+    if subject is not None:
+        yield subject, predicates
 
 
-# The formats that use each piece of shared work of a Rendering.
-_USERS = {
-    "turtle_names": {"ttl", "trig"},
-    "union": {"nt", "graphml", "gexf"},
-    "graph_subjects": {"ttl", "trig", "jsonld"},
-    "union_subjects": {"ttl"},
-    "network": {"graphml", "gexf"},
-}
+class _Triples:
+    """The distinct triples of a spill, read again from disk on each iteration."""
+
+    def __init__(self, spill: QuadSpill) -> None:
+        self.spill = spill
+
+    def __iter__(self) -> Iterator[Triple]:
+        return self.spill.triples()
 
 
 class Rendering:
-    """One dataset being written in several formats: the work the formats share (grouping the triples by subject,
-    shortening terms, the entity network) is done once, when the first format needs it."""
+    """The export files and the view of a :class:`~kg.rdf.spill.QuadSpill`, each streamed from its sorted records
+    through the registered writers (a :class:`kg.outputs.Writer`)."""
 
-    def __init__(self, data: Data, base: str | None = DEFAULT_BASE) -> None:
-        self.quads = as_quads(data)
+    def __init__(self, spill: QuadSpill, base: str | None = DEFAULT_BASE) -> None:
+        self.spill = spill
         self.base = base
-        # named graphs in IRI order; empty graphs are not written
-        self.names = _sorted(name for name, triples in self.quads.graphs.items() if name is not None and triples)
-        self.blocks: dict[Term, tuple[dict[Term, list[Term]], str]] = {}
-
-    @cached_property
-    def turtle_names(self) -> _TurtleNames:
-        """Turtle names of the terms, each made once."""
-        return _TurtleNames(self.base)
-
-    @cached_property
-    def union(self) -> set[Triple]:
-        """The triples of all graphs together."""
-        return self.quads.union()
-
-    @cached_property
-    def graph_subjects(self) -> dict[Term | None, Subjects]:
-        """Each non-empty graph's triples grouped by subject and predicate."""
-        graphs = self.quads.graphs
-        return {name: _grouped(graphs[name]) for name in [None, *self.names] if graphs.get(name)}
-
-    @cached_property
-    def union_subjects(self) -> Subjects:
-        """Subjects of all graphs together; a subject described in one graph only shares that graph's dict."""
-        union: Subjects = {}
-        merged: set[Term] = set()
-        for subjects in self.graph_subjects.values():
-            for subject, predicates in subjects.items():
-                known = union.get(subject)
-                if known is None:
-                    union[subject] = predicates
-                    continue
-                if subject not in merged:  # copy before merging: the graph's own dict stays as it is
-                    known = union[subject] = {p: list(objects) for p, objects in known.items()}
-                    merged.add(subject)
-                for predicate, objects in predicates.items():
-                    target = known.get(predicate)
-                    if target is None:
-                        known[predicate] = list(objects)
-                    else:
-                        target.extend([o for o in objects if o not in target])
-        return union
-
-    def block(self, subject: Term, predicates: dict[Term, list[Term]]) -> str:
-        """The Turtle of one subject and its predicates (not indented), made once for Turtle and TriG."""
-        cached = self.blocks.get(subject)
-        if cached is not None and cached[0] is predicates:
-            return cached[1]
-        text = _turtle_subject(subject, predicates, self.turtle_names)
-        self.blocks[subject] = (predicates, text)
-        return text
-
-    def ordered(self, subjects: Subjects) -> SubjectStream:
-        """The subjects with their predicates in kg's order."""
-        return ((subject, subjects[subject]) for subject in _sorted(subjects))
-
-    @cached_property
-    def network(self) -> nx.MultiDiGraph:
-        """The entity network of GraphML and GEXF (see :func:`entity_network`)."""
-        return _entity_network(self.union)
-
-    def keep_only(self, formats: Iterable[str]) -> None:
-        """Drop the shared work that none of ``formats`` (those still to be written) needs, to free its memory."""
-        still = set(formats)
-        for name, users in _USERS.items():
-            if not users & still:
-                self.__dict__.pop(name, None)
-        if not {"ttl", "trig"} & still:
-            self.blocks.clear()
-
-    def text(self, fmt: str) -> str:
-        """The text of one export format (a key of ``FORMATS``)."""
-        return "".join(self.pieces(fmt))
+        self.cache_terms = _CACHE_TERMS  # a bound on the term caches of the writers
+        self._network: nx.MultiDiGraph | None = None
 
     def pieces(self, fmt: str) -> Iterable[str]:
-        """The text of one export format in pieces, to be written one after another without joining them."""
-        writers: dict[str, Callable[[], Iterable[str]]] = {
-            "ttl": self.turtle,
-            "nt": self.ntriples,
-            "nq": self.nquads,
-            "trig": self.trig,
-            "jsonld": self.jsonld,
-            "graphml": self.graphml,
-            "gexf": self.gexf,
-        }
-        if fmt not in writers:
-            raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-        return writers[fmt]()
+        """The text of one export format in pieces."""
+        return export_format(fmt).pieces(self)
+
+    def text(self, fmt: str) -> str:
+        """The text of one export format."""
+        return "".join(self.pieces(fmt))
 
     def turtle(self) -> Iterator[str]:
-        """Turtle: the union of all graphs."""
-        return turtle_pieces(self.turtle_names, self.ordered(self.union_subjects), self.block)
-
-    def graph_stream(self) -> GraphStream:
-        """Each non-empty graph in order with its subjects in order."""
-        graphs = self.graph_subjects
-        return ((name, self.ordered(graphs[name])) for name in [None, *self.names] if name in graphs)
+        """Turtle: the union of all graphs, grouped by subject."""
+        names = _TurtleNames(self.base, self.cache_terms)
+        return turtle_pieces(names, _subjects(self.spill.triples()), self._block(names))
 
     def trig(self) -> Iterator[str]:
         """TriG: the default graph, then each named graph in IRI order."""
-        return trig_pieces(self.turtle_names, self.graph_stream(), self.block)
+        names = _TurtleNames(self.base, self.cache_terms)
+        return trig_pieces(names, self.graph_stream(), self._block(names))
 
-    def ntriples(self) -> Iterator[str]:
-        """N-Triples: the union of all graphs, lines sorted."""
-        return _lines(sorted(self.union), " .\n")
+    def triples(self) -> Iterator[Triple]:
+        """The distinct triples of all graphs together, in order."""
+        return self.spill.triples()
+
+    @staticmethod
+    def _block(names: _TurtleNames) -> Block:
+        return lambda subject, predicates: _turtle_subject(subject, predicates, names)
+
+    def graph_stream(self) -> GraphStream:
+        """Each non-empty graph in order with its subjects in order."""
+        for name in self.spill.graph_names():
+            yield name, _subjects(self.spill.graph_triples(name))
 
     def nquads(self) -> Iterator[str]:
-        """N-Quads: every quad, lines sorted."""
-        # The graph's term ends the line, after the triple's: sorting (triple, graph) pairs gives the order of the
-        # lines (the default graph's empty name first, as " ." sorts before " <").
-        keyed = sorted((triple, name or "") for name, triples in self.quads.graphs.items() for triple in triples)
-        for start in range(0, len(keyed), _CHUNK):
-            yield "".join(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
-                          for (s, p, o), g in keyed[start : start + _CHUNK])
+        """N-Quads: the records are the lines in their order."""
+        lines: list[str] = []
+        for record in self.spill.records():
+            # "s\tp\to\t\n" (default graph) -> "s p o .\n"; "s\tp\to\tg\n" -> "s p o g .\n"
+            lines.append(record[:-1].replace("\t", " ") + (".\n" if record[-2] == "\t" else " .\n"))
+            if len(lines) >= _LINES:
+                yield "".join(lines)
+                lines = []
+        yield "".join(lines)
 
-    def jsonld(self) -> Iterator[str]:
-        """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
-        return jsonld_pieces(_JsonNodes(self.base), self.graph_stream())
+    def ntriples(self) -> Iterator[str]:
+        """N-Triples: the distinct triples of the records, in order."""
+        lines: list[str] = []
+        previous = ""
+        for record in self.spill.records():
+            triple = record[: record.rindex("\t")]
+            if triple != previous:
+                previous = triple
+                lines.append(triple.replace("\t", " ") + " .\n")
+                if len(lines) >= _LINES:
+                    yield "".join(lines)
+                    lines = []
+        yield "".join(lines)
 
-    def graphml(self) -> list[str]:
-        """GraphML of the entity network."""
-        return network_pieces(self.network, "graphml")
+    def entity_network(self) -> nx.MultiDiGraph:
+        """The entity network of GraphML and GEXF, made once."""
+        if self._network is None:
+            self._network = _entity_network(_Triples(self.spill))
+        return self._network
 
-    def gexf(self) -> list[str]:
-        """GEXF 1.2 of the entity network."""
-        return network_pieces(self.network, "gexf")
+    def write(self, task: str, out_dir: Path) -> None:
+        """Write one export format or the view (``VIEW``) into ``out_dir``."""
+        if task == VIEW:
+            write_html(read_view_triples(view_triples(_Triples(self.spill))), out_dir / VIEW_FILE, title="kg")
+        else:
+            atomic_write(Path(out_dir) / FORMATS[task], self.pieces(task))
+
+    def keep_only(self, tasks: list[str]) -> None:
+        """Drop the entity network once neither GraphML nor GEXF is still to be written."""
+        if not {"graphml", "gexf"} & set(tasks):
+            self._network = None
 
 
-_CHUNK = 4096
+# The built-in export formats, in the order they are written. A writer gets a Rendering and returns the file's text
+# in pieces; ``cost`` is CPU seconds per million quads
+# (measured on the People's Daily archive) and ``shares`` groups formats that reuse each other's work.
 
 
-def _lines(triples: list[Triple], tail: str) -> Iterator[str]:
-    """The lines of sorted triples, made and joined ``_CHUNK`` at a time: sorting the triples, not their lines,
-    gives the same order (no term is a prefix of another but for what follows it, which sorts after the space) and
-    never holds all the lines at once (their list was the largest peak of a 2-worker build's writers)."""
-    for start in range(0, len(triples), _CHUNK):
-        yield "".join(f"{s} {p} {o}{tail}" for s, p, o in triples[start : start + _CHUNK])
+@writer("ttl", "graph.ttl", cost=3.4, shares="subjects")
+def turtle(rendering: Any) -> Iterable[str]:
+    """Turtle: the union of all graphs, grouped by subject."""
+    return rendering.turtle()
 
 
-Block = Callable[[Term, Predicates], str]
+@writer("nt", "graph.nt", cost=2.9)
+def ntriples(rendering: Any) -> Iterable[str]:
+    """N-Triples: the union of all graphs, lines sorted."""
+    return rendering.ntriples()
+
+
+@writer("nq", "graph.nq", cost=1.9)
+def nquads(rendering: Any) -> Iterable[str]:
+    """N-Quads: every quad, lines sorted."""
+    return rendering.nquads()
+
+
+@writer("trig", "graph.trig", cost=0.7, shares="subjects")
+def trig(rendering: Any) -> Iterable[str]:
+    """TriG: the default graph, then each named graph in IRI order."""
+    return rendering.trig()
+
+
+@writer("jsonld", "graph.jsonld", cost=2.6, shares="subjects")
+def jsonld(rendering: Any) -> Iterable[str]:
+    """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
+    return jsonld_pieces(_JsonNodes(rendering.base, rendering.cache_terms), rendering.graph_stream())
+
+
+@writer("graphml", "graph.graphml", cost=1.7, shares="network")
+def graphml(rendering: Any) -> Iterable[str]:
+    """GraphML of the entity network."""
+    return network_pieces(rendering.entity_network(), "graphml")
+
+
+@writer("gexf", "graph.gexf", cost=0.5, shares="network")
+def gexf(rendering: Any) -> Iterable[str]:
+    """GEXF 1.2 of the entity network."""
+    return network_pieces(rendering.entity_network(), "gexf")
+
+
+def export_format(fmt: str) -> Writer:
+    """The registered export format ``fmt``; :class:`OutputError` naming the known ones otherwise."""
+    if fmt not in WRITERS:
+        raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return WRITERS.get(fmt)
 
 
 def turtle_pieces(names: _TurtleNames, subjects: SubjectStream, block: Block) -> Iterator[str]:
@@ -346,22 +375,22 @@ def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _T
 
 def to_turtle(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """The union of all graphs as deterministic Turtle (prefixes declared, relative IRIs under ``base``)."""
-    return Rendering(data, base).text("ttl")
+    return render(data, "ttl", base)
 
 
 def to_trig(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Deterministic TriG: the default graph's triples, then each named graph in IRI order."""
-    return Rendering(data, base).text("trig")
+    return render(data, "trig", base)
 
 
 def to_ntriples(data: Data) -> str:
     """The union of all graphs as sorted N-Triples."""
-    return Rendering(data).text("nt")
+    return render(data, "nt")
 
 
 def to_nquads(data: Data) -> str:
     """Every quad as sorted N-Quads (default-graph triples without a graph term)."""
-    return Rendering(data).text("nq")
+    return render(data, "nq")
 
 
 # ------------------------------------------------------------------------------------------------- JSON-LD
@@ -583,7 +612,7 @@ def jsonld_pieces(nodes: _JsonNodes, graphs: GraphStream) -> Iterator[str]:
 
 def to_jsonld(data: Data, base: str | None = DEFAULT_BASE) -> str:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
-    return Rendering(data, base).text("jsonld")
+    return render(data, "jsonld", base)
 
 
 def context_file_text() -> str:
@@ -671,52 +700,15 @@ def _most_specific(names: Sequence[str]) -> str:
 
 def to_graphml(data: Data) -> str:
     """The entity network as GraphML (opens in Gephi, Cytoscape, yEd), UTF-8 with readable Chinese labels."""
-    return Rendering(data).text("graphml")
+    return render(data, "graphml")
 
 
 def to_gexf(data: Data) -> str:
     """The entity network as GEXF 1.2 (Gephi's own format)."""
-    return Rendering(data).text("gexf")
+    return render(data, "gexf")
 
 
 # ------------------------------------------------------------------------------------------------- writing
-
-
-def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
-    """Write ``data`` (bytes, or text as UTF-8, whole or in pieces) to ``path`` through a temporary file in the same
-    folder and a rename, so ``path`` is never left half-written. Pieces are encoded as they are written: a big
-    export never exists in memory as one string and its bytes at once."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                if isinstance(data, bytes):
-                    handle.write(data)
-                else:
-                    batch: list[str] = []
-                    size = 0
-                    for piece in [data] if isinstance(data, str) else data:
-                        batch.append(piece)
-                        size += len(piece)
-                        if size >= _WRITE_BATCH:
-                            handle.write("".join(batch).encode("utf-8"))
-                            batch, size = [], 0
-                    handle.write("".join(batch).encode("utf-8"))
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write ({error.strerror or error})") from None
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def union_graph(dataset: Dataset | Graph) -> Graph:
@@ -730,8 +722,10 @@ def union_graph(dataset: Dataset | Graph) -> Graph:
 
 
 def render(data: Data, fmt: str, base: str | None = DEFAULT_BASE) -> str:
-    """The text of one export format (a key of ``FORMATS``)."""
-    return Rendering(data, base).text(fmt)
+    """The text of one export format (a key of ``FORMATS``) of data held in memory (spilled first, so it is written
+    by the same code as a build's files)."""
+    with spill_of(data) as spill:
+        return Rendering(spill, base).text(fmt)
 
 
 def chosen_formats(formats: Iterable[str] | None) -> list[str]:
@@ -757,12 +751,13 @@ def write_exports(
     base: str | None = DEFAULT_BASE,
 ) -> list[Path]:
     """Write ``data`` in each of ``formats`` (default: all of ``FORMATS``) to ``out_dir``; return the paths."""
-    rendering = Rendering(data, base)
     chosen = chosen_formats(formats)
     written = []
-    for number, fmt in enumerate(chosen):
-        written.append(write_format(rendering, fmt, out_dir))
-        rendering.keep_only(chosen[number + 1 :])
+    with spill_of(data) as spill:
+        rendering = Rendering(spill, base)
+        for number, fmt in enumerate(chosen):
+            written.append(write_format(rendering, fmt, out_dir))
+            rendering.keep_only(chosen[number + 1 :])
     return written
 
 

@@ -14,7 +14,8 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.rdf.export import DEFAULT_BASE, _TurtleNames, atomic_write, union_graph
+from kg.rdf.export import DEFAULT_BASE, _TurtleNames, union_graph
+from kg.runtime import atomic_write
 from kg.rdf.quads import nt_term
 from kg.rdf.query import list_queries
 from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph

@@ -1,4 +1,4 @@
-"""A disk-backed dataset for builds too large to hold in memory, and writers that stream the export files from it.
+"""A dataset kept on disk in sorted runs, so that writing it never needs it all in memory (:class:`QuadSpill`).
 
 :class:`QuadSpill` takes the dataset one complete graph at a time and keeps two sorted copies on disk:
 
@@ -11,9 +11,9 @@
 * each graph's triples ``s\\tp\\to`` sorted (in runs of at most ``buffer_quads``), one segment of a single file per
   graph with an index of offsets: TriG and JSON-LD are read graph by graph, subjects in order.
 
-:func:`write_spilled` writes the same files as :func:`kg.outputs.write_files`, byte for byte, through the code of
-:mod:`kg.rdf.export` and :mod:`kg.view`, with caches of bounded size: memory depends on the buffer, the largest
-subject, the entity network and the view, not on the number of quads.
+Every file kg writes is streamed from a spill (:class:`kg.rdf.export.Rendering`): a build's quads are spilled as they
+are mapped, and data held in memory is spilled first (:func:`spill_of`). Memory then depends on the buffer, the
+largest subject, the entity network and the view, not on the number of quads.
 """
 
 from __future__ import annotations
@@ -25,36 +25,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-import networkx as nx
-
 from kg.errors import OutputError
-from kg.outputs import VIEW, VIEW_FILE, write_with
-from kg.pipeline import Timings
-from kg.rdf.export import (
-    DEFAULT_BASE,
-    FORMATS,
-    Block,
-    GraphStream,
-    Predicates,
-    SubjectStream,
-    _entity_network,
-    _JsonNodes,
-    _turtle_subject,
-    _TurtleNames,
-    atomic_write,
-    jsonld_pieces,
-    network_pieces,
-    trig_pieces,
-    turtle_pieces,
-)
-from kg.rdf.quads import Term, Triple, sort_key
-from kg.view.data import read_view_triples, view_triples
-from kg.view.html import write_html
+from kg.rdf.quads import Data, Term, Triple, as_quads, sort_key
 
 _MERGE_FAN_IN = 128  # runs merged at once (each an open file)
 _READ_BLOCK = 1 << 22  # bytes read at a time from a graph's segment
-_LINES = 1 << 13  # lines joined before they are handed to the file writer
-_CACHE_TERMS = 1 << 16  # bound of the term caches of the streaming Turtle and JSON-LD writers
+_LINES = 1 << 13  # lines joined before they are written
 
 
 class QuadSpill:
@@ -244,127 +220,14 @@ def _segment_lines(path: Path, offset: int, size: int) -> Iterator[str]:
                 yield line + "\n"
 
 
-def _subjects(triples: Iterable[Triple]) -> SubjectStream:
-    """Triples sorted by subject, grouped: each subject with the objects of each of its predicates."""
-    subject: Term | None = None
-    predicates: Predicates = {}
-    for s, p, o in triples:
-        if s != subject:
-            if subject is not None:
-                yield subject, predicates
-            subject, predicates = s, {p: [o]}
-            continue
-        objects = predicates.get(p)
-        if objects is None:
-            predicates[p] = [o]
-        else:
-            objects.append(o)
-    if subject is not None:
-        yield subject, predicates
-
-
-class _Triples:
-    """The distinct triples of a spill, read again from disk on each iteration."""
-
-    def __init__(self, spill: QuadSpill) -> None:
-        self.spill = spill
-
-    def __iter__(self) -> Iterator[Triple]:
-        return self.spill.triples()
-
-
-class SpillRendering:
-    """The export files and the view of a :class:`QuadSpill`, each streamed from its sorted records (a
-    :class:`kg.outputs.Writer`)."""
-
-    def __init__(self, spill: QuadSpill, base: str | None = DEFAULT_BASE) -> None:
-        self.spill = spill
-        self.base = base
-        self._network: nx.MultiDiGraph | None = None
-
-    def pieces(self, fmt: str) -> Iterable[str]:
-        """The text of one export format in pieces."""
-        if fmt == "nq":
-            return self.nquads()
-        if fmt == "nt":
-            return self.ntriples()
-        if fmt == "ttl":
-            names = _TurtleNames(self.base, _CACHE_TERMS)
-            return turtle_pieces(names, _subjects(self.spill.triples()), self._block(names))
-        if fmt == "trig":
-            names = _TurtleNames(self.base, _CACHE_TERMS)
-            return trig_pieces(names, self.graph_stream(), self._block(names))
-        if fmt == "jsonld":
-            return jsonld_pieces(_JsonNodes(self.base, _CACHE_TERMS), self.graph_stream())
-        if fmt in ("graphml", "gexf"):
-            return network_pieces(self.network(), fmt)
-        raise OutputError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
-
-    @staticmethod
-    def _block(names: _TurtleNames) -> Block:
-        return lambda subject, predicates: _turtle_subject(subject, predicates, names)
-
-    def graph_stream(self) -> GraphStream:
-        """Each non-empty graph in order with its subjects in order."""
-        for name in self.spill.graph_names():
-            yield name, _subjects(self.spill.graph_triples(name))
-
-    def nquads(self) -> Iterator[str]:
-        """N-Quads: the records are the lines in their order."""
-        lines: list[str] = []
-        for record in self.spill.records():
-            # "s\tp\to\t\n" (default graph) -> "s p o .\n"; "s\tp\to\tg\n" -> "s p o g .\n"
-            lines.append(record[:-1].replace("\t", " ") + (".\n" if record[-2] == "\t" else " .\n"))
-            if len(lines) >= _LINES:
-                yield "".join(lines)
-                lines = []
-        yield "".join(lines)
-
-    def ntriples(self) -> Iterator[str]:
-        """N-Triples: the distinct triples of the records, in order."""
-        lines: list[str] = []
-        previous = ""
-        for record in self.spill.records():
-            triple = record[: record.rindex("\t")]
-            if triple != previous:
-                previous = triple
-                lines.append(triple.replace("\t", " ") + " .\n")
-                if len(lines) >= _LINES:
-                    yield "".join(lines)
-                    lines = []
-        yield "".join(lines)
-
-    def network(self) -> nx.MultiDiGraph:
-        """The entity network of GraphML and GEXF, made once."""
-        if self._network is None:
-            self._network = _entity_network(_Triples(self.spill))
-        return self._network
-
-    def write(self, task: str, out_dir: Path) -> None:
-        """Write one export format or the view (``kg.outputs.VIEW``) into ``out_dir``."""
-        if task == VIEW:
-            write_html(read_view_triples(view_triples(_Triples(self.spill))), out_dir / VIEW_FILE, title="kg")
-        else:
-            atomic_write(Path(out_dir) / FORMATS[task], self.pieces(task))
-
-    def keep_only(self, tasks: list[str]) -> None:
-        """Drop the entity network once neither GraphML nor GEXF is still to be written."""
-        if not {"graphml", "gexf"} & set(tasks):
-            self._network = None
-
-
-def write_spilled(
-    spill: QuadSpill,
-    out_dir: Path,
-    formats: Iterable[str] | None = None,
-    *,
-    base: str | None = DEFAULT_BASE,
-    workers: int = 1,
-    timings: Timings | None = None,
-) -> list[Path]:
-    """Write the files :func:`kg.outputs.write_files` writes for the same quads — the same bytes — from ``spill``
-    (export ``formats``, all by default, then the view) with up to ``workers`` forked processes, which read the
-    spill's files independently; return the paths, the graph files in ``FORMATS`` order and the view last."""
-    spill.prepare()  # before forking: the children only read
-    return write_with(SpillRendering(spill, base), out_dir, formats, workers=workers, timings=timings,
-                      quads=len(spill))
+def spill_of(data: Data, directory: str | Path | None = None) -> QuadSpill:
+    """A spill (in a temporary folder under ``directory``, the system's by default) holding ``data``'s quads; use it
+    as a context manager, which removes its files."""
+    spill = QuadSpill(Path(directory or tempfile.gettempdir()), buffer_quads=max(1, len(as_quads(data))))
+    try:
+        for name, triples in as_quads(data).graphs.items():
+            spill.add_graph(name, triples)
+    except BaseException:
+        spill.close()
+        raise
+    return spill

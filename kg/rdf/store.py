@@ -7,13 +7,12 @@ leaves the store unchanged; the entities graph only grows (it is the union of ev
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
-import itertools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
@@ -22,10 +21,8 @@ from rdflib.term import Node
 from kg.errors import GraphParseError, InputError, StoreError
 from kg.rdf.export import ENTITIES_GRAPH
 from kg.rdf.quads import Data, as_quads, iter_quads, value
-from kg.rdf.vocab import ONTOLOGY_IRI, ontology_dir
-
-if TYPE_CHECKING:
-    from kg.rdf.spill import QuadSpill
+from kg.rdf.spill import QuadSpill
+from kg.rdf.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
 
 #: file suffix → Oxigraph format, for graph files kg reads.
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
@@ -228,8 +225,6 @@ def add_to_store(data: Data | QuadSpill, directory: str | os.PathLike[str]) -> d
     graph and the default graph are merged, in pieces of at most ``_LOAD_TRIPLES`` triples. Each article graph is
     written in one transaction. Returns counts of graphs replaced, graphs added and quads written.
     """
-    from kg.rdf.spill import QuadSpill  # here: the spill's writers use the view, which reads stores
-
     graphs: Iterable[tuple[str | None, Iterable[tuple[str, str, str]]]]
     if isinstance(data, QuadSpill):
         graphs = data.graphs()  # one graph at a time from disk
@@ -280,3 +275,16 @@ def quads_of(items: Iterable[ox.Quad]) -> set[tuple[Node | None, ...]]:
     return {
         (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)) for q in items
     }
+
+
+def load_graph(source: str | Path) -> Graph:
+    """SOURCE (an RDF file, a kg output folder or an Oxigraph store) as one rdflib graph, named graphs merged.
+
+    Parsed by pyoxigraph through :mod:`kg.rdf.store`, which names the file, line and column of a syntax error.
+    """
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for quad in source_quads(source):
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph

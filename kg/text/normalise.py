@@ -35,7 +35,7 @@ from typing import Any
 import ahocorasick
 
 from kg.model import Article, ArticleExtraction, Evidence, Mention, Quantity, Span, TextMap
-from kg.pipeline import stage
+from kg.registry import stage
 
 # Zero-width space, non-joiner, joiner, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator.
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")

@@ -23,7 +23,7 @@ import numpy as np
 from kg.errors import ExtractionError
 from kg.model import ArticleExtraction, Mention, Token
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import batched, stage
+from kg.registry import batched, stage
 
 LAC_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
 # LAC works on short inputs: long texts are cut at sentence ends below this many characters.

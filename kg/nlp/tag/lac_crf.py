@@ -23,7 +23,7 @@ from kg.errors import ExtractionError
 from kg.model import ArticleExtraction, Mention, Token
 from kg.nlp.tag import clusters, crf, featids, lac
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import batched, stage
+from kg.registry import batched, stage
 
 MODEL_NAME = "lac_crf.model"
 METADATA_NAME = "lac_crf.json"
