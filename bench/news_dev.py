@@ -7,9 +7,11 @@ own with its publication date, and what kg found is matched against the gold the
   script) equals the gold name or one of its aliases; the class is right when kg's class falls in the gold family
   (``FAMILY`` below). Entities whose every name is in the article's ``acceptable`` list are neither right nor wrong.
 * **posts**: same person, and the title as written (one contains the other, after dropping the post's organisation
-  from kg's title).
+  from kg's title). Part A counts a byline role as a post only where the outlet is named (its README; part B counts
+  every one): in part A, a byline post kg states without an outlet is neither right nor wrong.
 * **relations**: subject and object match as entities and kg's property maps to the gold label (``RELATION``).
-* **quantities**: the value within 1 % (part A lists every mention, part B every distinct value).
+* **quantities**: the value within 1 % (part A lists every mention, part B every distinct value); a range by its
+  lower end.
 * **events**: the gold trigger lies in the sentence kg read the event from, and kg's class maps to the gold type.
 
 ``python bench/news_dev.py [--data DIR] [--ner NAME] [--json FILE] [--markdown FILE] [--errors]`` prints one table;
@@ -65,12 +67,16 @@ RELATION: dict[str, tuple[str, bool]] = {
     "operates": ("operates", True),
     "cooperatesWith": ("partner_of", True),
     "owns": ("owns", True),
-    "organizer": ("organizes", True),
-    "attendee": ("attends", True),
+    "organizes": ("organizes", True),
+    "attends": ("attends", True),
 }
 SYMMETRIC = {"partner_of"}
+# Titles of byline roles (kg.nlp.relate states them for the names of a dateline or credit line).
+BYLINE_TITLES = {"记者", "通讯员", "实习生", "摄影记者", "编辑", "责编", "责任编辑", "特约记者",
+                 "記者", "通訊員", "編輯", "責編", "責任編輯", "特約記者"}
 
-# kg event class → gold event type (types kg does not separate fall under 其他 in the gold).
+# kg event class → gold event type. Classes the gold does not separate (Opening, ToppingOut, Approval, PoliceAction,
+# OfficialVisit, Journey …) fall under 其他, as the gold types approvals, arrests, visits and 启用 (part A README, 7).
 EVENT_TYPE: dict[str, str] = {
     "Meeting": "会议",
     "PressConference": "发布",
@@ -219,6 +225,8 @@ def score_posts(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
         org_names = entity_names(corpus, relation.object)
         predicted.append((person, relation.attrs.get("title", ""), org_names[0] if org_names else None))
     predicted = sorted(set(predicted), key=lambda p: (p[0], p[1], p[2] or ""))
+    if gold["file"].startswith("a"):
+        predicted = [p for p in predicted if p[2] is not None or p[1] not in BYLINE_TITLES]
     used: set[int] = set()
     for post in gold["posts"]:
         person = index.name_of(post["person"])
@@ -291,7 +299,9 @@ def _close(a: float, b: float) -> bool:
 
 def score_quantities(corpus: Corpus, gold: dict) -> Score:
     per_mention = gold["file"].startswith("a")  # part A lists every mention, part B every distinct value
-    values = [float(q.value) for q in corpus.quantities if q.value is not None]
+    # a range matches on its lower end, as the gold gives it (part B README, 7)
+    values = [float(q.value if q.value is not None else q.value_min) for q in corpus.quantities
+              if q.value is not None or q.value_min is not None]
     gold_values = [float(q["value"]) for q in gold["quantities"]]
     if not per_mention:
         values = sorted(set(values))

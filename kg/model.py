@@ -88,6 +88,7 @@ class Byline:
     role: str  # one of: reporter, intern, photographer, correspondent, editor
     span: Span | None = None  # in the document's cleaned text
     entity: str | None = None  # entity key, set by resolution
+    title: str | None = None  # the role word as printed when it says more than ``role`` (责任编辑, 特约记者)
 
 
 @dataclass
@@ -267,6 +268,8 @@ class Quantity:
     extractor: str = ""
     subject_mention: Mention | None = None  # resolution fills ``subject`` from it
     time_text: str | None = None  # the time expression as written (2010年, “十三五”期间, 建市初期)
+    value_min: Decimal | None = None  # the ends of a range (3-5万元), normalised like ``value``
+    value_max: Decimal | None = None
 
 
 @dataclass
@@ -290,6 +293,12 @@ class Event:
     place_mentions: list[Mention] = field(default_factory=list)
     origin_mention: Mention | None = None
     destination_mention: Mention | None = None
+    # (role, mention): who took part as what (organizer, attendee, signatory, donor, recipient, agent, project);
+    # resolution turns them into ``roles`` (role, entity key)
+    role_mentions: list[tuple[str, Mention]] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)
+    trigger: str | None = None  # the word of the text that states the event (开工, 签约, 调研)
+    amounts: list[Quantity] = field(default_factory=list)  # sums of money the event's sentence states
 
 
 # The tagset of the tokens a tagger hands to the later stages: LAC's part-of-speech and name tags (Baidu LAC, the

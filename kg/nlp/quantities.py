@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.model import ArticleExtraction, Evidence, Mention, Quantity
 from kg.nlp.frames import ORG, PERSON, PLACE, ArticleView, Frame, Slot, build_view, family
+from kg.nlp.gazetteer import simplified
 from kg.nlp.timex import Timex, to_int
 from kg.registry import stage
 
@@ -54,9 +55,22 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
     "千克": ("KGM", Decimal(1)),
     "克": ("GRM", Decimal(1)),
     "千瓦时": ("KWH", Decimal(1)),
+    "kWh": ("KWH", Decimal(1)),
     "度": ("KWH", Decimal(1)),
+    # power in kilowatts, whatever unit the text uses (兆瓦, 万千瓦, GW)
     "千瓦": ("KWT", Decimal(1)),
-    "兆瓦": ("MAW", Decimal(1)),
+    "kW": ("KWT", Decimal(1)),
+    "兆瓦": ("KWT", Decimal(1000)),
+    "MW": ("KWT", Decimal(1000)),
+    "GW": ("KWT", Decimal(10**6)),
+    "吉瓦": ("KWT", Decimal(10**6)),
+    "千伏": ("KVT", Decimal(1)),
+    "kV": ("KVT", Decimal(1)),
+    "吨/日": ("TNE_D", Decimal(1)),
+    "吨/天": ("TNE_D", Decimal(1)),
+    "t/d": ("TNE_D", Decimal(1)),
+    "倍": ("TIMES", Decimal(1)),
+    "岁": ("ANN", Decimal(1)),
     "小时": ("HUR", Decimal(1)),
     "分钟": ("MIN", Decimal(1)),
     "个工作日": ("DAY", Decimal(1)),
@@ -67,7 +81,7 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
 # Classifiers of plain counts: unit code C62 ("one"), the classifier kept as unit text.
 COUNTERS = (
     "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 头 只 株 棵 场 届 章 "
-    "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次"
+    "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 省 市县 县市 市地 县区 区县 地市"
 ).split()
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6, "千万": 10**7, "亿": 10**8,
                 "十亿": 10**9, "百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
@@ -76,14 +90,19 @@ _MULT_ALT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
+# Counts of administrative units (两省, 三市县): only with Chinese numerals, as news writes them.
+_AREA_COUNTERS = re.compile(r"^(?:省|市|县|区|市县|县市|市地|县区|区县|地市)$")
+# Classifiers after 一 that count something (一名, 一所); after others 一 is an article (一场, 一套, 一份).
+_ONE_COUNTS = set("个名位人家所台条辆座户只头株棵艘把")
+_COORDINATE = re.compile(r"(?:北纬|南纬|东经|西经)$")
 # A number is only tried from the start of its run of digits: a later start in the same run cannot match when the
 # first failed, and trying every one made a long run of digits quadratic (20,000 digits: 194 s).
 _NUMBER_START = rf"(?:(?<!\d){_ARABIC}|(?<![零〇一二两三四五六七八九十百千万亿]){_CHINESE})"
 _QUANTITY = re.compile(
     rf"(?P<pre>超过|不足|不到|低于|少于|高于|多于|至少|最多|将近|大约|约|近|逾|超)?"
     rf"(?P<each>每小时)?"
-    rf"(?P<num>{_NUMBER_START})(?:(?P<dash>[-－~～—至到])(?P<num2>{_NUMBER}))?"
-    rf"(?P<approx1>余|多)?(?P<mult>{_MULT_ALT})?(?P<approx2>余|多)?(?P<unit>{_UNIT_ALT})"
+    rf"(?:(?P<num>{_NUMBER_START})(?:(?P<dash>[-－~～—至到])(?P<num2>{_NUMBER}))?\n?"
+    rf"(?P<approx1>余|多)?(?P<mult>{_MULT_ALT})?|(?P<bare>{_MULT_ALT}))(?P<approx2>余|多)?(?P<unit>{_UNIT_ALT})"
     rf"(?P<post>以上|以下|左右|上下|之多|有余)?"
 )
 _MORE = {"超过", "高于", "多于", "至少", "逾", "超", "以上", "之多", "有余"}
@@ -144,6 +163,8 @@ def _parse_chinese(text: str) -> Decimal | None:
             return None
         return Decimal(f"{integer}.{digits}")
     value = to_int(text)
+    if value is None and text[:1] in "十百千万亿":
+        value = to_int("一" + text)  # 百万, 千亿: one of them
     return Decimal(value) if value is not None else None
 
 
@@ -164,9 +185,10 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
     """The noun phrase a count classifies: 556个|党建联合体, 40个|党建引领示范片区."""
     text = view.text
     at = end
-    following = _QUANTITY.match(text, at, frame.sentence.span.end)
+    # a window, not the rest of the sentence: simplifying that for every figure was quadratic on a long sentence
+    following = _QUANTITY.match(simplified(text[at : min(frame.sentence.span.end, at + 64)]))
     if following is not None:
-        at = following.end()  # 51个|40英尺|集装箱: both count the same thing
+        at += following.end()  # 51个|40英尺|集装箱: both count the same thing
     if at < frame.sentence.span.end and text[at] == "的":
         at += 1
     tokens = view.tokens_between(at, frame.sentence.span.end)
@@ -312,7 +334,7 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
         changes = [(base + m.start("from"), base + m.end("to"), m) for m in _CHANGE.finditer(frame.text)]
         phrase_for_change: dict[int, str] = {}
         clause_start = scanned = base
-        for match in _QUANTITY.finditer(frame.text):
+        for match in _QUANTITY.finditer(simplified(frame.text)):  # 億元, 萬噸 read as 亿元, 万吨
             start, end = base + match.start(), base + match.end()
             if _skip(view, frame, match, start, end, near):
                 continue
@@ -324,9 +346,9 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
                 clause_start = cut + 1
             scanned = start
             floor = max(clause_start, start - PHRASE_WINDOW)
-            quantity = _quantity(match, evidence)
+            quantity = _quantity(match, evidence, frame.text[match.start() : match.end()])
             if quantity.value is None and quantity.qualifier != "range":
-                continue  # not a number after all (亿元 left alone when a line break cut 8.08 from it)
+                continue  # not a number after all
             subject = _subject(frame, start, carried_subject, order)
             timex = _time(frame, start, carried_time)
             change = next((c for c in changes if c[0] <= start and end <= c[1]), None)
@@ -381,10 +403,23 @@ def _skip(view: ArticleView, frame: Frame, match: re.Match[str], start: int, end
     text = view.text
     if start > 0 and text[start - 1] in "第" or (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum()):
         return True
-    if match.group("num") == "一" and not match.group("mult"):
+    number, unit = match.group("num") or "", match.group("unit")
+    if number == "一" and not match.group("mult") and unit not in _ONE_COUNTS:
         return True  # 一场, 一套, 一份: an article, not a count
-    if match.group("unit") == "年" and not match.group("num").isdigit():
-        return True
+    if unit == "年" and not number.isdigit() and (len(number) > 2 or "〇" in number or "零" in number):
+        return True  # 二〇二〇年 is a year; 三年 a duration
+    if _AREA_COUNTERS.match(unit) and (number.isdigit() or not number):
+        return True  # 3市 is rare; 两省, 三市县 are counts
+    # a multiplier with no digit before it (百万亩, 千亿元), read as the number or apart from it
+    lone = match.group("bare") or (number if number and set(number) <= set("十百千万亿") else "")
+    if lone in ("亿", "十", "十万", "十亿"):
+        return True  # 亿元 alone names money, not an amount; 百万亩, 千亿元, 万亩 are amounts
+    if lone and re.search(r"\d\s*$", text[max(0, start - 3) : start]):
+        return True  # the number is before a break the sentence split did not bridge
+    if lone and unit in COUNTERS and unit not in ("亩",):
+        return True  # 万人 (a crowd) or 百家 (many) without a number: a manner of speaking
+    if _COORDINATE.search(text[max(0, start - 2) : start]):
+        return True  # 北纬40度: a coordinate
     # Time expressions do not overlap and are in text order: only the last one starting before the end can overlap.
     position = bisect_left(frame.times, end, key=lambda t: t.start)
     if position and frame.times[position - 1].end > start:
@@ -392,13 +427,22 @@ def _skip(view: ArticleView, frame: Frame, match: re.Match[str], start: int, end
     return any(m.type in ("Work", "Law", "Standard", "Report") for m in near.overlapping(start, end))
 
 
-def _quantity(match: re.Match[str], evidence: Evidence) -> Quantity:
+def _exact(number: Decimal, factor: Decimal) -> Decimal:
+    """``number * factor`` in plain notation, exact however many digits the number has."""
+    with localcontext() as context:
+        context.prec = len(number.as_tuple().digits) + abs(int(number.as_tuple().exponent)) + 20
+        return _normal(number * factor)
+
+
+def _quantity(match: re.Match[str], evidence: Evidence, written: str) -> Quantity:
+    """The quantity a match states; ``written`` is its text in the article's own script."""
     unit_text = match.group("unit")
     code, factor = UNITS.get(unit_text, ("C62", Decimal(1)))
     if match.group("each") and unit_text in ("公里", "千米"):
         code, unit_text = "KMH", f"{unit_text}/小时"
-    multiplier = Decimal(_MULTIPLIERS.get(match.group("mult") or "", 1))
-    unit_display = (match.group("mult") or "") + unit_text if code not in ("P1",) else unit_text
+    mult = match.group("mult") or match.group("bare") or ""
+    multiplier = Decimal(_MULTIPLIERS.get(mult, 1))
+    unit_display = mult + unit_text if code not in ("P1",) else unit_text
     approximate = bool(match.group("approx1") or match.group("approx2"))
     pre, post = match.group("pre"), match.group("post")
     qualifier = None
@@ -409,24 +453,25 @@ def _quantity(match: re.Match[str], evidence: Evidence) -> Quantity:
     if pre in _ABOUT or post in _ABOUT:
         approximate = True
     value: Decimal | None
+    ends: list[Decimal | None] = [None, None]
     if match.group("num2"):
-        value, qualifier = None, "range"  # a range has no single value; the text keeps both ends
+        value, qualifier = None, "range"  # a range has no single value; its ends are schema:minValue/maxValue
+        for index, group in enumerate(("num", "num2")):
+            number = parse_number(match.group(group))
+            ends[index] = _exact(number, multiplier * factor) if number is not None else None
     else:
-        number = parse_number(match.group("num"))
-        if number is None:
-            value = None
-        else:
-            with localcontext() as context:  # exact product, however many digits the number has
-                context.prec = len(number.as_tuple().digits) + abs(number.as_tuple().exponent) + 20
-                value = _normal(number * multiplier * factor)
+        number = parse_number(match.group("num")) if match.group("num") else Decimal(1)  # 百万亩, 千亿元
+        value = _exact(number, multiplier * factor) if number is not None else None
     return Quantity(
         subject=None,
         measured="",
         value=value,
         unit=code,
         unit_text=unit_display,
-        text=match.group(),
+        text=written,
         evidence=evidence,
+        value_min=ends[0],
+        value_max=ends[1],
         approximate=approximate,
         qualifier=qualifier,
         extractor=EXTRACTOR,

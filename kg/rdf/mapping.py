@@ -31,6 +31,16 @@ BEGIN = iri(str(NIF.beginIndex))
 END = iri(str(NIF.endIndex))
 ANCHOR = iri(str(NIF.anchorOf))
 _NON_NEGATIVE = str(XSD.nonNegativeInteger)
+# The role a participant plays in an event (kg.nlp.events) → the kg property that states it.
+_ROLE_PROPERTIES = {
+    "organizer": "organizer",
+    "attendee": "attendee",
+    "signatory": "signatory",
+    "donor": "donor",
+    "recipient": "recipient",
+    "agent": "agent",
+    "project": "concernsProject",
+}
 
 
 @cache
@@ -63,6 +73,8 @@ class Mapper:
         self.articles = {extraction.article.id: extraction.article for extraction in corpus.extractions}
         self.documents = {document.id: document for document in corpus.documents}
         self.entity_terms: dict[str, Term] = {}
+        self.stated: set[Term] = set()
+        self.quantities_by_article: dict[str, list[Quantity]] = {}  # filled as facts are mapped (see map_facts)
 
     def graph_for(self, article_id: str) -> set[Triple]:
         return self.quads.graph(iri(self.iris.article_graph(article_id)))
@@ -119,6 +131,8 @@ class Mapper:
                 add((node, extractor, literal(mention.source)))
                 add((node, confidence, _score(mention.score)))
                 add((article, mentions, entity))
+        for quantity in corpus.quantities:  # the sums relations state are found among the corpus's quantities
+            self.quantities_by_article.setdefault(quantity.evidence.article_id, []).append(quantity)
         for relation in corpus.relations:
             self.map_relation(relation)
         for quantity in corpus.quantities:
@@ -138,6 +152,12 @@ class Mapper:
                 add((node, _kg("origin"), self.entity_iri(event.origin)))
             if event.destination:
                 add((node, _kg("destination"), self.entity_iri(event.destination)))
+            for role, key in event.roles:
+                add((node, _kg(_ROLE_PROPERTIES[role]), self.entity_iri(key)))
+            if event.trigger:
+                add((node, _kg("trigger"), _zh(event.trigger)))
+            for amount in event.amounts:
+                add((node, _kg("amount"), self.quantity_iri(amount)))
             if event.description:
                 add((node, COMMENT, _zh(event.description)))
             add((node, _kg("extractor"), literal(event.extractor)))
@@ -231,12 +251,13 @@ class Mapper:
         graph = self.graph_for(relation.evidence.article_id)
         subject = self.entity_iri(relation.subject)
         evidence = self.map_evidence(relation.evidence)
-        if relation.literal:
-            obj = _date_literal(relation.object) if relation.datatype == "date" else _zh(relation.object)
-        elif relation.predicate == "holdsPost":
+        if relation.predicate == "holdsPost":
             obj = self.map_post(relation, graph)
-            # Holding a post in an organization states that the person works for it, from the same evidence.
-            self.state(graph, subject, _kg("worksFor"), self.entity_iri(relation.object), evidence, relation)
+            if not relation.literal and not relation.attrs.get("place"):
+                # Holding a post in an organization states that the person works for it, from the same evidence.
+                self.state(graph, subject, _kg("worksFor"), self.entity_iri(relation.object), evidence, relation)
+        elif relation.literal:
+            obj = _date_literal(relation.object) if relation.datatype == "date" else _zh(relation.object)
         else:
             obj = self.entity_iri(relation.object)
         self.state(graph, subject, _kg(relation.predicate), obj, evidence, relation)
@@ -248,6 +269,9 @@ class Mapper:
         add = graph.add
         add((subject, predicate, obj))
         node = iri(self.iris.hashed("statement", *(value(term) for term in (subject, predicate, obj, evidence))))
+        if node in self.stated:
+            return  # two extractors read the same fact from the same sentence: one statement, the first one's
+        self.stated.add(node)
         add((node, TYPE, _kg("Statement")))
         add((node, iri(str(RDF.subject)), subject))
         add((node, iri(str(RDF.predicate)), predicate))
@@ -255,30 +279,59 @@ class Mapper:
         add((node, _kg("evidence"), evidence))
         add((node, _kg("extractor"), literal(relation.extractor)))
         add((node, _kg("confidence"), _score(relation.score)))
+        if relation.attrs.get("tenure"):
+            add((node, _kg("tenure"), _zh(relation.attrs["tenure"])))
+        amount = self.amount_of(relation)
+        if amount is not None:
+            add((node, _kg("amount"), self.quantity_iri(amount)))
 
     def map_post(self, relation: Relation, graph: set[Triple]) -> Term:
-        """A post held by a person in an organization: ``Post/<org>/<title>`` with its title and postIn."""
+        """A post held by a person in an organization or place: ``Post/<org>/<title>`` with its title and postIn; a
+        post whose organization the text does not name is the person's own (``Post/<person>/<title>``, no postIn)."""
         title = relation.attrs.get("title", "")
-        organization = relation.object
-        post = iri(self.iris.entity(f"Post/{organization.replace('/', '_')}/{title}"))
+        organization = None if relation.literal else relation.object
+        owner = organization if organization else f"of/{relation.subject}"
+        post = iri(self.iris.entity(f"Post/{owner.replace('/', '_')}/{title}"))
         add = graph.add
         add((post, TYPE, _kg("Post")))
         add((post, _kg("postTitle"), _zh(title)))
         add((post, LABEL, _zh(title)))
-        add((post, _kg("postIn"), self.entity_iri(organization)))
+        if organization:
+            add((post, _kg("postIn"), self.entity_iri(organization)))
         return post
+
+    def amount_of(self, relation: Relation) -> Quantity | None:
+        """The quantity node of the sum a relation states (投资12亿元建设…), read from the same sentence."""
+        text = relation.attrs.get("amount")
+        if not text:
+            return None
+        evidence = relation.evidence
+        for quantity in self.quantities_by_article.get(evidence.article_id, ()):
+            if quantity.text == text and quantity.evidence.start == evidence.start and quantity.value is not None:
+                return quantity
+        return None
+
+    def quantity_iri(self, quantity: Quantity) -> Term:
+        """The IRI of a quantity's node (an event refers to the sums its sentence states by it)."""
+        evidence = iri(self.iris.span(quantity.evidence.article_id, quantity.evidence.start, quantity.evidence.end))
+        # the same text twice in a sentence is one node unless the two say different things (another time, value)
+        return iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence),
+                                    quantity.time, str(quantity.value), quantity.qualifier))
 
     def map_quantity(self, quantity: Quantity) -> None:
         """A quantity as an n-ary node: subject, measured thing, value, unit, time, original text, evidence."""
         add = self.graph_for(quantity.evidence.article_id).add
         evidence = self.map_evidence(quantity.evidence)
-        node = iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence)))
+        node = self.quantity_iri(quantity)
         add((node, TYPE, _kg("Quantity")))
         if quantity.subject:
             add((node, _kg("quantityOf"), self.entity_iri(quantity.subject)))
         add((node, _kg("measuredThing"), _zh(quantity.measured)))
         if quantity.value is not None:
             add((node, iri(str(SCHEMA.value)), nt_term(Literal(quantity.value, datatype=XSD.decimal))))
+        for bound, end in (("minValue", quantity.value_min), ("maxValue", quantity.value_max)):
+            if end is not None:
+                add((node, iri(str(SCHEMA[bound])), nt_term(Literal(end, datatype=XSD.decimal))))
         if quantity.unit:
             add((node, iri(str(SCHEMA.unitCode)), literal(quantity.unit)))
         if quantity.unit_text:

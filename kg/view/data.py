@@ -374,7 +374,7 @@ def read_view_triples(triples: Iterable[Triple]) -> ViewGraph:
     for entity in entities.values():
         entity.evidence = _unique_evidence(entity.evidence)
         entity.articles.update(e.article for e in entity.evidence if e.article)
-        entity.quantities.sort(key=lambda q: (q["thing"], q["text"], q["span"]))
+        entity.quantities.sort(key=lambda q: (q["thing"], q["text"], q["span"], q["time"]))  # time: one text, two dates
     return ViewGraph(entities=entities, links=links, articles=articles)
 
 
