@@ -38,7 +38,8 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Regenerates the committed sample outputs in output/ (tests/test_golden.py compares the sample's graph with output/graph.ttl).
+# Builds the sample page into output/ (git-ignored). tests/test_golden.py compares the sample's graph with
+# tests/cases/sample_page/expected.ttl: after an intended change, copy output/graph.ttl there and review the diff.
 sample: install
 	@echo "building output/ from $(SAMPLE) ..."
 	@$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
