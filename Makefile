@@ -56,8 +56,8 @@ system-deps:
 # that the first two are current.
 SHOT_ENTITY := 乌海市
 docs: install-dev sample
-	@$(BIN)/python -m kg.rdf.ontodoc
-	@$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+	@$(BIN)/python -m kg.store.ontodoc
+	@$(BIN)/python -c "from kg.publish.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
 	@$(BIN)/python -m kg.view.browser output/graph.html docs/view.png
 	@$(BIN)/python -m kg.view.browser output/graph.html docs/view_map.png --select $(SHOT_ENTITY) --tab map
 	@echo "docs: ontology/docs/ontology.md, ontology/context.jsonld, docs/view.png and docs/view_map.png"

@@ -36,7 +36,7 @@ from opencc_purepy import OpenCC  # noqa: E402
 
 import kg  # noqa: E402
 from kg.model import Corpus  # noqa: E402
-from kg.rdf.vocab import is_subclass  # noqa: E402
+from kg.graph.vocab import is_subclass  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "news_dev"
 

@@ -1,4 +1,4 @@
-"""Benchmark of the disk-backed dataset (kg/rdf/spill.py) against the quads in memory: peak RSS and wall time of
+"""Benchmark of the disk-backed dataset (kg/graph/spill.py) against the quads in memory: peak RSS and wall time of
 writing every export and the view for millions of synthetic-but-realistic quads.
 
 The quads are copies of a real build of People's Daily articles (every ``--every``-th article of January 1998): copy
@@ -27,11 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 import kg  # noqa: E402
 from bench.peoples_daily import write_archive  # noqa: E402
-from kg.outputs import write_files, write_spilled  # noqa: E402
-from kg.pipeline import run  # noqa: E402
-from kg.rdf.mapping import to_rdf  # noqa: E402
-from kg.rdf.quads import Quads, Term, Triple  # noqa: E402
-from kg.rdf.spill import QuadSpill  # noqa: E402
+from kg.publish.outputs import write_files, write_spilled  # noqa: E402
+from kg.run import run  # noqa: E402
+from kg.graph.mapping import to_rdf  # noqa: E402
+from kg.graph.quads import Quads, Term, Triple  # noqa: E402
+from kg.graph.spill import QuadSpill  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "peoples_daily_199801" / "199801.utf8.txt"
 BASE = "https://w3id.org/kgnews/id/"

@@ -4,7 +4,7 @@ by every per-article extraction stage (rules, linking, relations, quantities, da
 ``python bench/tagger_speed.py [--ner lac --ner lac_crf] [--repeat 3] [--json FILE]``. The text is the sample page three
 times over plus the People's Daily NER test sentences joined eight to a paragraph (when ../shared/data is there), about
 240,000 characters of news, each text an article. kg tags the articles of a document together
-(:func:`kg.pipeline.get_batched`; LAC batches their pieces), then runs the extraction stages on each article:
+(:func:`kg.run.get_batched`; LAC batches their pieces), then runs the extraction stages on each article:
 ``--per-document N`` puts N articles in a document (default 1, an archive of one-article files, the slowest case; a
 newspaper page such as the sample has nine).
 Each tagger runs in its own process, once to load and warm up and then ``--repeat`` times;
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.model import Article, ArticleExtraction  # noqa: E402
-from kg.pipeline import Settings, get_batched, get_stage  # noqa: E402
+from kg.run import Settings, get_batched, get_stage  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"

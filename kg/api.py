@@ -28,11 +28,11 @@ from kg.cache import (
 )
 from kg.errors import OutputError
 from kg.ingest.read import read_text
-from kg.lowmem import Graphs, check_settings, resolve_spooled
+from kg.spooled import Graphs, check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
-from kg.outputs import write_spilled
-from kg.pipeline import (
+from kg.publish.outputs import write_spilled
+from kg.run import (
     ProgressInfo,
     RunStats,
     Settings,
@@ -43,16 +43,16 @@ from kg.pipeline import (
     long_lived_objects,
     run,
 )
-from kg.rdf.bulk import bulk_load
-from kg.rdf.export import FORMATS
-from kg.rdf.iri import IRIs
-from kg.rdf.load import load
-from kg.rdf.query import query
-from kg.rdf.serve import serve
-from kg.rdf.spill import QuadSpill
-from kg.rdf.stats import stats
-from kg.rdf.store import add_to_store, load_graph
-from kg.rdf.validate import validate
+from kg.store.bulk import bulk_load
+from kg.publish.export import FORMATS
+from kg.graph.iri import IRIs
+from kg.store.load import load
+from kg.store.query import query
+from kg.store.serve import serve
+from kg.graph.spill import QuadSpill
+from kg.store.stats import stats
+from kg.store.store import add_to_store, load_graph
+from kg.store.validate import validate
 from kg.view.html import DEFAULT_MAX_NODES, write_html
 
 
@@ -110,7 +110,7 @@ def build(
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` and write the exports and ``graph.html`` into ``out_dir``.
 
-    ``formats`` picks the exports (keys of ``kg.rdf.export.FORMATS``: ttl, nt, nq, trig, jsonld, graphml, gexf; all
+    ``formats`` picks the exports (keys of ``kg.publish.export.FORMATS``: ttl, nt, nq, trig, jsonld, graphml, gexf; all
     by default). ``store`` also adds the documents to an on-disk Oxigraph store (rebuilt articles replace their
     graph). ``workers`` processes extract files in parallel (the output is byte-identical to one worker). With
     ``incremental`` (the default), extractions are cached in ``out_dir/.kg-cache`` and unchanged files are not
@@ -118,7 +118,7 @@ def build(
     files are published together as one set (:func:`kg.cache.publish`), and the folder is locked against a
     concurrent build (:class:`~kg.errors.BuildLocked`).
 
-    Every build takes the same path, whatever the size of its input (see :mod:`kg.lowmem`): articles go from the
+    Every build takes the same path, whatever the size of its input (see :mod:`kg.spooled`): articles go from the
     workers to a spool on disk, are resolved and mapped one at a time, and their quads are sorted on disk for the
     writers, so memory is bounded by the entity table, not by the archive.
 
@@ -168,9 +168,9 @@ def write_outputs(
     workers: int = 1,
     store: str | Path | None = None,
 ) -> list[Path]:
-    """Spill ``graphs`` (from :func:`kg.lowmem.resolve_spooled`) to sorted runs in ``out``'s work folder, write the
+    """Spill ``graphs`` (from :func:`kg.spooled.resolve_spooled`) to sorted runs in ``out``'s work folder, write the
     graph files (``formats``, all by default) and the HTML view from them with up to ``workers`` processes (see
-    :mod:`kg.outputs`) and publish them into ``out`` as one set; also add them to ``store`` if given.
+    :mod:`kg.publish.outputs`) and publish them into ``out`` as one set; also add them to ``store`` if given.
 
     The files are written into a staging folder first, so an interrupted or failed run leaves the previous set of
     outputs whole.

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from kg.errors import BuildLocked, InputError, OutputError
 from kg.model import ArticleExtraction, Document, display_path
-from kg.outputs import VIEW_FILE
-from kg.pipeline import write_results
-from kg.rdf.export import FORMATS
+from kg.publish.outputs import VIEW_FILE
+from kg.run import write_results
+from kg.publish.export import FORMATS
 from kg.registry import get_stage
 from kg.settings import Settings
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
@@ -131,7 +131,7 @@ class ExtractionCache:
         """The verified spool of ``key`` with its counts (articles, characters), or None to extract ``path`` anew.
 
         A damaged entry is deleted with a warning. The spool holds ``{"key": key}``, then the file's documents and
-        article extractions (see :func:`kg.pipeline.extract_file`).
+        article extractions (see :func:`kg.run.extract_file`).
         """
         if not self.reuse:
             return None
@@ -181,7 +181,7 @@ class ExtractionCache:
             self._warnings.append(f"cannot write cache entry {spool} ({error.strerror or error})")
 
     def adopt(self, key: str, spool: Path) -> None:
-        """Make a spool written by extraction (see :func:`kg.pipeline.extract_file`) the cache entry of ``key``: a
+        """Make a spool written by extraction (see :func:`kg.run.extract_file`) the cache entry of ``key``: a
         hard link when the file system allows, else a copy; a failure is a warning."""
         entry = self._path(key)
         try:

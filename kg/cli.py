@@ -25,15 +25,15 @@ from kg import api
 from kg.errors import KGError, UsageError
 from kg.cluster import ENGINES
 from kg.model import Corpus, display_path
-from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
+from kg.run import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
-from kg.rdf.bulk import BULK_STORES
-from kg.rdf.export import FORMATS as EXPORT_FORMATS
-from kg.rdf.iri import check_absolute_iri
-from kg.rdf.query import FORMATS as RESULT_FORMATS
-from kg.rdf.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
-from kg.rdf.serve import is_loopback
-from kg.rdf.vocab import entity_count, is_entity_class
+from kg.store.bulk import BULK_STORES
+from kg.publish.export import FORMATS as EXPORT_FORMATS
+from kg.graph.iri import check_absolute_iri
+from kg.store.query import FORMATS as RESULT_FORMATS
+from kg.store.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
+from kg.store.serve import is_loopback
+from kg.graph.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,7 +100,7 @@ def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | No
 
 def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Click callback: a registered tagger (an ``nlp.tag.NAME`` stage); anything else is a usage error (exit 2)."""
-    from kg.pipeline import stages
+    from kg.run import stages
 
     taggers = [name.removeprefix("nlp.tag.") for name in stages() if name.startswith("nlp.tag.")]
     if value not in taggers:
@@ -108,7 +108,8 @@ def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-NER_HELP = f"Named-entity tagger: lac, crf or lac_crf (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+NER_HELP = (f"Named-entity tagger: lac, crf, lac_crf or neural (the nlp.tag.* stages of 'kg stages'); "
+            f"default {DEFAULT_NER}.")
 
 
 def available_cores() -> int:
@@ -551,7 +552,7 @@ def query(source: str | None, query_arg: str | None, query_file: Path | None, pa
       kg query output/graph.nq "SELECT ?name WHERE { ?c a kg:City ; rdfs:label ?name }" --format csv
       kg query archive.db -f ontology/queries/quantities-by-year.rq --format json
     """
-    from kg.rdf.query import query_listing
+    from kg.store.query import query_listing
 
     if list_only:
         click.echo(query_listing(), nl=False)
@@ -581,7 +582,7 @@ def validate(graph: str, limit: int, check_ontology: bool) -> None:
       kg validate output/graph.ttl
     """
     from kg.errors import OntologyError, ValidationFailed
-    from kg.rdf.validate import check_ontology as ontology_problems
+    from kg.store.validate import check_ontology as ontology_problems
 
     if check_ontology:
         problems = ontology_problems()

@@ -1,7 +1,7 @@
 """Dask as the build's second scheduler (``kg build --engine dask``): extraction batches run as Dask tasks.
 
 The build path is the same as with the local process pool: each task runs the pool's worker function
-(:func:`kg.pipeline._extract_batch`) on a batch of input files and writes every file's results to the spool folder,
+(:func:`kg.run._extract_batch`) on a batch of input files and writes every file's results to the spool folder,
 ``<index>.spool`` under a temporary name renamed into place (:mod:`kg.spool`). The client receives only counts and
 spool paths, adopts each spool into the incremental cache as it arrives, then resolves and publishes as a local build
 does. So:

@@ -99,7 +99,7 @@ STAGES: Registry[Callable[..., Any]] = Registry("stage", builtins=(
     "kg.nlp.relate",
     "kg.nlp.quantities",
     "kg.nlp.events",
-    "kg.nlp.resolve",
+    "kg.graph.resolve",
 ))
 # List forms of stages (see batched()): name -> function over a list of the stage's inputs
 BATCHED: dict[str, Callable[..., Any]] = {}
@@ -168,7 +168,7 @@ def reader(kind: str) -> Callable[[Callable[[bytes, str], Any]], Callable[[bytes
 @dataclass(frozen=True)
 class Writer:
     """One export format: the file it is written to and the function giving its text in pieces from a rendering
-    (:class:`kg.rdf.export.Rendering`: ``graph_stream()``, ``triples()``, ``entity_network()``, ``base``).
+    (:class:`kg.publish.export.Rendering`: ``graph_stream()``, ``triples()``, ``entity_network()``, ``base``).
 
     ``cost`` is its CPU seconds for one million quads, which balances the writing processes (1.0 when unknown);
     writers of one ``shares`` group reuse each other's work and are kept in one process."""
@@ -180,7 +180,7 @@ class Writer:
     shares: str = ""
 
 
-WRITERS: Registry[Writer] = Registry("export format", builtins=("kg.rdf.export",))
+WRITERS: Registry[Writer] = Registry("export format", builtins=("kg.publish.export",))
 
 
 def writer(

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, settings_fingerprint, staging_dir, work_dir
 from kg.errors import InputError
-from kg.lowmem import resolve_spooled
+from kg.spooled import resolve_spooled
 from kg.model import ArticleExtraction, Document
-from kg.pipeline import (
+from kg.run import (
     DocumentResult,
     ProgressInfo,
     RunStats,
@@ -36,8 +36,8 @@ from kg.pipeline import (
     expand_inputs,
     extract_items,
 )
-from kg.rdf.export import FORMATS, Rendering
-from kg.rdf.spill import QuadSpill
+from kg.publish.export import FORMATS, Rendering
+from kg.graph.spill import QuadSpill
 from kg.runtime import atomic_write
 from kg.spool import SpoolError, SpoolWriter, read_spool
 
@@ -101,7 +101,7 @@ def build_shard(
     """Extract shard ``index`` of ``count`` of ``inputs`` into ``out_dir``; return the files written.
 
     A thin wrapper over the build's own path: the shard's files are extracted to spools as a build extracts them
-    (:func:`kg.pipeline.extract_items`), resolved and mapped by :func:`kg.lowmem.resolve_spooled` and written by the
+    (:func:`kg.run.extract_items`), resolved and mapped by :func:`kg.spooled.resolve_spooled` and written by the
     N-Quads writer of every build; the two files are published together (:func:`kg.cache.publish`).
     """
     stats = stats if stats is not None else RunStats()
@@ -211,7 +211,7 @@ def merge_shards(
 
 def spool_result(result: DocumentResult, spool_dir: Path) -> DocumentResult:
     """The result with its documents and extractions moved to a spool in ``spool_dir`` (as extraction with a spool
-    folder writes it: see :func:`kg.pipeline.extract_file`)."""
+    folder writes it: see :func:`kg.run.extract_file`)."""
     spooled = DocumentResult(result.index, result.path, result.key, cached=result.cached)
     with SpoolWriter(spool_dir / f"{result.index:08d}.spool") as spool:
         spool.write({"key": result.key})

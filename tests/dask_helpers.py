@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.rdf.serve import free_port
+from kg.store.serve import free_port
 from tests.scale_helpers import kg_env
 
 DASK = Path(sys.executable).with_name("dask")

@@ -11,7 +11,7 @@ import kg
 from kg.ingest.clean import clean
 from kg.ingest.read import read_text
 from kg.ingest.segment import segment
-from kg.pipeline import Settings
+from kg.run import Settings
 
 BODY = "当天上午，东山县举行项目推进会，会议由县长主持。"
 
@@ -84,7 +84,7 @@ def test_random_pages_of_news_pieces_build_a_valid_graph(tmp_path: Path) -> None
     """Bad input: pieces of datelines, titles, triggers, numbers and impossible dates in random order."""
     import random
 
-    from kg.rdf.validate import validate
+    from kg.store.validate import validate
 
     pieces = ["县委书记", "、", "副县长", "（", "）", "签约", "开工", "举行", "活动", "2024年", "第3届", "8.08\n", "亿元",
               "億元", "个", "北纬", "40度", "与", "该村", "原", "时任", "编辑：", "记者", "张建国", "李海", "青山县",

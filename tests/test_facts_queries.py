@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.rdf.query import display, named_query, run
+from kg.store.query import display, named_query, run
 
 ARTICLE = """青山县项目集中开工
 

@@ -13,10 +13,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 import kg
 from kg.errors import OntologyError, StageNotFound
 from kg.model import ArticleExtraction, Mention
-from kg.pipeline import Settings, get_stage, stage
-from kg.rdf.export import union_graph
-from kg.rdf.iri import IRIs
-from kg.rdf.vocab import KG, KG_NS
+from kg.run import Settings, get_stage, stage
+from kg.publish.export import union_graph
+from kg.graph.iri import IRIs
+from kg.graph.vocab import KG, KG_NS
 
 from .conftest import ROOT
 from .scale_helpers import write_archive
@@ -112,7 +112,7 @@ def test_wheel_contains_ontology_and_builds_outside_the_checkout(tmp_path: Path)
     work = tmp_path / "elsewhere"
     work.mkdir()
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import kg, kg.rdf.vocab as v; "
+        "import sys; sys.path.insert(0, sys.argv[1]); import kg, kg.graph.vocab as v; "
         "assert kg.__file__.startswith(sys.argv[1]), kg.__file__; "
         "assert str(v.ontology_dir()).startswith(sys.argv[1]); "
         "from kg.cli import main; sys.argv = ['kg', 'build', sys.argv[2], '-o', 'out', '-q']; main()"

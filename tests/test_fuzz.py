@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.cli import main
-from kg.rdf.validate import validate
+from kg.store.validate import validate
 
 from .ingest_pdf import make_pdf
 

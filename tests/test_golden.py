@@ -18,7 +18,7 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import kg
-from kg.rdf.export import union_graph
+from kg.publish.export import union_graph
 
 from .conftest import ROOT
 

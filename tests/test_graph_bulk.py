@@ -18,10 +18,10 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import GraphParseError, InputError, StoreError
-from kg.rdf.bulk import bulk_load, nquads_files, qleverfile_text
-from kg.rdf.export import write_exports
-from kg.rdf.query import named_query, run
-from kg.rdf.vocab import ONTOLOGY_IRI, ontology_graph
+from kg.store.bulk import bulk_load, nquads_files, qleverfile_text
+from kg.publish.export import write_exports
+from kg.store.query import named_query, run
+from kg.graph.vocab import ONTOLOGY_IRI, ontology_graph
 from tests.stores.gold import gold_dataset
 from tests.stores.servers import ISQL, VIRTUOSO, sparql_select, virtuoso_server
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.rdf.export import to_trig
-from kg.rdf.ontodoc import docs_path, example_graph, examples_path, ontology_markdown
-from kg.rdf.vocab import declared_terms
+from kg.publish.export import to_trig
+from kg.store.ontodoc import docs_path, example_graph, examples_path, ontology_markdown
+from kg.graph.vocab import declared_terms
 from tests.stores.gold import gold_dataset
 
 
@@ -13,15 +13,15 @@ def test_examples_are_the_gold_graph() -> None:
     after changing that, regenerate it (the command is in the failure message), then `make docs`."""
     expected = to_trig(gold_dataset())
     assert examples_path().read_text(encoding="utf-8") == expected, (
-        "ontology/docs/examples.trig is stale: PYTHONPATH=. python -c 'from kg.rdf.export import to_trig; "
-        "from kg.rdf.ontodoc import examples_path; from tests.stores.gold import gold_dataset; "
+        "ontology/docs/examples.trig is stale: PYTHONPATH=. python -c 'from kg.publish.export import to_trig; "
+        "from kg.store.ontodoc import examples_path; from tests.stores.gold import gold_dataset; "
         "examples_path().write_text(to_trig(gold_dataset()), encoding=\"utf-8\")'"
     )
 
 
 def test_committed_docs_are_current() -> None:
     assert docs_path().read_text(encoding="utf-8") == ontology_markdown(example_graph()), (
-        "ontology/docs/ontology.md is stale: make docs (or python -m kg.rdf.ontodoc)"
+        "ontology/docs/ontology.md is stale: make docs (or python -m kg.store.ontodoc)"
     )
 
 

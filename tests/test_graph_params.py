@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import UsageError
-from kg.rdf.export import write_exports
-from kg.rdf.query import Parameter, display, list_queries, named_query, query, run
-from kg.rdf.store import to_rdflib
-from kg.rdf.vocab import KG_NS, PREFIXES
+from kg.publish.export import write_exports
+from kg.store.query import Parameter, display, list_queries, named_query, query, run
+from kg.store.store import to_rdflib
+from kg.graph.vocab import KG_NS, PREFIXES
 from tests.stores.gold import gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]

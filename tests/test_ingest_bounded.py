@@ -15,7 +15,7 @@ import kg
 from kg.nlp.frames import build_view
 from kg.nlp.quantities import _QUANTITY, quantities_view
 from kg.nlp.rules import split_names
-from kg.rdf.validate import validate
+from kg.store.validate import validate
 
 from .test_relations_units import extraction
 

@@ -14,7 +14,7 @@ from kg.ingest.dates import filename_date, header_date, infer_year
 from kg.ingest.read import read, read_text
 from kg.ingest.segment import segment, split_sentences
 from kg.model import Article, Document
-from kg.pipeline import Settings
+from kg.run import Settings
 from tests.conftest import SAMPLE, SAMPLE_DATE
 
 EXPECTED = [

@@ -1,4 +1,4 @@
-"""The build path (kg/lowmem.py, kg/spool.py): the same files as mapping and writing the corpus in memory, with the
+"""The build path (kg/spooled.py, kg/spool.py): the same files as mapping and writing the corpus in memory, with the
 articles on disk while the build runs.
 
 Here: the sample page, a large file read in parts with an article repeated, the cache, damaged spools, the work
@@ -17,10 +17,10 @@ from click.testing import CliRunner
 import kg
 from kg.cache import CACHE_DIR, WORK_DIR
 from kg.cli import main
-from kg.nlp.resolve import Resolution, resolve
-from kg.outputs import write_files
-from kg.pipeline import Settings, run
-from kg.rdf.mapping import to_rdf
+from kg.graph.resolve import Resolution, resolve
+from kg.publish.outputs import write_files
+from kg.run import Settings, run
+from kg.graph.mapping import to_rdf
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
 from .conftest import SAMPLE
@@ -167,7 +167,7 @@ def test_another_resolve_stage_is_refused_by_build(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists(), "a folder the build created is removed again"
 
 
-@kg.pipeline.stage("nlp.tag.fails_on_marker")
+@kg.run.stage("nlp.tag.fails_on_marker")
 def _failing_tagger(extraction: kg.model.ArticleExtraction, settings: object = None) -> kg.model.ArticleExtraction:
     if "标记失败" in extraction.article.text:
         raise kg.errors.ExtractionError("the test tagger met its marker")

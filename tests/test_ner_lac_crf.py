@@ -8,7 +8,7 @@ import pytest
 
 from kg.model import ArticleExtraction, Token
 from kg.nlp.tag import crf, lac, lac_crf
-from kg.pipeline import Settings
+from kg.run import Settings
 
 from .entities_helpers import TAGGER_SENTENCES, tag, tagged
 
@@ -70,7 +70,7 @@ def test_shipped_model_metadata_records_data_settings_scores() -> None:
 
 
 def test_sample_page_against_the_hand_judged_list() -> None:
-    from kg.pipeline import run
+    from kg.run import run
 
     from .conftest import SAMPLE, SAMPLE_DATE
     from .test_entities_sample import scores

@@ -168,7 +168,7 @@ def test_lexicon_file_is_sorted_gzip_text() -> None:
 
 
 def test_tagger_is_registered() -> None:
-    from kg.pipeline import get_batched, get_stage
+    from kg.run import get_batched, get_stage
 
     article = Article(id="t", document_id="d", index=0, text="李明在北京。")
     assert get_stage("nlp.tag.neural") is neural.tag

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 
-from kg.rdf.serve import free_port, oxigraph_binary
+from kg.store.serve import free_port, oxigraph_binary
 
 from .conftest import ROOT
 from .stores.servers import stop, wait_http

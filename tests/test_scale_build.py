@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg.rdf import export as kg_writers
+from kg.publish import export as kg_writers
 from kg.cache import CACHE_DIR, CURRENT_LINK, VERSIONS_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
 from kg.model import ArticleExtraction
-from kg.pipeline import _batches, stage
+from kg.run import _batches, stage
 
 from .conftest import SAMPLE_DATE
 from .scale_helpers import kg_env, write_archive
@@ -117,7 +117,7 @@ def test_disk_full_keeps_the_previous_outputs(archive: list[Path], tmp_path: Pat
     out = tmp_path / "out"
     kg.build(archive[:2], out, date=SAMPLE_DATE)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    import kg.rdf.export as export
+    import kg.publish.export as export
 
     real_fdopen = os.fdopen
 
@@ -196,7 +196,7 @@ def test_quiet_prints_nothing_and_verbose_prints_stage_times(archive: list[Path]
 def test_progress_bar_only_on_a_terminal(archive: list[Path], tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     from kg.cli import ProgressBar
-    from kg.pipeline import ProgressInfo
+    from kg.run import ProgressInfo
 
     info = ProgressInfo(documents_done=2, documents_total=4, articles=3, characters=5000, bytes_done=50,
                         bytes_total=100, elapsed=2.0)
@@ -257,7 +257,7 @@ def test_cache_follows_the_versions_of_data_packages(monkeypatch: pytest.MonkeyP
     import importlib.metadata
 
     from kg.cache import settings_fingerprint
-    from kg.pipeline import Settings
+    from kg.run import Settings
 
     before = settings_fingerprint(Settings())
     real_version = importlib.metadata.version

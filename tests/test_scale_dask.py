@@ -186,7 +186,7 @@ def test_the_workers_probe_names_what_they_cannot_write(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_task_run_twice_writes_the_same_spool(archive: list[Path], tmp_path: Path) -> None:
     # what makes a retried task safe: the worker function writes the same bytes under the same name again
-    from kg.pipeline import _extract_batch
+    from kg.run import _extract_batch
 
     batch = [(7, str(archive[0]), "key")]
     first, _ = _extract_batch(batch, SETTINGS, tmp_path)

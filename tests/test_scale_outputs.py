@@ -1,4 +1,4 @@
-"""How a build's files are split over processes (kg/outputs.py)."""
+"""How a build's files are split over processes (kg/publish/outputs.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.outputs import COST_QUADS, VIEW, VIEW_COST, plan
-from kg.rdf.export import FORMATS, export_format
+from kg.publish.outputs import COST_QUADS, VIEW, VIEW_COST, plan
+from kg.publish.export import FORMATS, export_format
 from kg.registry import WRITERS, writer
 
 TASKS = [*FORMATS, VIEW]

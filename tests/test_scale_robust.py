@@ -15,7 +15,7 @@ from rdflib import Graph
 
 import kg
 from kg.cli import main
-from kg.rdf.validate import validate
+from kg.store.validate import validate
 
 from .conftest import SAMPLE
 

@@ -10,7 +10,7 @@ import pytest
 
 import kg
 from kg.errors import InputError
-from kg.rdf.vocab import KG
+from kg.graph.vocab import KG
 from kg.shard import SHARD_FILE, SHARD_FORMAT, SHARD_NQUADS, parse_shard, shard_of
 
 from .conftest import SAMPLE_DATE

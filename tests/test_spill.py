@@ -1,4 +1,4 @@
-"""The disk-backed dataset (kg/rdf/spill.py): the files written from it do not depend on how its quads were cut into
+"""The disk-backed dataset (kg/graph/spill.py): the files written from it do not depend on how its quads were cut into
 sorted runs (a tiny buffer, many runs merged, against one run) nor on the number of writing processes, its buffer
 never holds more than it is allowed, and a store filled from it holds the same quads as one filled from memory."""
 
@@ -12,14 +12,14 @@ import pytest
 import kg
 from bench.peoples_daily import write_archive
 from kg.errors import OutputError
-from kg.outputs import write_files, write_spilled
-from kg.pipeline import run
-from kg.rdf import export as export_module
-from kg.rdf.export import FORMATS
-from kg.rdf.mapping import to_rdf
-from kg.rdf.quads import Quads, iri, literal
-from kg.rdf.spill import QuadSpill
-from kg.rdf.store import add_to_store, quads_of
+from kg.publish.outputs import write_files, write_spilled
+from kg.run import run
+from kg.publish import export as export_module
+from kg.publish.export import FORMATS
+from kg.graph.mapping import to_rdf
+from kg.graph.quads import Quads, iri, literal
+from kg.graph.spill import QuadSpill
+from kg.store.store import add_to_store, quads_of
 
 from .conftest import SAMPLE, SAMPLE_DATE, SAMPLE_PUBLICATION, SHARED_DATA
 
@@ -72,7 +72,7 @@ def sample_quads() -> Quads:
 
 
 def memory_quads(inputs: list[Path], settings: kg.Settings) -> Quads:
-    """The quads of ``inputs`` held in memory (the corpus of kg.pipeline.run mapped by kg.rdf.mapping.to_rdf)."""
+    """The quads of ``inputs`` held in memory (the corpus of kg.run.run mapped by kg.graph.mapping.to_rdf)."""
     return to_rdf(run(inputs, settings), settings.base_iri)
 
 

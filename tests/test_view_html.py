@@ -13,10 +13,10 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.cli import main
 from kg.errors import GraphParseError, InputError, ViewError
-from kg.rdf.vocab import KG
+from kg.graph.vocab import KG
 from kg.view.data import node_classes, parse_point, read_view_graph
 from kg.api import viz
-from kg.rdf.store import load_graph
+from kg.store.store import load_graph
 from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, render_html, write_html
 from kg.view.layout import EDGE_LENGTH, compute_layout
 

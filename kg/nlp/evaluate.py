@@ -28,7 +28,7 @@ from kg.ingest.clean import to_halfwidth
 from kg.model import Article, ArticleExtraction, text_hash
 from kg.registry import get_stage
 from kg.settings import DEFAULT_NER, Settings
-from kg.rdf.vocab import is_subclass
+from kg.graph.vocab import is_subclass
 
 CLASSES = ("Person", "Place", "Organization")
 

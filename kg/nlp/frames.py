@@ -23,7 +23,7 @@ from kg.errors import OntologyError
 from kg.model import ArticleExtraction, Evidence, Mention, Sentence, Token
 from kg.nlp.rules import naming_element
 from kg.nlp.timex import Timex, find_times
-from kg.rdf.vocab import KG, is_subclass
+from kg.graph.vocab import KG, is_subclass
 
 # One private-use character per family; patterns are written with these placeholders.
 PERSON, PLACE, FACILITY, ORG, WORK, OTHER = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005", "\ue006"

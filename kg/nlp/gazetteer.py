@@ -326,7 +326,7 @@ def _stat(path: Path) -> os.stat_result:
 
 @cache
 def _load_user_dictionary(path: str, mtime: int, size: int) -> UserDictionary:
-    from kg.rdf.vocab import KG, is_subclass
+    from kg.graph.vocab import KG, is_subclass
 
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
@@ -884,7 +884,7 @@ def _split_fused_divisions(
     The tagger often keeps an address together; each name in it is then a mention of its own, so that it is linked
     and can place the names after it (the district names the town).
     """
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     by_start = {start: (start, end, form) for start, end, form in hits}
     for mention in index:
@@ -926,7 +926,7 @@ def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context
     The place is the nearest division of that level named before (a linked place, or one opening an organization's
     name such as 呼和浩特市委), else the dateline's. Without this, every city's 市政府 would become one entity.
     """
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     relative: list[tuple[Mention, int, str]] = []
     for mention in index:
@@ -1004,21 +1004,21 @@ FUSED_HEADS = ("站", "口岸", "港", "机场", "铁路")
 
 def _is_place(cls: str) -> bool:
     """Whether ``cls`` is the tagger's Place or a kind of place."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     return cls == "Place" or is_subclass(cls, "Place")
 
 
 def _replaceable(cls: str) -> bool:
     """Whether a mention of class ``cls`` may be relinked as a place (tagger classes, or any kind of place)."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     return cls in PLACE_TYPES or is_subclass(cls, "Place")
 
 
 def _loose_place(mention: Mention) -> bool:
     """A tagger's place, or a place the rules classed by its suffix, not linked: a piece a long name may replace."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     return "code" not in mention.attrs and (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
 

@@ -33,7 +33,7 @@ from kg.nlp.frames import (
 from kg.nlp.gazetteer import gazetteer, simplified
 from kg.nlp.rules import class_by_suffix
 from kg.registry import stage
-from kg.rdf.vocab import is_subclass
+from kg.graph.vocab import is_subclass
 
 EXTRACTOR = "nlp.relate.patterns"
 BYLINE_EXTRACTOR = "ingest.segment.bylines"

@@ -216,7 +216,7 @@ _ROW = re.compile(r"^\|\s*(?P<subject>[^|]+?)\s*\|\s*(?P<predicate>[^|]+?)\s*\|\
 
 def sample_relations(sample: Path, date: dt.date) -> list[tuple[str, str, str, str]]:
     """(subject, predicate, object, sentence) of every relation the pipeline states on a page, sorted."""
-    from kg.pipeline import Settings, run
+    from kg.run import Settings, run
 
     corpus = run([sample], Settings(date=date))
     labels = {key: entity.label for key, entity in corpus.entities.items()}

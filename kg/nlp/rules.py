@@ -918,7 +918,7 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
     """Organizations keep their whole name when the tagger cuts it in two: nouns after a name that end with a class
     word (某协会|专家委员会) join it, and so does a name of the tagger's that is only a class phrase (某某种植|农民专业合作社)
     with the name and the division printed right before it (某旗某某种植农民专业合作社)."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     starting_at = {token.start: index for index, token in enumerate(tokens)}
     for mention in sorted(ms.all, key=lambda m: m.start):
@@ -1198,7 +1198,7 @@ PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公�
 
 def parent_organizations(ms: _Mentions) -> None:
     """An organization named inside another one's name is mentioned too (某职业学院 in 某职业学院护理学院)."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     for mention in list(ms.all):
         if mention.type in {"Person", "Place"} or is_subclass(mention.type, "AdministrativeArea") or mention.attrs.get("ref"):

@@ -18,8 +18,8 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import ViewError
-from kg.rdf.quads import Data
-from kg.rdf.vocab import class_label, entity_count, is_entity_class, is_subclass
+from kg.graph.quads import Data
+from kg.graph.vocab import class_label, entity_count, is_entity_class, is_subclass
 from kg.runtime import atomic_write
 from kg.view.data import WEAK_PROPERTY, Entity, ViewGraph, read_view_graph
 from kg.view.layout import compute_layout

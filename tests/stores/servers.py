@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.rdf.serve import free_port, oxigraph_binary
+from kg.store.serve import free_port, oxigraph_binary
 
 
 def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path | None = None) -> None:

@@ -11,7 +11,7 @@
 * each graph's triples ``s\\tp\\to`` sorted (in runs of at most ``buffer_quads``), one segment of a single file per
   graph with an index of offsets: TriG and JSON-LD are read graph by graph, subjects in order.
 
-Every file kg writes is streamed from a spill (:class:`kg.rdf.export.Rendering`): a build's quads are spilled as they
+Every file kg writes is streamed from a spill (:class:`kg.publish.export.Rendering`): a build's quads are spilled as they
 are mapped, and data held in memory is spilled first (:func:`spill_of`). Memory then depends on the buffer, the
 largest subject, the entity network and the view, not on the number of quads.
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 
 from kg.errors import OutputError
-from kg.rdf.quads import Data, Term, Triple, as_quads, sort_key
+from kg.graph.quads import Data, Term, Triple, as_quads, sort_key
 
 _MERGE_FAN_IN = 128  # runs merged at once (each an open file)
 _READ_BLOCK = 1 << 22  # bytes read at a time from a graph's segment
@@ -63,7 +63,7 @@ class QuadSpill:
     def add_graph(self, name: Term | None, triples: Iterable[Triple]) -> None:
         """Add the complete ``triples`` (no duplicates) of graph ``name`` (``None``: the default graph).
 
-        Terms are in N-Triples syntax as :mod:`kg.rdf.quads` makes them (never a raw tab or newline). An error
+        Terms are in N-Triples syntax as :mod:`kg.graph.quads` makes them (never a raw tab or newline). An error
         while adding (a literal subject) leaves the spill unusable: close it."""
         if name in self._index:
             raise OutputError(f"graph {name or 'default'} is added to the spill twice")

@@ -17,7 +17,7 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import OutputError
-from kg.rdf.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
 #: A term in N-Triples syntax.
 Term = str

@@ -265,9 +265,9 @@ def extract_file(
 
 
 def _streamed(path: Path, settings: Settings) -> bool:
-    """Whether ``path`` is a text file large enough to be read in parts (see :mod:`kg.stream`)."""
-    from kg.stream import (
-        STREAM_BYTES,  # here, not at the top: kg.stream imports kg.ingest, which imports this module
+    """Whether ``path`` is a text file large enough to be read in parts (see :mod:`kg.ingest.parts`)."""
+    from kg.ingest.parts import (
+        STREAM_BYTES,  # here, not at the top: kg.ingest.parts imports kg.ingest, which imports this module
     )
 
     if settings.read != "ingest.read.auto" or path.suffix.lower() not in {".txt", ".text", ""}:
@@ -284,7 +284,7 @@ def _extract_parts(
     """Extract a large file part by part. Each part becomes a document that keeps only its identity (id, path,
     title, date): its articles carry their own text, and dropping the part's source text and offset map is what
     keeps memory bounded by the part size (with a spool, by one part's extractions)."""
-    from kg.stream import PART_CHARS, iter_parts
+    from kg.ingest.parts import PART_CHARS, iter_parts
 
     parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
     while True:
@@ -564,7 +564,7 @@ def _extract_parts_in_pool(
     reads and cuts the file, each worker extracts a part into a spool of its own, and the parts' spools are joined
     in file order into the file's spool, which is the same as one process would have written. At most two parts per
     worker are in flight, so memory stays bounded by the part size."""
-    from kg.stream import PART_CHARS, iter_parts
+    from kg.ingest.parts import PART_CHARS, iter_parts
 
     result = DocumentResult(index=index, path=display_path(path), key=key)
     pool = ProcessPoolExecutor(

@@ -37,7 +37,7 @@ from kg.model import ArticleExtraction, Corpus, Entity, Mention
 from kg.nlp.gazetteer import Division, gazetteer, lookup
 from kg.registry import stage
 from kg.text.normalise import simplified
-from kg.rdf.vocab import is_subclass
+from kg.graph.vocab import is_subclass
 
 FAMILIES = ("Person", "Place", "Organization", "Work", "Event", "Product", "Project")
 # Mention attributes that mark a reference rather than a name: not kept as a surface form of the entity.

@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 from rdflib.term import Node
 
-from kg.rdf.quads import Triple, iri
-from kg.rdf.query import display
-from kg.rdf.store import open_source, to_rdflib
-from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, entity_count, is_subclass
+from kg.graph.quads import Triple, iri
+from kg.store.query import display
+from kg.store.store import open_source, to_rdflib
+from kg.graph.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, entity_count, is_subclass
 
 # Links between entities that are structure rather than stated facts (the same list as the
 # facts-without-provenance competency query).

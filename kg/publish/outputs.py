@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import KGError, OutputError
-from kg.rdf.export import DEFAULT_BASE, FORMATS, VIEW, VIEW_FILE, Rendering, chosen_formats, export_format
-from kg.rdf.quads import Data
-from kg.rdf.spill import QuadSpill, spill_of
+from kg.publish.export import DEFAULT_BASE, FORMATS, VIEW, VIEW_FILE, Rendering, chosen_formats, export_format
+from kg.graph.quads import Data
+from kg.graph.spill import QuadSpill, spill_of
 from kg.runtime import Timings, child_process_init
 
 # CPU seconds of the view for the whole People's Daily archive (one million quads; each export format's cost is

@@ -5,11 +5,11 @@ the same bytes with memory bounded by the entity table and a few articles:
 
 1. extraction writes each input file's documents and extractions to a spool (:mod:`kg.spool`; with the incremental
    cache, the spool is the cache entry);
-2. resolution reads the spools in input order, keeps each article once (:func:`kg.pipeline.first_occurrences`) and
+2. resolution reads the spools in input order, keeps each article once (:func:`kg.run.first_occurrences`) and
    assigns its mentions to entities, writing the articles to one more spool; the joins across articles then run on
-   the entity table alone (:class:`kg.nlp.resolve.Resolution` without mentions);
+   the entity table alone (:class:`kg.graph.resolve.Resolution` without mentions);
 3. mapping reads that spool back, settles each article's keys and maps it to its named graph, one article at a time,
-   into a :class:`kg.rdf.spill.QuadSpill`, whose sorted runs on disk the writers merge into each file.
+   into a :class:`kg.graph.spill.QuadSpill`, whose sorted runs on disk the writers merge into each file.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from pathlib import Path
 
 from kg.errors import ConfigError
 from kg.model import ArticleExtraction, Corpus, Document
-from kg.nlp.resolve import Resolution
-from kg.pipeline import DocumentResult, RunStats, Settings, first_occurrences, identity
-from kg.rdf.mapping import Mapper
-from kg.rdf.quads import Term, Triple, iri
-from kg.rdf.stats import statement_count
+from kg.graph.resolve import Resolution
+from kg.run import DocumentResult, RunStats, Settings, first_occurrences, identity
+from kg.graph.mapping import Mapper
+from kg.graph.quads import Term, Triple, iri
+from kg.store.stats import statement_count
 from kg.spool import SpoolError, SpoolWriter, read_spool
 
 DEFAULT_RESOLVE = Settings().resolve
@@ -33,10 +33,10 @@ Graphs = Iterator[tuple[Term | None, set[Triple]]]
 
 def check_settings(settings: Settings) -> None:
     """:class:`~kg.errors.ConfigError` unless ``settings`` suit a build: only kg's own resolution works article by
-    article, so another ``resolve`` stage is for :func:`kg.pipeline.run`, which returns the corpus in memory."""
+    article, so another ``resolve`` stage is for :func:`kg.run.run`, which returns the corpus in memory."""
     if settings.resolve != DEFAULT_RESOLVE:
         raise ConfigError(f"a build resolves with {DEFAULT_RESOLVE}, not {settings.resolve}; "
-                          "use kg.pipeline.run for another resolve stage")
+                          "use kg.run.run for another resolve stage")
 
 
 def resolve_spooled(

@@ -14,11 +14,11 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.rdf.export import DEFAULT_BASE, _TurtleNames, union_graph
+from kg.publish.export import DEFAULT_BASE, _TurtleNames, union_graph
 from kg.runtime import atomic_write
-from kg.rdf.quads import nt_term
-from kg.rdf.query import list_queries
-from kg.rdf.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph
+from kg.graph.quads import nt_term
+from kg.store.query import list_queries
+from kg.graph.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph
 
 _MAX_LITERAL = 60
 _MAX_VALUES = 3
@@ -100,7 +100,7 @@ def ontology_markdown(examples: Graph | None = None) -> str:
     out = [
         f"# {_label(graph, onto, 'en')} — {_label(graph, onto, 'zh')}",
         "",
-        "<!-- Generated from ontology/kg.ttl by kg.rdf.ontodoc; do not edit by hand (a test checks it is current). -->",
+        "<!-- Generated from ontology/kg.ttl by kg.store.ontodoc; do not edit by hand (a test checks it is current). -->",
         "",
         f"Namespace `kg:` = `{KG_NS}` · version {graph.value(onto, OWL.versionInfo)} · "
         f"{len(classes)} classes, {len(properties)} properties.",
@@ -183,7 +183,7 @@ def example_graph() -> Graph | None:
 
 def write_docs(examples: Graph | None = None) -> Path:
     """Write ontology/docs/ontology.md (with examples from ``examples``, by default from examples.trig); return
-    its path. ``python -m kg.rdf.ontodoc`` does this (``make docs``)."""
+    its path. ``python -m kg.store.ontodoc`` does this (``make docs``)."""
     path = docs_path()
     atomic_write(path, ontology_markdown(examples if examples is not None else example_graph()))
     return path

@@ -6,8 +6,8 @@ The default graph of a query is the union of all named graphs, as for ``kg query
 
 Safe by default, as the most careful SPARQL servers are:
 - read-only, bound to 127.0.0.1, and only answering requests whose Host names this machine (no DNS rebinding);
-- every query is checked before parsing (``kg.rdf.guard``: size, nesting, operator chains) and runs in a worker
-  process (``kg.rdf.worker``) that is killed when the time limit passes (answer 503) or its client goes away;
+- every query is checked before parsing (``kg.store.guard``: size, nesting, operator chains) and runs in a worker
+  process (``kg.store.worker``) that is killed when the time limit passes (answer 503) or its client goes away;
 - ``SERVICE`` and ``LOAD`` of other servers' data are refused unless ``allow_remote`` is set;
 - ``writable`` needs a token (generated when none is given), checked on every update and Graph Store write, and
   writes carrying a foreign ``Origin`` are refused; CORS is off, ``cors_origins`` grants named origins queries only
@@ -42,12 +42,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.rdf.guard import Limits, check
-from kg.rdf.iri import check_absolute_iri
-from kg.rdf.store import add_ontology, is_store_dir, open_source
-from kg.rdf.vocab import PREFIXES
-from kg.rdf import worker as worker_module
-from kg.rdf.worker import send
+from kg.store.guard import Limits, check
+from kg.graph.iri import check_absolute_iri
+from kg.store.store import add_ontology, is_store_dir, open_source
+from kg.graph.vocab import PREFIXES
+from kg.store import worker as worker_module
+from kg.store.worker import send
 
 #: Seconds a query or update may run unless the caller says otherwise.
 DEFAULT_TIMEOUT = 30.0

@@ -1,6 +1,6 @@
 """Map a resolved :class:`~kg.model.Corpus` to RDF under ontology/kg.ttl.
 
-The result is a dataset of quads (:class:`~kg.rdf.quads.Quads`): one named graph per article (its text, sentences,
+The result is a dataset of quads (:class:`~kg.graph.quads.Quads`): one named graph per article (its text, sentences,
 mentions, statements, quantities and events, so one article's facts can be dropped or replaced) and one graph for the
 resolved entities. Every statement is emitted twice: as the plain triple (easy SPARQL) and as a ``kg:Statement`` node
 pointing at its evidence span.
@@ -16,9 +16,9 @@ from rdflib import RDF, RDFS, XSD, Literal
 from rdflib.namespace import SKOS
 
 from kg.model import Article, Corpus, Entity, Evidence, Quantity, Relation
-from kg.rdf.iri import IRIs
-from kg.rdf.quads import Quads, Term, Triple, iri, literal, nt_term, value
-from kg.rdf.vocab import GEO, KG, NIF, SCHEMA
+from kg.graph.iri import IRIs
+from kg.graph.quads import Quads, Term, Triple, iri, literal, nt_term, value
+from kg.graph.vocab import GEO, KG, NIF, SCHEMA
 
 ZH = "zh"
 DATED_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
@@ -99,7 +99,7 @@ class Mapper:
 
     def article_graphs(self, settled: Corpus) -> dict[Term | None, set[Triple]]:
         """The graphs of the articles of ``settled`` (one article's corpus from
-        :meth:`kg.nlp.resolve.Resolution.settle`), mapped after :meth:`map_entities` and given back instead of
+        :meth:`kg.graph.resolve.Resolution.settle`), mapped after :meth:`map_entities` and given back instead of
         kept: a low-memory build maps one article at a time."""
         self.articles = {extraction.article.id: extraction.article for extraction in settled.extractions}
         self.quads.graphs = {name: triples for name, triples in self.quads.graphs.items() if triples is self.entities}

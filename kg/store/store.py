@@ -19,10 +19,10 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphParseError, InputError, StoreError
-from kg.rdf.export import ENTITIES_GRAPH
-from kg.rdf.quads import Data, as_quads, iter_quads, value
-from kg.rdf.spill import QuadSpill
-from kg.rdf.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
+from kg.publish.export import ENTITIES_GRAPH
+from kg.graph.quads import Data, as_quads, iter_quads, value
+from kg.graph.spill import QuadSpill
+from kg.graph.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
 
 #: file suffix → Oxigraph format, for graph files kg reads.
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
@@ -280,7 +280,7 @@ def quads_of(items: Iterable[ox.Quad]) -> set[tuple[Node | None, ...]]:
 def load_graph(source: str | Path) -> Graph:
     """SOURCE (an RDF file, a kg output folder or an Oxigraph store) as one rdflib graph, named graphs merged.
 
-    Parsed by pyoxigraph through :mod:`kg.rdf.store`, which names the file, line and column of a syntax error.
+    Parsed by pyoxigraph through :mod:`kg.store.store`, which names the file, line and column of a syntax error.
     """
     graph = Graph()
     for prefix, namespace in PREFIXES.items():

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from rdflib.term import Node
 
 from kg.errors import StoreError, UsageError
-from kg.rdf.export import ENTITIES_GRAPH
-from kg.rdf.iri import check_absolute_iri
-from kg.rdf.quads import iter_quads, nt_term
-from kg.rdf.store import read_dataset
-from kg.rdf.vocab import ONTOLOGY_IRI, ontology_graph
+from kg.publish.export import ENTITIES_GRAPH
+from kg.graph.iri import check_absolute_iri
+from kg.graph.quads import iter_quads, nt_term
+from kg.store.store import read_dataset
+from kg.graph.vocab import ONTOLOGY_IRI, ontology_graph
 
 NT = "application/n-triples"
 PROTOCOLS = ("auto", "gsp", "update")

@@ -1,11 +1,11 @@
 """SPARQL over kg output with Oxigraph: run a query, write its results, list and bind the shipped queries.
 
-SOURCE is a graph file, a kg output folder or an on-disk store (see ``kg.rdf.store.open_source``). Queries see the
+SOURCE is a graph file, a kg output folder or an on-disk store (see ``kg.store.store.open_source``). Queries see the
 union of all named graphs as their default graph, so ``?s ?p ?o`` finds every fact; ``GRAPH ?g { … }`` still tells
 which article a fact came from. kg's prefixes (kg:, schema:, prov:, …) are predeclared. kg's ontology is added in
 its own named graph unless ``with_ontology`` is off (the shipped queries follow rdfs:subClassOf through it).
 
-Queries are checked before parsing (``kg.rdf.guard``: size, nesting, SERVICE) and run in a child process, so that
+Queries are checked before parsing (``kg.store.guard``: size, nesting, SERVICE) and run in a child process, so that
 no query can crash or hang the caller. Results are written by Oxigraph in the W3C SPARQL 1.1 result formats (JSON,
 XML, CSV, TSV) and graphs as Turtle, N-Triples or JSON-LD; ``table`` is for a terminal and aligns Chinese characters
 (two columns wide). The shipped queries (ontology/queries/*.rq) declare parameters in their header comments.
@@ -29,11 +29,11 @@ from rdflib import BNode, Literal
 from rdflib.term import Node
 
 from kg.errors import KGError, QueryError, UsageError
-from kg.rdf.export import DEFAULT_BASE
-from kg.rdf.guard import Limits, check, undeclared_prefixes
-from kg.rdf.iri import check_absolute_iri
-from kg.rdf.store import is_store_dir, open_source, to_rdflib
-from kg.rdf.vocab import PREFIXES, ontology_dir
+from kg.publish.export import DEFAULT_BASE
+from kg.store.guard import Limits, check, undeclared_prefixes
+from kg.graph.iri import check_absolute_iri
+from kg.store.store import is_store_dir, open_source, to_rdflib
+from kg.graph.vocab import PREFIXES, ontology_dir
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
@@ -192,7 +192,7 @@ def _syntax_error(exc: SyntaxError, text: str) -> KGError:
 def execute(store: ox.Store, text: str, limits: Limits = Limits()) -> QueryResult:
     """Run a SPARQL query on an Oxigraph store (default graph = union of all graphs), in this process.
 
-    The text is checked first (``kg.rdf.guard``): too deep or too long a query, SERVICE, ... raise QueryError.
+    The text is checked first (``kg.store.guard``): too deep or too long a query, SERVICE, ... raise QueryError.
     """
     check(text, limits)
     try:

@@ -3,7 +3,7 @@
 The RDF writers are kg's own rather than rdflib's serialisers because rdflib's output order depends on Python's set
 iteration order, which changes with ``PYTHONHASHSEED``; here every subject, predicate, object and graph is sorted, so
 the same dataset always gives the same bytes. Each format is one function registered with :func:`kg.registry.writer`;
-a :class:`Rendering` streams every format and the view from a dataset sorted on disk (:mod:`kg.rdf.spill`), whatever
+a :class:`Rendering` streams every format and the view from a dataset sorted on disk (:mod:`kg.graph.spill`), whatever
 its size. Every file is written to a temporary name in the output folder and moved into place, so a reader never sees
 half a file.
 """
@@ -26,7 +26,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph
 from rdflib.namespace import SKOS
 
 from kg.errors import OutputError
-from kg.rdf.quads import (
+from kg.graph.quads import (
     Data,
     Term,
     Triple,
@@ -37,8 +37,8 @@ from kg.rdf.quads import (
     sort_key,
     value,
 )
-from kg.rdf.spill import QuadSpill, spill_of
-from kg.rdf.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
+from kg.graph.spill import QuadSpill, spill_of
+from kg.graph.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
 from kg.registry import WRITERS, Writer, writer
 from kg.runtime import atomic_write
 from kg.settings import DEFAULT_BASE_IRI
@@ -186,8 +186,8 @@ class _Triples:
 
 
 class Rendering:
-    """The export files and the view of a :class:`~kg.rdf.spill.QuadSpill`, each streamed from its sorted records
-    through the registered writers (a :class:`kg.outputs.Writer`)."""
+    """The export files and the view of a :class:`~kg.graph.spill.QuadSpill`, each streamed from its sorted records
+    through the registered writers (a :class:`kg.publish.outputs.Writer`)."""
 
     def __init__(self, spill: QuadSpill, base: str | None = DEFAULT_BASE) -> None:
         self.spill = spill
@@ -626,7 +626,7 @@ def context_file_text() -> str:
 def _entity_network(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     """The entity network of the distinct ``triples``, which are read twice (nodes, then edges between them): a set,
     or a stream that starts again on each iteration."""
-    from kg.rdf.vocab import KG, is_subclass
+    from kg.graph.vocab import KG, is_subclass
 
     label, post_title, weak = iri(str(RDFS.label)), iri(str(KG.postTitle)), iri(str(KG.coMentionedWith))
     kg_prefix = "<" + KG_NS
@@ -692,7 +692,7 @@ def network_pieces(network: nx.MultiDiGraph, fmt: str) -> list[str]:
 
 
 def _most_specific(names: Sequence[str]) -> str:
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     candidates = [n for n in names if not any(m != n and is_subclass(m, n) for m in names)]
     return sorted(candidates or names)[0]

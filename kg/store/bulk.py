@@ -1,6 +1,6 @@
 """Bulk loading of kg's N-Quads into server-class stores: Virtuoso's bulk loader, Oxigraph, QLever's index builder.
 
-``kg load --endpoint`` (``kg.rdf.load``) sends triples over HTTP, all or nothing, which suits an output of a few
+``kg load --endpoint`` (``kg.store.load``) sends triples over HTTP, all or nothing, which suits an output of a few
 million quads. An archive's N-Quads (a build's ``graph.nq``, or one file per shard) go faster through the store's own
 loader, which reads the files itself:
 
@@ -36,8 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-from kg.rdf.store import _store_error, is_store_dir, parse_error
-from kg.rdf.vocab import ONTOLOGY_IRI, ontology_dir
+from kg.store.store import _store_error, is_store_dir, parse_error
+from kg.graph.vocab import ONTOLOGY_IRI, ontology_dir
 
 BULK_STORES = ("virtuoso", "oxigraph", "qlever")
 #: the file a folder contributes, best first: a build's N-Quads, then a shard's

@@ -19,10 +19,10 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.errors import OntologyError
-from kg.rdf.export import union_graph
-from kg.rdf.query import display, execute, list_queries
-from kg.rdf.store import add_ontology, open_source, oxigraph_quads, read_dataset
-from kg.rdf.vocab import KG_NS, ontology_dir, ontology_graph
+from kg.publish.export import union_graph
+from kg.store.query import display, execute, list_queries
+from kg.store.store import add_ontology, open_source, oxigraph_quads, read_dataset
+from kg.graph.vocab import KG_NS, ontology_dir, ontology_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
