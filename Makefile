@@ -9,7 +9,7 @@ SAMPLE_PUBLICATION := 内蒙古日报
 # independent triple store for the load tests).
 APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
 
-.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train crf-decode-check clean
+.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train train-neural crf-decode-check clean
 
 run: install sample
 	@echo "The sample's graph is in output/ (graph.ttl, .nq, .trig, .jsonld, .graphml, .gexf)."
@@ -38,7 +38,8 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Regenerates the committed sample outputs in output/ (a test fails when they are stale).
+# Builds the sample page into output/ (git-ignored). tests/test_golden.py compares the sample's graph with
+# tests/cases/sample_page/expected.ttl: after an intended change, copy output/graph.ttl there and review the diff.
 sample: install
 	@echo "building output/ from $(SAMPLE) ..."
 	@$(BIN)/kg build $(SAMPLE) -o output --date $(SAMPLE_DATE) --publication $(SAMPLE_PUBLICATION) --quiet
@@ -55,8 +56,8 @@ system-deps:
 # that the first two are current.
 SHOT_ENTITY := 乌海市
 docs: install-dev sample
-	@$(BIN)/python -m kg.rdf.ontodoc
-	@$(BIN)/python -c "from kg.rdf.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
+	@$(BIN)/python -m kg.store.ontodoc
+	@$(BIN)/python -c "from kg.publish.export import context_path, context_file_text; context_path().write_text(context_file_text(), encoding='utf-8')"
 	@$(BIN)/python -m kg.view.browser output/graph.html docs/view.png
 	@$(BIN)/python -m kg.view.browser output/graph.html docs/view_map.png --select $(SHOT_ENTITY) --tab map
 	@echo "docs: ontology/docs/ontology.md, ontology/context.jsonld, docs/view.png and docs/view_map.png"
@@ -69,8 +70,14 @@ test: install-dev system-deps
 train: install-dev
 	$(BIN)/python bench/train_ner.py
 
-# Scores the crf, lac and lac_crf taggers on the held-out sets of ../shared/data (figures in bench/results/ner.md),
-# then kg end to end on ../shared/data/news_dev (bench/results/news_dev.md).
+# Rebuilds the neural tagger (kg/data/ner/neural.onnx, neural.json, neural_lexicon.tsv.gz) from ../shared/data with
+# torch (the 'train' extra, installed here); an epoch takes 10-20 minutes on two shared cores.
+train-neural: install-dev
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python bench/train_neural.py
+
+# Scores the crf, lac, lac_crf and neural taggers on the held-out sets of ../shared/data (figures in
+# bench/results/ner.md), then kg end to end on ../shared/data/news_dev (bench/results/news_dev.md).
 eval: install-dev
 	$(BIN)/python bench/eval_ner.py
 	$(BIN)/python -m kg.nlp.relation_eval --sample
@@ -83,8 +90,9 @@ bench: install-dev system-deps
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/view_bench.py --json bench/results/view_bench.json
 	$(BIN)/python bench/tagger_speed.py --json bench/results/tagger_speed.json
+	$(BIN)/python bench/dask_bench.py --rounds 2 --json bench/results/dask.json --markdown bench/results/dask.md
 
-# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with --low-memory and the crf tagger,
+# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with the crf tagger,
 # sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.
 bench-big: install-dev
 	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json

@@ -1,4 +1,4 @@
-"""Benchmark: one very large text file built with low memory (issue 8: "a 100 MB input file is processed in bounded
+"""Benchmark: one very large text file built in bounded memory (issue 8: "a 100 MB input file is processed in bounded
 memory, streamed by article").
 
 The file is made from the People's Daily January 1998 corpus in ../shared/data: its articles, each with a dateline
@@ -7,7 +7,7 @@ size asked for. Every copy ends each article with its own line (（资料汇编�
 the same text (an article's id is a hash of its text). The entity table therefore stays that of one month of news,
 which a real archive of this size would exceed: the result reports the entities too.
 
-Each size is built in a fresh interpreter (``kg build FILE --low-memory``); the peak proportional set size of the
+Each size is built in a fresh interpreter (``kg build FILE``); the peak proportional set size of the
 build and all its processes is sampled every second, as in bench/run.py.
 
     python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json
@@ -56,8 +56,8 @@ def write_big_file(path: Path, size_mib: float) -> dict[str, int]:
 
 
 def measure(path: Path, out: Path, ner: str, workers: int) -> dict[str, object]:
-    """Build ``path`` with low memory in a subprocess; wall time, peak PSS of the process tree and kg's summary."""
-    argv = [sys.executable, "-m", "kg", "build", str(path), "-o", str(out), "--low-memory", "--ner", ner,
+    """Build ``path`` in a subprocess; wall time, peak PSS of the process tree and kg's summary."""
+    argv = [sys.executable, "-m", "kg", "build", str(path), "-o", str(out), "--ner", ner,
             "--workers", str(workers), "--no-cache", "--verbose"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     started = time.perf_counter()

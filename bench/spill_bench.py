@@ -1,4 +1,4 @@
-"""Benchmark of the disk-backed dataset (kg/rdf/spill.py) against the quads in memory: peak RSS and wall time of
+"""Benchmark of the disk-backed dataset (kg/graph/spill.py) against the quads in memory: peak RSS and wall time of
 writing every export and the view for millions of synthetic-but-realistic quads.
 
 The quads are copies of a real build of People's Daily articles (every ``--every``-th article of January 1998): copy
@@ -27,9 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 import kg  # noqa: E402
 from bench.peoples_daily import write_archive  # noqa: E402
-from kg.outputs import write_files  # noqa: E402
-from kg.rdf.quads import Quads, Term, Triple  # noqa: E402
-from kg.rdf.spill import QuadSpill, write_spilled  # noqa: E402
+from kg.publish.outputs import write_files, write_spilled  # noqa: E402
+from kg.run import run  # noqa: E402
+from kg.graph.mapping import to_rdf  # noqa: E402
+from kg.graph.quads import Quads, Term, Triple  # noqa: E402
+from kg.graph.spill import QuadSpill  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "peoples_daily_199801" / "199801.utf8.txt"
 BASE = "https://w3id.org/kgnews/id/"
@@ -40,7 +42,7 @@ _RENAMED = re.compile(r"^(<" + re.escape(BASE) + r"(?!graph/entities>)[^#>]*)")
 def base_quads(folder: Path, every: int) -> Quads:
     """A real build of every ``every``-th article of the corpus."""
     write_archive(CORPUS, folder / "archive", every=every)
-    return kg.build([folder / "archive"], folder / "out", incremental=False).quads
+    return to_rdf(run([folder / "archive"], kg.Settings()), kg.Settings().base_iri)
 
 
 def copies(quads: Quads, count: int) -> Iterator[tuple[Term | None, list[Triple]]]:

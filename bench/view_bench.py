@@ -26,7 +26,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.rdf.vocab import GEO, KG, NIF  # noqa: E402
+from kg.graph.vocab import GEO, KG, NIF  # noqa: E402
 from kg.view.html import DEFAULT_MAX_NODES, write_html  # noqa: E402
 
 BASE = "https://w3id.org/kgnews/id/"

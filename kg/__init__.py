@@ -9,15 +9,17 @@ The library API (what the ``kg`` command calls)::
     report = kg.validate("output/graph.ttl")             # kg validate
 """
 
-from kg.api import BuildResult, build, eval_ner, extract, load, merge, query, serve, stats, validate, viz
+from kg.api import BuildResult, build, bulk_load, eval_ner, extract, load, merge, query, serve, stats, validate, viz
 from kg.errors import KGError
-from kg.pipeline import Settings, stage
+from kg.registry import stage
+from kg.settings import Settings
 
 __all__ = [
     "BuildResult",
     "KGError",
     "Settings",
     "build",
+    "bulk_load",
     "eval_ner",
     "extract",
     "load",

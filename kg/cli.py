@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import logging
 import os
 import signal
 import sys
@@ -22,15 +23,17 @@ import click
 
 from kg import api
 from kg.errors import KGError, UsageError
-from kg.model import Corpus
-from kg.pipeline import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
+from kg.cluster import ENGINES
+from kg.model import Corpus, display_path
+from kg.run import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
-from kg.rdf.export import FORMATS as EXPORT_FORMATS
-from kg.rdf.iri import check_absolute_iri
-from kg.rdf.query import FORMATS as RESULT_FORMATS
-from kg.rdf.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
-from kg.rdf.serve import is_loopback
-from kg.rdf.vocab import entity_count, is_entity_class
+from kg.store.bulk import BULK_STORES
+from kg.publish.export import FORMATS as EXPORT_FORMATS
+from kg.graph.iri import check_absolute_iri
+from kg.store.query import FORMATS as RESULT_FORMATS
+from kg.store.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
+from kg.store.serve import is_loopback
+from kg.graph.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,6 +59,13 @@ def reports_errors(fn: F) -> F:
             raise exception from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def quiet_libraries(quiet: bool) -> None:
+    """With --quiet, the PDF reader's own warnings (a font without a bounding box …) are not shown either; they go
+    through logging, which prints warnings of libraries that configure none. Workers are forked and inherit this."""
+    if quiet:
+        logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -90,7 +100,7 @@ def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | No
 
 def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """Click callback: a registered tagger (an ``nlp.tag.NAME`` stage); anything else is a usage error (exit 2)."""
-    from kg.pipeline import stages
+    from kg.run import stages
 
     taggers = [name.removeprefix("nlp.tag.") for name in stages() if name.startswith("nlp.tag.")]
     if value not in taggers:
@@ -98,7 +108,8 @@ def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-NER_HELP = f"Named-entity tagger: lac, crf or lac_crf (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+NER_HELP = (f"Named-entity tagger: lac, crf, lac_crf or neural (the nlp.tag.* stages of 'kg stages'); "
+            f"default {DEFAULT_NER}.")
 
 
 def available_cores() -> int:
@@ -161,16 +172,20 @@ def main() -> None:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
                    "replaces its graph, so an archive can be built in batches.")
-@click.option("--low-memory/--in-memory", default=None,
-              help="Keep articles and quads on disk while building, so memory does not grow with the input (the "
-                   "same files, somewhat slower); default: low memory for inputs over 8 MiB.")
+@click.option("--engine", type=click.Choice(ENGINES), default="pool", show_default=True,
+              help="Who runs the extraction: the local process pool, or Dask tasks (pip install 'kg-news[dask]') "
+                   "on a LocalCluster of --workers processes or on --scheduler's cluster. The graph is the same.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="With --engine dask: the Dask scheduler to use; its "
+              "workers must read the inputs and write --spool-dir at the same paths.")
+@click.option("--spool-dir", type=click.Path(file_okay=False, path_type=Path), help="With --engine dask: a folder "
+              "shared with the workers for the per-file results (default: OUTPUT/.kg-work).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
 def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
           ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
-          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, low_memory: bool | None, quiet: bool,
-          verbose: bool) -> None:
+          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, engine: str, scheduler: str | None,
+          spool_dir: Path | None, quiet: bool, verbose: bool) -> None:
     """Build the knowledge graph of INPUTS: .txt/.text (UTF-8, UTF-16, GB18030/GBK), .pdf (text layer) and
     .html/.htm files, folders of them (recursively) and quoted globs (see 'kg --help').
 
@@ -192,8 +207,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
       kg build page.pdf 'site/2021-02/*.html' -o out/ --keep-going
       kg build archive/ -o out/ --workers 2 --keep-going
       kg build archive/2021-02/ -o out/ --format nq --store archive.db
-      kg build newspaper-2020.txt -o out/ --low-memory
       kg build archive/ --shard 0/2 -o shards/0 && kg build archive/ --shard 1/2 -o shards/1
+      kg build archive/ -o out/ --engine dask --scheduler tcp://10.0.0.5:8786 --spool-dir /shared/kg-spool
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
@@ -201,11 +216,17 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
         shard = parse_shard(shard_text) if shard_text else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--shard") from None
+    if engine != "dask" and (scheduler or spool_dir):
+        raise click.UsageError("--scheduler and --spool-dir apply to --engine dask")
+    if shard is not None and engine == "dask":
+        raise click.UsageError("--shard is for separate machines without a cluster; with --engine dask one build "
+                               "uses them all")
     if shard is not None and (formats or store_dir):
         raise click.UsageError("--format and --store do not apply to --shard (a shard writes shard.nq); "
                                "give them to 'kg merge' or load shard.nq into the store")
     settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
                         user_dictionary=user_dict)
+    quiet_libraries(quiet)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
@@ -216,7 +237,8 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
         else:
             chosen = None if not formats or "all" in formats else list(formats)
             result = api.build(inputs, out_dir, settings=settings, workers=workers, incremental=not no_cache,
-                               force=force, progress=bar, formats=chosen, store=store_dir, low_memory=low_memory)
+                               force=force, progress=bar, formats=chosen, store=store_dir, engine=engine,
+                               scheduler=scheduler, spool_dir=spool_dir)
             bar.close()
             report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
@@ -229,13 +251,11 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
               help="Base IRI of instance data (default: the one the shards used).")
 @click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
               help="Export to write (repeat for several; default all), as for 'kg build'.")
-@click.option("--low-memory", is_flag=True,
-              help="Hold one shard's extractions at a time and keep articles and quads on disk (the same files).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
 @reports_errors
 def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...],
-          low_memory: bool, quiet: bool, verbose: bool) -> None:
+          quiet: bool, verbose: bool) -> None:
     """Merge shard folders made by 'kg build --shard I/N' into one graph.
 
     Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
@@ -244,11 +264,11 @@ def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, for
     \b
     Examples:
       kg merge shards/0 shards/1 -o out/
-      kg merge shards/* -o out/ --format nq --low-memory
+      kg merge shards/* -o out/ --format nq
     """
     with interruptible(out_dir, None), silenced(quiet):
         chosen = None if not formats or "all" in formats else list(formats)
-        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen, low_memory=low_memory)
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen)
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
@@ -421,7 +441,7 @@ def stages_command() -> None:
     Example:
       kg stages
     """
-    from kg.pipeline import stages
+    from kg.registry import stages
 
     for name in stages():
         click.echo(name)
@@ -459,7 +479,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
         if item == "-":
             texts.append(("<stdin>", decode_text(sys.stdin.buffer.read(), "<stdin>")))
         else:
-            texts.extend((str(path), read(path).source) for path in expand([item]))
+            texts.extend((display_path(path), read(path).source) for path in expand([item]))
     if lines:
         texts = [(f"{name}:{number}", line) for name, text in texts
                  for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
@@ -532,7 +552,7 @@ def query(source: str | None, query_arg: str | None, query_file: Path | None, pa
       kg query output/graph.nq "SELECT ?name WHERE { ?c a kg:City ; rdfs:label ?name }" --format csv
       kg query archive.db -f ontology/queries/quantities-by-year.rq --format json
     """
-    from kg.rdf.query import query_listing
+    from kg.store.query import query_listing
 
     if list_only:
         click.echo(query_listing(), nl=False)
@@ -562,7 +582,7 @@ def validate(graph: str, limit: int, check_ontology: bool) -> None:
       kg validate output/graph.ttl
     """
     from kg.errors import OntologyError, ValidationFailed
-    from kg.rdf.validate import check_ontology as ontology_problems
+    from kg.store.validate import check_ontology as ontology_problems
 
     if check_ontology:
         problems = ontology_problems()
@@ -643,34 +663,72 @@ def serve(source: str, host: str, port: int, writable: bool, token: str | None, 
 
 
 @main.command()
-@click.argument("output")
-@click.option("--endpoint", required=True, help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
+@click.argument("outputs", nargs=-1, required=True)
+@click.option("--endpoint", help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
               "Update URL (e.g. http://host:8890/sparql).")
-@click.option("--graph", "graph_iri", metavar="IRI", callback=graph_iri_option, help="Load everything into this one graph (replacing it) "
-              "instead of one graph per article.")
+@click.option("--graph", "graph_iri", metavar="IRI", callback=graph_iri_option, help="Load everything into this "
+              "one graph (replacing it) instead of one graph per article.")
 @click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
               help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.")
-@click.option("--user", help="User name for HTTP basic or digest authentication.")
+@click.option("--user", help="User name for HTTP basic or digest authentication (with --bulk virtuoso: the SQL "
+              "user, default dba).")
 @click.option("--password", envvar="KG_LOAD_PASSWORD", help="Password (or set KG_LOAD_PASSWORD).")
 @click.option("--batch-size", default=20000, show_default=True, help="Triples per SPARQL Update request.")
 @click.option("--token", envvar="KG_TOKEN", help="Write token of a 'kg serve --writable' endpoint (or set KG_TOKEN), "
               "sent as Authorization: Bearer.")
 @click.option("--no-ontology", is_flag=True, help="Do not load the ontology into its own graph.")
+@click.option("--bulk", type=click.Choice(BULK_STORES), help="Hand the N-Quads files to the store's own bulk loader "
+              "instead of HTTP: Virtuoso (ld_add, rdf_loader_run), an Oxigraph store folder, or a Qleverfile.")
+@click.option("--location", type=click.Path(file_okay=False, path_type=Path),
+              help="With --bulk oxigraph: the store folder; with --bulk qlever: the folder for the Qleverfile.")
+@click.option("--isql", "isql_address", default="127.0.0.1:1111", show_default=True, metavar="HOST:PORT",
+              help="With --bulk virtuoso: Virtuoso's SQL port.")
+@click.option("--isql-program", help="With --bulk virtuoso: the isql client (default: isql-vt or isql).")
+@click.option("--loaders", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --bulk virtuoso: parallel rdf_loader_run() calls (about one per core of the server).")
 @reports_errors
-def load(output: str, endpoint: str, graph_iri: str | None, protocol: str, user: str | None, password: str | None,
-         token: str | None, batch_size: int, no_ontology: bool) -> None:
-    """Push kg output to a triple store over HTTP, all or nothing.
+def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, protocol: str, user: str | None,
+         password: str | None, batch_size: int, token: str | None, no_ontology: bool, bulk: str | None,
+         location: Path | None, isql_address: str, isql_program: str | None, loaders: int) -> None:
+    """Push kg output to a triple store over HTTP, all or nothing, or bulk-load N-Quads with the store's loader.
 
     OUTPUT is a graph file, a kg output folder or a store. Article graphs replace the graphs of the same name, so
     loading again changes nothing; on any failure the target is left as it was.
+
+    With --bulk, OUTPUTS are N-Quads files or folders with graph.nq (a build) or shard.nq; the store's own loader
+    reads them (much faster for an archive). Loading again adds nothing. Bulk loaders are not transactional: a
+    failure names the files and may leave part of them loaded. Virtuoso reads the files itself, so their folder
+    must be in DirsAllowed of its virtuoso.ini (and at the same path on its machine).
 
     \b
     Example:
       kg load output/ --endpoint http://127.0.0.1:7878/store --token TOKEN    # kg serve STORE --writable
       oxigraph serve --location db/ & kg load output/ --endpoint http://127.0.0.1:7878/store
       kg load output/graph.nq --endpoint http://127.0.0.1:8890/sparql-auth --user dba --password dba
+      kg load shards/*/ --bulk virtuoso --isql 127.0.0.1:1111 --password dba --loaders 2
+      kg load output/ --bulk oxigraph --location store/        # then: kg serve store/
+      kg load output/ --bulk qlever --location qlever/         # writes qlever/Qleverfile
     """
-    result = api.load(output, endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
+    if bulk is not None:
+        given = [name for name, value in (("--endpoint", endpoint), ("--graph", graph_iri), ("--token", token))
+                 if value]  # fmt: skip
+        if given:
+            raise click.UsageError(f"{' and '.join(given)} do not apply to --bulk (the files name their graphs)")
+        if bulk in ("oxigraph", "qlever") and location is None:
+            raise click.UsageError(f"--bulk {bulk} needs --location (the folder to write)")
+        result = api.bulk_load(outputs, bulk, location=location, isql=isql_address, user=user or "dba",
+                               password=password, loaders=loaders, with_ontology=not no_ontology,
+                               isql_program=isql_program)  # fmt: skip
+        click.echo(f"bulk-loaded {len(result.files)} N-Quads file(s) into {bulk} at {result.target} "
+                   f"in {result.seconds:.1f} s" if result.command is None else
+                   f"wrote {result.target}/Qleverfile for {len(result.files)} N-Quads file(s); build the index "
+                   f"with: {result.command}", err=True)  # fmt: skip
+        return
+    if endpoint is None:
+        raise click.UsageError("give --endpoint URL (or --bulk STORE)")
+    if len(outputs) != 1:
+        raise click.UsageError("--endpoint loads one OUTPUT; give several only with --bulk")
+    result = api.load(outputs[0], endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
                       batch_size=batch_size, with_ontology=not no_ontology, token=token)  # fmt: skip
     click.echo(f"loaded {result.triples} triples in {result.graphs} graph(s) into {endpoint} "
                f"({result.protocol}, {result.requests} requests)", err=True)  # fmt: skip

@@ -11,15 +11,24 @@ every cleaned character back to the source text.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Literal, NamedTuple, cast, get_args
 
 
 def text_hash(text: str, length: int = 16) -> str:
     """Stable hexadecimal digest of ``text`` (SHA-256, truncated); never Python's salted ``hash()``."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def display_path(path: object) -> str:
+    """A file name as text that is valid Unicode: bytes of the name that are not UTF-8 are written as ``\\xff``
+    escapes, so that the name can go into the graph, the view and JSON (the file is still opened by its real name)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, order=True)
@@ -79,6 +88,7 @@ class Byline:
     role: str  # one of: reporter, intern, photographer, correspondent, editor
     span: Span | None = None  # in the document's cleaned text
     entity: str | None = None  # entity key, set by resolution
+    title: str | None = None  # the role word as printed when it says more than ``role`` (责任编辑, 特约记者)
 
 
 @dataclass
@@ -88,6 +98,42 @@ class Sentence:
     index: int
     span: Span
     paragraph: int = 0
+
+
+@dataclass
+class TextMap:
+    """An article's analysis text (``kg.text.normalise``) mapped back to the article's own text.
+
+    ``offsets[i]`` is the index in ``original`` of analysis character ``i``, with one more entry (``len(original)``)
+    so that an end maps too; None when no character was dropped, so that offsets are the same in both texts.
+    ``sentences`` and ``paragraphs`` are the article's own, put back when the extraction steps are done.
+    """
+
+    original: str
+    offsets: list[int] | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    paragraphs: list[Span] = field(default_factory=list)
+
+    def to_original(self, span: Span) -> Span:
+        """The span of the article's own text that analysis ``span`` was read from (a dropped gloss inside stays
+        inside, one at either end stays out)."""
+        if self.offsets is None:
+            return span
+        start = self.offsets[span.start]
+        return Span(start, self.offsets[span.end - 1] + 1 if span.end > span.start else start)
+
+    def to_analysis(self, span: Span) -> Span:
+        """The analysis span of the characters of ``span`` of the article's own text that were kept."""
+        if self.offsets is None:
+            return span
+        return Span(bisect.bisect_left(self.offsets, span.start), bisect.bisect_left(self.offsets, span.end))
+
+    def surface(self, span: Span) -> str:
+        """The article's own characters of an original ``span``, without the characters dropped for analysis."""
+        if self.offsets is None:
+            return self.original[span.start : span.end]
+        first, last = bisect.bisect_left(self.offsets, span.start), bisect.bisect_left(self.offsets, span.end)
+        return "".join(self.original[self.offsets[i]] for i in range(first, last))
 
 
 @dataclass
@@ -120,6 +166,8 @@ class Article:
     page: str | None = None
     place_entity: str | None = None  # entity keys, set by resolution
     publication_entity: str | None = None
+    # Set while the nlp steps run: ``text`` is then the analysis text and this maps it back (kg.text.normalise).
+    analysis: TextMap | None = None
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that contains character ``offset`` of the article text."""
@@ -220,6 +268,8 @@ class Quantity:
     extractor: str = ""
     subject_mention: Mention | None = None  # resolution fills ``subject`` from it
     time_text: str | None = None  # the time expression as written (2010年, “十三五”期间, 建市初期)
+    value_min: Decimal | None = None  # the ends of a range (3-5万元), normalised like ``value``
+    value_max: Decimal | None = None
 
 
 @dataclass
@@ -243,6 +293,41 @@ class Event:
     place_mentions: list[Mention] = field(default_factory=list)
     origin_mention: Mention | None = None
     destination_mention: Mention | None = None
+    # (role, mention): who took part as what (organizer, attendee, signatory, donor, recipient, agent, project);
+    # resolution turns them into ``roles`` (role, entity key)
+    role_mentions: list[tuple[str, Mention]] = field(default_factory=list)
+    roles: list[tuple[str, str]] = field(default_factory=list)
+    trigger: str | None = None  # the word of the text that states the event (开工, 签约, 调研)
+    amounts: list[Quantity] = field(default_factory=list)  # sums of money the event's sentence states
+
+
+# The tagset of the tokens a tagger hands to the later stages: LAC's part-of-speech and name tags (Baidu LAC, the
+# labels of its bundled model). Common nouns n, proper nouns nz, work titles nw, verbs v, adverbial verbs vd, nominal
+# verbs vn, adjectives a, adverbial adjectives ad, nominal adjectives an, adverbs d, places (direction) f, places s,
+# times t, numerals m, classifiers q, pronouns r, prepositions p, conjunctions c, particles u, other function words xc,
+# punctuation w, no class O; names: PER (person), LOC (place), ORG (organization), TIME; the older name tags nr, ns,
+# nt (person, place, organization) of segmenters such as jieba.
+# Rules read ``Token.pos`` by these values; a new tagger that segments maps its own tags onto them.
+POS = Literal[
+    "n", "nz", "nw", "v", "vd", "vn", "a", "ad", "an", "d", "f", "s", "m", "q", "r", "p", "c", "u", "xc", "w", "O",
+    "PER", "LOC", "ORG", "TIME", "nr", "ns", "nt",
+]
+POS_TAGS: frozenset[str] = frozenset(get_args(POS))
+
+
+class Token(NamedTuple):
+    """A word of the article's (analysis) text as the tagger cut it: ``text[start:end]`` with its tag. A named tuple:
+    a tagger makes one for every word of every article, and tuples are built several times faster than dataclasses."""
+
+    start: int
+    end: int
+    text: str
+    pos: POS
+
+    @classmethod
+    def at(cls, start: int, word: str, pos: str) -> Token:
+        """The token ``word`` starting at ``start``, tagged ``pos`` (one of :data:`POS`)."""
+        return cls(start, start + len(word), word, cast(POS, pos))
 
 
 @dataclass
@@ -254,8 +339,11 @@ class ArticleExtraction:
     relations: list[Relation] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    # (word, POS) from the tagger, if it segments; for the extraction stages only (a build drops them afterwards)
-    tokens: list[tuple[str, str]] = field(default_factory=list)
+    # The tagger's words with their offsets, if it segments; for the extraction stages only (a build drops them after)
+    tokens: list[Token] = field(default_factory=list)
+    # The time expressions of the text (kg.nlp.timex.Timex), found once for the extraction stages that read them
+    # (relations, quantities, events); like the tokens they are in the analysis text's offsets, and cleared after.
+    times: list[Any] | None = None
 
 
 @dataclass

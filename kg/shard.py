@@ -17,26 +17,29 @@ build's, byte for byte.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.cache import CACHE_DIR, ExtractionCache, output_lock, settings_fingerprint
+from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, settings_fingerprint, staging_dir, work_dir
 from kg.errors import InputError
-from kg.pipeline import (
+from kg.spooled import resolve_spooled
+from kg.model import ArticleExtraction, Document
+from kg.run import (
     DocumentResult,
     ProgressInfo,
     RunStats,
     Settings,
     expand_inputs,
     extract_items,
-    resolve_results,
 )
-from kg.rdf.export import atomic_write, to_nquads
-from kg.rdf.mapping import to_rdf
-from kg.spool import SpoolWriter
+from kg.publish.export import FORMATS, Rendering
+from kg.graph.spill import QuadSpill
+from kg.runtime import atomic_write
+from kg.spool import SpoolError, SpoolWriter, read_spool
 
 SHARD_FILE = "extractions.pickle"
 SHARD_NQUADS = "shard.nq"
@@ -95,28 +98,57 @@ def build_shard(
     progress: Callable[[ProgressInfo], None] | None = None,
     stats: RunStats | None = None,
 ) -> list[Path]:
-    """Extract shard ``index`` of ``count`` of ``inputs`` into ``out_dir``; return the files written."""
+    """Extract shard ``index`` of ``count`` of ``inputs`` into ``out_dir``; return the files written.
+
+    A thin wrapper over the build's own path: the shard's files are extracted to spools as a build extracts them
+    (:func:`kg.run.extract_items`), resolved and mapped by :func:`kg.spooled.resolve_spooled` and written by the
+    N-Quads writer of every build; the two files are published together (:func:`kg.cache.publish`).
+    """
     stats = stats if stats is not None else RunStats()
     started = time.perf_counter()
     paths = expand_inputs(inputs, stats.skipped if settings.keep_going else None)
     items = [(i, path) for i, path in enumerate(paths) if shard_of(path, count) == index]
     with output_lock(out_dir) as out:
         cache = ExtractionCache(out / CACHE_DIR, settings, reuse=not force) if incremental else None
-        results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats)
+        work = work_dir(out)
+        results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats,
+                                spool_dir=work)  # fmt: skip
+        staging = staging_dir(out)
+        # the shard file carries the extractions themselves, so a shard folder can be merged on another machine
         shard = Shard(index, count, inputs_digest(paths), len(paths), settings_fingerprint(settings), settings,
-                      results, list(stats.skipped))
-        # Resolution mutates the extractions; the file for kg merge is serialised before it.
-        payload = _MAGIC + pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(out / SHARD_FILE, payload)
-        corpus = resolve_results(results, settings, stats)
-        with stats.timings.measure("rdf"):
-            quads = to_rdf(corpus, settings.base_iri)
-        with stats.timings.measure("serialize"):
-            atomic_write(out / SHARD_NQUADS, to_nquads(quads))
+                      [_unspooled(result) for result in results], list(stats.skipped))  # fmt: skip
+        atomic_write(staging / SHARD_FILE, _MAGIC + pickle.dumps(shard, protocol=pickle.HIGHEST_PROTOCOL))
+        del shard
+        _corpus, graphs = resolve_spooled(results, settings, stats, work)
+        with QuadSpill(work / "quads") as spill:
+            with stats.timings.measure("rdf"):
+                for name, triples in graphs:
+                    spill.add_graph(name, triples)
+            spill.prepare()
+            with stats.timings.measure("serialize"):
+                Rendering(spill, settings.base_iri).write("nq", staging)
+        os.replace(staging / FORMATS["nq"], staging / SHARD_NQUADS)
+        files = publish([staging / SHARD_FILE, staging / SHARD_NQUADS], out)
         if cache is not None:
             cache.prune(stats.keys)
     stats.elapsed = time.perf_counter() - started
-    return [out / SHARD_FILE, out / SHARD_NQUADS]
+    return files
+
+
+def _unspooled(result: DocumentResult) -> DocumentResult:
+    """The result with the documents and extractions of its spool in memory (the inverse of :func:`spool_result`)."""
+    held = DocumentResult(result.index, result.path, result.key, cached=result.cached, characters=result.characters)
+    items = read_spool(Path(result.spool or ""))
+    next(items, None)  # the header: the cache key
+    for item in items:
+        if isinstance(item, Document):
+            item.path = result.path  # a cached entry may come from a file of another name
+            held.documents.append(item)
+        elif isinstance(item, ArticleExtraction):
+            held.extractions.append(item)
+        else:
+            raise SpoolError(f"{result.spool}: unexpected {type(item).__name__}")
+    return held
 
 
 def load_shard(folder: Path) -> Shard:
@@ -179,7 +211,7 @@ def merge_shards(
 
 def spool_result(result: DocumentResult, spool_dir: Path) -> DocumentResult:
     """The result with its documents and extractions moved to a spool in ``spool_dir`` (as extraction with a spool
-    folder writes it: see :func:`kg.pipeline.extract_file`)."""
+    folder writes it: see :func:`kg.run.extract_file`)."""
     spooled = DocumentResult(result.index, result.path, result.key, cached=result.cached)
     with SpoolWriter(spool_dir / f"{result.index:08d}.spool") as spool:
         spool.write({"key": result.key})

@@ -1,7 +1,7 @@
 """Spools: files that hold a run of pickled objects (documents and article extractions) written and read one at a time.
 
 A spool is what lets a build keep its articles on disk instead of in memory: the incremental cache stores each input
-file's extractions as a spool, and a low-memory build (see :func:`kg.api.build`) passes articles from extraction to
+file's extractions as a spool, and every build (see :func:`kg.api.build`) passes articles from extraction to
 resolution and from resolution to RDF through spools, holding one article at a time.
 
 Layout: a magic line, the pickled objects one after another, then a trailer of two counts (articles, characters) and
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from kg.errors import KGError
+from kg.errors import KGError, OutputError
 
 MAGIC = b"kg-spool 1\n"
 _COUNTS = struct.Struct(">QQ")
@@ -43,16 +43,27 @@ class SpoolWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        except OSError as error:
+            raise self._error(error) from None
         self._handle = os.fdopen(fd, "wb")
         self._digest = hashlib.sha256()
         self.articles = 0
         self.characters = 0
         self._put(MAGIC)
 
+    def _error(self, error: OSError) -> OutputError:
+        """The error to raise when the disk refuses the spool (full, read-only): a build error, not a traceback."""
+        return OutputError(f"{self.path}: cannot write ({error.strerror or error})")
+
     def _put(self, data: bytes) -> None:
-        self._handle.write(data)
+        try:
+            self._handle.write(data)
+        except OSError as error:
+            self.abort()
+            raise self._error(error) from None
         self._digest.update(data)
 
     def write(self, item: object) -> None:
@@ -75,14 +86,21 @@ class SpoolWriter:
     def commit(self) -> Path:
         """Write the trailer and move the spool into place; returns its path."""
         self._put(_COUNTS.pack(self.articles, self.characters))
-        self._handle.write(self._digest.digest())
-        self._handle.close()
-        os.replace(self._tmp, self.path)
+        try:
+            self._handle.write(self._digest.digest())
+            self._handle.close()
+            os.replace(self._tmp, self.path)
+        except OSError as error:
+            self.abort()
+            raise self._error(error) from None
         return self.path
 
     def abort(self) -> None:
         """Drop the unfinished spool."""
-        self._handle.close()
+        try:
+            self._handle.close()
+        except OSError:
+            pass  # the spool is dropped anyway
         Path(self._tmp).unlink(missing_ok=True)
 
     def __enter__(self) -> SpoolWriter:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.model import Article, ArticleExtraction, Corpus, text_hash
-from kg.pipeline import Settings, get_stage
+from kg.run import Settings, get_stage
 
 
 def extract(text: str, place: str | None = None, settings: Settings | None = None, tagger: bool = True) -> ArticleExtraction:

@@ -6,6 +6,9 @@ all pdfminer needs to recover the text layer.
 
 from __future__ import annotations
 
+import re
+import zlib
+
 Item = tuple[float, float, str, float]  # x, y (PDF units, origin bottom left), text, font size
 
 
@@ -86,3 +89,73 @@ def make_pdf(pages: list[list[Item]], *, encrypt: bool = False, image_only: bool
     out += "".join(f"{p:010d} 00000 n \n" for p in positions).encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R{encrypt_ref} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def make_bomb_pdf(decoded_mib: int, *, filter_name: str = "FlateDecode") -> bytes:
+    """A one-page PDF with a line of text whose content stream decompresses to ``decoded_mib`` MiB (padded with
+    spaces, which a content stream ignores): a few hundred kilobytes that expand a thousandfold."""
+    base = make_pdf([[(72, 700, "乌海市", 12)]])
+    content = base[base.index(b"stream\nBT ") + 7 : base.index(b"ET\nendstream") + 2]  # the page's content stream
+    if filter_name == "FlateDecode":
+        packer = zlib.compressobj(9)
+        chunk = b" " * 2**20
+        packed = packer.compress(content + b"\n")
+        for _ in range(decoded_mib):
+            packed += packer.compress(chunk)
+        packed += packer.flush()
+    else:  # RunLengthDecode: runs of 128 spaces, two bytes each
+        literal = b"".join(bytes([len(piece) - 1]) + piece for piece in _pieces(content + b"\n", 128))
+        packed = literal + bytes([129, 32]) * (decoded_mib * 2**20 // 128) + bytes([128])
+    return _replace_stream(base, content, packed, filter_name)
+
+
+def _replace_stream(pdf: bytes, content: bytes, packed: bytes, filter_name: str) -> bytes:
+    """``pdf`` with the stream holding exactly ``content`` replaced by ``packed`` under ``filter_name``; the cross
+    reference table is rebuilt."""
+    old = f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream"
+    new = f"<< /Length {len(packed)} /Filter /{filter_name} >>\nstream\n".encode() + packed + b"\nendstream"
+    assert old in pdf
+    return _rebuild_xref(pdf.replace(old, new))
+
+
+def _rebuild_xref(body: bytes) -> bytes:
+    """``body`` (a PDF as make_pdf writes it, objects edited) with the cross-reference table rebuilt."""
+    header_end = body.index(b"1 0 obj")
+    objects = body[header_end : body.index(b"xref\n")]
+    out = bytearray(body[:header_end])
+    positions = []
+    for chunk in objects.split(b"endobj\n")[:-1]:
+        positions.append(len(out))
+        out += chunk + b"endobj\n"
+    xref = len(out)
+    trailer = body[body.index(b"trailer\n") : body.index(b"startxref")]
+    out += f"xref\n0 {len(positions) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{p:010d} 00000 n \n" for p in positions).encode()
+    out += trailer + f"startxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _pieces(data: bytes, size: int) -> list[bytes]:
+    return [data[at : at + size] for at in range(0, len(data), size)]
+
+
+def make_nested_forms_pdf(depth: int) -> bytes:
+    """A one-page PDF whose page draws a form XObject that draws a form … ``depth`` forms deep, the last one text."""
+    base = make_pdf([[(72, 700, "乌海市", 12)]])
+    content = base[base.index(b"stream\nBT ") + 7 : base.index(b"ET\nendstream") + 2]
+    count = base.count(b" 0 obj\n")
+    font = re.search(rb"/Font << /F1 (\d+) 0 R >>", base).group(1).decode()  # type: ignore[union-attr]
+    forms = []
+    for level in range(depth):
+        number = count + 1 + level
+        last = level == depth - 1
+        inner = content if last else b"/X Do"
+        resources = f"/Font << /F1 {font} 0 R >>" if last else f"/XObject << /X {number + 1} 0 R >>"
+        forms.append(f"{number} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Resources << {resources} "
+                     f">> /Length {len(inner)} >>\nstream\n".encode() + inner + b"\nendstream\nendobj\n")
+    body = base.replace(f"<< /Length {len(content)} >>\nstream\n".encode() + content, b"<< /Length 5 >>\nstream\n/X Do")
+    body = body.replace(f"/Resources << /Font << /F1 {font} 0 R >> >>".encode(),
+                        f"/Resources << /XObject << /X {count + 1} 0 R >> >>".encode())
+    body = body.replace(b"xref\n", b"".join(forms) + b"xref\n", 1)
+    body = body.replace(f"/Size {count + 1} ".encode(), f"/Size {count + 1 + depth} ".encode())
+    return _rebuild_xref(body)

@@ -114,7 +114,7 @@ def test_every_command_has_one_default_tagger() -> None:
     """kg build, kg extract and kg eval ner take the same default, the one the library uses (DEFAULT_NER), and
     their help names exactly the registered taggers."""
     from kg.cli import NER_HELP, build, eval_ner_command, extract
-    from kg.pipeline import DEFAULT_NER, Settings, get_stage, stages
+    from kg.run import DEFAULT_NER, Settings, get_stage, stages
 
     defaults = {next(p.default for p in command.params if p.name == "ner")
                 for command in (build, extract, eval_ner_command)}
@@ -180,7 +180,7 @@ def test_publication_names_the_newspaper_of_every_article(runner: CliRunner, tmp
     from rdflib import Graph, Literal
     from rdflib.namespace import RDF, RDFS
 
-    from kg.rdf.vocab import KG
+    from kg.graph.vocab import KG
 
     graph = Graph().parse(out / "graph.ttl")
     paper = graph.value(predicate=RDFS.label, object=Literal("内蒙古日报", lang="zh"))
@@ -192,8 +192,8 @@ def test_publication_names_the_newspaper_of_every_article(runner: CliRunner, tmp
 
 def test_one_entity_count_in_build_summary_stats_and_view(runner: CliRunner, tmp_path: Path) -> None:
     """The build summary, `kg stats` and the view's status line count entities with one function
-    (kg.rdf.vocab.entity_count): 65, 71 and 74 on the sample before they were made one. Relations are the
-    kg:Statement nodes for both the summary and kg stats (kg.rdf.stats.statement_count)."""
+    (kg.graph.vocab.entity_count): 65, 71 and 74 on the sample before they were made one. Relations are the
+    kg:Statement nodes for both the summary and kg stats (kg.store.stats.statement_count)."""
     import json
     import re
 

@@ -8,7 +8,7 @@ import pytest
 
 from kg.nlp.evaluate import read_examples, recognition_steps
 from kg.model import Article, ArticleExtraction, text_hash
-from kg.pipeline import Settings
+from kg.run import Settings
 
 from .entities_helpers import extract, resolve
 

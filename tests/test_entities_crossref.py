@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.nlp.resolve import abbreviates
+from kg.graph.resolve import abbreviates
 
 from .entities_helpers import extract, resolve
 

@@ -8,7 +8,7 @@ import pytest
 
 from kg.errors import InputError
 from kg.nlp import gazetteer as gz
-from kg.pipeline import Settings
+from kg.run import Settings
 
 from .entities_helpers import extract, resolve, spans
 
@@ -130,7 +130,7 @@ def test_missing_user_dictionary_is_an_input_error(tmp_path: Path) -> None:
 
 def test_works_with_a_tagger_that_gives_no_tokens() -> None:
     from kg.model import Article, ArticleExtraction, Mention
-    from kg.pipeline import get_stage
+    from kg.run import get_stage
 
     text = "阿拉善盟召开会议。阿拉善的河湖治理取得成效，锡林郭勒边境管理支队参加，真金白银投入合作市场。"
     article = Article(id="a", document_id="d", index=0, text=text)

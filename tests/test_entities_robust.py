@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.pipeline import Settings
+from kg.run import Settings
 
 from .entities_helpers import extract, resolve
 

@@ -116,7 +116,7 @@ def test_facilities_named_by_modifiers() -> None:
 def test_organizations_named_after_countries_and_agencies_stay_whole() -> None:
     """中国共产党 is one organization (not 中国 + 共产党), 新华社 is kept, and 欧盟 is no Inner Mongolia league."""
     from kg.nlp.evaluate import recognition_steps
-    from kg.pipeline import Settings
+    from kg.run import Settings
     from kg.model import Article, ArticleExtraction, text_hash
 
     text = "据新华社报道，欧盟代表出席了中国共产党成立100周年的活动，中国女篮随后抵达。"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.model import Corpus
-from kg.nlp.resolve import normalise_name
-from kg.pipeline import Settings, run
+from kg.graph.resolve import normalise_name
+from kg.run import Settings, run
 
 from .conftest import SAMPLE, SAMPLE_DATE
 

@@ -9,8 +9,8 @@ from rdflib import Literal, URIRef
 
 from kg.api import extract_texts
 from kg.nlp import gazetteer as gz
-from kg.rdf.mapping import to_rdf
-from kg.rdf.vocab import KG
+from kg.graph.mapping import to_rdf
+from kg.graph.vocab import KG
 
 from .entities_helpers import extract, resolve
 

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.rdf.export import FORMATS, write_exports
-from kg.rdf.query import list_queries
+from kg.publish.export import FORMATS, write_exports
+from kg.store.query import list_queries
 from tests.stores.gold import gold_dataset
 from tests.stores.servers import oxigraph_server, sparql_select
 
@@ -164,7 +164,7 @@ def _assert_port_closes(port: int) -> None:
 
 
 def test_serve_command_answers_over_http(gold_dir: Path) -> None:
-    from kg.rdf.serve import free_port
+    from kg.store.serve import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -192,7 +192,7 @@ def test_serve_command_answers_over_http(gold_dir: Path) -> None:
 def test_sample_exports_parse_back_to_the_same_dataset(built: Path) -> None:
     from rdflib import Dataset
 
-    from kg.rdf.store import quads_of
+    from kg.store.store import quads_of
     from tests.test_graph_export import _quads
 
     out = built / "out"
@@ -218,7 +218,7 @@ def test_load_malformed_input_names_line_and_column(runner: CliRunner, tmp_path:
 
 
 def test_a_killed_kg_serve_leaves_no_server_behind(gold_dir: Path) -> None:
-    from kg.rdf.serve import free_port
+    from kg.store.serve import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import os
-
-from kg.rdf.export import to_trig
-from kg.rdf.ontodoc import docs_path, example_graph, examples_path, ontology_markdown
-from kg.rdf.vocab import declared_terms
+from kg.publish.export import to_trig
+from kg.store.ontodoc import docs_path, example_graph, examples_path, ontology_markdown
+from kg.graph.vocab import declared_terms
 from tests.stores.gold import gold_dataset
 
 
 def test_examples_are_the_gold_graph() -> None:
     """ontology/docs/examples.trig (what `make docs` reads) is the hand-annotated graph of tests/stores/gold.py;
-    after changing that, regenerate it with KG_UPDATE_GOLDEN=1 pytest tests/test_graph_docs.py, then `make docs`."""
+    after changing that, regenerate it (the command is in the failure message), then `make docs`."""
     expected = to_trig(gold_dataset())
-    if os.environ.get("KG_UPDATE_GOLDEN") == "1":
-        examples_path().write_text(expected, encoding="utf-8")
-    assert examples_path().read_text(encoding="utf-8") == expected, "ontology/docs/examples.trig is stale"
+    assert examples_path().read_text(encoding="utf-8") == expected, (
+        "ontology/docs/examples.trig is stale: PYTHONPATH=. python -c 'from kg.publish.export import to_trig; "
+        "from kg.store.ontodoc import examples_path; from tests.stores.gold import gold_dataset; "
+        "examples_path().write_text(to_trig(gold_dataset()), encoding=\"utf-8\")'"
+    )
 
 
 def test_committed_docs_are_current() -> None:
     assert docs_path().read_text(encoding="utf-8") == ontology_markdown(example_graph()), (
-        "ontology/docs/ontology.md is stale: make docs (or python -m kg.rdf.ontodoc)"
+        "ontology/docs/ontology.md is stale: make docs (or python -m kg.store.ontodoc)"
     )
 
 

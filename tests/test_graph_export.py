@@ -16,8 +16,8 @@ from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 from kg.errors import OutputError
-from kg.rdf.export import FORMATS, context_file_text, context_path, entity_network, write_exports
-from kg.rdf.store import quads_of
+from kg.publish.export import FORMATS, context_file_text, context_path, entity_network, write_exports
+from kg.store.store import quads_of
 from tests.stores.gold import ENTITIES, gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,13 +113,13 @@ def test_jsonld_uses_compact_keys_and_published_context(exported: Path) -> None:
 def test_committed_context_is_up_to_date() -> None:
     assert context_path().read_text(encoding="utf-8") == context_file_text(), (
         "ontology/context.jsonld is stale: regenerate it with "
-        "python -c 'from kg.rdf.export import *; context_path().write_text(context_file_text())'"
+        "python -c 'from kg.publish.export import *; context_path().write_text(context_file_text())'"
     )
 
 
 def test_same_bytes_across_processes(tmp_path: Path) -> None:
     script = (
-        "import sys; from tests.stores.gold import gold_dataset; from kg.rdf.export import write_exports; "
+        "import sys; from tests.stores.gold import gold_dataset; from kg.publish.export import write_exports; "
         "write_exports(gold_dataset(), sys.argv[1])"
     )
     outputs = []

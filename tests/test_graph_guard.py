@@ -1,4 +1,4 @@
-"""The checks made on SPARQL text before Oxigraph parses it (kg.rdf.guard): what must be refused however it is
+"""The checks made on SPARQL text before Oxigraph parses it (kg.store.guard): what must be refused however it is
 written, and what must pass because it only looks alike (inside strings, IRIs, comments and names)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QueryError
-from kg.rdf.guard import Limits, check, undeclared_prefixes
+from kg.store.guard import Limits, check, undeclared_prefixes
 
 REMOTE = "SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }"
 

@@ -14,14 +14,13 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import UsageError
-from kg.rdf.export import write_exports
-from kg.rdf.query import Parameter, display, list_queries, named_query, query, run
-from kg.rdf.store import to_rdflib
-from kg.rdf.vocab import KG_NS, PREFIXES
+from kg.publish.export import write_exports
+from kg.store.query import Parameter, display, list_queries, named_query, query, run
+from kg.store.store import to_rdflib
+from kg.graph.vocab import KG_NS, PREFIXES
 from tests.stores.gold import gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_GRAPH = ROOT / "output" / "graph.nq"  # the committed build of the sample page
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
@@ -38,11 +37,15 @@ def gold_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def sample() -> ox.Store:
-    if not SAMPLE_GRAPH.is_file():
-        pytest.skip("output/graph.nq (the sample's committed build) is missing")
+def sample_graph(sample_build) -> Path:
+    """The sample page's N-Quads, as `make run` builds them."""
+    return next(path for path in sample_build.files if path.name == "graph.nq")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_graph: Path) -> ox.Store:
     store = ox.Store()
-    store.load(path=str(SAMPLE_GRAPH), format=ox.RdfFormat.N_QUADS)
+    store.load(path=str(sample_graph), format=ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -128,8 +131,8 @@ def test_the_ontology_is_added_only_as_the_help_says(gold_dir: Path) -> None:
 # ------------------------------------------------------------------------------------------------- the sample page
 
 
-def test_mentions_of_entity_keeps_articles_without_a_headline(sample: ox.Store) -> None:
-    rows = _rows(query(SAMPLE_GRAPH, "mentions-of-entity"))
+def test_mentions_of_entity_keeps_articles_without_a_headline(sample: ox.Store, sample_graph: Path) -> None:
+    rows = _rows(query(sample_graph, "mentions-of-entity"))
     # every mention of an entity labelled 乌海市, found by walking the triples
     expected = Counter()
     for entity in _labelled(sample, "乌海市"):
@@ -140,19 +143,19 @@ def test_mentions_of_entity_keeps_articles_without_a_headline(sample: ox.Store) 
     assert any(row[1] == "" for row in rows), "the article without a headline must be there"
 
 
-def test_reporters_keeps_articles_without_a_headline(sample: ox.Store) -> None:
-    rows = _rows(query(SAMPLE_GRAPH, "reporters"))
+def test_reporters_keeps_articles_without_a_headline(sample: ox.Store, sample_graph: Path) -> None:
+    rows = _rows(query(sample_graph, "reporters"))
     bylines = {(q.subject, q.object) for p in ("reporter", "intern", "photographer")
                for q in sample.quads_for_pattern(None, kg_term(p), None)}  # fmt: skip
     assert len(rows) == len(bylines) > 0
     without = {article for article, _ in bylines if not _objects(sample, article, kg_term("headline"))}
     assert without and any(row[3] == "" for row in rows)
-    only = _rows(query(SAMPLE_GRAPH, "reporters", params={"person": rows[0][0]}))
+    only = _rows(query(sample_graph, "reporters", params={"person": rows[0][0]}))
     assert only and {row[0] for row in only} == {rows[0][0]}
 
 
-def test_money_by_place_never_adds_amounts_up(sample: ox.Store) -> None:
-    rows = _rows(query(SAMPLE_GRAPH, "money-by-place"))
+def test_money_by_place_never_adds_amounts_up(sample: ox.Store, sample_graph: Path) -> None:
+    rows = _rows(query(sample_graph, "money-by-place"))
     stated = set()
     for quad in sample.quads_for_pattern(None, ox.NamedNode("http://schema.org/unitCode"), ox.Literal("CNY")):
         q = quad.subject
@@ -167,8 +170,8 @@ def test_money_by_place_never_adds_amounts_up(sample: ox.Store) -> None:
     assert len(stated) > 3
 
 
-def test_organizations_in_place_finds_the_companies_with_sites_there(sample: ox.Store) -> None:
-    rows = _rows(query(SAMPLE_GRAPH, "organizations-in-place"))
+def test_organizations_in_place_finds_the_companies_with_sites_there(sample: ox.Store, sample_graph: Path) -> None:
+    rows = _rows(query(sample_graph, "organizations-in-place"))
     assert rows
     assert {row[2] for row in rows} <= {"kg:locatedIn", "kg:owns", "kg:operates", "kg:builds", "kg:investsIn"}
     # every organization with a site located in 乌海市 or in an area contained in it is there

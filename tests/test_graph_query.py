@@ -14,9 +14,9 @@ import pytest
 from rdflib import XSD, Dataset, Graph, Literal
 
 from kg.errors import GraphParseError, InputError, QueryError, UsageError
-from kg.rdf.export import write_exports
-from kg.rdf.query import display, list_queries, named_query, query, query_listing, run, text_width
-from kg.rdf.vocab import ONTOLOGY_IRI, ontology_dir
+from kg.publish.export import write_exports
+from kg.store.query import display, list_queries, named_query, query, query_listing, run, text_width
+from kg.graph.vocab import ONTOLOGY_IRI, ontology_dir
 from tests.stores.gold import gold_dataset
 
 WUHAI_CO = "乌海海易通银隆新能源汽车有限公司"

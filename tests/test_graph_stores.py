@@ -22,12 +22,12 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import StoreError
-from kg.rdf.export import write_exports
-from kg.rdf.load import load
-from kg.rdf.query import named_query, run
-from kg.rdf.serve import serve
-from kg.rdf.store import add_to_store, store_graphs
-from kg.rdf.vocab import KG, ONTOLOGY_IRI, ontology_dir, ontology_graph
+from kg.publish.export import write_exports
+from kg.store.load import load
+from kg.store.query import named_query, run
+from kg.store.serve import serve
+from kg.store.store import add_to_store, store_graphs
+from kg.graph.vocab import KG, ONTOLOGY_IRI, ontology_dir, ontology_graph
 from tests.stores.gold import ENTITIES, B, gold_dataset
 from tests.stores.servers import ISQL, VIRTUOSO, oxigraph_server, sparql_select, virtuoso_server
 
@@ -215,7 +215,7 @@ def test_load_into_oxigraph_server(tmp_path: Path, gold_dir: Path, protocol: str
 
 
 def test_load_unreachable_endpoint(gold_dir: Path) -> None:
-    from kg.rdf.serve import free_port
+    from kg.store.serve import free_port
 
     port = free_port()
     with pytest.raises(StoreError, match=f"cannot talk to http://127.0.0.1:{port}/store: .*nothing had been written"):

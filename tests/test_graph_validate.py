@@ -8,9 +8,9 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
 
 from kg.errors import GraphParseError
-from kg.rdf.export import write_exports
-from kg.rdf.validate import check_ontology, validate
-from kg.rdf.vocab import KG, NIF
+from kg.publish.export import write_exports
+from kg.store.validate import check_ontology, validate
+from kg.graph.vocab import KG, NIF
 from tests.stores.gold import ENTITIES, B, gold_dataset
 
 

@@ -12,7 +12,7 @@ from kg.ingest.clean import clean
 from kg.ingest.read import expand, read
 from kg.ingest.segment import segment
 from kg.model import ArticleExtraction
-from kg.pipeline import Settings, run, skipped_summary, stage
+from kg.run import Settings, run, skipped_summary, stage
 from tests.ingest_pdf import make_pdf
 
 TEXT = "本报乌海2月21日电（记者 于海东）乌海市建成3座加氢站，䶮字也能读。\n企业已取得订单。\n"

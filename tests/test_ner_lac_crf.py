@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from kg.model import ArticleExtraction
+from kg.model import ArticleExtraction, Token
 from kg.nlp.tag import crf, lac, lac_crf
-from kg.pipeline import Settings
+from kg.run import Settings
 
 from .entities_helpers import TAGGER_SENTENCES, tag, tagged
 
@@ -37,7 +37,7 @@ def test_lac_crf_tags_real_news_sentences(text: str, expected: set[tuple[str, st
 def test_hands_on_lac_tokens_like_the_lac_tagger() -> None:
     text = "外交部发言人华春莹１２日在北京表示。\n\n王毅会见了来访的法国外长。"
     extraction = _extract(text)
-    assert extraction.tokens == [(word, tag) for _, word, tag in lac.analyse(text)]
+    assert extraction.tokens == [Token.at(offset, word, tag) for offset, word, tag in lac.analyse(text)]
     found = {(m.text, m.type) for m in extraction.mentions}
     assert {("华春莹", "Person"), ("王毅", "Person"), ("北京", "Place")} <= found
     assert not any("\n" in m.text for m in extraction.mentions)
@@ -70,7 +70,7 @@ def test_shipped_model_metadata_records_data_settings_scores() -> None:
 
 
 def test_sample_page_against_the_hand_judged_list() -> None:
-    from kg.pipeline import run
+    from kg.run import run
 
     from .conftest import SAMPLE, SAMPLE_DATE
     from .test_entities_sample import scores

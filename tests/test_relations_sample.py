@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rdflib import Graph
 
-from kg.rdf.export import union_graph
+from kg.publish.export import union_graph
 
 PREFIXES = """
 PREFIX kg: <https://w3id.org/kgnews/ontology#>

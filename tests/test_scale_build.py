@@ -3,6 +3,7 @@ cache discarded, a locked output folder, disk-full and unreadable inputs reporte
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import pickle
@@ -14,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-from kg import outputs as kg_outputs
-from kg.cache import CACHE_DIR
+from kg.publish import export as kg_writers
+from kg.cache import CACHE_DIR, CURRENT_LINK, VERSIONS_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
 from kg.model import ArticleExtraction
-from kg.pipeline import _batches, stage
+from kg.run import _batches, stage
 
 from .conftest import SAMPLE_DATE
 from .scale_helpers import kg_env, write_archive
@@ -116,7 +117,7 @@ def test_disk_full_keeps_the_previous_outputs(archive: list[Path], tmp_path: Pat
     out = tmp_path / "out"
     kg.build(archive[:2], out, date=SAMPLE_DATE)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    import kg.rdf.export as export
+    import kg.publish.export as export
 
     real_fdopen = os.fdopen
 
@@ -128,6 +129,9 @@ def test_disk_full_keeps_the_previous_outputs(archive: list[Path], tmp_path: Pat
             return self
 
         def __exit__(self, *exc: object) -> None:
+            self.close()
+
+        def close(self) -> None:
             self.handle.close()  # type: ignore[attr-defined]
 
         def write(self, data: bytes) -> int:
@@ -192,7 +196,7 @@ def test_quiet_prints_nothing_and_verbose_prints_stage_times(archive: list[Path]
 def test_progress_bar_only_on_a_terminal(archive: list[Path], tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     from kg.cli import ProgressBar
-    from kg.pipeline import ProgressInfo
+    from kg.run import ProgressInfo
 
     info = ProgressInfo(documents_done=2, documents_total=4, articles=3, characters=5000, bytes_done=50,
                         bytes_total=100, elapsed=2.0)
@@ -220,11 +224,11 @@ def test_outputs_are_replaced_together_or_not_at_all(archive: list[Path], tmp_pa
 
     # graph.ttl is rendered fine, the view fails (with two workers: in the other process): the new graph.ttl must
     # not replace the old one alone.
-    monkeypatch.setattr(kg_outputs, "write_html", broken_view)
+    monkeypatch.setattr(kg_writers, "write_html", broken_view)
     with pytest.raises(OutputError, match="simulated"):
         kg.build(archive, out, date=SAMPLE_DATE, workers=workers)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, CACHE_DIR, CURRENT_LINK, VERSIONS_DIR])
 
 
 @stage("nlp.rules.scale_test_fragile")
@@ -240,7 +244,7 @@ def test_a_bug_in_a_stage_skips_one_file_not_the_run(tmp_path: Path) -> None:
     settings = kg.Settings(date=SAMPLE_DATE, steps=(*kg.Settings().steps, "nlp.rules.scale_test_fragile"))
     with pytest.raises(ExtractionError, match=r"00_1.txt: internal error \(ZeroDivisionError"):
         kg.build(files, tmp_path / "out", settings=settings, workers=2)
-    settings.keep_going = True
+    settings = dataclasses.replace(settings, keep_going=True)
     result = kg.build(files, tmp_path / "out", settings=settings, workers=2)
     assert [Path(path).name for path, _ in result.stats.skipped] == ["00_1.txt", "01_1.txt"]
     assert len(result.stats.details) == 2 and "ZeroDivisionError" in result.stats.details[0]
@@ -253,7 +257,7 @@ def test_cache_follows_the_versions_of_data_packages(monkeypatch: pytest.MonkeyP
     import importlib.metadata
 
     from kg.cache import settings_fingerprint
-    from kg.pipeline import Settings
+    from kg.run import Settings
 
     before = settings_fingerprint(Settings())
     real_version = importlib.metadata.version

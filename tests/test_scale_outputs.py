@@ -1,15 +1,20 @@
-"""How a build's files are split over processes (kg/outputs.py)."""
+"""How a build's files are split over processes (kg/publish/outputs.py)."""
 
 from __future__ import annotations
 
-from kg.outputs import COST, COST_QUADS, VIEW, plan
-from kg.rdf.export import FORMATS
+from collections.abc import Iterator
+
+import pytest
+
+from kg.publish.outputs import COST_QUADS, VIEW, VIEW_COST, plan
+from kg.publish.export import FORMATS, export_format
+from kg.registry import WRITERS, writer
 
 TASKS = [*FORMATS, VIEW]
 
 
 def _cost(share: list[str]) -> float:
-    return sum(COST[task] for task in share)
+    return sum(VIEW_COST if task == VIEW else export_format(task).cost for task in share)
 
 
 def test_files_that_share_work_stay_together_and_shares_are_balanced() -> None:
@@ -36,3 +41,22 @@ def test_the_view_weighs_more_in_smaller_builds() -> None:
     half = plan(TASKS, 2, quads=COST_QUADS // 2)
     assert half != plan(TASKS, 2) and sorted(half[0] + half[1]) == sorted(TASKS)
     assert plan(TASKS, 2, quads=COST_QUADS) == plan(TASKS, 2)
+
+
+@pytest.fixture
+def csv_format() -> Iterator[str]:
+    """A format registered by a user (one decorated function), removed again after the test."""
+
+    @writer("csv", "graph.csv")
+    def csv(rendering: object) -> list[str]:
+        return ["s,p,o\n"]
+
+    yield "csv"
+    WRITERS._entries.pop("csv")
+
+
+def test_a_registered_format_is_planned_and_listed(csv_format: str) -> None:
+    assert FORMATS[csv_format] == "graph.csv" and list(FORMATS)[-1] == csv_format
+    shares = plan([*TASKS, csv_format], 2)
+    assert sorted(task for share in shares for task in share) == sorted([*TASKS, csv_format])
+    assert export_format(csv_format).cost == 1.0  # no measured cost: a default, not a KeyError

@@ -10,8 +10,8 @@ import pytest
 
 from kg.errors import InputError
 from kg.model import ArticleExtraction
-from kg.pipeline import Settings, Timings, extract_file, stage
-from kg.stream import iter_parts
+from kg.run import Settings, Timings, extract_file, stage
+from kg.ingest.parts import iter_parts
 
 from .conftest import SAMPLE
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.rdf.export import write_exports
-from kg.rdf.serve import DEFAULT_TIMEOUT
+from kg.publish.export import write_exports
+from kg.store.serve import DEFAULT_TIMEOUT
 from tests.stores.gold import gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]

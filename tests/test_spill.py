@@ -1,5 +1,6 @@
-"""The disk-backed dataset (kg/rdf/spill.py): its files are byte-identical to those written from the quads in memory,
-its buffer never holds more than it is allowed, and a store filled from it holds the same quads."""
+"""The disk-backed dataset (kg/graph/spill.py): the files written from it do not depend on how its quads were cut into
+sorted runs (a tiny buffer, many runs merged, against one run) nor on the number of writing processes, its buffer
+never holds more than it is allowed, and a store filled from it holds the same quads as one filled from memory."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ import pytest
 import kg
 from bench.peoples_daily import write_archive
 from kg.errors import OutputError
-from kg.outputs import write_files
-from kg.rdf import spill as spill_module
-from kg.rdf.export import FORMATS
-from kg.rdf.quads import Quads, iri, literal
-from kg.rdf.spill import QuadSpill, write_spilled
-from kg.rdf.store import add_to_store, quads_of
+from kg.publish.outputs import write_files, write_spilled
+from kg.run import run
+from kg.publish import export as export_module
+from kg.publish.export import FORMATS
+from kg.graph.mapping import to_rdf
+from kg.graph.quads import Quads, iri, literal
+from kg.graph.spill import QuadSpill
+from kg.store.store import add_to_store, quads_of
 
-from .conftest import SHARED_DATA
+from .conftest import SAMPLE, SAMPLE_DATE, SAMPLE_PUBLICATION, SHARED_DATA
 
 CORPUS = SHARED_DATA / "peoples_daily_199801" / "199801.utf8.txt"
 TINY_BUFFER = 257  # far below the size of the datasets: many runs are merged, large graphs span several runs
@@ -59,13 +62,24 @@ def peoples_daily(tmp_path_factory: pytest.TempPathFactory) -> Quads:
         pytest.skip("../shared/data is not present")
     folder = tmp_path_factory.mktemp("pd")
     write_archive(CORPUS, folder / "archive", every=80)
-    return kg.build([folder / "archive"], folder / "out", incremental=False).quads
+    return memory_quads([folder / "archive"], kg.Settings())
+
+
+@pytest.fixture(scope="module")
+def sample_quads() -> Quads:
+    """The sample page's quads, mapped in memory."""
+    return memory_quads([SAMPLE], kg.Settings(date=SAMPLE_DATE, publication=SAMPLE_PUBLICATION))
+
+
+def memory_quads(inputs: list[Path], settings: kg.Settings) -> Quads:
+    """The quads of ``inputs`` held in memory (the corpus of kg.run.run mapped by kg.graph.mapping.to_rdf)."""
+    return to_rdf(run(inputs, settings), settings.base_iri)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_sample_files_are_byte_identical(sample_build, tmp_path: Path, workers: int) -> None:
-    assert len(sample_build.quads) > 1000
-    assert_same_files(sample_build.quads, tmp_path, workers)
+def test_sample_files_are_byte_identical(sample_quads, tmp_path: Path, workers: int) -> None:
+    assert len(sample_quads) > 1000
+    assert_same_files(sample_quads, tmp_path, workers)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -79,7 +93,7 @@ def test_bounded_term_caches_give_the_same_bytes(
     peoples_daily: Quads, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # caches emptied every few terms: the Turtle, TriG and JSON-LD text must not depend on what is cached
-    monkeypatch.setattr(spill_module, "_CACHE_TERMS", 3)
+    monkeypatch.setattr(export_module, "_CACHE_TERMS", 3)
     formats = ["ttl", "trig", "jsonld"]
     expected = write_files(peoples_daily, tmp_path / "memory", formats)
     with spilled(peoples_daily, tmp_path / "spill") as spill:
@@ -88,9 +102,9 @@ def test_bounded_term_caches_give_the_same_bytes(
         assert mine.read_bytes() == theirs.read_bytes(), mine.name
 
 
-def test_one_big_buffer_gives_the_same_bytes(sample_build, tmp_path: Path) -> None:
+def test_one_big_buffer_gives_the_same_bytes(sample_quads, tmp_path: Path) -> None:
     # everything in one run, nothing merged
-    assert_same_files(sample_build.quads, tmp_path, 1, buffer_quads=1_000_000)
+    assert_same_files(sample_quads, tmp_path, 1, buffer_quads=1_000_000)
 
 
 # ------------------------------------------------------------------------------------------------- edge cases
@@ -209,8 +223,8 @@ def test_adding_a_graph_twice_or_a_literal_subject_fails(tmp_path: Path) -> None
 # ------------------------------------------------------------------------------------------------- stores
 
 
-def test_store_from_a_spill_holds_the_same_quads(sample_build, tmp_path: Path) -> None:
-    quads = sample_build.quads
+def test_store_from_a_spill_holds_the_same_quads(sample_quads, tmp_path: Path) -> None:
+    quads = sample_quads
     expected = add_to_store(quads, tmp_path / "memory")
     with spilled(quads, tmp_path / "spill") as spill:
         counts = add_to_store(spill, tmp_path / "spilled")

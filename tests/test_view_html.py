@@ -13,9 +13,11 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.cli import main
 from kg.errors import GraphParseError, InputError, ViewError
-from kg.rdf.vocab import KG
+from kg.graph.vocab import KG
 from kg.view.data import node_classes, parse_point, read_view_graph
-from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, load_graph, render_html, viz, write_html
+from kg.api import viz
+from kg.store.store import load_graph
+from kg.view.html import LABEL_CHARS, TEXT_CHARS, build_payload, render_html, write_html
 from kg.view.layout import EDGE_LENGTH, compute_layout
 
 from .view_graphs import B, HOSTILE_LABELS, hostile_graph, network_graph, rich_graph
@@ -165,6 +167,14 @@ def test_hostile_names_are_escaped_and_truncated() -> None:
     assert all(len(node["label"]) <= LABEL_CHARS and len(node["name"]) <= TEXT_CHARS for node in data["nodes"])
     long = next(node for node in data["nodes"] if node["name"].startswith("超长名称"))
     assert long["label"].endswith("…") and long["name"].endswith("…")
+
+
+def test_a_title_with_template_placeholders_is_kept_as_text() -> None:
+    # Placeholders were replaced one after another, so a title holding "{{VIEW_JS}}" got the whole script pasted in.
+    page = render_html(rich_graph(), title="{{VIEW_JS}} {{DATA}}")
+    assert "<title>{{VIEW_JS}} {{DATA}}</title>" in page
+    plain = render_html(rich_graph(), title="x")
+    assert len(page) - len(plain) < 100  # nothing was pasted in for the title's placeholders
 
 
 def test_empty_graph_page_says_so() -> None:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.rdf.vocab import GEO, KG, NIF, PREFIXES, SCHEMA
+from kg.graph.vocab import GEO, KG, NIF, PREFIXES, SCHEMA
 
 B = "https://w3id.org/kgnews/id/"
 ART1 = URIRef(B + "article/aaaa000000000001")

@@ -32,7 +32,7 @@ from typing import Any
 
 from kg.ingest.dates import header_date, settle_document_metadata
 from kg.model import Document, Span
-from kg.pipeline import stage
+from kg.registry import stage
 
 # A paragraph that ends with one of these (optionally followed by closing quotes/brackets) ends a sentence.
 TERMINATORS = "。！？!?"
@@ -42,6 +42,12 @@ CLOSERS = "”’」』）)》\"'"
 SHORT_LINE = 0.65
 # Headlines are rarely wider than this (in em); a longer paragraph with commas that stops mid-sentence is cut off.
 HEADLINE_WIDTH = 24
+# Longest page-furniture paragraph (see is_furniture), byline-only paragraph and photo credit, in characters.
+FURNITURE_MAX = 40
+BYLINE_MAX = 200
+CREDIT_WINDOW = 200
+# What follows a number on the next line when a line break cut the number from its multiplier or unit (8.08|亿元).
+NUMBER_FOLLOWERS = "万亿元%"
 # Layout markers that open a byline or a section label.
 MARKERS = "■□●◆▲★◇"
 # Characters, mid-line, before which a new paragraph starts: a marker followed by a byline or dateline.
@@ -301,7 +307,7 @@ def ends_sentence(text: str) -> bool:
 def is_furniture(text: str) -> bool:
     """Whether a cleaned paragraph is page furniture: a section label, a page header or number, an editor line or a
     jump line (``（下转第2版）``)."""
-    if len(text) > 40:
+    if len(text) > FURNITURE_MAX:
         return False
     return bool(
         _SECTION_LABEL.match(text)
@@ -362,6 +368,47 @@ class _Paragraph:
     display: bool
 
 
+class _Summary:
+    """What the break rules ask of a paragraph being joined, kept up to date as lines are added: asking them of the
+    whole paragraph again at every line made a file of one-character lines quadratic (8,000 lines: 26 s)."""
+
+    def __init__(self, chars: list[str]) -> None:
+        self.chars = chars  # the paragraph's characters (shared, not copied)
+        self.counted = 0  # characters already summarised
+        self.opened = 0  # opening brackets minus closing ones
+        self.width = 0.0
+        self.clause = False  # holds clause punctuation
+        self.last = ""  # the last character that is not a closing quote or bracket
+
+    def update(self) -> _Summary:
+        """Take in the characters added since the last update."""
+        for ch in self.chars[self.counted :]:
+            if ch in "（(":
+                self.opened += 1
+            elif ch in "）)":
+                self.opened -= 1
+            self.width += 1.0 if is_cjk(ch) else 0.5
+            self.clause = self.clause or ch in "，、；：。"
+            if ch not in CLOSERS:
+                self.last = ch
+        self.counted = len(self.chars)
+        return self
+
+    @property
+    def ends_sentence(self) -> bool:
+        """:func:`ends_sentence` of the paragraph."""
+        return self.last in TERMINATORS and self.last != ""
+
+    @property
+    def unfinished(self) -> bool:
+        """:func:`looks_unfinished` of the paragraph."""
+        return self.opened > 0 or (self.width >= HEADLINE_WIDTH and self.clause)
+
+    def tail(self, size: int) -> str:
+        """The paragraph's last ``size`` characters."""
+        return "".join(self.chars[-size:])
+
+
 def _split_paragraph(paragraph: _Paragraph) -> list[_Paragraph]:
     """Cut a joined paragraph before every mid-paragraph byline marker (``…出台□本报记者 …``)."""
     text = "".join(paragraph.chars)
@@ -376,23 +423,39 @@ def _split_paragraph(paragraph: _Paragraph) -> list[_Paragraph]:
     return pieces
 
 
-def _keeps_break(source: str, lines: list[_Line], i: int, paragraph: str, raw_start: int, wrapped: bool,
+def _keeps_break(source: str, lines: list[_Line], i: int, paragraph: _Summary, raw_start: int, wrapped: bool,
                  widths: list[float], local: list[float]) -> bool:
     """Whether the line break before ``lines[i]`` ends the paragraph (see :func:`clean_text`)."""
     previous, line = lines[i - 1], lines[i]
-    if ends_sentence(paragraph) or starts_article(line.text) or PHOTO_CREDIT.search(paragraph):
+    if paragraph.ends_sentence or starts_article(line.text) or ends_with_credit(paragraph.tail(CREDIT_WINDOW)):
         return True
     # Judged on the paragraph only, before anything the cleaned text no longer shows (display type, line widths).
-    if looks_unfinished(paragraph):
+    if paragraph.unfinished or _cuts_number(paragraph.chars[-1], line.chars[0]):
         return False
     if previous.display or line.display or BYLINE_ONLY.match(source[line.raw_start : line.raw_end]):
         return True
-    if paragraph[-1] in MARKERS or is_furniture(paragraph):
+    if paragraph.chars[-1] in MARKERS or (len(paragraph.chars) <= FURNITURE_MAX and is_furniture(paragraph.tail(
+            FURNITURE_MAX))):
         return True
-    raw = source[raw_start : previous.raw_end]
-    if BYLINE_ONLY.match(raw):
+    if previous.raw_end - raw_start <= BYLINE_MAX and BYLINE_ONLY.match(source[raw_start : previous.raw_end]):
         return True
     return not wrapped or widths[i - 1] < SHORT_LINE * local[i - 1]
+
+
+def _cuts_number(last: str, first: str) -> bool:
+    """Whether a line break falls between a number and its multiplier or unit (``8.08`` | ``亿元``), as PDF text
+    often has it: never a paragraph break."""
+    return last.isascii() and last.isdigit() and first in NUMBER_FOLLOWERS
+
+
+def ends_with_credit(text: str) -> bool:
+    """Whether ``text`` ends with a photo credit (``本报记者 张三 摄``); only its last CREDIT_WINDOW characters are
+    looked at (a credit is far shorter), so that asking at every line stays cheap."""
+    end = text.rstrip()
+    if end[-1:] in ("）", ")"):
+        end = end[:-1]
+    # Every credit ends with 摄 or 摄影: the pattern is only tried on text that does.
+    return end.endswith(("摄", "影")) and PHOTO_CREDIT.search(text[-CREDIT_WINDOW:]) is not None
 
 
 def looks_unfinished(paragraph: str) -> bool:
@@ -411,11 +474,12 @@ def _paragraphs(source: str, lines: list[_Line], removed: list[Span]) -> list[_P
     """Join lines into paragraphs, then split them before mid-paragraph bylines and undouble doubled ones."""
     wrapped, widths, local = _column_widths(lines, source)
     joined: list[_Paragraph] = []
+    summary: _Summary | None = None
     raw_start = 0
     for i, line in enumerate(lines):
         current = joined[-1] if joined and i > 0 else None
-        if current is not None and not _keeps_break(
-            source, lines, i, "".join(current.chars), raw_start, wrapped, widths, local
+        if current is not None and summary is not None and not _keeps_break(
+            source, lines, i, summary.update(), raw_start, wrapped, widths, local
         ):
             if current.chars[-1].isascii() and current.chars[-1].isalpha() and line.chars[0].isascii() \
                     and line.chars[0].isalpha():
@@ -426,6 +490,7 @@ def _paragraphs(source: str, lines: list[_Line], removed: list[Span]) -> list[_P
             current.eol = line.eol
             continue
         joined.append(_Paragraph(list(line.chars), list(line.offsets), line.eol, line.display))
+        summary = _Summary(joined[-1].chars)
         raw_start = line.raw_start
     paragraphs: list[_Paragraph] = []
     for paragraph in joined:
@@ -441,16 +506,17 @@ def _paragraphs(source: str, lines: list[_Line], removed: list[Span]) -> list[_P
     return paragraphs
 
 
-def _joins(before: str, after: str) -> bool:
+def _joins(before: _Summary, after: str) -> bool:
     """Whether two paragraphs that ended up next to each other are halves of one (see :func:`clean_text`)."""
-    if ends_sentence(before) or starts_article(after) or PHOTO_CREDIT.search(before):
+    if before.ends_sentence or starts_article(after) or ends_with_credit(before.tail(CREDIT_WINDOW)):
         return False
-    return looks_unfinished(before)
+    return before.unfinished
 
 
 def _drop_furniture(paragraphs: list[_Paragraph], removed: list[Span], header_lines: list[str]) -> list[_Paragraph]:
     """Remove furniture paragraphs; rejoin a cut-off paragraph whose two halves the furniture had separated."""
     kept: list[_Paragraph] = []
+    summary: _Summary | None = None
     for paragraph in paragraphs:
         text = "".join(paragraph.chars)
         if is_furniture(text):
@@ -458,26 +524,29 @@ def _drop_furniture(paragraphs: list[_Paragraph], removed: list[Span], header_li
             if header_date(text) is not None:
                 header_lines.append(text)
             continue
-        if kept and _joins("".join(kept[-1].chars), text):
+        if kept and summary is not None and _joins(summary.update(), text):
             before = kept.pop()
             latin = before.chars[-1].isascii() and before.chars[-1].isalpha() and text[0].isascii() \
                 and text[0].isalpha()
             glue = [" "] if latin else []
-            paragraph = _Paragraph(
-                before.chars + glue + paragraph.chars,
-                before.offsets + [before.eol] * len(glue) + paragraph.offsets,
-                paragraph.eol,
-                False,
-            )
+            # Extended in place, so that a chain of halves costs its length once, not once per half.
+            before.chars.extend(glue + paragraph.chars)
+            before.offsets.extend([before.eol] * len(glue) + paragraph.offsets)
+            paragraph = _Paragraph(before.chars, before.offsets, paragraph.eol, False)
             doubled = undouble(paragraph.chars, paragraph.offsets)
             if doubled is not None:
                 paragraph.chars, paragraph.offsets, dropped = doubled
                 paragraph.display = True
                 removed.extend(dropped)
-            if is_furniture("".join(paragraph.chars)):
+            if len(paragraph.chars) <= FURNITURE_MAX and is_furniture("".join(paragraph.chars)):
                 removed.append(Span(paragraph.offsets[0], paragraph.offsets[-1] + 1))
+                summary = None
                 continue
+            if paragraph.chars is not before.chars:
+                summary = None
         kept.append(paragraph)
+        if summary is None or summary.chars is not paragraph.chars:
+            summary = _Summary(paragraph.chars)
     return kept
 
 

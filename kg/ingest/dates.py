@@ -1,9 +1,9 @@
-"""Dates of documents and articles: page headers, file names, years of partial dates and relative expressions.
+"""Dates of documents and articles: page headers, file names and years of partial dates.
 
 A newspaper dateline gives only month and day (``2月21日电``); its year comes from a reference date, the publication
 date of the page. :func:`infer_year` picks the year that puts the date closest to the reference, so a dateline of
-``12月31日`` on a page of 2 January belongs to the previous year. :func:`resolve_date` does the same for expressions
-inside an article (``去年``, ``1月27日``, ``今年3月``), relative to the article's date.
+``12月31日`` on a page of 2 January belongs to the previous year. Expressions inside an article (``去年``,
+``1月27日``) are resolved by :mod:`kg.nlp.timex`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ _PUBLICATION = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:日报|晚报|晨报|时报
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 _FILE_PAGE = re.compile(r"(?:^|[_\-. ])(?:p|page|pg)(\d{1,3})(?=$|[_\-. ])", re.IGNORECASE)
 
-_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "次年": 1}
-_RELATIVE_DAY = {"前天": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "当天": 0, "明天": 1, "明日": 1}
-_MONTH_DAY = re.compile(r"^(?:(\d{4})年|(前年|去年|上年|今年|本年|明年|次年))?(\d{1,2})月(?:(\d{1,2})日)?$")
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
@@ -101,50 +98,3 @@ def infer_year(month: int, day: int, reference: dt.date | None) -> dt.date | Non
         return None
     # Ties go to the earlier date: news reports what happened more often than what will.
     return min(candidates, key=lambda d: (abs((d - reference).days), d))
-
-
-def resolve_date(expression: str, reference: dt.date | None) -> str | None:
-    """Resolve a date expression against ``reference`` to an ISO string (``2021-01-27``, ``2020-12``, ``2020``).
-
-    Handles ``去年``/``今年``/``明年``/``前年`` (a year), ``昨天``/``今天``/``前天`` (a day), ``1月27日`` (year inferred
-    as in :func:`infer_year`), ``去年12月``, ``今年3月1日``, ``2020年12月31日``, ``2020年``. Returns None for anything
-    else, or when a relative expression has no reference date. Digits may be full-width or spaced (``1 月 27 日``).
-    """
-    text = re.sub(r"\s+", "", expression).translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-    if text in _RELATIVE_YEAR:
-        return str(reference.year + _RELATIVE_YEAR[text]) if reference else None
-    if text in _RELATIVE_DAY:
-        return (reference + dt.timedelta(days=_RELATIVE_DAY[text])).isoformat() if reference else None
-    full = re.fullmatch(r"(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?", text)
-    if full:
-        year, month, day = full.groups()
-        if month is None:
-            return year
-        if day is None:
-            return f"{year}-{int(month):02d}" if 1 <= int(month) <= 12 else None
-        found = _date(int(year), int(month), int(day))
-        return found.isoformat() if found else None
-    match = _MONTH_DAY.match(text)
-    if not match:
-        return None
-    explicit, relative, month_text, day_text = match.groups()
-    month = int(month_text)
-    if not 1 <= month <= 12:
-        return None
-    if relative is not None:
-        if reference is None:
-            return None
-        year = reference.year + _RELATIVE_YEAR[relative]
-    elif explicit is not None:
-        year = int(explicit)
-    else:
-        if reference is None:
-            return None
-        inferred = infer_year(month, int(day_text) if day_text else 1, reference)
-        if inferred is None:
-            return None
-        year = inferred.year
-    if day_text is None:
-        return f"{year}-{month:02d}"
-    found = _date(year, month, int(day_text))
-    return found.isoformat() if found else None

@@ -32,14 +32,22 @@ from typing import Any
 from kg.ingest.clean import ends_sentence, is_ideograph
 from kg.ingest.dates import infer_year
 from kg.model import Article, Byline, Document, Sentence, Span, text_hash
-from kg.pipeline import stage
+from kg.registry import stage
 
 # 本报北京3月5日电（记者张三李四） / 本报上海3月5日讯（记者王五） / 本报讯（记者王五） / 新华社北京2月21日电
-DATELINE = re.compile(
-    r"^[■□◆●]?(?:本报|新华社|中新社|人民网|新华网|央视网|中国新闻网)"
-    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?(?:电|讯)"
-    r"(?:[（(](?P<credit>[^）)]{1,60})[）)])?"
+# Any outlet may open one: 中国甘肃网7月15日讯, 泉州晚报4月8日讯, 中评社香港…電 (a name ending like an outlet's, then
+# the place and day, then 电/讯 in either script); 本报讯 and 本网讯 without place or day.
+_OUTLET = (
+    r"(?:本报|本网|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
+    r"|[\u4e00-\u9fffA-Za-z0-9·]{1,16}?(?:日报|晚报|早报|商报|时报|日報|晚報|時報|新闻网|新聞網|网|網|通讯社|社|电视台|電視台|客户端|TV))"
 )
+DATELINE = re.compile(
+    rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"
+    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"
+    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)])?"
+)
+# An outlet as a dateline names it: 本报 and 本网 name none.
+_OWN_OUTLET = ("本报", "本网")
 # A paragraph that is only a byline: □本报记者张三实习生李四, □本报记者张三摄影报道.
 LEAD_BYLINE = re.compile(r"^[■□◆●]?(?:(?:本报|新华社)?(?:特约|见习)?记者|通讯员)[\u4e00-\u9fff·]{2,48}$")
 # A photo credit closing a caption paragraph: …体验。本报记者张三摄 / （新华社记者某某摄）
@@ -47,8 +55,10 @@ PHOTO_CREDIT = re.compile(r"[（(]?(?:本报|新华社)?(?:特约)?(?:记者|通
 SENTENCE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』）)]*|\n|$)")
 # Role words as printed in the source, possibly letter-spaced (记 者). Longest first.
 _ROLE_WORDS = re.compile(
-    r"(?P<reporter>(?:本\s*报\s*)?(?:见\s*习\s*)?记\s*者)|(?P<correspondent>特\s*约\s*记\s*者|通\s*讯\s*员)"
-    r"|(?P<intern>实\s*习\s*生)|(?P<photo_report>摄\s*影\s*报\s*道)|(?P<report>报\s*道)|(?P<photographer>摄\s*影|摄)"
+    r"(?P<reporter>(?:本\s*[报報]\s*)?(?:见\s*习\s*|見\s*習\s*)?[记記]\s*者)"
+    r"|(?P<correspondent>特\s*约\s*[记記]\s*者|特\s*約\s*[记記]\s*者|通\s*[讯訊]\s*[员員])"
+    r"|(?P<intern>[实實]\s*[习習]\s*生)|(?P<photo_report>[摄攝]\s*影\s*[报報]\s*道)|(?P<report>[报報]\s*道)"
+    r"|(?P<photographer>[摄攝]\s*影|[摄攝])"
 )
 _PREFIX_ROLES = {"reporter": "reporter", "correspondent": "correspondent", "intern": "intern"}
 _HEADLINE_MAX = 40
@@ -104,10 +114,18 @@ def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sen
         if end <= start:
             continue
         paragraph = max(bisect.bisect_right(starts, start) - 1, 0)
+        if sentences and _UNIT_AFTER_BREAK.match(text, start) and _NUMBER_BEFORE_BREAK.search(text, 0, start):
+            # 8.08\n亿元: a line break inside a number and its unit (a layout wrap) ends no sentence
+            previous = sentences[-1]
+            if previous.span.end == start - 1:
+                sentences[-1] = Sentence(previous.index, Span(previous.span.start, end), previous.paragraph)
+                continue
         sentences.append(Sentence(index=len(sentences), span=Span(start, end), paragraph=paragraph))
     return sentences
 
 
+_NUMBER_BEFORE_BREAK = re.compile(r"[0-9０-９]\n$")
+_UNIT_AFTER_BREAK = re.compile(r"[亿万億萬千百元%％个個吨噸亩畝米人户家项項]")
 # A web page's line under its headline: a publication date and time and/or the source, author or editor
 # ("2021年02月21日 08:30", "2021-02-21 08:30 来源：内蒙古日报", "责任编辑：张三"). It is not part of the headline.
 _PAGE_DATE = r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
@@ -395,6 +413,52 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
     return articles
 
 
+# Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the article,
+# and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
+_EDITOR_LINE = re.compile(
+    r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
+    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"
+)
+_CLOSING_CREDIT = re.compile(r"[（(](?P<credit>\s*(?:本报)?(?:特约)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]")
+_SOURCE_LINE = re.compile(
+    r"(?:来源|來源)\s*[:：|｜]\s*(?P<source>[\u4e00-\u9fffA-Za-z0-9·]{2,20}?)"
+    r"(?=$|[\s|｜，。:：]|编辑|編輯|责任|責任|作者|记者|記者|发布|發布|时间|時間|日期)"
+)
+_OWN_SOURCE = re.compile(r"本网|本报|本站|网络|信息中心")
+_CLOSING_WINDOW = 200  # a closing credit stands in the last characters of the article
+
+
+def _credit_lines(doc: Document, article: Article) -> list[Byline]:
+    """Editors of 编辑：lines and the names of a credit in brackets near the end of the article, with spans in the
+    cleaned text."""
+    found = []
+    text, base = article.text, article.start
+    for match in _EDITOR_LINE.finditer(text):
+        at = match.start("names")
+        for name in re.finditer(r"[\u4e00-\u9fff·]{2,4}", match.group("names")):
+            span = Span(base + at + name.start(), base + at + name.end())
+            found.append(Byline(name=name.group(), role="editor", span=span, title=match.group("title")))
+    if not article.bylines:
+        tail = max(0, len(text) - _CLOSING_WINDOW)
+        closing = list(_CLOSING_CREDIT.finditer(text, tail))
+        if closing:
+            credit = closing[-1]
+            found.extend(parse_bylines(doc, Span(base + credit.start("credit"), base + credit.end("credit"))))
+    return found
+
+
+def _dateline_date(match: re.Match[str], published: dt.date | None) -> dt.date | None:
+    """The day a dateline names: its own year when printed, else the year that puts it nearest the page's date; None
+    for an impossible day (2月30日)."""
+    month, day = int(match.group("month")), int(match.group("day"))
+    if match.group("year"):
+        try:
+            return dt.date(int(match.group("year")), month, day)
+        except ValueError:
+            return None
+    return infer_year(month, day, published)
+
+
 def _first_paragraph(draft: _Draft) -> int:
     return min([*draft.body, *([] if draft.start is None else [draft.start])])
 
@@ -435,7 +499,7 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
                 article.place = match.group("place")
                 article.place_span = Span(base + match.start("place"), base + match.end("place"))
             if match.group("month"):
-                article.date = infer_year(int(match.group("month")), int(match.group("day")), doc.date)
+                article.date = _dateline_date(match, doc.date)
             if match.group("credit"):
                 credit = Span(base + match.start("credit"), base + match.end("credit"))
                 article.bylines.extend(parse_bylines(doc, credit))
@@ -446,8 +510,14 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
         article.bylines.extend(parse_bylines(doc, credit))
         if draft.body and draft.body[-1] == draft.credit:
             article.credit_span = credit  # a closing credit is not body text; one inside a story stays in it
+    article.bylines.extend(_credit_lines(doc, article))
     article.kind = "photo" if draft.photo else "news"
     article.publication = doc.publication
+    source = _SOURCE_LINE.search(text[:300])
+    if doc.publication is None and source is not None and not _OWN_SOURCE.match(source.group("source")):
+        article.publication = source.group("source")  # 来源：某某日报
+    if article.publication is None and draft.dateline is not None and draft.dateline.group("outlet") not in _OWN_OUTLET:
+        article.publication = draft.dateline.group("outlet")  # 中新网银川…电: the dispatch is the outlet's
     article.page = doc.page
     article.paragraphs = _paragraph_spans(text)
     article.sentences = split_sentences(text, article.paragraphs)

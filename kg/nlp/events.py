@@ -3,6 +3,13 @@ of a facility, training courses — each with its type, date, place(s), particip
 
 Patterns match the masked sentences of :mod:`kg.nlp.frames`. Places written as a coordination that shares one head
 (X、Y边境派出所 = X边境派出所 and Y边境派出所) are split, and each conjunct becomes a place of the event.
+
+Beyond those patterns, a trigger lexicon (``TRIGGERS``) types the happenings regional news reports — construction
+starts, completions, signings, inspections, meetings, unveilings, commendations, releases, donations, approvals,
+police actions — and argument rules read each one's participants with their roles (the persons and bodies of the
+clause before the trigger act; the parties after 与/和 sign; the projects it concerns), its place (在/赴/到 X), its date
+(the time expression closest before the trigger, resolved against the article's date) and the sums of money its
+sentence states. A trigger is matched in simplified script, so 開工 and 簽約 are read like 开工 and 签约.
 """
 
 from __future__ import annotations
@@ -10,10 +17,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.model import ArticleExtraction, Event, Mention, text_hash
-from kg.nlp.frames import ORG, PERSON, WORK, ArticleView, Frame, Slot, build_view, family, pattern
+from kg.model import ArticleExtraction, Event, Mention, Relation, text_hash
+from kg.nlp.frames import (
+    FACILITY,
+    ORG,
+    OTHER,
+    PERSON,
+    PLACE,
+    SLOT_CHARS,
+    WORK,
+    ArticleView,
+    Frame,
+    Slot,
+    build_view,
+    family,
+    pattern,
+)
+from kg.nlp.gazetteer import simplified
 from kg.nlp.rules import class_by_suffix
-from kg.pipeline import stage
+from kg.registry import stage
 
 EXTRACTOR = "nlp.events.patterns"
 
@@ -39,6 +61,7 @@ _OPERATION = pattern(
     r"(?P<thing>{F})(?P<mid>{N}{{0,12}}?)"
     r"(?P<verb>投入运营|投入使用|建成投产|正式投产|投产|正式运营|开通运营|正式开通|建成通车|通车|开业|竣工)"
 )
+_COMPLETION_VERBS = {"竣工", "建成通车", "通车"}
 _NEGATION = re.compile(r"未|没有|尚未|还未|暂未|不")
 _ORGS = "{O}(?:[、和及与]{O})*"
 _TRAINING = pattern(
@@ -220,12 +243,15 @@ def _operations(view: ArticleView, frame: Frame) -> list[Event]:
     events = []
     for match in _OPERATION.finditer(frame.masked):
         mid = frame.original(match.start("mid"), match.end("mid"))
-        if _NEGATION.search(mid):
+        if _NEGATION.search(mid) or _GOAL.search(simplified(frame.original(0, match.start("verb")))[-12:]):
             continue
         thing = frame.slot(match, "thing")
         if thing is None:
             continue
-        event = _event(view, frame, "OperationStart", f"{thing.mention.text}{match.group('verb')}", match.start())
+        verb = match.group("verb")
+        kind = "Completion" if verb in _COMPLETION_VERBS else "Opening" if verb == "开业" else "OperationStart"
+        event = _event(view, frame, kind, f"{thing.mention.text}{verb}", match.start())
+        event.trigger = verb
         event.participant_mentions.append(view.use(thing))
         a, b = frame.offset(match.start("mid")), frame.end_offset(match.end("verb"))
         inner = [t for t in frame.times_between(a, b) if t.value]
@@ -249,9 +275,241 @@ def _trainings(view: ArticleView, frame: Frame) -> list[Event]:
     return events
 
 
+# Trigger lexicon: (event class, triggers in simplified script). Per sentence, one event per class; where a clause holds
+# a ceremony of another class (举行…开工仪式, 召开…签约会), the ceremony's class wins over the bare meeting.
+TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("ConstructionStart", "集中开复工|开复工|集中开工|开工建设|开工|动工|开建|奠基|破土|集中启动"),
+    ("Completion", "竣工|完工|建成通车|全线通车|正式通车"),
+    ("OperationStart", "建成投产|投产|投运|投入使用|投入运营|投入生产|试运行|建成运营"),
+    ("Opening", "开业|开园|开馆|启用"),
+    ("Signing", "签约|签订|签署|签下"),
+    ("Inspection", "调研|视察|考察|检查指导|督导|拉练检查|走访|实地了解|参观|到访|察看|查看"),
+    ("Unveiling", "揭牌|授牌|挂牌"),
+    ("Commendation", "表彰|颁奖|颁发|授予"),
+    ("Donation", "捐赠|捐款|捐建|捐助|捐资|捐献|慰问金"),
+    ("PressConference", "新闻发布会|发布会"),
+    ("Release", "发布|公布|印发|下发|出台|通报|公示|刊登"),
+    ("Meeting", "召开|举行|举办|座谈会|座谈|推进会|推介会|洽谈会|恳谈会|会议|大会|论坛"),
+    ("Approval", "批复|获批|核准"),
+    ("PoliceAction", "抓获|抓捕|搜捕|缉拿|执行死刑|破获"),
+    ("OfficialVisit", "会见|会谈|拜访|拜会"),
+    ("ToppingOut", "封顶|结顶"),
+)
+_TRIGGER = re.compile("|".join(f"(?P<{kind}>{words})" for kind, words in TRIGGERS))
+# Nouns that name a meeting only with a qualifier before them (推进会议, 全体会议); alone (会议指出) they refer back.
+_MEETING_NOUNS = {"会议", "大会", "论坛", "座谈会", "推进会", "推介会", "洽谈会", "恳谈会"}
+_REFERS_BACK = re.compile(r"(?:此次|这次|本次|该次|该|此|会|上述)$")
+_TRIGGER_NEGATION = re.compile(r"(?:未|没有|尚未|还未|暂未|不|无法)$")
+_CLAUSE_END = re.compile(r"[，。；！？：,;!?:]")
+_NOT_A_MEETING = re.compile(r"制度|机制|精神|纪要|要求|室|厅|中心")  # 联席会议制度, 会议精神, 会议室
+_FREQUENCY = re.compile(r"\d+(?:次|场|批次|期|轮)")
+_ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|一同|在\S{0,3}上")
+# A trigger that qualifies a noun (签约项目, 开工企业, 发布日期) names no happening.
+_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|环节|率|工作|情况|意向)")
+# A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
+_COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
+# A trigger after these states an aim, not a happening (力争早日投产, 确保项目开工, 加快推进项目建设投产).
+_GOAL = re.compile(r"(?:力争|确保|争取|尽快|早日|加快|抓紧|促进|如何|早)[^，。；！？：,;!?:]{0,6}$")
+_PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
+_RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
+# 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
+_WITH_PARTIES = pattern(
+    r"(?:(?P<left>[{S}])(?:{N}{{0,4}}?)|(?<=[，,：:])|^)(?:与|和|同)(?P<right>[{S}](?:[、和及][{S}])*)"
+)
+_PARTY_JOIN = pattern(r"(?P<left>[{S}])(?:{N}{{0,4}}?)(?:与|和|同|及)(?:{N}{{0,4}}?)(?P<right>[{S}])")
+_WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|活动中")
+_CURRENCIES = {"CNY", "USD", "EUR", "HKD"}
+# The role of the persons and bodies that act in an event, by class (the rest take part as its agent).
+_ACTOR_ROLE = {
+    "Meeting": "organizer",
+    "PressConference": "organizer",
+    "Release": "organizer",
+    "Unveiling": "organizer",
+    "Commendation": "organizer",
+    "Signing": "signatory",
+    "Donation": "donor",
+}
+
+
+def _clauses(masked: str) -> list[tuple[int, int]]:
+    """The (start, end) of each clause of a masked sentence."""
+    spans, at = [], 0
+    for match in _CLAUSE_END.finditer(masked):
+        spans.append((at, match.start()))
+        at = match.end()
+    if at < len(masked):
+        spans.append((at, len(masked)))
+    return spans
+
+
+def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
+    """(class, match) of every trigger of the sentence that states an event, one per class, ceremonies before meetings."""
+    view = simplified(frame.masked)
+    found: list[tuple[str, re.Match[str]]] = []
+    for match in _TRIGGER.finditer(view):
+        kind = match.lastgroup or ""
+        before = view[: match.start()]
+        if _TRIGGER_NEGATION.search(before) or _GOAL.search(simplified(frame.original(0, match.start()))[-12:]):
+            continue
+        noun = match.group() in _MEETING_NOUNS or kind == "PressConference"
+        if noun and (not before or before[-1] in "，。；：,;:、（(" or _REFERS_BACK.search(before)
+                     or _NOT_A_MEETING.match(view, match.end())):
+            continue
+        if re.search(r"(?:此次|这次|本次|该次)$", before) or not noun and _MODIFIES.match(view, match.end()):
+            continue  # 此次调研的目的, 签约企业代表: the happening is named, not stated
+        if _FREQUENCY.search(_clause_rest(view, match.end())):
+            continue  # 召开会议3次, 考察45批次: a count of happenings, not one
+        if kind == "Meeting":
+            # 举行某某集中开工活动, 某某签约会在某地召开: the named event's own head says what it is
+            kind = _named_kind(frame, match.end()) or _named_kind(frame, _named_before(frame, match.start())) or kind
+        found.append((kind, match))
+    clauses = _clauses(view)
+    kinds_in_clause: dict[int, set[str]] = {}
+    for kind, match in found:
+        clause = next(i for i, (a, b) in enumerate(clauses) if a <= match.start() <= b) if clauses else 0
+        kinds_in_clause.setdefault(clause, set()).add(kind)
+    chosen: dict[str, tuple[str, re.Match[str]]] = {}
+    for kind, match in found:
+        clause = next(i for i, (a, b) in enumerate(clauses) if a <= match.start() <= b) if clauses else 0
+        others = kinds_in_clause[clause] - {kind}
+        if kind == "Meeting" and others - {"Inspection", "Release"}:
+            continue  # 举行签约仪式: a signing, not a further meeting
+        if kind == "Release" and "PressConference" in others:
+            continue
+        chosen.setdefault(kind, (kind, match))
+    return sorted(chosen.values(), key=lambda km: km[1].start())
+
+
+def _clause_rest(text: str, at: int) -> str:
+    """The rest of the clause of ``text`` from ``at``."""
+    end = _CLAUSE_END.search(text, at)
+    return text[at : end.start() if end else len(text)]
+
+
+def _named_kind(frame: Frame, at: int) -> str | None:
+    """The class the name of a named event at masked index ``at`` states by its last trigger word (某某集中开工活动 →
+    ConstructionStart, 某某洽谈签约会 → Signing; 某某签约推进会议 stays a meeting)."""
+    slot = frame.slots.get(at)
+    if slot is None or slot.mention.type != "Event":
+        return None
+    triggers = [m.lastgroup for m in _TRIGGER.finditer(simplified(slot.mention.text))]
+    last = triggers[-1] if triggers else None
+    return last if last not in ("Meeting", None) else None
+
+
+def _named_before(frame: Frame, verb_at: int) -> int:
+    """The masked index of the slot that opens the clause of a holding verb (某某活动在某地举行), or -1."""
+    start, _end = _clause_of(frame, verb_at)
+    return next((i for i in sorted(frame.slots) if start <= i < verb_at), -1)
+
+
+def _clause_of(frame: Frame, index: int) -> tuple[int, int]:
+    for start, end in _clauses(frame.masked):
+        if start <= index <= end:
+            return start, end
+    return 0, len(frame.masked)
+
+
+def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
+    """The persons and bodies that act: those of the trigger's clause before it, else those opening the sentence."""
+    start, _end = _clause_of(frame, trigger_at)
+    own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE)]
+    if own:
+        return own
+    first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
+    if first[1] <= trigger_at:
+        return [s for i, s in sorted(frame.slots.items())
+                if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)]
+    return []
+
+
+def _trigger_event(
+    view: ArticleView, frame: Frame, kind: str, match: re.Match[str], previous_date: str | None
+) -> Event:
+    at, end = match.start(), match.end()
+    trigger = frame.original(at, end)
+    clause_start, clause_end = _clause_of(frame, at)
+    roles: list[tuple[str, Slot]] = []
+    recipients = {m.start("who") for m in _RECIPIENT.finditer(frame.masked, clause_start, end)}
+    for slot_at in sorted(frame.slots):
+        slot = frame.slots[slot_at]
+        if slot_at in recipients and kind == "Donation":
+            roles.append(("recipient", slot))
+    actors = [s for s in _actors(frame, at) if all(s is not r for _, r in roles)]
+    actor_role = _ACTOR_ROLE.get(kind, "agent")
+    for slot in actors:
+        attends = slot.char == PERSON and (kind in ("Meeting", "PressConference") or _ATTENDS.search(
+            frame.masked[clause_start:at]))
+        role = "attendee" if attends else actor_role
+        roles.append((role, slot))
+    after = [frame.slots[i] for i in sorted(frame.slots) if end <= i < clause_end]
+    if kind == "Signing":
+        for join in _PARTY_JOIN.finditer(frame.masked, 0, end):
+            for name in ("left", "right"):
+                slot = frame.slots.get(join.start(name))
+                if slot is not None and slot.char in (ORG, PLACE, PERSON):
+                    roles.append(("signatory", slot))
+        roles.extend(("signatory", s) for s in after if s.char == ORG)
+    before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
+    projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]
+    roles.extend(("project", s) for s in projects if s.mention.type in ("Project", "Facility", "IndustrialPark")
+                 or s.char == FACILITY)
+    place = None
+    for mark in _PLACE_MARK.finditer(frame.masked):
+        if mark.start() < end or place is None and mark.start() < clause_end:
+            place = frame.slot(mark, "place") or place
+    if place is None and kind == "Inspection":
+        place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
+    if place is None:  # 某县举行…: the place that acts is where it happens
+        place = next((s for _, s in roles if s.char == PLACE), None)
+    projects_named = [s for role, s in roles if role == "project"]
+    if projects_named:
+        label = f"{projects_named[0].mention.text}{trigger}"
+    else:  # the clause from its first actor on: 甲公司与乙大学在某地签署合作协议
+        first = min([i for i, s in frame.slots.items() if clause_start <= i < at and s.char in (PERSON, ORG)],
+                    default=clause_start)
+        label = frame.original(first, clause_end).strip()[:40] or trigger
+    event = _event(view, frame, kind, label, at)
+    event.trigger = trigger
+    seen: set[tuple[str, int]] = set()
+    for role, slot in roles:
+        if slot.fresh or (role, id(slot.mention)) in seen:
+            continue  # a candidate phrase is no entity on a trigger's word alone
+        seen.add((role, id(slot.mention)))
+        mention = view.use(slot)
+        event.role_mentions.append((role, mention))
+        if role != "project" or kind in ("ConstructionStart", "Completion", "OperationStart", "Opening", "Signing"):
+            event.participant_mentions.append(mention)
+    if place is not None and not place.fresh:
+        event.place_mentions.append(view.use(place))
+    verb_at = frame.offset(at)
+    names = [s for s in frame.slots.values() if s.mention.type == "Event"]
+    dated = [t for t in frame.times if t.value and t.kind in ("date", "month", "year")
+             and not any(n.start <= t.start and t.end <= n.end for n in names)]  # 2024年 of a name is no date
+    before_trigger = [t for t in dated if t.end <= verb_at]
+    if before_trigger:
+        event.date = before_trigger[-1].value
+    elif dated:
+        event.date = dated[0].value
+    elif previous_date and _WITH_PREVIOUS_DATE.search(frame.text):
+        event.date = previous_date
+    sentence = frame.sentence.span
+    event.amounts = [q for q in view.extraction.quantities
+                     if q.unit in _CURRENCIES and q.value is not None and sentence.start <= q.evidence.start < sentence.end]
+    return event
+
+
+def _triggered(view: ArticleView, frame: Frame, known: list[Event], previous_date: str | None) -> list[Event]:
+    """Events the trigger lexicon finds in a sentence, except those the patterns above already read there."""
+    taken = {e.type for e in known if e.evidence.sentence == frame.sentence.index}
+    return [_trigger_event(view, frame, kind, match, previous_date)
+            for kind, match in _triggers(frame) if kind not in taken]
+
+
 def events_view(view: ArticleView) -> list[Event]:
     """Every event the patterns find in a prepared article."""
     events: list[Event] = []
+    previous_date: str | None = None  # the last day a sentence named: 当天/会上 in a later one refer to it
     frames = view.frames
     for index, frame in enumerate(frames):
         following = frames[index + 1] if index + 1 < len(frames) else None
@@ -260,11 +518,158 @@ def events_view(view: ArticleView) -> list[Event]:
         events.extend(_journeys(view, frame, following))
         events.extend(_operations(view, frame))
         events.extend(_trainings(view, frame))
-    return events
+        events.extend(_triggered(view, frame, events, previous_date))
+        full = [t.value for t in frame.times if t.value and t.kind == "date"]
+        previous_date = full[-1] if full else previous_date
+    return _merge_mentions(events)
+
+
+def _merge_mentions(events: list[Event]) -> list[Event]:
+    """Fold a later mention of an event into the first when it names no one who acts (news names an event in its lead
+    and then again in statistics: 集中开工…，开工项目92个): same class, and neither a different date nor a different
+    place. A mention with its own actors (X宣布开工) stays an event of its own. Only triggered events fold."""
+    kept: list[Event] = []
+    for event in events:
+        actors = [m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE]
+        restates = bool(_COUNTS.search(simplified(event.label)))
+        first = None if actors and not restates else next(
+            (e for e in kept if e.type == event.type and e.trigger and event.trigger
+             and (event.date is None or e.date is None or event.date == e.date)
+             and (restates or _same_place(e, event))), None)
+        if first is None:
+            kept.append(event)
+            continue
+        first.date = first.date or event.date
+        known = {id(m) for m in first.participant_mentions}
+        first.participant_mentions.extend(m for m in event.participant_mentions if id(m) not in known)
+        roles = {(r, id(m)) for r, m in first.role_mentions}
+        first.role_mentions.extend((r, m) for r, m in event.role_mentions if (r, id(m)) not in roles)
+        first.place_mentions = first.place_mentions or event.place_mentions
+        first.amounts.extend(q for q in event.amounts if all(q is not a for a in first.amounts))
+    return kept
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    if not a.place_mentions or not b.place_mentions:
+        return True
+    return a.place_mentions[0].text == b.place_mentions[0].text
+
+
+# A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
+# closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开).
+_NAMED_EVENT = re.compile(
+    r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=[，。：:,“\n])|^|(?<=日))"
+    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|"
+    r"博览会|交易会|论坛|活动|仪式|开幕式))(?=举行|在|召开|举办|开幕|[，。；,;]|上|期间|$)"
+)
+# …and is a name only with something that names it: a year, an ordinal, a place or organization inside it.
+_NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届")
+_HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
+_NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
+_HOLD_AFTER = re.compile(r"^(?:在[^，。；]{1,12}?)?(?:举行|召开|举办|主办|承办)")
+_ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
+_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队")
+
+
+def named_events(extraction: ArticleExtraction) -> list[Mention]:
+    """Mentions of named events (a dated, numbered or placed meeting or activity) the tagger did not mark."""
+    article = extraction.article
+    text = simplified(article.text)
+    found = []
+    for sentence in article.sentences:
+        for match in _NAMED_EVENT.finditer(text, sentence.span.start, sentence.span.end):
+            start, end = match.span("name")
+            name = match.group("name")
+            held = list(_HOLD_VERB.finditer(name))
+            if held:  # 某区举行某某活动: the name starts after the verb that holds it
+                start, name = start + held[-1].end(), name[held[-1].end():]
+                if len(name) < 4:
+                    continue
+            inside = [m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)]
+            named = _NAMES_IT.search(name) or any(family(m.type) in (PLACE, ORG) for m in inside)
+            if not named or _NOT_A_NAME.search(name):
+                continue
+            if any(m.start < end and start < m.end and not (start <= m.start and m.end <= end) for m in extraction.mentions):
+                continue  # it would cut through a name
+            found.append(Mention(article.id, start, end, article.text[start:end], "Event", 0.7, EXTRACTOR))
+    return found
+
+
+def event_relations(view: ArticleView) -> list[Relation]:
+    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who
+    preside over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended,
+    spoke or presided, attend it — until another named event is named."""
+    relations: list[Relation] = []
+    current: Mention | None = None
+    paragraph = -1
+    for frame in view.frames:
+        named = [s for s in frame.slots.values() if s.mention.type == "Event"]
+        if named:
+            current, paragraph = named[0].mention, frame.sentence.paragraph
+        elif frame.sentence.paragraph != paragraph:
+            current = None  # a later paragraph tells of something else
+        if current is None or not _ATTENDS_SENTENCE.search(simplified(frame.text)) and not (
+                named and any(s.char == ORG for s in frame.slots.values())):
+            continue
+        for index in sorted(frame.slots):
+            slot = frame.slots[index]
+            rest = simplified(frame.masked[index + 1 :])
+            if slot.char == PERSON:
+                predicate = "organizes" if _ORGANIZES_AFTER.match(rest) else "attends"
+            elif slot.char in (ORG, PLACE) and named and _HOLD_AFTER.match(rest) and index < min(
+                    i for i, s in frame.slots.items() if s.mention.type == "Event"):
+                predicate = "organizes"
+            else:
+                continue
+            relations.append(Relation(
+                subject="", predicate=predicate, object="", evidence=view.evidence(frame), extractor=EXTRACTOR,
+                score=0.8, subject_mention=view.use(slot), object_mention=current))
+    return relations
+
+
+def signing_partners(view: ArticleView) -> list[Relation]:
+    """The parties a signing joins with 与/和/同 (甲市与乙公司签约) cooperate: one relation per pair across 与, from the
+    sentence that states the signing."""
+    relations: list[Relation] = []
+    for frame in view.frames:
+        for kind, _match in _triggers(frame):
+            if kind != "Signing":
+                continue
+            for join in _WITH_PARTIES.finditer(frame.masked):  # anywhere in the sentence that states the signing
+                left = frame.slots.get(join.start("left")) if join.group("left") else _opening_party(frame)
+                rights = [s for s in frame.group_slots(join, "right") if s.char in (ORG, PLACE) and not s.fresh]
+                if left is None or left.fresh or left.char not in (ORG, PLACE):
+                    continue
+                for right in rights:
+                    if right.mention is left.mention:
+                        continue
+                    relations.append(Relation(
+                        subject="", predicate="cooperatesWith", object="", evidence=view.evidence(frame),
+                        extractor=EXTRACTOR, score=0.8, subject_mention=view.use(left), object_mention=view.use(right)))
+    return relations
+
+
+def _opening_party(frame: Frame) -> Slot | None:
+    """The place or organization that opens the sentence: the party of a 与… that has none before it in its clause."""
+    first = min(frame.slots, default=None)
+    return frame.slots[first] if first is not None and frame.slots[first].char in (ORG, PLACE) else None
 
 
 @stage("nlp.events.patterns")
 def events(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
-    """Add the events of an article (type, date, places, participants, evidence) to the extraction."""
-    extraction.events.extend(events_view(build_view(extraction, settings)))
+    """Add the events of an article (type, date, places, participants, evidence) to the extraction, with the named
+    events it mentions and who organizes and attends them."""
+    extraction.mentions.extend(named_events(extraction))
+    view = build_view(extraction, settings)
+    extraction.events.extend(events_view(view))
+    def key(relation: Relation) -> tuple[object, ...]:
+        s, o = relation.subject_mention, relation.object_mention
+        return (s and (s.start, s.end), relation.predicate, o and (o.start, o.end), relation.evidence.start)
+
+    # a pair the relation patterns already stated from the same sentence is stated once (one statement node)
+    stated = {key(r) for r in extraction.relations}
+    for relation in [*event_relations(view), *signing_partners(view)]:
+        if key(relation) not in stated:
+            stated.add(key(relation))
+            extraction.relations.append(relation)
     return extraction

@@ -20,9 +20,10 @@ from functools import cache
 from typing import Any
 
 from kg.errors import OntologyError
-from kg.model import ArticleExtraction, Evidence, Mention, Sentence
+from kg.model import ArticleExtraction, Evidence, Mention, Sentence, Token
+from kg.nlp.rules import naming_element
 from kg.nlp.timex import Timex, find_times
-from kg.rdf.vocab import KG, is_subclass
+from kg.graph.vocab import KG, is_subclass
 
 # One private-use character per family; patterns are written with these placeholders.
 PERSON, PLACE, FACILITY, ORG, WORK, OTHER = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005", "\ue006"
@@ -171,7 +172,7 @@ class ArticleView:
 
     extraction: ArticleExtraction
     ref: dt.date | None
-    tokens: list[tuple[int, int, str, str]] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
     times: list[Timex] = field(default_factory=list)
     canonical: dict[int, Mention] = field(default_factory=dict)  # id(mention) → the mention it corefers with
     frames: list[Frame] = field(default_factory=list)
@@ -181,11 +182,11 @@ class ArticleView:
     def text(self) -> str:
         return self.extraction.article.text
 
-    def tokens_between(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
+    def tokens_between(self, start: int, end: int) -> list[Token]:
         """The tagger's words lying inside article offsets ``[start, end)``."""
-        first = bisect_left(self.tokens, start, key=lambda t: t[0])
-        last = bisect_left(self.tokens, end, key=lambda t: t[0])
-        return [t for t in self.tokens[first:last] if t[1] <= end]
+        first = bisect_left(self.tokens, start, key=lambda t: t.start)
+        last = bisect_left(self.tokens, end, key=lambda t: t.start)
+        return [t for t in self.tokens[first:last] if t.end <= end]
 
     def evidence(self, frame: Frame) -> Evidence:
         """Evidence for a statement read from ``frame``'s sentence."""
@@ -220,40 +221,14 @@ class ArticleView:
         return best
 
 
-def token_offsets(text: str, tokens: list[tuple[str, str]]) -> list[tuple[int, int, str, str]]:
-    """Place the tagger's (word, POS) tokens in ``text``: (start, end, word, pos), skipping words not found."""
-    placed = []
-    at = 0
-    for word, pos in tokens:
-        found = text.find(word, at)
-        if found < 0 or found - at > 50:  # a word the tagger normalised: skip it rather than jump far ahead
-            continue
-        placed.append((found, found + len(word), word, pos))
-        at = found + len(word)
-    return placed
-
-
-# The last article's token offsets and time expressions: the relation, quantity and event stages each build a view of
-# the same article in turn. Holding the text and token list keeps their ids from being reused while cached.
-_last_placed: list[Any] = [None, None, 0, None, [], []]
-
-
-def _placed(text: str, tokens: list[tuple[str, str]], ref: Any) -> tuple[list[tuple[int, int, str, str]], list[Timex]]:
-    """``token_offsets(text, tokens)`` and ``find_times(text, ref)``, computed once for consecutive views of an
-    article (fresh lists each time, so that a stage may change its view's)."""
-    last_text, last_tokens, last_count, last_ref, placed, times = _last_placed
-    if not (text is last_text and tokens is last_tokens and len(tokens) == last_count and ref == last_ref):
-        placed, times = token_offsets(text, tokens), find_times(text, ref)
-        _last_placed[:] = [text, tokens, len(tokens), ref, placed, times]
-    return list(placed), list(times)
-
-
 def build_view(extraction: ArticleExtraction, settings: Any = None) -> ArticleView:
     """Prepare an article: token offsets, time expressions, title aliases and one masked frame per sentence."""
     article = extraction.article
     ref = article.date or getattr(settings, "date", None)
     view = ArticleView(extraction, ref)
-    view.tokens, view.times = _placed(article.text, extraction.tokens, ref)
+    if extraction.times is None:  # the relation, quantity and event stages each build a view of the article
+        extraction.times = find_times(article.text, ref)
+    view.tokens, view.times = list(extraction.tokens), list(extraction.times)
     extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
     for sentence in article.sentences:
         view.frames.append(_frame(view, sentence))
@@ -346,13 +321,14 @@ def _coreference(view: ArticleView, text: str, base: int, taken: bytearray) -> I
 def _facility_candidates(view: ArticleView, sentence: Sentence, taken: bytearray) -> Iterator[Slot]:
     base = sentence.span.start
     tokens = view.tokens_between(base, sentence.span.end)
-    for index, (start, end, word, _pos) in enumerate(tokens):
+    for index, token in enumerate(tokens):
+        start, end, word = token.start, token.end, token.text
         if not _FACILITY_HEAD.search(word) or any(taken[start - base : end - base]):
             continue
         first = start
         j = index - 1
         while j >= 0:
-            t_start, t_end, _t_word, t_pos = tokens[j]
+            t_start, t_end, t_pos = tokens[j].start, tokens[j].end, tokens[j].pos
             if t_end != first or t_pos not in _MODIFIER_POS or any(taken[t_start - base : t_end - base]):
                 break
             first = t_start
@@ -361,6 +337,8 @@ def _facility_candidates(view: ArticleView, sentence: Sentence, taken: bytearray
         modifier = end - first - (len(head.group()) if head else 0)
         if modifier < 2 or end - first > 20:
             continue  # a bare class noun (项目, 工厂) names nothing
+        if not naming_element(view.text[first:end], tokens[j + 1 : index + 1]):
+            continue  # a kind of thing (重点项目, 养殖基地), not a name
         cls = "IndustrialPark" if _PARK_HEAD.search(word) else "Project" if _PROJECT_HEAD.search(word) else "Facility"
         mention = view.new_mention(first, end, cls)
         yield Slot(first, end, family(cls), mention, fresh=True)

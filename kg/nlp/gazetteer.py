@@ -39,9 +39,10 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from kg.errors import InputError, KGError
-from kg.model import ArticleExtraction, Mention
+from kg.model import ArticleExtraction, Mention, Token
 from kg.nlp.rules import CURRENCIES, MentionIndex
-from kg.pipeline import stage
+from kg.registry import stage
+from kg.text.normalise import simplified
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
 SOURCE = "nlp.link.gazetteer"
@@ -296,30 +297,6 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(divisions, forms, _automaton(forms))
 
 
-@cache
-def _simplify_map() -> dict[int, str]:
-    """A one-to-one traditional → simplified character table (OpenCC's TSCharacters, shipped by opencc-purepy)."""
-    spec = importlib.util.find_spec("opencc_purepy")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "dicts" / "TSCharacters.txt"
-    if not path.is_file():
-        return {}
-    table: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 2 and len(parts[0]) == 1:
-            target = parts[1].split(" ")[0]
-            if len(target) == 1 and target != parts[0]:
-                table[ord(parts[0])] = target
-    return table
-
-
-def simplified(text: str) -> str:
-    """``text`` with traditional characters replaced by simplified ones, character for character (same length)."""
-    return text.translate(_simplify_map())
-
-
 # ---------------------------------------------------------------- user dictionary
 
 
@@ -349,7 +326,7 @@ def _stat(path: Path) -> os.stat_result:
 
 @cache
 def _load_user_dictionary(path: str, mtime: int, size: int) -> UserDictionary:
-    from kg.rdf.vocab import KG, is_subclass
+    from kg.graph.vocab import KG, is_subclass
 
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
@@ -393,27 +370,13 @@ class Bounds:
         return self.spans[at] if at >= 0 and self.spans[at][0] <= offset < self.spans[at][1] else None
 
 
-def token_bounds(text: str, tokens: list[tuple[str, str]]) -> Bounds | None:
-    """The word boundaries of the tagger's segmentation of ``text``; None when the tagger gives no tokens."""
+def token_bounds(tokens: list[Token]) -> Bounds | None:
+    """The word boundaries of the tagger's tokens; None when the tagger gives no tokens."""
     if not tokens:
         return None
-    starts: set[int] = set()
-    ends: set[int] = set()
-    tags: dict[int, str] = {}
-    start_of: dict[int, int] = {}
-    spans: list[tuple[int, int]] = []
-    at = 0
-    for word, tag in tokens:
-        found = text.find(word, at)
-        if found < 0:
-            continue
-        starts.add(found)
-        ends.add(found + len(word))
-        tags[found] = tag
-        start_of[found + len(word)] = found
-        spans.append((found, found + len(word)))
-        at = found + len(word)
-    return Bounds(starts, ends, tags, start_of, spans)
+    spans = [(token.start, token.end) for token in tokens]
+    return Bounds({start for start, _ in spans}, {end for _, end in spans}, {t.start: t.pos for t in tokens},
+                  {end: start for start, end in spans}, spans)
 
 
 # Tags of names: a long official name may cut through these (the tagger often splits Mongolian and other
@@ -625,7 +588,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     text = article.text
     view = simplified(text)
     gaz = gazetteer()
-    bounds = token_bounds(text, extraction.tokens)
+    bounds = token_bounds(extraction.tokens)
     index = MentionIndex(extraction.mentions)
     hits = _hits(gaz.automaton, view, bounds)
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
@@ -921,7 +884,7 @@ def _split_fused_divisions(
     The tagger often keeps an address together; each name in it is then a mention of its own, so that it is linked
     and can place the names after it (the district names the town).
     """
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     by_start = {start: (start, end, form) for start, end, form in hits}
     for mention in index:
@@ -963,7 +926,7 @@ def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context
     The place is the nearest division of that level named before (a linked place, or one opening an organization's
     name such as 呼和浩特市委), else the dateline's. Without this, every city's 市政府 would become one entity.
     """
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     relative: list[tuple[Mention, int, str]] = []
     for mention in index:
@@ -1041,21 +1004,21 @@ FUSED_HEADS = ("站", "口岸", "港", "机场", "铁路")
 
 def _is_place(cls: str) -> bool:
     """Whether ``cls`` is the tagger's Place or a kind of place."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     return cls == "Place" or is_subclass(cls, "Place")
 
 
 def _replaceable(cls: str) -> bool:
     """Whether a mention of class ``cls`` may be relinked as a place (tagger classes, or any kind of place)."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     return cls in PLACE_TYPES or is_subclass(cls, "Place")
 
 
 def _loose_place(mention: Mention) -> bool:
     """A tagger's place, or a place the rules classed by its suffix, not linked: a piece a long name may replace."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     return "code" not in mention.attrs and (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
 

@@ -11,15 +11,19 @@ the number counts (556个党建联合体) or the phrase it closes (新增减税�
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from bisect import bisect_left, bisect_right
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from kg.model import ArticleExtraction, Evidence, Quantity
+from kg.model import ArticleExtraction, Evidence, Mention, Quantity
 from kg.nlp.frames import ORG, PERSON, PLACE, ArticleView, Frame, Slot, build_view, family
+from kg.nlp.gazetteer import simplified
 from kg.nlp.timex import Timex, to_int
-from kg.pipeline import stage
+from kg.registry import stage
 
 EXTRACTOR = "nlp.quantities.patterns"
+SUBJECT_WINDOW = 400  # characters before a figure searched for its subject
+PHRASE_WINDOW = 200  # characters before a value searched for the phrase it closes (real ones are far shorter)
 
 # unit text → (UN/CEFACT common code or ISO 4217 currency, factor to that unit)
 UNITS: dict[str, tuple[str | None, Decimal]] = {
@@ -51,9 +55,22 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
     "千克": ("KGM", Decimal(1)),
     "克": ("GRM", Decimal(1)),
     "千瓦时": ("KWH", Decimal(1)),
+    "kWh": ("KWH", Decimal(1)),
     "度": ("KWH", Decimal(1)),
+    # power in kilowatts, whatever unit the text uses (兆瓦, 万千瓦, GW)
     "千瓦": ("KWT", Decimal(1)),
-    "兆瓦": ("MAW", Decimal(1)),
+    "kW": ("KWT", Decimal(1)),
+    "兆瓦": ("KWT", Decimal(1000)),
+    "MW": ("KWT", Decimal(1000)),
+    "GW": ("KWT", Decimal(10**6)),
+    "吉瓦": ("KWT", Decimal(10**6)),
+    "千伏": ("KVT", Decimal(1)),
+    "kV": ("KVT", Decimal(1)),
+    "吨/日": ("TNE_D", Decimal(1)),
+    "吨/天": ("TNE_D", Decimal(1)),
+    "t/d": ("TNE_D", Decimal(1)),
+    "倍": ("TIMES", Decimal(1)),
+    "岁": ("ANN", Decimal(1)),
     "小时": ("HUR", Decimal(1)),
     "分钟": ("MIN", Decimal(1)),
     "个工作日": ("DAY", Decimal(1)),
@@ -64,7 +81,7 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
 # Classifiers of plain counts: unit code C62 ("one"), the classifier kept as unit text.
 COUNTERS = (
     "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 头 只 株 棵 场 届 章 "
-    "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次"
+    "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 省 市县 县市 市地 县区 区县 地市"
 ).split()
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6, "千万": 10**7, "亿": 10**8,
                 "十亿": 10**9, "百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
@@ -73,11 +90,19 @@ _MULT_ALT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _NUMBER = rf"(?:{_ARABIC}|{_CHINESE})"
+# Counts of administrative units (两省, 三市县): only with Chinese numerals, as news writes them.
+_AREA_COUNTERS = re.compile(r"^(?:省|市|县|区|市县|县市|市地|县区|区县|地市)$")
+# Classifiers after 一 that count something (一名, 一所); after others 一 is an article (一场, 一套, 一份).
+_ONE_COUNTS = set("个名位人家所台条辆座户只头株棵艘把")
+_COORDINATE = re.compile(r"(?:北纬|南纬|东经|西经)$")
+# A number is only tried from the start of its run of digits: a later start in the same run cannot match when the
+# first failed, and trying every one made a long run of digits quadratic (20,000 digits: 194 s).
+_NUMBER_START = rf"(?:(?<!\d){_ARABIC}|(?<![零〇一二两三四五六七八九十百千万亿]){_CHINESE})"
 _QUANTITY = re.compile(
     rf"(?P<pre>超过|不足|不到|低于|少于|高于|多于|至少|最多|将近|大约|约|近|逾|超)?"
     rf"(?P<each>每小时)?"
-    rf"(?P<num>{_NUMBER})(?:(?P<dash>[-－~～—至到])(?P<num2>{_NUMBER}))?"
-    rf"(?P<approx1>余|多)?(?P<mult>{_MULT_ALT})?(?P<approx2>余|多)?(?P<unit>{_UNIT_ALT})"
+    rf"(?:(?P<num>{_NUMBER_START})(?:(?P<dash>[-－~～—至到])(?P<num2>{_NUMBER}))?\n?"
+    rf"(?P<approx1>余|多)?(?P<mult>{_MULT_ALT})?|(?P<bare>{_MULT_ALT}))(?P<approx2>余|多)?(?P<unit>{_UNIT_ALT})"
     rf"(?P<post>以上|以下|左右|上下|之多|有余)?"
 )
 _MORE = {"超过", "高于", "多于", "至少", "逾", "超", "以上", "之多", "有余"}
@@ -94,6 +119,28 @@ _SUBJECT_WORDS = re.compile(r"(?:全市|全盟|全区|全县|全旗|全省|该�
 _SUBJECT_PREFIX = re.compile(r"^(?:全市|全盟|全区|全县|全旗|全省|该市|本市|其中)")
 
 
+class _Near:
+    """An article's mentions sorted by start, to find the ones at a figure in logarithmic time: walking all of them
+    for every figure made a long article quadratic."""
+
+    def __init__(self, view: ArticleView) -> None:
+        self.mentions = sorted(view.extraction.mentions, key=lambda m: (m.start, m.end))
+        self.starts = [m.start for m in self.mentions]
+        self.longest = max((m.end - m.start for m in self.mentions), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions that overlap ``[start, end)``."""
+        low = bisect_left(self.starts, start - self.longest)
+        high = bisect_left(self.starts, end)
+        return [m for m in self.mentions[low:high] if m.end > start]
+
+    def last_end(self, floor: int, start: int) -> int:
+        """The last end of a mention in ``(floor, start]``, or ``floor``."""
+        high = bisect_right(self.starts, start)
+        low = bisect_left(self.starts, floor - self.longest, hi=high)
+        return max((m.end for m in self.mentions[low:high] if floor < m.end <= start), default=floor)
+
+
 def parse_number(text: str) -> Decimal | None:
     """A decimal from Arabic or Chinese numerals (``2330.27``, ``三十一``, ``1,520``), or None."""
     text = text.replace(",", "")
@@ -101,6 +148,13 @@ def parse_number(text: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         pass
+    try:
+        return _parse_chinese(text)
+    except ValueError:
+        return None  # more digits than Python converts to int (4,300): not a figure anyone printed
+
+
+def _parse_chinese(text: str) -> Decimal | None:
     if "点" in text:
         whole, _, fraction = text.partition("点")
         integer = to_int(whole) if whole else 0
@@ -109,6 +163,8 @@ def parse_number(text: str) -> Decimal | None:
             return None
         return Decimal(f"{integer}.{digits}")
     value = to_int(text)
+    if value is None and text[:1] in "十百千万亿":
+        value = to_int("一" + text)  # 百万, 千亿: one of them
     return Decimal(value) if value is not None else None
 
 
@@ -118,17 +174,21 @@ def _normal(value: Decimal) -> Decimal:
     A whole number keeps one fractional digit because that is the canonical xsd:decimal form Turtle writes; the value
     then survives a write and a re-read unchanged.
     """
-    value = value.normalize()
-    return value.quantize(Decimal("0.1")) if value == value.to_integral() else value
+    # Exact at any length: the default context's 28 digits rounded longer numbers and made quantize() raise.
+    with localcontext() as context:
+        context.prec = max(28, len(value.as_tuple().digits) + abs(value.as_tuple().exponent) + 2)
+        value = value.normalize()
+        return value.quantize(Decimal("0.1")) if value == value.to_integral() else value
 
 
 def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
     """The noun phrase a count classifies: 556个|党建联合体, 40个|党建引领示范片区."""
     text = view.text
     at = end
-    following = _QUANTITY.match(text, at, frame.sentence.span.end)
+    # a window, not the rest of the sentence: simplifying that for every figure was quadratic on a long sentence
+    following = _QUANTITY.match(simplified(text[at : min(frame.sentence.span.end, at + 64)]))
     if following is not None:
-        at = following.end()  # 51个|40英尺|集装箱: both count the same thing
+        at += following.end()  # 51个|40英尺|集装箱: both count the same thing
     if at < frame.sentence.span.end and text[at] == "的":
         at += 1
     tokens = view.tokens_between(at, frame.sentence.span.end)
@@ -138,7 +198,8 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
     words: list[tuple[int, int]] = []
     seen_noun = False
     quote = False
-    for start, stop, word, pos in tokens:
+    for token in tokens:
+        start, stop, word, pos = token.start, token.end, token.text, token.pos
         if start != (words[-1][1] if words else at):
             break
         if word in "“”\"":
@@ -162,20 +223,21 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
 
 
 def _is_nounish(view: ArticleView, span: tuple[int, int]) -> bool:
-    return any(t[1] == span[1] and t[3] in _NOUN_POS for t in view.tokens_between(span[0], span[1]))
+    return any(t.end == span[1] and t.pos in _NOUN_POS for t in view.tokens_between(span[0], span[1]))
 
 
-def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) -> str:
+def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int, near: _Near) -> str:
     """The phrase a value closes: 新增减税降费|8.08亿元, 罚没款达|2330.27万元 (linking words dropped)."""
     text = view.text
     tokens = view.tokens_between(floor, start)
     if not view.tokens:
-        return _measured_plain(view, frame, start, floor)
+        return _measured_plain(view, frame, start, floor, near)
     at = start
     if at > floor and text[at - 1] == "的":
         at -= 1
     first = at
-    for t_start, t_end, word, pos in reversed(tokens):
+    for token in reversed(tokens):
+        t_start, t_end, word, pos = token.start, token.end, token.text, token.pos
         if t_end > first:
             continue  # inside a bracket already taken
         if t_end != first:
@@ -188,7 +250,7 @@ def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) 
             continue
         if t_start < first and pos in _STOP_BACK and not _LINK_TAIL.fullmatch(word):
             break
-        if _SUBJECT_WORDS.search(word) or pos in ("LOC", "ORG", "PER") or _in_name(view, t_start, t_end):
+        if _SUBJECT_WORDS.search(word) or pos in ("LOC", "ORG", "PER") or _in_name(near, t_start, t_end):
             break  # the subject, not the measured thing
         first = t_start
     phrase = text[first:at]
@@ -196,20 +258,20 @@ def _measured_backward(view: ArticleView, frame: Frame, start: int, floor: int) 
     return phrase.strip("，、 ")
 
 
-def _in_name(view: ArticleView, start: int, end: int) -> bool:
-    return any(
-        m.start < end and start < m.end and family(m.type) in (PLACE, ORG, PERSON) for m in view.extraction.mentions
-    )
+def _in_name(near: _Near, start: int, end: int) -> bool:
+    return any(family(m.type) in (PLACE, ORG, PERSON) for m in near.overlapping(start, end))
 
 
 def _has_noun(view: ArticleView, phrase_end: int, phrase: str) -> bool:
     """Whether the tagger saw a noun in the phrase that ends at ``phrase_end``."""
-    return any(t[3] in _NOUN_POS for t in view.tokens_between(phrase_end - len(phrase), phrase_end))
+    return any(t.pos in _NOUN_POS for t in view.tokens_between(phrase_end - len(phrase), phrase_end))
 
 
-def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int) -> str:
+def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int, near: _Near) -> str:
     """Without the tagger's words: the clause before the value, after the last name or time in it."""
-    for boundary in [*(m.end for m in view.extraction.mentions), *(t.end for t in frame.times)]:
+    # Time expressions are in text order and do not overlap: the last one ending by ``start`` ends last.
+    position = bisect_right(frame.times, start, key=lambda t: t.end)
+    for boundary in [near.last_end(floor, start), *(t.end for t in frame.times[max(position - 1, 0) : position])]:
         if floor < boundary <= start:
             floor = boundary
     phrase = view.text[floor:start].strip("，、 ")
@@ -217,29 +279,42 @@ def _measured_plain(view: ArticleView, frame: Frame, start: int, floor: int) -> 
     return _LINK_HEAD.sub("", _LINK_TAIL.sub("", phrase.removesuffix("的")))
 
 
-def _subject(view: ArticleView, frame: Frame, before: int, carried: Slot | None) -> Slot | None:
-    """The place or organization the figure is about: the nearest clause-opening one before it, else the carried one."""
-    best = None
-    for index in sorted(frame.slots):
-        slot = frame.slots[index]
-        if slot.start >= before:
+def _subject(frame: Frame, before: int, carried: Slot | None, order: tuple[list[int], list[int]]) -> Slot | None:
+    """The place or organization the figure is about: the nearest clause-opening one before it, else the carried one.
+
+    ``order`` holds the frame's slot indices sorted and their article offsets, made once per sentence.
+    """
+    indices, starts = order
+    # From the figure backwards, at most SUBJECT_WINDOW characters: the first that qualifies is the nearest.
+    for position in range(bisect_left(starts, before) - 1, -1, -1):
+        if starts[position] < before - SUBJECT_WINDOW:
             break
+        index = indices[position]
+        slot = frame.slots[index]
         if slot.char not in (PLACE, ORG) and slot.mention.type not in ("Work", "Law", "Standard", "Report"):
             continue
-        opening = frame.masked[:index].rstrip()
-        if not opening or opening[-1] in "，。；：" or _opens_after_time(frame, slot):
-            best = slot
-    return best or carried
+        at = index
+        while at > 0 and frame.masked[at - 1].isspace():
+            at -= 1
+        if at == 0 or frame.masked[at - 1] in "，。；：" or _opens_after_time(frame, slot):
+            return slot
+    return carried
 
 
 def _opens_after_time(frame: Frame, slot: Slot) -> bool:
-    return any(t.end == slot.start and (t.start == frame.sentence.span.start) for t in frame.times)
+    # Time expressions are in text order and do not overlap: only the first can open the sentence.
+    first = frame.times[0] if frame.times else None
+    return first is not None and first.end == slot.start and first.start == frame.sentence.span.start
 
 
 def _time(frame: Frame, before: int, carried: Timex | None) -> Timex | None:
     """The time a figure refers to: the last time expression before it in the sentence, else the carried one."""
-    found = [t for t in frame.times if t.end <= before and t.kind != "vague"]
-    return found[-1] if found else carried
+    # Times are in text order: walk back from the figure instead of over the whole sentence for every figure.
+    for position in range(bisect_left(frame.times, before, key=lambda t: t.start) - 1, -1, -1):
+        timex = frame.times[position]
+        if timex.end <= before and timex.kind != "vague":
+            return timex
+    return carried
 
 
 def quantities_view(view: ArticleView) -> list[Quantity]:
@@ -248,24 +323,33 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
     paragraph = -1
     carried_subject: Slot | None = None
     carried_time: Timex | None = None
+    near = _Near(view)
     for frame in view.frames:
         if frame.sentence.paragraph != paragraph:
             paragraph, carried_subject, carried_time = frame.sentence.paragraph, None, None
         base = frame.sentence.span.start
         evidence = view.evidence(frame)
+        indices = sorted(frame.slots)
+        order = (indices, [frame.slots[index].start for index in indices])
         changes = [(base + m.start("from"), base + m.end("to"), m) for m in _CHANGE.finditer(frame.text)]
         phrase_for_change: dict[int, str] = {}
-        clause_start = base
-        for match in _QUANTITY.finditer(frame.text):
+        clause_start = scanned = base
+        for match in _QUANTITY.finditer(simplified(frame.text)):  # 億元, 萬噸 read as 亿元, 万吨
             start, end = base + match.start(), base + match.end()
-            if _skip(view, frame, match, start, end):
+            if _skip(view, frame, match, start, end, near):
                 continue
-            for cut in range(start - 1, clause_start - 1, -1):
-                if view.text[cut] in "，；。：":
-                    clause_start = cut + 1
-                    break
-            quantity = _quantity(match, evidence)
-            subject = _subject(view, frame, start, carried_subject)
+            # Each character is looked at once per sentence (scanning back to the clause start for every figure was
+            # quadratic on a long clause), and a measured phrase is looked for only in the last PHRASE_WINDOW
+            # characters before its value.
+            cut = max(view.text.rfind(mark, scanned, start) for mark in "，；。：")
+            if cut >= 0:
+                clause_start = cut + 1
+            scanned = start
+            floor = max(clause_start, start - PHRASE_WINDOW)
+            quantity = _quantity(match, evidence, frame.text[match.start() : match.end()])
+            if quantity.value is None and quantity.qualifier != "range":
+                continue  # not a number after all
+            subject = _subject(frame, start, carried_subject, order)
             timex = _time(frame, start, carried_time)
             change = next((c for c in changes if c[0] <= start and end <= c[1]), None)
             if change is not None:
@@ -274,7 +358,8 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
                     inner = [t for t in frame.times if change[0] <= t.start and t.end <= start]
                     timex = inner[-1] if inner else None
                     key = change[0]
-                    phrase_for_change[key] = _measured_backward(view, frame, change[0] - 1, clause_start)
+                    low = max(clause_start, change[0] - 1 - PHRASE_WINDOW)
+                    phrase_for_change[key] = _measured_backward(view, frame, change[0] - 1, low, near)
                 else:
                     inner = [t for t in frame.times if base + change[2].start("to") <= t.start and t.end <= start]
                     # the value reached is today's unless the text dates it
@@ -284,10 +369,10 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
                 measured = ""
             if not measured:
                 if quantity.unit == "C62" or quantity.unit_text in ("英尺",):
-                    measured = _measured_forward(view, frame, end) or _measured_backward(view, frame, start, clause_start)
+                    measured = _measured_forward(view, frame, end) or _measured_backward(view, frame, start, floor, near)
                 else:
                     # the phrase a value closes (罚没款达…), unless that is a bare verb and a noun follows (满载…吨木材)
-                    backward = _measured_backward(view, frame, start, clause_start)
+                    backward = _measured_backward(view, frame, start, floor, near)
                     forward = _measured_forward(view, frame, end)
                     tail = start - 1 if view.text[start - 1 : start] == "的" else start
                     prefer_back = backward and (not forward or not view.tokens or _has_noun(view, tail, backward))
@@ -313,31 +398,51 @@ def _today(view: ArticleView) -> Timex | None:
     return Timex(0, 0, "", view.ref.isoformat(), "now") if view.ref else None
 
 
-def _skip(view: ArticleView, frame: Frame, match: re.Match[str], start: int, end: int) -> bool:
+def _skip(view: ArticleView, frame: Frame, match: re.Match[str], start: int, end: int, near: _Near) -> bool:
     """Numbers that are not quantities: ordinals (第6000趟), parts of dates, titles, codes (B1), a lone 一."""
     text = view.text
     if start > 0 and text[start - 1] in "第" or (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum()):
         return True
-    if match.group("num") == "一" and not match.group("mult"):
+    number, unit = match.group("num") or "", match.group("unit")
+    if number == "一" and not match.group("mult") and unit not in _ONE_COUNTS:
         return True  # 一场, 一套, 一份: an article, not a count
-    if match.group("unit") == "年" and not match.group("num").isdigit():
+    if unit == "年" and not number.isdigit() and (len(number) > 2 or "〇" in number or "零" in number):
+        return True  # 二〇二〇年 is a year; 三年 a duration
+    if _AREA_COUNTERS.match(unit) and (number.isdigit() or not number):
+        return True  # 3市 is rare; 两省, 三市县 are counts
+    # a multiplier with no digit before it (百万亩, 千亿元), read as the number or apart from it
+    lone = match.group("bare") or (number if number and set(number) <= set("十百千万亿") else "")
+    if lone in ("亿", "十", "十万", "十亿"):
+        return True  # 亿元 alone names money, not an amount; 百万亩, 千亿元, 万亩 are amounts
+    if lone and re.search(r"\d\s*$", text[max(0, start - 3) : start]):
+        return True  # the number is before a break the sentence split did not bridge
+    if lone and unit in COUNTERS and unit not in ("亩",):
+        return True  # 万人 (a crowd) or 百家 (many) without a number: a manner of speaking
+    if _COORDINATE.search(text[max(0, start - 2) : start]):
+        return True  # 北纬40度: a coordinate
+    # Time expressions do not overlap and are in text order: only the last one starting before the end can overlap.
+    position = bisect_left(frame.times, end, key=lambda t: t.start)
+    if position and frame.times[position - 1].end > start:
         return True
-    for timex in frame.times:
-        if timex.start < end and start < timex.end:
-            return True
-    for mention in view.extraction.mentions:
-        if mention.start < end and start < mention.end and mention.type in ("Work", "Law", "Standard", "Report"):
-            return True
-    return False
+    return any(m.type in ("Work", "Law", "Standard", "Report") for m in near.overlapping(start, end))
 
 
-def _quantity(match: re.Match[str], evidence: Evidence) -> Quantity:
+def _exact(number: Decimal, factor: Decimal) -> Decimal:
+    """``number * factor`` in plain notation, exact however many digits the number has."""
+    with localcontext() as context:
+        context.prec = len(number.as_tuple().digits) + abs(int(number.as_tuple().exponent)) + 20
+        return _normal(number * factor)
+
+
+def _quantity(match: re.Match[str], evidence: Evidence, written: str) -> Quantity:
+    """The quantity a match states; ``written`` is its text in the article's own script."""
     unit_text = match.group("unit")
     code, factor = UNITS.get(unit_text, ("C62", Decimal(1)))
     if match.group("each") and unit_text in ("公里", "千米"):
         code, unit_text = "KMH", f"{unit_text}/小时"
-    multiplier = Decimal(_MULTIPLIERS.get(match.group("mult") or "", 1))
-    unit_display = (match.group("mult") or "") + unit_text if code not in ("P1",) else unit_text
+    mult = match.group("mult") or match.group("bare") or ""
+    multiplier = Decimal(_MULTIPLIERS.get(mult, 1))
+    unit_display = mult + unit_text if code not in ("P1",) else unit_text
     approximate = bool(match.group("approx1") or match.group("approx2"))
     pre, post = match.group("pre"), match.group("post")
     qualifier = None
@@ -348,19 +453,25 @@ def _quantity(match: re.Match[str], evidence: Evidence) -> Quantity:
     if pre in _ABOUT or post in _ABOUT:
         approximate = True
     value: Decimal | None
+    ends: list[Decimal | None] = [None, None]
     if match.group("num2"):
-        value, qualifier = None, "range"  # a range has no single value; the text keeps both ends
+        value, qualifier = None, "range"  # a range has no single value; its ends are schema:minValue/maxValue
+        for index, group in enumerate(("num", "num2")):
+            number = parse_number(match.group(group))
+            ends[index] = _exact(number, multiplier * factor) if number is not None else None
     else:
-        number = parse_number(match.group("num"))
-        value = _normal(number * multiplier * factor) if number is not None else None
+        number = parse_number(match.group("num")) if match.group("num") else Decimal(1)  # 百万亩, 千亿元
+        value = _exact(number, multiplier * factor) if number is not None else None
     return Quantity(
         subject=None,
         measured="",
         value=value,
         unit=code,
         unit_text=unit_display,
-        text=match.group(),
+        text=written,
         evidence=evidence,
+        value_min=ends[0],
+        value_max=ends[1],
         approximate=approximate,
         qualifier=qualifier,
         extractor=EXTRACTOR,

@@ -13,13 +13,30 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kg.model import ArticleExtraction, Corpus, Mention, Relation
+from kg.model import ArticleExtraction, Corpus, Evidence, Mention, Relation
 from kg.errors import OntologyError
-from kg.nlp.frames import FACILITY, ORG, PLACE, SLOT_CHARS, WORK, ArticleView, Frame, Slot, build_view, family, pattern
-from kg.pipeline import stage
-from kg.rdf.vocab import is_subclass
+from kg.nlp.frames import (
+    FACILITY,
+    ORG,
+    OTHER as OTHER_CHAR,
+    PERSON,
+    PLACE,
+    SLOT_CHARS,
+    WORK,
+    ArticleView,
+    Frame,
+    Slot,
+    build_view,
+    family,
+    pattern,
+)
+from kg.nlp.gazetteer import gazetteer, simplified
+from kg.nlp.rules import class_by_suffix
+from kg.registry import stage
+from kg.graph.vocab import is_subclass
 
 EXTRACTOR = "nlp.relate.patterns"
+BYLINE_EXTRACTOR = "ingest.segment.bylines"
 
 TITLES = (
     "首席执行官|首席财务官|首席技术官|总工程师|总经济师|总会计师|总经理|董事长|总裁|经理|董事|监事|总监|秘书长|主任|书记|"
@@ -47,7 +64,7 @@ _LOCATED = [
 # A clause that opens with 在X, sets the place of what the sentence says is built or run.
 _FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
 _BUILT_BY = pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})")
-_BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
+_BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
 # 持有X…股 is a stake (investsIn below); 控股X is control
@@ -205,6 +222,208 @@ def _posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                     out.add(frame, person, "holdsPost", org, attrs={"title": title})
 
 
+# Titles read in chains before a name (市委常委、组织部长X), in brackets after it and alone after it (X书记).
+CHAIN_TITLES = (
+    f"{TITLES}|副主委|主委|司长|执行主席|调研员|巡视员|组长|工程师|专员|指导员|特派员|干事|党组成员|支书|"
+    "记者|通讯员|编辑|责编|责任编辑|融媒体记者|特约记者"
+)
+_CREDITS = "责任编辑|責任編輯|责编|責編|编辑|編輯|特约记者|特約記者|融媒体记者|记者|記者|通讯员|通訊員"
+_CREDIT_BEFORE = re.compile(rf"(?:^|[\s(（【|｜:：])(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
+_SOURCE = pattern(r"(?:来源|來源)\s*[:：|｜]?\s*(?P<outlet>{O})")
+# A sum of money as written inside an investing clause (投资12亿元建设…); the quantity stage reads its value.
+_MONEY = re.compile(r"[0-9０-９.,]+(?:余|多)?(?:万亿|千亿|百亿|亿|千万|百万|万|億|萬)?(?:余|多)?元")
+_CHAIN_TITLE_END = re.compile(rf"(?:{CHAIN_TITLES})$")
+_AFTER_NAME_TITLE = re.compile(r"(?:书记|省长|市长|县长|区长|州长|旗长|镇长|乡长|村长|主任|局长|厅长|部长|董事长|总经理|院长|校长|主席)"
+                               r"(?![\u4e00-\u9fff]{0,1}(?:医师|助理|秘书))")
+_RUN_STOP = re.compile(r"[，。；：！？,;:!?（）()“”\"《》\s的]")
+_CHAIN_SPLIT = re.compile(r"[、兼]")
+_LEVEL_START = re.compile(r"^(自治区|省|市|县|区|州|旗|盟|镇|乡|街道|村|嘎查|苏木)")
+_LEVEL_HEAD = re.compile(r"^(?:常务|代理|代)?副?(省|市|县|区|州|旗|盟|镇|乡|村)长")  # 常务副县长 → the county
+_LEVEL_END = re.compile(r"(?:自治区|省|市|县|区|州|旗|盟|镇|乡|街道|村|嘎查|苏木)$")
+_BODY_AFTER_PLACE = re.compile(r"^(?:委|长|政府|人民政府|人大|政协|党委|纪委|党工委)")
+_DEICTIC_BODY = re.compile(r"^(?:该|本|此)(公司|企业|集团|市|县|区|镇|乡|村|州|旗|盟|局|院|校|社)")
+_TENURE = re.compile(r"^(?:原|前|时任|现任|曾任)")
+_LEAD_POS = {"v", "p", "c", "d", "u", "r", "m", "q", "w", "vd", "ad", "xc", "f"}
+
+
+def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    """Posts written before a name as a chain of titles (县委副书记、县长X; X公司党委书记、董事长Y), shared by a list of
+    names (副县长A、B), in brackets after a name (A（某局局长）) or as a bare title after it (A书记)."""
+    base = frame.sentence.span.start
+    text = frame.text
+    persons = [s for s in (frame.slots[i] for i in sorted(frame.slots)) if s.char == PERSON and not s.fresh]
+    previous: tuple[Slot, list[tuple[str, Mention | None, str]]] | None = None
+    for person in persons:
+        start, end = person.start - base, person.end - base
+        chain: list[tuple[str, Mention | None, str]] = []
+        if previous is not None and text[previous[0].end - base : start] in ("、", "和", "及"):
+            chain = previous[1]  # 副县长A、B: the list shares its titles
+        else:
+            credit = _CREDIT_BEFORE.search(text[:start])
+            if credit is not None:  # 编辑：某某, 记者 某某 in a credit line: the outlet its 来源 names, if any
+                source = _SOURCE.search(frame.masked)
+                outlet = frame.slot(source, "outlet") if source else None
+                chain = [(credit.group("role"), outlet.mention if outlet else None, "")]
+            else:
+                run_start = start
+                while run_start > 0 and not _RUN_STOP.match(text[run_start - 1]) \
+                        and not _in_person(frame, base + run_start - 1):
+                    run_start -= 1
+                chain = _read_chain(view, base + run_start, person.start)
+        if not chain and end < len(text) and text[end] in "（(":
+            close = re.compile(r"[）)]").search(text, end)
+            if close is not None:
+                chain = _read_chain(view, base + end + 1, base + close.start())
+        if not chain:
+            chain = _title_after_list(view, frame, persons, person)
+        if not chain:
+            after = _AFTER_NAME_TITLE.match(text, end)
+            held = [r.attrs.get("title", "") for r in out.relations
+                    if r.predicate == "holdsPost" and r.subject_mention is not None
+                    and r.subject_mention.text == person.mention.text]
+            if after is not None and not any(t.endswith(after.group()) for t in held):
+                title = after.group()  # 某某书记: the post is the person's, its body unnamed unless a level word says it
+                chain = [(title, _level_antecedent(view, person.start, title), "")]
+        for title, org, tenure in chain:
+            attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
+            if org is None:
+                out.add(frame, person, "holdsPost", title, 0.8, attrs=attrs)
+            elif org is not person.mention:
+                if family(org.type) == PLACE:
+                    attrs["place"] = "1"  # a place's post: no works-for
+                out.add(frame, person, "holdsPost", org, 0.85, attrs=attrs)
+        previous = (person, chain) if chain else None
+
+
+_LIST_TITLE = re.compile(r"(?P<count>等|(?:\d+|[一二两三四五六七八九十]+)[名位])?(?P<title>委员|常委|代表|理事)")
+
+
+def _title_after_list(view: ArticleView, frame: Frame, persons: list[Slot], person: Slot) -> list[
+        tuple[str, Mention | None, str]]:
+    """A、B、C8名委员: the title after a list of names is each name's; a 委员 is a member of the 委员会 last named."""
+    base = frame.sentence.span.start
+    first = at = persons.index(person)
+    while at + 1 < len(persons) and frame.text[persons[at].end - base : persons[at + 1].start - base] == "、":
+        at += 1
+    after = _LIST_TITLE.match(frame.text, persons[at].end - base)
+    if after is None or (at == first and not after.group("count")):
+        return []  # one name then 委员: a word of the sentence more often than a title (某某委员会 names a body)
+    title = after.group("title")
+    body = view.antecedent(person.start, ORG, {"委员会", "政协", "人大", "理事会"}) if title != "代表" else None
+    return [(title, body, "")]
+
+
+def _in_person(frame: Frame, offset: int) -> bool:
+    return any(s.char == PERSON and s.start <= offset < s.end for s in frame.slots.values())
+
+
+def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Mention | None, str]]:
+    """(title as written, the organization or place it belongs to or None, 原/时任) of a chain of titles in
+    ``[start, end)`` that ends right before a name; [] when the text there is no title."""
+    text = view.text[start:end].rstrip()
+    end = start + len(text)
+    if not _CHAIN_TITLE_END.search(simplified(text)):
+        return []
+    parts: list[tuple[int, int]] = []
+    at = start
+    for match in _CHAIN_SPLIT.finditer(text):
+        parts.append((at, start + match.start()))
+        at = start + match.end()
+    parts.append((at, end))
+    # the chain is the run of trailing parts that end with a title; the first may open with words that are no title
+    chain_parts = []
+    for a, b in reversed(parts):
+        if not _CHAIN_TITLE_END.search(simplified(view.text[a:b])):
+            break
+        chain_parts.insert(0, (a, b))
+    if not chain_parts:
+        return []
+    a, b = chain_parts[0]
+    starts = {m.start for m in view.extraction.mentions if a <= m.start < b}
+    for t_start, t_end, _word, pos in view.tokens_between(a, b):
+        if t_start in starts:
+            break  # a name opens the title (某市委常委): nothing to trim
+        rest = simplified(view.text[a:b])
+        if t_start != a or pos not in _LEAD_POS or t_end >= b or _DEICTIC_BODY.match(rest) or _TENURE.match(rest):
+            break
+        a = t_end  # 陪同的有, 出席: words before the title
+    chain_parts[0] = (a, b)
+    posts: list[tuple[str, Mention | None, str]] = []
+    org: Mention | None = None
+    tenure = ""
+    for a, b in chain_parts:
+        part = view.text[a:b]
+        lead = _TENURE.match(part)
+        if lead and lead.group() != "现任":
+            tenure = lead.group()
+        if lead:
+            a, part = a + lead.end(), part[lead.end():]
+        own, title = _part_owner(view, a, b, part)
+        if _OWN_BODY.match(part):
+            org = None  # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before
+        elif own is not None:
+            org = own
+        elif _LEVEL_HEAD.match(simplified(part)):
+            org = _level_antecedent(view, a, part)
+        elif _LEVEL_START.match(part) and (org is None or not _LEVEL_END.search(org.text)
+                                           or not org.text.endswith(_LEVEL_START.match(part).group())):
+            org = _level_antecedent(view, a, part)
+        if title:
+            posts.append((title, org, tenure))
+    return posts
+
+
+def _part_owner(view: ArticleView, a: int, b: int, part: str) -> tuple[Mention | None, str]:
+    """The organization or place a part of a chain opens with, and the title after it (the place's level word is kept:
+    某县委书记 → 县委书记)."""
+    deictic = _DEICTIC_BODY.match(simplified(part))
+    if deictic:
+        noun = deictic.group(1)
+        families = ORG if noun in ("公司", "企业", "集团", "局", "院", "校", "社") else PLACE + ORG + PERSON
+        return view.antecedent(a, families, {noun}), part[deictic.end():]
+    for mention in view.extraction.mentions:
+        if mention.start > a:
+            break
+        if mention.start == a and mention.end < b and family(mention.type) in (ORG, PLACE, FACILITY) \
+                and not _CHAIN_TITLE_END.search(simplified(mention.text)):
+            target = view.canonical.get(id(mention), mention)
+            return target, _with_level(mention.text, view.text[mention.end:b])
+    # a place name the tagger fused with the title (某县委书记 as one organization): a known division or a name the
+    # article mentions on its own
+    names = {m.text for m in view.extraction.mentions}
+    simple = simplified(part)
+    for cut in range(len(part) - 1, 1, -1):
+        name = part[:cut]
+        if not _LEVEL_END.search(simplified(name)) or not _BODY_AFTER_PLACE.match(simple[cut:]) and \
+                not _CHAIN_TITLE_END.fullmatch(simple[cut:]):
+            continue
+        if name in names or gazetteer().forms.get(simplified(name)):
+            existing = next((m for m in view.extraction.mentions if m.start == a and m.end == a + cut), None)
+            mention = existing or view.new_mention(a, a + cut, class_by_suffix(name, "Place"))
+            if existing is None:
+                view.extraction.mentions.append(mention)
+                view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+            return mention, _with_level(name, part[cut:])
+    return None, part
+
+
+def _with_level(owner: str, rest: str) -> str:
+    """The title as a post is named: 县委书记 for 某县 + 委书记, 县长 for 某县 + 县长."""
+    if _BODY_AFTER_PLACE.match(rest) and rest[0] in "委长":
+        level = _LEVEL_END.search(simplified(owner))
+        if level:
+            return owner[level.start():] + rest
+    return rest
+
+
+def _level_antecedent(view: ArticleView, before: int, title: str) -> Mention | None:
+    """The place a title that opens with a level word refers to (县委副书记 → the county the article last named)."""
+    level = _LEVEL_START.match(simplified(title)) or _LEVEL_HEAD.match(simplified(title))
+    if level is None:
+        return None
+    return view.antecedent(before, PLACE + ORG, {level.group(1)})
+
+
 def _places(frame: Frame, out: _Emitter) -> None:
     for regex in _LOCATED:
         for match in regex.finditer(frame.masked):
@@ -218,6 +437,64 @@ def _places(frame: Frame, out: _Emitter) -> None:
         outer_level, inner_level = _level(outer.mention.type), _level(inner.mention.type)
         if outer_level is not None and inner_level is not None and inner_level > outer_level:
             out.add(frame, inner, "containedIn", outer, 0.8)
+
+
+# What a unit or a part adds to its whole's name: a department, branch or team; a works, phase or section.
+_UNIT_REST = re.compile(r"(?:分公司|子公司|司|处|科|部|办公室|办|室|组|工作队|中心|所|分院|支队|大队|中队|"
+                        r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$")
+_LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
+
+
+def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    """What a name says about its thing: 某县某某小区项目 lies in 某县 (the last division its name opens with, a known
+    division or a place the article names), 某大学新校区建设项目 is part of 某大学, 某局规划司 a unit of 某局 (another
+    name of the article that it opens with)."""
+    texts: dict[str, Mention] = {}
+    for mention in view.extraction.mentions:
+        texts.setdefault(mention.text, mention)
+    for slot in frame.slots.values():
+        if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
+            continue
+        name = slot.mention.text
+        # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well
+        place = _opening_division(view, slot.mention, texts) if slot.char != ORG else None
+        if place is not None:
+            out.add(frame, slot, "locatedIn", place, 0.8)
+        for cut in range(len(name) - 2, 1, -1):
+            whole = texts.get(name[:cut])
+            if whole is None or family(whole.type) not in (FACILITY, ORG, OTHER_CHAR) or whole.type == "Event":
+                continue
+            if family(whole.type) != slot.char or not _UNIT_REST.search(simplified(name[cut:])) \
+                    or _LEGAL_FORM.fullmatch(simplified(name[cut:])):
+                break
+            predicate = "subOrganizationOf" if slot.char == ORG else "partOf"
+            out.add(frame, slot, predicate, whole, 0.75)
+            break
+
+
+def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> Mention | None:
+    """The last administrative division in the run of divisions a name opens with (青海省某州某项目 → 某州)."""
+    name, at, last = mention.text, 0, None
+    forms = gazetteer().forms
+    while at < len(name) - 2:
+        cut = next((c for c in range(min(len(name) - 2, at + 12), at + 1, -1)
+                    if _LEVEL_END.search(simplified(name[at:c]))
+                    and (name[at:c] in texts and family(texts[name[at:c]].type) == PLACE
+                         or any(cand.code for cand in forms.get(simplified(name[at:c]), ())))), None)
+        if cut is None:
+            break
+        last, at = (at, cut), cut
+    if last is None:
+        return None
+    start, end = mention.start + last[0], mention.start + last[1]
+    existing = next((m for m in view.extraction.mentions if m.start == start and m.end == end), None)
+    if existing is not None:
+        return existing
+    text = name[last[0]:last[1]]
+    place = view.new_mention(start, end, class_by_suffix(text, "Place"))
+    view.extraction.mentions.append(place)
+    view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
+    return place
 
 
 def _building(frame: Frame, out: _Emitter) -> None:
@@ -244,8 +521,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
         if org is None or thing is None:
             continue
         out.add(frame, org, "builds", thing)
-        if "投资" in match.group("verb"):
-            out.add(frame, org, "investsIn", thing)
+        if "投资" in match.group("verb") or "投资" in frame.masked[match.start() : match.start("verb")]:
+            money = _MONEY.search(frame.original(match.start(), match.start("verb")))
+            out.add(frame, org, "investsIn", thing, attrs={"amount": money.group()} if money else None)
         where = frame.slot(match, "place") or place
         if where is not None:
             out.add(frame, thing, "locatedIn", where)
@@ -289,7 +567,8 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         name = slot.mention.text
         for match in _NESTED_ORG_SUFFIX.finditer(name):
             cut = match.end()
-            if 3 <= cut <= len(name) - 3 and _NESTED_ORG_SUFFIX.search(name[cut:]):
+            if 3 <= cut <= len(name) - 3 and _NESTED_ORG_SUFFIX.search(name[cut:]) \
+                    and not _LEGAL_FORM.fullmatch(simplified(name[cut:])):  # 某集团有限公司 is 某集团 itself
                 start = slot.mention.start
                 parent = _existing(view, start, start + cut) or view.new_mention(start, start + cut, "Organization")
                 if parent.type == "Organization":
@@ -419,7 +698,9 @@ def relate_view(view: ArticleView) -> list[Relation]:
     for frame in view.frames:
         if any(ch in frame.masked for ch in SLOT_CHARS):
             _posts(view, frame, out)
+            _chain_posts(view, frame, out)
             _places(frame, out)
+            _named_after(view, frame, out)
             _building(frame, out)
             _organizations(view, frame, out)
             _works(view, frame, out, previous)
@@ -445,6 +726,40 @@ def iter_pairs(relations: list[Relation]) -> Iterator[tuple[str, str, str]]:
         yield subject, relation.predicate, obj
 
 
+# The title a byline role is printed with (记者 for a reporter); the dateline is the evidence.
+_BYLINE_ROLE = re.compile(r"记者|通讯员|实习生|摄影")
+_OUTLET_NAME = re.compile(r"(?:社|网|報|报|台)$")
+# A photographer's credit (记者某某摄) prints no title of its own: the article's kg:photographer says it.
+_BYLINE_TITLES = {"reporter": "记者", "correspondent": "通讯员", "intern": "实习生"}
+
+
+def byline_posts(corpus: Corpus) -> list[Relation]:
+    """The posts the datelines and bylines of resolved articles state (记者 of the outlet the dateline names; of no
+    named body under 本报). The evidence is the dateline, an empty span where the body starts."""
+    posts = []
+    for extraction in corpus.extractions:
+        article = extraction.article
+        roles_printed = bool(_BYLINE_ROLE.search(simplified(article.dateline or "")))
+        dateline = article.dateline_span
+        for byline in article.bylines:
+            title = byline.title or _BYLINE_TITLES.get(byline.role)
+            if not byline.entity or title is None or _OUTLET_NAME.search(byline.name):
+                continue
+            in_dateline = dateline is not None and byline.span is not None and dateline.start <= byline.span.start < dateline.end
+            if in_dateline and not roles_printed:
+                continue  # names in a dateline with no role word (某某网…电（张三李四）): their post is not stated
+            if byline.span is not None and article.start <= byline.span.start < article.start + len(article.text):
+                start = byline.span.start - article.start  # a credit line of the body: the name itself
+                evidence = Evidence(article.id, start, byline.span.end - article.start, byline.name, None)
+            else:
+                evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
+            outlet = article.publication_entity
+            posts.append(Relation(
+                subject=byline.entity, predicate="holdsPost", object=outlet or title, evidence=evidence,
+                extractor=BYLINE_EXTRACTOR, score=0.9, literal=outlet is None, attrs={"title": title}))
+    return posts
+
+
 def attach_keys(corpus: Corpus) -> None:
     """After resolution: fill the entity keys of relations, quantities and events from the mentions they were read from.
 
@@ -459,6 +774,7 @@ def attach_keys(corpus: Corpus) -> None:
             relation.object = relation.object_mention.entity or ""
         if relation.subject and relation.object and (relation.literal or relation.subject != relation.object):
             relations.append(relation)
+    relations.extend(byline_posts(corpus))
     corpus.relations = relations
     for quantity in corpus.quantities:
         if quantity.subject_mention is not None:
@@ -471,6 +787,8 @@ def attach_keys(corpus: Corpus) -> None:
         if places:
             event.place = event.place or places[0]
             event.places = sorted(set(event.places) | set(places) - {event.place})
+        if event.role_mentions:
+            event.roles = sorted({(role, m.entity) for role, m in event.role_mentions if m.entity})
         if event.origin_mention is not None and event.origin_mention.entity:
             event.origin = event.origin_mention.entity
         if event.destination_mention is not None and event.destination_mention.entity:

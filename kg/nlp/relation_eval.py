@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.model import Article, ArticleExtraction, Mention, Relation, Sentence, Span
+from kg.model import Article, ArticleExtraction, Mention, Relation, Sentence, Span, Token
 from kg.nlp.frames import build_view
 from kg.nlp.relate import relate_view
 from kg.nlp.rules import class_by_suffix
@@ -118,11 +118,11 @@ def _extraction(sentence: str, names: set[str], tagged: bool) -> ArticleExtracti
                 continue
             taken[match.start() : match.end()] = b"\x01" * len(name)
             mentions.append(Mention("finre", match.start(), match.end(), name, class_by_suffix(name, "Company"), 1.0, "gold"))
-    tokens: list[tuple[str, str]] = []
+    tokens: list[Token] = []
     if tagged:
         from kg.nlp.tag.lac import analyse
 
-        tokens = [(word, pos) for _, word, pos in analyse(sentence)]
+        tokens = [Token.at(offset, word, pos) for offset, word, pos in analyse(sentence)]
     return ArticleExtraction(article=article, mentions=mentions, tokens=tokens)
 
 
@@ -216,7 +216,7 @@ _ROW = re.compile(r"^\|\s*(?P<subject>[^|]+?)\s*\|\s*(?P<predicate>[^|]+?)\s*\|\
 
 def sample_relations(sample: Path, date: dt.date) -> list[tuple[str, str, str, str]]:
     """(subject, predicate, object, sentence) of every relation the pipeline states on a page, sorted."""
-    from kg.pipeline import Settings, run
+    from kg.run import Settings, run
 
     corpus = run([sample], Settings(date=date))
     labels = {key: entity.label for key, entity in corpus.entities.items()}

@@ -28,8 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kg.model import ArticleExtraction, Mention
-from kg.pipeline import stage
+from kg.model import ArticleExtraction, Mention, Token
+from kg.registry import stage
 
 SOURCE = "nlp.rules"
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "lexicon"
@@ -73,6 +73,41 @@ SUFFIX_CLASSES: dict[str, str] = {
     "平台": "Facility",
     "项目": "Project",
     "工程": "Project",
+    # Built things named by their class word (roads, water works, venues, parks); a bare class word names nothing.
+    "公路": "Facility",
+    "高速公路": "Facility",
+    "高速": "Facility",
+    "铁路": "Facility",
+    "国道": "Facility",
+    "省道": "Facility",
+    "大道": "Facility",
+    "大街": "Facility",
+    "路": "Facility",
+    "大桥": "Facility",
+    "隧道": "Facility",
+    "运河": "Facility",
+    "水库": "Facility",
+    "水利枢纽": "Facility",
+    "水电站": "Facility",
+    "风电场": "Facility",
+    "体育馆": "Facility",
+    "体育场": "Facility",
+    "博物馆": "Facility",
+    "纪念馆": "Facility",
+    "图书馆": "Facility",
+    "美术馆": "Facility",
+    "科技馆": "Facility",
+    "展览馆": "Facility",
+    "公园": "Facility",
+    "广场": "Facility",
+    "景区": "Facility",
+    "小区": "Facility",
+    "数据中心": "Facility",
+    "交易中心": "Facility",
+    "物流中心": "Facility",
+    "体验中心": "Facility",
+    "会展中心": "Facility",
+    "大观园": "Facility",
     "有限公司": "Company",
     "有限责任公司": "Company",
     "股份有限公司": "Company",
@@ -395,31 +430,49 @@ class _Mentions:
         self.extraction.mentions = self.index.sorted()
 
 
-def _tokens(extraction: ArticleExtraction) -> list[tuple[int, str, str]]:
-    """The tagger's words with their offsets in the article text."""
-    text = extraction.article.text
-    out = []
-    at = 0
-    for word, tag in extraction.tokens:
-        found = text.find(word, at)
-        if found < 0:
-            continue
-        out.append((found, word, tag))
-        at = found + len(word)
-    return out
-
-
 # ---------------------------------------------------------------- the rules
 
 
-def fix_tagger_mentions(ms: _Mentions) -> None:
-    """Specialise coarse classes by suffix and drop spans that are not names."""
+# Characters that join names (与, 和, 及) and that a tagger sometimes keeps at the end of an organization's name.
+JOINING_CHARS = "与和及同"
+# Natural features: a name ending in one of these is a river, lake or canal, never a person.
+WATER_HEADS = ("河", "湖", "溪", "渠", "运河", "水库")
+# Heads that end place names and given names alike (王江, 李峰): a place only where the text treats it as one.
+RELIEF_HEADS = ("江", "山", "峰", "岭", "海", "湾")
+GEO_CONTEXT = ("流域", "沿岸", "两岸", "岸边", "河畔", "湖畔", "江畔", "之畔", "上游", "中游", "下游", "干流", "支流",
+               "水系", "脚下", "山麓", "山脉", "山区", "景区", "河段", "水域", "湿地", "入海口", "源头")
+# A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
+TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
+DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
+# Tags of the word before a one-character division name that make it part of a phrase (产业|立县, 工业|兴县).
+PHRASE_BEFORE_TAGS = {"n", "vn", "an", "a", "ad", "d"}
+
+
+def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> None:
+    """Specialise coarse classes by suffix and drop spans that are not names (see :func:`_reshape`)."""
     peoples = _peoples()
+    ending_at = {token.end: token for token in tokens or ()}
     for mention in list(ms.all):
+        _reshape(ms, mention)
+        if mention not in ms.all.items.values():
+            continue
+        if mention.type == "Place":
+            _trim_trailing_verb(ms, mention, ending_at)
         text = mention.text
+        if _fragment(ms, mention, ending_at):
+            ms.all.remove(mention)
+            continue
         if len(text.strip()) < 2 or is_category(text) or text != text.strip() or _not_a_name(text, peoples):
             ms.all.remove(mention)
             continue
+        if mention.type == "Person" and text in AGENCIES:
+            mention.type = AGENCIES[text]  # 新华社 is no person, whatever its first character
+            continue
+        if mention.type == "Person" and _natural_feature(ms.text, mention):
+            mention.type = "Place"
+        if mention.type == "Person" and _cut_name(ms.text, mention):
+            _move(ms, mention, mention.start, mention.end + 1)
+            text = mention.text
         if mention.type == "Person":
             specific = class_by_suffix(text, "Person")
             if specific != "Person" and len(text) >= 4 and _suffix_len(text) >= STRONG_SUFFIX_MIN:
@@ -431,8 +484,76 @@ def fix_tagger_mentions(ms: _Mentions) -> None:
             mention.type = AGENCIES.get(text) or class_by_suffix(text, mention.type)
             if mention.type == "Organization" and text.endswith(GENERIC_HEADS):
                 ms.all.remove(mention)
-            elif mention.type == "Place" and len(text) == 2 and set(text) <= GENERIC_PLACE_CHARS:
+            elif mention.type == "Place" and 2 <= len(text) <= 4 and set(text) <= GENERIC_PLACE_CHARS:
+                # 河湖, 江河湖, 林田湖 (from 山水林田湖草): kinds of land and water, not a place's name
                 ms.all.remove(mention)
+
+
+def _reshape(ms: _Mentions, mention: Mention) -> None:
+    """Mend a tagger's span in place: a joining character dropped from the end of an organization's name
+    (某某旗人民政府与 → 某某旗人民政府), a dateline's 讯 dropped from its place (某地讯 → 某地), and twin bodies split
+    (某县委县政府 → 某县委 and 县政府)."""
+    text = mention.text
+    if mention.type in COARSE and len(text) > 3 and text[-1] in JOINING_CHARS and class_by_suffix(text[:-1], ""):
+        _move(ms, mention, mention.start, mention.end - 1)
+    elif mention.type in COARSE | {"Person"} and (mention.start == 0 or not _cjk(ms.text[mention.start - 1])
+                                                   or ms.text.endswith(("本报", "本刊"), 0, mention.start)):
+        if len(text) >= 3 and text.endswith("讯"):
+            _move(ms, mention, mention.start, mention.end - 1)
+            mention.type = "NewsMedia" if mention.text.endswith(MEDIA_ENDINGS) else "Place"  # 某某网讯: an outlet
+        elif ms.text.startswith("讯", mention.end):
+            mention.type = "NewsMedia" if text.endswith(MEDIA_ENDINGS) else "Place"
+    if mention.type == "Place" and len(text) >= 3 and text.endswith("段") and text[:-1].endswith(WATER_HEADS):
+        _move(ms, mention, mention.start, mention.end - 1)  # 某某河段, a stretch of the river: the river
+    twin = TWIN_BODIES.match(mention.text)
+    if twin is not None and mention.type in COARSE | {"GovernmentBody", "PartyBody"}:
+        party_end = mention.start + len(twin.group(1)) + 2
+        ms.all.remove(mention)
+        ms.add(mention.start, party_end, "PartyBody", mention.score, replace=False)
+        ms.add(party_end, mention.end, "GovernmentBody", mention.score, replace=False)
+
+
+def _move(ms: _Mentions, mention: Mention, start: int, end: int) -> None:
+    ms.all.remove(mention)
+    mention.start, mention.end, mention.text = start, end, ms.text[start:end]
+    ms.all.add(mention)
+
+
+def _cut_name(text: str, mention: Mention) -> bool:
+    """Whether a two-character person is a three-character name the tagger cut short (王某|时说 → 王某时): one more
+    character that cannot follow a name as a word of its own, then punctuation, a verb of saying or the end."""
+    end = mention.end
+    if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
+        return False
+    return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
+
+
+def _natural_feature(text: str, mention: Mention) -> bool:
+    """Whether a span a tagger called a person is a river, lake or mountain: it ends with a water word (黄河, 青山湖),
+    or with a relief word (江, 山, 峰) and the text goes on as about a place (…流域, …两岸, …脚下)."""
+    name = mention.text
+    if len(name) < 2 or not all(_cjk(c) for c in name):
+        return False
+    if name.endswith(WATER_HEADS):
+        return True
+    return name.endswith(RELIEF_HEADS) and text.startswith(GEO_CONTEXT, mention.end)
+
+
+def _trim_trailing_verb(ms: _Mentions, mention: Mention, ending_at: dict[int, Token]) -> None:
+    """A place the tagger ran into the verb after it (某地协同, 某市发展): the verb's word is not part of the name."""
+    last = ending_at.get(mention.end)
+    if last is not None and last.pos in {"v", "vn"} and mention.start < last.start and mention.end - last.start >= 2:
+        _move(ms, mention, mention.start, last.start)
+
+
+def _fragment(ms: _Mentions, mention: Mention, ending_at: dict[int, Token]) -> bool:
+    """A one-character name with a division's level word (立县, 兴市) glued to the noun or adverb before it is a slogan's
+    fragment (产业立县, 科技兴市), not a division: a real one follows a place (山西兴县), a verb (赴兴县), a function word
+    or punctuation."""
+    if len(mention.text) != 2 or not mention.text.endswith(DIVISION_LEVELS) or mention.attrs.get("code"):
+        return False
+    before = ending_at.get(mention.start)
+    return before is not None and before.pos in PHRASE_BEFORE_TAGS and ms.ending_at(mention.start) is None
 
 
 # Currencies a tagger takes for persons (第纳尔, 马克) or places.
@@ -501,23 +622,44 @@ def bylines(ms: _Mentions) -> None:
 
 
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
+# What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
+AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家")
+NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等")
 
 
 def split_names(run: str) -> list[str]:
     """One or more names written together in a byline (``王明李强`` → 王明, 李强); [] if it is not names."""
-    if len(run) < 2 or any(c in NON_NAME_CHARS for c in run[1:]):
-        return []
-    if len(run) <= 4 or (len(run) <= 6 and not any(c in surnames()[1] for c in run[2:4])):
-        return [run] if looks_like_name(run) else []
+    # Solved for every suffix from the shortest up, so that a run of a thousand names needs neither a thousand nested
+    # calls (RecursionError) nor the same suffix tried again (exponential): ``first[at]`` is the length of the first
+    # name of ``run[at:]`` (0: the suffix is not names), and each suffix costs constant time.
     _, common = surnames()
-    if run[0] not in common:
-        return [run] if len(run) <= 6 and looks_like_name(run) else []
+    size = len(run)
+    first = [0] * (size + 1)
+    clean_after = True  # no character of NON_NAME_CHARS after position ``at``
+    for at in range(size - 1, -1, -1):
+        length = size - at
+        if length >= 2 and clean_after:
+            first[at] = _first_name(run, at, length, common, first)
+        clean_after = clean_after and run[at] not in NON_NAME_CHARS
+    names = []
+    at = 0
+    while first[at]:
+        names.append(run[at : at + first[at]])
+        at += first[at]
+    return names
+
+
+def _first_name(run: str, at: int, length: int, common: frozenset[str], first: list[int]) -> int:
+    """The length of the first name of ``run[at:]`` (``length`` characters, none of NON_NAME_CHARS after the first) or
+    0, given the answer for every shorter suffix in ``first``."""
+    if length <= 4 or (length <= 6 and not any(c in common for c in run[at + 2 : at + 4])):
+        return length if looks_like_name(run[at:]) else 0
+    if run[at] not in common:
+        return length if length <= 6 and looks_like_name(run[at:]) else 0
     for cut in (3, 2):  # a Han name is two or three characters; the next one starts with a family name too
-        if len(run) > cut and run[cut] in common:
-            rest = split_names(run[cut:])
-            if rest:
-                return [run[:cut], *rest]
-    return []
+        if run[at + cut] in common and first[at + cut]:
+            return cut
+    return 0
 
 
 def works(ms: _Mentions) -> None:
@@ -579,9 +721,10 @@ def _joins_word(text: str, end: int, head: str) -> bool:
     return head == "站" and text[end] in "区场点台长内外务房"
 
 
-def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+def facilities(ms: _Mentions, tokens: list[Token]) -> None:
     """Plants and parks named by their modifiers (民用液氢工厂; 某公司新能源产业园 with its owner)."""
-    for index, (offset, word, _) in enumerate(tokens):
+    for index, token in enumerate(tokens):
+        offset, word = token.start, token.text
         if not word.endswith(_FACILITY_ENDINGS):  # one C call rejects most words before the ordered search
             continue
         head = next((h for h in FACILITY_HEADS if word.endswith(h)), None)
@@ -591,10 +734,10 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         modifiers = 0
         j = index - 1
         while j >= 0 and modifiers < 3:
-            o, w, tag = tokens[j]
-            if tag not in MODIFIER_TAGS or o + len(w) != start:
+            tag = tokens[j].pos
+            if tag not in MODIFIER_TAGS or tokens[j].end != start:
                 break
-            start = o
+            start = tokens[j].start
             j -= 1
             if tag in {"ORG", "LOC", "nt", "ns"}:
                 break  # an owner or place name opens the facility's name
@@ -602,7 +745,7 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         end = offset + len(word)
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
-        owner = ms.at(start, tokens[j + 1][0] + len(tokens[j + 1][1])) if j + 1 < index else None
+        owner = ms.at(start, tokens[j + 1].end) if j + 1 < index else None
         if owner is not None and owner.type not in {"Place", "Person"}:
             # 某公司新能源产业园: the mention is the facility's own words; its full name carries the owner's.
             if end - owner.end - len(head) >= 2:
@@ -612,6 +755,217 @@ def facilities(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
 
+# Heads of named projects and built things: the last word of the phrase (项目, 工程) or a word ending with one.
+PROJECT_HEADS = (("项目", "Project"), ("工程", "Project"), ("高速公路", "Facility"), ("公路", "Facility"),
+                 ("铁路", "Facility"), ("国道", "Facility"), ("水库", "Facility"), ("水电站", "Facility"),
+                 ("风电场", "Facility"), ("大桥", "Facility"), ("隧道", "Facility"), ("生产线", "Project"))
+_PROJECT_ENDINGS = tuple(word for word, _ in PROJECT_HEADS)
+# Words a project's name may hold besides nouns and names: what is built and how (年产5万吨, 改扩建, 二期), 至 between
+# two places (西安至宝鸡高速公路).
+PHRASE_TAGS = {"n", "nz", "nw", "vn", "a", "an", "b", "m", "q", "LOC", "ORG", "ns", "nt", "nr", "PER", "s", "f"}
+BUILD_VERBS = frozenset("年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split())
+COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
+OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
+PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
+# What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
+NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
+# Classifiers of counts: 45个项目 counts projects, 5万吨 measures one.
+COUNT_CLASSIFIERS = tuple("个項项类次批家处件宗所座")
+# Modifiers that make a category of a place's or body's projects (某市重点项目, 某港建设项目), not a name.
+CATEGORY_MODIFIERS = frozenset(
+    "重点 重大 首批 签约 建设 产业 工业 新建 在建 续建 招商 开工 竣工 百大 省级 市级 县级 基础设施 民生 配套 子".split()
+)
+
+
+def naming_element(text: str, tokens: list[Token]) -> bool:
+    """Whether a phrase (``text``, cut into ``tokens``) holds something that names: a proper name, a number, Latin
+    letters or a quotation. 重点项目, 签约项目, 磷酸铁项目 and 养殖基地 are kinds of things; 5万吨磷酸铁项目,
+    某大学图书馆扩建项目 and “蓝色粮仓”项目 name one."""
+    if any(token.pos in NAMING_TAGS for token in tokens):
+        return True
+    return any(c.isdigit() or ("a" <= c.lower() <= "z") or c in "“”《" for c in text) or any(
+        c in "一二三四五六七八九十" and text[i + 1 : i + 2] in ("期", "号") for i, c in enumerate(text))
+
+
+def project_names(ms: _Mentions, tokens: list[Token]) -> None:
+    """Named projects, roads and works: the words before a head (项目, 工程, 公路 …) that are nouns, names, numbers or
+    building verbs, when they hold a naming element (:func:`naming_element`). Names inside stay mentions of their own
+    (西安 in 西安至宝鸡高速公路改扩建工程); the road inside a project is named too."""
+    text = ms.text
+    for index, token in enumerate(tokens):
+        if not token.text.endswith(_PROJECT_ENDINGS):  # one C call rejects most words before the ordered search
+            continue
+        head = next((w, c) for w, c in PROJECT_HEADS if token.text.endswith(w))
+        end = token.end
+        phase = PHASE.match(text, end)
+        if phase is not None and head[1] == "Project":
+            end = phase.end()
+        first = index
+        while first > 0 and index - first < 12:
+            before = tokens[first - 1]
+            if before.text in ")）":  # a phase in brackets inside the name: 供水一体化（二期）工程
+                phase = PHASE.search(text, max(0, tokens[first].start - 6), tokens[first].start)
+                at = next((j for j in range(first - 1, max(first - 6, 0) - 1, -1)
+                           if phase is not None and phase.end() == tokens[first].start
+                           and tokens[j].end == phase.start()), None)
+                if at is None:
+                    break
+                first = at
+                continue
+            if before.pos not in PHRASE_TAGS and before.text not in BUILD_VERBS:
+                break
+            if before.pos == "a" and first == index:
+                break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
+            if before.pos == "m" and (before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)):
+                break  # a count (45个) or an ordinal (首批) before the name, not part of it
+            if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
+                break
+            if before.text == "至" and (first < 2 or tokens[first - 2].pos not in NAMING_TAGS):
+                break
+            first -= 1
+        while first < index and (tokens[first].text in OPENING_STOPS or tokens[first].pos in {"f", "q", "r"}
+                                 or tokens[first].text.startswith(ANAPHOR_PREFIX)):
+            first += 1  # a phrase opens with a name or a noun, not with 至, 该县 or the verb of the sentence
+        start = tokens[first].start
+        if end - start - len(head[0]) < 2 or end - start > 40:
+            continue
+        words = tokens[first : index + 1]
+        if not naming_element(text[start:end], words) or COUNTED.match(text, start):
+            continue
+        last_name = max((i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)),
+                        default=-1)
+        between = [t.text for t in words[last_name + 1 :]]
+        if between and between[-1].endswith(head[0]):
+            between[-1] = between[-1][: -len(head[0])]
+        if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between):
+            continue  # the place's or body's key projects: a category
+        overlapping = ms.all.overlapping(start, end)
+        if any(m.start <= start and end <= m.end for m in overlapping):
+            continue  # already named, or inside a longer name (“某某工程”项目)
+        for inner in overlapping:
+            if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
+                ms.all.remove(inner)  # a cut-off or truncated version of this name
+        ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
+
+
+# Trades a company's short name ends with (某某重工, 某某新材料): after a name, and before a separator, a company.
+TRADES = frozenset("重工 新材料 材料 食品 科技 化工 医药 药业 电源 汽配 建材 纺织 生物 电子 电气 机械 实业 物流 乳业 牧业 "
+                   "农牧 陶瓷 钢铁 矿业 能源 环保 光电 光伏 股份 集团".split())
+SEPARATORS = set("、，。；：和与及等")
+
+
+def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
+    """A name the tagger found followed by a trade word and a separator is a company's short name (某某重工、
+    某某新材料和…): the tagger's span grows to take the trade."""
+    text = ms.text
+    starting_at = {token.start: token for token in tokens}
+    for mention in list(ms.all):
+        if mention.type not in {"Organization", "Place", "Person"} or mention.attrs.get("ref"):
+            continue
+        trade = starting_at.get(mention.end)
+        if trade is None or trade.text not in TRADES or mention.end - mention.start < 2:
+            continue
+        if trade.end < len(text) and text[trade.end] not in SEPARATORS and not text.startswith("项目", trade.end):
+            continue
+        ms.add(mention.start, trade.end, "Company", 0.75)
+
+
+# What an organization or a project may carry in brackets inside its name: where it is (某某(银川)担保有限公司).
+INNER_PLACE = re.compile(r"[（(]([\u4e00-\u9fff]{2,6})[）)]$")
+# A session before a congress's or a conference's committee: 政协第六届某市委员会, 第十四届全国人大.
+SESSION = re.compile(r"(?:政协|人大|中国人民政治协商会议)第[一二三四五六七八九十百\d]{1,4}届$")
+BRACKETED_CLASSES = {"Organization", "Company", "Cooperative", "GovernmentBody", "Facility", "Project",
+                     "IndustrialPark"}
+
+
+def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
+    """Names with a place in brackets inside (某某(银川)融资担保有限公司, 某某(南昌)商会), which the tagger cuts at the
+    bracket: the name before the bracket belongs to the name after it. And a committee's session before it
+    (政协第六届某市委员会)."""
+    text = ms.text
+    ending_at = {token.end: token for token in tokens}
+    for mention in list(ms.all):
+        if mention.type not in BRACKETED_CLASSES:
+            continue
+        session = SESSION.search(text, max(0, mention.start - 16), mention.start)
+        if session is not None and mention.text.endswith(("委员会", "常委会")):
+            _move(ms, mention, session.start(), mention.end)
+            continue
+        inner = INNER_PLACE.search(text, max(0, mention.start - 8), mention.start)
+        opening = inner.start() if inner is not None else None
+        name = mention.text
+        if name.count(")") + name.count("）") > name.count("(") + name.count("（"):  # 包头)风电有限公司: cut inside
+            opening = max(text.rfind("(", max(0, mention.start - 8), mention.start),
+                          text.rfind("（", max(0, mention.start - 8), mention.start))
+        before = ending_at.get(opening) if opening is not None and opening >= 0 else None
+        if before is None or before.pos not in NAMING_TAGS | {"n", "nz"} or len(before.text) < 2:
+            continue
+        if any(m is not mention and m.start < before.start for m in ms.all.overlapping(before.start, mention.start)):
+            continue
+        for inside in ms.all.overlapping(before.start, mention.start):
+            if inside is not mention and inside.type in COARSE | {"Person"} and inside.start == before.start:
+                ms.all.remove(inside)  # the name's first word, not a name of its own
+        _move(ms, mention, before.start, mention.end)
+
+
+# Class words that end an organization's name after its body's words (…协会专家委员会, …镇农业综合服务中心).
+ORG_TAILS = ("委员会", "服务中心", "中心", "办公室", "合作社", "分会", "支部", "工作站", "服务站", "分公司", "子公司",
+             "事业部", "研究院", "研究所", "协会", "联合会", "商会", "工作组", "调研组", "领导小组", "联合体")
+TAIL_TAGS = {"n", "vn", "nz", "an", "ORG"}
+
+
+def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
+    """Organizations keep their whole name when the tagger cuts it in two: nouns after a name that end with a class
+    word (某协会|专家委员会) join it, and so does a name of the tagger's that is only a class phrase (某某种植|农民专业合作社)
+    with the name and the division printed right before it (某旗某某种植农民专业合作社)."""
+    from kg.graph.vocab import is_subclass
+
+    starting_at = {token.start: index for index, token in enumerate(tokens)}
+    for mention in sorted(ms.all, key=lambda m: m.start):
+        if mention not in ms.all.items.values() or not is_subclass(mention.type, "Organization"):
+            continue
+        at, end = starting_at.get(mention.end), None
+        taken = 0
+        while at is not None and at < len(tokens) and taken < 3 and tokens[at].pos in TAIL_TAGS:
+            taken += 1
+            if tokens[at].text.endswith(ORG_TAILS) and not ms.all.overlapping(mention.end, tokens[at].end):
+                end = tokens[at].end
+            at += 1
+        if end is not None:
+            _move(ms, mention, mention.start, end)
+        before = ms.ending_at(mention.start)
+        if before is None or before.type not in {"Organization", "Cooperative", "Company"} or not (
+                mention.text.endswith(ORG_TAILS) and class_by_suffix(mention.text, "") == mention.type):
+            continue
+        start = before.start
+        place = ms.ending_at(start)
+        if place is not None and (place.type == "Place" or place.type.endswith(PLACE_CLASS_ENDINGS)):
+            start = place.start  # the division the organization is named after stays a mention of its own
+        ms.all.remove(before)
+        _move(ms, mention, start, mention.end)
+
+
+def division_chains(ms: _Mentions) -> None:
+    """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
+    village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
+    text = ms.text
+    divisions = sorted((m for m in ms.all if m.type in {"TownshipLevelArea", "VillageLevelArea", "Place"}),
+                       key=lambda m: m.start)
+    for before, after in zip(divisions, divisions[1:]):
+        if after.type != "VillageLevelArea" or before.end > after.start:
+            continue
+        level = next((w for w in ("镇", "乡", "街道", "苏木") if before.text.endswith(w)), None)
+        gap = text[before.end : after.start]
+        if level is not None and 1 <= len(gap) <= 3 and all(_cjk(c) for c in gap) and not ms.all.overlapping(
+                before.end, after.start):
+            _move(ms, after, before.end, after.end)
+        elif level is None and before.type == "Place" and before.end == after.start and len(before.text) >= 3 and (
+                before.text[-2] in "镇乡" and before.text[-1] in "东西南北前后上下大小"):
+            _move(ms, before, before.start, before.end - 1)
+            before.type = "TownshipLevelArea"
+            _move(ms, after, after.start - 1, after.end)
+
+
 NAME_TAGS = {"PER", "LOC", "ORG", "nz", "nr", "ns", "nt", "nw"}
 FUNCTION_TAGS = {"u", "p", "c", "w", "xc"}
 # Classes whose members are typically named after a place and listed with a shared class word (A、B边境派出所).
@@ -619,13 +973,13 @@ COORDINATED_CLASSES = {"PoliceUnit", "Station", "Port", "School", "University", 
                        "TownshipLevelArea", "VillageLevelArea", "County", "Banner", "Company"}
 
 
-def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+def coordinations(ms: _Mentions, tokens: list[Token]) -> None:
     """``A、B边境派出所``: A shares B's class words, so A is 'A边境派出所' (an elliptic mention of its own).
 
     A must be words the tagger marked as a name, and must not already end in a class word of its own.
     """
     text = ms.text
-    token_at_end = {o + len(w): (o, w, tag) for o, w, tag in tokens}
+    token_at_end = {token.end: token for token in tokens}
     every, _ = surnames()
     for mention in sorted(ms.all, key=lambda m: -m.start):
         if mention.type not in COORDINATED_CLASSES or mention.attrs.get("ref"):
@@ -637,15 +991,15 @@ def coordinations(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
         while right >= 2 and text[right - 1] == "、":
             end = right - 1
             start = end
-            while start in token_at_end and token_at_end[start][2] in NAME_TAGS and end - token_at_end[start][0] <= 10:
-                start = token_at_end[start][0]
+            while start in token_at_end and token_at_end[start].pos in NAME_TAGS and end - token_at_end[start].start <= 10:
+                start = token_at_end[start].start
             before = token_at_end.get(start)
-            if start < end and before and len(before[1]) == 1 and before[2] not in FUNCTION_TAGS:
+            if start < end and before and len(before.text) == 1 and before.pos not in FUNCTION_TAGS:
                 # The tagger split a transliterated name and tagged its first syllable on its own (阿|日哈沙特); take
                 # it when a particle or preposition closes the phrase before it (…最近的阿日哈沙特).
-                outer = token_at_end.get(before[0])
-                if outer is not None and outer[2] in FUNCTION_TAGS:
-                    start = before[0]
+                outer = token_at_end.get(before.start)
+                if outer is not None and outer.pos in FUNCTION_TAGS:
+                    start = before.start
             if end - start < 2 or class_by_suffix(text[start:end], "") or not all(_cjk(c) for c in text[start:end]):
                 break
             inner = [m for m in ms.all.overlapping(start, end) if start <= m.start and m.end <= end]
@@ -699,10 +1053,10 @@ class _Antecedents:
         return found[max(0, index - limit) : index][::-1]
 
 
-def anaphora(ms: _Mentions, tokens: list[tuple[int, str, str]]) -> None:
+def anaphora(ms: _Mentions, tokens: list[Token]) -> None:
     """该公司 / ”公司 / 该市 → the nearest earlier mention with that head; 二连站 → 二连浩特站 (abbreviation)."""
     text = ms.text
-    starts = {o for o, _, _ in tokens}
+    starts = {token.start for token in tokens}
     heads = _Antecedents(ms, ANAPHOR_HEADS, by_name=True)
     for head in ANAPHOR_HEADS:
         for match in re.finditer(re.escape(head), text):
@@ -779,12 +1133,72 @@ def suffix_aliases(ms: _Mentions) -> None:
             mention.attrs["abbrev"] = "1"
 
 
+# A source line names the outlet a story comes from: 来源：某某日报·某某客户端, 稿源: 某某网.
+SOURCE_LINE = re.compile(r"(?:信息来源|来源|稿源|转自|转载自)\s*[：:]\s*([^\s|｜/，。；;（）()]{2,30})")
+MEDIA_ENDINGS = ("新闻网", "网", "日报", "晚报", "早报", "时报", "报", "客户端", "app", "APP", "TV", "新媒体", "在线",
+                 "融媒体中心", "电视台", "广播电台", "频道", "杂志")
+NOT_AN_OUTLET = ("本网", "本报", "本站", "网络", "网友", "综合")
+
+
+OUTLET_DATELINE = re.compile(r"(?:^|\n)[ \t　]*([\u4e00-\u9fff]{1,10}?(?:新闻网|网|日报|晚报|报|电视台|客户端))讯", re.M)
+
+
+def outlet_datelines(ms: _Mentions) -> None:
+    """A story opened by its outlet (某某网讯, 某某日报讯): the outlet is a NewsMedia mention (what the tagger made of
+    its words, 某某 as a place, gives way)."""
+    for match in OUTLET_DATELINE.finditer(ms.text):
+        start, end = match.span(1)
+        if not match.group(1).startswith(NOT_AN_OUTLET):
+            ms.add(start, end, "NewsMedia", 0.85)
+
+
+def source_lines(ms: _Mentions) -> None:
+    """Outlets named in a source line (来源：某某日报·某某客户端 → two NewsMedia): the line's first run, cut at ·, - and
+    、, each part up to its first media ending (某某网综合… → 某某网) or whole when short."""
+    text = ms.text
+    for match in SOURCE_LINE.finditer(text):
+        at = match.start(1)
+        for part in re.split(r"([·\-、])", match.group(1)):
+            start, at = at, at + len(part)
+            if len(part) < 2 or not _cjk(part[0]) or part.startswith(NOT_AN_OUTLET):
+                continue
+            cut = min((part.find(e) + len(e) for e in MEDIA_ENDINGS if part.find(e) > 0), default=0)
+            if not cut and len(part) > 6:
+                continue
+            end = start + (cut or len(part))
+            if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
+                continue
+            ms.add(start, end, "NewsMedia", 0.85)
+
+
+# A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
+SHORT_FORM = re.compile(r"[（(](?:以下)?(?:简称为?|下称|称)[：:]?[“\"「『]?([^”\"」』（）()，。、：；\s]{2,15}?)[”\"」』]?[）)]")
+
+
+def declared_short_forms(ms: _Mentions) -> None:
+    """``X（以下简称“Y”）``: Y, in the bracket and wherever it recurs later, stands for the name X just before the
+    bracket (``attrs["ref"]``), so that resolution gives both one entity with Y among its surface forms."""
+    text = ms.text
+    for match in SHORT_FORM.finditer(text):
+        full = ms.ending_at(match.start())
+        if full is None or full.type == "Person" or full.attrs.get("ref"):
+            continue
+        short = match.group(1)
+        for occurrence in re.finditer(re.escape(short), text[match.start(1) :]):
+            start = match.start(1) + occurrence.start()
+            end = start + len(short)
+            overlapping = ms.all.overlapping(start, end)
+            if any(m.start < start or m.end > end for m in overlapping):
+                continue  # inside a longer name, or cut across one
+            ms.add(start, end, full.type, 0.85, ref=f"{full.start}:{full.end}", abbrev="1")
+
+
 PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公司", "公司", "委员会", "局", "支队")
 
 
 def parent_organizations(ms: _Mentions) -> None:
     """An organization named inside another one's name is mentioned too (某职业学院 in 某职业学院护理学院)."""
-    from kg.rdf.vocab import is_subclass
+    from kg.graph.vocab import is_subclass
 
     for mention in list(ms.all):
         if mention.type in {"Person", "Place"} or is_subclass(mention.type, "AdministrativeArea") or mention.attrs.get("ref"):
@@ -792,6 +1206,9 @@ def parent_organizations(ms: _Mentions) -> None:
         for suffix in PARENT_ORG_SUFFIXES:
             cut = mention.text.find(suffix)
             end = cut + len(suffix)
+            outer = mention.text[:end]
+            if outer.count("（") + outer.count("(") != outer.count("）") + outer.count(")"):
+                break  # 包头钢铁（集团）有限公司: 集团 inside the brackets ends no name
             if cut >= 2 and end <= len(mention.text) - 2 and class_by_suffix(mention.text[end:], "") != "":
                 start = mention.start
                 if ms.at(start, start + end) is None:
@@ -857,16 +1274,24 @@ def _place_body(ms: _Mentions, end: int) -> Mention | None:
 def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Refine the tagger's mentions and add what news text marks systematically (see the module docstring)."""
     ms = _Mentions(extraction)
-    tokens = _tokens(extraction)
-    fix_tagger_mentions(ms)
+    tokens = extraction.tokens
+    fix_tagger_mentions(ms, tokens)
     bylines(ms)
     works(ms)
     quoted_names(ms)
     place_heads(ms)
     if tokens:
         facilities(ms, tokens)
+    division_chains(ms)
     if tokens:
+        bracketed_names(ms, tokens)
+        organization_tails(ms, tokens)
+        trade_names(ms, tokens)
+        project_names(ms, tokens)
         coordinations(ms, tokens)
+    source_lines(ms)
+    outlet_datelines(ms)
+    declared_short_forms(ms)
     anaphora(ms, tokens)
     suffix_aliases(ms)
     parent_organizations(ms)

@@ -15,9 +15,9 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import SKOS
 
-from kg.rdf.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal, literal_parts, value
-from kg.rdf.quads import iri as iri_term
-from kg.rdf.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ontology_graph
+from kg.graph.quads import Data, Term, Triple, as_quads, is_iri, is_literal, literal, literal_parts, value
+from kg.graph.quads import iri as iri_term
+from kg.graph.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ontology_graph
 
 # Structural properties between an article, its spans and its entities: they are not relations between entities.
 STRUCTURAL_PROPERTIES = frozenset(
@@ -374,7 +374,7 @@ def read_view_triples(triples: Iterable[Triple]) -> ViewGraph:
     for entity in entities.values():
         entity.evidence = _unique_evidence(entity.evidence)
         entity.articles.update(e.article for e in entity.evidence if e.article)
-        entity.quantities.sort(key=lambda q: (q["thing"], q["text"], q["span"]))
+        entity.quantities.sort(key=lambda q: (q["thing"], q["text"], q["span"], q["time"]))  # time: one text, two dates
     return ViewGraph(entities=entities, links=links, articles=articles)
 
 

@@ -6,6 +6,7 @@ map tab of places with coordinates. The page makes no request to any host and op
 from __future__ import annotations
 
 import html
+import re
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -15,13 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph
 
 from kg.errors import ViewError
-from kg.rdf.export import atomic_write
-from kg.rdf.quads import Data
-from kg.rdf.store import source_quads, to_rdflib
-from kg.rdf.vocab import PREFIXES, class_label, entity_count, is_entity_class, is_subclass
+from kg.graph.quads import Data
+from kg.graph.vocab import class_label, entity_count, is_entity_class, is_subclass
+from kg.runtime import atomic_write
 from kg.view.data import WEAK_PROPERTY, Entity, ViewGraph, read_view_graph
 from kg.view.layout import compute_layout
 
@@ -342,9 +341,8 @@ def render_html(
         "{{VIEW_JS}}": _asset("kg.view", "templates", "view.js").replace("</script", "<\\/script"),
         "{{DATA}}": _script_json(payload),
     }
-    for placeholder, value in parts.items():
-        page = page.replace(placeholder, value)
-    return page
+    # One pass over the template: a value (a title, the data) that itself contains "{{...}}" is never expanded.
+    return re.sub(r"\{\{[A-Z_]+\}\}", lambda match: parts.get(match.group(0), match.group(0)), page)
 
 
 def write_html(
@@ -361,36 +359,3 @@ def write_html(
     page = render_html(graph, title, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang)
     atomic_write(Path(path), page.encode("utf-8"))
     return Path(path)
-
-
-def load_graph(source: str | Path) -> Graph:
-    """SOURCE (an RDF file, a kg output folder or an Oxigraph store) as one rdflib graph, named graphs merged.
-
-    Parsed by pyoxigraph through :mod:`kg.rdf.store`, which names the file, line and column of a syntax error.
-    """
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    for quad in source_quads(source):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
-
-
-def viz(
-    source: str | Path,
-    out: str | Path,
-    *,
-    focus: str | None = None,
-    hops: int = 2,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    lang: str = "zh",
-    title: str | None = None,
-) -> Path:
-    """Write the HTML view of the graph in ``source`` (an RDF file, a kg output folder or a store) to ``out``.
-
-    ``focus`` (a name, alias or IRI) keeps only the entities within ``hops`` relations of it; beyond ``max_nodes``
-    the least important entities are left out and the page says how many; ``lang`` picks zh or en labels.
-    """
-    graph = load_graph(source)
-    name = title or Path(source).name
-    return write_html(graph, Path(out), name, focus=focus, hops=hops, max_nodes=max_nodes, lang=lang)

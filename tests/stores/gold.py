@@ -15,7 +15,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from kg.rdf.vocab import GEO, KG, NIF, SCHEMA
+from kg.graph.vocab import GEO, KG, NIF, SCHEMA
 
 B = Namespace("https://w3id.org/kgnews/id/")
 ENTITIES = B["graph/entities"]

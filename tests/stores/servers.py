@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.rdf.serve import free_port, oxigraph_binary
+from kg.store.serve import free_port, oxigraph_binary
 
 
 def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path | None = None) -> None:
@@ -80,6 +80,7 @@ def sparql_select(endpoint: str, text: str, form: bool = True) -> list[dict[str,
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
 
+# TempDir in the database folder: with the default (/tmp) Virtuoso reads any file under /tmp whatever DirsAllowed says
 _INI = """[Database]
 DatabaseFile = {db}/virtuoso.db
 ErrorLogFile = {db}/virtuoso.log
@@ -105,6 +106,7 @@ DisableTcpSocket = 0
 MaxClientConnections = 10
 CheckpointInterval = 0
 CaseMode = 2
+TempDir = {db}
 DirsAllowed = ., {data}, /usr/share/virtuoso-opensource-7/vad
 NumberOfBuffers = 10000
 MaxDirtyBuffers = 6000

@@ -3,3 +3,4 @@
 from kg.nlp.tag import lac  # noqa: F401  (registers nlp.tag.lac)
 from kg.nlp.tag import crf  # noqa: F401  (registers nlp.tag.crf)
 from kg.nlp.tag import lac_crf  # noqa: F401  (registers nlp.tag.lac_crf)
+from kg.nlp.tag import neural  # noqa: F401  (registers nlp.tag.neural)

@@ -203,7 +203,7 @@ def dumps(table: dict[str, tuple[str, ...]]) -> bytes:
 
 def write(table: dict[str, tuple[str, ...]], path: Path) -> None:
     """Write ``table`` to ``path`` atomically."""
-    from kg.rdf.export import atomic_write  # only training writes tables; tagging need not load rdflib
+    from kg.runtime import atomic_write
 
     atomic_write(path, dumps(table))
 

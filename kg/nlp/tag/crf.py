@@ -30,7 +30,7 @@ from kg.model import ArticleExtraction, Mention
 from kg.nlp.tag import featids
 from kg.nlp.tag.linear_crf import LinearCRF
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import stage
+from kg.registry import stage
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "ner"
 MODEL_NAME = "crf.model"

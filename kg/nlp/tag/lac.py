@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from kg.errors import ExtractionError
-from kg.model import ArticleExtraction, Mention
+from kg.model import ArticleExtraction, Mention, Token
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import batched, stage
+from kg.registry import batched, stage
 
 LAC_CLASSES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
 # LAC works on short inputs: long texts are cut at sentence ends below this many characters.
@@ -246,7 +246,7 @@ def analyse_many(texts: list[str]) -> list[list[tuple[int, str, str]]]:
 
 @stage("nlp.tag.lac")
 def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
-    """Tag an article with LAC: entity mentions plus the (word, POS) tokens later stages use."""
+    """Tag an article with LAC: entity mentions plus its tokens (words with offsets and POS) for later stages."""
     return _with_tokens(extraction, analyse(extraction.article.text))
 
 
@@ -260,7 +260,7 @@ def tag_many(extractions: list[ArticleExtraction], settings: Any = None) -> list
 def _with_tokens(extraction: ArticleExtraction, tokens: list[tuple[int, str, str]]) -> ArticleExtraction:
     """``extraction`` given LAC's ``tokens`` of its text and a mention for each entity word."""
     article = extraction.article
-    extraction.tokens = [(word, tag) for _, word, tag in tokens]
+    extraction.tokens = [Token.at(offset, word, tag) for offset, word, tag in tokens]
     for offset, word, tag in tokens:
         cls = LAC_CLASSES.get(tag)
         if cls:

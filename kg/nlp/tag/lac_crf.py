@@ -7,7 +7,7 @@ neighbours', and the distributional clusters (:mod:`kg.nlp.tag.clusters`, learnt
 character, its neighbours and the bigrams around it. The CRF, trained on the same data as ``crf`` with these extra
 features (``python bench/train_ner.py --tagger lac_crf``), learns where LAC's entities and word boundaries agree with
 the annotation and where they do not: LAC brings knowledge of today's names and word boundaries, the CRF the
-annotation conventions. The stage also hands on LAC's (word, POS) tokens, which the linking and relation stages use,
+annotation conventions. The stage also hands on LAC's tokens (words with offsets and POS), which the linking and relation stages use,
 exactly as ``nlp.tag.lac`` does. As with :mod:`kg.nlp.tag.crf`, training reads the feature strings; decoding needs only
 their ids, which :func:`feature_ids` computes without making the strings.
 """
@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 
 from kg.errors import ExtractionError
-from kg.model import ArticleExtraction, Mention
+from kg.model import ArticleExtraction, Mention, Token
 from kg.nlp.tag import clusters, crf, featids, lac
 from kg.nlp.tag.pieces import pieces
-from kg.pipeline import batched, stage
+from kg.registry import batched, stage
 
 MODEL_NAME = "lac_crf.model"
 METADATA_NAME = "lac_crf.json"
@@ -329,7 +329,7 @@ def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, 
 @stage("nlp.tag.lac_crf")
 def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Tag an article with LAC, then with the CRF that reads LAC's output: Person, Place and Organization mentions plus
-    LAC's (word, POS) tokens."""
+    LAC's tokens."""
     return _with_tokens(extraction, lac.analyse(extraction.article.text))
 
 
@@ -343,7 +343,7 @@ def tag_many(extractions: list[ArticleExtraction], settings: Any = None) -> list
 def _with_tokens(extraction: ArticleExtraction, tokens: list[tuple[int, str, str]]) -> ArticleExtraction:
     """``extraction`` given LAC's ``tokens`` of its text, with the CRF's mentions."""
     article = extraction.article
-    extraction.tokens = [(word, tag) for _, word, tag in tokens]
+    extraction.tokens = [Token.at(offset, word, tag) for offset, word, tag in tokens]
     for start, end, cls, score in recognise(article.text, tokens):
         extraction.mentions.append(
             Mention(article.id, start, end, article.text[start:end], cls, score=score, source="nlp.tag.lac_crf")

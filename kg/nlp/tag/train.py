@@ -37,7 +37,7 @@ from kg.nlp.evaluate import (
     sentence_key,
 )
 from kg.nlp.tag import clusters, crf, lac, lac_crf
-from kg.rdf.export import atomic_write
+from kg.runtime import atomic_write
 
 MSRA_TRAIN = "msra_ner_train/msra_train_bio.txt"
 PFR = "peoples_daily_199801/199801.utf8.txt"

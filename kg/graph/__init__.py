@@ -1,0 +1,1 @@
+"""Resolution of mentions into entities, the mapping to RDF, its vocabulary and IRIs."""

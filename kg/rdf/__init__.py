@@ -1,1 +1,0 @@
-"""RDF: vocabulary, identifiers, mapping of the corpus to triples, exports, query, validation and stores."""

@@ -1,0 +1,1 @@
+"""Query, serve, load, validate and describe built graphs (pyoxigraph)."""

@@ -1,0 +1,105 @@
+"""Typed events from the trigger lexicon: class, trigger, roles, place, date and amounts, on sentences written for
+these tests (none is taken from the sample page or from news_dev)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kg.nlp.events import events_view
+from kg.nlp.frames import build_view
+from kg.nlp.quantities import quantities_view
+from tests.test_relations_units import extraction
+
+
+def events(text: str, mentions: dict[str, str]) -> list:
+    """The events of ``text`` with the given mentions, after the quantity stage (events take their sums from it)."""
+    article = extraction(text, mentions)
+    article.quantities.extend(quantities_view(build_view(article)))
+    return events_view(build_view(article))
+
+
+def roles(event) -> set[tuple[str, str]]:
+    return {(role, mention.text) for role, mention in event.role_mentions}
+
+
+def test_construction_start_with_project_place_and_date() -> None:
+    found = events("3月12日，青山县光明新材料项目在青山县工业园开工建设。", {
+        "青山县光明新材料项目": "Project", "青山县工业园": "IndustrialPark"})
+    assert [(e.type, e.trigger, e.date) for e in found] == [("ConstructionStart", "开工建设", "2021-03-12")]
+    assert ("project", "青山县光明新材料项目") in roles(found[0])
+    assert [m.text for m in found[0].place_mentions] == ["青山县工业园"]
+
+
+def test_signing_parties_and_amount() -> None:
+    found = events("河口市人民政府与东方远景能源有限公司签订投资协议，总投资12亿元。", {
+        "河口市人民政府": "GovernmentBody", "东方远景能源有限公司": "Company"})
+    signing = [e for e in found if e.type == "Signing"]
+    assert len(signing) == 1
+    assert {("signatory", "河口市人民政府"), ("signatory", "东方远景能源有限公司")} <= roles(signing[0])
+    assert [q.value for q in signing[0].amounts] == [Decimal(1200000000)]
+
+
+def test_traditional_script_trigger() -> None:
+    found = events("北嶺縣委書記陳明在北嶺縣調研。", {"陳明": "Person", "北嶺縣": "County"})
+    assert [(e.type, e.trigger) for e in found] == [("Inspection", "調研")]
+    assert ("agent", "陳明") in roles(found[0])
+
+
+def test_donation_donor_and_recipient() -> None:
+    found = events("红星公司向石桥小学捐赠图书2000册。", {"红星公司": "Company", "石桥小学": "School"})
+    assert [e.type for e in found] == ["Donation"]
+    assert roles(found[0]) == {("donor", "红星公司"), ("recipient", "石桥小学")}
+
+
+def test_ceremony_decides_the_class_and_attendees_are_attendees() -> None:
+    found = events("5月8日，南湖区举行重点项目签约仪式。副区长张伟出席签约仪式。", {
+        "南湖区": "District", "张伟": "Person"})
+    assert [e.type for e in found] == ["Signing"]  # no bare meeting, and the second sentence is the same signing
+    assert ("attendee", "张伟") in roles(found[0])
+
+
+def test_goals_negations_counts_and_references_are_no_events() -> None:
+    assert events("力争项目年底前建成投产。", {}) == []
+    assert events("该项目尚未开工。", {}) == []
+    assert events("全年召开推进会议12次。", {}) == []
+    assert events("会议指出，要做好安全生产。", {}) == []
+    assert events("建立联席会议制度。", {}) == []
+
+
+def test_later_mention_without_actors_folds_into_the_first() -> None:
+    text = "4月2日，西岭市重点项目集中开工。本次集中开工项目共35个。"
+    found = events(text, {"西岭市": "City"})
+    assert [(e.type, e.evidence.sentence) for e in found] == [("ConstructionStart", 0)]
+
+
+def test_trigger_without_arguments_still_gives_a_bare_event() -> None:
+    found = events("开工。", {})
+    assert [(e.type, e.role_mentions, e.place_mentions, e.date) for e in found] == [("ConstructionStart", [], [], None)]
+
+
+def test_named_event_with_organizer_and_attendees() -> None:
+    from kg.nlp.events import event_relations, named_events
+
+    text = "6月3日，南湖区举行2024年南湖区秋季项目集中签约活动，区长钱江出席并讲话。"
+    article = extraction(text, {"南湖区": "District", "钱江": "Person"})
+    names = named_events(article)
+    assert [m.text for m in names] == ["2024年南湖区秋季项目集中签约活动"]
+    article.mentions.extend(names)
+    found = {(r.subject_mention.text, r.predicate, r.object_mention.text) for r in event_relations(build_view(article))}
+    assert found == {("南湖区", "organizes", "2024年南湖区秋季项目集中签约活动"),
+                     ("钱江", "attends", "2024年南湖区秋季项目集中签约活动")}
+
+
+def test_unnamed_meetings_are_no_named_events() -> None:
+    from kg.nlp.events import named_events
+
+    assert named_events(extraction("会议由县长主持。座谈会在村部举行，此次会议开得很好。", {})) == []
+
+
+def test_signing_parties_cooperate_pairwise_across_with() -> None:
+    from kg.nlp.events import signing_partners
+
+    text = "签约活动中，东湖区设3个分会场，与远景材料有限公司、北辰动力有限公司集中签约。"
+    article = extraction(text, {"东湖区": "District", "远景材料有限公司": "Company", "北辰动力有限公司": "Company"})
+    found = {(r.subject_mention.text, r.object_mention.text) for r in signing_partners(build_view(article))}
+    assert found == {("东湖区", "远景材料有限公司"), ("东湖区", "北辰动力有限公司")}  # the two firms signed with the district
