@@ -27,10 +27,12 @@ from kg.cache import (
     work_dir,
 )
 from kg.errors import OutputError
+from kg.graph.iri import IRIs
+from kg.graph.spill import QuadSpill
 from kg.ingest.read import read_text
-from kg.spooled import Graphs, check_settings, resolve_spooled
 from kg.model import ArticleExtraction, Corpus, Span
 from kg.nlp.evaluate import eval_ner
+from kg.publish.export import FORMATS
 from kg.publish.outputs import write_spilled
 from kg.run import (
     ProgressInfo,
@@ -43,13 +45,10 @@ from kg.run import (
     long_lived_objects,
     run,
 )
-from kg.store.bulk import bulk_load
-from kg.publish.export import FORMATS
-from kg.graph.iri import IRIs
+from kg.spooled import Graphs, check_settings, resolve_spooled
 from kg.store.load import load
 from kg.store.query import query
 from kg.store.serve import serve
-from kg.graph.spill import QuadSpill
 from kg.store.stats import stats
 from kg.store.store import add_to_store, load_graph
 from kg.store.validate import validate
@@ -137,8 +136,16 @@ def build(
         work = work_dir(out)
         with cluster.spool_folder(spool_dir, work) as spools:
             with cluster.engine(engine, scheduler=scheduler, workers=workers) as opened:
-                results = extract_items(list(enumerate(paths)), settings, workers=workers, cache=cache,
-                                        progress=progress, stats=stats, spool_dir=spools, engine=opened)
+                results = extract_items(
+                    list(enumerate(paths)),
+                    settings,
+                    workers=workers,
+                    cache=cache,
+                    progress=progress,
+                    stats=stats,
+                    spool_dir=spools,
+                    engine=opened,
+                )
             _announce(progress, stats, started, "resolve")
             corpus, graphs = resolve_spooled(results, settings, stats, work)  # reads the spools, then work/ only
         _announce(progress, stats, started, "write")
@@ -149,14 +156,15 @@ def build(
     return BuildResult(corpus=corpus, files=files, stats=stats)
 
 
-def _announce(
-    progress: Callable[[ProgressInfo], None] | None, stats: RunStats, started: float, phase: str
-) -> None:
+def _announce(progress: Callable[[ProgressInfo], None] | None, stats: RunStats, started: float, phase: str) -> None:
     """Tell the progress callback that extraction is over and ``phase`` has begun."""
     if progress is not None:
         files = stats.files + len(stats.skipped)
-        progress(ProgressInfo(files, files, stats.articles, stats.characters, 1, 1, time.perf_counter() - started,
-                              phase=phase))
+        progress(
+            ProgressInfo(
+                files, files, stats.articles, stats.characters, 1, 1, time.perf_counter() - started, phase=phase
+            )
+        )
 
 
 def write_outputs(
@@ -179,8 +187,9 @@ def write_outputs(
         with stats.timings.measure("rdf"):
             for name, triples in graphs:
                 spill.add_graph(name, triples)
-        staged = write_spilled(spill, staging_dir(out), formats, base=settings.base_iri, workers=workers,
-                               timings=stats.timings)
+        staged = write_spilled(
+            spill, staging_dir(out), formats, base=settings.base_iri, workers=workers, timings=stats.timings
+        )
         files = publish(staged, out)
         if store is not None:
             with stats.timings.measure("store"):
@@ -202,8 +211,16 @@ def build_shard(
     """Extract one shard ``(index, count)`` of ``inputs`` into ``out_dir`` (see :mod:`kg.shard`)."""
     stats = RunStats()
     files = sharding.build_shard(
-        inputs, Path(out_dir), settings or Settings(), shard[0], shard[1], workers=workers,
-        incremental=incremental, force=force, progress=progress, stats=stats,
+        inputs,
+        Path(out_dir),
+        settings or Settings(),
+        shard[0],
+        shard[1],
+        workers=workers,
+        incremental=incremental,
+        force=force,
+        progress=progress,
+        stats=stats,
     )
     return files, stats
 
@@ -281,16 +298,29 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
         articles: list[dict[str, object]] = []
         for extraction in by_document.get(doc.id, []):
             article = extraction.article
-            articles.append({"id": str(iris.article(article.id)), "headline": article.headline,
-                             "date": article.date.isoformat() if article.date else None,
-                             "start": article.start, "end": article.start + len(article.text)})
+            articles.append(
+                {
+                    "id": str(iris.article(article.id)),
+                    "headline": article.headline,
+                    "date": article.date.isoformat() if article.date else None,
+                    "start": article.start,
+                    "end": article.start + len(article.text),
+                }
+            )
             for mention in extraction.mentions:
                 span = Span(article.start + mention.start, article.start + mention.end)
                 if source_offsets:
                     span = doc.to_source(span)
                 text = (doc.source if source_offsets else doc.clean)[span.start : span.end]
-                mentions.append({"start": span.start, "end": span.end, "text": text, "type": f"kg:{mention.type}",
-                                 "entity": str(iris.entity(mention.entity)) if mention.entity else None})
+                mentions.append(
+                    {
+                        "start": span.start,
+                        "end": span.end,
+                        "text": text,
+                        "type": f"kg:{mention.type}",
+                        "entity": str(iris.entity(mention.entity)) if mention.entity else None,
+                    }
+                )
         mentions.sort(key=lambda m: (m["start"], m["end"], m["type"]))
         records.append({"document": doc.path, "articles": articles, "mentions": mentions})
     return records

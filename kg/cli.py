@@ -22,18 +22,18 @@ from typing import Any, TypeVar
 import click
 
 from kg import api
-from kg.errors import KGError, UsageError
 from kg.cluster import ENGINES
+from kg.errors import KGError, UsageError
+from kg.graph.iri import check_absolute_iri
+from kg.graph.vocab import entity_count, is_entity_class
 from kg.model import Corpus, display_path
+from kg.publish.export import FORMATS as EXPORT_FORMATS
 from kg.run import DEFAULT_BASE_IRI, DEFAULT_NER, ProgressInfo, RunStats, Settings, skipped_summary
 from kg.shard import parse_shard
 from kg.store.bulk import BULK_STORES
-from kg.publish.export import FORMATS as EXPORT_FORMATS
-from kg.graph.iri import check_absolute_iri
 from kg.store.query import FORMATS as RESULT_FORMATS
 from kg.store.serve import DEFAULT_TIMEOUT as DEFAULT_SERVE_TIMEOUT
 from kg.store.serve import is_loopback
-from kg.graph.vocab import entity_count, is_entity_class
 from kg.view.html import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,8 +108,9 @@ def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-NER_HELP = (f"Named-entity tagger: lac, crf, lac_crf or neural (the nlp.tag.* stages of 'kg stages'); "
-            f"default {DEFAULT_NER}.")
+NER_HELP = (
+    f"Named-entity tagger: lac, crf, lac_crf or neural (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
+)
 
 
 def available_cores() -> int:
@@ -148,44 +149,114 @@ def main() -> None:
 
 @main.command(epilog=EPILOG_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder for graph.ttl and graph.html (with --shard: the shard's folder).")
-@click.option("--date", callback=parse_date, metavar="YYYY-MM-DD",
-              help="Publication date of the input; years of dates like '2月21日' are taken from it.")
-@click.option("--publication", metavar="NAME", help="The newspaper or site of the input (e.g. 内蒙古日报), linked "
-              "from every article as its publisher.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
-              help="Base IRI of instance data (an absolute http or https IRI).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for graph.ttl and graph.html (with --shard: the shard's folder).",
+)
+@click.option(
+    "--date",
+    callback=parse_date,
+    metavar="YYYY-MM-DD",
+    help="Publication date of the input; years of dates like '2月21日' are taken from it.",
+)
+@click.option(
+    "--publication",
+    metavar="NAME",
+    help="The newspaper or site of the input (e.g. 内蒙古日报), linked from every article as its publisher.",
+)
+@click.option(
+    "--base-iri",
+    default=DEFAULT_BASE_IRI,
+    show_default=True,
+    callback=base_iri_option,
+    help="Base IRI of instance data (an absolute http or https IRI).",
+)
 @click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
-@click.option("--user-dict", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TSV of names and their classes (name<TAB>Class) to recognise as entities.")
-@click.option("-j", "--workers", type=click.IntRange(min=1), default=available_cores, show_default="cores",
-              help="Processes extracting files in parallel; the output is the same for any number.")
+@click.option(
+    "--user-dict",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TSV of names and their classes (name<TAB>Class) to recognise as entities.",
+)
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=available_cores,
+    show_default="cores",
+    help="Processes extracting files in parallel; the output is the same for any number.",
+)
 @click.option("--force", is_flag=True, help="Extract every file again instead of reusing the incremental cache.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the incremental cache (OUTPUT/.kg-cache).")
-@click.option("--shard", "shard_text", metavar="I/N",
-              help="Extract only shard I of N (0-based) into the output folder, for 'kg merge'.")
+@click.option(
+    "--shard",
+    "shard_text",
+    metavar="I/N",
+    help="Extract only shard I of N (0-based) into the output folder, for 'kg merge'.",
+)
 @click.option("--keep-going", is_flag=True, help="Skip inputs that cannot be read and report them at the end.")
-@click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
-              help="Export to write (repeat for several; default all): ttl, nt, nq, trig, jsonld (RDF), graphml, "
-                   "gexf (entity network for Gephi/Cytoscape).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
-                   "replaces its graph, so an archive can be built in batches.")
-@click.option("--engine", type=click.Choice(ENGINES), default="pool", show_default=True,
-              help="Who runs the extraction: the local process pool, or Dask tasks (pip install 'kg-news[dask]') "
-                   "on a LocalCluster of --workers processes or on --scheduler's cluster. The graph is the same.")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", help="With --engine dask: the Dask scheduler to use; its "
-              "workers must read the inputs and write --spool-dir at the same paths.")
-@click.option("--spool-dir", type=click.Path(file_okay=False, path_type=Path), help="With --engine dask: a folder "
-              "shared with the workers for the per-file results (default: OUTPUT/.kg-work).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice([*EXPORT_FORMATS, "all"]),
+    help="Export to write (repeat for several; default all): ttl, nt, nq, trig, jsonld (RDF), graphml, "
+    "gexf (entity network for Gephi/Cytoscape).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also add the documents to this on-disk Oxigraph store (created if needed); a rebuilt article "
+    "replaces its graph, so an archive can be built in batches.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="pool",
+    show_default=True,
+    help="Who runs the extraction: the local process pool, or Dask tasks (pip install 'kg-news[dask]') "
+    "on a LocalCluster of --workers processes or on --scheduler's cluster. The graph is the same.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="With --engine dask: the Dask scheduler to use; its "
+    "workers must read the inputs and write --spool-dir at the same paths.",
+)
+@click.option(
+    "--spool-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --engine dask: a folder shared with the workers for the per-file results (default: OUTPUT/.kg-work).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
 @reports_errors
-def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publication: str | None, base_iri: str,
-          ner: str, user_dict: Path | None, workers: int, force: bool, no_cache: bool, shard_text: str | None,
-          keep_going: bool, formats: tuple[str, ...], store_dir: Path | None, engine: str, scheduler: str | None,
-          spool_dir: Path | None, quiet: bool, verbose: bool) -> None:
+def build(
+    inputs: tuple[str, ...],
+    out_dir: Path,
+    date: dt.date | None,
+    publication: str | None,
+    base_iri: str,
+    ner: str,
+    user_dict: Path | None,
+    workers: int,
+    force: bool,
+    no_cache: bool,
+    shard_text: str | None,
+    keep_going: bool,
+    formats: tuple[str, ...],
+    store_dir: Path | None,
+    engine: str,
+    scheduler: str | None,
+    spool_dir: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build the knowledge graph of INPUTS: .txt/.text (UTF-8, UTF-16, GB18030/GBK), .pdf (text layer) and
     .html/.htm files, folders of them (recursively) and quoted globs (see 'kg --help').
 
@@ -219,43 +290,87 @@ def build(inputs: tuple[str, ...], out_dir: Path, date: dt.date | None, publicat
     if engine != "dask" and (scheduler or spool_dir):
         raise click.UsageError("--scheduler and --spool-dir apply to --engine dask")
     if shard is not None and engine == "dask":
-        raise click.UsageError("--shard is for separate machines without a cluster; with --engine dask one build "
-                               "uses them all")
+        raise click.UsageError(
+            "--shard is for separate machines without a cluster; with --engine dask one build uses them all"
+        )
     if shard is not None and (formats or store_dir):
-        raise click.UsageError("--format and --store do not apply to --shard (a shard writes shard.nq); "
-                               "give them to 'kg merge' or load shard.nq into the store")
-    settings = Settings(base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going,
-                        user_dictionary=user_dict)
+        raise click.UsageError(
+            "--format and --store do not apply to --shard (a shard writes shard.nq); "
+            "give them to 'kg merge' or load shard.nq into the store"
+        )
+    settings = Settings(
+        base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going, user_dictionary=user_dict
+    )
     quiet_libraries(quiet)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
-            files, stats = api.build_shard(inputs, out_dir, shard, settings=settings, workers=workers,
-                                           incremental=not no_cache, force=force, progress=bar)
+            files, stats = api.build_shard(
+                inputs,
+                out_dir,
+                shard,
+                settings=settings,
+                workers=workers,
+                incremental=not no_cache,
+                force=force,
+                progress=bar,
+            )
             bar.close()
             report(stats, None, files, quiet=quiet, verbose=verbose)
         else:
             chosen = None if not formats or "all" in formats else list(formats)
-            result = api.build(inputs, out_dir, settings=settings, workers=workers, incremental=not no_cache,
-                               force=force, progress=bar, formats=chosen, store=store_dir, engine=engine,
-                               scheduler=scheduler, spool_dir=spool_dir)
+            result = api.build(
+                inputs,
+                out_dir,
+                settings=settings,
+                workers=workers,
+                incremental=not no_cache,
+                force=force,
+                progress=bar,
+                formats=chosen,
+                store=store_dir,
+                engine=engine,
+                scheduler=scheduler,
+                spool_dir=spool_dir,
+            )
             bar.close()
             report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
 @main.command(epilog=EPILOG_EXIT_CODES)
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the merged graph.ttl and graph.html.")
-@click.option("--base-iri", default=None, callback=base_iri_option,
-              help="Base IRI of instance data (default: the one the shards used).")
-@click.option("--format", "formats", multiple=True, type=click.Choice([*EXPORT_FORMATS, "all"]),
-              help="Export to write (repeat for several; default all), as for 'kg build'.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the merged graph.ttl and graph.html.",
+)
+@click.option(
+    "--base-iri",
+    default=None,
+    callback=base_iri_option,
+    help="Base IRI of instance data (default: the one the shards used).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice([*EXPORT_FORMATS, "all"]),
+    help="Export to write (repeat for several; default all), as for 'kg build'.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
 @reports_errors
-def merge(shard_dirs: tuple[Path, ...], out_dir: Path, base_iri: str | None, formats: tuple[str, ...],
-          quiet: bool, verbose: bool) -> None:
+def merge(
+    shard_dirs: tuple[Path, ...],
+    out_dir: Path,
+    base_iri: str | None,
+    formats: tuple[str, ...],
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Merge shard folders made by 'kg build --shard I/N' into one graph.
 
     Checks that the shards are complete and were made from the same inputs and settings, resolves entities across
@@ -297,8 +412,10 @@ class ProgressBar:
         filled = int(share * self.WIDTH)
         left = info.remaining
         eta = f"{_duration(left)} left" if left is not None and not finished else _duration(info.elapsed)
-        line = (f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {info.documents_done}/{info.documents_total} files"
-                f"  {info.articles} articles  {info.rate / 1000:.1f}k chars/s  {eta}")
+        line = (
+            f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {info.documents_done}/{info.documents_total} files"
+            f"  {info.articles} articles  {info.rate / 1000:.1f}k chars/s  {eta}"
+        )
         if info.phase != "extract":
             line += "  " + self.PHASES.get(info.phase, info.phase) + " …"
         # Pad to the previous line's length so that no tail of it stays visible.
@@ -353,9 +470,11 @@ def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
-        click.echo(f"kg: interrupted; {out_dir} keeps a complete set of outputs (the previous one unless this run "
-                   "had finished writing). Files already extracted are cached: run the same command again to resume.",
-                   err=True)
+        click.echo(
+            f"kg: interrupted; {out_dir} keeps a complete set of outputs (the previous one unless this run "
+            "had finished writing). Files already extracted are cached: run the same command again to resume.",
+            err=True,
+        )
         sys.exit(EXIT_INTERRUPTED)
     finally:
         if threading.current_thread() is threading.main_thread():
@@ -375,8 +494,11 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
             click.echo(detail, err=True)
     total = sum(stats.timings.seconds.values())
     rows: list[tuple[str, str]] = [
-        ("files", f"{stats.files + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
-                  f"{stats.extracted:,} extracted by {stats.workers} worker(s), {len(stats.skipped):,} skipped)"),
+        (
+            "files",
+            f"{stats.files + len(stats.skipped):,} ({stats.reused:,} reused from the cache, "
+            f"{stats.extracted:,} extracted by {stats.workers} worker(s), {len(stats.skipped):,} skipped)",
+        ),
         ("articles", f"{stats.articles:,}"),
         ("characters", f"{stats.characters:,}"),
     ]
@@ -402,21 +524,48 @@ def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: 
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("view.html"),
-              show_default=True, help="HTML file to write.")
-@click.option("--focus", metavar="NAME", help="Open the page on the neighbourhood of this entity (name, alias or "
-              "IRI); its 'Show all' button shows the rest.")
-@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Size of the --focus neighbourhood, in relations.")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES, show_default=True,
-              help="Keep at most this many entities (the most important); the page says what was left out.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of class and relation labels and of the page.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("view.html"),
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option(
+    "--focus",
+    metavar="NAME",
+    help="Open the page on the neighbourhood of this entity (name, alias or "
+    "IRI); its 'Show all' button shows the rest.",
+)
+@click.option(
+    "--hops",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Size of the --focus neighbourhood, in relations.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_NODES,
+    show_default=True,
+    help="Keep at most this many entities (the most important); the page says what was left out.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of class and relation labels and of the page.",
+)
 @click.option("--title", help="Page title (default: the source's name).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report the file written on stderr.")
 @reports_errors
-def viz(source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, lang: str,
-        title: str | None, quiet: bool) -> None:
+def viz(
+    source: Path, out: Path, focus: str | None, hops: int, max_nodes: int, lang: str, title: str | None, quiet: bool
+) -> None:
     """Write an offline interactive HTML view of a graph.
 
     SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with 'kg build --store'.
@@ -449,14 +598,28 @@ def stages_command() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True,
-              help="Output format: one JSON object per document.")
-@click.option("--lines", is_flag=True, help="Treat every input line as its own document; offsets refer to the line "
-              "exactly as given.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format: one JSON object per document.",
+)
+@click.option(
+    "--lines",
+    is_flag=True,
+    help="Treat every input line as its own document; offsets refer to the line exactly as given.",
+)
 @click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
 @click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, callback=base_iri_option,
-              help="Base IRI of entity identifiers (an absolute http or https IRI).")
+@click.option(
+    "--base-iri",
+    default=DEFAULT_BASE_IRI,
+    show_default=True,
+    callback=base_iri_option,
+    help="Base IRI of entity identifiers (an absolute http or https IRI).",
+)
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
     """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input). INPUTS are .txt, .pdf and
@@ -481,8 +644,12 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
         else:
             texts.extend((display_path(path), read(path).source) for path in expand([item]))
     if lines:
-        texts = [(f"{name}:{number}", line) for name, text in texts
-                 for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
+        texts = [
+            (f"{name}:{number}", line)
+            for name, text in texts
+            for number, line in enumerate(text.split("\n"), start=1)
+            if line.strip()
+        ]
     settings = Settings(base_iri=base_iri, date=date, ner=ner)
     corpus = api.extract_texts(texts, settings)
     for record in api.mention_records(corpus, base_iri, source_offsets=lines):
@@ -519,25 +686,63 @@ def _params(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
 @main.command()
 @click.argument("source", required=False)
 @click.argument("query_arg", metavar="QUERY", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the query from a .rq file.")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", callback=_params,
-              help="A parameter of a shipped query (see --list), e.g. --param place=乌海市; repeatable.")
-@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
-              help="Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
-                   "DESCRIBE give turtle, nt or jsonld (table means turtle).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Stop the query after this many seconds.")
-@click.option("--ontology/--no-ontology", default=True, show_default=True,
-              help="Add kg's ontology (ontology/kg.ttl, in its own named graph <https://w3id.org/kgnews/ontology>) "
-              "to a graph file's data, so that queries can follow rdfs:subClassOf as the shipped ones do. A store "
-              "holds it already.")
-@click.option("--allow-remote", is_flag=True, help="Let SERVICE fetch data from other servers (refused otherwise: a "
-              "query from someone else could make this machine send requests).")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the query from a .rq file.",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    callback=_params,
+    help="A parameter of a shipped query (see --list), e.g. --param place=乌海市; repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="table",
+    show_default=True,
+    help="Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
+    "DESCRIBE give turtle, nt or jsonld (table means turtle).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this many seconds.",
+)
+@click.option(
+    "--ontology/--no-ontology",
+    default=True,
+    show_default=True,
+    help="Add kg's ontology (ontology/kg.ttl, in its own named graph <https://w3id.org/kgnews/ontology>) "
+    "to a graph file's data, so that queries can follow rdfs:subClassOf as the shipped ones do. A store "
+    "holds it already.",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let SERVICE fetch data from other servers (refused otherwise: a "
+    "query from someone else could make this machine send requests).",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the shipped queries with their parameters and exit.")
 @reports_errors
-def query(source: str | None, query_arg: str | None, query_file: Path | None, params: dict[str, str], fmt: str,
-          timeout: float | None, ontology: bool, allow_remote: bool, list_only: bool) -> None:
+def query(
+    source: str | None,
+    query_arg: str | None,
+    query_file: Path | None,
+    params: dict[str, str],
+    fmt: str,
+    timeout: float | None,
+    ontology: bool,
+    allow_remote: bool,
+    list_only: bool,
+) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on kg output.
 
     SOURCE is a graph file (.ttl .nt .nq .trig .jsonld), a kg output folder or a store made with
@@ -568,8 +773,9 @@ def query(source: str | None, query_arg: str | None, query_file: Path | None, pa
 @main.command()
 @click.argument("graph")
 @click.option("--limit", default=50, show_default=True, help="Show at most this many findings.")
-@click.option("--check-ontology", is_flag=True, help="Also check the ontology itself (labels, declarations, "
-              "domains and ranges).")
+@click.option(
+    "--check-ontology", is_flag=True, help="Also check the ontology itself (labels, declarations, domains and ranges)."
+)
 @reports_errors
 def validate(graph: str, limit: int, check_ontology: bool) -> None:
     """Check a graph against the kg SHACL shapes (ontology/shapes.ttl).
@@ -598,28 +804,67 @@ def validate(graph: str, limit: int, check_ontology: bool) -> None:
 
 @main.command()
 @click.argument("source")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but a loopback address exposes the data to the network.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but a loopback address exposes the data to the network.",
+)
 @click.option("--port", default=7878, show_default=True, help="Port to listen on (0 picks a free one).")
-@click.option("--writable", is_flag=True, help="Allow SPARQL Update and Graph Store writes by holders of the token "
-              "(SOURCE must be a store folder, or a new folder for an empty store).")
-@click.option("--token", envvar="KG_TOKEN", help="Write token for --writable (or set KG_TOKEN; at least 16 "
-              "characters). Without it a token is generated and printed.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              default=DEFAULT_SERVE_TIMEOUT, show_default=True,
-              help="Stop a query or update that runs longer than this (answered with 503).")
-@click.option("--allow-remote", is_flag=True, help="Let SERVICE in queries and LOAD in updates fetch other servers' "
-              "data. Risky: anyone who can query the endpoint can then make this machine send requests "
-              "(server-side request forgery).")
-@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
-              help="Let web pages from this origin (e.g. http://localhost:8000) read query results; repeatable. "
-              "Never granted for updates.")
-@click.option("--ontology/--no-ontology", default=True, show_default=True,
-              help="Serve kg's ontology too, in its own named graph <https://w3id.org/kgnews/ontology> (the "
-              "shipped queries follow rdfs:subClassOf through it).")
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Allow SPARQL Update and Graph Store writes by holders of the token "
+    "(SOURCE must be a store folder, or a new folder for an empty store).",
+)
+@click.option(
+    "--token",
+    envvar="KG_TOKEN",
+    help="Write token for --writable (or set KG_TOKEN; at least 16 "
+    "characters). Without it a token is generated and printed.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    default=DEFAULT_SERVE_TIMEOUT,
+    show_default=True,
+    help="Stop a query or update that runs longer than this (answered with 503).",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Let SERVICE in queries and LOAD in updates fetch other servers' "
+    "data. Risky: anyone who can query the endpoint can then make this machine send requests "
+    "(server-side request forgery).",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let web pages from this origin (e.g. http://localhost:8000) read query results; repeatable. "
+    "Never granted for updates.",
+)
+@click.option(
+    "--ontology/--no-ontology",
+    default=True,
+    show_default=True,
+    help="Serve kg's ontology too, in its own named graph <https://w3id.org/kgnews/ontology> (the "
+    "shipped queries follow rdfs:subClassOf through it).",
+)
 @reports_errors
-def serve(source: str, host: str, port: int, writable: bool, token: str | None, timeout: float, allow_remote: bool,
-          cors_origins: tuple[str, ...], ontology: bool) -> None:
+def serve(
+    source: str,
+    host: str,
+    port: int,
+    writable: bool,
+    token: str | None,
+    timeout: float,
+    allow_remote: bool,
+    cors_origins: tuple[str, ...],
+    ontology: bool,
+) -> None:
     """Serve SOURCE as a SPARQL 1.1 endpoint until interrupted.
 
     SOURCE is a graph file, a kg output folder or a store folder (kg build --store). Queries go to /query (GET or
@@ -664,32 +909,80 @@ def serve(source: str, host: str, port: int, writable: bool, token: str | None, 
 
 @main.command()
 @click.argument("outputs", nargs=-1, required=True)
-@click.option("--endpoint", help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL "
-              "Update URL (e.g. http://host:8890/sparql).")
-@click.option("--graph", "graph_iri", metavar="IRI", callback=graph_iri_option, help="Load everything into this "
-              "one graph (replacing it) instead of one graph per article.")
-@click.option("--protocol", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
-              help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.")
-@click.option("--user", help="User name for HTTP basic or digest authentication (with --bulk virtuoso: the SQL "
-              "user, default dba).")
+@click.option(
+    "--endpoint",
+    help="Graph Store Protocol URL (e.g. http://host:7878/store) or SPARQL Update URL (e.g. http://host:8890/sparql).",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    callback=graph_iri_option,
+    help="Load everything into this one graph (replacing it) instead of one graph per article.",
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["auto", "gsp", "update"]),
+    default="auto",
+    show_default=True,
+    help="gsp for Graph Store Protocol, update for SPARQL Update; auto: gsp when the URL ends in /store.",
+)
+@click.option(
+    "--user",
+    help="User name for HTTP basic or digest authentication (with --bulk virtuoso: the SQL user, default dba).",
+)
 @click.option("--password", envvar="KG_LOAD_PASSWORD", help="Password (or set KG_LOAD_PASSWORD).")
 @click.option("--batch-size", default=20000, show_default=True, help="Triples per SPARQL Update request.")
-@click.option("--token", envvar="KG_TOKEN", help="Write token of a 'kg serve --writable' endpoint (or set KG_TOKEN), "
-              "sent as Authorization: Bearer.")
+@click.option(
+    "--token",
+    envvar="KG_TOKEN",
+    help="Write token of a 'kg serve --writable' endpoint (or set KG_TOKEN), sent as Authorization: Bearer.",
+)
 @click.option("--no-ontology", is_flag=True, help="Do not load the ontology into its own graph.")
-@click.option("--bulk", type=click.Choice(BULK_STORES), help="Hand the N-Quads files to the store's own bulk loader "
-              "instead of HTTP: Virtuoso (ld_add, rdf_loader_run), an Oxigraph store folder, or a Qleverfile.")
-@click.option("--location", type=click.Path(file_okay=False, path_type=Path),
-              help="With --bulk oxigraph: the store folder; with --bulk qlever: the folder for the Qleverfile.")
-@click.option("--isql", "isql_address", default="127.0.0.1:1111", show_default=True, metavar="HOST:PORT",
-              help="With --bulk virtuoso: Virtuoso's SQL port.")
+@click.option(
+    "--bulk",
+    type=click.Choice(BULK_STORES),
+    help="Hand the N-Quads files to the store's own bulk loader "
+    "instead of HTTP: Virtuoso (ld_add, rdf_loader_run), an Oxigraph store folder, or a Qleverfile.",
+)
+@click.option(
+    "--location",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --bulk oxigraph: the store folder; with --bulk qlever: the folder for the Qleverfile.",
+)
+@click.option(
+    "--isql",
+    "isql_address",
+    default="127.0.0.1:1111",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="With --bulk virtuoso: Virtuoso's SQL port.",
+)
 @click.option("--isql-program", help="With --bulk virtuoso: the isql client (default: isql-vt or isql).")
-@click.option("--loaders", type=click.IntRange(min=1), default=1, show_default=True,
-              help="With --bulk virtuoso: parallel rdf_loader_run() calls (about one per core of the server).")
+@click.option(
+    "--loaders",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --bulk virtuoso: parallel rdf_loader_run() calls (about one per core of the server).",
+)
 @reports_errors
-def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, protocol: str, user: str | None,
-         password: str | None, batch_size: int, token: str | None, no_ontology: bool, bulk: str | None,
-         location: Path | None, isql_address: str, isql_program: str | None, loaders: int) -> None:
+def load(
+    outputs: tuple[str, ...],
+    endpoint: str | None,
+    graph_iri: str | None,
+    protocol: str,
+    user: str | None,
+    password: str | None,
+    batch_size: int,
+    token: str | None,
+    no_ontology: bool,
+    bulk: str | None,
+    location: Path | None,
+    isql_address: str,
+    isql_program: str | None,
+    loaders: int,
+) -> None:
     """Push kg output to a triple store over HTTP, all or nothing, or bulk-load N-Quads with the store's loader.
 
     OUTPUT is a graph file, a kg output folder or a store. Article graphs replace the graphs of the same name, so
@@ -736,8 +1029,14 @@ def load(outputs: tuple[str, ...], endpoint: str | None, graph_iri: str | None, 
 
 @main.command()
 @click.argument("source")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Readable text or JSON.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text or JSON.",
+)
 @reports_errors
 def stats(source: str, fmt: str) -> None:
     """Count what a graph holds: classes, properties, articles, mentions, entities, facts with and without
@@ -765,12 +1064,22 @@ def eval_group() -> None:
 
 @eval_group.command("ner")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["bio", "cluener"]), default="bio", show_default=True,
-              help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["bio", "cluener"]),
+    default="bio",
+    show_default=True,
+    help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.",
+)
 @click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
-@click.option("--with-rules", is_flag=True, help="Score what kg emits: the tagger followed by the rules and linking "
-              "stages, specific classes counted by family (a City is a Place).")
+@click.option(
+    "--with-rules",
+    is_flag=True,
+    help="Score what kg emits: the tagger followed by the rules and linking "
+    "stages, specific classes counted by family (a City is a Place).",
+)
 @reports_errors
 def eval_ner_command(path: Path, fmt: str, ner: str, limit: int | None, with_rules: bool) -> None:
     """Score a tagger on annotated sentences: exact span and type, precision/recall/F1 per class and micro.

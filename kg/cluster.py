@@ -167,19 +167,23 @@ class DaskEngine:
                 try:
                     results, timings = future.result()
                 except distributed.KilledWorker:
-                    raise ExtractionError(f"{_first_path(batch)}: the Dask workers running it died repeatedly (out of "
-                                          "memory?); files done so far are cached, run again to resume") from None
+                    raise ExtractionError(
+                        f"{_first_path(batch)}: the Dask workers running it died repeatedly (out of "
+                        "memory?); files done so far are cached, run again to resume"
+                    ) from None
                 except (OSError, TimeoutError) as error:  # distributed's CommClosedError is an OSError
                     if future.status == "error":  # raised by the task itself, not by the connection
                         raise ExtractionError(f"{_first_path(batch)}: {type(error).__name__}: {error}") from None
-                    raise ClusterError(f"lost the connection to the Dask scheduler {self.scheduler or '(local)'} "
-                                       "mid-build; files done so far are cached, run again to resume") from None
+                    raise ClusterError(
+                        f"lost the connection to the Dask scheduler {self.scheduler or '(local)'} "
+                        "mid-build; files done so far are cached, run again to resume"
+                    ) from None
                 except distributed.client.FutureCancelledError:
                     raise ExtractionError(f"{_first_path(batch)}: its Dask task was cancelled (the scheduler or its "
                                           "workers went away); files done so far are cached, run again to resume") \
                         from None  # fmt: skip
                 merge_timings(timings)
-                failures = [first_index([item]) for item, result in zip(batch, results) if not accept(result)]
+                failures = [first_index([item]) for item, result in zip(batch, results, strict=False) if not accept(result)]
                 if failures:
                     failed_at = min([*failures, *([failed_at] if failed_at is not None else [])])
                     later = [f for f, b in futures.items() if first_index(b) > failed_at and not f.done()]

@@ -309,8 +309,34 @@ class Event:
 # nt (person, place, organization) of segmenters such as jieba.
 # Rules read ``Token.pos`` by these values; a new tagger that segments maps its own tags onto them.
 POS = Literal[
-    "n", "nz", "nw", "v", "vd", "vn", "a", "ad", "an", "d", "f", "s", "m", "q", "r", "p", "c", "u", "xc", "w", "O",
-    "PER", "LOC", "ORG", "TIME", "nr", "ns", "nt",
+    "n",
+    "nz",
+    "nw",
+    "v",
+    "vd",
+    "vn",
+    "a",
+    "ad",
+    "an",
+    "d",
+    "f",
+    "s",
+    "m",
+    "q",
+    "r",
+    "p",
+    "c",
+    "u",
+    "xc",
+    "w",
+    "O",
+    "PER",
+    "LOC",
+    "ORG",
+    "TIME",
+    "nr",
+    "ns",
+    "nt",
 ]
 POS_TAGS: frozenset[str] = frozenset(get_args(POS))
 

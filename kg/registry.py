@@ -88,19 +88,22 @@ class Registry(Generic[T]):
 
 # ------------------------------------------------------------------------------------------------ stages
 
-STAGES: Registry[Callable[..., Any]] = Registry("stage", builtins=(
-    "kg.ingest.read",
-    "kg.ingest.clean",
-    "kg.ingest.segment",
-    "kg.text.normalise",
-    "kg.nlp.tag",
-    "kg.nlp.rules",
-    "kg.nlp.gazetteer",
-    "kg.nlp.relate",
-    "kg.nlp.quantities",
-    "kg.nlp.events",
-    "kg.graph.resolve",
-))
+STAGES: Registry[Callable[..., Any]] = Registry(
+    "stage",
+    builtins=(
+        "kg.ingest.read",
+        "kg.ingest.clean",
+        "kg.ingest.segment",
+        "kg.text.normalise",
+        "kg.nlp.tag",
+        "kg.nlp.rules",
+        "kg.nlp.gazetteer",
+        "kg.nlp.relate",
+        "kg.nlp.quantities",
+        "kg.nlp.events",
+        "kg.graph.resolve",
+    ),
+)
 # List forms of stages (see batched()): name -> function over a list of the stage's inputs
 BATCHED: dict[str, Callable[..., Any]] = {}
 

@@ -126,8 +126,15 @@ class DocumentResult:
 
 def identity(document: Document) -> Document:
     """A document without its text: id, file, title, date and publication."""
-    return Document(id=document.id, path=document.path, source="", title=document.title, date=document.date,
-                    date_source=document.date_source, publication=document.publication)
+    return Document(
+        id=document.id,
+        path=document.path,
+        source="",
+        title=document.title,
+        date=document.date,
+        date_source=document.date_source,
+        publication=document.publication,
+    )
 
 
 def write_results(
@@ -192,9 +199,7 @@ class RunStats:
     statements: int = 0  # kg:Statement nodes of the graph written (relations stated with their evidence)
 
 
-def extract_document(
-    doc: Document, settings: Settings, timings: Timings | None = None
-) -> list[ArticleExtraction]:
+def extract_document(doc: Document, settings: Settings, timings: Timings | None = None) -> list[ArticleExtraction]:
     """Clean and segment one document and run the per-article steps on each of its articles."""
     timings = timings if timings is not None else Timings()
     return extract_articles(clean_document(doc, settings, timings), settings, timings)
@@ -470,8 +475,14 @@ def extract_items(
                 going = False
                 break
     elif todo:
-        going = _extract_in_pool(_batches(todo, sizes, min(workers, len(todo))), settings, min(workers, len(todo)),
-                                 accept, stats.timings, spool_dir)
+        going = _extract_in_pool(
+            _batches(todo, sizes, min(workers, len(todo))),
+            settings,
+            min(workers, len(todo)),
+            accept,
+            stats.timings,
+            spool_dir,
+        )
     for index, path, key in split if going and spool_dir is not None else []:
         if not accept(_extract_parts_in_pool(index, Path(path), key, settings, workers, spool_dir, stats.timings)):
             break
@@ -505,8 +516,15 @@ def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled
         if entry is None:
             return None
         spool, articles, characters = entry
-        return DocumentResult(index, display_path(path), key, cached=True, characters=characters, spool=str(spool),
-                              spooled_articles=articles)
+        return DocumentResult(
+            index,
+            display_path(path),
+            key,
+            cached=True,
+            characters=characters,
+            spool=str(spool),
+            spooled_articles=articles,
+        )
     hit = cache.load(key, path)
     if hit is None:
         return None
@@ -644,8 +662,9 @@ def resolve_results(results: list[DocumentResult], settings: Settings, stats: Ru
     corpus.documents = documents
     corpus.skipped = list(stats.skipped)
     stats.relations, stats.quantities, stats.events = len(corpus.relations), len(corpus.quantities), len(corpus.events)
-    stats.classes = dict(Counter([*(entity.type for entity in corpus.entities.values()),
-                                  *(event.type for event in corpus.events)]))
+    stats.classes = dict(
+        Counter([*(entity.type for entity in corpus.entities.values()), *(event.type for event in corpus.events)])
+    )
     return corpus
 
 
@@ -670,4 +689,3 @@ def run(
     items = list(enumerate(paths))
     results = extract_items(items, settings, workers=workers, cache=cache, progress=progress, stats=stats)
     return resolve_results(results, settings, stats)
-

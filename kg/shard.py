@@ -26,8 +26,9 @@ from pathlib import Path
 
 from kg.cache import CACHE_DIR, ExtractionCache, output_lock, publish, settings_fingerprint, staging_dir, work_dir
 from kg.errors import InputError
-from kg.spooled import resolve_spooled
+from kg.graph.spill import QuadSpill
 from kg.model import ArticleExtraction, Document
+from kg.publish.export import FORMATS, Rendering
 from kg.run import (
     DocumentResult,
     ProgressInfo,
@@ -36,10 +37,9 @@ from kg.run import (
     expand_inputs,
     extract_items,
 )
-from kg.publish.export import FORMATS, Rendering
-from kg.graph.spill import QuadSpill
 from kg.runtime import atomic_write
 from kg.spool import SpoolError, SpoolWriter, read_spool
+from kg.spooled import resolve_spooled
 
 SHARD_FILE = "extractions.pickle"
 SHARD_NQUADS = "shard.nq"
@@ -157,8 +157,9 @@ def load_shard(folder: Path) -> Shard:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputError(f"{path}: cannot read the shard ({error.strerror or error}); was 'kg build --shard' run?") \
-            from None
+        raise InputError(
+            f"{path}: cannot read the shard ({error.strerror or error}); was 'kg build --shard' run?"
+        ) from None
     try:
         if not data.startswith(_MAGIC):
             if data.startswith(b"kg-shard"):
@@ -192,11 +193,15 @@ def merge_shards(
     first = shards[0]
     for shard in shards:
         if (shard.count, shard.inputs, shard.total) != (first.count, first.inputs, first.total):
-            raise InputError(f"shard {shard.index}/{shard.count} was made from other inputs than shard "
-                             f"{first.index}/{first.count}; run every shard with the same INPUTS")
+            raise InputError(
+                f"shard {shard.index}/{shard.count} was made from other inputs than shard "
+                f"{first.index}/{first.count}; run every shard with the same INPUTS"
+            )
         if shard.fingerprint != first.fingerprint:
-            raise InputError(f"shard {shard.index}/{shard.count} was extracted with other settings or another kg "
-                             "version than the others")
+            raise InputError(
+                f"shard {shard.index}/{shard.count} was extracted with other settings or another kg "
+                "version than the others"
+            )
     seen = sorted(shard.index for shard in shards)
     if len(set(seen)) != len(seen):
         raise InputError(f"shard given twice: {', '.join(str(i) for i in seen)}")
@@ -204,9 +209,8 @@ def merge_shards(
     if missing:
         raise InputError(f"missing shard(s) {', '.join(f'{i}/{first.count}' for i in missing)}")
     results = sorted((result for shard in shards for result in shard.results), key=lambda r: r.index)
-    skipped = sorted((item for shard in shards for item in shard.skipped))
+    skipped = sorted(item for shard in shards for item in shard.skipped)
     return first.settings, results, skipped
-
 
 
 def spool_result(result: DocumentResult, spool_dir: Path) -> DocumentResult:

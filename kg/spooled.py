@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import ConfigError
-from kg.model import ArticleExtraction, Corpus, Document
-from kg.graph.resolve import Resolution
-from kg.run import DocumentResult, RunStats, Settings, first_occurrences, identity
 from kg.graph.mapping import Mapper
 from kg.graph.quads import Term, Triple, iri
-from kg.store.stats import statement_count
+from kg.graph.resolve import Resolution
+from kg.model import ArticleExtraction, Corpus, Document
+from kg.run import DocumentResult, RunStats, Settings, first_occurrences, identity
 from kg.spool import SpoolError, SpoolWriter, read_spool
+from kg.store.stats import statement_count
 
 DEFAULT_RESOLVE = Settings().resolve
 Graphs = Iterator[tuple[Term | None, set[Triple]]]
@@ -35,8 +35,9 @@ def check_settings(settings: Settings) -> None:
     """:class:`~kg.errors.ConfigError` unless ``settings`` suit a build: only kg's own resolution works article by
     article, so another ``resolve`` stage is for :func:`kg.run.run`, which returns the corpus in memory."""
     if settings.resolve != DEFAULT_RESOLVE:
-        raise ConfigError(f"a build resolves with {DEFAULT_RESOLVE}, not {settings.resolve}; "
-                          "use kg.run.run for another resolve stage")
+        raise ConfigError(
+            f"a build resolves with {DEFAULT_RESOLVE}, not {settings.resolve}; use kg.run.run for another resolve stage"
+        )
 
 
 def resolve_spooled(

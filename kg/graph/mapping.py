@@ -15,10 +15,10 @@ from functools import cache
 from rdflib import RDF, RDFS, XSD, Literal
 from rdflib.namespace import SKOS
 
-from kg.model import Article, Corpus, Entity, Evidence, Quantity, Relation
 from kg.graph.iri import IRIs
 from kg.graph.quads import Quads, Term, Triple, iri, literal, nt_term, value
 from kg.graph.vocab import GEO, KG, NIF, SCHEMA
+from kg.model import Article, Corpus, Entity, Evidence, Quantity, Relation
 
 ZH = "zh"
 DATED_DATELINE = re.compile(r"\d{1,2}月\d{1,2}日")
@@ -110,8 +110,12 @@ class Mapper:
     def map_facts(self, corpus: Corpus) -> None:
         """The article graphs of ``corpus``: articles, sentences, mentions, relations, quantities and events."""
         mention_type, in_article, mention_of = _kg("Mention"), _kg("inArticle"), _kg("mentionOf")
-        entity_type, extractor, confidence, mentions = _kg("entityType"), _kg("extractor"), _kg("confidence"), \
-            _kg("mentions")
+        entity_type, extractor, confidence, mentions = (
+            _kg("entityType"),
+            _kg("extractor"),
+            _kg("confidence"),
+            _kg("mentions"),
+        )
         for extraction in corpus.extractions:
             self.map_article(extraction.article)
             add = self.graph_for(extraction.article.id).add
@@ -315,8 +319,18 @@ class Mapper:
         """The IRI of a quantity's node (an event refers to the sums its sentence states by it)."""
         evidence = iri(self.iris.span(quantity.evidence.article_id, quantity.evidence.start, quantity.evidence.end))
         # the same text twice in a sentence is one node unless the two say different things (another time, value)
-        return iri(self.iris.hashed("quantity", quantity.subject, quantity.measured, quantity.text, value(evidence),
-                                    quantity.time, str(quantity.value), quantity.qualifier))
+        return iri(
+            self.iris.hashed(
+                "quantity",
+                quantity.subject,
+                quantity.measured,
+                quantity.text,
+                value(evidence),
+                quantity.time,
+                str(quantity.value),
+                quantity.qualifier,
+            )
+        )
 
     def map_quantity(self, quantity: Quantity) -> None:
         """A quantity as an n-ary node: subject, measured thing, value, unit, time, original text, evidence."""

@@ -33,11 +33,11 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
+from kg.graph.vocab import is_subclass
 from kg.model import ArticleExtraction, Corpus, Entity, Mention
 from kg.nlp.gazetteer import Division, gazetteer, lookup
 from kg.registry import stage
 from kg.text.normalise import simplified
-from kg.graph.vocab import is_subclass
 
 FAMILIES = ("Person", "Place", "Organization", "Work", "Event", "Product", "Project")
 # Mention attributes that mark a reference rather than a name: not kept as a surface form of the entity.
@@ -202,8 +202,12 @@ class Resolution:
         # relations, quantities and events carry mentions; now that mentions have entities, give them entity keys
         from kg.nlp.relate import attach_keys
 
-        corpus = Corpus(extractions=[extraction], relations=list(extraction.relations),
-                        quantities=list(extraction.quantities), events=list(extraction.events))
+        corpus = Corpus(
+            extractions=[extraction],
+            relations=list(extraction.relations),
+            quantities=list(extraction.quantities),
+            events=list(extraction.events),
+        )
         attach_keys(corpus)
         return corpus
 
@@ -315,8 +319,19 @@ def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
     return moved
 
 
-LINKABLE = {"AdministrativeArea", "ProvinceLevelArea", "PrefectureLevelArea", "City", "League", "CountyLevelArea",
-            "County", "District", "Banner", "CountyLevelCity", "TownshipLevelArea"}
+LINKABLE = {
+    "AdministrativeArea",
+    "ProvinceLevelArea",
+    "PrefectureLevelArea",
+    "City",
+    "League",
+    "CountyLevelArea",
+    "County",
+    "District",
+    "Banner",
+    "CountyLevelCity",
+    "TownshipLevelArea",
+}
 
 
 # Legal-form words a company drops in its short name (中国石油天然气股份有限公司 → 中国石油天然气公司).
@@ -365,8 +380,12 @@ def abbreviates(short: str, full: str, place: bool = False, together: bool = Fal
             if body in COUNTING_CHARS:
                 return False  # 五市 counts cities, 本市 points at one
             return short_head in DIVISION_HEADS if place else len(short) >= 3
-        return 2 <= len(body) <= (len(full_body) + 1) // 2 and body not in full_body and (
-            together or len(full_body) <= 3 * len(body)) and (len(body) == 2 or together)
+        return (
+            2 <= len(body) <= (len(full_body) + 1) // 2
+            and body not in full_body
+            and (together or len(full_body) <= 3 * len(body))
+            and (len(body) == 2 or together)
+        )
     if place or short.endswith("队") or (short_head and short_head not in ABBREVIATED_HEADS):
         return False
     if full_head and short[-1] not in (full_head[0], full_head[-1]):
@@ -428,10 +447,19 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         name = names[key]
         articles = resolver.articles.get(key, set())
-        targets = [other for other in by_first.get((group, name[:1]), ())
-                   if other.key != key and other.key not in moved and _compatible(entity.type, other.type)
-                   and abbreviates(name, names[other.key], place=group == "Place",
-                                   together=bool(articles & resolver.articles.get(other.key, set())))]
+        targets = [
+            other
+            for other in by_first.get((group, name[:1]), ())
+            if other.key != key
+            and other.key not in moved
+            and _compatible(entity.type, other.type)
+            and abbreviates(
+                name,
+                names[other.key],
+                place=group == "Place",
+                together=bool(articles & resolver.articles.get(other.key, set())),
+            )
+        ]
         if len(targets) != 1:
             continue
         target = targets[0]
@@ -459,8 +487,12 @@ def _known_name(resolver: _Resolver, entity: Entity) -> bool:
 def _compatible(short: str, full: str) -> bool:
     """Whether an abbreviation of class ``short`` may name a thing of class ``full``: the same class, one more
     specific than the other, or a tagger's coarse class (上海市委, a party body, is not 上海市旅游委)."""
-    return short == full or short in {"Place", "Organization"} or full in {"Place", "Organization"} or (
-        is_subclass(short, full) or is_subclass(full, short))
+    return (
+        short == full
+        or short in {"Place", "Organization"}
+        or full in {"Place", "Organization"}
+        or (is_subclass(short, full) or is_subclass(full, short))
+    )
 
 
 def _abbreviation_family(key: str) -> str | None:

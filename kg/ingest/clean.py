@@ -66,9 +66,7 @@ ARTICLE_START = re.compile(
 _NAME = r"(?!实习|通讯|摄影|报道)[\u4e00-\u9fff·]{2,8}"
 _ROLE = r"(?:(?:本\s*报\s*)?(?:特\s*约\s*|见\s*习\s*)?记\s*者|实\s*习\s*生|通\s*讯\s*员|摄\s*影)"
 # A paragraph that is only a byline, matched on the source form (spaces separate the names).
-BYLINE_ONLY = re.compile(
-    rf"^[■□◆●]?\s*(?:{_ROLE}\s*{_NAME}(?:\s+{_NAME})*\s*)+(?:摄\s*影\s*报\s*道|报\s*道|摄)?$"
-)
+BYLINE_ONLY = re.compile(rf"^[■□◆●]?\s*(?:{_ROLE}\s*{_NAME}(?:\s+{_NAME})*\s*)+(?:摄\s*影\s*报\s*道|报\s*道|摄)?$")
 # A photo credit closing a caption: "… 本报记者 张三 摄", "（新华社记者 X 摄）".
 PHOTO_CREDIT = re.compile(
     rf"[（(]?(?:本\s*报\s*|新\s*华\s*社\s*)?(?:特\s*约\s*)?(?:记\s*者|通\s*讯\s*员)\s*{_NAME}(?:\s+{_NAME})*\s*摄(?:\s*影)?[）)]?\s*$"
@@ -106,7 +104,12 @@ def to_halfwidth(ch: str) -> str:
     Chinese punctuation (，。：；（）) is kept full-width: it is the normal form in Chinese text.
     """
     code = ord(ch)
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A or ch in "％．＋－／＝＜＞＠＃＆":
+    if (
+        0xFF10 <= code <= 0xFF19
+        or 0xFF21 <= code <= 0xFF3A
+        or 0xFF41 <= code <= 0xFF5A
+        or ch in "％．＋－／＝＜＞＠＃＆"
+    ):
         return chr(code - 0xFEE0)
     if ch == "⋯":
         return "…"
@@ -417,14 +420,22 @@ def _split_paragraph(paragraph: _Paragraph) -> list[_Paragraph]:
         return [paragraph]
     pieces = []
     bounds = [0, *cuts, len(text)]
-    for low, high in zip(bounds, bounds[1:]):
+    for low, high in zip(bounds, bounds[1:], strict=False):
         eol = paragraph.offsets[high] if high < len(text) else paragraph.eol
         pieces.append(_Paragraph(paragraph.chars[low:high], paragraph.offsets[low:high], eol, paragraph.display))
     return pieces
 
 
-def _keeps_break(source: str, lines: list[_Line], i: int, paragraph: _Summary, raw_start: int, wrapped: bool,
-                 widths: list[float], local: list[float]) -> bool:
+def _keeps_break(
+    source: str,
+    lines: list[_Line],
+    i: int,
+    paragraph: _Summary,
+    raw_start: int,
+    wrapped: bool,
+    widths: list[float],
+    local: list[float],
+) -> bool:
     """Whether the line break before ``lines[i]`` ends the paragraph (see :func:`clean_text`)."""
     previous, line = lines[i - 1], lines[i]
     if paragraph.ends_sentence or starts_article(line.text) or ends_with_credit(paragraph.tail(CREDIT_WINDOW)):
@@ -434,8 +445,9 @@ def _keeps_break(source: str, lines: list[_Line], i: int, paragraph: _Summary, r
         return False
     if previous.display or line.display or BYLINE_ONLY.match(source[line.raw_start : line.raw_end]):
         return True
-    if paragraph.chars[-1] in MARKERS or (len(paragraph.chars) <= FURNITURE_MAX and is_furniture(paragraph.tail(
-            FURNITURE_MAX))):
+    if paragraph.chars[-1] in MARKERS or (
+        len(paragraph.chars) <= FURNITURE_MAX and is_furniture(paragraph.tail(FURNITURE_MAX))
+    ):
         return True
     if previous.raw_end - raw_start <= BYLINE_MAX and BYLINE_ONLY.match(source[raw_start : previous.raw_end]):
         return True
@@ -478,11 +490,17 @@ def _paragraphs(source: str, lines: list[_Line], removed: list[Span]) -> list[_P
     raw_start = 0
     for i, line in enumerate(lines):
         current = joined[-1] if joined and i > 0 else None
-        if current is not None and summary is not None and not _keeps_break(
-            source, lines, i, summary.update(), raw_start, wrapped, widths, local
+        if (
+            current is not None
+            and summary is not None
+            and not _keeps_break(source, lines, i, summary.update(), raw_start, wrapped, widths, local)
         ):
-            if current.chars[-1].isascii() and current.chars[-1].isalpha() and line.chars[0].isascii() \
-                    and line.chars[0].isalpha():
+            if (
+                current.chars[-1].isascii()
+                and current.chars[-1].isalpha()
+                and line.chars[0].isascii()
+                and line.chars[0].isalpha()
+            ):
                 current.chars.append(" ")
                 current.offsets.append(lines[i - 1].eol)
             current.chars.extend(line.chars)
@@ -526,8 +544,9 @@ def _drop_furniture(paragraphs: list[_Paragraph], removed: list[Span], header_li
             continue
         if kept and summary is not None and _joins(summary.update(), text):
             before = kept.pop()
-            latin = before.chars[-1].isascii() and before.chars[-1].isalpha() and text[0].isascii() \
-                and text[0].isalpha()
+            latin = (
+                before.chars[-1].isascii() and before.chars[-1].isalpha() and text[0].isascii() and text[0].isalpha()
+            )
             glue = [" "] if latin else []
             # Extended in place, so that a chain of halves costs its length once, not once per half.
             before.chars.extend(glue + paragraph.chars)

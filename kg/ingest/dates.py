@@ -16,12 +16,13 @@ from typing import Any
 from kg.model import Document
 
 _FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2})(?!\d))")
-_HEADER_CUE = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日]|第\s*[A-Z]?\d{1,3}\s*版|[A-Z]\d{1,2}\s*版|日报|晚报|晨报|时报|商报")
+_HEADER_CUE = re.compile(
+    r"星期[一二三四五六日天]|周[一二三四五六日]|第\s*[A-Z]?\d{1,3}\s*版|[A-Z]\d{1,2}\s*版|日报|晚报|晨报|时报|商报"
+)
 _PAGE = re.compile(r"第\s*([A-Z]?\d{1,3})\s*版|(?<![A-Za-z])([A-Z]\d{1,2})\s*版")
 _PUBLICATION = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:日报|晚报|晨报|时报|商报|青年报|法制报)")
 _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 _FILE_PAGE = re.compile(r"(?:^|[_\-. ])(?:p|page|pg)(\d{1,3})(?=$|[_\-. ])", re.IGNORECASE)
-
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
@@ -59,7 +60,9 @@ def filename_page(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-def settle_document_metadata(doc: Document, settings: Any, header_lines: list[str], header_dates: list[dt.date]) -> None:
+def settle_document_metadata(
+    doc: Document, settings: Any, header_lines: list[str], header_dates: list[dt.date]
+) -> None:
     """Fill the date, publication and page of ``doc`` from the best source available (``settings.publication`` names
     the newspaper when the text only says 本报).
 
@@ -93,7 +96,9 @@ def infer_year(month: int, day: int, reference: dt.date | None) -> dt.date | Non
     """The date with this month and day closest to ``reference`` (same, previous or next year); None without one."""
     if reference is None:
         return None
-    candidates = [d for year in (reference.year - 1, reference.year, reference.year + 1) if (d := _date(year, month, day))]
+    candidates = [
+        d for year in (reference.year - 1, reference.year, reference.year + 1) if (d := _date(year, month, day))
+    ]
     if not candidates:
         return None
     # Ties go to the earlier date: news reports what happened more often than what will.

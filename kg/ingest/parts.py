@@ -22,7 +22,9 @@ STREAM_BYTES = 16 * 1024 * 1024  # files larger than this are read in parts
 PART_CHARS = 500_000
 _BLOCK = 1 << 16
 # The start of an article in a plain-text news archive: an agency or paper dateline at the start of a line.
-ARTICLE_START = re.compile(r"^(?:本报|新华社|中新社|人民日报)[\u4e00-\u9fff]{0,8}\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)")
+ARTICLE_START = re.compile(
+    r"^(?:本报|新华社|中新社|人民日报)[\u4e00-\u9fff]{0,8}\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)"
+)
 _SENTENCE_END = "。！？!?；"
 
 
@@ -63,8 +65,10 @@ def iter_parts(path: Path, part_chars: int = PART_CHARS) -> Iterator[str]:
     for line in _lines(path, encoding, part_chars):
         boundary = size > 0 and (
             size + len(line) > part_chars * 2
-            or (size >= part_chars
-                and (ARTICLE_START.match(line) is not None or (size >= part_chars * 3 // 2 and not line.strip())))
+            or (
+                size >= part_chars
+                and (ARTICLE_START.match(line) is not None or (size >= part_chars * 3 // 2 and not line.strip()))
+            )
         )
         if boundary:
             yield "".join(pending)

@@ -74,8 +74,9 @@ def _install() -> None:
         from pdfminer import pdftypes
 
         original_decode = pdftypes.PDFStream.decode
-        pdftypes.zlib = SimpleNamespace(decompress=_bounded(_inflate, zlib.decompress), error=zlib.error,
-                                        decompressobj=zlib.decompressobj)
+        pdftypes.zlib = SimpleNamespace(
+            decompress=_bounded(_inflate, zlib.decompress), error=zlib.error, decompressobj=zlib.decompressobj
+        )
         pdftypes.decompress_corrupted = _bounded(_inflate_unchecked, pdftypes.decompress_corrupted)
         pdftypes.lzwdecode = _bounded(_lzw, pdftypes.lzwdecode)
         pdftypes.rldecode = _bounded(_run_length, pdftypes.rldecode)

@@ -39,7 +39,9 @@ PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
 _SUPPORTED_LIST = ", ".join(sorted(SUPPORTED_SUFFIXES))
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 Line = tuple[float, float, float, float, str]  # a PDF text line: x0, y0, x1, y1 (y grows upwards), text
 # Times its size a PDF's streams may decompress to (at least pdf_limits.DEFAULT_LIMIT).
 PDF_EXPANSION = 32
@@ -186,8 +188,10 @@ def _glob_recursive(pattern: str, problems: list[InputError]) -> list[Path]:
     head = pattern[: pattern.index("**")]
     root = Path(head) if head else Path(".")
     prefix = "" if head else "./"
-    return [Path(str(path).removeprefix(prefix)) if prefix else path
-            for path in _walk(root, problems, _glob_regex(prefix + pattern if prefix else pattern))]
+    return [
+        Path(str(path).removeprefix(prefix)) if prefix else path
+        for path in _walk(root, problems, _glob_regex(prefix + pattern if prefix else pattern))
+    ]
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -327,7 +331,9 @@ def read_pdf_bytes(data: bytes, name: str, decoded_limit: int | None = None) -> 
     # quadratic in the text runs of a page (4,000 runs: 154 s and 2.7 GB), the lines without it are the same.
     params = LAParams(char_margin=1.0, line_margin=0.5, word_margin=0.1, boxes_flow=None)
     pages: list[str] = []
-    too_large = f"{name}: the PDF's streams decompress to more than {decoded_limit // 2**20} MiB (a decompression bomb?)"
+    too_large = (
+        f"{name}: the PDF's streams decompress to more than {decoded_limit // 2**20} MiB (a decompression bomb?)"
+    )
     budget = pdf_limits.Budget(decoded_limit)
     try:
         with pdf_limits.limited(budget):
@@ -339,8 +345,21 @@ def read_pdf_bytes(data: bytes, name: str, decoded_limit: int | None = None) -> 
         raise InputError(too_large) from None
     except RecursionError:
         raise InputError(f"{name}: the PDF cannot be parsed (its objects are nested too deeply)") from None
-    except (PDFException, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
-            EOFError, OverflowError, RuntimeError, zlib.error, struct.error) as error:
+    except (
+        PDFException,
+        PSException,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        AssertionError,
+        EOFError,
+        OverflowError,
+        RuntimeError,
+        zlib.error,
+        struct.error,
+    ) as error:
         # pdfminer signals damaged files with its own exceptions and, deeper in the parser, with built-in ones
         # (a fuzzed file raised AssertionError from an internal check).
         if budget.exceeded:
@@ -377,9 +396,7 @@ def _page_text(page: Any) -> str:
     return "\n".join(chunk for chunk in ordered)
 
 
-def order_lines(
-    lines: list[Line], column_gap: float, block_gap: float
-) -> list[str]:
+def order_lines(lines: list[Line], column_gap: float, block_gap: float) -> list[str]:
     """Order text lines (x0, y0, x1, y1, text; PDF coordinates, y upwards) for reading: recursive XY-cut.
 
     A region is cut at its widest gap: a vertical gutter (columns, read left to right) or a wide horizontal gap
@@ -428,9 +445,7 @@ def _emit(out: list[str], text: str, separate: bool) -> None:
     out.append(text)
 
 
-def _cut(
-    region: list[Line], axis: int, gap: float
-) -> tuple[float, list[list[Line]]] | None:
+def _cut(region: list[Line], axis: int, gap: float) -> tuple[float, list[list[Line]]] | None:
     """Split ``region`` at gaps wider than ``gap`` in its projection on ``axis`` (0: x, columns; 1: y, blocks).
 
     Returns the widest gap and the pieces in reading order, or None when there is no such gap.

@@ -289,7 +289,9 @@ class _Page:
         draft.number = len(self.drafts)
         self.drafts.append(draft)
         if heads:
-            self.blocks.append(_Block(heads, self._index(before), len(self.drafts) - 1, any(self.display[i] for i in heads)))
+            self.blocks.append(
+                _Block(heads, self._index(before), len(self.drafts) - 1, any(self.display[i] for i in heads))
+            )
         return draft
 
     def _open(self, index: int, dateline: re.Match[str] | None, heads: list[int]) -> _Draft:
@@ -419,7 +421,9 @@ _EDITOR_LINE = re.compile(
     r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"
 )
-_CLOSING_CREDIT = re.compile(r"[（(](?P<credit>\s*(?:本报)?(?:特约)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]")
+_CLOSING_CREDIT = re.compile(
+    r"[（(](?P<credit>\s*(?:本报)?(?:特约)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]"
+)
 _SOURCE_LINE = re.compile(
     r"(?:来源|來源)\s*[:：|｜]\s*(?P<source>[\u4e00-\u9fffA-Za-z0-9·]{2,20}?)"
     r"(?=$|[\s|｜，。:：]|编辑|編輯|责任|責任|作者|记者|記者|发布|發布|时间|時間|日期)"

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.graph.vocab import is_subclass
 from kg.ingest.clean import to_halfwidth
 from kg.model import Article, ArticleExtraction, text_hash
 from kg.registry import get_stage
 from kg.settings import DEFAULT_NER, Settings
-from kg.graph.vocab import is_subclass
 
 CLASSES = ("Person", "Place", "Organization")
 
@@ -37,16 +37,22 @@ LABEL_MAP: dict[str, dict[str, str]] = {
     # MSRA / People's Daily NER (BIO tags) and LAC's tag set.
     "bio": {"PER": "Person", "LOC": "Place", "ORG": "Organization", "GPE": "Place"},
     # CLUENER2020: name, address, company, government, organization map; book, game, movie, position, scene do not.
-    "cluener": {"name": "Person", "address": "Place", "company": "Organization", "government": "Organization",
-                "organization": "Organization"},
+    "cluener": {
+        "name": "Person",
+        "address": "Place",
+        "company": "Organization",
+        "government": "Organization",
+        "organization": "Organization",
+    },
     # PKU People's Daily (PFR) part-of-speech corpus: person, place and organization proper nouns.
     "pfr": {"nr": "Person", "ns": "Place", "nt": "Organization"},
 }
 
 FORMATS = ("bio", "cluener")
 
-_HALFWIDTH = {code: to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)
-              if to_halfwidth(chr(code)) != chr(code)}
+_HALFWIDTH = {
+    code: to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000) if to_halfwidth(chr(code)) != chr(code)
+}
 
 
 def normalise(text: str) -> str:
@@ -238,8 +244,13 @@ class NerScores:
             "excluded_sentences": self.excluded,
             "chars_per_second": round(self.chars_per_second),
             "scores": {
-                name: {"precision": round(c.precision, 4), "recall": round(c.recall, 4), "f1": round(c.f1, 4),
-                       "gold": c.tp + c.fn, "predicted": c.tp + c.fp}
+                name: {
+                    "precision": round(c.precision, 4),
+                    "recall": round(c.recall, 4),
+                    "f1": round(c.f1, 4),
+                    "gold": c.tp + c.fn,
+                    "predicted": c.tp + c.fp,
+                }
                 for name, c in rows.items()
             },
             "unmapped_gold": dict(sorted(self.unmapped.items())),
@@ -247,17 +258,22 @@ class NerScores:
 
     def table(self) -> str:
         """A plain-text table: one row per class and a micro row, then size, speed and unmapped labels."""
-        lines = [f"{self.data}  [tagger {self.tagger}]",
-                 f"{'class':<14}{'gold':>7}{'pred':>7}{'P':>8}{'R':>8}{'F1':>8}"]
+        lines = [
+            f"{self.data}  [tagger {self.tagger}]",
+            f"{'class':<14}{'gold':>7}{'pred':>7}{'P':>8}{'R':>8}{'F1':>8}",
+        ]
         for name, c in [*sorted(self.per_type.items()), ("micro", self.micro)]:
             lines.append(f"{name:<14}{c.tp + c.fn:>7}{c.tp + c.fp:>7}{c.precision:>8.4f}{c.recall:>8.4f}{c.f1:>8.4f}")
-        lines.append(f"{self.sentences} sentences, {self.chars} characters, {self.chars_per_second:,.0f} chars/s, "
-                     f"peak RSS {self.peak_rss_mb:,.0f} MB")
+        lines.append(
+            f"{self.sentences} sentences, {self.chars} characters, {self.chars_per_second:,.0f} chars/s, "
+            f"peak RSS {self.peak_rss_mb:,.0f} MB"
+        )
         if self.excluded:
             lines.append(f"{self.excluded} sentences left out (shared with another data set)")
         if self.unmapped:
-            lines.append("unmapped gold labels (not scored): "
-                         + ", ".join(f"{k} {v}" for k, v in sorted(self.unmapped.items())))
+            lines.append(
+                "unmapped gold labels (not scored): " + ", ".join(f"{k} {v}" for k, v in sorted(self.unmapped.items()))
+            )
         return "\n".join(lines)
 
 
@@ -316,8 +332,9 @@ def eval_ner(
         for step in steps:
             extraction = step(extraction, settings)
         scores.seconds += time.perf_counter() - started
-        predicted = sorted({(m.start, m.end, coarse) for m in extraction.mentions
-                            if (coarse := coarse_class(m.type)) is not None})
+        predicted = sorted(
+            {(m.start, m.end, coarse) for m in extraction.mentions if (coarse := coarse_class(m.type)) is not None}
+        )
         scores.add(example.spans, predicted)
         scores.unmapped.update(example.unmapped)
         scores.sentences += 1
@@ -356,8 +373,9 @@ def suite(data: str | Path) -> list[tuple[str, Path, str, set[str] | None]]:
     for name, relative, fmt, exclude_from in SUITE:
         exclude = None
         if exclude_from == HELDOUT:
-            exclude = {sentence_key(e.text) for e in read_examples(data / relative, fmt)
-                       if cluener_part(e.text) != "heldout"}
+            exclude = {
+                sentence_key(e.text) for e in read_examples(data / relative, fmt) if cluener_part(e.text) != "heldout"
+            }
         elif exclude_from:
             keys = {sentence_key(e.text) for e in read_examples(data / relative, fmt)}
             exclude = overlapping(keys, (sentence_key(e.text) for e in read_bio(data / exclude_from)))

@@ -24,7 +24,6 @@ from kg.nlp.frames import (
     OTHER,
     PERSON,
     PLACE,
-    SLOT_CHARS,
     WORK,
     ArticleView,
     Frame,
@@ -92,7 +91,7 @@ def _date(frame: Frame, before: int | None = None) -> str | None:
 def _label(text: str) -> str:
     """An event's name from its noun phrase: the part after the last 的, without a leading 一场/这次."""
     label = text.rsplit("的", 1)[-1] if "的" in text[:-2] else text
-    return _LABEL_LEAD.sub("", label.strip("“”\"")) or label
+    return _LABEL_LEAD.sub("", label.strip('“”"')) or label
 
 
 def _topic_org(frame: Frame, before: int) -> Slot | None:
@@ -124,9 +123,7 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
             inner = [s for s in frame.group_slots(match, "label") if family(s.mention.type) not in (PERSON, ORG, WORK)]
             if place is not None or inner:
                 event.place_mentions.append(view.use(place or inner[0]))
-            event.participant_mentions.extend(
-                view.use(s) for s in frame.group_slots(match, "label") if s.char == ORG
-            )
+            event.participant_mentions.extend(view.use(s) for s in frame.group_slots(match, "label") if s.char == ORG)
             verb_at = frame.offset(match.start("verb"))
             close = [t for t in frame.times if 0 <= verb_at - t.end <= 2]
             if close:
@@ -135,9 +132,7 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
                 event.date = _date(frame, verb_at)
             if following is not None and _DEICTIC.match(following.text) and _PUBLISH.search(following.text):
                 # 在这次发布会上…《X》…发布: the work released at this meeting takes part in it
-                event.participant_mentions.extend(
-                    view.use(s) for s in following.slots.values() if s.char == WORK
-                )
+                event.participant_mentions.extend(view.use(s) for s in following.slots.values() if s.char == WORK)
             events.append(event)
     return events
 
@@ -149,7 +144,13 @@ def _test_flights(view: ArticleView, frame: Frame) -> list[Event]:
         if not places:
             continue
         what = match.group("what")
-        event = _event(view, frame, "TestFlight", f"{what}：{'、'.join(p.attrs.get('name', p.text) for p in places)}", match.start())
+        event = _event(
+            view,
+            frame,
+            "TestFlight",
+            f"{what}：{'、'.join(p.attrs.get('name', p.text) for p in places)}",
+            match.start(),
+        )
         event.place_mentions.extend(places)
         participant = _topic_org(frame, match.start())
         if participant is not None:
@@ -352,8 +353,12 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
         if _TRIGGER_NEGATION.search(before) or _GOAL.search(simplified(frame.original(0, match.start()))[-12:]):
             continue
         noun = match.group() in _MEETING_NOUNS or kind == "PressConference"
-        if noun and (not before or before[-1] in "，。；：,;:、（(" or _REFERS_BACK.search(before)
-                     or _NOT_A_MEETING.match(view, match.end())):
+        if noun and (
+            not before
+            or before[-1] in "，。；：,;:、（("
+            or _REFERS_BACK.search(before)
+            or _NOT_A_MEETING.match(view, match.end())
+        ):
             continue
         if re.search(r"(?:此次|这次|本次|该次)$", before) or not noun and _MODIFIES.match(view, match.end()):
             continue  # 此次调研的目的, 签约企业代表: the happening is named, not stated
@@ -418,8 +423,9 @@ def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
         return own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
     if first[1] <= trigger_at:
-        return [s for i, s in sorted(frame.slots.items())
-                if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)]
+        return [
+            s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)
+        ]
     return []
 
 
@@ -438,8 +444,9 @@ def _trigger_event(
     actors = [s for s in _actors(frame, at) if all(s is not r for _, r in roles)]
     actor_role = _ACTOR_ROLE.get(kind, "agent")
     for slot in actors:
-        attends = slot.char == PERSON and (kind in ("Meeting", "PressConference") or _ATTENDS.search(
-            frame.masked[clause_start:at]))
+        attends = slot.char == PERSON and (
+            kind in ("Meeting", "PressConference") or _ATTENDS.search(frame.masked[clause_start:at])
+        )
         role = "attendee" if attends else actor_role
         roles.append((role, slot))
     after = [frame.slots[i] for i in sorted(frame.slots) if end <= i < clause_end]
@@ -452,8 +459,11 @@ def _trigger_event(
         roles.extend(("signatory", s) for s in after if s.char == ORG)
     before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
     projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]
-    roles.extend(("project", s) for s in projects if s.mention.type in ("Project", "Facility", "IndustrialPark")
-                 or s.char == FACILITY)
+    roles.extend(
+        ("project", s)
+        for s in projects
+        if s.mention.type in ("Project", "Facility", "IndustrialPark") or s.char == FACILITY
+    )
     place = None
     for mark in _PLACE_MARK.finditer(frame.masked):
         if mark.start() < end or place is None and mark.start() < clause_end:
@@ -466,8 +476,10 @@ def _trigger_event(
     if projects_named:
         label = f"{projects_named[0].mention.text}{trigger}"
     else:  # the clause from its first actor on: 甲公司与乙大学在某地签署合作协议
-        first = min([i for i, s in frame.slots.items() if clause_start <= i < at and s.char in (PERSON, ORG)],
-                    default=clause_start)
+        first = min(
+            [i for i, s in frame.slots.items() if clause_start <= i < at and s.char in (PERSON, ORG)],
+            default=clause_start,
+        )
         label = frame.original(first, clause_end).strip()[:40] or trigger
     event = _event(view, frame, kind, label, at)
     event.trigger = trigger
@@ -484,8 +496,13 @@ def _trigger_event(
         event.place_mentions.append(view.use(place))
     verb_at = frame.offset(at)
     names = [s for s in frame.slots.values() if s.mention.type == "Event"]
-    dated = [t for t in frame.times if t.value and t.kind in ("date", "month", "year")
-             and not any(n.start <= t.start and t.end <= n.end for n in names)]  # 2024年 of a name is no date
+    dated = [
+        t
+        for t in frame.times
+        if t.value
+        and t.kind in ("date", "month", "year")
+        and not any(n.start <= t.start and t.end <= n.end for n in names)
+    ]  # 2024年 of a name is no date
     before_trigger = [t for t in dated if t.end <= verb_at]
     if before_trigger:
         event.date = before_trigger[-1].value
@@ -494,16 +511,20 @@ def _trigger_event(
     elif previous_date and _WITH_PREVIOUS_DATE.search(frame.text):
         event.date = previous_date
     sentence = frame.sentence.span
-    event.amounts = [q for q in view.extraction.quantities
-                     if q.unit in _CURRENCIES and q.value is not None and sentence.start <= q.evidence.start < sentence.end]
+    event.amounts = [
+        q
+        for q in view.extraction.quantities
+        if q.unit in _CURRENCIES and q.value is not None and sentence.start <= q.evidence.start < sentence.end
+    ]
     return event
 
 
 def _triggered(view: ArticleView, frame: Frame, known: list[Event], previous_date: str | None) -> list[Event]:
     """Events the trigger lexicon finds in a sentence, except those the patterns above already read there."""
     taken = {e.type for e in known if e.evidence.sentence == frame.sentence.index}
-    return [_trigger_event(view, frame, kind, match, previous_date)
-            for kind, match in _triggers(frame) if kind not in taken]
+    return [
+        _trigger_event(view, frame, kind, match, previous_date) for kind, match in _triggers(frame) if kind not in taken
+    ]
 
 
 def events_view(view: ArticleView) -> list[Event]:
@@ -530,12 +551,26 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
     place. A mention with its own actors (X宣布开工) stays an event of its own. Only triggered events fold."""
     kept: list[Event] = []
     for event in events:
-        actors = [m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE]
+        actors = [
+            m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE
+        ]
         restates = bool(_COUNTS.search(simplified(event.label)))
-        first = None if actors and not restates else next(
-            (e for e in kept if e.type == event.type and e.trigger and event.trigger
-             and (event.date is None or e.date is None or event.date == e.date)
-             and (restates or _same_place(e, event))), None)
+        first = (
+            None
+            if actors and not restates
+            else next(
+                (
+                    e
+                    for e in kept
+                    if e.type == event.type
+                    and e.trigger
+                    and event.trigger
+                    and (event.date is None or e.date is None or event.date == e.date)
+                    and (restates or _same_place(e, event))
+                ),
+                None,
+            )
+        )
         if first is None:
             kept.append(event)
             continue
@@ -582,14 +617,18 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
             name = match.group("name")
             held = list(_HOLD_VERB.finditer(name))
             if held:  # 某区举行某某活动: the name starts after the verb that holds it
-                start, name = start + held[-1].end(), name[held[-1].end():]
+                start, name = start + held[-1].end(), name[held[-1].end() :]
                 if len(name) < 4:
                     continue
-            inside = [m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)]
+            inside = [
+                m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
+            ]
             named = _NAMES_IT.search(name) or any(family(m.type) in (PLACE, ORG) for m in inside)
             if not named or _NOT_A_NAME.search(name):
                 continue
-            if any(m.start < end and start < m.end and not (start <= m.start and m.end <= end) for m in extraction.mentions):
+            if any(
+                m.start < end and start < m.end and not (start <= m.start and m.end <= end) for m in extraction.mentions
+            ):
                 continue  # it would cut through a name
             found.append(Mention(article.id, start, end, article.text[start:end], "Event", 0.7, EXTRACTOR))
     return found
@@ -608,22 +647,38 @@ def event_relations(view: ArticleView) -> list[Relation]:
             current, paragraph = named[0].mention, frame.sentence.paragraph
         elif frame.sentence.paragraph != paragraph:
             current = None  # a later paragraph tells of something else
-        if current is None or not _ATTENDS_SENTENCE.search(simplified(frame.text)) and not (
-                named and any(s.char == ORG for s in frame.slots.values())):
+        if (
+            current is None
+            or not _ATTENDS_SENTENCE.search(simplified(frame.text))
+            and not (named and any(s.char == ORG for s in frame.slots.values()))
+        ):
             continue
         for index in sorted(frame.slots):
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
                 predicate = "organizes" if _ORGANIZES_AFTER.match(rest) else "attends"
-            elif slot.char in (ORG, PLACE) and named and _HOLD_AFTER.match(rest) and index < min(
-                    i for i, s in frame.slots.items() if s.mention.type == "Event"):
+            elif (
+                slot.char in (ORG, PLACE)
+                and named
+                and _HOLD_AFTER.match(rest)
+                and index < min(i for i, s in frame.slots.items() if s.mention.type == "Event")
+            ):
                 predicate = "organizes"
             else:
                 continue
-            relations.append(Relation(
-                subject="", predicate=predicate, object="", evidence=view.evidence(frame), extractor=EXTRACTOR,
-                score=0.8, subject_mention=view.use(slot), object_mention=current))
+            relations.append(
+                Relation(
+                    subject="",
+                    predicate=predicate,
+                    object="",
+                    evidence=view.evidence(frame),
+                    extractor=EXTRACTOR,
+                    score=0.8,
+                    subject_mention=view.use(slot),
+                    object_mention=current,
+                )
+            )
     return relations
 
 
@@ -643,9 +698,18 @@ def signing_partners(view: ArticleView) -> list[Relation]:
                 for right in rights:
                     if right.mention is left.mention:
                         continue
-                    relations.append(Relation(
-                        subject="", predicate="cooperatesWith", object="", evidence=view.evidence(frame),
-                        extractor=EXTRACTOR, score=0.8, subject_mention=view.use(left), object_mention=view.use(right)))
+                    relations.append(
+                        Relation(
+                            subject="",
+                            predicate="cooperatesWith",
+                            object="",
+                            evidence=view.evidence(frame),
+                            extractor=EXTRACTOR,
+                            score=0.8,
+                            subject_mention=view.use(left),
+                            object_mention=view.use(right),
+                        )
+                    )
     return relations
 
 
@@ -662,6 +726,7 @@ def events(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtrac
     extraction.mentions.extend(named_events(extraction))
     view = build_view(extraction, settings)
     extraction.events.extend(events_view(view))
+
     def key(relation: Relation) -> tuple[object, ...]:
         s, o = relation.subject_mention, relation.object_mention
         return (s and (s.start, s.end), relation.predicate, o and (o.start, o.end), relation.evidence.start)

@@ -20,10 +20,10 @@ from functools import cache
 from typing import Any
 
 from kg.errors import OntologyError
+from kg.graph.vocab import is_subclass
 from kg.model import ArticleExtraction, Evidence, Mention, Sentence, Token
 from kg.nlp.rules import naming_element
 from kg.nlp.timex import Timex, find_times
-from kg.graph.vocab import KG, is_subclass
 
 # One private-use character per family; patterns are written with these placeholders.
 PERSON, PLACE, FACILITY, ORG, WORK, OTHER = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005", "\ue006"

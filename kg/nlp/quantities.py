@@ -83,8 +83,20 @@ COUNTERS = (
     "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 头 只 株 棵 场 届 章 "
     "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 省 市县 县市 市地 县区 区县 地市"
 ).split()
-_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6, "千万": 10**7, "亿": 10**8,
-                "十亿": 10**9, "百亿": 10**10, "千亿": 10**11, "万亿": 10**12}
+_MULTIPLIERS = {
+    "十": 10,
+    "百": 100,
+    "千": 1000,
+    "万": 10**4,
+    "十万": 10**5,
+    "百万": 10**6,
+    "千万": 10**7,
+    "亿": 10**8,
+    "十亿": 10**9,
+    "百亿": 10**10,
+    "千亿": 10**11,
+    "万亿": 10**12,
+}
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in [*UNITS, *COUNTERS]), key=len, reverse=True))
 _MULT_ALT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
@@ -108,7 +120,9 @@ _QUANTITY = re.compile(
 _MORE = {"超过", "高于", "多于", "至少", "逾", "超", "以上", "之多", "有余"}
 _LESS = {"不足", "不到", "低于", "少于", "最多", "以下"}
 _ABOUT = {"约", "大约", "近", "将近", "左右", "上下"}
-_CHANGE = re.compile(r"(?:由|从)(?P<from>[^，。；]{1,30}?)(?:提高|提升|增长|增加|上升|下降|降低|减少|降|增|升)(?:到|至)(?P<to>[^，。；]{1,24})")
+_CHANGE = re.compile(
+    r"(?:由|从)(?P<from>[^，。；]{1,30}?)(?:提高|提升|增长|增加|上升|下降|降低|减少|降|增|升)(?:到|至)(?P<to>[^，。；]{1,24})"
+)
 # Words that link a measured phrase to its number (罚没款达…, 年收入全部达到…): not part of the phrase.
 _LINK_TAIL = re.compile(r"(?:累计|共计|总计|合计|共|达到|达|为|是|约|实现|突破|超过|全部|均|都|分别|同比|已|再|在)+$")
 _LINK_HEAD = re.compile(r"^(?:累计|共计|总计|合计|共|可|能|将|要|已|再|分别|均|都|还)+")
@@ -202,7 +216,7 @@ def _measured_forward(view: ArticleView, frame: Frame, end: int) -> str:
         start, stop, word, pos = token.start, token.end, token.text, token.pos
         if start != (words[-1][1] if words else at):
             break
-        if word in "“”\"":
+        if word in '“”"':
             quote = word == "“"
             words.append((start, stop))
             continue
@@ -369,7 +383,9 @@ def quantities_view(view: ArticleView) -> list[Quantity]:
                 measured = ""
             if not measured:
                 if quantity.unit == "C62" or quantity.unit_text in ("英尺",):
-                    measured = _measured_forward(view, frame, end) or _measured_backward(view, frame, start, floor, near)
+                    measured = _measured_forward(view, frame, end) or _measured_backward(
+                        view, frame, start, floor, near
+                    )
                 else:
                     # the phrase a value closes (罚没款达…), unless that is a bare verb and a noun follows (满载…吨木材)
                     backward = _measured_backward(view, frame, start, floor, near)

@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kg.model import ArticleExtraction, Corpus, Evidence, Mention, Relation
 from kg.errors import OntologyError
+from kg.graph.vocab import is_subclass
+from kg.model import ArticleExtraction, Corpus, Evidence, Mention, Relation
 from kg.nlp.frames import (
     FACILITY,
     ORG,
-    OTHER as OTHER_CHAR,
     PERSON,
     PLACE,
     SLOT_CHARS,
@@ -30,10 +30,12 @@ from kg.nlp.frames import (
     family,
     pattern,
 )
+from kg.nlp.frames import (
+    OTHER as OTHER_CHAR,
+)
 from kg.nlp.gazetteer import gazetteer, simplified
 from kg.nlp.rules import class_by_suffix
 from kg.registry import stage
-from kg.graph.vocab import is_subclass
 
 EXTRACTOR = "nlp.relate.patterns"
 BYLINE_EXTRACTOR = "ingest.segment.bylines"
@@ -63,8 +65,12 @@ _LOCATED = [
 ]
 # A clause that opens with 在X, sets the place of what the sentence says is built or run.
 _FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
-_BUILT_BY = pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})")
-_BUILDS = pattern(rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})")
+_BUILT_BY = pattern(
+    rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})"
+)
+_BUILDS = pattern(
+    rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})"
+)
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
 # 持有X…股 is a stake (investsIn below); 控股X is control
@@ -85,27 +91,41 @@ _INVESTS = [
     ),
 ]
 # X控股股东Y, X母公司Y: the company is a unit of the one named after
-_PARENT_NAMED_AFTER = pattern(r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})")
+_PARENT_NAMED_AFTER = pattern(
+    r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})"
+)
 _SUBORG = [
-    pattern(rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"),
+    pattern(
+        rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"
+    ),
     pattern(
         r"(?P<child>{O})(?:是|为|系|作为)(?P<parent>{O})(?:的)?(?:全资|控股)?"
         r"(?:子公司|分公司|下属单位|下属企业|下属公司|成员单位|直属单位|派出机构)"
     ),
 ]
 _FOUNDED = [
-    pattern(r"(?P<org>{O})(?:{N}{{0,4}}?)(?:出资|投资)?(?:成立|设立|组建|创建|创办|发起设立)了?(?:{N}{{0,6}}?)(?P<thing>{O})"),
+    pattern(
+        r"(?P<org>{O})(?:{N}{{0,4}}?)(?:出资|投资)?(?:成立|设立|组建|创建|创办|发起设立)了?(?:{N}{{0,6}}?)(?P<thing>{O})"
+    ),
     pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,6}}?)(?:成立|设立|组建|创建|创办)的(?:{{N}}{{0,8}}?)(?P<thing>{{O}})"),
 ]
 _COOPERATES = pattern(
     rf"(?P<left>{ORGS})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{ORGS})(?:{{N}}{{0,10}}?)"
     r"(?P<verb>合作|联合|共同|携手|联手|牵手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
 )
-_COOPERATES_VERB = pattern(rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})")
-_TRAINS = pattern(r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训")
+_COOPERATES_VERB = pattern(
+    rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})"
+)
+_TRAINS = pattern(
+    r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训"
+)
 _ISSUES = [
-    pattern(r"(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,8}}?)(?:发布|公布|印发|出台|颁布|制定|制发|推出)了?《(?P<work>{W})》"),
-    pattern(r"《(?P<work>{W})》(?:{N}{{0,20}}?)由(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,6}}?)(?:发布|公布|印发|颁布|制定|出台)"),
+    pattern(
+        r"(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,8}}?)(?:发布|公布|印发|出台|颁布|制定|制发|推出)了?《(?P<work>{W})》"
+    ),
+    pattern(
+        r"《(?P<work>{W})》(?:{N}{{0,20}}?)由(?P<orgs>{O}(?:[、和与]{O})*)(?:{N}{{0,6}}?)(?:发布|公布|印发|颁布|制定|出台)"
+    ),
 ]
 _PUBLISH_VERB = re.compile(r"发布|公布|印发|出台|颁布|通过|审议通过|批准")
 _EFFECTIVE = re.compile(r"^(?:起|开始)?(?:正式)?(?:施行|实施|生效|执行)")
@@ -118,7 +138,9 @@ _DESIGNATED_ACTIVE = pattern(
     r"(?:(?P<subject>{L}|{O})(?:{N}{{0,4}}?))?(?:荣获|获评|获得|入选)“?(?P<title>[^，。；！？”{S}]{{2,30}}?)”?(?:称号|荣誉称号)"
 )
 _ORDERS = [
-    pattern(r"(?P<seller>{O})(?:{N}{{0,3}}?)(?:取得|获得|拿到|签下|斩获|接到|收到)了?(?P<buyer>{L}|{O})的?(?:{N}{{0,30}}?)订单"),
+    pattern(
+        r"(?P<seller>{O})(?:{N}{{0,3}}?)(?:取得|获得|拿到|签下|斩获|接到|收到)了?(?P<buyer>{L}|{O})的?(?:{N}{{0,30}}?)订单"
+    ),
     pattern(r"(?P<buyer>{L}|{O})(?:{N}{{0,3}}?)(?:向|从)(?P<seller>{O})(?:{N}{{0,3}}?)(?:订购|采购|购买|购进|下单)"),
 ]
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
@@ -233,8 +255,10 @@ _SOURCE = pattern(r"(?:来源|來源)\s*[:：|｜]?\s*(?P<outlet>{O})")
 # A sum of money as written inside an investing clause (投资12亿元建设…); the quantity stage reads its value.
 _MONEY = re.compile(r"[0-9０-９.,]+(?:余|多)?(?:万亿|千亿|百亿|亿|千万|百万|万|億|萬)?(?:余|多)?元")
 _CHAIN_TITLE_END = re.compile(rf"(?:{CHAIN_TITLES})$")
-_AFTER_NAME_TITLE = re.compile(r"(?:书记|省长|市长|县长|区长|州长|旗长|镇长|乡长|村长|主任|局长|厅长|部长|董事长|总经理|院长|校长|主席)"
-                               r"(?![\u4e00-\u9fff]{0,1}(?:医师|助理|秘书))")
+_AFTER_NAME_TITLE = re.compile(
+    r"(?:书记|省长|市长|县长|区长|州长|旗长|镇长|乡长|村长|主任|局长|厅长|部长|董事长|总经理|院长|校长|主席)"
+    r"(?![\u4e00-\u9fff]{0,1}(?:医师|助理|秘书))"
+)
 _RUN_STOP = re.compile(r"[，。；：！？,;:!?（）()“”\"《》\s的]")
 _CHAIN_SPLIT = re.compile(r"[、兼]")
 _LEVEL_START = re.compile(r"^(自治区|省|市|县|区|州|旗|盟|镇|乡|街道|村|嘎查|苏木)")
@@ -266,8 +290,11 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 chain = [(credit.group("role"), outlet.mention if outlet else None, "")]
             else:
                 run_start = start
-                while run_start > 0 and not _RUN_STOP.match(text[run_start - 1]) \
-                        and not _in_person(frame, base + run_start - 1):
+                while (
+                    run_start > 0
+                    and not _RUN_STOP.match(text[run_start - 1])
+                    and not _in_person(frame, base + run_start - 1)
+                ):
                     run_start -= 1
                 chain = _read_chain(view, base + run_start, person.start)
         if not chain and end < len(text) and text[end] in "（(":
@@ -278,11 +305,17 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             chain = _title_after_list(view, frame, persons, person)
         if not chain:
             after = _AFTER_NAME_TITLE.match(text, end)
-            held = [r.attrs.get("title", "") for r in out.relations
-                    if r.predicate == "holdsPost" and r.subject_mention is not None
-                    and r.subject_mention.text == person.mention.text]
+            held = [
+                r.attrs.get("title", "")
+                for r in out.relations
+                if r.predicate == "holdsPost"
+                and r.subject_mention is not None
+                and r.subject_mention.text == person.mention.text
+            ]
             if after is not None and not any(t.endswith(after.group()) for t in held):
-                title = after.group()  # 某某书记: the post is the person's, its body unnamed unless a level word says it
+                title = (
+                    after.group()
+                )  # 某某书记: the post is the person's, its body unnamed unless a level word says it
                 chain = [(title, _level_antecedent(view, person.start, title), "")]
         for title, org, tenure in chain:
             attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
@@ -298,8 +331,9 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
 _LIST_TITLE = re.compile(r"(?P<count>等|(?:\d+|[一二两三四五六七八九十]+)[名位])?(?P<title>委员|常委|代表|理事)")
 
 
-def _title_after_list(view: ArticleView, frame: Frame, persons: list[Slot], person: Slot) -> list[
-        tuple[str, Mention | None, str]]:
+def _title_after_list(
+    view: ArticleView, frame: Frame, persons: list[Slot], person: Slot
+) -> list[tuple[str, Mention | None, str]]:
     """A、B、C8名委员: the title after a list of names is each name's; a 委员 is a member of the 委员会 last named."""
     base = frame.sentence.span.start
     first = at = persons.index(person)
@@ -357,7 +391,7 @@ def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Ment
         if lead and lead.group() != "现任":
             tenure = lead.group()
         if lead:
-            a, part = a + lead.end(), part[lead.end():]
+            a, part = a + lead.end(), part[lead.end() :]
         own, title = _part_owner(view, a, b, part)
         if _OWN_BODY.match(part):
             org = None  # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before
@@ -365,8 +399,9 @@ def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Ment
             org = own
         elif _LEVEL_HEAD.match(simplified(part)):
             org = _level_antecedent(view, a, part)
-        elif _LEVEL_START.match(part) and (org is None or not _LEVEL_END.search(org.text)
-                                           or not org.text.endswith(_LEVEL_START.match(part).group())):
+        elif _LEVEL_START.match(part) and (
+            org is None or not _LEVEL_END.search(org.text) or not org.text.endswith(_LEVEL_START.match(part).group())
+        ):
             org = _level_antecedent(view, a, part)
         if title:
             posts.append((title, org, tenure))
@@ -380,22 +415,29 @@ def _part_owner(view: ArticleView, a: int, b: int, part: str) -> tuple[Mention |
     if deictic:
         noun = deictic.group(1)
         families = ORG if noun in ("公司", "企业", "集团", "局", "院", "校", "社") else PLACE + ORG + PERSON
-        return view.antecedent(a, families, {noun}), part[deictic.end():]
+        return view.antecedent(a, families, {noun}), part[deictic.end() :]
     for mention in view.extraction.mentions:
         if mention.start > a:
             break
-        if mention.start == a and mention.end < b and family(mention.type) in (ORG, PLACE, FACILITY) \
-                and not _CHAIN_TITLE_END.search(simplified(mention.text)):
+        if (
+            mention.start == a
+            and mention.end < b
+            and family(mention.type) in (ORG, PLACE, FACILITY)
+            and not _CHAIN_TITLE_END.search(simplified(mention.text))
+        ):
             target = view.canonical.get(id(mention), mention)
-            return target, _with_level(mention.text, view.text[mention.end:b])
+            return target, _with_level(mention.text, view.text[mention.end : b])
     # a place name the tagger fused with the title (某县委书记 as one organization): a known division or a name the
     # article mentions on its own
     names = {m.text for m in view.extraction.mentions}
     simple = simplified(part)
     for cut in range(len(part) - 1, 1, -1):
         name = part[:cut]
-        if not _LEVEL_END.search(simplified(name)) or not _BODY_AFTER_PLACE.match(simple[cut:]) and \
-                not _CHAIN_TITLE_END.fullmatch(simple[cut:]):
+        if (
+            not _LEVEL_END.search(simplified(name))
+            or not _BODY_AFTER_PLACE.match(simple[cut:])
+            and not _CHAIN_TITLE_END.fullmatch(simple[cut:])
+        ):
             continue
         if name in names or gazetteer().forms.get(simplified(name)):
             existing = next((m for m in view.extraction.mentions if m.start == a and m.end == a + cut), None)
@@ -412,7 +454,7 @@ def _with_level(owner: str, rest: str) -> str:
     if _BODY_AFTER_PLACE.match(rest) and rest[0] in "委长":
         level = _LEVEL_END.search(simplified(owner))
         if level:
-            return owner[level.start():] + rest
+            return owner[level.start() :] + rest
     return rest
 
 
@@ -440,8 +482,10 @@ def _places(frame: Frame, out: _Emitter) -> None:
 
 
 # What a unit or a part adds to its whole's name: a department, branch or team; a works, phase or section.
-_UNIT_REST = re.compile(r"(?:分公司|子公司|司|处|科|部|办公室|办|室|组|工作队|中心|所|分院|支队|大队|中队|"
-                        r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$")
+_UNIT_REST = re.compile(
+    r"(?:分公司|子公司|司|处|科|部|办公室|办|室|组|工作队|中心|所|分院|支队|大队|中队|"
+    r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$"
+)
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
 
 
@@ -464,8 +508,11 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             whole = texts.get(name[:cut])
             if whole is None or family(whole.type) not in (FACILITY, ORG, OTHER_CHAR) or whole.type == "Event":
                 continue
-            if family(whole.type) != slot.char or not _UNIT_REST.search(simplified(name[cut:])) \
-                    or _LEGAL_FORM.fullmatch(simplified(name[cut:])):
+            if (
+                family(whole.type) != slot.char
+                or not _UNIT_REST.search(simplified(name[cut:]))
+                or _LEGAL_FORM.fullmatch(simplified(name[cut:]))
+            ):
                 break
             predicate = "subOrganizationOf" if slot.char == ORG else "partOf"
             out.add(frame, slot, predicate, whole, 0.75)
@@ -477,10 +524,19 @@ def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Ment
     name, at, last = mention.text, 0, None
     forms = gazetteer().forms
     while at < len(name) - 2:
-        cut = next((c for c in range(min(len(name) - 2, at + 12), at + 1, -1)
-                    if _LEVEL_END.search(simplified(name[at:c]))
-                    and (name[at:c] in texts and family(texts[name[at:c]].type) == PLACE
-                         or any(cand.code for cand in forms.get(simplified(name[at:c]), ())))), None)
+        cut = next(
+            (
+                c
+                for c in range(min(len(name) - 2, at + 12), at + 1, -1)
+                if _LEVEL_END.search(simplified(name[at:c]))
+                and (
+                    name[at:c] in texts
+                    and family(texts[name[at:c]].type) == PLACE
+                    or any(cand.code for cand in forms.get(simplified(name[at:c]), ()))
+                )
+            ),
+            None,
+        )
         if cut is None:
             break
         last, at = (at, cut), cut
@@ -490,7 +546,7 @@ def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Ment
     existing = next((m for m in view.extraction.mentions if m.start == start and m.end == end), None)
     if existing is not None:
         return existing
-    text = name[last[0]:last[1]]
+    text = name[last[0] : last[1]]
     place = view.new_mention(start, end, class_by_suffix(text, "Place"))
     view.extraction.mentions.append(place)
     view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
@@ -567,8 +623,11 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         name = slot.mention.text
         for match in _NESTED_ORG_SUFFIX.finditer(name):
             cut = match.end()
-            if 3 <= cut <= len(name) - 3 and _NESTED_ORG_SUFFIX.search(name[cut:]) \
-                    and not _LEGAL_FORM.fullmatch(simplified(name[cut:])):  # 某集团有限公司 is 某集团 itself
+            if (
+                3 <= cut <= len(name) - 3
+                and _NESTED_ORG_SUFFIX.search(name[cut:])
+                and not _LEGAL_FORM.fullmatch(simplified(name[cut:]))
+            ):  # 某集团有限公司 is 某集团 itself
                 start = slot.mention.start
                 parent = _existing(view, start, start + cut) or view.new_mention(start, start + cut, "Organization")
                 if parent.type == "Organization":
@@ -665,7 +724,7 @@ def _designations(frame: Frame, out: _Emitter) -> None:
     for regex in (_DESIGNATED, _DESIGNATED_ACTIVE):
         for match in regex.finditer(frame.masked):
             subject = frame.slot(match, "subject") or _topic(frame)
-            title = frame.original(match.start("title"), match.end("title")).strip("“”\"")
+            title = frame.original(match.start("title"), match.end("title")).strip('“”"')
             if subject is not None and title:
                 out.add(frame, subject, "designatedAs", title, 0.8)
 
@@ -745,7 +804,9 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
             title = byline.title or _BYLINE_TITLES.get(byline.role)
             if not byline.entity or title is None or _OUTLET_NAME.search(byline.name):
                 continue
-            in_dateline = dateline is not None and byline.span is not None and dateline.start <= byline.span.start < dateline.end
+            in_dateline = (
+                dateline is not None and byline.span is not None and dateline.start <= byline.span.start < dateline.end
+            )
             if in_dateline and not roles_printed:
                 continue  # names in a dateline with no role word (某某网…电（张三李四）): their post is not stated
             if byline.span is not None and article.start <= byline.span.start < article.start + len(article.text):
@@ -754,9 +815,18 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
             else:
                 evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
             outlet = article.publication_entity
-            posts.append(Relation(
-                subject=byline.entity, predicate="holdsPost", object=outlet or title, evidence=evidence,
-                extractor=BYLINE_EXTRACTOR, score=0.9, literal=outlet is None, attrs={"title": title}))
+            posts.append(
+                Relation(
+                    subject=byline.entity,
+                    predicate="holdsPost",
+                    object=outlet or title,
+                    evidence=evidence,
+                    extractor=BYLINE_EXTRACTOR,
+                    score=0.9,
+                    literal=outlet is None,
+                    attrs={"title": title},
+                )
+            )
     return posts
 
 

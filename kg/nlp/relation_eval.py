@@ -109,7 +109,9 @@ def read_finre(path: Path) -> list[Record]:
 
 
 def _extraction(sentence: str, names: set[str], tagged: bool) -> ArticleExtraction:
-    article = Article(id="finre", document_id="finre", index=0, text=sentence, sentences=[Sentence(0, Span(0, len(sentence)))])
+    article = Article(
+        id="finre", document_id="finre", index=0, text=sentence, sentences=[Sentence(0, Span(0, len(sentence)))]
+    )
     mentions = []
     taken = bytearray(len(sentence))
     for name in sorted(names, key=len, reverse=True):  # longest names first: 哈药集团 before 哈药
@@ -117,7 +119,9 @@ def _extraction(sentence: str, names: set[str], tagged: bool) -> ArticleExtracti
             if any(taken[match.start() : match.end()]):
                 continue
             taken[match.start() : match.end()] = b"\x01" * len(name)
-            mentions.append(Mention("finre", match.start(), match.end(), name, class_by_suffix(name, "Company"), 1.0, "gold"))
+            mentions.append(
+                Mention("finre", match.start(), match.end(), name, class_by_suffix(name, "Company"), 1.0, "gold")
+            )
     tokens: list[Token] = []
     if tagged:
         from kg.nlp.tag.lac import analyse
@@ -201,7 +205,9 @@ def evaluate_finre(path: Path, tagged: bool = True) -> dict[str, object]:
         "recall": _ratio(total_tp, total_gold),
         "per_property": per_property,
         "predictions_on_unmapped_pairs": unjudged,
-        "unmapped_labels": {label: {"instances": n, "why": UNMAPPED_NOTES.get(label, "")} for label, n in unmapped.most_common()},
+        "unmapped_labels": {
+            label: {"instances": n, "why": UNMAPPED_NOTES.get(label, "")} for label, n in unmapped.most_common()
+        },
         "false_positive_examples": errors,
     }
 
@@ -211,7 +217,9 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 
 
 JUDGED = Path(__file__).resolve().parents[2] / "docs" / "sample_relations_judged.md"
-_ROW = re.compile(r"^\|\s*(?P<subject>[^|]+?)\s*\|\s*(?P<predicate>[^|]+?)\s*\|\s*(?P<object>[^|]+?)\s*\|\s*(?P<sentence>[^|]*?)\s*\|\s*(?P<verdict>right|wrong)\s*\|")
+_ROW = re.compile(
+    r"^\|\s*(?P<subject>[^|]+?)\s*\|\s*(?P<predicate>[^|]+?)\s*\|\s*(?P<object>[^|]+?)\s*\|\s*(?P<sentence>[^|]*?)\s*\|\s*(?P<verdict>right|wrong)\s*\|"
+)
 
 
 def sample_relations(sample: Path, date: dt.date) -> list[tuple[str, str, str, str]]:
@@ -268,7 +276,9 @@ def main(argv: list[str] | None = None) -> str:
     args = parser.parse_args(argv)
     report: dict[str, object] = {}
     split = args.finre / f"{args.split}.txt"
-    report["finre"] = evaluate_finre(split, tagged=not args.no_tagger) if split.is_file() else f"skipped: {split} absent"
+    report["finre"] = (
+        evaluate_finre(split, tagged=not args.no_tagger) if split.is_file() else f"skipped: {split} absent"
+    )
     if args.sample:
         sample = root / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
         report["sample"] = evaluate_sample(sample, dt.date(2021, 2, 22))

@@ -222,41 +222,154 @@ FACILITY_HEADS = {
 _FACILITY_ENDINGS = tuple(FACILITY_HEADS)
 MODIFIER_TAGS = {"n", "nz", "a", "b", "vn", "an", "ORG", "LOC", "nt", "ns"}
 # What may follow a place and make a port or station of it (二连浩特口岸).
-PLACE_HEADS = (("口岸", "Port"), ("火车站", "Station"), ("站", "Station"), ("港", "Port"), ("机场", "Station"),
-               ("班列", "Product"))  # 中欧班列: a named freight-train service between the places
+PLACE_HEADS = (
+    ("口岸", "Port"),
+    ("火车站", "Station"),
+    ("站", "Station"),
+    ("港", "Port"),
+    ("机场", "Station"),
+    ("班列", "Product"),
+)  # 中欧班列: a named freight-train service between the places
 # Administrative level words: a span made only of these is a category (盟市, 嘎查村, 旗县), not a name.
 LEVEL_WORDS = ("自治区", "省", "市", "盟", "旗", "县", "区", "乡", "镇", "苏木", "嘎查", "村", "街道", "社区", "州")
 # Heads of generic terms the tagger sometimes takes for organizations (新能源汽车, 新时代).
 # News agencies whose whole name is a class word elsewhere (…社): named here so that they are not dropped as bare words.
-AGENCIES = {name: "NewsMedia" for name in (
-    "新华社", "中新社", "中通社", "法新社", "美联社", "路透社", "共同社", "塔斯社", "俄通社", "合众国际社", "安莎社",
-    "韩联社", "德新社", "埃菲社", "时事社", "朝中社", "越通社", "安塔拉社", "拉美社", "中东社",
-)}
+AGENCIES = {
+    name: "NewsMedia"
+    for name in (
+        "新华社",
+        "中新社",
+        "中通社",
+        "法新社",
+        "美联社",
+        "路透社",
+        "共同社",
+        "塔斯社",
+        "俄通社",
+        "合众国际社",
+        "安莎社",
+        "韩联社",
+        "德新社",
+        "埃菲社",
+        "时事社",
+        "朝中社",
+        "越通社",
+        "安塔拉社",
+        "拉美社",
+        "中东社",
+    )
+}
 GENERIC_HEADS = ("汽车", "时代", "能源", "经济", "产业", "技术", "材料", "工程", "领域", "体系", "模式", "发展")
 GENERIC_PLACE_CHARS = set("河湖山海江林草田边城乡村区市县旗盟镇省州水路港站园地")
 # Post titles, longest first when matched.
 POST_TITLES = (
-    "董事长", "副董事长", "董事", "总经理", "副总经理", "经理", "副经理", "总裁", "副总裁", "总监", "总工程师",
-    "书记", "副书记", "党委书记", "党组书记", "常委", "委员", "主席", "副主席", "秘书长",
-    "省长", "副省长", "主席团", "市长", "副市长", "盟长", "副盟长", "旗长", "副旗长", "县长", "副县长", "区长",
-    "副区长", "镇长", "乡长", "苏木达", "嘎查达", "村长", "村主任",
-    "部长", "副部长", "组织部长", "宣传部长", "统战部长", "厅长", "副厅长", "局长", "副局长", "处长", "副处长",
-    "科长", "主任", "副主任", "所长", "副所长", "站长", "队长", "副队长", "支队长", "副支队长", "大队长",
-    "政委", "教导员", "校长", "副校长", "院长", "副院长", "会长", "理事长", "负责人", "总编辑", "社长",
+    "董事长",
+    "副董事长",
+    "董事",
+    "总经理",
+    "副总经理",
+    "经理",
+    "副经理",
+    "总裁",
+    "副总裁",
+    "总监",
+    "总工程师",
+    "书记",
+    "副书记",
+    "党委书记",
+    "党组书记",
+    "常委",
+    "委员",
+    "主席",
+    "副主席",
+    "秘书长",
+    "省长",
+    "副省长",
+    "主席团",
+    "市长",
+    "副市长",
+    "盟长",
+    "副盟长",
+    "旗长",
+    "副旗长",
+    "县长",
+    "副县长",
+    "区长",
+    "副区长",
+    "镇长",
+    "乡长",
+    "苏木达",
+    "嘎查达",
+    "村长",
+    "村主任",
+    "部长",
+    "副部长",
+    "组织部长",
+    "宣传部长",
+    "统战部长",
+    "厅长",
+    "副厅长",
+    "局长",
+    "副局长",
+    "处长",
+    "副处长",
+    "科长",
+    "主任",
+    "副主任",
+    "所长",
+    "副所长",
+    "站长",
+    "队长",
+    "副队长",
+    "支队长",
+    "副支队长",
+    "大队长",
+    "政委",
+    "教导员",
+    "校长",
+    "副校长",
+    "院长",
+    "副院长",
+    "会长",
+    "理事长",
+    "负责人",
+    "总编辑",
+    "社长",
 )
 TITLE_PATTERN = re.compile("(?:" + "|".join(sorted(POST_TITLES, key=len, reverse=True)) + ")")
-POST_CHAIN = re.compile(
-    "((?:" + TITLE_PATTERN.pattern + ")(?:、?(?:" + TITLE_PATTERN.pattern + "))*)$"
-)
+POST_CHAIN = re.compile("((?:" + TITLE_PATTERN.pattern + ")(?:、?(?:" + TITLE_PATTERN.pattern + "))*)$")
 NAME_STOP = set("说表示介绍指出认为强调称在的是等和与及于向从将把对为以由被也都还又并但就、，。：；！？“”（）() \n")
-SAID = set("说表介指强认称谈告，。、）；：")  # what follows a name printed after a post: 说, 表示, 介绍 … or punctuation
+SAID = set(
+    "说表介指强认称谈告，。、）；："
+)  # what follows a name printed after a post: 说, 表示, 介绍 … or punctuation
 # Byline role words, longest first; names run until the next role word or a terminator.
-BYLINE_ROLES = (("见习记者", "reporter"), ("特约记者", "reporter"), ("记者", "reporter"), ("实习生", "intern"),
-                ("通讯员", "correspondent"), ("摄影", "photographer"))
+BYLINE_ROLES = (
+    ("见习记者", "reporter"),
+    ("特约记者", "reporter"),
+    ("记者", "reporter"),
+    ("实习生", "intern"),
+    ("通讯员", "correspondent"),
+    ("摄影", "photographer"),
+)
 BYLINE_START = re.compile(r"(?:本报|[（(□■]|^)(?=见习记者|特约记者|记者|实习生|通讯员|摄影)", re.M)
 BYLINE_END = re.compile(r"摄影报道|报道|摄影|摄|[）)]|[^\u4e00-\u9fff·]")
 # Heads of organizations and places that may be repeated alone, or after 该/本/其, for the full name.
-ANAPHOR_HEADS = ("公司", "集团", "支队", "大队", "派出所", "学院", "大学", "工厂", "口岸", "园区", "市", "盟", "旗", "县")
+ANAPHOR_HEADS = (
+    "公司",
+    "集团",
+    "支队",
+    "大队",
+    "派出所",
+    "学院",
+    "大学",
+    "工厂",
+    "口岸",
+    "园区",
+    "市",
+    "盟",
+    "旗",
+    "县",
+)
 ANAPHOR_PREFIX = ("该", "本", "其")
 # Heads after which an in-article abbreviation may be formed (二连站 for 二连浩特站).
 ABBREVIATION_HEADS = ("站", "口岸", "支队", "公司", "集团", "学院", "大学", "派出所", "工业园", "产业园")
@@ -403,7 +516,9 @@ class _Mentions:
     def all(self) -> MentionIndex:
         return self.index
 
-    def add(self, start: int, end: int, cls: str, score: float = 0.85, replace: bool = True, **attrs: str) -> Mention | None:
+    def add(
+        self, start: int, end: int, cls: str, score: float = 0.85, replace: bool = True, **attrs: str
+    ) -> Mention | None:
         """Add a mention of ``text[start:end]``; with ``replace`` it displaces the mentions it overlaps."""
         if start >= end:
             return None
@@ -439,8 +554,32 @@ JOINING_CHARS = "与和及同"
 WATER_HEADS = ("河", "湖", "溪", "渠", "运河", "水库")
 # Heads that end place names and given names alike (王江, 李峰): a place only where the text treats it as one.
 RELIEF_HEADS = ("江", "山", "峰", "岭", "海", "湾")
-GEO_CONTEXT = ("流域", "沿岸", "两岸", "岸边", "河畔", "湖畔", "江畔", "之畔", "上游", "中游", "下游", "干流", "支流",
-               "水系", "脚下", "山麓", "山脉", "山区", "景区", "河段", "水域", "湿地", "入海口", "源头")
+GEO_CONTEXT = (
+    "流域",
+    "沿岸",
+    "两岸",
+    "岸边",
+    "河畔",
+    "湖畔",
+    "江畔",
+    "之畔",
+    "上游",
+    "中游",
+    "下游",
+    "干流",
+    "支流",
+    "水系",
+    "脚下",
+    "山麓",
+    "山脉",
+    "山区",
+    "景区",
+    "河段",
+    "水域",
+    "湿地",
+    "入海口",
+    "源头",
+)
 # A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
 TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
 DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
@@ -496,8 +635,11 @@ def _reshape(ms: _Mentions, mention: Mention) -> None:
     text = mention.text
     if mention.type in COARSE and len(text) > 3 and text[-1] in JOINING_CHARS and class_by_suffix(text[:-1], ""):
         _move(ms, mention, mention.start, mention.end - 1)
-    elif mention.type in COARSE | {"Person"} and (mention.start == 0 or not _cjk(ms.text[mention.start - 1])
-                                                   or ms.text.endswith(("本报", "本刊"), 0, mention.start)):
+    elif mention.type in COARSE | {"Person"} and (
+        mention.start == 0
+        or not _cjk(ms.text[mention.start - 1])
+        or ms.text.endswith(("本报", "本刊"), 0, mention.start)
+    ):
         if len(text) >= 3 and text.endswith("讯"):
             _move(ms, mention, mention.start, mention.end - 1)
             mention.type = "NewsMedia" if mention.text.endswith(MEDIA_ENDINGS) else "Place"  # 某某网讯: an outlet
@@ -675,7 +817,11 @@ def works(ms: _Mentions) -> None:
         existing = ms.at(start, end)
         if existing is not None:
             ms.all.remove(existing)
-        for inner in [m for m in ms.all.overlapping(start, end) if start <= m.start and m.end <= end and m.type in COARSE | {"Person"}]:
+        for inner in [
+            m
+            for m in ms.all.overlapping(start, end)
+            if start <= m.start and m.end <= end and m.type in COARSE | {"Person"}
+        ]:
             if inner.type == "Person":
                 ms.all.remove(inner)  # a person's name inside a title is part of the title
         mention = Mention(ms.article.id, start, end, title, work_class(title), 0.9, SOURCE)
@@ -707,7 +853,9 @@ def place_heads(ms: _Mentions) -> None:
     """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸)."""
     text = ms.text
     for mention in list(ms.all):
-        if mention.type not in {"Place"} and not mention.type.endswith(("Area", "City", "League", "Banner", "County", "District")):
+        if mention.type not in {"Place"} and not mention.type.endswith(
+            ("Area", "City", "League", "Banner", "County", "District")
+        ):
             continue
         for word, cls in PLACE_HEADS:
             end = mention.end + len(word)
@@ -749,21 +897,40 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
         if owner is not None and owner.type not in {"Place", "Person"}:
             # 某公司新能源产业园: the mention is the facility's own words; its full name carries the owner's.
             if end - owner.end - len(head) >= 2:
-                ms.add(owner.end, end, FACILITY_HEADS[head], 0.8, name=ms.text[owner.start:end],
-                       owner=f"{owner.start}:{owner.end}")
+                ms.add(
+                    owner.end,
+                    end,
+                    FACILITY_HEADS[head],
+                    0.8,
+                    name=ms.text[owner.start : end],
+                    owner=f"{owner.start}:{owner.end}",
+                )
         else:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
 
 # Heads of named projects and built things: the last word of the phrase (项目, 工程) or a word ending with one.
-PROJECT_HEADS = (("项目", "Project"), ("工程", "Project"), ("高速公路", "Facility"), ("公路", "Facility"),
-                 ("铁路", "Facility"), ("国道", "Facility"), ("水库", "Facility"), ("水电站", "Facility"),
-                 ("风电场", "Facility"), ("大桥", "Facility"), ("隧道", "Facility"), ("生产线", "Project"))
+PROJECT_HEADS = (
+    ("项目", "Project"),
+    ("工程", "Project"),
+    ("高速公路", "Facility"),
+    ("公路", "Facility"),
+    ("铁路", "Facility"),
+    ("国道", "Facility"),
+    ("水库", "Facility"),
+    ("水电站", "Facility"),
+    ("风电场", "Facility"),
+    ("大桥", "Facility"),
+    ("隧道", "Facility"),
+    ("生产线", "Project"),
+)
 _PROJECT_ENDINGS = tuple(word for word, _ in PROJECT_HEADS)
 # Words a project's name may hold besides nouns and names: what is built and how (年产5万吨, 改扩建, 二期), 至 between
 # two places (西安至宝鸡高速公路).
 PHRASE_TAGS = {"n", "nz", "nw", "vn", "a", "an", "b", "m", "q", "LOC", "ORG", "ns", "nt", "nr", "PER", "s", "f"}
-BUILD_VERBS = frozenset("年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split())
+BUILD_VERBS = frozenset(
+    "年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split()
+)
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
@@ -784,7 +951,8 @@ def naming_element(text: str, tokens: list[Token]) -> bool:
     if any(token.pos in NAMING_TAGS for token in tokens):
         return True
     return any(c.isdigit() or ("a" <= c.lower() <= "z") or c in "“”《" for c in text) or any(
-        c in "一二三四五六七八九十" and text[i + 1 : i + 2] in ("期", "号") for i, c in enumerate(text))
+        c in "一二三四五六七八九十" and text[i + 1 : i + 2] in ("期", "号") for i, c in enumerate(text)
+    )
 
 
 def project_names(ms: _Mentions, tokens: list[Token]) -> None:
@@ -805,9 +973,14 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             before = tokens[first - 1]
             if before.text in ")）":  # a phase in brackets inside the name: 供水一体化（二期）工程
                 phase = PHASE.search(text, max(0, tokens[first].start - 6), tokens[first].start)
-                at = next((j for j in range(first - 1, max(first - 6, 0) - 1, -1)
-                           if phase is not None and phase.end() == tokens[first].start
-                           and tokens[j].end == phase.start()), None)
+                at = next(
+                    (
+                        j
+                        for j in range(first - 1, max(first - 6, 0) - 1, -1)
+                        if phase is not None and phase.end() == tokens[first].start and tokens[j].end == phase.start()
+                    ),
+                    None,
+                )
                 if at is None:
                     break
                 first = at
@@ -816,15 +989,20 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                 break
             if before.pos == "a" and first == index:
                 break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
-            if before.pos == "m" and (before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)):
+            if before.pos == "m" and (
+                before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)
+            ):
                 break  # a count (45个) or an ordinal (首批) before the name, not part of it
             if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
                 break
             if before.text == "至" and (first < 2 or tokens[first - 2].pos not in NAMING_TAGS):
                 break
             first -= 1
-        while first < index and (tokens[first].text in OPENING_STOPS or tokens[first].pos in {"f", "q", "r"}
-                                 or tokens[first].text.startswith(ANAPHOR_PREFIX)):
+        while first < index and (
+            tokens[first].text in OPENING_STOPS
+            or tokens[first].pos in {"f", "q", "r"}
+            or tokens[first].text.startswith(ANAPHOR_PREFIX)
+        ):
             first += 1  # a phrase opens with a name or a noun, not with 至, 该县 or the verb of the sentence
         start = tokens[first].start
         if end - start - len(head[0]) < 2 or end - start > 40:
@@ -832,8 +1010,9 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         words = tokens[first : index + 1]
         if not naming_element(text[start:end], words) or COUNTED.match(text, start):
             continue
-        last_name = max((i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)),
-                        default=-1)
+        last_name = max(
+            (i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)), default=-1
+        )
         between = [t.text for t in words[last_name + 1 :]]
         if between and between[-1].endswith(head[0]):
             between[-1] = between[-1][: -len(head[0])]
@@ -849,8 +1028,10 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
 
 
 # Trades a company's short name ends with (某某重工, 某某新材料): after a name, and before a separator, a company.
-TRADES = frozenset("重工 新材料 材料 食品 科技 化工 医药 药业 电源 汽配 建材 纺织 生物 电子 电气 机械 实业 物流 乳业 牧业 "
-                   "农牧 陶瓷 钢铁 矿业 能源 环保 光电 光伏 股份 集团".split())
+TRADES = frozenset(
+    "重工 新材料 材料 食品 科技 化工 医药 药业 电源 汽配 建材 纺织 生物 电子 电气 机械 实业 物流 乳业 牧业 "
+    "农牧 陶瓷 钢铁 矿业 能源 环保 光电 光伏 股份 集团".split()
+)
 SEPARATORS = set("、，。；：和与及等")
 
 
@@ -874,8 +1055,15 @@ def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
 INNER_PLACE = re.compile(r"[（(]([\u4e00-\u9fff]{2,6})[）)]$")
 # A session before a congress's or a conference's committee: 政协第六届某市委员会, 第十四届全国人大.
 SESSION = re.compile(r"(?:政协|人大|中国人民政治协商会议)第[一二三四五六七八九十百\d]{1,4}届$")
-BRACKETED_CLASSES = {"Organization", "Company", "Cooperative", "GovernmentBody", "Facility", "Project",
-                     "IndustrialPark"}
+BRACKETED_CLASSES = {
+    "Organization",
+    "Company",
+    "Cooperative",
+    "GovernmentBody",
+    "Facility",
+    "Project",
+    "IndustrialPark",
+}
 
 
 def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
@@ -895,8 +1083,10 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
         opening = inner.start() if inner is not None else None
         name = mention.text
         if name.count(")") + name.count("）") > name.count("(") + name.count("（"):  # 包头)风电有限公司: cut inside
-            opening = max(text.rfind("(", max(0, mention.start - 8), mention.start),
-                          text.rfind("（", max(0, mention.start - 8), mention.start))
+            opening = max(
+                text.rfind("(", max(0, mention.start - 8), mention.start),
+                text.rfind("（", max(0, mention.start - 8), mention.start),
+            )
         before = ending_at.get(opening) if opening is not None and opening >= 0 else None
         if before is None or before.pos not in NAMING_TAGS | {"n", "nz"} or len(before.text) < 2:
             continue
@@ -909,8 +1099,29 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
 
 
 # Class words that end an organization's name after its body's words (…协会专家委员会, …镇农业综合服务中心).
-ORG_TAILS = ("委员会", "服务中心", "中心", "办公室", "合作社", "分会", "支部", "工作站", "服务站", "分公司", "子公司",
-             "事业部", "研究院", "研究所", "协会", "联合会", "商会", "工作组", "调研组", "领导小组", "联合体")
+ORG_TAILS = (
+    "委员会",
+    "服务中心",
+    "中心",
+    "办公室",
+    "合作社",
+    "分会",
+    "支部",
+    "工作站",
+    "服务站",
+    "分公司",
+    "子公司",
+    "事业部",
+    "研究院",
+    "研究所",
+    "协会",
+    "联合会",
+    "商会",
+    "工作组",
+    "调研组",
+    "领导小组",
+    "联合体",
+)
 TAIL_TAGS = {"n", "vn", "nz", "an", "ORG"}
 
 
@@ -934,8 +1145,11 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
         if end is not None:
             _move(ms, mention, mention.start, end)
         before = ms.ending_at(mention.start)
-        if before is None or before.type not in {"Organization", "Cooperative", "Company"} or not (
-                mention.text.endswith(ORG_TAILS) and class_by_suffix(mention.text, "") == mention.type):
+        if (
+            before is None
+            or before.type not in {"Organization", "Cooperative", "Company"}
+            or not (mention.text.endswith(ORG_TAILS) and class_by_suffix(mention.text, "") == mention.type)
+        ):
             continue
         start = before.start
         place = ms.ending_at(start)
@@ -949,18 +1163,28 @@ def division_chains(ms: _Mentions) -> None:
     """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
     village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
     text = ms.text
-    divisions = sorted((m for m in ms.all if m.type in {"TownshipLevelArea", "VillageLevelArea", "Place"}),
-                       key=lambda m: m.start)
-    for before, after in zip(divisions, divisions[1:]):
+    divisions = sorted(
+        (m for m in ms.all if m.type in {"TownshipLevelArea", "VillageLevelArea", "Place"}), key=lambda m: m.start
+    )
+    for before, after in zip(divisions, divisions[1:], strict=False):
         if after.type != "VillageLevelArea" or before.end > after.start:
             continue
         level = next((w for w in ("镇", "乡", "街道", "苏木") if before.text.endswith(w)), None)
         gap = text[before.end : after.start]
-        if level is not None and 1 <= len(gap) <= 3 and all(_cjk(c) for c in gap) and not ms.all.overlapping(
-                before.end, after.start):
+        if (
+            level is not None
+            and 1 <= len(gap) <= 3
+            and all(_cjk(c) for c in gap)
+            and not ms.all.overlapping(before.end, after.start)
+        ):
             _move(ms, after, before.end, after.end)
-        elif level is None and before.type == "Place" and before.end == after.start and len(before.text) >= 3 and (
-                before.text[-2] in "镇乡" and before.text[-1] in "东西南北前后上下大小"):
+        elif (
+            level is None
+            and before.type == "Place"
+            and before.end == after.start
+            and len(before.text) >= 3
+            and (before.text[-2] in "镇乡" and before.text[-1] in "东西南北前后上下大小")
+        ):
             _move(ms, before, before.start, before.end - 1)
             before.type = "TownshipLevelArea"
             _move(ms, after, after.start - 1, after.end)
@@ -969,8 +1193,20 @@ def division_chains(ms: _Mentions) -> None:
 NAME_TAGS = {"PER", "LOC", "ORG", "nz", "nr", "ns", "nt", "nw"}
 FUNCTION_TAGS = {"u", "p", "c", "w", "xc"}
 # Classes whose members are typically named after a place and listed with a shared class word (A、B边境派出所).
-COORDINATED_CLASSES = {"PoliceUnit", "Station", "Port", "School", "University", "IndustrialPark", "Facility",
-                       "TownshipLevelArea", "VillageLevelArea", "County", "Banner", "Company"}
+COORDINATED_CLASSES = {
+    "PoliceUnit",
+    "Station",
+    "Port",
+    "School",
+    "University",
+    "IndustrialPark",
+    "Facility",
+    "TownshipLevelArea",
+    "VillageLevelArea",
+    "County",
+    "Banner",
+    "Company",
+}
 
 
 def coordinations(ms: _Mentions, tokens: list[Token]) -> None:
@@ -991,7 +1227,9 @@ def coordinations(ms: _Mentions, tokens: list[Token]) -> None:
         while right >= 2 and text[right - 1] == "、":
             end = right - 1
             start = end
-            while start in token_at_end and token_at_end[start].pos in NAME_TAGS and end - token_at_end[start].start <= 10:
+            while (
+                start in token_at_end and token_at_end[start].pos in NAME_TAGS and end - token_at_end[start].start <= 10
+            ):
                 start = token_at_end[start].start
             before = token_at_end.get(start)
             if start < end and before and len(before.text) == 1 and before.pos not in FUNCTION_TAGS:
@@ -1038,10 +1276,14 @@ class _Antecedents:
         self.lists: dict[str, tuple[list[int], list[Mention]]] = {}
         for head in heads:
             found = [
-                m for m in ms.all
-                if not m.attrs.get("anaphor") and not m.attrs.get("ref")
-                and ((m.text.endswith(head) and len(m.text) > len(head))
-                     or (by_name and head in {"市", "盟", "旗", "县"} and m.attrs.get("name", "").endswith(head)))
+                m
+                for m in ms.all
+                if not m.attrs.get("anaphor")
+                and not m.attrs.get("ref")
+                and (
+                    (m.text.endswith(head) and len(m.text) > len(head))
+                    or (by_name and head in {"市", "盟", "旗", "县"} and m.attrs.get("name", "").endswith(head))
+                )
             ]
             found.sort(key=lambda m: (m.end, m.start))
             self.lists[head] = ([m.end for m in found], found)
@@ -1074,10 +1316,17 @@ def anaphora(ms: _Mentions, tokens: list[Token]) -> None:
                 continue
             antecedent = nearest[0]
             left = start - 1 if prefixed else start
-            mention = ms.add(left, end, antecedent.type, 0.7, replace=False, ref=f"{antecedent.start}:{antecedent.end}",
-                             anaphor="1")
+            mention = ms.add(
+                left, end, antecedent.type, 0.7, replace=False, ref=f"{antecedent.start}:{antecedent.end}", anaphor="1"
+            )
             if mention is not None and antecedent.attrs.get("code"):
-                mention.attrs.update({k: v for k, v in antecedent.attrs.items() if k in {"code", "level", "parent", "lat", "lon", "name"}})
+                mention.attrs.update(
+                    {
+                        k: v
+                        for k, v in antecedent.attrs.items()
+                        if k in {"code", "level", "parent", "lat", "lon", "name"}
+                    }
+                )
     abbreviated = _Antecedents(ms, ABBREVIATION_HEADS, by_name=False)
     for head in ABBREVIATION_HEADS:
         for match in re.finditer(re.escape(head), text):
@@ -1090,8 +1339,15 @@ def anaphora(ms: _Mentions, tokens: list[Token]) -> None:
                 body = antecedent.text[: -len(head)]
                 found = _abbreviation(text, start, body)
                 if found is not None:
-                    ms.add(found, end, antecedent.type, 0.75, replace=False, ref=f"{antecedent.start}:{antecedent.end}",
-                           abbrev="1")
+                    ms.add(
+                        found,
+                        end,
+                        antecedent.type,
+                        0.75,
+                        replace=False,
+                        ref=f"{antecedent.start}:{antecedent.end}",
+                        abbrev="1",
+                    )
                     break
 
 
@@ -1135,12 +1391,32 @@ def suffix_aliases(ms: _Mentions) -> None:
 
 # A source line names the outlet a story comes from: 来源：某某日报·某某客户端, 稿源: 某某网.
 SOURCE_LINE = re.compile(r"(?:信息来源|来源|稿源|转自|转载自)\s*[：:]\s*([^\s|｜/，。；;（）()]{2,30})")
-MEDIA_ENDINGS = ("新闻网", "网", "日报", "晚报", "早报", "时报", "报", "客户端", "app", "APP", "TV", "新媒体", "在线",
-                 "融媒体中心", "电视台", "广播电台", "频道", "杂志")
+MEDIA_ENDINGS = (
+    "新闻网",
+    "网",
+    "日报",
+    "晚报",
+    "早报",
+    "时报",
+    "报",
+    "客户端",
+    "app",
+    "APP",
+    "TV",
+    "新媒体",
+    "在线",
+    "融媒体中心",
+    "电视台",
+    "广播电台",
+    "频道",
+    "杂志",
+)
 NOT_AN_OUTLET = ("本网", "本报", "本站", "网络", "网友", "综合")
 
 
-OUTLET_DATELINE = re.compile(r"(?:^|\n)[ \t　]*([\u4e00-\u9fff]{1,10}?(?:新闻网|网|日报|晚报|报|电视台|客户端))讯", re.M)
+OUTLET_DATELINE = re.compile(
+    r"(?:^|\n)[ \t　]*([\u4e00-\u9fff]{1,10}?(?:新闻网|网|日报|晚报|报|电视台|客户端))讯", re.M
+)
 
 
 def outlet_datelines(ms: _Mentions) -> None:
@@ -1172,7 +1448,9 @@ def source_lines(ms: _Mentions) -> None:
 
 
 # A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
-SHORT_FORM = re.compile(r"[（(](?:以下)?(?:简称为?|下称|称)[：:]?[“\"「『]?([^”\"」』（）()，。、：；\s]{2,15}?)[”\"」』]?[）)]")
+SHORT_FORM = re.compile(
+    r"[（(](?:以下)?(?:简称为?|下称|称)[：:]?[“\"「『]?([^”\"」』（）()，。、：；\s]{2,15}?)[”\"」』]?[）)]"
+)
 
 
 def declared_short_forms(ms: _Mentions) -> None:
@@ -1201,7 +1479,11 @@ def parent_organizations(ms: _Mentions) -> None:
     from kg.graph.vocab import is_subclass
 
     for mention in list(ms.all):
-        if mention.type in {"Person", "Place"} or is_subclass(mention.type, "AdministrativeArea") or mention.attrs.get("ref"):
+        if (
+            mention.type in {"Person", "Place"}
+            or is_subclass(mention.type, "AdministrativeArea")
+            or mention.attrs.get("ref")
+        ):
             continue  # a division named after a school (学院路街道) does not name the school
         for suffix in PARENT_ORG_SUFFIXES:
             cut = mention.text.find(suffix)
@@ -1212,8 +1494,17 @@ def parent_organizations(ms: _Mentions) -> None:
             if cut >= 2 and end <= len(mention.text) - 2 and class_by_suffix(mention.text[end:], "") != "":
                 start = mention.start
                 if ms.at(start, start + end) is None:
-                    ms.all.add(Mention(ms.article.id, start, start + end, ms.text[start : start + end],
-                                          class_by_suffix(mention.text[:end], "Organization"), 0.75, SOURCE))
+                    ms.all.add(
+                        Mention(
+                            ms.article.id,
+                            start,
+                            start + end,
+                            ms.text[start : start + end],
+                            class_by_suffix(mention.text[:end], "Organization"),
+                            0.75,
+                            SOURCE,
+                        )
+                    )
                 break
 
 
@@ -1249,8 +1540,21 @@ def posts(ms: _Mentions) -> None:
 
 PLACE_CLASS_ENDINGS = ("Area", "City", "League", "Banner", "County", "District")
 # Bodies printed right after a place's name and before a post (贵州|省委|书记, 乌海市|政府|副市长).
-PLACE_BODIES = ("省委", "市委", "县委", "区委", "旗委", "盟委", "州委", "党委", "纪委", "人民政府", "政府", "人大常委会",
-                "政协")
+PLACE_BODIES = (
+    "省委",
+    "市委",
+    "县委",
+    "区委",
+    "旗委",
+    "盟委",
+    "州委",
+    "党委",
+    "纪委",
+    "人民政府",
+    "政府",
+    "人大常委会",
+    "政协",
+)
 
 
 def _place_body(ms: _Mentions, end: int) -> Mention | None:

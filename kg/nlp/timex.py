@@ -23,6 +23,8 @@ FUTURE_SLACK_DAYS = 62
 _CN_DIGITS = "〇零一二三四五六七八九"
 _DIGIT = f"[0-9０-９{_CN_DIGITS}]"
 _SMALL = r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})"
+
+
 def _year(name: str) -> str:
     return rf"(?P<{name}>{_DIGIT}{{4}})年"
 

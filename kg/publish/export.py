@@ -50,7 +50,6 @@ ENTITIES_GRAPH = "graph/entities"
 ARTICLE_GRAPH_PREFIX = "graph/article/"
 
 
-
 class _Formats(Mapping[str, str]):
     """Export format -> file name, in the order they are written, read from :data:`kg.registry.WRITERS` (a format
     registered later is listed too)."""
@@ -102,9 +101,9 @@ class _TurtleNames:
         """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
         for prefix, namespace in self.prefixes:
             if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         if self.base and iri.startswith(self.base) and len(iri) > len(self.base):
-            return f"<{iri[len(self.base):]}>"
+            return f"<{iri[len(self.base) :]}>"
         return f"<{iri}>"
 
     def term(self, term: Term) -> str:
@@ -418,7 +417,7 @@ _EXTRA_TERMS: dict[str, tuple[str, dict[str, str]]] = {
 def _compact_iri(iri: str) -> str:
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import KGError, OutputError
-from kg.publish.export import DEFAULT_BASE, FORMATS, VIEW, VIEW_FILE, Rendering, chosen_formats, export_format
 from kg.graph.quads import Data
 from kg.graph.spill import QuadSpill, spill_of
+from kg.publish.export import DEFAULT_BASE, FORMATS, VIEW, VIEW_FILE, Rendering, chosen_formats, export_format
 from kg.runtime import Timings, child_process_init
 
 # CPU seconds of the view for the whole People's Daily archive (one million quads; each export format's cost is
@@ -57,15 +57,17 @@ def plan(tasks: list[str], processes: int, quads: int | None = None) -> list[lis
 
     def makespan(assignment: tuple[int, ...]) -> float:
         loads = [0.0] * count
-        for share, cost in zip(assignment, costs):
+        for share, cost in zip(assignment, costs, strict=False):
             loads[share] += cost
         return max(loads)
 
     # the first unit always goes to share 0, which spares trying the same split under other share numbers
-    best = min(((0, *rest) for rest in itertools.product(range(count), repeat=len(units) - 1)),
-               key=lambda assignment: (makespan(assignment), assignment))
+    best = min(
+        ((0, *rest) for rest in itertools.product(range(count), repeat=len(units) - 1)),
+        key=lambda assignment: (makespan(assignment), assignment),
+    )
     shares: list[list[str]] = [[] for _ in range(count)]
-    for share, unit in zip(best, units):
+    for share, unit in zip(best, units, strict=False):
         shares[share].extend(unit)
     return [share for share in shares if share]
 
@@ -98,8 +100,7 @@ def write_spilled(
     (``serialize`` and ``view``, summed over the processes) and return the paths, the graph files in ``FORMATS``
     order and the view last."""
     spill.prepare()  # before forking: the children only read
-    return write_with(Rendering(spill, base), out_dir, formats, workers=workers, timings=timings,
-                      quads=len(spill))
+    return write_with(Rendering(spill, base), out_dir, formats, workers=workers, timings=timings, quads=len(spill))
 
 
 class Writer(Protocol):
@@ -161,8 +162,9 @@ def _start(writer: Writer, share: list[str], out_dir: Path) -> tuple[multiproces
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()  # a forked child flushes its copy of unwritten output on exit
-    process = context.Process(target=_child, args=(writer, share, out_dir, sender, os.getpid()), daemon=True,
-                              name="kg-writer")
+    process = context.Process(
+        target=_child, args=(writer, share, out_dir, sender, os.getpid()), daemon=True, name="kg-writer"
+    )
     process.start()
     sender.close()
     return process, receiver
@@ -173,8 +175,9 @@ def _child(writer: Writer, share: list[str], out_dir: Path, sender: Connection, 
     try:
         sender.send((None, _write(writer, share, out_dir)))
     except Exception as error:  # noqa: BLE001  handed to the parent, which raises it
-        sender.send((error if isinstance(error, KGError) else OutputError(f"writing {', '.join(share)}: {error}"),
-                     None))
+        sender.send(
+            (error if isinstance(error, KGError) else OutputError(f"writing {', '.join(share)}: {error}"), None)
+        )
 
 
 def _receive(connection: Connection) -> Timings:

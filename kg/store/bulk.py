@@ -36,8 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-from kg.store.store import _store_error, is_store_dir, parse_error
 from kg.graph.vocab import ONTOLOGY_IRI, ontology_dir
+from kg.store.store import _store_error, is_store_dir, parse_error
 
 BULK_STORES = ("virtuoso", "oxigraph", "qlever")
 #: the file a folder contributes, best first: a build's N-Quads, then a shard's
@@ -260,9 +260,7 @@ def _check_syntax(path: Path) -> None:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def bulk_oxigraph(
-    files: Sequence[Path], location: str | os.PathLike[str], *, with_ontology: bool = True
-) -> BulkResult:
+def bulk_oxigraph(files: Sequence[Path], location: str | os.PathLike[str], *, with_ontology: bool = True) -> BulkResult:
     """Bulk-load ``files`` into the Oxigraph store at ``location`` (created when missing).
 
     Every file is parsed once before loading, so bad syntax leaves the store untouched; a store created here is
@@ -291,8 +289,10 @@ def bulk_oxigraph(
         del store
         if created:
             shutil.rmtree(folder, ignore_errors=True)
-        raise StoreError(f"bulk load into {folder} failed: {exc}"
-                         + (" (the store was removed)" if created else " (the store may hold part of it)")) from None
+        raise StoreError(
+            f"bulk load into {folder} failed: {exc}"
+            + (" (the store was removed)" if created else " (the store may hold part of it)")
+        ) from None
     del store
     return BulkResult(store="oxigraph", target=str(folder), files=list(files), seconds=time.monotonic() - started)
 
@@ -324,7 +324,8 @@ def qleverfile_text(names: Sequence[str], name: str, with_ontology: bool = True)
         "FORMAT = nq",
         "",
         "[index]",
-        "INPUT_FILES = " + " ".join(shlex.quote(file) for file in names)
+        "INPUT_FILES = "
+        + " ".join(shlex.quote(file) for file in names)
         + (f" {_ONTOLOGY_COPY}" if with_ontology else ""),
         "MULTI_INPUT_JSON = " + json.dumps(inputs, ensure_ascii=False),
         'SETTINGS_JSON = { "num-triples-per-batch": 1000000 }',
@@ -350,7 +351,7 @@ def qlever_setup(files: Sequence[Path], location: str | os.PathLike[str], *, wit
         if links.exists():
             shutil.rmtree(links)  # links of an earlier preparation
         links.mkdir(parents=True)
-        for name, path in zip(names, files):
+        for name, path in zip(names, files, strict=False):
             (folder / name).symlink_to(path)
         if with_ontology:
             shutil.copyfile(ontology_dir() / "kg.ttl", folder / _ONTOLOGY_COPY)

@@ -83,7 +83,7 @@ def undeclared_prefixes(text: str, predeclared: dict[str, str]) -> list[str]:
     """Prefixes used in ``text`` (``foo:`` of ``foo:bar``) that neither ``predeclared`` nor a PREFIX line declares."""
     tokens = [m.group() for m in _LEXER.finditer(text) if m.lastgroup in ("name", "iri")]
     declared = set(predeclared)
-    for before, token in zip(tokens, tokens[1:]):
+    for before, token in zip(tokens, tokens[1:], strict=False):
         if before.upper() == "PREFIX" and token.endswith(":"):
             declared.add(token[:-1])
     used = {t.split(":", 1)[0] for t in tokens if ":" in t and not t.startswith(("?", "$", "<"))}

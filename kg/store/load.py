@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from rdflib.term import Node
 
 from kg.errors import StoreError, UsageError
-from kg.publish.export import ENTITIES_GRAPH
 from kg.graph.iri import check_absolute_iri
 from kg.graph.quads import iter_quads, nt_term
-from kg.store.store import read_dataset
 from kg.graph.vocab import ONTOLOGY_IRI, ontology_graph
+from kg.publish.export import ENTITIES_GRAPH
+from kg.store.store import read_dataset
 
 NT = "application/n-triples"
 PROTOCOLS = ("auto", "gsp", "update")
@@ -82,7 +82,9 @@ class _Client:
             if allow_missing and exc.code == 404:
                 return None
             detail = exc.read()[:300].decode("utf-8", "replace").strip()
-            raise StoreError(f"{self.endpoint} refused {method} ({exc.code} {exc.reason}){': ' + detail if detail else ''}")
+            raise StoreError(
+                f"{self.endpoint} refused {method} ({exc.code} {exc.reason}){': ' + detail if detail else ''}"
+            )
         except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
             # OSError covers refused and reset connections and time-outs; HTTPException a bad status line or a
             # server that closed the connection; ValueError a URL urllib cannot use (an invalid IPv6 host)

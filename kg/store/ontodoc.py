@@ -14,11 +14,11 @@ from urllib.parse import unquote
 from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.graph.quads import nt_term
+from kg.graph.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph
 from kg.publish.export import DEFAULT_BASE, _TurtleNames, union_graph
 from kg.runtime import atomic_write
-from kg.graph.quads import nt_term
 from kg.store.query import list_queries
-from kg.graph.vocab import KG_NS, ONTOLOGY_IRI, PREFIXES, ontology_dir, ontology_graph
 
 _MAX_LITERAL = 60
 _MAX_VALUES = 3
@@ -48,7 +48,7 @@ def _name(term: Node) -> str:
         return f"[kg:{_local(term)}](#{anchor})"
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace):
-            return f"`{prefix}:{iri[len(namespace):]}`"
+            return f"`{prefix}:{iri[len(namespace) :]}`"
     return f"<{iri}>"
 
 
@@ -133,7 +133,9 @@ def ontology_markdown(examples: Graph | None = None) -> str:
     out += ["", "## Classes", ""]
     for klass in classes:
         out += [f"### {_local(klass)}", ""]
-        out.append(f"**{_label(graph, klass, 'zh')}** · *{_label(graph, klass, 'en')}* — {graph.value(klass, RDFS.comment)}")
+        out.append(
+            f"**{_label(graph, klass, 'zh')}** · *{_label(graph, klass, 'en')}* — {graph.value(klass, RDFS.comment)}"
+        )
         out.append("")
         parents = sorted(graph.objects(klass, RDFS.subClassOf), key=str)
         out.append(f"- Subclass of: {', '.join(_name(p) for p in parents)}")
@@ -143,14 +145,19 @@ def ontology_markdown(examples: Graph | None = None) -> str:
         out.append("")
         example = _example(examples, klass)
         out += [example] if example else ["*No instance on the sample page.*", ""]
-    out += ["## Properties", "", "| Property | 中文 | English | Kind | Domain | Range | Aligned with |", "|---|---|---|---|---|---|---|"]
+    out += [
+        "## Properties",
+        "",
+        "| Property | 中文 | English | Kind | Domain | Range | Aligned with |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for prop in properties:
         kind = "object" if (prop, RDF.type, OWL.ObjectProperty) in graph else "datatype"
         domain = graph.value(prop, RDFS.domain)
         rng = graph.value(prop, RDFS.range)
         supers = ", ".join(_name(s) for s in sorted(graph.objects(prop, RDFS.subPropertyOf), key=str))
         out.append(
-            f"| <a id=\"p-{_local(prop).lower()}\"></a>`kg:{_local(prop)}` | {_label(graph, prop, 'zh')} | "
+            f'| <a id="p-{_local(prop).lower()}"></a>`kg:{_local(prop)}` | {_label(graph, prop, "zh")} | '
             f"{_label(graph, prop, 'en')} | {kind} | {_name(domain) if domain else ''} | "
             f"{_name(rng) if rng else ''} | {supers} |"
         )

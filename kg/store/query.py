@@ -29,11 +29,11 @@ from rdflib import BNode, Literal
 from rdflib.term import Node
 
 from kg.errors import KGError, QueryError, UsageError
+from kg.graph.iri import check_absolute_iri
+from kg.graph.vocab import PREFIXES, ontology_dir
 from kg.publish.export import DEFAULT_BASE
 from kg.store.guard import Limits, check, undeclared_prefixes
-from kg.graph.iri import check_absolute_iri
 from kg.store.store import is_store_dir, open_source, to_rdflib
-from kg.graph.vocab import PREFIXES, ontology_dir
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
@@ -243,8 +243,9 @@ def run(
         del store
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, daemon=True,
-                            args=(str(source), None if on_disk else store, text, limits, with_ontology, sender))
+    child = context.Process(
+        target=_child, daemon=True, args=(str(source), None if on_disk else store, text, limits, with_ontology, sender)
+    )
     child.start()
     sender.close()
     try:
@@ -300,7 +301,7 @@ def display(term: Node | None) -> str:
         return unquote(iri[len(DEFAULT_BASE) :])
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return unquote(iri)
 
 
@@ -325,8 +326,8 @@ def _table(result: QueryResult) -> str:
     cells = [[display(t).replace("\n", " ") for t in row] for row in result.rows]
     widths = [max([text_width(h)] + [text_width(r[i]) for r in cells]) for i, h in enumerate(header)]
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-    lines = [rule, "| " + " | ".join(_pad(h, w) for h, w in zip(header, widths)) + " |", rule]
-    lines += ["| " + " | ".join(_pad(c, w) for c, w in zip(row, widths)) + " |" for row in cells]
+    lines = [rule, "| " + " | ".join(_pad(h, w) for h, w in zip(header, widths, strict=False)) + " |", rule]
+    lines += ["| " + " | ".join(_pad(c, w) for c, w in zip(row, widths, strict=False)) + " |" for row in cells]
     lines.append(rule)
     lines.append(f"{len(cells)} row{'s' if len(cells) != 1 else ''}")
     return "\n".join(lines) + "\n"
@@ -399,6 +400,10 @@ def query_listing() -> str:
             lines += [f"    {part}" for part in textwrap.wrap(item.description, 100)]
         for parameter in item.parameters:
             default = parameter.default
-            shown = "" if default == "UNDEF" else f" (default: {default[1:].rsplit(chr(34), 1)[0] if default.startswith(chr(34)) else default})"
+            shown = (
+                ""
+                if default == "UNDEF"
+                else f" (default: {default[1:].rsplit(chr(34), 1)[0] if default.startswith(chr(34)) else default})"
+            )
             lines.append(f"    --param {parameter.name}=...  {parameter.description}{shown}")
     return "\n".join(lines) + "\n"

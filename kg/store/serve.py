@@ -42,11 +42,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store.guard import Limits, check
 from kg.graph.iri import check_absolute_iri
-from kg.store.store import add_ontology, is_store_dir, open_source
 from kg.graph.vocab import PREFIXES
 from kg.store import worker as worker_module
+from kg.store.guard import Limits, check
+from kg.store.store import add_ontology, is_store_dir, open_source
 from kg.store.worker import send
 
 #: Seconds a query or update may run unless the caller says otherwise.
@@ -325,7 +325,9 @@ def _handler(pool: _Pool, settings: Settings, own_host: str) -> type[BaseHTTPReq
                 return False
             given = self.headers.get("Authorization", "")
             scheme, _, token = given.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), str(settings.token).encode()):
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                token.strip().encode(), str(settings.token).encode()
+            ):
                 self._error(401, "this endpoint needs its write token: Authorization: Bearer TOKEN (kg load --token)",
                             {"WWW-Authenticate": 'Bearer realm="kg"'})  # fmt: skip
                 return False
@@ -589,8 +591,11 @@ def serve(
     def handle_error(self: ThreadingHTTPServer, request: object, client_address: object) -> None:
         _log.exception("request from %s failed", client_address)  # logged, never printed by the library
 
-    server_class = type("KgHTTPServer", (ThreadingHTTPServer,),
-                        {"address_family": family, "daemon_threads": True, "handle_error": handle_error})
+    server_class = type(
+        "KgHTTPServer",
+        (ThreadingHTTPServer,),
+        {"address_family": family, "daemon_threads": True, "handle_error": handle_error},
+    )
     try:
         httpd = server_class((host.strip("[]"), port), _handler(pool, settings, host))
     except OSError as exc:

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg.graph.quads import Triple, iri
+from kg.graph.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, entity_count, is_subclass
 from kg.store.query import display
 from kg.store.store import open_source, to_rdflib
-from kg.graph.vocab import KG_NS, ONTOLOGY_IRI, declared_terms, entity_count, is_subclass
 
 # Links between entities that are structure rather than stated facts (the same list as the
 # facts-without-provenance competency query).
@@ -26,7 +26,9 @@ STRUCTURAL = (
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _TYPE, _STATEMENT = iri(f"{_RDF}type"), iri(f"{KG_NS}Statement")
-_SUPPORTED = f"""EXISTS {{ ?st a <{KG_NS}Statement> ; <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"""
+_SUPPORTED = (
+    f"""EXISTS {{ ?st a <{KG_NS}Statement> ; <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"""
+)
 
 
 @dataclass
@@ -127,10 +129,10 @@ def stats(source: str | os.PathLike[str]) -> GraphStats:
     out.mentions = instances("Mention")
     out.statements = instances("Statement")
     out.quantities = instances("Quantity")
-    out.entities = entity_count({str(c)[len(KG_NS):]: int(str(n)) for c, n in per_class if str(c).startswith(KG_NS)})
+    out.entities = entity_count({str(c)[len(KG_NS) :]: int(str(n)) for c, n in per_class if str(c).startswith(KG_NS)})
     out.events = instances("Event")
     structural = ", ".join(f"<{KG_NS}{name}>" for name in STRUCTURAL)
-    where = "GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), \"/graph/article/\"))" if data.named else "?s ?p ?o"
+    where = 'GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), "/graph/article/"))' if data.named else "?s ?p ?o"
     fact = f"""{where} FILTER(STRSTARTS(STR(?p), "{KG_NS}") && isIRI(?o) && ?p NOT IN ({structural}))"""
     out.facts = data.count(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {fact} }}")
     out.facts_with_provenance = data.count(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {fact} FILTER {_SUPPORTED} }}")

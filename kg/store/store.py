@@ -19,10 +19,10 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphParseError, InputError, StoreError
-from kg.publish.export import ENTITIES_GRAPH
 from kg.graph.quads import Data, as_quads, iter_quads, value
 from kg.graph.spill import QuadSpill
 from kg.graph.vocab import ONTOLOGY_IRI, PREFIXES, ontology_dir
+from kg.publish.export import ENTITIES_GRAPH
 
 #: file suffix → Oxigraph format, for graph files kg reads.
 RDF_SUFFIXES: dict[str, ox.RdfFormat] = {
@@ -154,9 +154,7 @@ def add_ontology(store: ox.Store) -> None:
     store.load(path=str(ontology_dir() / "kg.ttl"), format=ox.RdfFormat.TURTLE, to_graph=graph)
 
 
-def open_source(
-    source: str | os.PathLike[str], writable: bool = False, with_ontology: bool = False
-) -> ox.Store:
+def open_source(source: str | os.PathLike[str], writable: bool = False, with_ontology: bool = False) -> ox.Store:
     """A store over SOURCE: an on-disk store (opened in place), or a graph file / kg output folder (loaded in memory).
 
     ``with_ontology`` adds the ontology graph to an in-memory store (an on-disk store gets it from ``add_to_store``).
@@ -272,9 +270,7 @@ def store_graphs(directory: str | os.PathLike[str]) -> list[str]:
 
 def quads_of(items: Iterable[ox.Quad]) -> set[tuple[Node | None, ...]]:
     """Oxigraph quads as a set of rdflib-term tuples (for comparisons)."""
-    return {
-        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)) for q in items
-    }
+    return {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)) for q in items}
 
 
 def load_graph(source: str | Path) -> Graph:

@@ -19,10 +19,10 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from kg.errors import OntologyError
+from kg.graph.vocab import KG_NS, ontology_dir, ontology_graph
 from kg.publish.export import union_graph
 from kg.store.query import display, execute, list_queries
 from kg.store.store import add_ontology, open_source, oxigraph_quads, read_dataset
-from kg.graph.vocab import KG_NS, ontology_dir, ontology_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -217,13 +217,15 @@ def check_ontology() -> list[str]:
             for target in graph.objects(prop, relation):
                 target_iri = str(target)
                 if target_iri.startswith(KG_NS) and target not in classes:
-                    problems.append(f"kg:{str(prop)[len(KG_NS):]} has a dangling {display(relation)} {display(target)}")
+                    problems.append(
+                        f"kg:{str(prop)[len(KG_NS) :]} has a dangling {display(relation)} {display(target)}"
+                    )
                 if not target_iri.startswith(KG_NS) and not target_iri.startswith(_EXTERNAL_OK):
                     if relation == RDFS.range and target != XSD.string:
-                        problems.append(f"kg:{str(prop)[len(KG_NS):]} has a range outside kg: {target_iri}")
+                        problems.append(f"kg:{str(prop)[len(KG_NS) :]} has a range outside kg: {target_iri}")
     for klass in sorted(classes):
         if not list(graph.objects(klass, RDFS.subClassOf)):
-            problems.append(f"kg:{str(klass)[len(KG_NS):]} is not aligned (no rdfs:subClassOf)")
+            problems.append(f"kg:{str(klass)[len(KG_NS) :]} is not aligned (no rdfs:subClassOf)")
     # every kg: term used in the ontology, the shapes or the queries is declared
     used: dict[str, set[str]] = {}
     for triple in graph:

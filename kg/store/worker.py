@@ -97,7 +97,9 @@ def _answer(store: ox.Store, header: dict[str, object], body: bytes, prefixes: d
         media = choose(accept, GRAPH_TYPES)
         if media is None:
             return {"status": 406, "message": f"graphs are offered as {', '.join(GRAPH_TYPES)}"}, b""
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph))
+        triples = (
+            ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)
+        )
         return {"status": 200, "type": media}, ox.serialize(triples, format=GRAPH_TYPES[media])
     if op == "delete":
         if not exists:

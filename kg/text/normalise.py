@@ -109,7 +109,7 @@ def _phrases() -> tuple[Any, int, Any]:
     for source, target in _read_pairs("TSPhrases.txt"):
         automaton.add_word(source, (len(source), target))
         longest = max(longest, len(source))
-        deciding.update(c for c, t in zip(source, target) if table.get(ord(c), c) != t)
+        deciding.update(c for c, t in zip(source, target, strict=False) if table.get(ord(c), c) != t)
     if len(automaton):
         automaton.make_automaton()
     pattern = re.compile("[" + "".join(sorted(map(re.escape, deciding))) + "]") if deciding else None
@@ -176,8 +176,9 @@ def normalise_article(article: Article, settings: Any = None) -> Article:
     analysis, offsets = normalise(article.text)
     if analysis == article.text and offsets is None:
         return article
-    text_map = TextMap(original=article.text, offsets=offsets, sentences=article.sentences,
-                       paragraphs=article.paragraphs)
+    text_map = TextMap(
+        original=article.text, offsets=offsets, sentences=article.sentences, paragraphs=article.paragraphs
+    )
     article.analysis = text_map
     article.text = analysis
     article.paragraphs = [text_map.to_analysis(span) for span in article.paragraphs]
@@ -232,9 +233,12 @@ def _reachable(extraction: ArticleExtraction) -> tuple[list[Mention], list[Any]]
         elif dataclasses.is_dataclass(item) and not isinstance(item, (type, Evidence)):
             if isinstance(getattr(item, "evidence", None), Evidence):
                 statements.append(item)
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item)
-                         if isinstance(getattr(item, f.name), (Mention, list, tuple))
-                         or dataclasses.is_dataclass(getattr(item, f.name)))
+            stack.extend(
+                getattr(item, f.name)
+                for f in dataclasses.fields(item)
+                if isinstance(getattr(item, f.name), (Mention, list, tuple))
+                or dataclasses.is_dataclass(getattr(item, f.name))
+            )
     return mentions, statements
 
 
@@ -264,6 +268,4 @@ def _restore_mention(mention: Mention, text_map: TextMap) -> None:
 
 def _evidence(evidence: Evidence, text_map: TextMap) -> Evidence:
     span = text_map.to_original(Span(evidence.start, evidence.end))
-    return dataclasses.replace(evidence, start=span.start, end=span.end,
-                               text=text_map.original[span.start : span.end])
-
+    return dataclasses.replace(evidence, start=span.start, end=span.end, text=text_map.original[span.start : span.end])

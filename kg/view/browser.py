@@ -43,10 +43,20 @@ def offline_chrome(width: int = 1400, height: int = 900) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for arg in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}", f"--window-size={width},{height}",
-        "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>", "--lang=zh-CN",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=<-loopback>",
+        "--lang=zh-CN",
     ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
@@ -95,8 +105,9 @@ def console_errors(driver: Any) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def screenshot(page: Path, target: Path, select: str | None = None, tab: str = "network",
-               size: tuple[int, int] = (1400, 900)) -> Path:
+def screenshot(
+    page: Path, target: Path, select: str | None = None, tab: str = "network", size: tuple[int, int] = (1400, 900)
+) -> Path:
     """Open ``page`` offline in a window of ``size``, optionally switch to the map ``tab`` and select the entity
     named ``select``, and save a PNG to ``target``."""
     with offline_chrome(*size) as driver:

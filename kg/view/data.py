@@ -21,8 +21,19 @@ from kg.graph.vocab import GEO, KG, KG_NS, NIF, declared_terms, is_subclass, ont
 
 # Structural properties between an article, its spans and its entities: they are not relations between entities.
 STRUCTURAL_PROPERTIES = frozenset(
-    {"mentions", "mentionOf", "inArticle", "hasSentence", "evidence", "quantityOf", "datelinePlace", "reporter",
-     "intern", "photographer", "publication"}
+    {
+        "mentions",
+        "mentionOf",
+        "inArticle",
+        "hasSentence",
+        "evidence",
+        "quantityOf",
+        "datelinePlace",
+        "reporter",
+        "intern",
+        "photographer",
+        "publication",
+    }
 )
 WEAK_PROPERTY = "coMentionedWith"
 # Posts are not kg:Entity subclasses (they are org:Post) but a person's post is worth seeing between person and body.
@@ -94,8 +105,9 @@ class ViewGraph:
 def node_classes() -> frozenset[str]:
     """kg classes drawn as nodes: every kg:Entity subclass and kg:Post."""
     return frozenset(
-        name for name in declared_terms() if name[:1].isupper() and (is_subclass(name, "Entity") or
-                                                                     name in EXTRA_NODE_CLASSES)
+        name
+        for name in declared_terms()
+        if name[:1].isupper() and (is_subclass(name, "Entity") or name in EXTRA_NODE_CLASSES)
     )
 
 
@@ -103,7 +115,7 @@ def node_classes() -> frozenset[str]:
 def class_depth(name: str) -> int:
     """Length of the longest rdfs:subClassOf chain above kg class ``name`` (more specific classes are deeper)."""
     parents = [
-        str(parent)[len(KG_NS):]
+        str(parent)[len(KG_NS) :]
         for parent in ontology_graph().objects(KG[name], RDFS.subClassOf)
         if str(parent).startswith(KG_NS)
     ]
@@ -116,9 +128,9 @@ def relation_properties() -> tuple[str, ...]:
     graph = ontology_graph()
     return tuple(
         sorted(
-            str(term)[len(KG_NS):]
+            str(term)[len(KG_NS) :]
             for term in graph.subjects(RDF.type, OWL.ObjectProperty)
-            if str(term).startswith(KG_NS) and str(term)[len(KG_NS):] not in STRUCTURAL_PROPERTIES
+            if str(term).startswith(KG_NS) and str(term)[len(KG_NS) :] not in STRUCTURAL_PROPERTIES
         )
     )
 
@@ -141,9 +153,25 @@ HAS_GEOMETRY, AS_WKT = iri_term(str(GEO.hasGeometry)), iri_term(str(GEO.asWKT))
 @cache
 def _read_predicates() -> frozenset[Term]:
     """The predicates the view reads: it leaves out offsets, scores, extractors and sentence lists."""
-    kg = ("postTitle", "divisionCode", "adminLevel", "headline", "datePublished", "sourceFile", "text", "mentions",
-          "mentionOf", "inArticle", "sentenceText", "evidence", "quantityOf", "measuredThing", "originalText",
-          "refTime", *relation_properties())
+    kg = (
+        "postTitle",
+        "divisionCode",
+        "adminLevel",
+        "headline",
+        "datePublished",
+        "sourceFile",
+        "text",
+        "mentions",
+        "mentionOf",
+        "inArticle",
+        "sentenceText",
+        "evidence",
+        "quantityOf",
+        "measuredThing",
+        "originalText",
+        "refTime",
+        *relation_properties(),
+    )
     return frozenset([*map(_kg, kg), TYPE, LABEL, ALT_LABEL, HAS_GEOMETRY, AS_WKT, ANCHOR, SUBJECT, OBJECT])
 
 

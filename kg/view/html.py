@@ -6,8 +6,8 @@ map tab of places with coordinates. The page makes no request to any host and op
 from __future__ import annotations
 
 import html
-import re
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -45,32 +45,86 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
 )
 UI: dict[str, dict[str, str]] = {
     "zh": {
-        "network": "关系网络", "map": "地图", "search": "搜索实体名称…", "classes": "类别",
-        "allArticles": "全部文章", "comention": "显示共现链接", "labels": "English", "empty": "图谱为空：没有可显示的实体。",
-        "class": "类别", "aliases": "别名", "code": "行政区划代码", "level": "行政级别", "coords": "坐标",
-        "mentionedIn": "提及该实体的文章", "relations": "关系", "quantities": "数量事实", "evidence": "来源句子",
-        "neighbourhood": "只看邻域", "hops": "跳", "showAll": "显示全部", "noEvidence": "（无来源句子）",
-        "shown": "显示", "entities": "个实体", "links": "条关系", "omitted": "省略了重要性较低的",
-        "focus": "邻域中心", "noPlaces": "没有带坐标的地点。", "noMatch": "无匹配", "showOnMap": "在地图上显示",
-        "showInNetwork": "在网络中显示", "close": "关闭", "article": "文章", "iri": "IRI", "lonlat": "经度, 纬度",
-        "weak": "共现（无明确关系）", "onlyArticle": "只看这篇文章的实体", "entityList": "实体",
-        "date": "日期", "file": "文件",
+        "network": "关系网络",
+        "map": "地图",
+        "search": "搜索实体名称…",
+        "classes": "类别",
+        "allArticles": "全部文章",
+        "comention": "显示共现链接",
+        "labels": "English",
+        "empty": "图谱为空：没有可显示的实体。",
+        "class": "类别",
+        "aliases": "别名",
+        "code": "行政区划代码",
+        "level": "行政级别",
+        "coords": "坐标",
+        "mentionedIn": "提及该实体的文章",
+        "relations": "关系",
+        "quantities": "数量事实",
+        "evidence": "来源句子",
+        "neighbourhood": "只看邻域",
+        "hops": "跳",
+        "showAll": "显示全部",
+        "noEvidence": "（无来源句子）",
+        "shown": "显示",
+        "entities": "个实体",
+        "links": "条关系",
+        "omitted": "省略了重要性较低的",
+        "focus": "邻域中心",
+        "noPlaces": "没有带坐标的地点。",
+        "noMatch": "无匹配",
+        "showOnMap": "在地图上显示",
+        "showInNetwork": "在网络中显示",
+        "close": "关闭",
+        "article": "文章",
+        "iri": "IRI",
+        "lonlat": "经度, 纬度",
+        "weak": "共现（无明确关系）",
+        "onlyArticle": "只看这篇文章的实体",
+        "entityList": "实体",
+        "date": "日期",
+        "file": "文件",
     },
     "en": {
-        "network": "Network", "map": "Map", "search": "Search a name…", "classes": "Classes",
-        "allArticles": "All articles", "comention": "Show co-mention links", "labels": "中文",
+        "network": "Network",
+        "map": "Map",
+        "search": "Search a name…",
+        "classes": "Classes",
+        "allArticles": "All articles",
+        "comention": "Show co-mention links",
+        "labels": "中文",
         "empty": "The graph is empty: there are no entities to show.",
-        "class": "Class", "aliases": "Aliases", "code": "Division code", "level": "Admin level",
+        "class": "Class",
+        "aliases": "Aliases",
+        "code": "Division code",
+        "level": "Admin level",
         "coords": "Coordinates",
-        "mentionedIn": "Mentioned in", "relations": "Relations", "quantities": "Quantities", "evidence": "Evidence",
-        "neighbourhood": "Neighbourhood", "hops": "hops", "showAll": "Show all", "noEvidence": "(no source sentence)",
-        "shown": "Showing", "entities": "entities", "links": "links",
+        "mentionedIn": "Mentioned in",
+        "relations": "Relations",
+        "quantities": "Quantities",
+        "evidence": "Evidence",
+        "neighbourhood": "Neighbourhood",
+        "hops": "hops",
+        "showAll": "Show all",
+        "noEvidence": "(no source sentence)",
+        "shown": "Showing",
+        "entities": "entities",
+        "links": "links",
         "omitted": "left out, least important",
-        "focus": "Centred on", "noPlaces": "No places with coordinates.", "noMatch": "No match",
-        "showOnMap": "Show on map", "showInNetwork": "Show in network", "close": "Close", "article": "Article",
-        "iri": "IRI", "lonlat": "lon, lat", "weak": "co-mentioned (no stated relation)",
-        "onlyArticle": "Only this article's entities", "entityList": "Entities",
-        "date": "Date", "file": "File",
+        "focus": "Centred on",
+        "noPlaces": "No places with coordinates.",
+        "noMatch": "No match",
+        "showOnMap": "Show on map",
+        "showInNetwork": "Show in network",
+        "close": "Close",
+        "article": "Article",
+        "iri": "IRI",
+        "lonlat": "lon, lat",
+        "weak": "co-mentioned (no stated relation)",
+        "onlyArticle": "Only this article's entities",
+        "entityList": "Entities",
+        "date": "Date",
+        "file": "File",
     },
 }
 
@@ -177,13 +231,13 @@ def find_entity(view: ViewGraph, name: str) -> str:
     """The IRI of the entity called ``name`` (IRI, label or alias, in that order of preference); among equals the
     most mentioned one."""
     candidates = [
-        entity for entity in view.entities.values()
-        if name in (entity.iri, entity.label) or name in entity.aliases
+        entity for entity in view.entities.values() if name in (entity.iri, entity.label) or name in entity.aliases
     ]
     if not candidates:
         close = sorted(e.label for e in view.entities.values() if name in e.label or e.label in name)[:5]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise ViewError(f"no entity named {name!r} in the graph{hint}")
+
     def preference(entity: Entity) -> tuple[int, int, str]:
         how = 0 if entity.iri == name else 1 if entity.label == name else 2
         return how, -len(entity.articles), entity.iri
@@ -250,8 +304,13 @@ def build_payload(
     def entity_row(entity: Entity) -> dict[str, Any]:
         x, y = positions[entity.iri]
         row: dict[str, Any] = {
-            "id": index[entity.iri], "iri": entity.iri, "name": _cut(entity.label, TEXT_CHARS),
-            "label": _cut(entity.label, LABEL_CHARS), "cls": entity.cls, "x": x, "y": y,
+            "id": index[entity.iri],
+            "iri": entity.iri,
+            "name": _cut(entity.label, TEXT_CHARS),
+            "label": _cut(entity.label, LABEL_CHARS),
+            "cls": entity.cls,
+            "x": x,
+            "y": y,
             "size": round(10 + 4 * min(score[entity.iri], 30) ** 0.8, 1),
             "arts": sorted(article_index[a] for a in entity.articles if a in article_index),
         }
@@ -267,8 +326,12 @@ def build_payload(
             row["ev"] = [sentence(e.text, e.article, e.span) for e in entity.evidence]
         if entity.quantities:
             row["qty"] = [
-                {"thing": _cut(q["thing"], TEXT_CHARS), "text": _cut(q["text"], TEXT_CHARS),
-                 "time": _cut(q["time"], 40), "ev": sentence(q["sentence"], q["article"], q["span"])}
+                {
+                    "thing": _cut(q["thing"], TEXT_CHARS),
+                    "text": _cut(q["text"], TEXT_CHARS),
+                    "time": _cut(q["time"], 40),
+                    "ev": sentence(q["sentence"], q["article"], q["span"]),
+                }
                 for q in entity.quantities[:100]
             ]
         return row
@@ -276,15 +339,24 @@ def build_payload(
     nodes = [entity_row(view.entities[iri]) for iri in order]
     edges = []
     for (source, target), link in kept_links:
-        edges.append({
-            "id": len(edges), "from": index[source], "to": index[target], "preds": sorted(link.predicates),
-            "weak": link.weak, "ev": [sentence(e.text, e.article, e.span) for e in link.evidence],
-        })
+        edges.append(
+            {
+                "id": len(edges),
+                "from": index[source],
+                "to": index[target],
+                "preds": sorted(link.predicates),
+                "weak": link.weak,
+                "ev": [sentence(e.text, e.article, e.span) for e in link.evidence],
+            }
+        )
     article_rows = [
-        {"iri": iri, "headline": _cut(view.articles[iri].headline, TEXT_CHARS) if iri in view.articles else "",
-         "opening": view.articles[iri].opening if iri in view.articles else "",
-         "date": view.articles[iri].date if iri in view.articles else "",
-         "file": _cut(view.articles[iri].file, 200) if iri in view.articles else ""}
+        {
+            "iri": iri,
+            "headline": _cut(view.articles[iri].headline, TEXT_CHARS) if iri in view.articles else "",
+            "opening": view.articles[iri].opening if iri in view.articles else "",
+            "date": view.articles[iri].date if iri in view.articles else "",
+            "file": _cut(view.articles[iri].file, 200) if iri in view.articles else "",
+        }
         for iri in articles
     ]
     sentence_rows = [
@@ -303,9 +375,14 @@ def build_payload(
         "articles": article_rows,
         "sentences": sentence_rows,
         "stats": {
-            "entities": entity_count(Counter(view.entities[iri].cls for iri in view.entities)), "inScope": in_scope, "shown": len(nodes), "edges": len(edges),
-            "omitted": sum(omitted.values()), "omittedByClass": dict(sorted(omitted.items())),
-            "focus": index.get(focus_iri, -1) if focus_iri else -1, "hops": hops,
+            "entities": entity_count(Counter(view.entities[iri].cls for iri in view.entities)),
+            "inScope": in_scope,
+            "shown": len(nodes),
+            "edges": len(edges),
+            "omitted": sum(omitted.values()),
+            "omittedByClass": dict(sorted(omitted.items())),
+            "focus": index.get(focus_iri, -1) if focus_iri else -1,
+            "hops": hops,
         },
     }
 
@@ -314,8 +391,11 @@ def _script_json(data: object) -> str:
     """JSON that is safe inside a <script> element: no '<', '>' or '&' survives, so no tag can be closed or opened."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 

@@ -196,8 +196,11 @@ def build(sentences: Iterable[str], settings: ClusterSettings | None = None) -> 
 def dumps(table: dict[str, tuple[str, ...]]) -> bytes:
     """The table file's bytes: ``unit<TAB>ids…`` lines (a character or a bigram) sorted by unit (units holding a tab,
     a newline or the boundary left out)."""
-    lines = ["\t".join((unit, *ids)) for unit, ids in sorted(table.items())
-             if not any(ch in "\t\n\r" + BOUNDARY for ch in unit)]
+    lines = [
+        "\t".join((unit, *ids))
+        for unit, ids in sorted(table.items())
+        if not any(ch in "\t\n\r" + BOUNDARY for ch in unit)
+    ]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -237,7 +240,9 @@ def table() -> dict[str, tuple[str, ...]]:
     if TABLE_NAME not in _tables:
         shipped = crf.model_path(TABLE_NAME)
         if not shipped.is_file():
-            raise ExtractionError(f"the character cluster table {TABLE_NAME} is missing from kg/data/ner; run `make train`")
+            raise ExtractionError(
+                f"the character cluster table {TABLE_NAME} is missing from kg/data/ner; run `make train`"
+            )
         _tables[TABLE_NAME] = read(shipped)
     return _tables[TABLE_NAME]
 

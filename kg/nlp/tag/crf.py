@@ -17,9 +17,9 @@ is also the reference the tests and ``bench/crf_decode_check.py`` compare agains
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -47,27 +47,94 @@ NUMPY_FROM = 400
 # enough that a text of megabytes never holds all its ids at once (8 bytes a template and character).
 GROUP = 8192
 
-_NORMALISE = {code: to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000)
-              if to_halfwidth(chr(code)) != chr(code)}
+_NORMALISE = {
+    code: to_halfwidth(chr(code)) for code in (*range(0xFF01, 0xFF5F), 0x3000) if to_halfwidth(chr(code)) != chr(code)
+}
 
 # Generic endings of place and organization names: a character CRF sees single characters and pairs, these tell it
 # about longer endings. General vocabulary only, never names.
 PLACE_ENDINGS = (
-    "自治区", "自治州", "自治县", "特别行政区", "开发区", "新区", "街道", "地区", "半岛", "群岛", "高原", "盆地",
-    "山脉", "草原", "沙漠", "流域", "水库", "大道", "广场", "公园",
+    "自治区",
+    "自治州",
+    "自治县",
+    "特别行政区",
+    "开发区",
+    "新区",
+    "街道",
+    "地区",
+    "半岛",
+    "群岛",
+    "高原",
+    "盆地",
+    "山脉",
+    "草原",
+    "沙漠",
+    "流域",
+    "水库",
+    "大道",
+    "广场",
+    "公园",
 )
 ORG_ENDINGS = (
-    "有限公司", "有限责任公司", "股份公司", "公司", "集团", "银行", "大学", "学院", "中学", "小学", "学校", "医院",
-    "委员会", "常委会", "人大", "政协", "政府", "办公室", "办公厅", "研究院", "研究所", "研究中心", "中心", "协会",
-    "学会", "基金会", "联合会", "商会", "法院", "检察院", "公安局", "派出所", "支队", "大队", "部队", "报社",
-    "电视台", "广播电台", "通讯社", "出版社", "俱乐部", "代表团", "工作组", "党委", "总局", "管理局", "事务所",
-    "合作社", "工厂", "组织", "联盟", "议会", "国务院", "外交部",
+    "有限公司",
+    "有限责任公司",
+    "股份公司",
+    "公司",
+    "集团",
+    "银行",
+    "大学",
+    "学院",
+    "中学",
+    "小学",
+    "学校",
+    "医院",
+    "委员会",
+    "常委会",
+    "人大",
+    "政协",
+    "政府",
+    "办公室",
+    "办公厅",
+    "研究院",
+    "研究所",
+    "研究中心",
+    "中心",
+    "协会",
+    "学会",
+    "基金会",
+    "联合会",
+    "商会",
+    "法院",
+    "检察院",
+    "公安局",
+    "派出所",
+    "支队",
+    "大队",
+    "部队",
+    "报社",
+    "电视台",
+    "广播电台",
+    "通讯社",
+    "出版社",
+    "俱乐部",
+    "代表团",
+    "工作组",
+    "党委",
+    "总局",
+    "管理局",
+    "事务所",
+    "合作社",
+    "工厂",
+    "组织",
+    "联盟",
+    "议会",
+    "国务院",
+    "外交部",
 )
 _ENDINGS = sorted({(w, "L") for w in PLACE_ENDINGS} | {(w, "G") for w in ORG_ENDINGS}, key=lambda p: -len(p[0]))
 _ENDINGS_BY_LAST: dict[str, list[tuple[str, str]]] = {}
 for _word, _kind in _ENDINGS:
     _ENDINGS_BY_LAST.setdefault(_word[-1], []).append((_word, _kind))
-
 
 
 def normalise(text: str) -> str:
@@ -166,7 +233,7 @@ def place_marks(text: str) -> list[str]:
 
 def features(text: str) -> list[list[str]]:
     """The CRF's feature strings for every character of ``text`` (one list per character)."""
-    return [list(row) for row in zip(*feature_columns(text))]
+    return [list(row) for row in zip(*feature_columns(text), strict=False)]
 
 
 def feature_columns(text: str) -> list[list[str]]:
@@ -222,8 +289,9 @@ class IdTables:
     holding it is unknown. The padding reads as ``^`` / ``$``, the same strings as those characters in the text.
     Bigrams (f–i) and triples (j) are keyed by their character ids; ``bigrams`` adds units to the bigram index."""
 
-    def __init__(self, attributes: dict[str, int], unknown: int, chars: Iterable[str] = (),
-                 bigrams: Iterable[str] = ()) -> None:
+    def __init__(
+        self, attributes: dict[str, int], unknown: int, chars: Iterable[str] = (), bigrams: Iterable[str] = ()
+    ) -> None:
         self.unknown = unknown
         known = set("".join(attributes)) | set(chars) | set(map(chr, range(128))) | _PUNCT | _CHINESE_DIGITS
         known |= set("".join(word for word, _kind in _ENDINGS))
@@ -231,8 +299,9 @@ class IdTables:
         id_of = self.chars.id_of
         # What each id reads as in these templates (None: a character no attribute holds).
         text: list[str | None] = [None, "^", "$", *self.chars.chars]
-        self.unigrams = [featids.table([None if ch is None else p + ch for ch in text], attributes, unknown)
-                         for p in "abcde"]
+        self.unigrams = [
+            featids.table([None if ch is None else p + ch for ch in text], attributes, unknown) for p in "abcde"
+        ]
         self.canonical = np.arange(self.chars.size, dtype=np.intp)
         self.canonical[featids.PAD_START] = id_of["^"]
         self.canonical[featids.PAD_END] = id_of["$"]
@@ -240,22 +309,30 @@ class IdTables:
         units = {a[1:] for a in attributes if len(a) == 3 and a[0] in "fghi"} | set(bigrams) | endings
         self.bigram_units = sorted((u for u in units if len(u) == 2 and all(ch in id_of for ch in u)), key=self.key)
         self.bigrams = featids.KeyIndex(map(self.key, self.bigram_units))
-        self.bigram_tables = [featids.table([*(p + u for u in self.bigram_units), None], attributes, unknown)
-                              for p in "fghi"]
-        triples = sorted((a[1:] for a in attributes if len(a) == 4 and a[0] == "j" and all(c in id_of for c in a[1:])),
-                         key=self.key)
+        self.bigram_tables = [
+            featids.table([*(p + u for u in self.bigram_units), None], attributes, unknown) for p in "fghi"
+        ]
+        triples = sorted(
+            (a[1:] for a in attributes if len(a) == 4 and a[0] == "j" and all(c in id_of for c in a[1:])), key=self.key
+        )
         self.trigrams = featids.KeyIndex(map(self.key, triples))
         self.trigram_table = featids.table([*("j" + u for u in triples), None], attributes, unknown)
-        self.classes = np.array([_CLASS_ID["O"], _CLASS_ID["^"], _CLASS_ID["$"],
-                                 *(_CLASS_ID[_class_of(ch)] for ch in self.chars.chars)], dtype=np.intp)
+        self.classes = np.array(
+            [_CLASS_ID["O"], _CLASS_ID["^"], _CLASS_ID["$"], *(_CLASS_ID[_class_of(ch)] for ch in self.chars.chars)],
+            dtype=np.intp,
+        )
         n = len(_CLASSES)
         self.class_table = featids.table(
             ["k" + _CLASSES[i // (n * n)] + _CLASSES[i // n % n] + _CLASSES[i % n] for i in range(n**3)],
-            attributes, unknown)
+            attributes,
+            unknown,
+        )
         kinds = len(_ENDING_KINDS)
         self.ending_table = featids.table(
-            ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)], attributes,
-            unknown)
+            ["l" + _ENDING_KINDS[i // kinds] + _ENDING_KINDS[i % kinds] for i in range(kinds * kinds)],
+            attributes,
+            unknown,
+        )
         # where the bigram before a character ends a generic ending, the character may end one
         self.ending_pairs = np.zeros(self.bigrams.absent + 1, dtype=bool)
         self.ending_pairs[self.bigrams.find(np.array([self.key(u) for u in endings], dtype=np.int64))] = True
@@ -482,8 +559,9 @@ def recognise(text: str) -> list[tuple[int, int, str, float]]:
     cut = pieces(text, MAX_CHUNK)
     if len(text) < NUMPY_FROM:
         tagger = reference_tagger()
-        return balance_brackets(text, [span for offset, piece in cut
-                                       for span in label_spans(tagger, features(piece), piece, offset)])
+        return balance_brackets(
+            text, [span for offset, piece in cut for span in label_spans(tagger, features(piece), piece, offset)]
+        )
     model = loaded_model()
     found = model_spans(model, cut, lambda group: pieces_feature_ids([piece for _, piece in group], model))
     return balance_brackets(text, found)

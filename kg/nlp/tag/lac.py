@@ -113,7 +113,7 @@ def best_path(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
     edges = [0, *flips.tolist(), length]
     value = steps[0, 1]  # the best path's score up to position t - 1, when that position is an anchor
     t = 1 if anchored[0] else 0
-    for begin, end in zip(edges, edges[1:]):
+    for begin, end in zip(edges, edges[1:], strict=False):
         if end <= t:
             continue
         if anchored[begin]:
@@ -215,7 +215,7 @@ def segment(piece: str, path: np.ndarray) -> list[tuple[str, str]]:
     # A word starts at the first character and at every character not tagged as inside (…-I), whatever its type.
     starts = np.flatnonzero(~inside[path[1:]]) + 1
     bounds = [0, *starts.tolist(), len(piece)]
-    return [(piece[start:end], classes[path[start]]) for start, end in zip(bounds, bounds[1:])]
+    return [(piece[start:end], classes[path[start]]) for start, end in zip(bounds, bounds[1:], strict=False)]
 
 
 def words(piece: str) -> list[tuple[str, str]]:
@@ -254,7 +254,7 @@ def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtractio
 def tag_many(extractions: list[ArticleExtraction], settings: Any = None) -> list[ArticleExtraction]:
     """:func:`tag` of each article, their pieces batched together."""
     analysed = analyse_many([extraction.article.text for extraction in extractions])
-    return [_with_tokens(extraction, tokens) for extraction, tokens in zip(extractions, analysed)]
+    return [_with_tokens(extraction, tokens) for extraction, tokens in zip(extractions, analysed, strict=False)]
 
 
 def _with_tokens(extraction: ArticleExtraction, tokens: list[tuple[int, str, str]]) -> ArticleExtraction:

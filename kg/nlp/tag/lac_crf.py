@@ -70,7 +70,7 @@ def features(text: str, marks: list[str]) -> list[list[str]]:
     paired with its neighbours', and the character clusters (:func:`feature_columns`, one row per character).
 
     ``marks`` are :func:`lac_marks` of ``text`` (one per character)."""
-    return [list(row) for row in zip(*feature_columns(text, marks))]
+    return [list(row) for row in zip(*feature_columns(text, marks), strict=False)]
 
 
 def feature_columns(text: str, marks: list[str]) -> list[list[str]]:
@@ -145,15 +145,20 @@ class IdTables:
         # that normalisation replaces never matches normalised text.
         folded = set(map(chr, crf._NORMALISE))
         names = [name for name in crf.place_names() if not folded.intersection(name)]
-        self.crf = crf.IdTables(attributes, unknown, chars=(*"".join(units), *specials, *"".join(names)),
-                                bigrams=(*(u for u in units if len(u) == 2), *(name[:2] for name in names)))
+        self.crf = crf.IdTables(
+            attributes,
+            unknown,
+            chars=(*"".join(units), *specials, *"".join(names)),
+            bigrams=(*(u for u in units if len(u) == 2), *(name[:2] for name in names)),
+        )
         self.chars = self.crf.chars
         self.names_by_start: dict[str, list[str]] = {}
         for name in names:
             self.names_by_start.setdefault(name[:2], []).append(name)
         self.name_starts = np.zeros(self.crf.bigrams.absent + 1, dtype=bool)
-        self.name_starts[self.crf.bigrams.find(np.array([self.crf.key(b) for b in self.names_by_start],
-                                                        dtype=np.int64))] = True
+        self.name_starts[
+            self.crf.bigrams.find(np.array([self.crf.key(b) for b in self.names_by_start], dtype=np.int64))
+        ] = True
         self.place_table = featids.table(["m" + mark for mark in _PLACE_MARKS], attributes, unknown)
         marks = {"^", "$", OUTSIDE}
         for a in attributes:
@@ -165,8 +170,11 @@ class IdTables:
         self.mark_ids = {mark: i for i, mark in enumerate(self.marks) if mark is not None}
         self.mark_table = featids.table([None if m is None else "L" + m for m in self.marks], attributes, unknown)
         self.mark_pair_tables = [
-            featids.table([None if a is None or b is None else p + a + "|" + b for a in self.marks for b in self.marks],
-                          attributes, unknown)
+            featids.table(
+                [None if a is None or b is None else p + a + "|" + b for a in self.marks for b in self.marks],
+                attributes,
+                unknown,
+            )
             for p in ("Lp", "Ln")
         ]
         # What each character id reads as in the cluster templates: the padding as clusters.START / END, a character
@@ -185,13 +193,15 @@ class IdTables:
         for prefix, level, side in BIGRAM_CLUSTER_FEATURES:
             strings = clusters.labelled(2, level, prefix)
             missing = strings[clusters.UNKNOWN]
-            ids = featids.table([*(strings.get(u, missing) for u in self.crf.bigram_units), missing], attributes,
-                                unknown)
+            ids = featids.table(
+                [*(strings.get(u, missing) for u in self.crf.bigram_units), missing], attributes, unknown
+            )
             edge = attributes.get(strings[clusters.END if side == "starting" else clusters.START], unknown)
             self.bigram_columns.append((ids, side, edge))
 
-    def _tuple_table(self, prefix: str, level: int, offsets: tuple[int, ...],
-                     as_unit: list[str]) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, int]:
+    def _tuple_table(
+        self, prefix: str, level: int, offsets: tuple[int, ...], as_unit: list[str]
+    ) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, int]:
         """The table of a template joining the cluster ids at several offsets with ``|``: indexed by the clusters'
         numbers in mixed radix, filled from the attributes that parse as ``prefix`` + known ids joined by ``|``
         (cluster ids hold no ``|``, so a string parses one way only)."""
@@ -281,8 +291,9 @@ class IdTables:
                             covering[i] = (length, start)
         marks = np.zeros(batch.size, dtype=np.intp)
         if covering:
-            marks[list(covering)] = [1 if i == start else 3 if i == start + length - 1 else 2
-                                     for i, (length, start) in covering.items()]
+            marks[list(covering)] = [
+                1 if i == start else 3 if i == start + length - 1 else 2 for i, (length, start) in covering.items()
+            ]
         return marks
 
 
@@ -314,9 +325,14 @@ def recognise(text: str, tokens: list[tuple[int, str, str]]) -> list[tuple[int, 
     cut = pieces(text, crf.MAX_CHUNK)
     if len(text) < NUMPY_FROM:
         tagger = crf.reference_tagger(MODEL_NAME)
-        return crf.balance_brackets(text, [
-            span for offset, piece in cut
-            for span in crf.label_spans(tagger, features(piece, marks[offset : offset + len(piece)]), piece, offset)])
+        return crf.balance_brackets(
+            text,
+            [
+                span
+                for offset, piece in cut
+                for span in crf.label_spans(tagger, features(piece, marks[offset : offset + len(piece)]), piece, offset)
+            ],
+        )
     model = crf.loaded_model(MODEL_NAME)
 
     def ids_of(group: list[tuple[int, str]]) -> list[np.ndarray]:
@@ -337,7 +353,7 @@ def tag(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtractio
 def tag_many(extractions: list[ArticleExtraction], settings: Any = None) -> list[ArticleExtraction]:
     """:func:`tag` of each article, LAC running their pieces in batches together."""
     analysed = lac.analyse_many([extraction.article.text for extraction in extractions])
-    return [_with_tokens(extraction, tokens) for extraction, tokens in zip(extractions, analysed)]
+    return [_with_tokens(extraction, tokens) for extraction, tokens in zip(extractions, analysed, strict=False)]
 
 
 def _with_tokens(extraction: ArticleExtraction, tokens: list[tuple[int, str, str]]) -> ArticleExtraction:

@@ -88,7 +88,8 @@ class LinearCRF:
             if len(data) < _HEADER.size:
                 raise ExtractionError(f"{path} is not a crfsuite model")
             magic, _size, kind, _version, _features, n_labels, n_attrs, at_features, at_labels, at_attrs, _lr, _ar = (
-                _HEADER.unpack_from(data, 0))
+                _HEADER.unpack_from(data, 0)
+            )
             if magic != b"lCRF" or kind != b"FOMC":
                 raise ExtractionError(f"{path} is not a crfsuite crf1d model")
             chunk, _chunk_size, count = struct.unpack_from("<4sII", data, at_features)
@@ -161,9 +162,17 @@ class LinearCRF:
             return [(np.zeros(0, dtype=np.intp), np.zeros(0)) for _ in ids]
         width = max(piece.shape[1] for piece in ids)
         # Pieces with fewer templates are padded with unknown attributes, which add nothing.
-        scores = self.state_scores(np.concatenate([
-            np.pad(piece, ((0, 0), (0, width - piece.shape[1])), constant_values=self.unknown)
-            if piece.shape[1] < width else piece for piece in ids if len(piece)]))
+        scores = self.state_scores(
+            np.concatenate(
+                [
+                    np.pad(piece, ((0, 0), (0, width - piece.shape[1])), constant_values=self.unknown)
+                    if piece.shape[1] < width
+                    else piece
+                    for piece in ids
+                    if len(piece)
+                ]
+            )
+        )
         best, probabilities = _Decoder(self, scores, lengths[lengths > 0]).run()
         bounds = np.cumsum(lengths)[:-1]
         return list(zip(np.split(best, bounds), np.split(probabilities, bounds), strict=True))
@@ -273,7 +282,8 @@ class _Decoder:
             ahead = np.where(inside, start + np.arange(chunk)[:, None], self.n)
             behind = np.where(inside, end - 1 - np.arange(chunk)[:, None], self.n)
             factors = np.ascontiguousarray(
-                np.stack([self.factors[:, ahead], self.factors[:, behind]]).transpose(2, 0, 3, 1))
+                np.stack([self.factors[:, ahead], self.factors[:, behind]]).transpose(2, 0, 3, 1)
+            )
             # step_matrices[s, d, c] = D T (d = 0) or D Tᵀ (d = 1), D the diagonal of the factors of step s in chunk c
             step_matrices = factors[:, :, :, :, None] * self.moves[None, :, None]
             product = np.broadcast_to(np.eye(n_labels), (k, n_labels, n_labels))
@@ -371,8 +381,10 @@ class _Decoder:
         for s in range(1, self.chunk):
             vectors[s] = np.matmul(vectors[s - 1][:, :, None, :], step_matrices[s - 1])[:, :, 0]
         offset = self.positions - self.start[self.chunk_of]
-        return (vectors[offset, 0, self.chunk_of].T,
-                vectors[self.end[self.chunk_of] - 1 - self.positions, 1, self.chunk_of].T)
+        return (
+            vectors[offset, 0, self.chunk_of].T,
+            vectors[self.end[self.chunk_of] - 1 - self.positions, 1, self.chunk_of].T,
+        )
 
     def _checked(self, best: np.ndarray) -> np.ndarray:
         """``best`` with every piece where a decision on the path (its last label, or a back-pointer followed) is won

@@ -71,8 +71,7 @@ class NeuralModel:
         char_get, pair_get = self.chars.get, self.bigrams.get
         chars = np.fromiter((char_get(ch, 1) for ch in text), dtype=np.int64, count=len(text))
         padded = text + "\x00"
-        pairs = np.fromiter((pair_get(padded[i : i + 2], 1) for i in range(len(text))), dtype=np.int64,
-                            count=len(text))
+        pairs = np.fromiter((pair_get(padded[i : i + 2], 1) for i in range(len(text))), dtype=np.int64, count=len(text))
         return chars, pairs
 
     def decode(self, texts: list[str], marks: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -111,8 +110,9 @@ class NeuralModel:
         return out
 
 
-def viterbi_batch(scores: np.ndarray, lengths: np.ndarray, transitions: np.ndarray, start: np.ndarray,
-                  end: np.ndarray) -> np.ndarray:
+def viterbi_batch(
+    scores: np.ndarray, lengths: np.ndarray, transitions: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> np.ndarray:
     """The best label ids ``(batch, width)`` of padded pieces from their label ``scores`` ``(batch, width, labels)``
     and ``lengths``; each row is what :func:`viterbi` gives that piece alone (positions past its length are
     meaningless). Past a piece's end its scores stand still and each label points back to itself."""
@@ -214,8 +214,9 @@ def lexicon_marks(text: str, lexicon: Lexicon) -> np.ndarray:
     for length in lexicon.lengths:
         if length > n:
             break
-        found = np.fromiter((get(unit[i : i + length], 0) for i in range(n - length + 1)), dtype=np.intp,
-                            count=n - length + 1)
+        found = np.fromiter(
+            (get(unit[i : i + length], 0) for i in range(n - length + 1)), dtype=np.intp, count=n - length + 1
+        )
         at = np.flatnonzero(found)
         if not len(at):
             continue
@@ -259,15 +260,21 @@ def load(directory: Path | None = None) -> NeuralModel:
         transitions = np.asarray(vocab["transitions"], dtype=np.float32)
         start = np.asarray(vocab["start"], dtype=np.float32)
         end = np.asarray(vocab["end"], dtype=np.float32)
-        if transitions.shape != (len(labels), len(labels)) or start.shape != (len(labels),) or end.shape != (len(labels),):
+        if (
+            transitions.shape != (len(labels), len(labels))
+            or start.shape != (len(labels),)
+            or end.shape != (len(labels),)
+        ):
             raise ValueError("transition table does not match the labels")
     except (ValueError, KeyError, TypeError) as error:
         raise ExtractionError(f"the neural tagger's card {card_file} is unreadable: {error}") from None
     expected = card.get("sha256", {}).get(MODEL_NAME)
     content = model_file.read_bytes()
     if expected and hashlib.sha256(content).hexdigest() != expected:
-        raise ExtractionError(f"the neural tagger's model {model_file} does not match its card (sha256); "
-                              "reinstall kg or run `make train-neural`")
+        raise ExtractionError(
+            f"the neural tagger's model {model_file} does not match its card (sha256); "
+            "reinstall kg or run `make train-neural`"
+        )
     options = ort.SessionOptions()
     # One thread per process: kg parallelises with worker processes (--workers).
     options.intra_op_num_threads = 1
@@ -275,8 +282,9 @@ def load(directory: Path | None = None) -> NeuralModel:
     try:
         session = ort.InferenceSession(content, sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime raises its own exception types for a bad file
-        raise ExtractionError(f"the neural tagger's model {model_file} cannot be loaded: "
-                              f"{str(error).splitlines()[0][:200]}") from None
+        raise ExtractionError(
+            f"the neural tagger's model {model_file} cannot be loaded: {str(error).splitlines()[0][:200]}"
+        ) from None
     try:
         entries = read_lexicon(lexicon_file)
     except (OSError, EOFError, ValueError) as error:
@@ -323,7 +331,8 @@ def _with_mentions(extraction: ArticleExtraction, spans: list[tuple[int, int, st
     article = extraction.article
     for start, end, cls, score in spans:
         extraction.mentions.append(
-            Mention(article.id, start, end, article.text[start:end], cls, score=score, source="nlp.tag.neural"))
+            Mention(article.id, start, end, article.text[start:end], cls, score=score, source="nlp.tag.neural")
+        )
     return extraction
 
 

