@@ -46,6 +46,7 @@ from kg.run import (
     run,
 )
 from kg.spooled import Graphs, check_settings, resolve_spooled
+from kg.store.bulk import bulk_load as bulk_load  # re-exported: kg.bulk_load
 from kg.store.load import load
 from kg.store.query import query
 from kg.store.serve import serve
