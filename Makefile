@@ -92,10 +92,12 @@ bench: install-dev system-deps
 	$(BIN)/python bench/tagger_speed.py --json bench/results/tagger_speed.json
 	$(BIN)/python bench/dask_bench.py --rounds 2 --json bench/results/dask.json --markdown bench/results/dask.md
 
-# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with the crf tagger,
-# sampling the peak memory of all processes (bench/results/big_file.json). Needs ../shared/data; about 30 minutes.
+# Builds one 25 MiB and one 100 MiB text file made of People's Daily articles with the crf tagger, by the local pool
+# and by a Dask LocalCluster (2 workers each), sampling the peak PSS of the client, of each worker and of all processes
+# (bench/results/big_file.json). Needs ../shared/data; about an hour.
 bench-big: install-dev
-	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json
+	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --engine local --json bench/results/big_file.json
+	$(BIN)/python bench/big_file.py --sizes 25 100 --ner crf --engine dask --json bench/results/big_file.json
 
 # python-crfsuite against kg's numpy decoding of both CRFs (kg/nlp/tag/linear_crf.py) on the NER sets, the sample page
 # and generated text: every count of differences must be 0 (bench/results/crf_decode_check.json). Needs

@@ -7,10 +7,19 @@ size asked for. Every copy ends each article with its own line (（资料汇编�
 the same text (an article's id is a hash of its text). The entity table therefore stays that of one month of news,
 which a real archive of this size would exceed: the result reports the entities too.
 
-Each size is built in a fresh interpreter (``kg build FILE``); the peak proportional set size of the
-build and all its processes is sampled every second, as in bench/run.py.
+Each size is built in a fresh interpreter (``kg build FILE``), by the local process pool (``--engine local``) or by a
+Dask LocalCluster that the build starts (``--engine dask``). The proportional set size (PSS: pages shared by several
+processes counted once, shared out between them) of every process of the build's tree is read from
+/proc/PID/smaps_rollup every ``--interval`` seconds; the result gives the peak of the whole tree (the sum at one
+sample) and each process's own peak: the client (the ``kg build`` process: with Dask it also runs the scheduler and
+the nannies) and each of its descendants (the pool's or Dask's worker processes, Python's resource tracker), named
+by their command line. The per-process peaks need not fall at the same moment, so they may add up to more than the
+tree's peak.
 
-    python bench/big_file.py --sizes 25 100 --ner crf --json bench/results/big_file.json
+    python bench/big_file.py --sizes 25 100 --ner crf --engine local --json bench/results/big_file.json
+    python bench/big_file.py --sizes 25 100 --ner crf --engine dask --json bench/results/big_file.json
+
+``--json`` keeps the runs of other engines and sizes already in the file.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.peoples_daily import articles  # noqa: E402
-from bench.run import CORPUS, load_average, peak_pss  # noqa: E402
+from bench.run import CORPUS, _field, load_average, tree  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -55,15 +64,47 @@ def write_big_file(path: Path, size_mib: float) -> dict[str, int]:
     return {"bytes": written, "articles_written": count, "copies": copies}
 
 
-def measure(path: Path, out: Path, ner: str, workers: int) -> dict[str, object]:
-    """Build ``path`` in a subprocess; wall time, peak PSS of the process tree and kg's summary."""
+def role(pid: int, root: int) -> str:
+    """A short name for a process of the build's tree: the client; a fork of it (the pool's workers, and the writers
+    forked at the end of either engine's build); a Dask worker (spawned); Python's resource tracker."""
+    if pid == root:
+        return "client"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "gone"
+    if b"resource_tracker" in command:
+        return "resource-tracker"
+    return "dask-worker" if b"spawn_main" in command else "fork"
+
+
+def peaks_by_process(process: subprocess.Popen, interval: float) -> dict[str, object]:
+    """Wait for ``process``; the peak PSS (MiB) of its whole tree and of each of its processes, sampled from /proc."""
+    total, started = 0, time.monotonic()
+    each: dict[int, list] = {}  # pid -> [role, peak bytes, first seen, last seen]
+    while process.poll() is None:
+        now, sample = time.monotonic() - started, 0
+        for pid in tree(process.pid):
+            pss = _field(f"/proc/{pid}/smaps_rollup", "Pss:")
+            sample += pss
+            seen = each.setdefault(pid, [role(pid, process.pid), 0, now, now])
+            seen[1], seen[3] = max(seen[1], pss), now
+        total = max(total, sample)
+        time.sleep(interval)
+    listed = [{"pid": pid, "role": name, "peak_pss_mib": round(peak / MIB), "seen_s": [round(first), round(last)]}
+              for pid, (name, peak, first, last) in each.items() if peak > 0]
+    return {"peak_pss_mib": round(total / MIB), "processes": listed}
+
+
+def measure(path: Path, out: Path, ner: str, workers: int, engine: str, interval: float) -> dict[str, object]:
+    """Build ``path`` in a subprocess; wall time, peak PSS of the tree and of each process, and kg's summary."""
     argv = [sys.executable, "-m", "kg", "build", str(path), "-o", str(out), "--ner", ner,
-            "--workers", str(workers), "--no-cache", "--verbose"]
+            "--workers", str(workers), "--engine", "dask" if engine == "dask" else "pool", "--no-cache", "--verbose"]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stderr:
         process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
-        peak = peak_pss(process, interval=1.0)
+        peaks = peaks_by_process(process, interval)
         elapsed = time.perf_counter() - started
         stderr.seek(0)
         summary = stderr.read()
@@ -72,8 +113,7 @@ def measure(path: Path, out: Path, ner: str, workers: int) -> dict[str, object]:
     sizes = {file.name: file.stat().st_size for file in sorted(out.glob("graph.*"))}
     with (out / "graph.nq").open("rb") as handle:
         quads = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-    return {"seconds": round(elapsed, 1), "peak_pss_mib": round(peak / MIB), "quads": quads, "outputs": sizes,
-            "summary": summary}
+    return {"seconds": round(elapsed, 1), **peaks, "quads": quads, "outputs": sizes, "summary": summary}
 
 
 def main() -> None:
@@ -81,6 +121,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=float, nargs="+", default=[25.0, 100.0], help="file sizes in MiB")
     parser.add_argument("--ner", default="crf", help="tagger (crf is the fastest; lac is the default of kg)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="local process pool or Dask")
+    parser.add_argument("--interval", type=float, default=0.5, help="seconds between memory samples")
     parser.add_argument("--work", type=Path, default=None, help="folder for the file and outputs (default: temp)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args()
@@ -93,16 +135,21 @@ def main() -> None:
         path = work / f"big_{size:g}.txt"
         made = write_big_file(path, size)
         out = work / f"out_{size:g}"
-        figures = measure(path, out, args.ner, args.workers)
-        figures.update(made, size_mib=size, ner=args.ner, workers=args.workers, load=load_average())
+        load = load_average()
+        figures = measure(path, out, args.ner, args.workers, args.engine, args.interval)
+        figures.update(made, size_mib=size, ner=args.ner, workers=args.workers, engine=args.engine, load=load)
         runs.append(figures)
-        print(f"{size:g} MiB ({made['articles_written']:,} articles): {figures['seconds']} s, "
-              f"peak PSS {figures['peak_pss_mib']:,} MiB", flush=True)
+        each = ", ".join(f"{p['role']} {p['peak_pss_mib']:,}" for p in figures["processes"])
+        print(f"{args.engine} {size:g} MiB ({made['articles_written']:,} articles): {figures['seconds']} s, "
+              f"peak PSS {figures['peak_pss_mib']:,} MiB (per process: {each})", flush=True)
         print(figures["summary"], flush=True)
         shutil.rmtree(out, ignore_errors=True)
         path.unlink()
-    if args.json:
-        args.json.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if args.json:  # runs of the same engine and size already in the file are replaced, others kept
+        kept = json.loads(args.json.read_text(encoding="utf-8")) if args.json.is_file() else []
+        done = {(run["engine"], run["size_mib"]) for run in runs}
+        kept = [run for run in kept if (run.get("engine", "local"), run["size_mib"]) not in done]
+        args.json.write_text(json.dumps(kept + runs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
