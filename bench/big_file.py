@@ -78,6 +78,10 @@ def role(pid: int, root: int) -> str:
     return "dask-worker" if b"spawn_main" in command else "fork"
 
 
+def each_mib(each: dict[int, list]) -> str:
+    return ", ".join(f"{name} {peak / MIB:.0f}" for name, peak, *_ in each.values() if peak > 0)
+
+
 def peaks_by_process(process: subprocess.Popen, interval: float) -> dict[str, object]:
     """Wait for ``process``; the peak PSS (MiB) of its whole tree and of each of its processes, sampled from /proc."""
     total, started = 0, time.monotonic()
@@ -90,6 +94,8 @@ def peaks_by_process(process: subprocess.Popen, interval: float) -> dict[str, ob
             seen = each.setdefault(pid, [role(pid, process.pid), 0, now, now])
             seen[1], seen[3] = max(seen[1], pss), now
         total = max(total, sample)
+        if int(now / 60) != int((now - interval) / 60):  # a line a minute, so that a stopped run still tells
+            print(f"{now:.0f} s: tree {total / MIB:.0f} MiB, {each_mib(each)}", file=sys.stderr, flush=True)
         time.sleep(interval)
     listed = [{"pid": pid, "role": name, "peak_pss_mib": round(peak / MIB), "seen_s": [round(first), round(last)]}
               for pid, (name, peak, first, last) in each.items() if peak > 0]
