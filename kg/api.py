@@ -328,6 +328,7 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
 
 
 __all__ = [
-    "BuildResult", "build", "eval_ner", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
+    "BuildResult", "build", "eval_ner", "extract", "extract_texts", "load", "mention_records", "query", "serve",
+    "stats",
     "validate", "viz",
 ]  # fmt: skip

@@ -656,7 +656,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
-# ------------------------------------------------------------------------------------------------- the graph as a product
+# ----------------------------------------------------------------------------------------------- the graph as a product
 
 
 def _query_text(query_arg: str | None, query_file: Path | None) -> str:

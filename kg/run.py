@@ -355,8 +355,8 @@ def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list
 
 @contextmanager
 def long_lived_objects() -> Iterator[None]:
-    """Keep what exists when the block starts, and every batch of results received from workers inside it, out of the cyclic
-    garbage collector's scans until the block ends (``gc.freeze``).
+    """Keep what exists when the block starts, and every batch of results received from workers inside it, out of the
+    cyclic garbage collector's scans until the block ends (``gc.freeze``).
 
     A build keeps every extraction until its files are written, and the parent unpickles millions of objects from
     its workers: each full collection would walk all of them again (3–4 s of a 30 s two-worker build, measured).

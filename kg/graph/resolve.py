@@ -297,7 +297,8 @@ def _telling(resolver: _Resolver, key: str) -> bool:
 
 
 def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
-    """An unlinked place whose name is a surface form of exactly one linked place joins that place; returns the moves."""
+    """An unlinked place whose name is a surface form of exactly one linked place joins that place; returns the
+    moves."""
     moved: dict[str, str] = {}
     linked: dict[str, set[str]] = {}
     for key, entity in resolver.entities.items():

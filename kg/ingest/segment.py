@@ -415,8 +415,8 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
     return articles
 
 
-# Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the article,
-# and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
+# Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the
+# article, and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
 _EDITOR_LINE = re.compile(
     r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"

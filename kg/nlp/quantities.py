@@ -80,8 +80,9 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
 }
 # Classifiers of plain counts: unit code C62 ("one"), the classifier kept as unit text.
 COUNTERS = (
-    "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 头 只 株 棵 场 届 章 "
-    "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 省 市县 县市 市地 县区 区县 地市"
+    "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 "
+    "头 只 株 棵 场 届 章 支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 "
+    "省 市县 县市 市地 县区 区县 地市"
 ).split()
 _MULTIPLIERS = {
     "十": 10,

@@ -616,7 +616,7 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
         if parent and child:
             out.add(frame, child, "subOrganizationOf", parent)
-    for index, slot in frame.slots.items():
+    for slot in frame.slots.values():
         if slot.char != ORG or slot.fresh:
             continue
         # 某职业学院通航学院: the name holds its parent's name; the parent gets a mention of its own

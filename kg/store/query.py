@@ -157,8 +157,9 @@ class CompetencyQuery:
         text = self.text
         for name, value in values.items():
             parameter = declared[name]
+            term = parameter.term(value)
             text = _values_line(parameter.variable, parameter.default).sub(
-                lambda _m, t=parameter.term(value), v=parameter.variable: f"VALUES ?{v} {{ {t} }}", text, count=1
+                lambda _m, t=term, v=parameter.variable: f"VALUES ?{v} {{ {t} }}", text, count=1
             )
         return text
 

@@ -1,9 +1,10 @@
 """SHACL validation of kg graphs (pySHACL, RDFS inference over the ontology) and a sanity check of the ontology.
 
-The core constraints of ontology/shapes.ttl run in pySHACL; its SPARQL constraints run in Oxigraph, once over the
-whole graph (pySHACL would run them once per node, which takes minutes on an archive). ``validate`` checks the union of all graphs of a file, output folder or store against ontology/shapes.ttl: named
-graphs are merged first because an article graph refers to entities described in the entities graph. Warnings
-(``sh:Warning``) are reported but do not make a graph fail.
+The core constraints of ontology/shapes.ttl run in pySHACL; its SPARQL constraints run in Oxigraph, once over the whole
+graph (pySHACL would run them once per node, which takes minutes on an archive). ``validate`` checks the union of all
+graphs of a file, output folder or store against ontology/shapes.ttl: named graphs are merged first because an article
+graph refers to entities described in the entities graph. Warnings (``sh:Warning``) are reported but do not make a graph
+fail.
 """
 
 from __future__ import annotations

@@ -193,7 +193,7 @@ def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
     """
     evidence = _kg("evidence")
     quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up)
-    for s, p, o in triples:
+    for _s, p, o in triples:
         if p == evidence:
             quoted.add(value(o))
     terms: dict[Term, Term] = {}
