@@ -106,7 +106,7 @@ def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sen
     """Sentence boundaries of an article body (after 。！？；, or at a line break) with their paragraph index."""
     paragraphs = paragraphs if paragraphs is not None else _paragraph_spans(text)
     starts = [span.start for span in paragraphs]
-    sentences = []
+    sentences: list[Sentence] = []
     for match in SENTENCE.finditer(text):
         start, end = match.span()
         if end > start and text[end - 1] == "\n":
@@ -368,10 +368,10 @@ def _assign_headlines(page: _Page, bodies: list[str]) -> dict[int, int]:
         if b in assigned:
             continue
         sides = [block.before, block.after] if after > before else [block.after, block.before]
-        for d in sides:
-            if d is not None and d not in taken:
-                assigned[b] = d
-                taken.add(d)
+        for side in sides:
+            if side is not None and side not in taken:
+                assigned[b] = side
+                taken.add(side)
                 break
     return assigned
 

@@ -457,9 +457,9 @@ def _trigger_event(
     if kind == "Signing":
         for join in _PARTY_JOIN.finditer(frame.masked, 0, end):
             for name in ("left", "right"):
-                slot = frame.slots.get(join.start(name))
-                if slot is not None and slot.char in (ORG, PLACE, PERSON):
-                    roles.append(("signatory", slot))
+                party = frame.slots.get(join.start(name))
+                if party is not None and party.char in (ORG, PLACE, PERSON):
+                    roles.append(("signatory", party))
         roles.extend(("signatory", s) for s in after if s.char == ORG)
     before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
     projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]

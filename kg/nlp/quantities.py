@@ -190,8 +190,11 @@ def _normal(value: Decimal) -> Decimal:
     then survives a write and a re-read unchanged.
     """
     # Exact at any length: the default context's 28 digits rounded longer numbers and made quantize() raise.
+    digits, exponent = value.as_tuple()[1:]
+    if not isinstance(exponent, int):  # 'n', 'N' or 'F': NaN or infinity, which have no decimal form
+        raise TypeError(f"not a finite number: {value}")
     with localcontext() as context:
-        context.prec = max(28, len(value.as_tuple().digits) + abs(value.as_tuple().exponent) + 2)
+        context.prec = max(28, len(digits) + abs(exponent) + 2)
         value = value.normalize()
         return value.quantize(Decimal("0.1")) if value == value.to_integral() else value
 

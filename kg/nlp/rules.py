@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -470,7 +471,7 @@ class MentionIndex:
         for bucket in self._range(mention.start, mention.end):
             self.buckets[bucket] = [m for m in self.buckets.get(bucket, []) if m is not mention]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Mention]:
         return iter(list(self.items.values()))
 
     def __len__(self) -> int:
