@@ -160,7 +160,7 @@ class QuadSpill:
     def graph_names(self) -> list[Term | None]:
         """The non-empty graphs: the default graph first, then the named graphs in IRI order."""
         named = sorted((name for name in self._index if name is not None), key=sort_key)
-        return [None, *named] if None in self._index else named
+        return [None, *named] if None in self._index else [*named]
 
     def graph_triples(self, name: Term | None) -> Iterator[Triple]:
         """The triples of graph ``name`` in order."""
