@@ -60,7 +60,7 @@ class _Readable(_TurtleNames):
         return unquote(super().iri(iri))
 
 
-def _example(examples: Graph | None, klass: URIRef) -> str:
+def _example(examples: Graph | None, klass: Node) -> str:
     """Turtle for the first instance (by IRI) of exactly ``klass`` in ``examples``, shortened for reading."""
     if examples is None:
         return ""

@@ -88,7 +88,7 @@ class QueryResult:
         if self.kind != "graph":
             return []
         parsed = ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed]  # type: ignore
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed]
 
     def serialize(self, fmt: str) -> str:
         """The result in ``fmt``: W3C formats written by Oxigraph (json, xml, csv, tsv; turtle, nt, jsonld) or a

@@ -119,8 +119,10 @@ def _sparql_checks(shapes: Graph) -> list[_SparqlCheck]:
                 prefix = shapes.value(declaration, SH.prefix)
                 namespace = shapes.value(declaration, SH.namespace)
                 prefixes.append(f"PREFIX {prefix}: <{namespace}>")
-        targets = [f"{{ ?this a/<{RDFS.subClassOf}>* <{c}> }}" for c in sorted(shapes.objects(shape, SH.targetClass))]
-        targets += [f"{{ ?this <{p}> [] }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf))]
+        targets = [
+            f"{{ ?this a/<{RDFS.subClassOf}>* <{c}> }}" for c in sorted(shapes.objects(shape, SH.targetClass), key=str)
+        ]
+        targets += [f"{{ ?this <{p}> [] }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str)]
         body = select.replace("$this", "?this")
         where = re.search(r"WHERE\s*\{", body, re.I)
         if where is None or not targets:
@@ -205,7 +207,7 @@ def check_ontology() -> list[str]:
         if str(s).startswith(KG_NS)
     }
     declared = classes | properties
-    for term in sorted(declared):
+    for term in sorted(declared, key=str):  # kg IRIs
         name = str(term)[len(KG_NS) :]
         languages = {getattr(label, "language", None) for label in graph.objects(term, RDFS.label)}
         for lang in ("zh", "en"):
@@ -213,7 +215,7 @@ def check_ontology() -> list[str]:
                 problems.append(f"kg:{name} has no rdfs:label@{lang}")
         if graph.value(term, RDFS.comment) is None:
             problems.append(f"kg:{name} has no rdfs:comment")
-    for prop in sorted(properties):
+    for prop in sorted(properties, key=str):
         for relation in (RDFS.domain, RDFS.range):
             for target in graph.objects(prop, relation):
                 target_iri = str(target)
@@ -224,7 +226,7 @@ def check_ontology() -> list[str]:
                 if not target_iri.startswith(KG_NS) and not target_iri.startswith(_EXTERNAL_OK):
                     if relation == RDFS.range and target != XSD.string:
                         problems.append(f"kg:{str(prop)[len(KG_NS) :]} has a range outside kg: {target_iri}")
-    for klass in sorted(classes):
+    for klass in sorted(classes, key=str):
         if not list(graph.objects(klass, RDFS.subClassOf)):
             problems.append(f"kg:{str(klass)[len(KG_NS) :]} is not aligned (no rdfs:subClassOf)")
     # every kg: term used in the ontology, the shapes or the queries is declared

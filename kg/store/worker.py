@@ -40,6 +40,9 @@ GRAPH_TYPES = {
 _HEADER = struct.Struct(">I")
 
 
+Header = dict[str, Any]  # a message's header, decoded JSON
+
+
 def send(stream: BinaryIO, header: dict[str, object], body: bytes = b"") -> None:
     """Write one message (header and body) to ``stream``."""
     data = json.dumps({**header, "length": len(body)}).encode("utf-8")
@@ -47,7 +50,7 @@ def send(stream: BinaryIO, header: dict[str, object], body: bytes = b"") -> None
     stream.flush()
 
 
-def receive(stream: BinaryIO) -> tuple[dict[str, object], bytes] | None:
+def receive(stream: BinaryIO) -> tuple[Header, bytes] | None:
     """Read one message from ``stream``; ``None`` at end of input."""
     prefix = stream.read(_HEADER.size)
     if len(prefix) < _HEADER.size:
@@ -78,8 +81,7 @@ def serialized(data: bytes | None) -> bytes:
     return cast(bytes, data)
 
 
-def _answer(store: ox.Store, header: dict[str, Any], body: bytes, prefixes: dict[str, str]) -> tuple[dict, bytes]:
-    """``header`` is the request's JSON header, hence ``Any`` values."""
+def _answer(store: ox.Store, header: Header, body: bytes, prefixes: dict[str, str]) -> tuple[dict, bytes]:
     op = header["op"]
     accept = [str(a) for a in header.get("accept", [])]
     if op == "query":
