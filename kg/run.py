@@ -470,8 +470,8 @@ def extract_items(
             going = engine.run_batches(_extract_batch, _batches(todo, sizes, stats.workers), (settings, spool_dir),
                                        accept, stats.timings.merge, lambda batch: batch[0][0])  # fmt: skip
     elif len(todo) == 1 or workers == 1:
-        for index, path, key in todo:
-            if not accept(extract_file(index, Path(path), key, settings, stats.timings, spool_dir)):
+        for index, name, key in todo:
+            if not accept(extract_file(index, Path(name), key, settings, stats.timings, spool_dir)):
                 going = False
                 break
     elif todo:
@@ -483,9 +483,10 @@ def extract_items(
             stats.timings,
             spool_dir,
         )
-    for index, path, key in split if going and spool_dir is not None else []:
-        if not accept(_extract_parts_in_pool(index, Path(path), key, settings, workers, spool_dir, stats.timings)):
-            break
+    if going and spool_dir is not None:
+        for index, name, key in split:
+            if not accept(_extract_parts_in_pool(index, Path(name), key, settings, workers, spool_dir, stats.timings)):
+                break
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
     ordered = [results[index] for index, _ in items if index in results]
