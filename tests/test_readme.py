@@ -1,9 +1,9 @@
 """The README's commands are run here as written and in their order, so the README cannot drift from what kg does.
 
-They run in a scratch folder laid out like a checkout after ``make run`` (``kg/`` with the sample, ``.venv/bin/kg``
-and ``.venv/bin/oxigraph``), each shell line through bash; a line ending in ``&`` starts a server that the test waits
-for and that the README's ``kill %1`` stops. The only change to the text is the port numbers (free ones instead of
-7878 and 7879, so parallel runs do not collide). Everything the commands write must be a path git ignores.
+They run in a scratch folder laid out like a checkout after ``make run`` (``kg/`` with the sample, ``.venv/bin/kg``),
+each shell line through bash; a line ending in ``&`` starts a server that the test waits for (besides the README's
+own ``sleep``) and that the README's ``kill $!`` stops. The only change to the text is the port numbers (free ones
+instead of 7878 and 7879, so parallel runs do not collide). Everything the commands write must be a path git ignores.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import sys
 from pathlib import Path
 
 
-from kg.store.serve import free_port, oxigraph_binary
+from kg.store.serve import free_port
 
 from .conftest import ROOT
 from .stores.servers import stop, wait_http
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
-SHELL_START = (".venv/bin/", "curl ", "kill ")
+SHELL_START = (".venv/bin/", "curl ", "kill ", "sleep ")
 
 
 def command_blocks() -> list[tuple[str, list[str]]]:
@@ -61,7 +61,6 @@ def _checkout(folder: Path) -> None:
     kg = bin_dir / "kg"
     kg.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kg "$@"\n', encoding="utf-8")
     kg.chmod(0o755)
-    (bin_dir / "oxigraph").symlink_to(oxigraph_binary())
 
 
 def _port(line: str) -> int:
@@ -77,6 +76,7 @@ def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Pat
     before = set(work.iterdir())
     ports = {old: str(free_port()) for old in ("7878", "7879")}
     job: subprocess.Popen[bytes] | None = None
+    counts: list[int] = []
     try:
         for kind, lines in command_blocks():
             if kind == "python":
@@ -97,8 +97,8 @@ def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Pat
                     job = subprocess.Popen(["bash", "-c", line[:-1]], cwd=work, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL)
                     wait_http(f"http://127.0.0.1:{_port(line)}/query?query=ASK%7B%7D", job, 60)
-                elif line == "kill %1":
-                    assert job is not None, "kill %1 without a server started"
+                elif line == "kill $!":
+                    assert job is not None, "kill $! without a server started"
                     stop(job)
                     job = None
                 else:
@@ -106,16 +106,19 @@ def test_readme_commands_run_in_order_and_write_only_ignored_paths(tmp_path: Pat
                                             timeout=600)
                     assert result.returncode == 0, f"{written}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
                     if line.startswith("curl "):
-                        assert int(result.stdout.splitlines()[1]) > 1000, result.stdout  # the triples served
+                        counts.append(int(result.stdout.splitlines()[1]))  # the triples served
                     if line.startswith(".venv/bin/kg load"):
                         assert "loaded" in result.stderr
         assert job is None, "the README leaves a server running"
+        # the read-only endpoint over out/ and the writable store after kg load serve the same triples, as it says
+        assert len(counts) >= 2 and counts[0] > 1000 and len(set(counts)) == 1, counts
     finally:
         if job is not None:
             stop(job)
     created = sorted(path.name for path in set(work.iterdir()) - before)
     assert created == ["out"]
     assert (work / "out" / "wuhai.html").is_file()
+    assert (work / "out" / "store").is_dir(), "the README's writable endpoint keeps its store in out/store"
     for name in created:
         ignored = subprocess.run(["git", "check-ignore", "-q", f"{name}/graph.ttl"], cwd=ROOT)
         assert ignored.returncode == 0, f"the README writes into {name}/, which git does not ignore"
