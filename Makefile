@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 SAMPLE := kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt
 SAMPLE_DATE := 2021-02-22
 SAMPLE_PUBLICATION := 内蒙古日报
-# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso as an
-# independent triple store for the load tests).
-APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
+# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso and
+# Apache Jena's TDB2 tools as independent triple stores for the load tests).
+APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource libapache-jena-java
 
 .PHONY: run test lint install install-dev system-deps sample docs bench bench-big eval train train-neural crf-decode-check clean
 
