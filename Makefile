@@ -5,11 +5,11 @@ BIN    := $(VENV)/bin
 SAMPLE := kg/data/sample/inner_mongolia_daily_2021-02-22_p3.txt
 SAMPLE_DATE := 2021-02-22
 SAMPLE_PUBLICATION := 内蒙古日报
-# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso as an
-# independent triple store for the load tests).
-APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource
+# Debian packages the test suite needs (headless browser for the view, CJK fonts for screenshots, Virtuoso and
+# Apache Jena's TDB2 tools as independent triple stores for the load tests).
+APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei virtuoso-opensource libapache-jena-java
 
-.PHONY: run test install install-dev system-deps sample docs bench bench-big eval train train-neural crf-decode-check clean
+.PHONY: run test lint install install-dev system-deps sample docs bench bench-big eval train train-neural crf-decode-check clean
 
 run: install sample
 	@echo "The sample's graph is in output/ (graph.ttl, .nq, .trig, .jsonld, .graphml, .gexf)."
@@ -62,8 +62,14 @@ docs: install-dev sample
 	@$(BIN)/python -m kg.view.browser output/graph.html docs/view_map.png --select $(SHOT_ENTITY) --tab map
 	@echo "docs: ontology/docs/ontology.md, ontology/context.jsonld, docs/view.png and docs/view_map.png"
 
+# ruff (lint and format) and mypy over kg/, with the settings of pyproject.toml; silent when all is well.
+lint: install-dev
+	@$(BIN)/ruff check -q kg
+	@$(BIN)/ruff format -q --check kg
+	@out=$$($(BIN)/mypy kg 2>&1) || { echo "$$out"; exit 1; }
+
 # -q and -rfE: a line of dots and the summary (failures and errors named; skips counted, -ra lists why).
-test: install-dev system-deps
+test: install-dev system-deps lint
 	@$(BIN)/python -m pytest -q -rfE
 
 # Rebuilds the shipped CRF taggers (kg/data/ner/crf.* and lac_crf.*: model + JSON card, and lac_crf's char_clusters.tsv) from ../shared/data; about 40 minutes.

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset
 
@@ -85,7 +86,7 @@ def extract(inputs: Iterable[str | Path], settings: Settings | None = None) -> C
 def _settings(
     settings: Settings | None, date: dt.date | None, base_iri: str | None, ner: str | None, keep_going: bool | None
 ) -> Settings:
-    changes = {"date": date, "base_iri": base_iri, "ner": ner, "keep_going": keep_going}
+    changes: dict[str, Any] = {"date": date, "base_iri": base_iri, "ner": ner, "keep_going": keep_going}
     return replace(settings or Settings(), **{name: value for name, value in changes.items() if value is not None})
 
 
@@ -328,6 +329,7 @@ def mention_records(corpus: Corpus, base_iri: str, *, source_offsets: bool = Fal
 
 
 __all__ = [
-    "BuildResult", "build", "eval_ner", "extract", "extract_texts", "load", "mention_records", "query", "serve", "stats",
+    "BuildResult", "build", "eval_ner", "extract", "extract_texts", "load", "mention_records", "query", "serve",
+    "stats",
     "validate", "viz",
 ]  # fmt: skip

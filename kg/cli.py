@@ -55,7 +55,8 @@ def reports_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except KGError as error:
             exception = click.ClickException(str(error))
-            exception.exit_code = error.exit_code
+            # click declares exit_code a ClassVar, but reads it from the instance
+            exception.exit_code = error.exit_code  # type: ignore[misc]
             raise exception from None
 
     return wrapper  # type: ignore[return-value]
@@ -656,7 +657,7 @@ def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None
         click.echo(json.dumps(record, ensure_ascii=False))
 
 
-# ------------------------------------------------------------------------------------------------- the graph as a product
+# ----------------------------------------------------------------------------------------------- the graph as a product
 
 
 def _query_text(query_arg: str | None, query_file: Path | None) -> str:
@@ -1021,10 +1022,10 @@ def load(
         raise click.UsageError("give --endpoint URL (or --bulk STORE)")
     if len(outputs) != 1:
         raise click.UsageError("--endpoint loads one OUTPUT; give several only with --bulk")
-    result = api.load(outputs[0], endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
+    loaded = api.load(outputs[0], endpoint, graph=graph_iri, user=user, password=password, protocol=protocol,
                       batch_size=batch_size, with_ontology=not no_ontology, token=token)  # fmt: skip
-    click.echo(f"loaded {result.triples} triples in {result.graphs} graph(s) into {endpoint} "
-               f"({result.protocol}, {result.requests} requests)", err=True)  # fmt: skip
+    click.echo(f"loaded {loaded.triples} triples in {loaded.graphs} graph(s) into {endpoint} "
+               f"({loaded.protocol}, {loaded.requests} requests)", err=True)  # fmt: skip
 
 
 @main.command()

@@ -183,7 +183,9 @@ class DaskEngine:
                                           "workers went away); files done so far are cached, run again to resume") \
                         from None  # fmt: skip
                 merge_timings(timings)
-                failures = [first_index([item]) for item, result in zip(batch, results, strict=False) if not accept(result)]
+                failures = [
+                    first_index([item]) for item, result in zip(batch, results, strict=False) if not accept(result)
+                ]
                 if failures:
                     failed_at = min([*failures, *([failed_at] if failed_at is not None else [])])
                     later = [f for f, b in futures.items() if first_index(b) > failed_at and not f.done()]

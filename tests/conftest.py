@@ -33,3 +33,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def gold_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made gold dataset (tests/stores/gold.py) exported into a folder, as a build would write it."""
+    from kg.publish.export import write_exports
+    from tests.stores.gold import gold_dataset
+
+    out = tmp_path_factory.mktemp("gold")
+    write_exports(gold_dataset(), out)
+    return out

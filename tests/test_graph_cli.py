@@ -17,9 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.publish.export import FORMATS, write_exports
+from kg.publish.export import FORMATS
 from kg.store.query import list_queries
-from tests.stores.gold import gold_dataset
 from tests.stores.servers import oxigraph_server, sparql_select
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,13 +28,6 @@ SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.t
 @pytest.fixture(scope="module")
 def runner() -> CliRunner:
     return CliRunner()
-
-
-@pytest.fixture(scope="module")
-def gold_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gold")
-    write_exports(gold_dataset(), out)
-    return out
 
 
 @pytest.fixture(scope="module")

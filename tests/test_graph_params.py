@@ -14,11 +14,9 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import UsageError
-from kg.publish.export import write_exports
 from kg.store.query import Parameter, display, list_queries, named_query, query, run
 from kg.store.store import to_rdflib
 from kg.graph.vocab import KG_NS, PREFIXES
-from tests.stores.gold import gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
@@ -27,13 +25,6 @@ NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
 def kg_term(name: str) -> ox.NamedNode:
     return ox.NamedNode(KG_NS + name)
-
-
-@pytest.fixture(scope="module")
-def gold_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gold")
-    write_exports(gold_dataset(), out)
-    return out
 
 
 @pytest.fixture(scope="module")

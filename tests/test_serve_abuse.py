@@ -22,9 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.publish.export import write_exports
 from kg.store.serve import DEFAULT_TIMEOUT
-from tests.stores.gold import gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "test-token-0123456789abcdef"
@@ -150,13 +148,6 @@ class Listener:
         self.running = False
         self.thread.join()
         self.socket.close()
-
-
-@pytest.fixture(scope="module")
-def gold_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gold")
-    write_exports(gold_dataset(), out)
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from kg.errors import OutputError
 from kg.graph.vocab import PREFIXES
@@ -127,6 +127,12 @@ def to_rdflib(term: Term) -> Node:
     return Literal(text, lang=lang, datatype=None if datatype is None else URIRef(datatype))
 
 
+def _graph_name(node: Node) -> IdentifiedNode:
+    if not isinstance(node, IdentifiedNode):
+        raise OutputError(f"a graph is named by an IRI or a blank node, not {node!r}")
+    return node
+
+
 # ------------------------------------------------------------------------------------------------- rdflib datasets
 
 
@@ -193,7 +199,7 @@ class Quads:
             dataset.bind(prefix, namespace)
         node = cache(to_rdflib)  # each distinct term converted once
         for name, triples in self.graphs.items():
-            target = dataset.default_graph if name is None else dataset.graph(node(name))
+            target = dataset.default_graph if name is None else dataset.graph(_graph_name(node(name)))
             for s, p, o in triples:
                 target.add((node(s), node(p), node(o)))
         return dataset

@@ -261,9 +261,9 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         resolver.entity(key, "Person", _label(mention))
         keys[(mention.start, mention.end)] = key
     for mention in extraction.mentions:
-        key = keys.get((mention.start, mention.end))
-        if key is not None:
-            resolver.attach(key, mention)
+        found = keys.get((mention.start, mention.end))
+        if found is not None:
+            resolver.attach(found, mention)
     bylines = []
     byline_context = {f"publication:{normalise_name(article.publication)}"} if article.publication else set()
     for byline in article.bylines:
@@ -273,8 +273,8 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         bylines.append(replace(byline, entity=key))
     article.bylines = bylines
     if article.place and not article.place_entity:
-        context = [m.attrs["name"] for m in extraction.mentions if m.attrs.get("code") and m.attrs.get("name")]
-        division = lookup(article.place, context)
+        place_names = [m.attrs["name"] for m in extraction.mentions if m.attrs.get("code") and m.attrs.get("name")]
+        division = lookup(article.place, place_names)
         if division is not None:
             article.place_entity = resolver.place(division)
         else:
@@ -297,7 +297,8 @@ def _telling(resolver: _Resolver, key: str) -> bool:
 
 
 def _join_unlinked_places(resolver: _Resolver) -> dict[str, str]:
-    """An unlinked place whose name is a surface form of exactly one linked place joins that place; returns the moves."""
+    """An unlinked place whose name is a surface form of exactly one linked place joins that place; returns the
+    moves."""
     moved: dict[str, str] = {}
     linked: dict[str, set[str]] = {}
     for key, entity in resolver.entities.items():

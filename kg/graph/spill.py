@@ -11,8 +11,8 @@
 * each graph's triples ``s\\tp\\to`` sorted (in runs of at most ``buffer_quads``), one segment of a single file per
   graph with an index of offsets: TriG and JSON-LD are read graph by graph, subjects in order.
 
-Every file kg writes is streamed from a spill (:class:`kg.publish.export.Rendering`): a build's quads are spilled as they
-are mapped, and data held in memory is spilled first (:func:`spill_of`). Memory then depends on the buffer, the
+Every file kg writes is streamed from a spill (:class:`kg.publish.export.Rendering`): a build's quads are spilled as
+they are mapped, and data held in memory is spilled first (:func:`spill_of`). Memory then depends on the buffer, the
 largest subject, the entity network and the view, not on the number of quads.
 """
 
@@ -160,7 +160,7 @@ class QuadSpill:
     def graph_names(self) -> list[Term | None]:
         """The non-empty graphs: the default graph first, then the named graphs in IRI order."""
         named = sorted((name for name in self._index if name is not None), key=sort_key)
-        return [None, *named] if None in self._index else named
+        return [None, *named] if None in self._index else [*named]
 
     def graph_triples(self, name: Term | None) -> Iterator[Triple]:
         """The triples of graph ``name`` in order."""

@@ -339,7 +339,8 @@ def _column_widths(lines: list[_Line], source: str) -> tuple[bool, list[float], 
 
     A line is *interior* when it does not end a sentence and the next line follows it directly: in wrapped text most
     lines are like that and their width is the column width. The column width around a line is the median interior
-    width within twelve lines of it (a run of spaces counts half an em), so that pages mixing narrow and wide columns are measured locally.
+    width within twelve lines of it (a run of spaces counts half an em), so that pages mixing narrow and wide columns
+    are measured locally.
     """
     widths = [_line_width(line, source) for line in lines]
     interior = [
@@ -572,13 +573,13 @@ def _drop_furniture(paragraphs: list[_Paragraph], removed: list[Span], header_li
 def clean_text(source: str) -> CleanResult:
     """Clean ``source`` and map every cleaned character back to the source.
 
-    A line L is joined to the next non-blank line N (without a space, or with one between two Latin letters) unless:
-    L's paragraph ends a sentence or with a photo credit, or N opens an article (dateline, layout marker). Then a paragraph that is clearly
-    cut off (:func:`looks_unfinished`) is joined. Otherwise the break is kept when L or N is in display type, N is a
-    byline, the paragraph so far is a complete byline, ends with a layout marker, or is page
-    furniture, when the text is not hard-wrapped at all (most lines end sentences, as in web text), or when L is short
-    (under 65 % of the local column width), which marks the end of a paragraph or a headline line. Blank lines are not paragraph breaks by
-    themselves: PDF text puts them at column breaks in mid-sentence.
+    A line L is joined to the next non-blank line N (without a space, or with one between two Latin letters) unless: L's
+    paragraph ends a sentence or with a photo credit, or N opens an article (dateline, layout marker). Then a paragraph
+    that is clearly cut off (:func:`looks_unfinished`) is joined. Otherwise the break is kept when L or N is in display
+    type, N is a byline, the paragraph so far is a complete byline, ends with a layout marker, or is page furniture,
+    when the text is not hard-wrapped at all (most lines end sentences, as in web text), or when L is short
+    (under 65 % of the local column width), which marks the end of a paragraph or a headline line. Blank lines are not
+    paragraph breaks by themselves: PDF text puts them at column breaks in mid-sentence.
 
     Kept paragraphs are separated by ``\n`` after a sentence end or before an article start and by ``\n\n``
     otherwise, so that cleaning the result again joins nothing and returns it unchanged. One linear pass over the

@@ -73,13 +73,15 @@ def _install() -> None:
             return
         from pdfminer import pdftypes
 
+        # Patching pdfminer's module globals and a method: the replacements have the same call signatures, but mypy
+        # types a module's functions and a module as fixed, hence the ignores.
         original_decode = pdftypes.PDFStream.decode
-        pdftypes.zlib = SimpleNamespace(
+        pdftypes.zlib = SimpleNamespace(  # type: ignore[assignment]
             decompress=_bounded(_inflate, zlib.decompress), error=zlib.error, decompressobj=zlib.decompressobj
         )
-        pdftypes.decompress_corrupted = _bounded(_inflate_unchecked, pdftypes.decompress_corrupted)
-        pdftypes.lzwdecode = _bounded(_lzw, pdftypes.lzwdecode)
-        pdftypes.rldecode = _bounded(_run_length, pdftypes.rldecode)
+        pdftypes.decompress_corrupted = _bounded(_inflate_unchecked, pdftypes.decompress_corrupted)  # type: ignore[assignment]
+        pdftypes.lzwdecode = _bounded(_lzw, pdftypes.lzwdecode)  # type: ignore[assignment]
+        pdftypes.rldecode = _bounded(_run_length, pdftypes.rldecode)  # type: ignore[assignment]
 
         def decode(stream: Any) -> None:
             original_decode(stream)
@@ -87,7 +89,7 @@ def _install() -> None:
             if budget is not None:
                 budget.spend(len(stream.data or b""))  # every filter's output counts, predictors included
 
-        pdftypes.PDFStream.decode = decode  # type: ignore[method-assign]
+        pdftypes.PDFStream.decode = decode  # type: ignore[method-assign, assignment]
         _installed = True
 
 

@@ -445,23 +445,28 @@ def _emit(out: list[str], text: str, separate: bool) -> None:
     out.append(text)
 
 
+def _extent(line: Line, axis: int) -> tuple[float, float]:
+    """Where ``line`` starts and ends on ``axis`` (0: x, 1: y)."""
+    return (line[0], line[2]) if axis == 0 else (line[1], line[3])
+
+
 def _cut(region: list[Line], axis: int, gap: float) -> tuple[float, list[list[Line]]] | None:
     """Split ``region`` at gaps wider than ``gap`` in its projection on ``axis`` (0: x, columns; 1: y, blocks).
 
     Returns the widest gap and the pieces in reading order, or None when there is no such gap.
     """
-    low, high = (0, 2) if axis == 0 else (1, 3)
-    items = sorted(region, key=lambda item: item[low])
+    items = sorted(region, key=lambda item: _extent(item, axis)[0])
     groups: list[list[Line]] = [[items[0]]]
-    reach = items[0][high]
+    reach = _extent(items[0], axis)[1]
     widest = 0.0
     for item in items[1:]:
-        if item[low] - reach > gap:
-            widest = max(widest, item[low] - reach)
+        low, high = _extent(item, axis)
+        if low - reach > gap:
+            widest = max(widest, low - reach)
             groups.append([item])
         else:
             groups[-1].append(item)
-        reach = max(reach, item[high])
+        reach = max(reach, high)
     if len(groups) < 2:
         return None
     # Columns are read left to right; blocks top to bottom (PDF y grows upwards).

@@ -106,7 +106,7 @@ def split_sentences(text: str, paragraphs: list[Span] | None = None) -> list[Sen
     """Sentence boundaries of an article body (after 。！？；, or at a line break) with their paragraph index."""
     paragraphs = paragraphs if paragraphs is not None else _paragraph_spans(text)
     starts = [span.start for span in paragraphs]
-    sentences = []
+    sentences: list[Sentence] = []
     for match in SENTENCE.finditer(text):
         start, end = match.span()
         if end > start and text[end - 1] == "\n":
@@ -368,10 +368,10 @@ def _assign_headlines(page: _Page, bodies: list[str]) -> dict[int, int]:
         if b in assigned:
             continue
         sides = [block.before, block.after] if after > before else [block.after, block.before]
-        for d in sides:
-            if d is not None and d not in taken:
-                assigned[b] = d
-                taken.add(d)
+        for side in sides:
+            if side is not None and side not in taken:
+                assigned[b] = side
+                taken.add(side)
                 break
     return assigned
 
@@ -415,8 +415,8 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
     return articles
 
 
-# Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the article,
-# and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
+# Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the
+# article, and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
 _EDITOR_LINE = re.compile(
     r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"

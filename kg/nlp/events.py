@@ -38,7 +38,10 @@ from kg.registry import stage
 
 EXTRACTOR = "nlp.events.patterns"
 
-_MEETINGS = "新闻发布会|发布会|座谈会|研讨会|推介会|现场会|会议|大会|论坛|博览会|展览会|交易会|洽谈会|签约仪式|启动仪式|开幕式|颁奖典礼"
+_MEETINGS = (
+    "新闻发布会|发布会|座谈会|研讨会|推介会|现场会|会议|大会|论坛|博览会|展览会|交易会|洽谈会|"
+    "签约仪式|启动仪式|开幕式|颁奖典礼"
+)
 _MEETING_HELD_AT = pattern(
     rf"(?:^|[，；：])(?P<label>[^，。；！？：]{{{{2,40}}}}?(?:{_MEETINGS}))在(?P<place>{{L}})(?:{{N}}{{{{0,4}}}}?)"
     r"(?P<verb>召开|举行|举办|开幕|启动)"
@@ -344,7 +347,8 @@ def _clauses(masked: str) -> list[tuple[int, int]]:
 
 
 def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
-    """(class, match) of every trigger of the sentence that states an event, one per class, ceremonies before meetings."""
+    """(class, match) of every trigger of the sentence that states an event, one per class, ceremonies before
+    meetings."""
     view = simplified(frame.masked)
     found: list[tuple[str, re.Match[str]]] = []
     for match in _TRIGGER.finditer(view):
@@ -453,9 +457,9 @@ def _trigger_event(
     if kind == "Signing":
         for join in _PARTY_JOIN.finditer(frame.masked, 0, end):
             for name in ("left", "right"):
-                slot = frame.slots.get(join.start(name))
-                if slot is not None and slot.char in (ORG, PLACE, PERSON):
-                    roles.append(("signatory", slot))
+                party = frame.slots.get(join.start(name))
+                if party is not None and party.char in (ORG, PLACE, PERSON):
+                    roles.append(("signatory", party))
         roles.extend(("signatory", s) for s in after if s.char == ORG)
     before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
     projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]
@@ -635,9 +639,9 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
 
 
 def event_relations(view: ArticleView) -> list[Relation]:
-    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who
-    preside over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended,
-    spoke or presided, attend it — until another named event is named."""
+    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who preside
+    over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
+    or presided, attend it — until another named event is named."""
     relations: list[Relation] = []
     current: Mention | None = None
     paragraph = -1

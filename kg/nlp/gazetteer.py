@@ -69,8 +69,8 @@ PLACE_TYPES = {"Place", "Person", "Organization"}  # tagger classes a linked nam
 # Without a tagger's segmentation, a division name is refused where its last character starts a common word with the
 # next one (合作市 in 合作市场).
 CONTINUATIONS = frozenset(
-    "市场 市民 市值 市面 市容 市级 市区 市县 区域 区间 区别 区分 区块 县城 县域 县级 旗帜 旗下 旗舰 旗袍 盟友 盟员 省份 省级 "
-    "省钱 省力 州长 州府".split()
+    "市场 市民 市值 市面 市容 市级 市区 市县 区域 区间 区别 区分 区块 县城 县域 县级 旗帜 旗下 旗舰 旗袍 "
+    "盟友 盟员 省份 省级 省钱 省力 州长 州府".split()
 )
 
 
@@ -593,7 +593,8 @@ def lookup(name: str, context_names: list[str] | tuple[str, ...] = ()) -> Divisi
 
 @stage("nlp.link.gazetteer")
 def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
-    """Link place mentions to official divisions and countries, add those the tagger missed, apply the user dictionary."""
+    """Link place mentions to official divisions and countries, add those the tagger missed, apply the user
+    dictionary."""
     article = extraction.article
     text = article.text
     view = simplified(text)
@@ -788,11 +789,11 @@ ABBREVIATION_LIST = re.compile(f"[{RUN_CHARS}](?:、[{RUN_CHARS}])+(?=等)")
 # What follows a run of country or province characters (中美两国, 中俄关系, 中日韩合作, 港澳台同胞, 京津冀地区).
 RUN_HEADS = tuple(
     sorted(
-        "两国 三国 四国 五国 六国 七国 八国 等国 国家 关系 双方 三方 四方 各方 友好 友谊 和平 首脑 元首 领导人 联合 之间 "
-        "谈判 和谈 会谈 会晤 峰会 经贸 经济 贸易 建交 邦交 防卫 边界 边境 双边 三边 多边 合作 睦邻 核 安全 战略 冲突 "
-        "对抗 争端 矛盾 战争 之战 大战 同盟 安保 两军 军事 高层 外交 外长 对话 磋商 协议 协定 条约 公报 声明 宣言 交流 "
-        "伙伴 政府 官员 两党 人民 文化 科技 友协 议会 同胞 地区 青年 企业 足球 围棋 等地 两地 三地 四地 一体化 协同 "
-        "协作 大湾区 城市群 经济圈 经济带 区域 交界".split(),
+        "两国 三国 四国 五国 六国 七国 八国 等国 国家 关系 双方 三方 四方 各方 友好 友谊 和平 首脑 元首 领导人 联合 "
+        "之间 谈判 和谈 会谈 会晤 峰会 经贸 经济 贸易 建交 邦交 防卫 边界 边境 双边 三边 多边 合作 睦邻 核 安全 战略 "
+        "冲突 对抗 争端 矛盾 战争 之战 大战 同盟 安保 两军 军事 高层 外交 外长 对话 磋商 协议 协定 条约 公报 声明 宣言 "
+        "交流 伙伴 政府 官员 两党 人民 文化 科技 友协 议会 同胞 地区 青年 企业 足球 围棋 等地 两地 三地 四地 一体化 "
+        "协同 协作 大湾区 城市群 经济圈 经济带 区域 交界".split(),
         key=len,
         reverse=True,
     )

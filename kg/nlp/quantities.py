@@ -80,8 +80,9 @@ UNITS: dict[str, tuple[str | None, Decimal]] = {
 }
 # Classifiers of plain counts: unit code C62 ("one"), the classifier kept as unit text.
 COUNTERS = (
-    "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 头 只 株 棵 场 届 章 "
-    "支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 省 市县 县市 市地 县区 区县 地市"
+    "户次 人次 篇次 架次 个 户 人 名 位 家 起 件 项 篇 架 台 辆 座 条 次 笔 趟 列 期 批 所 处 栋 套 张 份 "
+    "头 只 株 棵 场 届 章 支 艘 部 块 间 层 类 种 款 宗 例 片 片区 枚 吨次 万人次 锭 把 车道 批次 "
+    "省 市县 县市 市地 县区 区县 地市"
 ).split()
 _MULTIPLIERS = {
     "十": 10,
@@ -189,8 +190,11 @@ def _normal(value: Decimal) -> Decimal:
     then survives a write and a re-read unchanged.
     """
     # Exact at any length: the default context's 28 digits rounded longer numbers and made quantize() raise.
+    digits, exponent = value.as_tuple()[1:]
+    if not isinstance(exponent, int):  # 'n', 'N' or 'F': NaN or infinity, which have no decimal form
+        raise TypeError(f"not a finite number: {value}")
     with localcontext() as context:
-        context.prec = max(28, len(value.as_tuple().digits) + abs(value.as_tuple().exponent) + 2)
+        context.prec = max(28, len(digits) + abs(exponent) + 2)
         value = value.normalize()
         return value.quantize(Decimal("0.1")) if value == value.to_integral() else value
 

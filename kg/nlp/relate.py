@@ -365,7 +365,7 @@ def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Ment
         at = start + match.end()
     parts.append((at, end))
     # the chain is the run of trailing parts that end with a title; the first may open with words that are no title
-    chain_parts = []
+    chain_parts: list[tuple[int, int]] = []
     for a, b in reversed(parts):
         if not _CHAIN_TITLE_END.search(simplified(view.text[a:b])):
             break
@@ -399,8 +399,8 @@ def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Ment
             org = own
         elif _LEVEL_HEAD.match(simplified(part)):
             org = _level_antecedent(view, a, part)
-        elif _LEVEL_START.match(part) and (
-            org is None or not _LEVEL_END.search(org.text) or not org.text.endswith(_LEVEL_START.match(part).group())
+        elif (level_start := _LEVEL_START.match(part)) and (
+            org is None or not _LEVEL_END.search(org.text) or not org.text.endswith(level_start.group())
         ):
             org = _level_antecedent(view, a, part)
         if title:
@@ -554,6 +554,7 @@ def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Ment
 
 
 def _building(frame: Frame, out: _Emitter) -> None:
+    org: Slot | None
     frame_place = _FRAME_PLACE.search(frame.masked)
     place = frame.slot(frame_place, "place") if frame_place else None
     for match in _BUILT_BY.finditer(frame.masked):
@@ -606,6 +607,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
 
 
 def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
+    child: Slot | None
+    org: Slot | None
+    trainee: Slot | None
     for regex in _SUBORG:
         for match in regex.finditer(frame.masked):
             parent = frame.slot(match, "parent")
@@ -616,7 +620,7 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
         if parent and child:
             out.add(frame, child, "subOrganizationOf", parent)
-    for index, slot in frame.slots.items():
+    for slot in frame.slots.values():
         if slot.char != ORG or slot.fresh:
             continue
         # 某职业学院通航学院: the name holds its parent's name; the parent gets a mention of its own
@@ -629,13 +633,13 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 and not _LEGAL_FORM.fullmatch(simplified(name[cut:]))
             ):  # 某集团有限公司 is 某集团 itself
                 start = slot.mention.start
-                parent = _existing(view, start, start + cut) or view.new_mention(start, start + cut, "Organization")
-                if parent.type == "Organization":
-                    parent.type = _org_class(parent.text)
-                if id(parent) not in {id(m) for m in view.extraction.mentions}:
-                    view.extraction.mentions.append(parent)
+                held = _existing(view, start, start + cut) or view.new_mention(start, start + cut, "Organization")
+                if held.type == "Organization":
+                    held.type = _org_class(held.text)
+                if id(held) not in {id(m) for m in view.extraction.mentions}:
+                    view.extraction.mentions.append(held)
                     view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
-                out.add(frame, slot, "subOrganizationOf", parent, 0.8)
+                out.add(frame, slot, "subOrganizationOf", held, 0.8)
                 break
     for regex in _FOUNDED:
         for match in regex.finditer(frame.masked):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -470,7 +471,7 @@ class MentionIndex:
         for bucket in self._range(mention.start, mention.end):
             self.buckets[bucket] = [m for m in self.buckets.get(bucket, []) if m is not mention]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Mention]:
         return iter(list(self.items.values()))
 
     def __len__(self) -> int:
@@ -689,9 +690,9 @@ def _trim_trailing_verb(ms: _Mentions, mention: Mention, ending_at: dict[int, To
 
 
 def _fragment(ms: _Mentions, mention: Mention, ending_at: dict[int, Token]) -> bool:
-    """A one-character name with a division's level word (立县, 兴市) glued to the noun or adverb before it is a slogan's
-    fragment (产业立县, 科技兴市), not a division: a real one follows a place (山西兴县), a verb (赴兴县), a function word
-    or punctuation."""
+    """A one-character name with a division's level word (立县, 兴市) glued to the noun or adverb before it is a
+    slogan's fragment (产业立县, 科技兴市), not a division: a real one follows a place (山西兴县), a verb (赴兴县), a
+    function word or punctuation."""
     if len(mention.text) != 2 or not mention.text.endswith(DIVISION_LEVELS) or mention.attrs.get("code"):
         return False
     before = ending_at.get(mention.start)
@@ -1126,9 +1127,9 @@ TAIL_TAGS = {"n", "vn", "nz", "an", "ORG"}
 
 
 def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
-    """Organizations keep their whole name when the tagger cuts it in two: nouns after a name that end with a class
-    word (某协会|专家委员会) join it, and so does a name of the tagger's that is only a class phrase (某某种植|农民专业合作社)
-    with the name and the division printed right before it (某旗某某种植农民专业合作社)."""
+    """Organizations keep their whole name when the tagger cuts it in two: nouns after a name that end with a class word
+    (某协会|专家委员会) join it, and so does a name of the tagger's that is only a class phrase
+    (某某种植|农民专业合作社) with the name and the division printed right before it (某旗某某种植农民专业合作社)."""
     from kg.graph.vocab import is_subclass
 
     starting_at = {token.start: index for index, token in enumerate(tokens)}
@@ -1252,8 +1253,8 @@ def coordinations(ms: _Mentions, tokens: list[Token]) -> None:
 
 
 def shared_suffix(name: str) -> str:
-    """The generic words that end a name (额布都格边境派出所 → 边境派出所), the part a coordination shares: its class word
-    and the generic modifiers before it."""
+    """The generic words that end a name (额布都格边境派出所 → 边境派出所), the part a coordination shares: its class
+    word and the generic modifiers before it."""
     suffix = max((s for s in SUFFIX_CLASSES if name.endswith(s) and len(name) > len(s)), key=len, default="")
     if not suffix:
         return ""

@@ -540,7 +540,7 @@ class _JsonNodes:
         return node
 
 
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode_string = json.encoder.encode_basestring
 
 
 def _dump(data: object, level: int, out: list[str]) -> None:

@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Protocol
 
@@ -45,9 +46,9 @@ def plan(tasks: list[str], processes: int, quads: int | None = None) -> list[lis
         cost[VIEW] *= (quads / COST_QUADS) ** (VIEW_GROWTH - 1)  # relative to the files, whose costs scale as one
     groups: dict[str, list[str]] = {}
     for task in tasks:
-        shares = "" if task == VIEW else export_format(task).shares
-        if shares:
-            groups.setdefault(shares, []).append(task)
+        shared = "" if task == VIEW else export_format(task).shares
+        if shared:
+            groups.setdefault(shared, []).append(task)
     units = [*groups.values(), *([task] for task in tasks if task == VIEW or not export_format(task).shares)]
     if not units:
         return []
@@ -131,7 +132,7 @@ def write_with(
     # The quads and the corpus live until the end: the collector need not walk them again and again while the files
     # are made, and in a forked child walking them would copy every page it shares with the parent.
     gc.freeze()
-    children: list[tuple[multiprocessing.Process, Connection]] = []
+    children: list[tuple[BaseProcess, Connection]] = []
     try:
         children.extend(_start(writer, share, out_dir) for share in shares[1:])
         timings.merge(_write(writer, shares[0], out_dir))
@@ -156,7 +157,7 @@ def _write(writer: Writer, share: list[str], out_dir: Path) -> Timings:
     return timings
 
 
-def _start(writer: Writer, share: list[str], out_dir: Path) -> tuple[multiprocessing.Process, Connection]:
+def _start(writer: Writer, share: list[str], out_dir: Path) -> tuple[BaseProcess, Connection]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     for stream in (sys.stdout, sys.stderr):

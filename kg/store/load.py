@@ -84,7 +84,7 @@ class _Client:
             detail = exc.read()[:300].decode("utf-8", "replace").strip()
             raise StoreError(
                 f"{self.endpoint} refused {method} ({exc.code} {exc.reason}){': ' + detail if detail else ''}"
-            )
+            ) from exc
         except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
             # OSError covers refused and reset connections and time-outs; HTTPException a bad status line or a
             # server that closed the connection; ValueError a URL urllib cannot use (an invalid IPv6 host)

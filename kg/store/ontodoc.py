@@ -60,7 +60,7 @@ class _Readable(_TurtleNames):
         return unquote(super().iri(iri))
 
 
-def _example(examples: Graph | None, klass: URIRef) -> str:
+def _example(examples: Graph | None, klass: Node) -> str:
     """Turtle for the first instance (by IRI) of exactly ``klass`` in ``examples``, shortened for reading."""
     if examples is None:
         return ""
@@ -100,7 +100,8 @@ def ontology_markdown(examples: Graph | None = None) -> str:
     out = [
         f"# {_label(graph, onto, 'en')} — {_label(graph, onto, 'zh')}",
         "",
-        "<!-- Generated from ontology/kg.ttl by kg.store.ontodoc; do not edit by hand (a test checks it is current). -->",
+        "<!-- Generated from ontology/kg.ttl by kg.store.ontodoc; do not edit by hand"
+        " (a test checks it is current). -->",
         "",
         f"Namespace `kg:` = `{KG_NS}` · version {graph.value(onto, OWL.versionInfo)} · "
         f"{len(classes)} classes, {len(properties)} properties.",

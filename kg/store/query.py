@@ -34,6 +34,7 @@ from kg.graph.vocab import PREFIXES, ontology_dir
 from kg.publish.export import DEFAULT_BASE
 from kg.store.guard import Limits, check, undeclared_prefixes
 from kg.store.store import is_store_dir, open_source, to_rdflib
+from kg.store.worker import serialized
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
@@ -87,7 +88,7 @@ class QueryResult:
         if self.kind != "graph":
             return []
         parsed = ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed]  # type: ignore
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in parsed]
 
     def serialize(self, fmt: str) -> str:
         """The result in ``fmt``: W3C formats written by Oxigraph (json, xml, csv, tsv; turtle, nt, jsonld) or a
@@ -98,15 +99,15 @@ class QueryResult:
                                  f"not {fmt}")  # fmt: skip
             parsed = ox.parse(self.data, format=ox.RdfFormat.N_TRIPLES)
             prefixes = PREFIXES if _GRAPH[fmt] == ox.RdfFormat.TURTLE else None
-            return ox.serialize(parsed, format=_GRAPH[fmt], prefixes=prefixes).decode("utf-8")
+            return serialized(ox.serialize(parsed, format=_GRAPH[fmt], prefixes=prefixes)).decode("utf-8")
         if fmt in GRAPH_FORMATS:
             raise UsageError(f"a {self.kind.upper()} result is not a graph: use --format {', '.join(RESULT_FORMATS)}")
         if fmt == "table":
             return _table(self)
         if fmt not in _W3C:
             raise UsageError(f"unknown result format {fmt!r}; choose from {', '.join(FORMATS)}")
-        parsed = ox.parse_query_results(self.data, format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=_W3C[fmt]).decode("utf-8")
+        solutions = ox.parse_query_results(self.data, format=ox.QueryResultsFormat.JSON)
+        return serialized(solutions.serialize(format=_W3C[fmt])).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,10 @@ class CompetencyQuery:
         text = self.text
         for name, value in values.items():
             parameter = declared[name]
-            text = _values_line(parameter.variable, parameter.default).sub(
-                lambda _m, t=parameter.term(value), v=parameter.variable: f"VALUES ?{v} {{ {t} }}", text, count=1
-            )
+            values_line = f"VALUES ?{parameter.variable} {{ {parameter.term(value)} }}"
+            line = _values_line(parameter.variable, parameter.default).search(text)
+            if line is not None:  # the first such line, replaced as text (a term may hold backslashes)
+                text = text[: line.start()] + values_line + text[line.end() :]
         return text
 
 
@@ -198,10 +200,10 @@ def execute(store: ox.Store, text: str, limits: Limits = Limits()) -> QueryResul
     try:
         result = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True, base_iri=DEFAULT_BASE)
         if isinstance(result, ox.QueryBoolean):
-            return QueryResult("ask", result.serialize(format=ox.QueryResultsFormat.JSON))
+            return QueryResult("ask", serialized(result.serialize(format=ox.QueryResultsFormat.JSON)))
         if isinstance(result, ox.QuerySolutions):
-            return QueryResult("select", result.serialize(format=ox.QueryResultsFormat.JSON))
-        return QueryResult("graph", result.serialize(format=ox.RdfFormat.N_TRIPLES))
+            return QueryResult("select", serialized(result.serialize(format=ox.QueryResultsFormat.JSON)))
+        return QueryResult("graph", serialized(result.serialize(format=ox.RdfFormat.N_TRIPLES)))
     except SyntaxError as exc:
         raise _syntax_error(exc, text) from exc
     except (OSError, ValueError, RuntimeError) as exc:

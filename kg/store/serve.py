@@ -47,7 +47,7 @@ from kg.graph.vocab import PREFIXES
 from kg.store import worker as worker_module
 from kg.store.guard import Limits, check
 from kg.store.store import add_ontology, is_store_dir, open_source
-from kg.store.worker import send
+from kg.store.worker import Header, send
 
 #: Seconds a query or update may run unless the caller says otherwise.
 DEFAULT_TIMEOUT = 30.0
@@ -153,13 +153,13 @@ class _Worker:
                 missing -= len(chunk)
         return b"".join(chunks)
 
-    def _read_message(self, deadline: float, client: socket.socket | None) -> tuple[dict[str, object], bytes]:
+    def _read_message(self, deadline: float, client: socket.socket | None) -> tuple[Header, bytes]:
         size = int.from_bytes(self._read(4, deadline, client), "big")
         header = json.loads(self._read(size, deadline, client))
         return header, self._read(int(header["length"]), deadline, client)
 
     def ask(self, header: dict[str, object], body: bytes, deadline: float,
-            client: socket.socket | None) -> tuple[dict[str, object], bytes]:  # fmt: skip
+            client: socket.socket | None) -> tuple[Header, bytes]:  # fmt: skip
         """Send one request; raise _Stopped when the deadline passes, the client leaves or the worker dies."""
         assert self.process.stdin is not None
         try:
@@ -211,7 +211,7 @@ class _Pool:
         self.idle.put(worker)
 
     def run(self, header: dict[str, object], body: bytes, timeout: float,
-            client: socket.socket | None) -> tuple[dict[str, object], bytes]:  # fmt: skip
+            client: socket.socket | None) -> tuple[Header, bytes]:  # fmt: skip
         """Run one request on a free worker within ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         try:
@@ -347,7 +347,7 @@ def _handler(pool: _Pool, settings: Settings, own_host: str) -> type[BaseHTTPReq
                                            "narrow the query or ask for a higher limit")  # fmt: skip
                 self._error(stopped.status, message, {"Retry-After": "1"} if stopped.status == 503 else None, cors)
                 return
-            status = int(answer["status"])  # type: ignore[arg-type]
+            status = int(answer["status"])
             if status >= 400:
                 self._error(status, str(answer.get("message", "")), cors=cors)
             else:

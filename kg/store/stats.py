@@ -98,6 +98,8 @@ class _Data:
     def rows(self, text: str) -> list[tuple[Node | None, ...]]:
         """The rows of a SELECT over the data graphs, as rdflib terms."""
         result = self.store.query(text, default_graph=self.default, named_graphs=self.named)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError(f"rows() takes a SELECT query, not {text!r}")
         return [tuple(to_rdflib(solution[v]) for v in result.variables) for solution in result]
 
     def count(self, select: str) -> int:

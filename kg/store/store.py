@@ -13,10 +13,11 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import cast, overload
 
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from kg.errors import GraphParseError, InputError, StoreError
 from kg.graph.quads import Data, as_quads, iter_quads, value
@@ -47,8 +48,16 @@ _LOAD_TRIPLES = 200_000  # triples of a merged graph (entities, default) loaded 
 # ------------------------------------------------------------------------------------------------- terms
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | None) -> Node | None:
-    """An Oxigraph term as the equal rdflib term (``None`` for the default graph)."""
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode) -> IdentifiedNode: ...
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node: ...
+@overload
+def to_rdflib(term: ox.DefaultGraph | None) -> None: ...
+@overload
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None) -> Node | None: ...
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None) -> Node | None:
+    """An Oxigraph term as the equal rdflib term (``None`` for the default graph); a quoted triple is refused."""
     if term is None or isinstance(term, ox.DefaultGraph):
         return None
     if isinstance(term, ox.NamedNode):
@@ -80,9 +89,16 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def oxigraph_quads(dataset: Dataset | Graph) -> Iterator[ox.Quad]:
     """The quads of an rdflib dataset as Oxigraph quads."""
+    # rdflib types every position of a quad as a Node; only the object of a valid one is a literal, and ox.Quad raises
+    # a TypeError otherwise.
     for s, p, o, g in iter_quads(dataset):
-        graph = ox.DefaultGraph() if g is None else to_oxigraph(g)
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+        graph = ox.DefaultGraph() if g is None else cast("ox.NamedNode | ox.BlankNode", to_oxigraph(g))
+        yield ox.Quad(
+            cast("ox.NamedNode | ox.BlankNode", to_oxigraph(s)),
+            cast("ox.NamedNode", to_oxigraph(p)),
+            to_oxigraph(o),
+            graph,
+        )
 
 
 # ------------------------------------------------------------------------------------------------- parsing

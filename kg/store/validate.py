@@ -1,9 +1,10 @@
 """SHACL validation of kg graphs (pySHACL, RDFS inference over the ontology) and a sanity check of the ontology.
 
-The core constraints of ontology/shapes.ttl run in pySHACL; its SPARQL constraints run in Oxigraph, once over the
-whole graph (pySHACL would run them once per node, which takes minutes on an archive). ``validate`` checks the union of all graphs of a file, output folder or store against ontology/shapes.ttl: named
-graphs are merged first because an article graph refers to entities described in the entities graph. Warnings
-(``sh:Warning``) are reported but do not make a graph fail.
+The core constraints of ontology/shapes.ttl run in pySHACL; its SPARQL constraints run in Oxigraph, once over the whole
+graph (pySHACL would run them once per node, which takes minutes on an archive). ``validate`` checks the union of all
+graphs of a file, output folder or store against ontology/shapes.ttl: named graphs are merged first because an article
+graph refers to entities described in the entities graph. Warnings (``sh:Warning``) are reported but do not make a graph
+fail.
 """
 
 from __future__ import annotations
@@ -118,8 +119,10 @@ def _sparql_checks(shapes: Graph) -> list[_SparqlCheck]:
                 prefix = shapes.value(declaration, SH.prefix)
                 namespace = shapes.value(declaration, SH.namespace)
                 prefixes.append(f"PREFIX {prefix}: <{namespace}>")
-        targets = [f"{{ ?this a/<{RDFS.subClassOf}>* <{c}> }}" for c in sorted(shapes.objects(shape, SH.targetClass))]
-        targets += [f"{{ ?this <{p}> [] }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf))]
+        targets = [
+            f"{{ ?this a/<{RDFS.subClassOf}>* <{c}> }}" for c in sorted(shapes.objects(shape, SH.targetClass), key=str)
+        ]
+        targets += [f"{{ ?this <{p}> [] }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str)]
         body = select.replace("$this", "?this")
         where = re.search(r"WHERE\s*\{", body, re.I)
         if where is None or not targets:
@@ -204,7 +207,7 @@ def check_ontology() -> list[str]:
         if str(s).startswith(KG_NS)
     }
     declared = classes | properties
-    for term in sorted(declared):
+    for term in sorted(declared, key=str):  # kg IRIs
         name = str(term)[len(KG_NS) :]
         languages = {getattr(label, "language", None) for label in graph.objects(term, RDFS.label)}
         for lang in ("zh", "en"):
@@ -212,7 +215,7 @@ def check_ontology() -> list[str]:
                 problems.append(f"kg:{name} has no rdfs:label@{lang}")
         if graph.value(term, RDFS.comment) is None:
             problems.append(f"kg:{name} has no rdfs:comment")
-    for prop in sorted(properties):
+    for prop in sorted(properties, key=str):
         for relation in (RDFS.domain, RDFS.range):
             for target in graph.objects(prop, relation):
                 target_iri = str(target)
@@ -223,7 +226,7 @@ def check_ontology() -> list[str]:
                 if not target_iri.startswith(KG_NS) and not target_iri.startswith(_EXTERNAL_OK):
                     if relation == RDFS.range and target != XSD.string:
                         problems.append(f"kg:{str(prop)[len(KG_NS) :]} has a range outside kg: {target_iri}")
-    for klass in sorted(classes):
+    for klass in sorted(classes, key=str):
         if not list(graph.objects(klass, RDFS.subClassOf)):
             problems.append(f"kg:{str(klass)[len(KG_NS) :]} is not aligned (no rdfs:subClassOf)")
     # every kg: term used in the ontology, the shapes or the queries is declared

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import struct
 import sys
-from typing import BinaryIO
+from collections.abc import Mapping
+from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -39,6 +40,9 @@ GRAPH_TYPES = {
 _HEADER = struct.Struct(">I")
 
 
+Header = dict[str, Any]  # a message's header, decoded JSON
+
+
 def send(stream: BinaryIO, header: dict[str, object], body: bytes = b"") -> None:
     """Write one message (header and body) to ``stream``."""
     data = json.dumps({**header, "length": len(body)}).encode("utf-8")
@@ -46,7 +50,7 @@ def send(stream: BinaryIO, header: dict[str, object], body: bytes = b"") -> None
     stream.flush()
 
 
-def receive(stream: BinaryIO) -> tuple[dict[str, object], bytes] | None:
+def receive(stream: BinaryIO) -> tuple[Header, bytes] | None:
     """Read one message from ``stream``; ``None`` at end of input."""
     prefix = stream.read(_HEADER.size)
     if len(prefix) < _HEADER.size:
@@ -56,7 +60,7 @@ def receive(stream: BinaryIO) -> tuple[dict[str, object], bytes] | None:
     return header, body
 
 
-def choose(accept: list[str], offered: dict[str, object]) -> str | None:
+def choose(accept: list[str], offered: Mapping[str, object]) -> str | None:
     """The first media type of ``accept`` (already sorted by preference) that ``offered`` has; wildcards match."""
     for wanted in accept:
         if wanted in offered:
@@ -72,20 +76,25 @@ def _graph(name: object) -> ox.NamedNode | ox.DefaultGraph:
     return ox.DefaultGraph() if name is None else ox.NamedNode(str(name))
 
 
-def _answer(store: ox.Store, header: dict[str, object], body: bytes, prefixes: dict[str, str]) -> tuple[dict, bytes]:
+def serialized(data: bytes | None) -> bytes:
+    """pyoxigraph's ``serialize`` without an output returns bytes; its stubs say ``bytes | None`` for both uses."""
+    return cast(bytes, data)
+
+
+def _answer(store: ox.Store, header: Header, body: bytes, prefixes: dict[str, str]) -> tuple[dict, bytes]:
     op = header["op"]
-    accept = [str(a) for a in header.get("accept", [])]  # type: ignore[union-attr]
+    accept = [str(a) for a in header.get("accept", [])]
     if op == "query":
         result = store.query(str(header["text"]), prefixes=prefixes, use_default_graph_as_union=True)
         if isinstance(result, ox.QueryTriples):
             media = choose(accept, GRAPH_TYPES)
             if media is None:
                 return {"status": 406, "message": f"a graph result is offered as {', '.join(GRAPH_TYPES)}"}, b""
-            return {"status": 200, "type": media}, result.serialize(format=GRAPH_TYPES[media])
+            return {"status": 200, "type": media}, serialized(result.serialize(format=GRAPH_TYPES[media]))
         media = choose(accept, RESULT_TYPES)
         if media is None:
             return {"status": 406, "message": f"query results are offered as {', '.join(RESULT_TYPES)}"}, b""
-        return {"status": 200, "type": media}, result.serialize(format=RESULT_TYPES[media])
+        return {"status": 200, "type": media}, serialized(result.serialize(format=RESULT_TYPES[media]))
     if op == "update":
         store.update(str(header["text"]))
         return {"status": 204}, b""
@@ -100,7 +109,7 @@ def _answer(store: ox.Store, header: dict[str, object], body: bytes, prefixes: d
         triples = (
             ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)
         )
-        return {"status": 200, "type": media}, ox.serialize(triples, format=GRAPH_TYPES[media])
+        return {"status": 200, "type": media}, serialized(ox.serialize(triples, format=GRAPH_TYPES[media]))
     if op == "delete":
         if not exists:
             return {"status": 404, "message": "no such graph"}, b""
@@ -110,9 +119,9 @@ def _answer(store: ox.Store, header: dict[str, object], body: bytes, prefixes: d
     media = str(header.get("type", "")).split(";")[0].strip().lower()
     if media not in GRAPH_TYPES:
         return {"status": 415, "message": f"send the graph as one of {', '.join(GRAPH_TYPES)}"}, b""
-    triples = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(body, format=GRAPH_TYPES[media])]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(body, format=GRAPH_TYPES[media])]
     target = "DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph}"
-    lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in triples)
+    lines = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
     drop = f"DROP SILENT {target} ;\n" if op == "put" else ""
     # one update, one transaction: a reader never sees the graph half replaced
     inside = lines if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{lines}\n}}"

@@ -193,7 +193,7 @@ def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
     """
     evidence = _kg("evidence")
     quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up)
-    for s, p, o in triples:
+    for _s, p, o in triples:
         if p == evidence:
             quoted.add(value(o))
     terms: dict[Term, Term] = {}
@@ -367,9 +367,9 @@ def read_view_triples(triples: Iterable[Triple]) -> ViewGraph:
     links: dict[tuple[str, str], Link] = {}
     for name in relation_properties():
         for subject, obj in index.subject_objects(_kg(name)):
-            key = (value(subject), value(obj))
-            if key[0] in entities and key[1] in entities and key[0] != key[1]:
-                links.setdefault(key, Link(*key)).predicates.add(name)
+            pair = (value(subject), value(obj))
+            if pair[0] in entities and pair[1] in entities and pair[0] != pair[1]:
+                links.setdefault(pair, Link(*pair)).predicates.add(name)
     for statement in index.subjects(TYPE, _kg("Statement")):
         key = value(statement)
         link = links.get((index.value(key, SUBJECT), index.value(key, OBJECT)))

@@ -337,7 +337,7 @@ def build_payload(
         return row
 
     nodes = [entity_row(view.entities[iri]) for iri in order]
-    edges = []
+    edges: list[dict[str, Any]] = []
     for (source, target), link in kept_links:
         edges.append(
             {

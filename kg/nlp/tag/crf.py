@@ -515,8 +515,8 @@ BRACKETS = {"《": "》", "“": "”", "‘": "’", "「": "」", "『": "』"
 
 def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
     """``start, end`` moved so that the span holds every bracket or quote it opens or closes: an unmatched bracket at
-    either end of the span is dropped (``《生活时报`` → ``生活时报``, ``索尼）`` → ``索尼``); one inside is completed by the
-    closer right after the span or the opener right before it (``华北《人民日报`` → ``华北《人民日报》``)."""
+    either end of the span is dropped (``《生活时报`` → ``生活时报``, ``索尼）`` → ``索尼``); one inside is completed by
+    the closer right after the span or the opener right before it (``华北《人民日报`` → ``华北《人民日报》``)."""
     for _ in range(2):  # a second pass settles a span that two kinds of bracket change
         moved = False
         for opener, closer in BRACKETS.items():
@@ -555,7 +555,8 @@ def balance_brackets(text: str, found: list[tuple[int, int, str, float]]) -> lis
 
 
 def recognise(text: str) -> list[tuple[int, int, str, float]]:
-    """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first label."""
+    """Entity spans of ``text`` as ``(start, end, kg_class, score)``; score is the model's marginal of the first
+    label."""
     cut = pieces(text, MAX_CHUNK)
     if len(text) < NUMPY_FROM:
         tagger = reference_tagger()

@@ -7,9 +7,9 @@ neighbours', and the distributional clusters (:mod:`kg.nlp.tag.clusters`, learnt
 character, its neighbours and the bigrams around it. The CRF, trained on the same data as ``crf`` with these extra
 features (``python bench/train_ner.py --tagger lac_crf``), learns where LAC's entities and word boundaries agree with
 the annotation and where they do not: LAC brings knowledge of today's names and word boundaries, the CRF the
-annotation conventions. The stage also hands on LAC's tokens (words with offsets and POS), which the linking and relation stages use,
-exactly as ``nlp.tag.lac`` does. As with :mod:`kg.nlp.tag.crf`, training reads the feature strings; decoding needs only
-their ids, which :func:`feature_ids` computes without making the strings.
+annotation conventions. The stage also hands on LAC's tokens (words with offsets and POS), which the linking and
+relation stages use, exactly as ``nlp.tag.lac`` does. As with :mod:`kg.nlp.tag.crf`, training reads the feature strings;
+decoding needs only their ids, which :func:`feature_ids` computes without making the strings.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ The network (an ONNX file, ``neural.onnx``) gives each character a score per BIO
 data, settings, overlap removed and held-out scores.
 
 The network masks padding after every layer, so a piece's labels do not depend on the pieces it is batched with
-(checked in the tests); its scores may differ in the last float digits (onnxruntime sums in another order for another batch shape). kg batches
-the articles of one document together, so output does not depend on the worker count.
+(checked in the tests); its scores may differ in the last float digits (onnxruntime sums in another order for
+another batch shape). kg batches the articles of one document together, so output does not depend on the worker count.
 torch is only needed to train (the ``train`` extra); tagging needs onnxruntime and numpy.
 """
 
