@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kg.store.serve import free_port
 from tests.scale_helpers import kg_env
+from tests.stores.servers import stop
 
 DASK = Path(sys.executable).with_name("dask")
 
@@ -24,16 +25,6 @@ class Cluster:
 
     address: str
     workers: dict[str, subprocess.Popen[bytes]]
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextmanager
@@ -66,4 +57,4 @@ def dask_cluster(folder: Path, workers: int = 2) -> Iterator[Cluster]:
         yield Cluster(address=address, workers=named)
     finally:
         for process in reversed(started):
-            _stop(process)
+            stop(process)
