@@ -113,6 +113,52 @@ NER_HELP = (
     f"Named-entity tagger: lac, crf, lac_crf or neural (the nlp.tag.* stages of 'kg stages'); default {DEFAULT_NER}."
 )
 
+# Options that several commands share, defined once so that their names, checks and help stay the same.
+date_option = click.option(
+    "--date",
+    callback=parse_date,
+    metavar="YYYY-MM-DD",
+    help="Publication date of the input; years of dates like '2月21日' are taken from it.",
+)
+ner_option = click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
+base_iri_default_option = click.option(
+    "--base-iri",
+    default=DEFAULT_BASE_IRI,
+    show_default=True,
+    callback=base_iri_option,
+    help="Base IRI of instance data (an absolute http or https IRI).",
+)
+formats_option = click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice([*EXPORT_FORMATS, "all"]),
+    help="Export to write (repeat for several; default all): ttl, nt, nq, trig, jsonld (RDF), graphml, "
+    "gexf (entity network for Gephi/Cytoscape).",
+)
+
+
+def output_option(help: str, **kwargs: Any) -> Callable[[F], F]:
+    """-o/--output, a folder (``out_dir``)."""
+    return click.option(
+        "-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), help=help, **kwargs
+    )
+
+
+def quiet_verbose_options(quiet_help: str, verbose_help: str) -> Callable[[F], F]:
+    """-q/--quiet and -v/--verbose."""
+
+    def decorate(fn: F) -> F:
+        fn = click.option("-v", "--verbose", is_flag=True, help=verbose_help)(fn)
+        return click.option("-q", "--quiet", is_flag=True, help=quiet_help)(fn)
+
+    return decorate
+
+
+def chosen_formats(formats: tuple[str, ...]) -> list[str] | None:
+    """The formats of repeated --format options; None (all) when none or 'all' is given."""
+    return None if not formats or "all" in formats else list(formats)
+
 
 def available_cores() -> int:
     """The cores this process may run on (fewer than the machine's under a container or taskset limit)."""
@@ -150,34 +196,16 @@ def main() -> None:
 
 @main.command(epilog=EPILOG_EXIT_CODES)
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder for graph.ttl and graph.html (with --shard: the shard's folder).",
-)
-@click.option(
-    "--date",
-    callback=parse_date,
-    metavar="YYYY-MM-DD",
-    help="Publication date of the input; years of dates like '2月21日' are taken from it.",
-)
+@output_option("Folder for graph.ttl and graph.html (with --shard: the shard's folder).", default=Path("output"),
+               show_default=True)  # fmt: skip
+@date_option
 @click.option(
     "--publication",
     metavar="NAME",
     help="The newspaper or site of the input (e.g. 内蒙古日报), linked from every article as its publisher.",
 )
-@click.option(
-    "--base-iri",
-    default=DEFAULT_BASE_IRI,
-    show_default=True,
-    callback=base_iri_option,
-    help="Base IRI of instance data (an absolute http or https IRI).",
-)
-@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
+@base_iri_default_option
+@ner_option
 @click.option(
     "--user-dict",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -200,14 +228,7 @@ def main() -> None:
     help="Extract only shard I of N (0-based) into the output folder, for 'kg merge'.",
 )
 @click.option("--keep-going", is_flag=True, help="Skip inputs that cannot be read and report them at the end.")
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice([*EXPORT_FORMATS, "all"]),
-    help="Export to write (repeat for several; default all): ttl, nt, nq, trig, jsonld (RDF), graphml, "
-    "gexf (entity network for Gephi/Cytoscape).",
-)
+@formats_option
 @click.option(
     "--store",
     "store_dir",
@@ -234,8 +255,8 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="With --engine dask: a folder shared with the workers for the per-file results (default: OUTPUT/.kg-work).",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress bar, no summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also show time per stage, cache use and error details.")
+@quiet_verbose_options("Only errors on stderr: no progress bar, no summary.",
+                       "Also show time per stage, cache use and error details.")  # fmt: skip
 @reports_errors
 def build(
     inputs: tuple[str, ...],
@@ -319,7 +340,6 @@ def build(
             bar.close()
             report(stats, None, files, quiet=quiet, verbose=verbose)
         else:
-            chosen = None if not formats or "all" in formats else list(formats)
             result = api.build(
                 inputs,
                 out_dir,
@@ -328,7 +348,7 @@ def build(
                 incremental=not no_cache,
                 force=force,
                 progress=bar,
-                formats=chosen,
+                formats=chosen_formats(formats),
                 store=store_dir,
                 engine=engine,
                 scheduler=scheduler,
@@ -340,29 +360,15 @@ def build(
 
 @main.command(epilog=EPILOG_EXIT_CODES)
 @click.argument("shard_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the merged graph.ttl and graph.html.",
-)
+@output_option("Folder for the merged graph.ttl and graph.html.", required=True)
 @click.option(
     "--base-iri",
     default=None,
     callback=base_iri_option,
     help="Base IRI of instance data (default: the one the shards used).",
 )
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice([*EXPORT_FORMATS, "all"]),
-    help="Export to write (repeat for several; default all), as for 'kg build'.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also show time per stage.")
+@formats_option
+@quiet_verbose_options("Only errors on stderr: no summary.", "Also show time per stage.")
 @reports_errors
 def merge(
     shard_dirs: tuple[Path, ...],
@@ -383,8 +389,7 @@ def merge(
       kg merge shards/* -o out/ --format nq
     """
     with interruptible(out_dir, None), silenced(quiet):
-        chosen = None if not formats or "all" in formats else list(formats)
-        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen)
+        result = api.merge(shard_dirs, out_dir, base_iri=base_iri, formats=chosen_formats(formats))
     report(result.stats, result.corpus, result.files, quiet=quiet, verbose=verbose)
 
 
@@ -612,15 +617,9 @@ def stages_command() -> None:
     is_flag=True,
     help="Treat every input line as its own document; offsets refer to the line exactly as given.",
 )
-@click.option("--date", callback=parse_date, metavar="YYYY-MM-DD", help="Publication date of the input.")
-@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
-@click.option(
-    "--base-iri",
-    default=DEFAULT_BASE_IRI,
-    show_default=True,
-    callback=base_iri_option,
-    help="Base IRI of entity identifiers (an absolute http or https IRI).",
-)
+@date_option
+@ner_option
+@base_iri_default_option
 @reports_errors
 def extract(inputs: tuple[str, ...], fmt: str, lines: bool, date: dt.date | None, ner: str, base_iri: str) -> None:
     """Print the entity mentions of INPUTS as JSON lines ('-' reads standard input). INPUTS are .txt, .pdf and
@@ -1073,7 +1072,7 @@ def eval_group() -> None:
     show_default=True,
     help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.",
 )
-@click.option("--ner", default=DEFAULT_NER, callback=check_tagger, metavar="NAME", help=NER_HELP)
+@ner_option
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
 @click.option(
     "--with-rules",
