@@ -17,7 +17,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, cast, get_args
+from typing import Any, Literal, NamedTuple, cast
 
 
 def text_hash(text: str, length: int = 16) -> str:
@@ -168,13 +168,6 @@ class Article:
     publication_entity: str | None = None
     # Set while the nlp steps run: ``text`` is then the analysis text and this maps it back (kg.text.normalise).
     analysis: TextMap | None = None
-
-    def sentence_at(self, offset: int) -> Sentence | None:
-        """The sentence that contains character ``offset`` of the article text."""
-        for sentence in self.sentences:
-            if sentence.span.start <= offset < sentence.span.end:
-                return sentence
-        return None
 
 
 @dataclass
@@ -338,7 +331,6 @@ POS = Literal[
     "ns",
     "nt",
 ]
-POS_TAGS: frozenset[str] = frozenset(get_args(POS))
 
 
 class Token(NamedTuple):

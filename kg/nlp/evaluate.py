@@ -277,15 +277,6 @@ class NerScores:
         return "\n".join(lines)
 
 
-def tag_spans(text: str, ner: str = DEFAULT_NER, settings: Settings | None = None) -> list[tuple[int, int, str]]:
-    """Run the tagger ``nlp.tag.<ner>`` on ``text`` as a one-sentence article; its (start, end, class) spans."""
-    settings = settings or Settings(ner=ner)
-    tagger = get_stage(f"nlp.tag.{ner}")
-    article = Article(id=text_hash(text), document_id="eval", index=0, text=text)
-    extraction = tagger(ArticleExtraction(article=article), settings)
-    return sorted({(m.start, m.end, m.type) for m in extraction.mentions if m.type in CLASSES})
-
-
 def recognition_steps(ner: str, settings: Settings, with_rules: bool) -> list[Callable[..., ArticleExtraction]]:
     """The stages whose mentions are scored: the tagger alone, or with ``with_rules`` the tagger followed by kg's
     rules and linking stages (what ``kg build`` emits as mentions)."""

@@ -167,11 +167,3 @@ def find_times(text: str, ref: dt.date | None = None, offset: int = 0) -> list[T
         value, kind = _normalise(match, ref)
         found.append(Timex(match.start() + offset, match.end() + offset, match.group(), value, kind))
     return found
-
-
-def resolve_time(text: str, ref: dt.date | None = None) -> str | None:
-    """The ISO value of a time expression that is the whole of ``text``, or None."""
-    times = find_times(text.strip(), ref)
-    if len(times) == 1 and times[0].text == text.strip():
-        return times[0].value
-    return None
