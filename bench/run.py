@@ -172,8 +172,8 @@ def peak_pss(process: subprocess.Popen, interval: float = 0.2) -> int:
     forked workers is counted once, unlike adding up their RSS.
 
     The resident size (cheap to read) is sampled every ``interval`` seconds, and the PSS (which makes the kernel walk
-    every page table: milliseconds per GiB) only near the largest resident size seen so far. Sampling once a second
-    missed the short peak of the outputs being written (736 MiB reported where sampling every 0.2 s found 845 MiB).
+    every page table) only near the largest resident size seen so far. Sampling once a second missed the short peak
+    of the outputs being written (figures: bench/results/design_figures.md).
     """
     peak = top_rss = 0
     while process.poll() is None:

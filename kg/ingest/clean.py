@@ -374,7 +374,8 @@ class _Paragraph:
 
 class _Summary:
     """What the break rules ask of a paragraph being joined, kept up to date as lines are added: asking them of the
-    whole paragraph again at every line made a file of one-character lines quadratic (8,000 lines: 26 s)."""
+    whole paragraph again at every line made a file of one-character lines quadratic
+    (bench/results/design_figures.md)."""
 
     def __init__(self, chars: list[str]) -> None:
         self.chars = chars  # the paragraph's characters (shared, not copied)
