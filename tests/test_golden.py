@@ -20,7 +20,6 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 import kg
 from kg.publish.export import union_graph
 
-from .conftest import ROOT
 
 CASES = Path(__file__).parent / "cases"
 SAMPLE_CASE = "sample_page"

@@ -16,7 +16,7 @@ REMOTE = "SERVICE <http://127.0.0.1:9/> { ?s ?p ?o }"
     [
         f"SELECT * {{ {REMOTE} }}",
         f"select * {{ {REMOTE.lower()} }}",
-        f"SELECT * {{ SERVICE SILENT <http://127.0.0.1:9/> {{ ?s ?p ?o }} }}",
+        "SELECT * { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
         # an escaped '#' in a local name is not a comment: the SERVICE after it is real (Oxigraph parses it)
         f"PREFIX ex: <http://e/> SELECT * {{ ?s ex:a\\#b ?o . {REMOTE} }}",
         f"SELECT * {{ ?s ?p '''a\nb''' . {REMOTE} }}",

@@ -122,8 +122,10 @@ def test_metadata_records_how_the_table_was_built() -> None:
     assert info["templates"]["bigrams"] == [list(t) for t in lac_crf.BIGRAM_CLUSTER_FEATURES]
 
 
-def test_the_table_rebuilds_from_the_shared_data() -> None:
-    data = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+@pytest.mark.data
+@pytest.mark.slow
+def test_the_table_rebuilds_from_the_shared_data(shared_data: Path) -> None:
+    data = shared_data
     if not (data / "peoples_daily_199801").is_dir() or not (data / "msra_ner_train").is_dir():
         pytest.skip("../shared/data not found")
     from kg.nlp.tag.train import cluster_text

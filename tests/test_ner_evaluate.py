@@ -20,7 +20,7 @@ from kg.nlp.evaluate import (
 )
 from kg.errors import InputError
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from .conftest import SHARED_DATA as DATA
 
 
 def test_scorer_counts_exact_span_and_type_only() -> None:

@@ -74,7 +74,7 @@ def test_spans_and_scores_match_the_reference_on_real_text(monkeypatch) -> None:
     monkeypatch.setattr(crf, "GROUP", 700)  # the sample page's pieces then go in several runs
     texts = [text for text, _ in TAGGER_SENTENCES] + [SAMPLE.read_text(encoding="utf-8")]
     for name, stacked in ((crf.MODEL_NAME, False), (lac_crf.MODEL_NAME, True)):
-        model, tagger = crf.loaded_model(name), crf.reference_tagger(name)
+        tagger = crf.reference_tagger(name)
         for text in texts:
             marks = lac_crf.lac_marks(text, lac.analyse(text)) if stacked else []
             old = []

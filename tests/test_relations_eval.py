@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kg.nlp.relation_eval import _gold_key, _key, evaluate_finre, read_finre
 
 
@@ -15,6 +17,7 @@ def test_label_mapping_reads_passive_labels_backwards() -> None:
     assert _gold_key("竞争", "甲", "乙") is None
 
 
+@pytest.mark.data
 def test_finre_validation_precision_and_recall(shared_data: Path) -> None:
     path = shared_data / "finre" / "valid.txt"
     records = read_finre(path)

@@ -29,6 +29,7 @@ def test_timings_are_grouped_into_the_issue_stages() -> None:
     assert (group_of("rdf"), group_of("serialize"), group_of("view")) == ("RDF", "serialize", "view")
 
 
+@pytest.mark.data
 def test_the_archive_has_its_documented_size(tmp_path: Path) -> None:
     if not CORPUS.is_file():
         pytest.skip("../shared/data is not present")

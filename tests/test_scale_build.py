@@ -58,7 +58,7 @@ def test_incremental_rebuild_redoes_only_changed_files_and_equals_a_clean_build(
     added.write_text("本报北京2月21日电（记者张伟）国务院新闻办公室今天在北京举行发布会。\n", encoding="utf-8")
     second = kg.build(archive[0].parent, out, date=SAMPLE_DATE)
     assert (second.stats.reused, second.stats.extracted) == (4, 2)
-    clean = kg.build(archive[0].parent, tmp_path / "clean", date=SAMPLE_DATE, incremental=False)
+    kg.build(archive[0].parent, tmp_path / "clean", date=SAMPLE_DATE, incremental=False)
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "clean" / "graph.ttl").read_bytes()
     assert not (tmp_path / "clean" / CACHE_DIR).exists()
     # --force extracts everything again and still gives the same graph.

@@ -82,6 +82,7 @@ def test_sample_files_are_byte_identical(sample_quads, tmp_path: Path, workers: 
     assert_same_files(sample_quads, tmp_path, workers)
 
 
+@pytest.mark.data
 @pytest.mark.parametrize("workers", [1, 2])
 def test_peoples_daily_files_are_byte_identical(peoples_daily: Quads, tmp_path: Path, workers: int) -> None:
     entities = max(peoples_daily.graphs.values(), key=len)
@@ -89,6 +90,7 @@ def test_peoples_daily_files_are_byte_identical(peoples_daily: Quads, tmp_path: 
     assert_same_files(peoples_daily, tmp_path, workers)
 
 
+@pytest.mark.data
 def test_bounded_term_caches_give_the_same_bytes(
     peoples_daily: Quads, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -241,7 +241,6 @@ def gold_dataset() -> Dataset:
     """The gold dataset: one named graph per article plus the entities graph."""
     ds = Dataset()
     ents = ds.graph(ENTITIES)
-    names = {code: name for code, _, name, *_ in PLACES}
     for code, cls, name, level, parent, lon, lat in PLACES:
         node = place(code)
         ents.add((node, RDF.type, KG[cls]))
