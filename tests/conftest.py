@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,14 @@ def gold_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gold")
     write_exports(gold_dataset(), out)
     return out
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A Virtuoso server of its own for each test module that asks for one (tests/stores/servers.py)."""
+    from tests.stores.servers import ISQL, VIRTUOSO, virtuoso_server
+
+    if VIRTUOSO is None or ISQL is None:
+        pytest.skip("Virtuoso (Debian package virtuoso-opensource) is not installed")
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

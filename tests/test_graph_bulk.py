@@ -9,7 +9,6 @@ import json
 import shlex
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from kg.publish.export import write_exports
 from kg.store.query import named_query, run
 from kg.graph.vocab import ONTOLOGY_IRI, ontology_graph
 from tests.stores.gold import gold_dataset
-from tests.stores.servers import ISQL, VIRTUOSO, sparql_select, virtuoso_server
+from tests.stores.servers import sparql_select
 
 # quads per named graph of kg's own graphs (a server store holds system graphs of its own besides)
 PER_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o }
@@ -143,14 +142,6 @@ def test_qlever_control_script_reads_the_qleverfile(tmp_path: Path, gold_dir: Pa
 
 
 # ------------------------------------------------------------------------------------------------- Virtuoso
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    if VIRTUOSO is None or ISQL is None:
-        pytest.skip("Virtuoso (Debian package virtuoso-opensource) is not installed")
-    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from kg.store.store import add_to_store, store_graphs
 from kg.graph.vocab import KG, ONTOLOGY_IRI, ontology_dir, ontology_graph
 from tests.stores import jena
 from tests.stores.gold import ENTITIES, B, gold_dataset
-from tests.stores.servers import ISQL, VIRTUOSO, oxigraph_server, sparql_select, virtuoso_server
+from tests.stores.servers import ISQL, VIRTUOSO, oxigraph_server, sparql_select
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPARED = ("organizations-in-place", "entities-in-area", "quantities-by-year", "posts", "laws-and-standards",
@@ -319,14 +318,6 @@ def test_failed_load_leaves_no_half_upload(tmp_path: Path, gold_dir: Path, proto
 needs_virtuoso = pytest.mark.skipif(
     VIRTUOSO is None or ISQL is None, reason="Virtuoso (Debian package virtuoso-opensource) is not installed"
 )
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    if VIRTUOSO is None or ISQL is None:
-        pytest.skip("Virtuoso (Debian package virtuoso-opensource) is not installed")
-    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 @needs_virtuoso
