@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.publish.export import FORMATS
 from kg.store.query import list_queries
-from tests.stores.servers import oxigraph_server, sparql_select
+from tests.stores.servers import oxigraph_server, sparql_select, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
@@ -172,12 +172,7 @@ def test_serve_command_answers_over_http(gold_dir: Path) -> None:
         with urllib.request.urlopen(request, timeout=30) as reply:
             assert json.loads(reply.read())["boolean"] is True
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, signal.SIGINT)
     _assert_port_closes(port)
 
 

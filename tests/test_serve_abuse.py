@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from kg.store.serve import DEFAULT_TIMEOUT
+from tests.stores.servers import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "test-token-0123456789abcdef"
@@ -75,15 +76,9 @@ def kg_serve(*args: str, env: dict[str, str] | None = None) -> Iterator[Endpoint
         assert url, f"kg serve did not start: {''.join(seen)}"
         yield Endpoint(url, token, process)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-                raise
+        stopped = stop(process, timeout=30)
         process.stderr.close()
+    assert stopped, "kg serve did not stop within 30 s of SIGTERM"
     assert process.returncode == 0, "kg serve must stop cleanly on SIGTERM"
 
 

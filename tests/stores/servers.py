@@ -5,6 +5,7 @@ program makes its tests skip."""
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import time
 import urllib.error
@@ -34,15 +35,18 @@ def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float, log: P
     raise RuntimeError(f"no answer from {url} after {seconds} s")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate a server we started, killing it if it does not stop."""
+def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 20) -> bool:
+    """Stop a server we started with ``sig``, killing it if it does not stop within ``timeout`` seconds; whether it
+    stopped without being killed."""
     if process.poll() is None:
-        process.terminate()
+        process.send_signal(sig)
         try:
-            process.wait(20)
+            process.wait(timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            return False
+    return True
 
 
 @contextmanager
