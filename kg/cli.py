@@ -62,13 +62,6 @@ def reports_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def quiet_libraries(quiet: bool) -> None:
-    """With --quiet, the PDF reader's own warnings (a font without a bounding box …) are not shown either; they go
-    through logging, which prints warnings of libraries that configure none. Workers are forked and inherit this."""
-    if quiet:
-        logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
-
-
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     """Click callback: an ISO date (YYYY-MM-DD)."""
     if value is None:
@@ -79,24 +72,22 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
         raise click.BadParameter(f"{value!r} is not a date like 2021-02-22") from None
 
 
-def base_iri_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: a base IRI must be an absolute http(s) IRI (it starts every IRI kg writes and the view links)."""
-    if value is None:
-        return None
-    try:
-        return check_absolute_iri(value, "--base-iri", schemes=("http", "https"))
-    except UsageError as error:
-        raise click.BadParameter(str(error).removeprefix("--base-iri ")) from None
+def absolute_iri(option: str, schemes: tuple[str, ...] = ()) -> Callable[..., str | None]:
+    """Click callback for ``option``: an absolute IRI (of one of ``schemes``). A base IRI starts every IRI kg writes
+    and the view links, a graph name is written into SPARQL Update."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_absolute_iri(value, option, schemes)
+        except UsageError as error:
+            raise click.BadParameter(str(error).removeprefix(f"{option} ")) from None
+
+    return check
 
 
-def graph_iri_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: a graph name must be an absolute IRI (it is written into SPARQL Update)."""
-    if value is None:
-        return None
-    try:
-        return check_absolute_iri(value, "--graph")
-    except UsageError as error:
-        raise click.BadParameter(str(error).removeprefix("--graph ")) from None
+base_iri_option = absolute_iri("--base-iri", schemes=("http", "https"))
 
 
 def check_tagger(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -323,7 +314,6 @@ def build(
     settings = Settings(
         base_iri=base_iri, date=date, publication=publication, ner=ner, keep_going=keep_going, user_dictionary=user_dict
     )
-    quiet_libraries(quiet)
     bar = ProgressBar(enabled=not quiet and sys.stderr.isatty())
     with interruptible(out_dir, bar), silenced(quiet):
         if shard is not None:
@@ -443,15 +433,17 @@ def _duration(seconds: float) -> str:
 
 @contextlib.contextmanager
 def silenced(quiet: bool) -> Iterator[None]:
-    """With --quiet, what libraries report below an error (pdfminer's warnings about a PDF's colours or fonts, Python
-    warnings) is not shown; errors still are, as kg's own one-line messages. Worker processes are forked inside, so
-    they inherit it."""
+    """With --quiet, what libraries report (the PDF reader's messages about a PDF's colours or fonts, which go through
+    logging, Python warnings) is not shown; errors still are, as kg's own one-line messages. Worker processes are
+    forked inside, so they inherit it."""
     if not quiet:
         yield
         return
-    import logging
     import warnings
 
+    pdfminer = logging.getLogger("pdfminer")
+    level = pdfminer.level
+    pdfminer.setLevel(logging.CRITICAL + 1)
     logging.disable(logging.WARNING)
     try:
         with warnings.catch_warnings():
@@ -459,20 +451,32 @@ def silenced(quiet: bool) -> Iterator[None]:
             yield
     finally:
         logging.disable(logging.NOTSET)
+        pdfminer.setLevel(level)
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt inside the block, as Ctrl-C does (only the main thread can set signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
 def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
     """Turn Ctrl-C and SIGTERM into a clean stop: a one-line message and exit code 130, outputs untouched."""
-    previous = signal.getsignal(signal.SIGTERM)
-
-    def on_term(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, on_term)
     try:
-        yield
+        with sigterm_interrupts():
+            yield
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
@@ -482,9 +486,6 @@ def interruptible(out_dir: Path, bar: ProgressBar | None) -> Iterator[None]:
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
-    finally:
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, previous)
 
 
 def report(stats: RunStats, corpus: Corpus | None, files: list[Path], *, quiet: bool, verbose: bool) -> None:
@@ -883,28 +884,24 @@ def serve(
       kg serve /tmp/kg-store --writable    # prints: write token: ...
       kg load /tmp/kg-out --endpoint http://127.0.0.1:7878/store --token ...
     """
-
-    def stop_on_sigterm(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop_on_sigterm)
     server = None
     try:
-        server = api.serve(source, host, port, writable=writable, token=token, timeout=timeout,
-                           allow_remote=allow_remote, cors_origins=cors_origins, with_ontology=ontology)  # fmt: skip
-        if not is_loopback(host):
-            click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
-        click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
-        if server.token:
-            click.echo(f"Graph Store: {server.store_url}, updates: {server.url}/update", err=True)
-            click.echo(f"write token: {server.token}", err=True)
-        server.wait()
+        with sigterm_interrupts():
+            server = api.serve(source, host, port, writable=writable, token=token, timeout=timeout,
+                               allow_remote=allow_remote, cors_origins=cors_origins,
+                               with_ontology=ontology)  # fmt: skip
+            if not is_loopback(host):
+                click.echo(f"warning: listening on {host}: other machines can reach this endpoint", err=True)
+            click.echo(f"SPARQL endpoint: {server.query_url} (Ctrl-C to stop)", err=True)
+            if server.token:
+                click.echo(f"Graph Store: {server.store_url}, updates: {server.url}/update", err=True)
+                click.echo(f"write token: {server.token}", err=True)
+            server.wait()
     except KeyboardInterrupt:
         pass
     finally:
         if server is not None:
             server.stop()
-        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()
@@ -917,7 +914,7 @@ def serve(
     "--graph",
     "graph_iri",
     metavar="IRI",
-    callback=graph_iri_option,
+    callback=absolute_iri("--graph"),
     help="Load everything into this one graph (replacing it) instead of one graph per article.",
 )
 @click.option(
