@@ -1,7 +1,7 @@
 """The public library API: one function per CLI command.
 
 ``query``, ``validate``, ``serve``, ``load`` and ``stats`` work on kg output (a graph file, an output folder or an
-on-disk store) and live in ``kg.rdf``; they are re-exported here so every command has its function in one place.
+on-disk store) and live in ``kg.store``; they are re-exported here so every command has its function in one place.
 """
 
 from __future__ import annotations

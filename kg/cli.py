@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -144,6 +144,13 @@ def quiet_verbose_options(quiet_help: str, verbose_help: str) -> Callable[[F], F
         return click.option("-q", "--quiet", is_flag=True, help=quiet_help)(fn)
 
     return decorate
+
+
+def format_option(choices: Iterable[str], help: str, default: str) -> Callable[[F], F]:
+    """--format (``fmt``) of a command that writes one format of ``choices``."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help=help
+    )
 
 
 def chosen_formats(formats: tuple[str, ...]) -> list[str] | None:
@@ -605,14 +612,7 @@ def stages_command() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl"]),
-    default="jsonl",
-    show_default=True,
-    help="Output format: one JSON object per document.",
-)
+@format_option(["jsonl"], "Output format: one JSON object per document.", default="jsonl")
 @click.option(
     "--lines",
     is_flag=True,
@@ -702,14 +702,11 @@ def _params(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
     callback=_params,
     help="A parameter of a shipped query (see --list), e.g. --param place=乌海市; repeatable.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="table",
-    show_default=True,
-    help="Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
+@format_option(
+    RESULT_FORMATS,
+    "Results: table (terminal), csv, tsv, json, xml (W3C SPARQL result formats); CONSTRUCT and "
     "DESCRIBE give turtle, nt or jsonld (table means turtle).",
+    default="table",
 )
 @click.option(
     "--timeout",
@@ -1026,14 +1023,7 @@ def load(
 
 @main.command()
 @click.argument("source")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Readable text or JSON.",
-)
+@format_option(["text", "json"], "Readable text or JSON.", default="text")
 @reports_errors
 def stats(source: str, fmt: str) -> None:
     """Count what a graph holds: classes, properties, articles, mentions, entities, facts with and without
@@ -1061,13 +1051,10 @@ def eval_group() -> None:
 
 @eval_group.command("ner")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["bio", "cluener"]),
+@format_option(
+    ["bio", "cluener"],
+    "bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.",
     default="bio",
-    show_default=True,
-    help="bio: 'char tag' lines (or a folder with sentences.txt/tags.txt); cluener: CLUENER2020 JSON lines.",
 )
 @ner_option
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N sentences.")
