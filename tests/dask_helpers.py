@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.store.serve import free_port
+from tests.stores.servers import free_port
 from tests.scale_helpers import kg_env
 from tests.stores.servers import stop
 

@@ -156,7 +156,7 @@ def _assert_port_closes(port: int) -> None:
 
 
 def test_serve_command_answers_over_http(gold_dir: Path) -> None:
-    from kg.store.serve import free_port
+    from tests.stores.servers import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -179,7 +179,7 @@ def test_serve_command_answers_over_http(gold_dir: Path) -> None:
 def test_sample_exports_parse_back_to_the_same_dataset(built: Path) -> None:
     from rdflib import Dataset
 
-    from kg.store.store import quads_of
+    from tests.stores.servers import quads_of
     from tests.test_graph_export import _quads
 
     out = built / "out"
@@ -205,7 +205,7 @@ def test_load_malformed_input_names_line_and_column(runner: CliRunner, tmp_path:
 
 
 def test_a_killed_kg_serve_leaves_no_server_behind(gold_dir: Path) -> None:
-    from kg.store.serve import free_port
+    from tests.stores.servers import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

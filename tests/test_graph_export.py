@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 
 from kg.errors import OutputError
 from kg.publish.export import FORMATS, context_file_text, context_path, entity_network, write_exports
-from kg.store.store import quads_of
+from tests.stores.servers import quads_of
 from tests.stores.gold import ENTITIES, gold_dataset
 
 ROOT = Path(__file__).resolve().parents[1]

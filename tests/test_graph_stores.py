@@ -26,11 +26,11 @@ from kg.store.load import load
 from kg.store.query import named_query, run
 from kg.store.query import query as kg_query
 from kg.store.serve import serve
-from kg.store.store import add_to_store, store_graphs
+from kg.store.store import add_to_store
 from kg.graph.vocab import KG, ONTOLOGY_IRI, ontology_dir, ontology_graph
 from tests.stores import jena
 from tests.stores.gold import ENTITIES, B, gold_dataset
-from tests.stores.servers import ISQL, VIRTUOSO, oxigraph_server, sparql_select
+from tests.stores.servers import ISQL, VIRTUOSO, oxigraph_server, sparql_select, store_graphs
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPARED = ("organizations-in-place", "entities-in-area", "quantities-by-year", "posts", "laws-and-standards",
@@ -216,7 +216,7 @@ def test_load_into_oxigraph_server(tmp_path: Path, gold_dir: Path, protocol: str
 
 
 def test_load_unreachable_endpoint(gold_dir: Path) -> None:
-    from kg.store.serve import free_port
+    from tests.stores.servers import free_port
 
     port = free_port()
     with pytest.raises(StoreError, match=f"cannot talk to http://127.0.0.1:{port}/store: .*nothing had been written"):

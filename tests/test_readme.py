@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 
-from kg.store.serve import free_port
+from tests.stores.servers import free_port
 
 from .conftest import ROOT
 from .stores.servers import stop, wait_http

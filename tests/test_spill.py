@@ -19,7 +19,8 @@ from kg.publish.export import FORMATS
 from kg.graph.mapping import to_rdf
 from kg.graph.quads import Quads, iri, literal
 from kg.graph.spill import QuadSpill
-from kg.store.store import add_to_store, quads_of
+from kg.store.store import add_to_store
+from tests.stores.servers import quads_of
 
 from .conftest import SAMPLE, SAMPLE_DATE, SAMPLE_PUBLICATION, SHARED_DATA
 

@@ -26,7 +26,6 @@ import os
 import queue
 import secrets
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -56,24 +55,6 @@ MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 _START_TIMEOUT = 30.0
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 _log = logging.getLogger(__name__)
-
-
-def oxigraph_binary() -> str:
-    """Path of the ``oxigraph`` server program (PyPI package ``oxigraph``), for loading tests and recipes."""
-    beside = Path(sys.executable).with_name("oxigraph")
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise StoreError("the oxigraph server is not installed (pip install oxigraph)")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
 
 
 def is_loopback(host: str) -> bool:

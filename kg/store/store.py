@@ -278,17 +278,6 @@ def add_to_store(data: Data | QuadSpill, directory: str | os.PathLike[str]) -> d
     return counts
 
 
-def store_graphs(directory: str | os.PathLike[str]) -> list[str]:
-    """The named graphs of an on-disk store, sorted."""
-    store = open_source(directory)
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-
-
-def quads_of(items: Iterable[ox.Quad]) -> set[tuple[Node | None, ...]]:
-    """Oxigraph quads as a set of rdflib-term tuples (for comparisons)."""
-    return {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)) for q in items}
-
-
 def load_graph(source: str | Path) -> Graph:
     """SOURCE (an RDF file, a kg output folder or an Oxigraph store) as one rdflib graph, named graphs merged.
 

@@ -6,17 +6,52 @@ from __future__ import annotations
 
 import shutil
 import signal
+import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.store.serve import free_port, oxigraph_binary
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from kg.errors import StoreError
+from kg.store.store import open_source, to_rdflib
+
+
+def oxigraph_binary() -> str:
+    """Path of the ``oxigraph`` server program (PyPI package ``oxigraph``)."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise StoreError("the oxigraph server is not installed (pip install oxigraph)")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def store_graphs(directory: str | Path) -> list[str]:
+    """The named graphs of an on-disk store, sorted."""
+    store = open_source(directory)
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def quads_of(items: Iterable[ox.Quad]) -> set[tuple[Node | None, ...]]:
+    """Oxigraph quads as a set of rdflib-term tuples (for comparisons)."""
+    return {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name)) for q in items}
 
 
 def wait_http(url: str, process: subprocess.Popen[bytes], seconds: float, log: Path | None = None) -> None:
