@@ -9,7 +9,9 @@ own with its publication date, and what kg found is matched against the gold the
 * **posts**: same person, and the title as written (one contains the other, after dropping the post's organisation
   from kg's title). Part A counts a byline role as a post only where the outlet is named (its README; part B counts
   every one): in part A, a byline post kg states without an outlet is neither right nor wrong.
-* **relations**: subject and object match as entities and kg's property maps to the gold label (``RELATION``).
+* **relations**: subject and object match as entities and kg's property maps to the gold label (``RELATION``). A
+  relation with an ``acceptable`` entity (a body inside a post title …) is neither right nor wrong: the gold, whose
+  relations join gold entities only, cannot hold it.
 * **quantities**: the value within 1 % (part A lists every mention, part B every distinct value); a range by its
   lower end.
 * **events**: the gold trigger lies in the sentence kg read the event from, and kg's class maps to the gold type.
@@ -163,6 +165,10 @@ class GoldIndex:
                     return self.by_form[form]
         return None
 
+    def only_acceptable(self, names: list[str], match: dict | None) -> bool:
+        """Whether an entity with these names is no gold entity but one the article's ``acceptable`` list allows."""
+        return match is None and all(form in self.acceptable for name in names for form in forms(name))
+
     def name_of(self, text: str) -> str:
         entity = self.lookup([text])
         return entity["name"] if entity else text
@@ -187,7 +193,7 @@ def score_entities(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
             continue  # an ancestor division kg adds for the hierarchy is not a name found in the text
         names = [entity.label, *sorted(entity.alt_labels)]
         match = index.lookup(names)
-        if match is None and all(form in index.acceptable for name in names for form in forms(name)):
+        if index.only_acceptable(names, match):
             continue
         score.predicted += 1
         score.classes.setdefault(fam, [0, 0, 0, 0])[2] += 1
@@ -267,6 +273,8 @@ def score_relations(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
         if not forward:
             s, o = o, s
         s_gold, o_gold = index.lookup(s_names), index.lookup(o_names)
+        if index.only_acceptable(s_names, s_gold) or index.only_acceptable(o_names, o_gold):
+            continue
         s = s_gold["name"] if s_gold else s
         o = o_gold["name"] if o_gold else o
         predicted.add((s, label, o))
@@ -276,6 +284,8 @@ def score_relations(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
             if family(corpus.entities[relation.object].type) == "ORG":
                 s = index.name_of(entity_names(corpus, relation.subject)[0])
                 o_gold = index.lookup(entity_names(corpus, relation.object))
+                if index.only_acceptable(entity_names(corpus, relation.object), o_gold):
+                    continue
                 predicted.add((s, "works_for", o_gold["name"] if o_gold else entity_names(corpus, relation.object)[0]))
     distinct_gold = {(r["s"], r["p"], r["o"]) for r in gold["relations"]}
     score = Score(gold=len(distinct_gold), predicted=len(predicted))
