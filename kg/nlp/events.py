@@ -607,7 +607,9 @@ _HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
 _NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
 _HOLD_AFTER = re.compile(r"^(?:在[^，。；]{1,12}?)?(?:举行|召开|举办|主办|承办)")
 _ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
-_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队")
+_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席")
+# A later paragraph that points back at the event it follows (会上, 主持会议, 此次大会) still tells of it.
+_BACK_REFERENCE = re.compile(r"会上|(?:此次|本次|这次)?(?:会议|大会|仪式)|主席台")
 
 
 def named_events(extraction: ArticleExtraction) -> list[Mention]:
@@ -650,7 +652,10 @@ def event_relations(view: ArticleView) -> list[Relation]:
         if named:
             current, paragraph = named[0].mention, frame.sentence.paragraph
         elif frame.sentence.paragraph != paragraph:
-            current = None  # a later paragraph tells of something else
+            if _BACK_REFERENCE.search(simplified(frame.text)):
+                paragraph = frame.sentence.paragraph
+            else:
+                current = None  # a later paragraph tells of something else
         if (
             current is None
             or not _ATTENDS_SENTENCE.search(simplified(frame.text))
@@ -661,17 +666,18 @@ def event_relations(view: ArticleView) -> list[Relation]:
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
-                predicate = "organizes" if _ORGANIZES_AFTER.match(rest) else "attends"
+                # who presides over an event organizes it and is there
+                predicates = ("organizes", "attends") if _ORGANIZES_AFTER.match(rest) else ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
                 and named
                 and _HOLD_AFTER.match(rest)
                 and index < min(i for i, s in frame.slots.items() if s.mention.type == "Event")
             ):
-                predicate = "organizes"
+                predicates = ("organizes",)
             else:
                 continue
-            relations.append(
+            relations.extend(
                 Relation(
                     subject="",
                     predicate=predicate,
@@ -682,6 +688,7 @@ def event_relations(view: ArticleView) -> list[Relation]:
                     subject_mention=view.use(slot),
                     object_mention=current,
                 )
+                for predicate in predicates
             )
     return relations
 

@@ -60,19 +60,23 @@ _HOLDS = [
 ]
 _LOCATED = [
     # 位于X的Y公司Z园: the located thing is the facility the company's name qualifies
-    pattern(r"位于(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
+    # 位于某县某镇的Y: the innermost of a chain of places
+    pattern(r"位于{L}*(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
+    pattern(r"(?P<place>{L})(?:境内|辖区内|域内|园区内|园内)的(?P<thing>{E})"),
     pattern(r"(?P<thing>{E})(?:坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
 ]
 # A clause that opens with 在X, sets the place of what the sentence says is built or run.
 _FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
 _BUILT_BY = pattern(
-    rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})"
+    rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?|(?P<invests>投资){{N}}{{0,12}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的"
+    r"(?:{N}{{0,6}}?)(?P<thing>{F})"
 )
 _BUILDS = pattern(
-    rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})"
+    rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?的?(?P<thing>{{F}})"
 )
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
+_PROJECT_NAME = re.compile(r"(?:项目|工程)(?:[(（][^)）]*[)）])?$")
 # 持有X…股 is a stake (investsIn below); 控股X is control
 _OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
 _INVESTS = [
@@ -109,13 +113,21 @@ _FOUNDED = [
     ),
     pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,6}}?)(?:成立|设立|组建|创建|创办)的(?:{{N}}{{0,8}}?)(?P<thing>{{O}})"),
 ]
+# parties of a cooperation: organizations, and places acting as parties (某县与某公司签约, 某市与某市结对)
+PARTIES = "(?:{O}|{A})(?:[、和及与](?:{O}|{A}))*"
 _COOPERATES = pattern(
-    rf"(?P<left>{ORGS})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{ORGS})(?:{{N}}{{0,10}}?)"
+    rf"(?<![在于到赴来])(?P<left>{PARTIES})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{PARTIES})(?:{{N}}{{0,10}}?)"
     r"(?P<verb>合作|联合|共同|携手|联手|牵手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
+)
+# 由A、B及C共同投资 / A、B和C联合建设: every pair of the coordination works together
+_JOINTLY = pattern(
+    r"(?P<orgs>{O}(?:[、和及与]{O})+)(?:{N}{{0,2}}?)(?:共同|联合)"
+    r"(?:合作|投资|出资|建设|开发|打造|组建|成立|设立|举办|主办|承办|实施|运营)"
 )
 _COOPERATES_VERB = pattern(
     rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})"
 )
+_PLACE_PARTNER_VERBS = {"签署", "签订", "签约", "结对", "合作"}
 _TRAINS = pattern(
     r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训"
 )
@@ -143,6 +155,10 @@ _ORDERS = [
     ),
     pattern(r"(?P<buyer>{L}|{O})(?:{N}{{0,3}}?)(?:向|从)(?P<seller>{O})(?:{N}{{0,3}}?)(?:订购|采购|购买|购进|下单)"),
 ]
+# A bulletin list grouped by division: 某县(3个):甲镇乙村、丙镇丁村 — each item's first division lies in the heading's
+_LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
+# A body named only by its level (县委, 区政府, 乡党委) is the body of the division of that level last named.
+_BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协)$")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
@@ -270,6 +286,11 @@ _TENURE = re.compile(r"^(?:原|前|时任|现任|曾任)")
 _LEAD_POS = {"v", "p", "c", "d", "u", "r", "m", "q", "w", "vd", "ad", "xc", "f"}
 
 
+# 大会执行主席, 会议秘书长: a post of the session, held in the body whose session it is (政协, 人大, 某委员会)
+_SESSION_TITLE = re.compile(r"^(?:大会|会议)")
+_SESSION_BODIES = {"委员会", "政协", "人大", "代表大会", "常委会"}
+
+
 def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     """Posts written before a name as a chain of titles (县委副书记、县长X; X公司党委书记、董事长Y), shared by a list of
     names (副县长A、B), in brackets after a name (A（某局局长）) or as a bare title after it (A书记)."""
@@ -319,6 +340,8 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 chain = [(title, _level_antecedent(view, person.start, title), "")]
         for title, org, tenure in chain:
             attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
+            if org is None and _SESSION_TITLE.match(title):
+                org = view.antecedent(person.start, ORG, _SESSION_BODIES)
             if org is None:
                 out.add(frame, person, "holdsPost", title, 0.8, attrs=attrs)
             elif org is not person.mention:
@@ -328,6 +351,8 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         previous = (person, chain) if chain else None
 
 
+# between two names of a list: 、 or a name the tagger did not mark (A、某某、B)
+_LIST_GAP = re.compile(r"、(?:[\u4e00-\u9fff]{2,3}、)?")
 _LIST_TITLE = re.compile(r"(?P<count>等|(?:\d+|[一二两三四五六七八九十]+)[名位])?(?P<title>委员|常委|代表|理事)")
 
 
@@ -337,7 +362,9 @@ def _title_after_list(
     """A、B、C8名委员: the title after a list of names is each name's; a 委员 is a member of the 委员会 last named."""
     base = frame.sentence.span.start
     first = at = persons.index(person)
-    while at + 1 < len(persons) and frame.text[persons[at].end - base : persons[at + 1].start - base] == "、":
+    while at + 1 < len(persons) and _LIST_GAP.fullmatch(
+        frame.text[persons[at].end - base : persons[at + 1].start - base]
+    ):
         at += 1
     after = _LIST_TITLE.match(frame.text, persons[at].end - base)
     if after is None or (at == first and not after.group("count")):
@@ -472,6 +499,8 @@ def _places(frame: Frame, out: _Emitter) -> None:
             thing, place = frame.slot(match, "thing"), frame.slot(match, "place")
             if thing and place and thing.char != PLACE:
                 out.add(frame, thing, "locatedIn", place)
+    _list_headings(frame, out)
+    _bodies_of_places(frame, out)
     for match in _ADJACENT_AREAS.finditer(frame.masked):
         outer, inner = frame.slot(match, "outer"), frame.slot(match, "inner")
         if outer is None or inner is None:
@@ -481,11 +510,70 @@ def _places(frame: Frame, out: _Emitter) -> None:
             out.add(frame, inner, "containedIn", outer, 0.8)
 
 
+def _list_headings(frame: Frame, out: _Emitter) -> None:
+    """某县(2个):甲镇乙村、丙镇丁村: the first division of each item lies in the heading's division."""
+    headings = list(_LIST_HEADING.finditer(frame.masked))
+    for i, heading in enumerate(headings):
+        head = frame.slot(heading, "head")
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(frame.masked)
+        items = re.finditer(r"[^、，。；]+", frame.masked[heading.end() : end])
+        head_level = _level(head.mention.type) if head else None
+        for item in items:
+            first = frame.slots.get(heading.end() + item.start())
+            if head is None or first is None or first.char != PLACE:
+                continue
+            level = _level(first.mention.type)
+            if level is None or (level <= head_level if head_level is not None else level < 4):
+                continue  # a township or village under an unranked heading (某高新区); else a lower level only
+            out.add(frame, first, "containedIn", head, 0.8)
+
+
+def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
+    """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to."""
+    for slot in frame.slots.values():
+        bare = _BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
+        if bare is not None:
+            level_word = bare.group(1)
+            place = (
+                _coordinated_body_place(out.view, frame, slot, level_word)
+                or out.view.antecedent(slot.start, PLACE, {level_word})
+                or _first_place(out.view, level_word)  # 区委、区政府 before the article names its district
+            )
+            if place is not None:
+                out.add(frame, slot, "locatedIn", place, 0.8)
+
+
+def _first_place(view: ArticleView, level: str) -> Mention | None:
+    """The first place of the article whose name ends with a level word."""
+    return next(
+        (m for m in view.extraction.mentions if family(m.type) == PLACE and simplified(m.text).endswith(level)), None
+    )
+
+
+def _coordinated_body_place(view: ArticleView, frame: Frame, slot: Slot, level: str) -> Mention | None:
+    """The place of 市政府 in 某市委、市政府: the one the body it is coordinated with opens with."""
+    index = next(i for i, s in frame.slots.items() if s is slot)
+    before = [i for i in frame.slots if i < index]
+    if not before or frame.masked[max(before) + 1 : index] not in ("、", "和", "及"):
+        return None
+    other = frame.slots[max(before)].mention
+    if family(other.type) != ORG:
+        return None
+    places = [
+        m
+        for m in view.extraction.mentions
+        if family(m.type) == PLACE and other.text.startswith(m.text) and simplified(m.text).endswith(level)
+    ]
+    return max(places, key=lambda m: len(m.text)) if places else None
+
+
 # What a unit or a part adds to its whole's name: a department, branch or team; a works, phase or section.
 _UNIT_REST = re.compile(
-    r"(?:分公司|子公司|司|处|科|部|办公室|办|室|组|工作队|中心|所|分院|支队|大队|中队|"
+    r"(?:分公司|子公司|司|局|处|科|部|办公室|办|室|组|工作队|中心|所|分院|总队|支队|大队|中队|"
     r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$"
 )
+# 某大学新校区建设项目: a campus (and the project that builds it) is part of the institution, not one of its units
+_CAMPUS_REST = re.compile(r"(?:新|东|西|南|北|主)?(?:校区|院区)")
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
 
 
@@ -496,6 +584,9 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     texts: dict[str, Mention] = {}
     for mention in view.extraction.mentions:
         texts.setdefault(mention.text, mention)
+    for mention in view.extraction.mentions:
+        if mention.text.startswith("中共") and family(mention.type) == ORG:
+            texts.setdefault(mention.text[2:], mention)  # 某区委统战部 is a unit of 中共某区委
     for slot in frame.slots.values():
         if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
             continue
@@ -508,6 +599,10 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             whole = texts.get(name[:cut])
             if whole is None or family(whole.type) not in (FACILITY, ORG, OTHER_CHAR) or whole.type == "Event":
                 continue
+            rest = simplified(name[cut:])
+            if slot.char != ORG and family(whole.type) == ORG and _CAMPUS_REST.match(rest):
+                out.add(frame, slot, "partOf", whole, 0.75)
+                break
             if (
                 family(whole.type) != slot.char
                 or not _UNIT_REST.search(simplified(name[cut:]))
@@ -569,8 +664,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
                 out.add(frame, org, "operates", thing)
             else:
                 out.add(frame, org, "builds", thing)
-                if "投资" in verb:
-                    out.add(frame, org, "investsIn", thing)
+                if "投资" in verb or match.group("invests"):
+                    money = _MONEY.search(frame.original(match.start("orgs"), match.start("verb")))
+                    out.add(frame, org, "investsIn", thing, attrs={"amount": money.group()} if money else None)
         if place is not None:
             out.add(frame, thing, "locatedIn", place)
     for match in _BUILDS.finditer(frame.masked):
@@ -591,7 +687,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
     for match in _OWNS_ADJACENT.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
-            out.add(frame, org, "owns", thing, 0.7)
+            # 某公司某某项目: a project named with its company is the one the company builds; a plant or base it owns
+            project = _PROJECT_NAME.search(simplified(thing.mention.text))
+            out.add(frame, org, "builds" if project else "owns", thing, 0.7)
     for match in _OWNS.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
@@ -649,8 +747,10 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 if org is not None and thing is not None and org.char == ORG:
                     out.add(frame, org, "founded", thing)
     for match in [*_COOPERATES.finditer(frame.masked), *_COOPERATES_VERB.finditer(frame.masked)]:
-        left = [s for s in frame.group_slots(match, "left") if s.char == ORG]
-        right = [s for s in frame.group_slots(match, "right") if s.char == ORG]
+        left = [s for s in frame.group_slots(match, "left") if s.char in (ORG, PLACE)]
+        right = [s for s in frame.group_slots(match, "right") if s.char in (ORG, PLACE)]
+        if not any(s.char == ORG for s in left + right) and match.groupdict().get("verb") not in _PLACE_PARTNER_VERBS:
+            continue  # 甲县和乙县共同…: two places are partners only where they pair up or sign
         everyone = left + right
         # X先后与A、B合作: X works with A and with B; that A works with B is not said
         for first in left:
@@ -662,6 +762,11 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 for trainee in everyone:
                     if trainee not in schools:
                         out.add(frame, school, "trains", trainee, 0.8)
+    for match in _JOINTLY.finditer(frame.masked):
+        parties = [s for s in frame.group_slots(match, "orgs") if s.char == ORG]
+        for i, first in enumerate(parties):
+            for second in parties[i + 1 :]:
+                out.add(frame, first, "cooperatesWith", second)
     for match in _TRAINS.finditer(frame.masked):
         org, trainee = frame.slot(match, "org"), frame.slot(match, "trainee")
         if org and trainee:

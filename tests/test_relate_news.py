@@ -1,0 +1,105 @@
+"""Relation patterns of regional news (located in, bodies of a place, builders and investors, partners, posts in a
+session, attendees of a meeting), each on short invented sentences, with the look-alikes that must give nothing."""
+
+from __future__ import annotations
+
+from kg.model import Sentence
+from kg.nlp.events import event_relations, named_events
+from kg.nlp.frames import build_view
+from kg.nlp.relate import relate_view
+from tests.test_relations_units import extraction, relations
+
+
+def test_a_bulletin_list_puts_each_item_in_its_heading_division() -> None:
+    text = "拟推荐名单(3个)东山区(2个):甲河镇乙湾村、丙岭镇丁家村西川县(1个):戊水乡己村"
+    towns = {"甲河镇": "TownshipLevelArea", "丙岭镇": "TownshipLevelArea", "戊水乡": "TownshipLevelArea"}
+    villages = {"乙湾村": "VillageLevelArea", "丁家村": "VillageLevelArea", "己村": "VillageLevelArea"}
+    found = relations(text, {"东山区": "District", "西川县": "County", **towns, **villages})
+    contained = {(s, o) for s, p, o in found if p == "containedIn"}
+    assert {("甲河镇", "东山区"), ("丙岭镇", "东山区"), ("戊水乡", "西川县")} <= contained
+    assert ("戊水乡", "东山区") not in contained and ("西川县", "东山区") not in contained
+    # without the count in brackets a place before a colon is no heading
+    assert ("甲河镇", "东山区") not in relations("东山区:甲河镇", {"东山区": "District", "甲河镇": "TownshipLevelArea"})
+
+
+def test_a_body_named_by_its_level_is_the_body_of_that_place() -> None:
+    found = relations("北湖县召开会议，县委、县政府主要负责同志出席。",
+                      {"北湖县": "County", "县委": "PartyBody", "县政府": "GovernmentBody"})
+    assert {("县委", "locatedIn", "北湖县"), ("县政府", "locatedIn", "北湖县")} <= found
+    # 南岭市委、市政府: the city the coordinated body names, not the city named last
+    found = relations("新河市表示，将按照南岭市委、市政府的部署推进。",
+                      {"新河市": "City", "南岭市": "City", "南岭市委": "PartyBody", "市政府": "GovernmentBody"})
+    assert ("市政府", "locatedIn", "南岭市") in found and ("市政府", "locatedIn", "新河市") not in found
+    # a body whose level the article never names as a place stays unplaced
+    assert relations("会上，县政府作了报告。", {"县政府": "GovernmentBody"}) == set()
+
+
+def test_located_in_the_innermost_place_and_within_a_place() -> None:
+    found = relations("位于青川县临江镇的甲纸业有限公司扩建了厂房。",
+                      {"青川县": "County", "临江镇": "TownshipLevelArea", "甲纸业有限公司": "Company"})
+    assert ("甲纸业有限公司", "locatedIn", "临江镇") in found and ("甲纸业有限公司", "locatedIn", "青川县") not in found
+    found = relations("地处资源中心区域——临江镇境内的乙矿业有限公司是当地龙头企业。",
+                      {"临江镇": "TownshipLevelArea", "乙矿业有限公司": "Company"})
+    assert ("乙矿业有限公司", "locatedIn", "临江镇") in found
+    assert relations("临江镇的干部走访了乙矿业有限公司。",
+                     {"临江镇": "TownshipLevelArea", "乙矿业有限公司": "Company"}) == set()
+
+
+def test_builder_and_investor_with_the_amount() -> None:
+    view = build_view(extraction("由甲能源有限公司投资3.5亿元建设的乙风电项目开工。",
+                                 {"甲能源有限公司": "Company", "乙风电项目": "Project"}))
+    found = {(r.subject_mention.text, r.predicate, r.object_mention.text, r.attrs.get("amount"))
+             for r in relate_view(view)}
+    assert ("甲能源有限公司", "builds", "乙风电项目", None) in found
+    assert ("甲能源有限公司", "investsIn", "乙风电项目", "3.5亿元") in found
+    found = relations("丙光电有限公司成立于2010年。专家参观了该公司建设的丁光伏发电项目。",
+                      {"丙光电有限公司": "Company", "丁光伏发电项目": "Project"})
+    assert ("丙光电有限公司", "builds", "丁光伏发电项目") in found
+
+
+def test_a_project_named_with_its_company_is_built_by_it_and_a_base_is_owned() -> None:
+    found = relations("其中，戊化工有限公司年产5万吨氯碱项目、己渔业有限公司鱼苗繁育基地等项目开工。",
+                      {"戊化工有限公司": "Company", "年产5万吨氯碱项目": "Project", "己渔业有限公司": "Company",
+                       "鱼苗繁育基地": "Facility"})
+    assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") in found
+    assert ("己渔业有限公司", "owns", "鱼苗繁育基地") in found
+    assert ("戊化工有限公司", "owns", "年产5万吨氯碱项目") not in found
+
+
+def test_joint_parties_are_partners_pairwise() -> None:
+    found = relations("该项目由甲茶业公司、乙产投公司及丙建设集团共同合作打造。",
+                      {"甲茶业公司": "Company", "乙产投公司": "Company", "丙建设集团": "Company"})
+    pairs = {frozenset((s, o)) for s, p, o in found if p == "cooperatesWith"}
+    assert pairs == {frozenset(("甲茶业公司", "乙产投公司")), frozenset(("甲茶业公司", "丙建设集团")),
+                     frozenset(("乙产投公司", "丙建设集团"))}
+
+
+def test_a_place_can_be_a_partner_where_it_signs_but_not_where_it_is_the_venue() -> None:
+    found = relations("东湖县与庚科技有限公司签订合作协议。", {"东湖县": "County", "庚科技有限公司": "Company"})
+    assert ("东湖县", "cooperatesWith", "庚科技有限公司") in found
+    found = relations("辛集团在西湖市与壬科技有限公司签约。",
+                      {"辛集团": "Company", "西湖市": "City", "壬科技有限公司": "Company"})
+    assert ("西湖市", "cooperatesWith", "壬科技有限公司") not in found
+    # two places that merely act together are no partners
+    assert relations("东湖县和西湖县共同开展巡查。", {"东湖县": "County", "西湖县": "County"}) == set()
+
+
+def test_posts_of_a_session_and_a_list_with_an_unmarked_name() -> None:
+    text = ("甲市政协第五届委员会第二次会议开幕。大会执行主席赵一、钱二在主席台就座。"
+            "会上，孙三、李四、周五3名委员作大会发言。")
+    view = build_view(extraction(text, {"甲市政协第五届委员会": "GovernmentBody", "赵一": "Person", "钱二": "Person",
+                                         "孙三": "Person", "周五": "Person"}))
+    posts = {(r.subject_mention.text, r.attrs["title"], r.object_mention.text if r.object_mention else None)
+             for r in relate_view(view) if r.predicate == "holdsPost"}
+    assert {("赵一", "大会执行主席", "甲市政协第五届委员会"), ("钱二", "大会执行主席", "甲市政协第五届委员会"),
+            ("孙三", "委员", "甲市政协第五届委员会"), ("周五", "委员", "甲市政协第五届委员会")} <= posts
+
+
+def test_attendees_in_a_later_paragraph_that_points_back_at_the_meeting() -> None:
+    text = "甲县举行2024年甲县春季项目推进大会。副县长赵一主持会议。另讯，钱二到乙村走访。"
+    article = extraction(text, {"甲县": "County", "赵一": "Person", "钱二": "Person"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("赵一", "organizes"), ("赵一", "attends")} <= found  # who presides over it is there too
+    assert not any(person == "钱二" for person, _ in found)  # a paragraph about something else
