@@ -85,14 +85,16 @@ def test_a_place_can_be_a_partner_where_it_signs_but_not_where_it_is_the_venue()
 
 
 def test_posts_of_a_session_and_a_list_with_an_unmarked_name() -> None:
-    text = ("甲市政协第五届委员会第二次会议开幕。大会执行主席赵一、钱二在主席台就座。"
+    text = ("甲市政协第五届委员会第二次会议开幕。乙市人大常委会派员列席。大会执行主席赵一、钱二在主席台就座。"
             "会上，孙三、李四、周五3名委员作大会发言。")
-    view = build_view(extraction(text, {"甲市政协第五届委员会": "GovernmentBody", "赵一": "Person", "钱二": "Person",
+    view = build_view(extraction(text, {"甲市政协第五届委员会": "GovernmentBody", "乙市人大常委会": "GovernmentBody",
+                                         "赵一": "Person", "钱二": "Person",
                                          "孙三": "Person", "周五": "Person"}))
     posts = {(r.subject_mention.text, r.attrs["title"], r.object_mention.text if r.object_mention else None)
              for r in relate_view(view) if r.predicate == "holdsPost"}
     assert {("赵一", "大会执行主席", "甲市政协第五届委员会"), ("钱二", "大会执行主席", "甲市政协第五届委员会"),
             ("孙三", "委员", "甲市政协第五届委员会"), ("周五", "委员", "甲市政协第五届委员会")} <= posts
+    assert not any(org == "乙市人大常委会" for *_, org in posts)  # named later, but not the body that holds the session
 
 
 def test_attendees_in_a_later_paragraph_that_points_back_at_the_meeting() -> None:
@@ -103,3 +105,17 @@ def test_attendees_in_a_later_paragraph_that_points_back_at_the_meeting() -> Non
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert {("赵一", "organizes"), ("赵一", "attends")} <= found  # who presides over it is there too
     assert not any(person == "钱二" for person, _ in found)  # a paragraph about something else
+
+
+def test_builders_named_after_the_thing_or_jointly() -> None:
+    found = relations("该服务区项目由甲商会旗下乙投资发展有限公司投资建设，计划总投资8亿元。",
+                      {"该服务区项目": "Project", "甲商会": "Organization", "乙投资发展有限公司": "Company"})
+    builder = "乙投资发展有限公司"
+    assert {(builder, "builds", "该服务区项目"), (builder, "investsIn", "该服务区项目")} <= found
+    assert ("甲商会", "builds", "该服务区项目") not in found  # the parent of the builder builds nothing here
+    parties = {"甲茶业公司": "Company", "乙产投公司": "Company", "丁茶城": "Facility"}
+    found = relations("由甲茶业公司、乙产投公司共同合作，拟在丙镇打造集展销于一体的丁茶城。",
+                      {**parties, "丙镇": "TownshipLevelArea"})
+    assert {("甲茶业公司", "builds", "丁茶城"), ("乙产投公司", "builds", "丁茶城")} <= found
+    # a thing built by someone else is not the joint parties'
+    assert not any(p == "builds" for _, p, _ in relations("甲茶业公司、乙产投公司共同考察了丁茶城。", parties))

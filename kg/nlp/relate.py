@@ -71,6 +71,15 @@ _BUILT_BY = pattern(
     rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?|(?P<invests>投资){{N}}{{0,12}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的"
     r"(?:{N}{{0,6}}?)(?P<thing>{F})"
 )
+# Y由X投资建设 (the thing first); 由A、B共同合作，拟在某地打造…的Y (the builders first, the thing after the verb)
+_BUILT_BY_AFTER = pattern(
+    rf"(?P<thing>{{F}})(?:{{N}}{{0,4}}?)由(?:{{O}}(?:旗下|下属|所属)的?)?(?P<orgs>{ORGS})"
+    rf"(?:{{N}}{{0,3}}?|(?P<invests>投资){{N}}{{0,12}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)(?!的)"
+)
+_JOINT_BUILD = pattern(
+    rf"由(?P<orgs>{ORGS})(?:共同|联合)(?:合作|出资|投资)?[，,]?(?:拟|将|计划)?(?:在{{L}}+)?(?P<verb>{BUILD})"
+    r"(?:{N}{{0,20}}?的)?(?P<thing>{F})"
+)
 _BUILDS = pattern(
     rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?的?(?P<thing>{{F}})"
 )
@@ -288,7 +297,18 @@ _LEAD_POS = {"v", "p", "c", "d", "u", "r", "m", "q", "w", "vd", "ad", "xc", "f"}
 
 # 大会执行主席, 会议秘书长: a post of the session, held in the body whose session it is (政协, 人大, 某委员会)
 _SESSION_TITLE = re.compile(r"^(?:大会|会议)")
-_SESSION_BODIES = {"委员会", "政协", "人大", "代表大会", "常委会"}
+_SESSION_OF = re.compile(r"(?:第[一二三四五六七八九十0-9]+次)?(?:全体)?(?:会议|大会)")
+
+
+def _session_body(view: ArticleView, before: int) -> Mention | None:
+    """The organization whose session the article last named before ``before`` (某委员会第三次会议 → 某委员会)."""
+    best = None
+    for mention in view.extraction.mentions:
+        if mention.start >= before:
+            break
+        if family(mention.type) == ORG and _SESSION_OF.match(view.text, mention.end):
+            best = view.canonical.get(id(mention), mention)
+    return best
 
 
 def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
@@ -341,7 +361,7 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         for title, org, tenure in chain:
             attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
             if org is None and _SESSION_TITLE.match(title):
-                org = view.antecedent(person.start, ORG, _SESSION_BODIES)
+                org = _session_body(view, person.start)
             if org is None:
                 out.add(frame, person, "holdsPost", title, 0.8, attrs=attrs)
             elif org is not person.mention:
@@ -652,7 +672,11 @@ def _building(frame: Frame, out: _Emitter) -> None:
     org: Slot | None
     frame_place = _FRAME_PLACE.search(frame.masked)
     place = frame.slot(frame_place, "place") if frame_place else None
-    for match in _BUILT_BY.finditer(frame.masked):
+    for match in [
+        *_BUILT_BY.finditer(frame.masked),
+        *_BUILT_BY_AFTER.finditer(frame.masked),
+        *_JOINT_BUILD.finditer(frame.masked),
+    ]:
         thing = frame.slot(match, "thing")
         if thing is None:
             continue
@@ -664,7 +688,7 @@ def _building(frame: Frame, out: _Emitter) -> None:
                 out.add(frame, org, "operates", thing)
             else:
                 out.add(frame, org, "builds", thing)
-                if "投资" in verb or match.group("invests"):
+                if "投资" in verb or match.groupdict().get("invests"):
                     money = _MONEY.search(frame.original(match.start("orgs"), match.start("verb")))
                     out.add(frame, org, "investsIn", thing, attrs={"amount": money.group()} if money else None)
         if place is not None:
