@@ -119,3 +119,16 @@ def test_builders_named_after_the_thing_or_jointly() -> None:
     assert {("甲茶业公司", "builds", "丁茶城"), ("乙产投公司", "builds", "丁茶城")} <= found
     # a thing built by someone else is not the joint parties'
     assert not any(p == "builds" for _, p, _ in relations("甲茶业公司、乙产投公司共同考察了丁茶城。", parties))
+
+
+def test_coordinated_places_of_one_level_share_the_head_before_them() -> None:
+    found = relations("贵川省甲阳县、乙水县和丙山县等地政府参加签约，北京市海淀区也派员参加。", {
+        "贵川省": "ProvinceLevelArea", "甲阳县": "County", "乙水县": "County", "丙山县": "County",
+        "北京市": "ProvinceLevelArea", "海淀区": "District"})
+    contained = {(s, o) for s, p, o in found if p == "containedIn"}
+    assert {("甲阳县", "贵川省"), ("乙水县", "贵川省"), ("丙山县", "贵川省"), ("海淀区", "北京市")} <= contained
+    # a place of another level after the list heads a chain of its own
+    found = relations("东江市甲区、西江市乙区开展试点。", {
+        "东江市": "City", "甲区": "District", "西江市": "City", "乙区": "District"})
+    contained = {(s, o) for s, p, o in found if p == "containedIn"}
+    assert contained == {("甲区", "东江市"), ("乙区", "西江市")}

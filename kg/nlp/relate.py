@@ -528,6 +528,23 @@ def _places(frame: Frame, out: _Emitter) -> None:
         outer_level, inner_level = _level(outer.mention.type), _level(inner.mention.type)
         if outer_level is not None and inner_level is not None and inner_level > outer_level:
             out.add(frame, inner, "containedIn", outer, 0.8)
+            # 某省甲县、乙县和丙县: the places coordinated with the inner one, of its level, share its head
+            for sibling in _coordinated(frame, match.start("inner")):
+                if _level(sibling.mention.type) == inner_level:
+                    out.add(frame, sibling, "containedIn", outer, 0.8)
+                else:
+                    break
+
+
+def _coordinated(frame: Frame, index: int) -> Iterator[Slot]:
+    """The place slots coordinated after the one at masked ``index`` (甲县、乙县和丙县), in order."""
+    at = index + 1
+    while at + 1 < len(frame.masked) and frame.masked[at] in "、和及与" and at + 1 in frame.slots:
+        slot = frame.slots[at + 1]
+        if slot.char != PLACE or (at + 2 < len(frame.masked) and frame.masked[at + 2] == PLACE):
+            return  # not a place, or the head of a chain of its own (乙市丙县)
+        yield slot
+        at += 2
 
 
 def _list_headings(frame: Frame, out: _Emitter) -> None:
