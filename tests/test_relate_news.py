@@ -132,3 +132,11 @@ def test_coordinated_places_of_one_level_share_the_head_before_them() -> None:
         "东江市": "City", "甲区": "District", "西江市": "City", "乙区": "District"})
     contained = {(s, o) for s, p, o in found if p == "containedIn"}
     assert contained == {("甲区", "东江市"), ("乙区", "西江市")}
+
+
+def test_a_coordination_after_with_is_no_joint_party() -> None:
+    found = relations("甲支队先后与乙大学、丙学院联合举办培训班。",
+                      {"甲支队": "PoliceUnit", "乙大学": "University", "丙学院": "University"})
+    pairs = {frozenset((s, o)) for s, p, o in found if p == "cooperatesWith"}
+    assert frozenset(("乙大学", "丙学院")) not in pairs
+    assert {frozenset(("甲支队", "乙大学")), frozenset(("甲支队", "丙学院"))} <= pairs

@@ -804,6 +804,8 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                     if trainee not in schools:
                         out.add(frame, school, "trains", trainee, 0.8)
     for match in _JOINTLY.finditer(frame.masked):
+        if frame.masked[: match.start("orgs")].rstrip().endswith(("与", "和", "同", "跟")):
+            continue  # X先后与A、B联合举办: X works with A and with B; that A works with B is not said
         parties = [s for s in frame.group_slots(match, "orgs") if s.char == ORG]
         for i, first in enumerate(parties):
             for second in parties[i + 1 :]:
