@@ -140,3 +140,21 @@ def test_a_coordination_after_with_is_no_joint_party() -> None:
     pairs = {frozenset((s, o)) for s, p, o in found if p == "cooperatesWith"}
     assert frozenset(("乙大学", "丙学院")) not in pairs
     assert {frozenset(("甲支队", "乙大学")), frozenset(("甲支队", "丙学院"))} <= pairs
+
+
+def test_a_body_coordinated_with_a_named_one_is_in_that_place_or_none() -> None:
+    found = relations("苏南市帮扶黔北市。在江东省委、省政府的领导下推进。",
+                      {"苏南市": "City", "黔北市": "City", "江东": "ProvinceLevelArea", "江东省委": "PartyBody",
+                       "省政府": "GovernmentBody", "黔西省": "ProvinceLevelArea"})
+    assert ("省政府", "locatedIn", "江东") in found
+    found = relations("黔西省代表团到访。在江东省委、省政府的领导下推进。",
+                      {"黔西省": "ProvinceLevelArea", "江东省委": "PartyBody", "省政府": "GovernmentBody"})
+    assert not any(s == "省政府" for s, _, _ in found)  # the province of 江东省委 is not named: no guess
+
+
+def test_who_convenes_a_meeting_organizes_it_who_chairs_it_attends_too() -> None:
+    text = "副省长赵一主持召开2024年甲市重点项目推进会议。"
+    article = extraction(text, {"赵一": "Person"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert found == {("赵一", "organizes")}

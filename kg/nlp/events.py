@@ -666,8 +666,13 @@ def event_relations(view: ArticleView) -> list[Relation]:
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
-                # who presides over an event organizes it and is there
-                predicates = ("organizes", "attends") if _ORGANIZES_AFTER.match(rest) else ("attends",)
+                # who convenes an event (主持召开) organizes it; who chairs it (主持) organizes it and is there
+                if rest.startswith("主持召开"):
+                    predicates: tuple[str, ...] = ("organizes",)
+                elif _ORGANIZES_AFTER.match(rest):
+                    predicates = ("organizes", "attends")
+                else:
+                    predicates = ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
                 and named

@@ -571,11 +571,13 @@ def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
         bare = _BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
         if bare is not None:
             level_word = bare.group(1)
-            place = (
-                _coordinated_body_place(out.view, frame, slot, level_word)
-                or out.view.antecedent(slot.start, PLACE, {level_word})
-                or _first_place(out.view, level_word)  # 区委、区政府 before the article names its district
-            )
+            partner = _coordinated_body(frame, slot)
+            if partner is not None and not _BARE_BODY.match(
+                simplified(partner.text)
+            ):  # 某省委、省政府: the place the body it is coordinated with names, or none
+                place = _place_named_in(out.view, partner, level_word)
+            else:
+                place = out.view.antecedent(slot.start, PLACE, {level_word}) or _first_place(out.view, level_word)
             if place is not None:
                 out.add(frame, slot, "locatedIn", place, 0.8)
 
@@ -587,19 +589,25 @@ def _first_place(view: ArticleView, level: str) -> Mention | None:
     )
 
 
-def _coordinated_body_place(view: ArticleView, frame: Frame, slot: Slot, level: str) -> Mention | None:
-    """The place of 市政府 in 某市委、市政府: the one the body it is coordinated with opens with."""
+def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
+    """The organization a body is coordinated with right before it (某市委 in 某市委、市政府), if any."""
     index = next(i for i, s in frame.slots.items() if s is slot)
     before = [i for i in frame.slots if i < index]
     if not before or frame.masked[max(before) + 1 : index] not in ("、", "和", "及"):
         return None
     other = frame.slots[max(before)].mention
-    if family(other.type) != ORG:
-        return None
+    return other if family(other.type) == ORG else None
+
+
+def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | None:
+    """The place of the article a body's name opens with, at ``level`` (某市 or 某 for 某市委), the longest."""
+    name = simplified(body.text)
     places = [
         m
         for m in view.extraction.mentions
-        if family(m.type) == PLACE and other.text.startswith(m.text) and simplified(m.text).endswith(level)
+        if family(m.type) == PLACE
+        and name.startswith(simplified(m.text))
+        and (simplified(m.text).endswith(level) or name[len(m.text) :].startswith(level))
     ]
     return max(places, key=lambda m: len(m.text)) if places else None
 
