@@ -158,3 +158,16 @@ def test_who_convenes_a_meeting_organizes_it_who_chairs_it_attends_too() -> None
     article.mentions.extend(named_events(article))
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert found == {("赵一", "organizes")}
+
+
+def test_a_chain_of_posts_between_two_names_is_the_second_ones() -> None:
+    text = "省委常委、宣传部部长张三，全国政协常委、江东省政协副主席李四出席活动。"
+    view = build_view(extraction(text, {"张三": "Person", "李四": "Person", "全国政协": "GovernmentBody",
+                                         "江东省政协": "GovernmentBody"}))
+    posts = {(r.subject_mention.text, r.attrs["title"], r.object_mention.text if r.object_mention else None)
+             for r in relate_view(view) if r.predicate == "holdsPost"}
+    assert not any(person == "张三" and org in ("全国政协", "江东省政协") for person, _, org in posts)
+    assert ("李四", "副主席", "江东省政协") in posts
+    # with a verb the post after the name is the name's: 张三，现任甲公司总经理
+    found = relations("张三，现任甲科技有限公司总经理。", {"张三": "Person", "甲科技有限公司": "Company"})
+    assert ("张三", "holdsPost", "甲科技有限公司") in found

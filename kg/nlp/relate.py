@@ -56,7 +56,9 @@ BUILD = r"(?:投资)?(?:建设|建造|兴建|修建|承建|新建|建成|打造|
 
 _HOLDS = [
     pattern(rf"(?P<org>{{O}})(?P<posts>{POSTS})(?P<person>{{P}})"),
-    pattern(rf"(?P<person>{{P}})[，,]?(?:现任|担任|出任|任|系|为|是)?(?P<org>{{O}})(?P<posts>{POSTS})(?!{_CJK}*{{P}})"),
+    pattern(
+        rf"(?P<person>{{P}})[，,]?(?:现任|担任|出任|任|系|为|是)?(?P<org>{{O}})(?P<posts>{POSTS})(?![^，。；,;]*{{P}})"
+    ),
 ]
 _LOCATED = [
     # 位于X的Y公司Z园: the located thing is the facility the company's name qualifies
