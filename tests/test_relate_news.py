@@ -171,3 +171,12 @@ def test_a_chain_of_posts_between_two_names_is_the_second_ones() -> None:
     # with a verb the post after the name is the name's: 张三，现任甲公司总经理
     found = relations("张三，现任甲科技有限公司总经理。", {"张三": "Person", "甲科技有限公司": "Company"})
     assert ("张三", "holdsPost", "甲科技有限公司") in found
+
+
+def test_a_name_that_opens_with_a_chain_of_divisions_states_the_chain() -> None:
+    found = relations("青川省东源州西河县光伏电站项目开工。", {
+        "青川省东源州西河县光伏电站项目": "Project", "青川省": "ProvinceLevelArea", "东源州": "PrefectureLevelArea",
+        "西河县": "County"})
+    assert {("青川省东源州西河县光伏电站项目", "locatedIn", "西河县"), ("西河县", "containedIn", "东源州"),
+            ("东源州", "containedIn", "青川省")} <= found
+    assert ("青川省东源州西河县光伏电站项目", "locatedIn", "青川省") not in found  # the innermost only

@@ -639,9 +639,13 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             continue
         name = slot.mention.text
         # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well
-        place = _opening_division(view, slot.mention, texts) if slot.char != ORG else None
-        if place is not None:
-            out.add(frame, slot, "locatedIn", place, 0.8)
+        divisions = _opening_divisions(view, slot.mention, texts) if slot.char != ORG else []
+        if divisions:
+            out.add(frame, slot, "locatedIn", divisions[-1], 0.8)
+        for outer, inner in zip(divisions, divisions[1:], strict=False):  # the name writes the chain: 某州某县某项目
+            outer_level, inner_level = _level(outer.type), _level(inner.type)
+            if outer_level is not None and inner_level is not None and inner_level > outer_level:
+                out.add(frame, inner, "containedIn", outer, 0.8)
         for cut in range(len(name) - 2, 1, -1):
             whole = texts.get(name[:cut])
             if whole is None or family(whole.type) not in (FACILITY, ORG, OTHER_CHAR) or whole.type == "Event":
@@ -661,9 +665,10 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             break
 
 
-def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> Mention | None:
-    """The last administrative division in the run of divisions a name opens with (青海省某州某项目 → 某州)."""
-    name, at, last = mention.text, 0, None
+def _opening_divisions(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> list[Mention]:
+    """The run of administrative divisions a name opens with, outermost first (青海省某州某项目 → 青海省, 某州)."""
+    name, at = mention.text, 0
+    runs: list[tuple[int, int]] = []
     forms = gazetteer().forms
     while at < len(name) - 2:
         cut = next(
@@ -681,15 +686,17 @@ def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Ment
         )
         if cut is None:
             break
-        last, at = (at, cut), cut
-    if last is None:
-        return None
-    start, end = mention.start + last[0], mention.start + last[1]
+        runs.append((at, cut))
+        at = cut
+    return [_place_at(view, mention.start + a, mention.start + b) for a, b in runs]
+
+
+def _place_at(view: ArticleView, start: int, end: int) -> Mention:
+    """The place mention at ``[start, end)`` of the article, added when the article has none there yet."""
     existing = next((m for m in view.extraction.mentions if m.start == start and m.end == end), None)
     if existing is not None:
         return existing
-    text = name[last[0] : last[1]]
-    place = view.new_mention(start, end, class_by_suffix(text, "Place"))
+    place = view.new_mention(start, end, class_by_suffix(view.text[start:end], "Place"))
     view.extraction.mentions.append(place)
     view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
     return place
