@@ -180,3 +180,18 @@ def test_a_name_that_opens_with_a_chain_of_divisions_states_the_chain() -> None:
     assert {("青川省东源州西河县光伏电站项目", "locatedIn", "西河县"), ("西河县", "containedIn", "东源州"),
             ("东源州", "containedIn", "青川省")} <= found
     assert ("青川省东源州西河县光伏电站项目", "locatedIn", "青川省") not in found  # the innermost only
+
+
+def test_credits_after_their_outlet_and_a_title_after_a_name_with_its_organization_before() -> None:
+    found = relations("快讯网·东江商报编辑:赵一", {"东江商报": "Organization", "赵一": "Person"})
+    assert ("赵一", "holdsPost", "东江商报") in found
+    found = relations("（南海网西江市通讯员 钱二）", {"南海网": "Organization", "西江市": "City", "钱二": "Person"})
+    assert ("钱二", "holdsPost", "南海网") in found
+    found = relations("随后听取了甲电力集团孙三总经理的汇报。", {"甲电力集团": "Company", "孙三": "Person"})
+    assert ("孙三", "holdsPost", "甲电力集团") in found
+
+
+def test_a_bare_company_after_according_to_is_the_company_of_the_article() -> None:
+    text = "乙风电有限公司的项目开工。据公司总经理李四介绍，项目年底投产。"
+    found = relations(text, {"乙风电有限公司": "Company", "李四": "Person"})
+    assert ("李四", "holdsPost", "乙风电有限公司") in found

@@ -278,6 +278,7 @@ CHAIN_TITLES = (
 )
 _CREDITS = "责任编辑|責任編輯|责编|責編|编辑|編輯|特约记者|特約記者|融媒体记者|记者|記者|通讯员|通訊員"
 _CREDIT_BEFORE = re.compile(rf"(?:^|[\s(（【|｜:：])(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
+_OUTLET_CREDIT = pattern(rf"(?P<outlet>{{O}})(?:{{A}})?(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
 _SOURCE = pattern(r"(?:来源|來源)\s*[:：|｜]?\s*(?P<outlet>{O})")
 # A sum of money as written inside an investing clause (投资12亿元建设…); the quantity stage reads its value.
 _MONEY = re.compile(r"[0-9０-９.,]+(?:余|多)?(?:万亿|千亿|百亿|亿|千万|百万|万|億|萬)?(?:余|多)?元")
@@ -326,8 +327,13 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         if previous is not None and text[previous[0].end - base : start] in ("、", "和", "及"):
             chain = previous[1]  # 副县长A、B: the list shares its titles
         else:
+            index = next(i for i, s in frame.slots.items() if s is person)
+            outlet_credit = _OUTLET_CREDIT.search(frame.masked[:index])
             credit = _CREDIT_BEFORE.search(text[:start])
-            if credit is not None:  # 编辑：某某, 记者 某某 in a credit line: the outlet its 来源 names, if any
+            if outlet_credit is not None:  # 某报编辑：某某, (某网某市通讯员 某某): the outlet named before the role
+                outlet_slot = frame.slot(outlet_credit, "outlet")
+                chain = [(outlet_credit.group("role"), outlet_slot.mention if outlet_slot else None, "")]
+            elif credit is not None:  # 编辑：某某, 记者 某某 in a credit line: the outlet its 来源 names, if any
                 source = _SOURCE.search(frame.masked)
                 outlet = frame.slot(source, "outlet") if source else None
                 chain = [(credit.group("role"), outlet.mention if outlet else None, "")]
@@ -359,7 +365,11 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 title = (
                     after.group()
                 )  # 某某书记: the post is the person's, its body unnamed unless a level word says it
-                chain = [(title, _level_antecedent(view, person.start, title), "")]
+                # 该集团某某总经理: the organization written right before the name is the post's
+                index = next(i for i, s in frame.slots.items() if s is person)
+                named = frame.slots.get(index - 1)
+                org_before = named.mention if named is not None and named.char == ORG else None
+                chain = [(title, org_before or _level_antecedent(view, person.start, title), "")]
         for title, org, tenure in chain:
             attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
             if org is None and _SESSION_TITLE.match(title):
