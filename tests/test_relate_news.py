@@ -6,7 +6,7 @@ from __future__ import annotations
 from kg.model import Sentence
 from kg.nlp.events import event_relations, named_events
 from kg.nlp.frames import build_view
-from kg.nlp.relate import relate_view
+from kg.nlp.relate import iter_pairs, relate_view
 from tests.test_relations_units import extraction, relations
 
 
@@ -195,3 +195,15 @@ def test_a_bare_company_after_according_to_is_the_company_of_the_article() -> No
     text = "乙风电有限公司的项目开工。据公司总经理李四介绍，项目年底投产。"
     found = relations(text, {"乙风电有限公司": "Company", "李四": "Person"})
     assert ("李四", "holdsPost", "乙风电有限公司") in found
+
+
+def test_a_list_title_that_names_a_region_holds_the_headings_the_gazetteer_puts_in_it() -> None:
+    text = "潍坊市2030年度示范村名单(3个)奎文区(1个):甲镇乙村寿光市(1个):丙镇丁村市南区(1个):戊镇己村"
+    classes = {"潍坊市": "City", "奎文区": "District", "寿光市": "CountyLevelCity", "市南区": "District"}
+    codes = {"潍坊市": "370700", "奎文区": "370705", "寿光市": "370783", "市南区": "370202"}
+    article = extraction(text, classes)
+    for mention in article.mentions:
+        mention.attrs["code"] = codes[mention.text]
+    found = set(iter_pairs(relate_view(build_view(article))))
+    assert {("奎文区", "containedIn", "潍坊市"), ("寿光市", "containedIn", "潍坊市")} <= found
+    assert ("市南区", "containedIn", "潍坊市") not in found  # in the list, but the gazetteer puts it elsewhere

@@ -562,6 +562,19 @@ def _coordinated(frame: Frame, index: int) -> Iterator[Slot]:
 def _list_headings(frame: Frame, out: _Emitter) -> None:
     """某县(2个):甲镇乙村、丙镇丁村: the first division of each item lies in the heading's division."""
     headings = list(_LIST_HEADING.finditer(frame.masked))
+    # the list's title (某市…名单(50个)) names the region its headings divide, when the gazetteer agrees
+    titled = [frame.slots[i] for i in sorted(frame.slots) if headings and i < headings[0].start()]
+    regions = [s.mention for s in titled if s.char == PLACE and s.mention.attrs.get("code")]
+    gaz = gazetteer()
+    for heading in headings if regions else []:
+        head = frame.slot(heading, "head")
+        code = head.mention.attrs.get("code") if head else None
+        if head is None or code not in gaz.divisions:
+            continue
+        by_code = {m.attrs["code"]: m for m in regions}
+        region = next((by_code[a] for a in gaz.ancestors(code) if a in by_code), None)  # the nearest
+        if region is not None:
+            out.add(frame, head, "containedIn", region, 0.8)
     for i, heading in enumerate(headings):
         head = frame.slot(heading, "head")
         end = headings[i + 1].start() if i + 1 < len(headings) else len(frame.masked)
