@@ -3,6 +3,10 @@ session, attendees of a meeting), each on short invented sentences, with the loo
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import kg
 from kg.model import Sentence
 from kg.nlp.events import event_relations, named_events
 from kg.nlp.frames import build_view
@@ -207,3 +211,24 @@ def test_a_list_title_that_names_a_region_holds_the_headings_the_gazetteer_puts_
     found = set(iter_pairs(relate_view(build_view(article))))
     assert {("奎文区", "containedIn", "潍坊市"), ("寿光市", "containedIn", "潍坊市")} <= found
     assert ("市南区", "containedIn", "潍坊市") not in found  # in the list, but the gazetteer puts it elsewhere
+
+
+def test_a_correspondent_of_a_byline_holds_no_post_in_the_outlet(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("西江晚报7月14日讯(记者 唐宁 通讯员 邓飞)7月13日，东湖新区举行重点项目集中开工仪式。\n",
+                    encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings(date=dt.date(2023, 7, 14)))
+    posts = {(corpus.entities[r.subject].label, r.attrs["title"], r.literal) for r in corpus.relations
+             if r.predicate == "holdsPost" and r.extractor == "ingest.segment.bylines"}
+    assert posts == {("唐宁", "记者", False), ("邓飞", "通讯员", True)}
+
+
+def test_the_venue_of_a_meeting_is_no_host_and_another_meeting_ends_the_first() -> None:
+    text = "甲委员会、乙办公室在东城召开2030年全国读书工作表彰大会。会后，赵一主持召开了3次推进会议。"
+    article = extraction(text, {"甲委员会": "GovernmentBody", "乙办公室": "GovernmentBody", "东城": "District",
+                                "赵一": "Person"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert ("东城", "organizes") not in found
+    assert not any(subject == "赵一" for subject, _ in found)  # 3次推进会议 in the next paragraph are other meetings

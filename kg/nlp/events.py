@@ -609,7 +609,9 @@ _HOLD_AFTER = re.compile(r"^(?:在[^，。；]{1,12}?)?(?:举行|召开|举办|�
 _ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
 _ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席")
 # A later paragraph that points back at the event it follows (会上, 主持会议, 此次大会) still tells of it.
-_BACK_REFERENCE = re.compile(r"会上|(?:此次|本次|这次)?(?:会议|大会|仪式)|主席台")
+_BACK_REFERENCE = re.compile(
+    r"会上|主席台|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)|(?:主持|出席|参加|列席)了?(?:会议|大会|仪式)"
+)
 
 
 def named_events(extraction: ArticleExtraction) -> list[Mention]:
@@ -677,6 +679,7 @@ def event_relations(view: ArticleView) -> list[Relation]:
                 slot.char in (ORG, PLACE)
                 and named
                 and _HOLD_AFTER.match(rest)
+                and not frame.masked[:index].endswith(("在", "于"))  # 在某地召开: the venue, not the host
                 and index < min(i for i, s in frame.slots.items() if s.mention.type == "Event")
             ):
                 predicates = ("organizes",)

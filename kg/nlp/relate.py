@@ -982,6 +982,7 @@ _BYLINE_ROLE = re.compile(r"记者|通讯员|实习生|摄影")
 _OUTLET_NAME = re.compile(r"(?:社|网|報|报|台)$")
 # A photographer's credit (记者某某摄) prints no title of its own: the article's kg:photographer says it.
 _BYLINE_TITLES = {"reporter": "记者", "correspondent": "通讯员", "intern": "实习生"}
+_CONTRIBUTORS = {"通讯员"}
 
 
 def byline_posts(corpus: Corpus) -> list[Relation]:
@@ -1006,7 +1007,8 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
                 evidence = Evidence(article.id, start, byline.span.end - article.start, byline.name, None)
             else:
                 evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
-            outlet = article.publication_entity
+            # a correspondent (通讯员) reports for the outlet from a body of their own: no post in the outlet
+            outlet = article.publication_entity if simplified(title) not in _CONTRIBUTORS else None
             posts.append(
                 Relation(
                     subject=byline.entity,
