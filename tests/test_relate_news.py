@@ -232,3 +232,19 @@ def test_the_venue_of_a_meeting_is_no_host_and_another_meeting_ends_the_first() 
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert ("东城", "organizes") not in found
     assert not any(subject == "赵一" for subject, _ in found)  # 3次推进会议 in the next paragraph are other meetings
+
+
+def test_a_school_named_after_its_county_stands_there_a_provincial_hospital_does_not_say_so() -> None:
+    found = relations("西河县希望小学举行捐建仪式。", {"西河县希望小学": "School", "西河县": "County"})
+    assert ("西河县希望小学", "locatedIn", "西河县") in found
+    found = relations("青川省人民医院派出专家。", {"青川省人民医院": "Organization", "青川省": "ProvinceLevelArea"})
+    assert not any(p == "locatedIn" for _, p, _ in found)
+    found = relations("西河县某某有限公司投产。", {"西河县某某有限公司": "Company", "西河县": "County"})
+    assert not any(p == "locatedIn" for _, p, _ in found)  # a company named after its county may be anywhere
+
+
+def test_a_body_coordinated_with_a_named_one_finds_its_place_in_the_gazetteer() -> None:
+    # 潍坊市 is written only inside 潍坊市委: the gazetteer knows it, and the body is placed there
+    found = relations("区委、区政府向潍坊市委、市政府报告了工作。",
+                      {"潍坊市委": "PartyBody", "市政府": "GovernmentBody"})
+    assert ("市政府", "locatedIn", "潍坊市") in found

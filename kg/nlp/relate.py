@@ -634,8 +634,16 @@ def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | N
         and name.startswith(simplified(m.text))
         and (simplified(m.text).endswith(level) or name[len(m.text) :].startswith(level))
     ]
-    return max(places, key=lambda m: len(m.text)) if places else None
+    if places:
+        return max(places, key=lambda m: len(m.text))
+    # 哈尔滨市委 when the article names 哈尔滨市 nowhere on its own: a known division the name opens with
+    cut = name.find(level)
+    if cut > 0 and any(c.code for c in gazetteer().forms.get(name[: cut + len(level)], ())):
+        return _place_at(view, body.start, body.start + cut + len(level))
+    return None
 
+
+_SITE_ORG = re.compile(r"(?:小学|中学|学校|幼儿园|医院|卫生院)$")
 
 # What a unit or a part adds to its whole's name: a department, branch or team; a works, phase or section.
 _UNIT_REST = re.compile(
@@ -661,8 +669,11 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
             continue
         name = slot.mention.text
-        # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well
-        divisions = _opening_divisions(view, slot.mention, texts) if slot.char != ORG else []
+        # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well; a school or
+        # hospital named after its county or village (某县某小学) stands there
+        divisions = _opening_divisions(view, slot.mention, texts) if slot.char != ORG or _SITE_ORG.search(name) else []
+        if slot.char == ORG and divisions and (_level(divisions[-1].type) or 0) < 3:
+            divisions = []  # 某省某医院 is the province's institution, wherever it stands
         if divisions:
             out.add(frame, slot, "locatedIn", divisions[-1], 0.8)
         for outer, inner in zip(divisions, divisions[1:], strict=False):  # the name writes the chain: 某州某县某项目
