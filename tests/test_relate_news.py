@@ -248,3 +248,15 @@ def test_a_body_coordinated_with_a_named_one_finds_its_place_in_the_gazetteer() 
     found = relations("区委、区政府向潍坊市委、市政府报告了工作。",
                       {"潍坊市委": "PartyBody", "市政府": "GovernmentBody"})
     assert ("市政府", "locatedIn", "潍坊市") in found
+
+
+def test_places_that_open_the_clauses_of_a_among_sentence_lie_in_the_place_before() -> None:
+    text = "潍坊市昨日集中签约项目30个。其中，奎文区签约11个；寿光市签约14个，市南区也派员观摩。"
+    classes = {"潍坊市": "City", "奎文区": "District", "寿光市": "CountyLevelCity", "市南区": "District"}
+    codes = {"潍坊市": "370700", "奎文区": "370705", "寿光市": "370783", "市南区": "370202"}
+    article = extraction(text, classes)
+    for mention in article.mentions:
+        mention.attrs["code"] = codes[mention.text]
+    found = set(iter_pairs(relate_view(build_view(article))))
+    assert {("奎文区", "containedIn", "潍坊市"), ("寿光市", "containedIn", "潍坊市")} <= found
+    assert ("市南区", "containedIn", "潍坊市") not in found  # the gazetteer puts it elsewhere

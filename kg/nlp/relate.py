@@ -532,6 +532,7 @@ def _places(frame: Frame, out: _Emitter) -> None:
             if thing and place and thing.char != PLACE:
                 out.add(frame, thing, "locatedIn", place)
     _list_headings(frame, out)
+    _among(frame, out)
     _bodies_of_places(frame, out)
     for match in _ADJACENT_AREAS.finditer(frame.masked):
         outer, inner = frame.slot(match, "outer"), frame.slot(match, "inner")
@@ -588,6 +589,41 @@ def _list_headings(frame: Frame, out: _Emitter) -> None:
             if level is None or (level <= head_level if head_level is not None else level < 4):
                 continue  # a township or village under an unranked heading (某高新区); else a lower level only
             out.add(frame, first, "containedIn", head, 0.8)
+
+
+_AMONG = re.compile(r"^\s*其中[，,:：]?")
+
+
+def _among(frame: Frame, out: _Emitter) -> None:
+    """全市…。其中，甲区…；乙县…: a place that opens a clause of a 其中 sentence lies in the last place named before
+    the sentence that the gazetteer says holds it."""
+    among = _AMONG.match(frame.masked)
+    if among is not None:
+        first = among.end()
+    else:
+        # 其中，甲区…；乙县…: the clause after a semicolon is a sentence of its own that continues the enumeration
+        frames = out.view.frames
+        at = next((i for i, f in enumerate(frames) if f is frame), 0)
+        previous = frames[at - 1] if at > 0 else None
+        if previous is None or not _AMONG.match(previous.masked) or not previous.text.rstrip().endswith(("；", ";")):
+            return
+        first = 0
+    gaz = gazetteer()
+    before = [
+        m
+        for m in out.view.extraction.mentions
+        if m.end <= frame.sentence.span.start and family(m.type) == PLACE and m.attrs.get("code") in gaz.divisions
+    ]
+    for index in sorted(frame.slots):
+        slot = frame.slots[index]
+        opens = index == first or frame.masked[index - 1] in "；;，,"
+        code = slot.mention.attrs.get("code")
+        if slot.char != PLACE or not opens or code not in gaz.divisions:
+            continue
+        ancestors = set(gaz.ancestors(code))
+        holder = next((m for m in reversed(before) if m.attrs["code"] in ancestors), None)
+        if holder is not None:
+            out.add(frame, slot, "containedIn", holder, 0.8)
 
 
 def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
