@@ -260,3 +260,13 @@ def test_places_that_open_the_clauses_of_a_among_sentence_lie_in_the_place_befor
     found = set(iter_pairs(relate_view(build_view(article))))
     assert {("奎文区", "containedIn", "潍坊市"), ("寿光市", "containedIn", "潍坊市")} <= found
     assert ("市南区", "containedIn", "潍坊市") not in found  # the gazetteer puts it elsewhere
+
+
+def test_a_place_said_to_lie_somewhere_and_an_unranked_division_written_inside_a_ranked_one() -> None:
+    found = relations("东源州地处柴达木盆地，资源丰富。", {"东源州": "PrefectureLevelArea", "柴达木盆地": "Place"})
+    assert ("东源州", "locatedIn", "柴达木盆地") in found
+    found = relations("位于青川省的东源州举行仪式。", {"青川省": "ProvinceLevelArea", "东源州": "PrefectureLevelArea"})
+    assert ("东源州", "locatedIn", "青川省") not in found  # 位于X的Y names a place, it does not state one
+    found = relations("青川省东源州举行开工仪式。", {"青川省": "ProvinceLevelArea", "东源州": "Place"})
+    assert ("东源州", "containedIn", "青川省") in found
+    assert relations("青川省东源举行开工仪式。", {"青川省": "ProvinceLevelArea", "东源": "Place"}) == set()

@@ -65,7 +65,7 @@ _LOCATED = [
     # 位于某县某镇的Y: the innermost of a chain of places
     pattern(r"位于{L}*(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
     pattern(r"(?P<place>{L})(?:境内|辖区内|域内|园区内|园内)的(?P<thing>{E})"),
-    pattern(r"(?P<thing>{E})(?:坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
+    pattern(r"(?P<thing>{E})(?P<place_verb>坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
 ]
 # A clause that opens with 在X, sets the place of what the sentence says is built or run.
 _FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
@@ -529,7 +529,8 @@ def _places(frame: Frame, out: _Emitter) -> None:
     for regex in _LOCATED:
         for match in regex.finditer(frame.masked):
             thing, place = frame.slot(match, "thing"), frame.slot(match, "place")
-            if thing and place and thing.char != PLACE:
+            # 某州地处某盆地: a place said to lie somewhere does (位于X的Y镇 is only a place's name)
+            if thing and place and (thing.char != PLACE or "place_verb" in match.groupdict()):
                 out.add(frame, thing, "locatedIn", place)
     _list_headings(frame, out)
     _among(frame, out)
@@ -539,6 +540,8 @@ def _places(frame: Frame, out: _Emitter) -> None:
         if outer is None or inner is None:
             continue
         outer_level, inner_level = _level(outer.mention.type), _level(inner.mention.type)
+        if inner_level is None and outer_level is not None and _LEVEL_END.search(simplified(inner.mention.text)):
+            inner_level = outer_level + 1  # 青海省海西州: a division the gazetteer does not rank, written inside one
         if outer_level is not None and inner_level is not None and inner_level > outer_level:
             out.add(frame, inner, "containedIn", outer, 0.8)
             # 某省甲县、乙县和丙县: the places coordinated with the inner one, of its level, share its head
