@@ -70,6 +70,12 @@ def group_of(name: str) -> str:
     return "other"
 
 
+def quad_count(files: list[Path]) -> int:
+    """The number of quads the build wrote: the lines of its N-Quads file (one quad per line)."""
+    with next(path for path in files if path.name == "graph.nq").open("rb") as lines:
+        return sum(1 for _ in lines)
+
+
 def measure_one(inputs: Path, workers: int, out: Path, ner: str | None = None) -> dict[str, object]:
     """Build ``inputs`` into ``out`` in this process and return the figures (called in a fresh subprocess)."""
     import kg
@@ -90,9 +96,9 @@ def measure_one(inputs: Path, workers: int, out: Path, ner: str | None = None) -
         "articles": stats.articles,
         "characters": stats.characters,
         "entities": len(result.corpus.entities),
-        "relations": len(result.corpus.relations),
-        "facts": len(result.corpus.quantities) + len(result.corpus.events),
-        "quads": len(result.quads),
+        "relations": stats.relations,
+        "facts": stats.quantities + stats.events,
+        "quads": quad_count(result.files),
         "output_bytes": {p.name: p.stat().st_size for p in result.files},
         "wall_seconds": wall,
         "stage_seconds": stages,

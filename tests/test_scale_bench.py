@@ -75,3 +75,19 @@ def test_peak_memory_of_a_process_tree_is_sampled() -> None:
     process = subprocess.Popen([sys.executable, "-c", code])
     peak = peak_pss(process, interval=0.1)
     assert process.returncode == 0 and 80 * 2**20 <= peak < 200 * 2**20
+
+
+def test_one_measured_build_reports_its_figures(tmp_path: Path) -> None:
+    """``make bench`` measures each build with ``measure_one``: it must keep working with the library's results."""
+    from bench.run import measure_one
+
+    from .conftest import SAMPLE
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    figures = measure_one(folder, 1, tmp_path / "out", ner="crf")
+    assert figures["files"] == 1 and figures["articles"] > 1  # the sample is a page of several articles
+    assert figures["quads"] == len((tmp_path / "out" / "graph.nq").read_bytes().splitlines())
+    assert 0 < figures["relations"] and 0 < figures["facts"] and figures["wall_seconds"] > 0
+    assert "recognise" in figures["stage_seconds"]
