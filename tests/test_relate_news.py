@@ -270,3 +270,15 @@ def test_a_place_said_to_lie_somewhere_and_an_unranked_division_written_inside_a
     found = relations("青川省东源州举行开工仪式。", {"青川省": "ProvinceLevelArea", "东源州": "Place"})
     assert ("东源州", "containedIn", "青川省") in found
     assert relations("青川省东源举行开工仪式。", {"青川省": "ProvinceLevelArea", "东源": "Place"}) == set()
+
+
+def test_coordinated_hosts_and_a_later_paragraph_that_points_back_after_another_topic() -> None:
+    text = ("4月1日，甲州委、甲州政府举行2030年甲州春季项目集中开工活动。赵一强调要抓好安全。"
+            "副州长钱二主持开工活动。孙三等负责同志在分会场参加开工活动。")
+    article = extraction(text, {"甲州委": "PartyBody", "甲州政府": "GovernmentBody", "赵一": "Person",
+                                "钱二": "Person", "孙三": "Person"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("甲州委", "organizes"), ("甲州政府", "organizes"), ("钱二", "attends"), ("孙三", "attends")} <= found
+    assert ("赵一", "attends") not in found  # a paragraph of remarks that does not point back at the event

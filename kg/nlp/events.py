@@ -605,12 +605,14 @@ _NAMED_EVENT = re.compile(
 _NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届")
 _HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
 _NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
-_HOLD_AFTER = re.compile(r"^(?:在[^，。；]{1,12}?)?(?:举行|召开|举办|主办|承办)")
+# 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
+_HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
 _ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
 _ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席")
 # A later paragraph that points back at the event it follows (会上, 主持会议, 此次大会) still tells of it.
 _BACK_REFERENCE = re.compile(
-    r"会上|主席台|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)|(?:主持|出席|参加|列席)了?(?:会议|大会|仪式)"
+    r"会上|主席台|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
+    r"|(?:主持|出席|参加|列席)了?[^，。；0-9一二三四五六七八九十]{0,4}?(?:会议|大会|仪式|活动)"
 )
 
 
@@ -648,16 +650,17 @@ def event_relations(view: ArticleView) -> list[Relation]:
     or presided, attend it — until another named event is named."""
     relations: list[Relation] = []
     current: Mention | None = None
+    last: Mention | None = None  # the event named last, which a later paragraph may point back at
     paragraph = -1
     for frame in view.frames:
         named = [s for s in frame.slots.values() if s.mention.type == "Event"]
         if named:
-            current, paragraph = named[0].mention, frame.sentence.paragraph
+            current = last = named[0].mention
+            paragraph = frame.sentence.paragraph
         elif frame.sentence.paragraph != paragraph:
-            if _BACK_REFERENCE.search(simplified(frame.text)):
-                paragraph = frame.sentence.paragraph
-            else:
-                current = None  # a later paragraph tells of something else
+            paragraph = frame.sentence.paragraph
+            # a later paragraph tells of something else, unless it points back (会上, 主持开工活动)
+            current = last if _BACK_REFERENCE.search(simplified(frame.text)) else None
         if (
             current is None
             or not _ATTENDS_SENTENCE.search(simplified(frame.text))
