@@ -112,7 +112,8 @@ class Score:
     right: int = 0  # kg items that match a gold item
     misses: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
-    # entities only: gold family → [gold, found, predicted, right], a kg entity counted under its own family
+    # entities: gold family → [gold, found, predicted, right], a kg entity counted under its own family;
+    # relations: gold label → the same counts, a kg relation counted under the label its property maps to
     classes: dict[str, list[int]] = field(default_factory=dict)
 
     @property
@@ -291,13 +292,19 @@ def score_relations(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
     score = Score(gold=len(distinct_gold), predicted=len(predicted))
     for s, p, o in sorted(distinct_gold):
         s, o = index.name_of(s), index.name_of(o)
+        counts = score.classes.setdefault(p, [0, 0, 0, 0])
+        counts[0] += 1
         if (s, p, o) in predicted or (p in SYMMETRIC and (o, p, s) in predicted):
             score.found += 1
+            counts[1] += 1
         else:
             score.misses.append(f"{s} {p} {o}")
     for triple in sorted(predicted):
+        counts = score.classes.setdefault(triple[1], [0, 0, 0, 0])
+        counts[2] += 1
         if triple in gold_triples:
             score.right += 1
+            counts[3] += 1
         else:
             score.wrong.append(" ".join(triple))
     return score
@@ -399,6 +406,11 @@ def table(results: dict[str, dict[str, Score]], title: str) -> str:
     for name, (gold, found, predicted, right) in sorted(totals(results)["entities"].classes.items()):
         rows.append(f"| {name} | {gold} | {found} | {found / gold if gold else 0:.3f} | {predicted} | {right} | "
                     f"{right / predicted if predicted else 0:.3f} |")
+    rows += ["", "Relations by gold label (a kg relation counts under the label its property maps to):", "",
+             "| label | gold | found | recall | predicted | right | precision |", "|---|---|---|---|---|---|---|"]
+    for name, (gold, found, predicted, right) in sorted(totals(results)["relations"].classes.items()):
+        rows.append(f"| {name} | {gold} | {found} | {found / gold if gold else 0:.3f} | {predicted} | {right} | "
+                    f"{right / predicted if predicted else 0:.3f} |")
     return "\n".join(rows) + "\n"
 
 
@@ -436,7 +448,9 @@ def main() -> None:
         args.markdown.write_text(text, encoding="utf-8")
     if args.json:
         figures = {kind: {"gold": s.gold, "found": s.found, "predicted": s.predicted, "right": s.right,
-                          "recall": round(s.recall, 4), "precision": round(s.precision, 4)}
+                          "recall": round(s.recall, 4), "precision": round(s.precision, 4),
+                          **({"by_class": {name: dict(zip(("gold", "found", "predicted", "right"), counts, strict=True))
+                                           for name, counts in sorted(s.classes.items())}} if s.classes else {})}
                    for kind, s in totals(results).items()}
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
