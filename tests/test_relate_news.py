@@ -282,3 +282,11 @@ def test_coordinated_hosts_and_a_later_paragraph_that_points_back_after_another_
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert {("甲州委", "organizes"), ("甲州政府", "organizes"), ("钱二", "attends"), ("孙三", "attends")} <= found
     assert ("赵一", "attends") not in found  # a paragraph of remarks that does not point back at the event
+
+
+def test_a_place_is_a_party_only_right_before_with() -> None:
+    found = relations("甲国旅游机构和乙国国家旅游局签订了合作协定。",
+                      {"甲国": "Country", "乙国国家旅游局": "GovernmentBody"})
+    assert not any(p == "cooperatesWith" for _, p, _ in found)
+    found = relations("甲国与乙国签署了合作协议。", {"甲国": "Country", "乙国": "Country"})
+    assert ("甲国", "cooperatesWith", "乙国") in found

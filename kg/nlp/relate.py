@@ -127,7 +127,7 @@ _FOUNDED = [
 # parties of a cooperation: organizations, and places acting as parties (某县与某公司签约, 某市与某市结对)
 PARTIES = "(?:{O}|{A})(?:[、和及与](?:{O}|{A}))*"
 _COOPERATES = pattern(
-    rf"(?<![在于到赴来])(?P<left>{PARTIES})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{PARTIES})(?:{{N}}{{0,10}}?)"
+    rf"(?<![在于到赴来])(?P<left>{PARTIES})(?P<gap>{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{PARTIES})(?:{{N}}{{0,10}}?)"
     r"(?P<verb>合作|联合|共同|携手|联手|牵手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
 )
 # 由A、B及C共同投资 / A、B和C联合建设: every pair of the coordination works together
@@ -878,7 +878,9 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 if org is not None and thing is not None and org.char == ORG:
                     out.add(frame, org, "founded", thing)
     for match in [*_COOPERATES.finditer(frame.masked), *_COOPERATES_VERB.finditer(frame.masked)]:
-        left = [s for s in frame.group_slots(match, "left") if s.char in (ORG, PLACE)]
+        # a place is a party only right before 与 (某县与某公司签约); 某国旅游机构和… names a party of that place
+        places_join = not match.groupdict().get("gap")
+        left = [s for s in frame.group_slots(match, "left") if s.char == ORG or s.char == PLACE and places_join]
         right = [s for s in frame.group_slots(match, "right") if s.char in (ORG, PLACE)]
         if not any(s.char == ORG for s in left + right) and match.groupdict().get("verb") not in _PLACE_PARTNER_VERBS:
             continue  # 甲县和乙县共同…: two places are partners only where they pair up or sign
