@@ -290,3 +290,25 @@ def test_a_place_is_a_party_only_right_before_with() -> None:
     assert not any(p == "cooperatesWith" for _, p, _ in found)
     found = relations("甲国与乙国签署了合作协议。", {"甲国": "Country", "乙国": "Country"})
     assert ("甲国", "cooperatesWith", "乙国") in found
+
+
+def test_a_level_named_body_resolved_to_another_places_body_is_not_placed() -> None:
+    from kg.model import Corpus, Entity, Evidence, Mention, Relation
+    from kg.nlp.relate import attach_keys
+
+    body = Mention("a1", 0, 3, "省政府", "GovernmentBody", 0.9, "test", entity="GovernmentBody/甲省政府")
+    place = Mention("a1", 5, 8, "乙省", "ProvinceLevelArea", 0.9, "test", entity="place/2")
+    entities = {"GovernmentBody/甲省政府": Entity("GovernmentBody/甲省政府", "GovernmentBody", "甲省政府"),
+                "place/1": Entity("place/1", "ProvinceLevelArea", "甲省"),
+                "place/2": Entity("place/2", "ProvinceLevelArea", "乙省", {"乙"})}
+
+    def stated(object_mention: Mention) -> list[Relation]:
+        relation = Relation("", "locatedIn", "", Evidence("a1", 0, 9, "省政府…", 0), "test",
+                            subject_mention=body, object_mention=object_mention)
+        corpus = Corpus(relations=[relation])
+        attach_keys(corpus, entities)
+        return corpus.relations
+
+    assert stated(place) == []  # resolution says 甲省's government; the sentence pointed to 乙省: not stated
+    home = Mention("a1", 5, 7, "甲省", "ProvinceLevelArea", 0.9, "test", entity="place/1")
+    assert [r.object for r in stated(home)] == ["place/1"]

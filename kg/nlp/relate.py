@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import OntologyError
 from kg.graph.vocab import is_subclass
-from kg.model import ArticleExtraction, Corpus, Evidence, Mention, Relation
+from kg.model import ArticleExtraction, Corpus, Entity, Evidence, Mention, Relation
 from kg.nlp.frames import (
     FACILITY,
     ORG,
@@ -1076,11 +1076,25 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
     return posts
 
 
-def attach_keys(corpus: Corpus) -> None:
+def _placed_elsewhere(entities: dict[str, Entity], relation: Relation) -> bool:
+    """A body named by its level (省政府) that resolution took for a body named after another place (某省政府) than
+    the one the sentence pointed to: the two readings disagree, and the location is not stated."""
+    mention = relation.subject_mention
+    if relation.predicate != "locatedIn" or mention is None or not _BARE_BODY.match(simplified(mention.text)):
+        return False
+    body, place = entities.get(relation.subject), entities.get(relation.object)
+    if body is None or place is None or _BARE_BODY.match(simplified(body.label)):
+        return False
+    name = simplified(body.label)
+    return not any(name.startswith(simplified(form)) for form in (place.label, *place.alt_labels))
+
+
+def attach_keys(corpus: Corpus, entities: dict[str, Entity] | None = None) -> None:
     """After resolution: fill the entity keys of relations, quantities and events from the mentions they were read from.
+    ``entities`` is the run's entity table (the corpus's own when not given).
 
     A relation whose subject or object mention did not resolve to an entity is dropped (it could not be stated), as is
-    one that resolution collapsed onto a single entity (X related to X).
+    one that resolution collapsed onto a single entity (X related to X) or onto a body named after another place.
     """
     relations = []
     for relation in corpus.relations:
@@ -1088,7 +1102,12 @@ def attach_keys(corpus: Corpus) -> None:
             relation.subject = relation.subject_mention.entity or ""
         if relation.object_mention is not None:
             relation.object = relation.object_mention.entity or ""
-        if relation.subject and relation.object and (relation.literal or relation.subject != relation.object):
+        if (
+            relation.subject
+            and relation.object
+            and (relation.literal or relation.subject != relation.object)
+            and not _placed_elsewhere(corpus.entities if entities is None else entities, relation)
+        ):
             relations.append(relation)
     relations.extend(byline_posts(corpus))
     corpus.relations = relations
