@@ -312,3 +312,9 @@ def test_a_level_named_body_resolved_to_another_places_body_is_not_placed() -> N
     assert stated(place) == []  # resolution says 甲省's government; the sentence pointed to 乙省: not stated
     home = Mention("a1", 5, 7, "甲省", "ProvinceLevelArea", 0.9, "test", entity="place/1")
     assert [r.object for r in stated(home)] == ["place/1"]
+
+
+def test_a_shareholder_stated_with_is() -> None:
+    found = relations("甲电器目前为乙电子第一大股东。", {"甲电器": "Company", "乙电子": "Company"})
+    assert ("甲电器", "investsIn", "乙电子") in found
+    assert relations("甲电器是乙电子的供应商。", {"甲电器": "Company", "乙电子": "Company"}) == set()
