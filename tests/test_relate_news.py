@@ -318,3 +318,13 @@ def test_a_shareholder_stated_with_is() -> None:
     found = relations("甲电器目前为乙电子第一大股东。", {"甲电器": "Company", "乙电子": "Company"})
     assert ("甲电器", "investsIn", "乙电子") in found
     assert relations("甲电器是乙电子的供应商。", {"甲电器": "Company", "乙电子": "Company"}) == set()
+
+
+def test_settled_in_and_the_site_of_a_project() -> None:
+    park = {"东岭工业园": "IndustrialPark"}
+    found = relations("落户东岭工业园的甲纸业有限公司加大投资。", {**park, "甲纸业有限公司": "Company"})
+    assert ("甲纸业有限公司", "locatedIn", "东岭工业园") in found
+    found = relations("乙锂电项目所在地——东岭工业园地处运河经济带。", {**park, "乙锂电项目": "Project"})
+    assert ("乙锂电项目", "locatedIn", "东岭工业园") in found
+    assert relations("甲纸业有限公司的代表参观了东岭工业园。",
+                     {"东岭工业园": "IndustrialPark", "甲纸业有限公司": "Company"}) == set()

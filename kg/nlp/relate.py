@@ -62,8 +62,9 @@ _HOLDS = [
 ]
 _LOCATED = [
     # 位于X的Y公司Z园: the located thing is the facility the company's name qualifies
-    # 位于某县某镇的Y: the innermost of a chain of places
-    pattern(r"位于{L}*(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
+    # 位于某县某镇的Y, 落户某园的Y: the innermost of a chain of places
+    pattern(r"(?:位于|落户|坐落于|坐落在|地处)(?:在|于)?{L}*(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
+    pattern(r"(?P<thing>{E})的?所在地(?:为|是|——|—|:|：)?(?P<place>{L})"),
     pattern(r"(?P<place>{L})(?:境内|辖区内|域内|园区内|园内)的(?P<thing>{E})"),
     pattern(r"(?P<thing>{E})(?P<place_verb>坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
 ]
