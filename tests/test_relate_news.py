@@ -328,3 +328,12 @@ def test_settled_in_and_the_site_of_a_project() -> None:
     assert ("乙锂电项目", "locatedIn", "东岭工业园") in found
     assert relations("甲纸业有限公司的代表参观了东岭工业园。",
                      {"东岭工业园": "IndustrialPark", "甲纸业有限公司": "Company"}) == set()
+
+
+def test_the_body_whose_session_an_event_is_holds_it() -> None:
+    text = "1月12日，政协第五届东江市委员会第二次会议举行全体会议。"
+    article = extraction(text, {"政协第五届东江市委员会": "GovernmentBody"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate, r.object_mention.text)
+             for r in event_relations(build_view(article))}
+    assert ("政协第五届东江市委员会", "organizes", "政协第五届东江市委员会第二次会议") in found

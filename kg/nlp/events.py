@@ -644,6 +644,24 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
     return found
 
 
+_SESSION_REST = re.compile(r"(?:第[一二三四五六七八九十0-9]+次)?(?:全体)?(?:会议|大会)")
+
+
+def _session_host(view: ArticleView, event: Mention) -> Mention | None:
+    """The organization a session's name opens with (某委员会 in 某委员会第三次会议), if the rest names a session."""
+    for mention in view.extraction.mentions:
+        if mention.start > event.start:
+            break
+        if (
+            mention.start == event.start
+            and mention.end < event.end
+            and family(mention.type) == ORG
+            and _SESSION_REST.fullmatch(view.text[mention.end : event.end])
+        ):
+            return mention
+    return None
+
+
 def event_relations(view: ArticleView) -> list[Relation]:
     """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who preside
     over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
@@ -657,6 +675,20 @@ def event_relations(view: ArticleView) -> list[Relation]:
         if named:
             current = last = named[0].mention
             paragraph = frame.sentence.paragraph
+            host = _session_host(view, current)
+            if host is not None:  # 某委员会第三次会议: the body whose session it is holds it
+                relations.append(
+                    Relation(
+                        "",
+                        "organizes",
+                        "",
+                        view.evidence(frame),
+                        EXTRACTOR,
+                        0.8,
+                        subject_mention=host,
+                        object_mention=current,
+                    )
+                )
         elif frame.sentence.paragraph != paragraph:
             paragraph = frame.sentence.paragraph
             # a later paragraph tells of something else, unless it points back (会上, 主持开工活动)
