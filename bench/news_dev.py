@@ -9,7 +9,9 @@ own with its publication date, and what kg found is matched against the gold the
 * **posts**: same person, and the title as written (one contains the other, after dropping the post's organisation
   from kg's title). Part A counts a byline role as a post only where the outlet is named (its README; part B counts
   every one): in part A, a byline post kg states without an outlet is neither right nor wrong.
-* **relations**: subject and object match as entities and kg's property maps to the gold label (``RELATION``).
+* **relations**: subject and object match as entities and kg's property maps to the gold label (``RELATION``). A
+  relation with an ``acceptable`` entity (a body inside a post title …) is neither right nor wrong: the gold, whose
+  relations join gold entities only, cannot hold it.
 * **quantities**: the value within 1 % (part A lists every mention, part B every distinct value); a range by its
   lower end.
 * **events**: the gold trigger lies in the sentence kg read the event from, and kg's class maps to the gold type.
@@ -110,7 +112,8 @@ class Score:
     right: int = 0  # kg items that match a gold item
     misses: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
-    # entities only: gold family → [gold, found, predicted, right], a kg entity counted under its own family
+    # entities: gold family → [gold, found, predicted, right], a kg entity counted under its own family;
+    # relations: gold label → the same counts, a kg relation counted under the label its property maps to
     classes: dict[str, list[int]] = field(default_factory=dict)
 
     @property
@@ -163,6 +166,10 @@ class GoldIndex:
                     return self.by_form[form]
         return None
 
+    def only_acceptable(self, names: list[str], match: dict | None) -> bool:
+        """Whether an entity with these names is no gold entity but one the article's ``acceptable`` list allows."""
+        return match is None and all(form in self.acceptable for name in names for form in forms(name))
+
     def name_of(self, text: str) -> str:
         entity = self.lookup([text])
         return entity["name"] if entity else text
@@ -187,7 +194,7 @@ def score_entities(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
             continue  # an ancestor division kg adds for the hierarchy is not a name found in the text
         names = [entity.label, *sorted(entity.alt_labels)]
         match = index.lookup(names)
-        if match is None and all(form in index.acceptable for name in names for form in forms(name)):
+        if index.only_acceptable(names, match):
             continue
         score.predicted += 1
         score.classes.setdefault(fam, [0, 0, 0, 0])[2] += 1
@@ -267,6 +274,8 @@ def score_relations(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
         if not forward:
             s, o = o, s
         s_gold, o_gold = index.lookup(s_names), index.lookup(o_names)
+        if index.only_acceptable(s_names, s_gold) or index.only_acceptable(o_names, o_gold):
+            continue
         s = s_gold["name"] if s_gold else s
         o = o_gold["name"] if o_gold else o
         predicted.add((s, label, o))
@@ -276,18 +285,26 @@ def score_relations(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
             if family(corpus.entities[relation.object].type) == "ORG":
                 s = index.name_of(entity_names(corpus, relation.subject)[0])
                 o_gold = index.lookup(entity_names(corpus, relation.object))
+                if index.only_acceptable(entity_names(corpus, relation.object), o_gold):
+                    continue
                 predicted.add((s, "works_for", o_gold["name"] if o_gold else entity_names(corpus, relation.object)[0]))
     distinct_gold = {(r["s"], r["p"], r["o"]) for r in gold["relations"]}
     score = Score(gold=len(distinct_gold), predicted=len(predicted))
     for s, p, o in sorted(distinct_gold):
         s, o = index.name_of(s), index.name_of(o)
+        counts = score.classes.setdefault(p, [0, 0, 0, 0])
+        counts[0] += 1
         if (s, p, o) in predicted or (p in SYMMETRIC and (o, p, s) in predicted):
             score.found += 1
+            counts[1] += 1
         else:
             score.misses.append(f"{s} {p} {o}")
     for triple in sorted(predicted):
+        counts = score.classes.setdefault(triple[1], [0, 0, 0, 0])
+        counts[2] += 1
         if triple in gold_triples:
             score.right += 1
+            counts[3] += 1
         else:
             score.wrong.append(" ".join(triple))
     return score
@@ -389,6 +406,11 @@ def table(results: dict[str, dict[str, Score]], title: str) -> str:
     for name, (gold, found, predicted, right) in sorted(totals(results)["entities"].classes.items()):
         rows.append(f"| {name} | {gold} | {found} | {found / gold if gold else 0:.3f} | {predicted} | {right} | "
                     f"{right / predicted if predicted else 0:.3f} |")
+    rows += ["", "Relations by gold label (a kg relation counts under the label its property maps to):", "",
+             "| label | gold | found | recall | predicted | right | precision |", "|---|---|---|---|---|---|---|"]
+    for name, (gold, found, predicted, right) in sorted(totals(results)["relations"].classes.items()):
+        rows.append(f"| {name} | {gold} | {found} | {found / gold if gold else 0:.3f} | {predicted} | {right} | "
+                    f"{right / predicted if predicted else 0:.3f} |")
     return "\n".join(rows) + "\n"
 
 
@@ -426,7 +448,9 @@ def main() -> None:
         args.markdown.write_text(text, encoding="utf-8")
     if args.json:
         figures = {kind: {"gold": s.gold, "found": s.found, "predicted": s.predicted, "right": s.right,
-                          "recall": round(s.recall, 4), "precision": round(s.precision, 4)}
+                          "recall": round(s.recall, 4), "precision": round(s.precision, 4),
+                          **({"by_class": {name: dict(zip(("gold", "found", "predicted", "right"), counts, strict=True))
+                                           for name, counts in sorted(s.classes.items())}} if s.classes else {})}
                    for kind, s in totals(results).items()}
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

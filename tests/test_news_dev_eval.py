@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 import kg
-from bench.news_dev import KINDS, GoldIndex, evaluate, family, load_gold, score_entities, score_quantities, totals
+from bench.news_dev import (
+    KINDS,
+    GoldIndex,
+    evaluate,
+    family,
+    load_gold,
+    score_entities,
+    score_quantities,
+    score_relations,
+    totals,
+)
 
 from .conftest import SHARED_DATA
 
@@ -45,6 +55,22 @@ def test_quantities_match_values_within_one_percent() -> None:
     score = score_quantities(corpus, record)
     assert (score.gold, score.found) == (2, 1)
     assert score.misses == ["9吨 = 9 tonne"]
+
+
+def test_relations_with_an_acceptable_entity_are_neither_right_nor_wrong() -> None:
+    text = "西河县委、县政府召开会议。位于西河县的东方纸业有限公司投产。"
+    corpus = kg.api.extract_texts([("t.txt", text)])
+    stated = {(corpus.entities[r.subject].label, r.predicate) for r in corpus.relations if r.subject in corpus.entities}
+    assert ("县政府", "locatedIn") in stated and ("东方纸业有限公司", "locatedIn") in stated
+    entities = [{"name": "西河县", "type": "LOC", "aliases": []},
+                {"name": "东方纸业有限公司", "type": "ORG", "aliases": []}]
+    record = gold(entities=entities, relations=[{"s": "东方纸业有限公司", "p": "located_in", "o": "西河县"}])
+    score = score_relations(corpus, record, GoldIndex(record))
+    assert (score.found, score.right) == (1, 1) and score.predicted == 2  # 县政府 in 西河县: not in the gold
+    assert score.classes["located_in"] == [1, 1, 2, 1]
+    record["acceptable"] = ["县政府"]  # a bare body the gold allows: its relation counts neither way
+    score = score_relations(corpus, record, GoldIndex(record))
+    assert (score.predicted, score.right) == (1, 1)
 
 
 @pytest.mark.data

@@ -208,7 +208,7 @@ class Resolution:
             quantities=list(extraction.quantities),
             events=list(extraction.events),
         )
-        attach_keys(corpus)
+        attach_keys(corpus, self.resolver.entities)
         return corpus
 
 

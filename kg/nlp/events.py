@@ -605,9 +605,15 @@ _NAMED_EVENT = re.compile(
 _NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届")
 _HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
 _NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
-_HOLD_AFTER = re.compile(r"^(?:在[^，。；]{1,12}?)?(?:举行|召开|举办|主办|承办)")
+# 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
+_HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
 _ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
-_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队")
+_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席")
+# A later paragraph that points back at the event it follows (会上, 主持会议, 此次大会) still tells of it.
+_BACK_REFERENCE = re.compile(
+    r"会上|主席台|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
+    r"|(?:主持|出席|参加|列席)了?[^，。；0-9一二三四五六七八九十]{0,4}?(?:会议|大会|仪式|活动)"
+)
 
 
 def named_events(extraction: ArticleExtraction) -> list[Mention]:
@@ -638,19 +644,55 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
     return found
 
 
+_SESSION_REST = re.compile(r"(?:第[一二三四五六七八九十0-9]+次)?(?:全体)?(?:会议|大会)")
+
+
+def _session_host(view: ArticleView, event: Mention) -> Mention | None:
+    """The organization a session's name opens with (某委员会 in 某委员会第三次会议), if the rest names a session."""
+    for mention in view.extraction.mentions:
+        if mention.start > event.start:
+            break
+        if (
+            mention.start == event.start
+            and mention.end < event.end
+            and family(mention.type) == ORG
+            and _SESSION_REST.fullmatch(view.text[mention.end : event.end])
+        ):
+            return mention
+    return None
+
+
 def event_relations(view: ArticleView) -> list[Relation]:
     """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who preside
     over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
     or presided, attend it — until another named event is named."""
     relations: list[Relation] = []
     current: Mention | None = None
+    last: Mention | None = None  # the event named last, which a later paragraph may point back at
     paragraph = -1
     for frame in view.frames:
         named = [s for s in frame.slots.values() if s.mention.type == "Event"]
         if named:
-            current, paragraph = named[0].mention, frame.sentence.paragraph
+            current = last = named[0].mention
+            paragraph = frame.sentence.paragraph
+            host = _session_host(view, current)
+            if host is not None:  # 某委员会第三次会议: the body whose session it is holds it
+                relations.append(
+                    Relation(
+                        "",
+                        "organizes",
+                        "",
+                        view.evidence(frame),
+                        EXTRACTOR,
+                        0.8,
+                        subject_mention=host,
+                        object_mention=current,
+                    )
+                )
         elif frame.sentence.paragraph != paragraph:
-            current = None  # a later paragraph tells of something else
+            paragraph = frame.sentence.paragraph
+            # a later paragraph tells of something else, unless it points back (会上, 主持开工活动)
+            current = last if _BACK_REFERENCE.search(simplified(frame.text)) else None
         if (
             current is None
             or not _ATTENDS_SENTENCE.search(simplified(frame.text))
@@ -661,17 +703,24 @@ def event_relations(view: ArticleView) -> list[Relation]:
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
-                predicate = "organizes" if _ORGANIZES_AFTER.match(rest) else "attends"
+                # who convenes an event (主持召开) organizes it; who chairs it (主持) organizes it and is there
+                if rest.startswith("主持召开"):
+                    predicates: tuple[str, ...] = ("organizes",)
+                elif _ORGANIZES_AFTER.match(rest):
+                    predicates = ("organizes", "attends")
+                else:
+                    predicates = ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
                 and named
                 and _HOLD_AFTER.match(rest)
+                and not frame.masked[:index].endswith(("在", "于"))  # 在某地召开: the venue, not the host
                 and index < min(i for i, s in frame.slots.items() if s.mention.type == "Event")
             ):
-                predicate = "organizes"
+                predicates = ("organizes",)
             else:
                 continue
-            relations.append(
+            relations.extend(
                 Relation(
                     subject="",
                     predicate=predicate,
@@ -682,6 +731,7 @@ def event_relations(view: ArticleView) -> list[Relation]:
                     subject_mention=view.use(slot),
                     object_mention=current,
                 )
+                for predicate in predicates
             )
     return relations
 

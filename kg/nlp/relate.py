@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import OntologyError
 from kg.graph.vocab import is_subclass
-from kg.model import ArticleExtraction, Corpus, Evidence, Mention, Relation
+from kg.model import ArticleExtraction, Corpus, Entity, Evidence, Mention, Relation
 from kg.nlp.frames import (
     FACILITY,
     ORG,
@@ -56,23 +56,39 @@ BUILD = r"(?:投资)?(?:建设|建造|兴建|修建|承建|新建|建成|打造|
 
 _HOLDS = [
     pattern(rf"(?P<org>{{O}})(?P<posts>{POSTS})(?P<person>{{P}})"),
-    pattern(rf"(?P<person>{{P}})[，,]?(?:现任|担任|出任|任|系|为|是)?(?P<org>{{O}})(?P<posts>{POSTS})(?!{_CJK}*{{P}})"),
+    pattern(
+        rf"(?P<person>{{P}})[，,]?(?:现任|担任|出任|任|系|为|是)?(?P<org>{{O}})(?P<posts>{POSTS})(?![^，。；,;]*{{P}})"
+    ),
 ]
 _LOCATED = [
     # 位于X的Y公司Z园: the located thing is the facility the company's name qualifies
-    pattern(r"位于(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
-    pattern(r"(?P<thing>{E})(?:坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
+    # 位于某县某镇的Y, 落户某园的Y: the innermost of a chain of places
+    pattern(r"(?:位于|落户|坐落于|坐落在|地处)(?:在|于)?{L}*(?P<place>{L})的?(?:{O}(?={F}))?(?P<thing>{E})"),
+    pattern(r"(?P<thing>{E})的?所在地(?:为|是|——|—|:|：)?(?P<place>{L})"),
+    pattern(r"(?P<place>{L})(?:境内|辖区内|域内|园区内|园内)的(?P<thing>{E})"),
+    pattern(r"(?P<thing>{E})(?P<place_verb>坐落|地处|位于|落户|设在|建在)(?:于|在)?(?P<place>{L})"),
 ]
 # A clause that opens with 在X, sets the place of what the sentence says is built or run.
 _FRAME_PLACE = pattern(r"^(?:{N}{{0,8}}?[，,])?在(?P<place>{L})[，,]")
 _BUILT_BY = pattern(
-    rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的(?:{{N}}{{0,6}}?)(?P<thing>{{F}})"
+    rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,3}}?|(?P<invests>投资){{N}}{{0,12}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)的"
+    r"(?:{N}{{0,6}}?)(?P<thing>{F})"
+)
+# Y由X投资建设 (the thing first); 由A、B共同合作，拟在某地打造…的Y (the builders first, the thing after the verb)
+_BUILT_BY_AFTER = pattern(
+    rf"(?P<thing>{{F}})(?:{{N}}{{0,4}}?)由(?:{{O}}(?:旗下|下属|所属)的?)?(?P<orgs>{ORGS})"
+    rf"(?:{{N}}{{0,3}}?|(?P<invests>投资){{N}}{{0,12}}?)(?P<verb>{BUILD}|运营|经营|管理|运行)(?!的)"
+)
+_JOINT_BUILD = pattern(
+    rf"由(?P<orgs>{ORGS})(?:共同|联合)(?:合作|出资|投资)?[，,]?(?:拟|将|计划)?(?:在{{L}}+)?(?P<verb>{BUILD})"
+    r"(?:{N}{{0,20}}?的)?(?P<thing>{F})"
 )
 _BUILDS = pattern(
-    rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?(?P<thing>{{F}})"
+    rf"(?P<org>{{O}})(?:{{N}}{{0,4}}?|投资{{N}}{{0,12}}?)(?:在(?P<place>{{L}}))?(?P<verb>{BUILD})了?的?(?P<thing>{{F}})"
 )
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
+_PROJECT_NAME = re.compile(r"(?:项目|工程)(?:[(（][^)）]*[)）])?$")
 # 持有X…股 is a stake (investsIn below); 控股X is control
 _OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
 _INVESTS = [
@@ -83,7 +99,8 @@ _INVESTS = [
     pattern(
         r"(?P<org>{O})(?:{N}{{0,6}}?)(?:认购|受让|买入|增持|参与)(?P<thing>{O})(?:{N}{{0,10}}?)(?:股|定增|非公开发行|增发)"
     ),
-    pattern(r"(?P<org>{O})(?:{N}{{0,6}}?)成为(?P<thing>{O})(?:{N}{{0,4}}?)(?:股东|战略投资者|投资方)"),
+    # X成为Y的股东, X目前为Y第一大股东, X是Y的战略投资者
+    pattern(r"(?P<org>{O})(?:{N}{{0,6}}?)(?:成为|为|是)(?P<thing>{O})的?(?:{N}{{0,4}}?)(?:股东|战略投资者|投资方)"),
     # X大股东Y, X的投资方为Y: the shareholder is named after the company
     pattern(
         r"(?P<thing>{O})(?:{N}{{0,6}}?)(?<!控股)(?:大股东|第一大股东|第二大股东|股东|战略投资者|投资方为|投资方是)"
@@ -109,13 +126,21 @@ _FOUNDED = [
     ),
     pattern(rf"由(?P<orgs>{ORGS})(?:{{N}}{{0,6}}?)(?:成立|设立|组建|创建|创办)的(?:{{N}}{{0,8}}?)(?P<thing>{{O}})"),
 ]
+# parties of a cooperation: organizations, and places acting as parties (某县与某公司签约, 某市与某市结对)
+PARTIES = "(?:{O}|{A})(?:[、和及与](?:{O}|{A}))*"
 _COOPERATES = pattern(
-    rf"(?P<left>{ORGS})(?:{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{ORGS})(?:{{N}}{{0,10}}?)"
+    rf"(?<![在于到赴来])(?P<left>{PARTIES})(?P<gap>{{N}}{{0,8}}?)(?:与|和|同)(?P<right>{PARTIES})(?:{{N}}{{0,10}}?)"
     r"(?P<verb>合作|联合|共同|携手|联手|牵手|签署|签订|签约|达成|合资|共建|结对)(?P<rest>{N}{{0,24}})"
+)
+# 由A、B及C共同投资 / A、B和C联合建设: every pair of the coordination works together
+_JOINTLY = pattern(
+    r"(?P<orgs>{O}(?:[、和及与]{O})+)(?:{N}{{0,2}}?)(?:共同|联合)"
+    r"(?:合作|投资|出资|建设|开发|打造|组建|成立|设立|举办|主办|承办|实施|运营)"
 )
 _COOPERATES_VERB = pattern(
     rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})"
 )
+_PLACE_PARTNER_VERBS = {"签署", "签订", "签约", "结对", "合作"}
 _TRAINS = pattern(
     r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训"
 )
@@ -143,6 +168,10 @@ _ORDERS = [
     ),
     pattern(r"(?P<buyer>{L}|{O})(?:{N}{{0,3}}?)(?:向|从)(?P<seller>{O})(?:{N}{{0,3}}?)(?:订购|采购|购买|购进|下单)"),
 ]
+# A bulletin list grouped by division: 某县(3个):甲镇乙村、丙镇丁村 — each item's first division lies in the heading's
+_LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
+# A body named only by its level (县委, 区政府, 乡党委) is the body of the division of that level last named.
+_BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协)$")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
@@ -251,6 +280,7 @@ CHAIN_TITLES = (
 )
 _CREDITS = "责任编辑|責任編輯|责编|責編|编辑|編輯|特约记者|特約記者|融媒体记者|记者|記者|通讯员|通訊員"
 _CREDIT_BEFORE = re.compile(rf"(?:^|[\s(（【|｜:：])(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
+_OUTLET_CREDIT = pattern(rf"(?P<outlet>{{O}})(?:{{A}})?(?P<role>{_CREDITS})\s*[:：|｜]?\s*$")
 _SOURCE = pattern(r"(?:来源|來源)\s*[:：|｜]?\s*(?P<outlet>{O})")
 # A sum of money as written inside an investing clause (投资12亿元建设…); the quantity stage reads its value.
 _MONEY = re.compile(r"[0-9０-９.,]+(?:余|多)?(?:万亿|千亿|百亿|亿|千万|百万|万|億|萬)?(?:余|多)?元")
@@ -270,6 +300,22 @@ _TENURE = re.compile(r"^(?:原|前|时任|现任|曾任)")
 _LEAD_POS = {"v", "p", "c", "d", "u", "r", "m", "q", "w", "vd", "ad", "xc", "f"}
 
 
+# 大会执行主席, 会议秘书长: a post of the session, held in the body whose session it is (政协, 人大, 某委员会)
+_SESSION_TITLE = re.compile(r"^(?:大会|会议)")
+_SESSION_OF = re.compile(r"(?:第[一二三四五六七八九十0-9]+次)?(?:全体)?(?:会议|大会)")
+
+
+def _session_body(view: ArticleView, before: int) -> Mention | None:
+    """The organization whose session the article last named before ``before`` (某委员会第三次会议 → 某委员会)."""
+    best = None
+    for mention in view.extraction.mentions:
+        if mention.start >= before:
+            break
+        if family(mention.type) == ORG and _SESSION_OF.match(view.text, mention.end):
+            best = view.canonical.get(id(mention), mention)
+    return best
+
+
 def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     """Posts written before a name as a chain of titles (县委副书记、县长X; X公司党委书记、董事长Y), shared by a list of
     names (副县长A、B), in brackets after a name (A（某局局长）) or as a bare title after it (A书记)."""
@@ -283,8 +329,13 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         if previous is not None and text[previous[0].end - base : start] in ("、", "和", "及"):
             chain = previous[1]  # 副县长A、B: the list shares its titles
         else:
+            index = next(i for i, s in frame.slots.items() if s is person)
+            outlet_credit = _OUTLET_CREDIT.search(frame.masked[:index])
             credit = _CREDIT_BEFORE.search(text[:start])
-            if credit is not None:  # 编辑：某某, 记者 某某 in a credit line: the outlet its 来源 names, if any
+            if outlet_credit is not None:  # 某报编辑：某某, (某网某市通讯员 某某): the outlet named before the role
+                outlet_slot = frame.slot(outlet_credit, "outlet")
+                chain = [(outlet_credit.group("role"), outlet_slot.mention if outlet_slot else None, "")]
+            elif credit is not None:  # 编辑：某某, 记者 某某 in a credit line: the outlet its 来源 names, if any
                 source = _SOURCE.search(frame.masked)
                 outlet = frame.slot(source, "outlet") if source else None
                 chain = [(credit.group("role"), outlet.mention if outlet else None, "")]
@@ -316,9 +367,15 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 title = (
                     after.group()
                 )  # 某某书记: the post is the person's, its body unnamed unless a level word says it
-                chain = [(title, _level_antecedent(view, person.start, title), "")]
+                # 该集团某某总经理: the organization written right before the name is the post's
+                index = next(i for i, s in frame.slots.items() if s is person)
+                named = frame.slots.get(index - 1)
+                org_before = named.mention if named is not None and named.char == ORG else None
+                chain = [(title, org_before or _level_antecedent(view, person.start, title), "")]
         for title, org, tenure in chain:
             attrs = {"title": title, **({"tenure": tenure} if tenure else {})}
+            if org is None and _SESSION_TITLE.match(title):
+                org = _session_body(view, person.start)
             if org is None:
                 out.add(frame, person, "holdsPost", title, 0.8, attrs=attrs)
             elif org is not person.mention:
@@ -328,6 +385,8 @@ def _chain_posts(view: ArticleView, frame: Frame, out: _Emitter) -> None:
         previous = (person, chain) if chain else None
 
 
+# between two names of a list: 、 or a name the tagger did not mark (A、某某、B)
+_LIST_GAP = re.compile(r"、(?:[\u4e00-\u9fff]{2,3}、)?")
 _LIST_TITLE = re.compile(r"(?P<count>等|(?:\d+|[一二两三四五六七八九十]+)[名位])?(?P<title>委员|常委|代表|理事)")
 
 
@@ -337,7 +396,9 @@ def _title_after_list(
     """A、B、C8名委员: the title after a list of names is each name's; a 委员 is a member of the 委员会 last named."""
     base = frame.sentence.span.start
     first = at = persons.index(person)
-    while at + 1 < len(persons) and frame.text[persons[at].end - base : persons[at + 1].start - base] == "、":
+    while at + 1 < len(persons) and _LIST_GAP.fullmatch(
+        frame.text[persons[at].end - base : persons[at + 1].start - base]
+    ):
         at += 1
     after = _LIST_TITLE.match(frame.text, persons[at].end - base)
     if after is None or (at == first and not after.group("count")):
@@ -470,22 +531,168 @@ def _places(frame: Frame, out: _Emitter) -> None:
     for regex in _LOCATED:
         for match in regex.finditer(frame.masked):
             thing, place = frame.slot(match, "thing"), frame.slot(match, "place")
-            if thing and place and thing.char != PLACE:
+            # 某州地处某盆地: a place said to lie somewhere does (位于X的Y镇 is only a place's name)
+            if thing and place and (thing.char != PLACE or "place_verb" in match.groupdict()):
                 out.add(frame, thing, "locatedIn", place)
+    _list_headings(frame, out)
+    _among(frame, out)
+    _bodies_of_places(frame, out)
     for match in _ADJACENT_AREAS.finditer(frame.masked):
         outer, inner = frame.slot(match, "outer"), frame.slot(match, "inner")
         if outer is None or inner is None:
             continue
         outer_level, inner_level = _level(outer.mention.type), _level(inner.mention.type)
+        if inner_level is None and outer_level is not None and _LEVEL_END.search(simplified(inner.mention.text)):
+            inner_level = outer_level + 1  # 青海省海西州: a division the gazetteer does not rank, written inside one
         if outer_level is not None and inner_level is not None and inner_level > outer_level:
             out.add(frame, inner, "containedIn", outer, 0.8)
+            # 某省甲县、乙县和丙县: the places coordinated with the inner one, of its level, share its head
+            for sibling in _coordinated(frame, match.start("inner")):
+                if _level(sibling.mention.type) == inner_level:
+                    out.add(frame, sibling, "containedIn", outer, 0.8)
+                else:
+                    break
 
+
+def _coordinated(frame: Frame, index: int) -> Iterator[Slot]:
+    """The place slots coordinated after the one at masked ``index`` (甲县、乙县和丙县), in order."""
+    at = index + 1
+    while at + 1 < len(frame.masked) and frame.masked[at] in "、和及与" and at + 1 in frame.slots:
+        slot = frame.slots[at + 1]
+        if slot.char != PLACE or (at + 2 < len(frame.masked) and frame.masked[at + 2] == PLACE):
+            return  # not a place, or the head of a chain of its own (乙市丙县)
+        yield slot
+        at += 2
+
+
+def _list_headings(frame: Frame, out: _Emitter) -> None:
+    """某县(2个):甲镇乙村、丙镇丁村: the first division of each item lies in the heading's division."""
+    headings = list(_LIST_HEADING.finditer(frame.masked))
+    # the list's title (某市…名单(50个)) names the region its headings divide, when the gazetteer agrees
+    titled = [frame.slots[i] for i in sorted(frame.slots) if headings and i < headings[0].start()]
+    regions = [s.mention for s in titled if s.char == PLACE and s.mention.attrs.get("code")]
+    gaz = gazetteer()
+    for heading in headings if regions else []:
+        head = frame.slot(heading, "head")
+        code = head.mention.attrs.get("code") if head else None
+        if head is None or code not in gaz.divisions:
+            continue
+        by_code = {m.attrs["code"]: m for m in regions}
+        region = next((by_code[a] for a in gaz.ancestors(code) if a in by_code), None)  # the nearest
+        if region is not None:
+            out.add(frame, head, "containedIn", region, 0.8)
+    for i, heading in enumerate(headings):
+        head = frame.slot(heading, "head")
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(frame.masked)
+        items = re.finditer(r"[^、，。；]+", frame.masked[heading.end() : end])
+        head_level = _level(head.mention.type) if head else None
+        for item in items:
+            first = frame.slots.get(heading.end() + item.start())
+            if head is None or first is None or first.char != PLACE:
+                continue
+            level = _level(first.mention.type)
+            if level is None or (level <= head_level if head_level is not None else level < 4):
+                continue  # a township or village under an unranked heading (某高新区); else a lower level only
+            out.add(frame, first, "containedIn", head, 0.8)
+
+
+_AMONG = re.compile(r"^\s*其中[，,:：]?")
+
+
+def _among(frame: Frame, out: _Emitter) -> None:
+    """全市…。其中，甲区…；乙县…: a place that opens a clause of a 其中 sentence lies in the last place named before
+    the sentence that the gazetteer says holds it."""
+    among = _AMONG.match(frame.masked)
+    if among is not None:
+        first = among.end()
+    else:
+        # 其中，甲区…；乙县…: the clause after a semicolon is a sentence of its own that continues the enumeration
+        frames = out.view.frames
+        at = next((i for i, f in enumerate(frames) if f is frame), 0)
+        previous = frames[at - 1] if at > 0 else None
+        if previous is None or not _AMONG.match(previous.masked) or not previous.text.rstrip().endswith(("；", ";")):
+            return
+        first = 0
+    gaz = gazetteer()
+    before = [
+        m
+        for m in out.view.extraction.mentions
+        if m.end <= frame.sentence.span.start and family(m.type) == PLACE and m.attrs.get("code") in gaz.divisions
+    ]
+    for index in sorted(frame.slots):
+        slot = frame.slots[index]
+        opens = index == first or frame.masked[index - 1] in "；;，,"
+        code = slot.mention.attrs.get("code")
+        if slot.char != PLACE or not opens or code not in gaz.divisions:
+            continue
+        ancestors = set(gaz.ancestors(code))
+        holder = next((m for m in reversed(before) if m.attrs["code"] in ancestors), None)
+        if holder is not None:
+            out.add(frame, slot, "containedIn", holder, 0.8)
+
+
+def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
+    """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to."""
+    for slot in frame.slots.values():
+        bare = _BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
+        if bare is not None:
+            level_word = bare.group(1)
+            partner = _coordinated_body(frame, slot)
+            if partner is not None and not _BARE_BODY.match(
+                simplified(partner.text)
+            ):  # 某省委、省政府: the place the body it is coordinated with names, or none
+                place = _place_named_in(out.view, partner, level_word)
+            else:
+                place = out.view.antecedent(slot.start, PLACE, {level_word}) or _first_place(out.view, level_word)
+            if place is not None:
+                out.add(frame, slot, "locatedIn", place, 0.8)
+
+
+def _first_place(view: ArticleView, level: str) -> Mention | None:
+    """The first place of the article whose name ends with a level word."""
+    return next(
+        (m for m in view.extraction.mentions if family(m.type) == PLACE and simplified(m.text).endswith(level)), None
+    )
+
+
+def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
+    """The organization a body is coordinated with right before it (某市委 in 某市委、市政府), if any."""
+    index = next(i for i, s in frame.slots.items() if s is slot)
+    before = [i for i in frame.slots if i < index]
+    if not before or frame.masked[max(before) + 1 : index] not in ("、", "和", "及"):
+        return None
+    other = frame.slots[max(before)].mention
+    return other if family(other.type) == ORG else None
+
+
+def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | None:
+    """The place of the article a body's name opens with, at ``level`` (某市 or 某 for 某市委), the longest."""
+    name = simplified(body.text)
+    places = [
+        m
+        for m in view.extraction.mentions
+        if family(m.type) == PLACE
+        and name.startswith(simplified(m.text))
+        and (simplified(m.text).endswith(level) or name[len(m.text) :].startswith(level))
+    ]
+    if places:
+        return max(places, key=lambda m: len(m.text))
+    # 哈尔滨市委 when the article names 哈尔滨市 nowhere on its own: a known division the name opens with
+    cut = name.find(level)
+    if cut > 0 and any(c.code for c in gazetteer().forms.get(name[: cut + len(level)], ())):
+        return _place_at(view, body.start, body.start + cut + len(level))
+    return None
+
+
+_SITE_ORG = re.compile(r"(?:小学|中学|学校|幼儿园|医院|卫生院)$")
 
 # What a unit or a part adds to its whole's name: a department, branch or team; a works, phase or section.
 _UNIT_REST = re.compile(
-    r"(?:分公司|子公司|司|处|科|部|办公室|办|室|组|工作队|中心|所|分院|支队|大队|中队|"
+    r"(?:分公司|子公司|司|局|处|科|部|办公室|办|室|组|工作队|中心|所|分院|总队|支队|大队|中队|"
     r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$"
 )
+# 某大学新校区建设项目: a campus (and the project that builds it) is part of the institution, not one of its units
+_CAMPUS_REST = re.compile(r"(?:新|东|西|南|北|主)?(?:校区|院区)")
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
 
 
@@ -496,18 +703,32 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     texts: dict[str, Mention] = {}
     for mention in view.extraction.mentions:
         texts.setdefault(mention.text, mention)
+    for mention in view.extraction.mentions:
+        if mention.text.startswith("中共") and family(mention.type) == ORG:
+            texts.setdefault(mention.text[2:], mention)  # 某区委统战部 is a unit of 中共某区委
     for slot in frame.slots.values():
         if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
             continue
         name = slot.mention.text
-        # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well
-        place = _opening_division(view, slot.mention, texts) if slot.char != ORG else None
-        if place is not None:
-            out.add(frame, slot, "locatedIn", place, 0.8)
+        # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well; a school or
+        # hospital named after its county or village (某县某小学) stands there
+        divisions = _opening_divisions(view, slot.mention, texts) if slot.char != ORG or _SITE_ORG.search(name) else []
+        if slot.char == ORG and divisions and (_level(divisions[-1].type) or 0) < 3:
+            divisions = []  # 某省某医院 is the province's institution, wherever it stands
+        if divisions:
+            out.add(frame, slot, "locatedIn", divisions[-1], 0.8)
+        for outer, inner in zip(divisions, divisions[1:], strict=False):  # the name writes the chain: 某州某县某项目
+            outer_level, inner_level = _level(outer.type), _level(inner.type)
+            if outer_level is not None and inner_level is not None and inner_level > outer_level:
+                out.add(frame, inner, "containedIn", outer, 0.8)
         for cut in range(len(name) - 2, 1, -1):
             whole = texts.get(name[:cut])
             if whole is None or family(whole.type) not in (FACILITY, ORG, OTHER_CHAR) or whole.type == "Event":
                 continue
+            rest = simplified(name[cut:])
+            if slot.char != ORG and family(whole.type) == ORG and _CAMPUS_REST.match(rest):
+                out.add(frame, slot, "partOf", whole, 0.75)
+                break
             if (
                 family(whole.type) != slot.char
                 or not _UNIT_REST.search(simplified(name[cut:]))
@@ -519,9 +740,10 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             break
 
 
-def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> Mention | None:
-    """The last administrative division in the run of divisions a name opens with (青海省某州某项目 → 某州)."""
-    name, at, last = mention.text, 0, None
+def _opening_divisions(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> list[Mention]:
+    """The run of administrative divisions a name opens with, outermost first (青海省某州某项目 → 青海省, 某州)."""
+    name, at = mention.text, 0
+    runs: list[tuple[int, int]] = []
     forms = gazetteer().forms
     while at < len(name) - 2:
         cut = next(
@@ -539,15 +761,17 @@ def _opening_division(view: ArticleView, mention: Mention, texts: dict[str, Ment
         )
         if cut is None:
             break
-        last, at = (at, cut), cut
-    if last is None:
-        return None
-    start, end = mention.start + last[0], mention.start + last[1]
+        runs.append((at, cut))
+        at = cut
+    return [_place_at(view, mention.start + a, mention.start + b) for a, b in runs]
+
+
+def _place_at(view: ArticleView, start: int, end: int) -> Mention:
+    """The place mention at ``[start, end)`` of the article, added when the article has none there yet."""
     existing = next((m for m in view.extraction.mentions if m.start == start and m.end == end), None)
     if existing is not None:
         return existing
-    text = name[last[0] : last[1]]
-    place = view.new_mention(start, end, class_by_suffix(text, "Place"))
+    place = view.new_mention(start, end, class_by_suffix(view.text[start:end], "Place"))
     view.extraction.mentions.append(place)
     view.extraction.mentions.sort(key=lambda m: (m.start, m.end, m.type))
     return place
@@ -557,7 +781,11 @@ def _building(frame: Frame, out: _Emitter) -> None:
     org: Slot | None
     frame_place = _FRAME_PLACE.search(frame.masked)
     place = frame.slot(frame_place, "place") if frame_place else None
-    for match in _BUILT_BY.finditer(frame.masked):
+    for match in [
+        *_BUILT_BY.finditer(frame.masked),
+        *_BUILT_BY_AFTER.finditer(frame.masked),
+        *_JOINT_BUILD.finditer(frame.masked),
+    ]:
         thing = frame.slot(match, "thing")
         if thing is None:
             continue
@@ -569,8 +797,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
                 out.add(frame, org, "operates", thing)
             else:
                 out.add(frame, org, "builds", thing)
-                if "投资" in verb:
-                    out.add(frame, org, "investsIn", thing)
+                if "投资" in verb or match.groupdict().get("invests"):
+                    money = _MONEY.search(frame.original(match.start("orgs"), match.start("verb")))
+                    out.add(frame, org, "investsIn", thing, attrs={"amount": money.group()} if money else None)
         if place is not None:
             out.add(frame, thing, "locatedIn", place)
     for match in _BUILDS.finditer(frame.masked):
@@ -591,7 +820,9 @@ def _building(frame: Frame, out: _Emitter) -> None:
     for match in _OWNS_ADJACENT.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
-            out.add(frame, org, "owns", thing, 0.7)
+            # 某公司某某项目: a project named with its company is the one the company builds; a plant or base it owns
+            project = _PROJECT_NAME.search(simplified(thing.mention.text))
+            out.add(frame, org, "builds" if project else "owns", thing, 0.7)
     for match in _OWNS.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
@@ -649,8 +880,12 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 if org is not None and thing is not None and org.char == ORG:
                     out.add(frame, org, "founded", thing)
     for match in [*_COOPERATES.finditer(frame.masked), *_COOPERATES_VERB.finditer(frame.masked)]:
-        left = [s for s in frame.group_slots(match, "left") if s.char == ORG]
-        right = [s for s in frame.group_slots(match, "right") if s.char == ORG]
+        # a place is a party only right before 与 (某县与某公司签约); 某国旅游机构和… names a party of that place
+        places_join = not match.groupdict().get("gap")
+        left = [s for s in frame.group_slots(match, "left") if s.char == ORG or s.char == PLACE and places_join]
+        right = [s for s in frame.group_slots(match, "right") if s.char in (ORG, PLACE)]
+        if not any(s.char == ORG for s in left + right) and match.groupdict().get("verb") not in _PLACE_PARTNER_VERBS:
+            continue  # 甲县和乙县共同…: two places are partners only where they pair up or sign
         everyone = left + right
         # X先后与A、B合作: X works with A and with B; that A works with B is not said
         for first in left:
@@ -662,6 +897,13 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 for trainee in everyone:
                     if trainee not in schools:
                         out.add(frame, school, "trains", trainee, 0.8)
+    for match in _JOINTLY.finditer(frame.masked):
+        if frame.masked[: match.start("orgs")].rstrip().endswith(("与", "和", "同", "跟")):
+            continue  # X先后与A、B联合举办: X works with A and with B; that A works with B is not said
+        parties = [s for s in frame.group_slots(match, "orgs") if s.char == ORG]
+        for i, first in enumerate(parties):
+            for second in parties[i + 1 :]:
+                out.add(frame, first, "cooperatesWith", second)
     for match in _TRAINS.finditer(frame.masked):
         org, trainee = frame.slot(match, "org"), frame.slot(match, "trainee")
         if org and trainee:
@@ -794,6 +1036,7 @@ _BYLINE_ROLE = re.compile(r"记者|通讯员|实习生|摄影")
 _OUTLET_NAME = re.compile(r"(?:社|网|報|报|台)$")
 # A photographer's credit (记者某某摄) prints no title of its own: the article's kg:photographer says it.
 _BYLINE_TITLES = {"reporter": "记者", "correspondent": "通讯员", "intern": "实习生"}
+_CONTRIBUTORS = {"通讯员"}
 
 
 def byline_posts(corpus: Corpus) -> list[Relation]:
@@ -818,7 +1061,8 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
                 evidence = Evidence(article.id, start, byline.span.end - article.start, byline.name, None)
             else:
                 evidence = Evidence(article.id, 0, 0, article.dateline or byline.name, None)
-            outlet = article.publication_entity
+            # a correspondent (通讯员) reports for the outlet from a body of their own: no post in the outlet
+            outlet = article.publication_entity if simplified(title) not in _CONTRIBUTORS else None
             posts.append(
                 Relation(
                     subject=byline.entity,
@@ -834,11 +1078,25 @@ def byline_posts(corpus: Corpus) -> list[Relation]:
     return posts
 
 
-def attach_keys(corpus: Corpus) -> None:
+def _placed_elsewhere(entities: dict[str, Entity], relation: Relation) -> bool:
+    """A body named by its level (省政府) that resolution took for a body named after another place (某省政府) than
+    the one the sentence pointed to: the two readings disagree, and the location is not stated."""
+    mention = relation.subject_mention
+    if relation.predicate != "locatedIn" or mention is None or not _BARE_BODY.match(simplified(mention.text)):
+        return False
+    body, place = entities.get(relation.subject), entities.get(relation.object)
+    if body is None or place is None or _BARE_BODY.match(simplified(body.label)):
+        return False
+    name = simplified(body.label)
+    return not any(name.startswith(simplified(form)) for form in (place.label, *place.alt_labels))
+
+
+def attach_keys(corpus: Corpus, entities: dict[str, Entity] | None = None) -> None:
     """After resolution: fill the entity keys of relations, quantities and events from the mentions they were read from.
+    ``entities`` is the run's entity table (the corpus's own when not given).
 
     A relation whose subject or object mention did not resolve to an entity is dropped (it could not be stated), as is
-    one that resolution collapsed onto a single entity (X related to X).
+    one that resolution collapsed onto a single entity (X related to X) or onto a body named after another place.
     """
     relations = []
     for relation in corpus.relations:
@@ -846,7 +1104,12 @@ def attach_keys(corpus: Corpus) -> None:
             relation.subject = relation.subject_mention.entity or ""
         if relation.object_mention is not None:
             relation.object = relation.object_mention.entity or ""
-        if relation.subject and relation.object and (relation.literal or relation.subject != relation.object):
+        if (
+            relation.subject
+            and relation.object
+            and (relation.literal or relation.subject != relation.object)
+            and not _placed_elsewhere(corpus.entities if entities is None else entities, relation)
+        ):
             relations.append(relation)
     relations.extend(byline_posts(corpus))
     corpus.relations = relations
