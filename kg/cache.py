@@ -145,7 +145,7 @@ class ExtractionCache:
         """The verified spool of ``key`` with its counts (articles, characters), or None to extract ``path`` anew.
 
         A damaged entry is deleted with a warning. The spool holds ``{"key": key}``, then the file's documents and
-        article extractions (see :func:`kg.run.extract_file`).
+        article extractions (see :func:`kg.run.extract_piece`).
         """
         if not self.reuse:
             return None
@@ -195,7 +195,7 @@ class ExtractionCache:
             self._warnings.append(f"cannot write cache entry {spool} ({error.strerror or error})")
 
     def adopt(self, key: str, spool: Path) -> None:
-        """Make a spool written by extraction (see :func:`kg.run.extract_file`) the cache entry of ``key``: a
+        """Make a spool written by extraction (see :func:`kg.run.extract_piece`) the cache entry of ``key``: a
         hard link when the file system allows, else a copy; a failure is a warning."""
         entry = self._path(key)
         try:

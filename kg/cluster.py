@@ -1,15 +1,17 @@
 """Dask as the build's second scheduler (``kg build --engine dask``): extraction batches run as Dask tasks.
 
-The build path is the same as with the local process pool: each task runs the pool's worker function
-(:func:`kg.run._extract_batch`) on a batch of input files and writes every file's results to the spool folder,
-``<index>.spool`` under a temporary name renamed into place (:mod:`kg.spool`). The client receives only counts and
-spool paths, adopts each spool into the incremental cache as it arrives, then resolves and publishes as a local build
-does. So:
+The build path is the same as with the local process pool (:func:`kg.run.drive`): the client cuts every plain-text
+file into parts of about 500,000 characters (:mod:`kg.ingest.parts`), so a large file is many tasks, not one; each
+task runs the pool's worker function (:func:`kg.run.extract_pieces`) on a batch of pieces and writes each piece's
+results to the spool folder (``<index>.spool`` for a whole file, ``<index>.<part>.part`` for a part) under a temporary
+name renamed into place (:mod:`kg.spool`). The client receives only counts and spool paths, joins a file's parts in
+order into its spool, adopts each file's spool into the incremental cache, then resolves and publishes as a local
+build does. At most two batches per worker are in flight, so the client and the scheduler hold a few parts at once. So:
 
 * the spool folder and the inputs must be readable and writable at the same path by the client and every worker (the
   output's work folder by default: right for a ``LocalCluster``, a shared file system for remote workers);
 * a task that is run again (its worker died; Dask reschedules it on another worker) writes the same bytes to the same
-  names: retries are idempotent per file, and the graph is the same whichever worker ran what;
+  names: retries are idempotent per part, and the graph is the same whichever worker ran what;
 * a build stopped by an error or an interrupt leaves every spool already received in the cache: the next run resumes.
 
 Dask is an optional dependency (``pip install 'kg-news[dask]'``); nothing here imports it until an engine is opened.
@@ -22,7 +24,7 @@ import os
 import secrets
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +66,7 @@ class DaskEngine:
     """A connection to a Dask cluster for one build: ``scheduler`` (``tcp://HOST:PORT``) or, when ``None``, a
     ``LocalCluster`` of ``workers`` single-threaded worker processes started for the build and stopped after it.
 
-    Use as a context manager; :meth:`run_batches` submits the work.
+    Use as a context manager; it is an executor of :func:`kg.run.drive` (:meth:`submit`, :meth:`wait` …).
     """
 
     scheduler: str | None = None
@@ -74,6 +76,8 @@ class DaskEngine:
     _cluster: Any = field(default=None, init=False, repr=False)
     _token: str = field(default_factory=lambda: secrets.token_hex(6), init=False, repr=False)
     _log_level: int = field(default=logging.NOTSET, init=False, repr=False)
+    _submitted: int = field(default=0, init=False, repr=False)
+    _completed: Any = field(default=None, init=False, repr=False)
 
     def __enter__(self) -> DaskEngine:
         distributed = _import_distributed()
@@ -135,69 +139,65 @@ class DaskEngine:
             raise OutputError(f"Dask worker {address} cannot write the spool folder {folder} ({problem}); "
                               "give a folder every worker shares")  # fmt: skip
 
-    def run_batches(
-        self,
-        function: Callable[..., tuple[list[Any], Any]],
-        batches: Sequence[Sequence[Any]],
-        args: tuple[Any, ...],
-        accept: Callable[[Any], bool],
-        merge_timings: Callable[[Any], None],
-        first_index: Callable[[Sequence[Any]], int],
-    ) -> bool:
-        """Run ``function(batch, *args)`` for every batch as a Dask task; hand each result of a finished task to
-        ``accept`` (in completion order, as the scheduler reports them) and its timings to ``merge_timings``.
-
-        Returns False when ``accept`` refused a result (an input failed and the run stops): the tasks after the
-        failing batch are cancelled, those before it are still awaited, so the error reported is the first in input
-        order. A task whose workers kept dying raises :class:`~kg.errors.ExtractionError` naming its first file.
-        """
+    @contextmanager
+    def opened(self) -> Iterator[object]:
+        """A run's tasks: their completions are followed with one ``as_completed`` on the client's event loop."""
         distributed = _import_distributed()
-        futures = {}
-        for number, batch in enumerate(batches):
-            future = self.client.submit(function, list(batch), *args, key=f"kg-extract-{self._token}-{number}",
-                                        retries=TASK_RETRIES, pure=False)  # fmt: skip
-            futures[future] = batch
-        failed_at: int | None = None
-        pending = distributed.as_completed(list(futures), with_results=False, loop=self.client.loop)
+        self._completed = distributed.as_completed([], with_results=False, loop=self.client.loop)
         try:
-            for future in pending:
-                batch = futures[future]
-                if failed_at is not None and first_index(batch) > failed_at:
-                    continue
-                try:
-                    results, timings = future.result()
-                except distributed.KilledWorker:
-                    raise ExtractionError(
-                        f"{_first_path(batch)}: the Dask workers running it died repeatedly (out of "
-                        "memory?); files done so far are cached, run again to resume"
-                    ) from None
-                except (OSError, TimeoutError) as error:  # distributed's CommClosedError is an OSError
-                    if future.status == "error":  # raised by the task itself, not by the connection
-                        raise ExtractionError(f"{_first_path(batch)}: {type(error).__name__}: {error}") from None
-                    raise ClusterError(
-                        f"lost the connection to the Dask scheduler {self.scheduler or '(local)'} "
-                        "mid-build; files done so far are cached, run again to resume"
-                    ) from None
-                except distributed.client.FutureCancelledError:
-                    raise ExtractionError(f"{_first_path(batch)}: its Dask task was cancelled (the scheduler or its "
-                                          "workers went away); files done so far are cached, run again to resume") \
-                        from None  # fmt: skip
-                merge_timings(timings)
-                failures = [
-                    first_index([item]) for item, result in zip(batch, results, strict=False) if not accept(result)
-                ]
-                if failures:
-                    failed_at = min([*failures, *([failed_at] if failed_at is not None else [])])
-                    later = [f for f, b in futures.items() if first_index(b) > failed_at and not f.done()]
-                    self.client.cancel(later)
+            yield self
         finally:
-            self.client.cancel([future for future in futures if not future.done()])
-        return failed_at is None
+            self._completed = None
+
+    def submit(self, batch: list[Any], args: tuple[Any, ...]) -> Any:
+        """Start ``kg.run.extract_pieces(batch, *args)`` as a Dask task (retried when it raised; rescheduled by the
+        scheduler when its worker died); returns its future."""
+        from kg.run import extract_pieces
+
+        self._submitted += 1
+        future = self.client.submit(extract_pieces, batch, *args, key=f"kg-extract-{self._token}-{self._submitted}",
+                                    retries=TASK_RETRIES, pure=False)  # fmt: skip
+        self._completed.add(future)
+        return future
+
+    def wait(self, futures: list[Any]) -> list[Any]:
+        """Block until one or more of ``futures`` are done, as the scheduler reports them; returns those (tasks
+        cancelled before are passed over)."""
+        wanted = set(futures)
+        while True:
+            finished = [next(self._completed), *self._completed.next_batch(block=False)]
+            done = [future for future in finished if future in wanted]
+            if done:
+                return done
+
+    def result(self, future: Any, batch: list[Any]) -> Any:
+        """What the finished task returned; :class:`~kg.errors.ExtractionError` or :class:`ClusterError` when it
+        could not run (workers dying again and again, the scheduler gone)."""
+        distributed = _import_distributed()
+        try:
+            return future.result()
+        except distributed.KilledWorker:
+            raise ExtractionError(f"{_first_path(batch)}: the Dask workers running it died repeatedly (out of "
+                                  "memory?); files done so far are cached, run again to resume") from None  # fmt: skip
+        except (OSError, TimeoutError) as error:  # distributed's CommClosedError is an OSError
+            if future.status == "error":  # raised by the task itself, not by the connection
+                raise ExtractionError(f"{_first_path(batch)}: {type(error).__name__}: {error}") from None
+            raise ClusterError(f"lost the connection to the Dask scheduler {self.scheduler or '(local)'} mid-build; "
+                               "files done so far are cached, run again to resume") from None  # fmt: skip
+        except distributed.client.FutureCancelledError:
+            raise ExtractionError(f"{_first_path(batch)}: its Dask task was cancelled (the scheduler or its "
+                                  "workers went away); files done so far are cached, run again to resume") \
+                from None  # fmt: skip
+
+    def cancel(self, futures: list[Any]) -> None:
+        """Drop tasks not needed any more."""
+        if futures and self.client is not None:
+            self.client.cancel(futures)
 
 
 def _first_path(batch: Sequence[Any]) -> str:
-    item = batch[0] if batch else None
-    return str(item[1]) if isinstance(item, tuple) and len(item) > 1 else "a batch"
+    path = getattr(batch[0], "path", None) if batch else None
+    return str(path) if path is not None else "a batch"
 
 
 def _probe_folder(folder: str) -> str:

@@ -25,13 +25,13 @@ import multiprocessing
 import os
 import time
 import traceback
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import ConfigError, ExtractionError, InputError, KGError
 from kg.model import ArticleExtraction, Corpus, Document, display_path
@@ -95,6 +95,7 @@ class DocumentResult:
     # and ``spooled_articles`` counts the extractions.
     spool: str | None = None
     spooled_articles: int = 0
+    part: int = 0  # for the result of one piece of a file (see Piece): the part's number
 
     @property
     def articles(self) -> int:
@@ -234,34 +235,63 @@ def extract_articles(doc: Document, settings: Settings, timings: Timings) -> lis
     return results
 
 
-def extract_file(
-    index: int, path: Path, key: str, settings: Settings, timings: Timings, spool_dir: Path | None = None
-) -> DocumentResult:
-    """Read and extract one input file; failures are returned in the result (never raised) so a batch goes on.
+@dataclass(frozen=True)
+class Piece:
+    """One task of extraction: a part of a plain-text file (its ``text``, cut by :mod:`kg.ingest.parts`), or a whole
+    file of another kind (``text`` None: the worker reads it with the ``ingest.read`` step).
 
-    With ``spool_dir``, the documents and extractions are written to a spool there (``<index>.spool``, a cache entry
-    under ``key``: see :mod:`kg.cache`) as they are made, and the result holds only counts and the spool's path.
+    ``index`` is the file's position in the input list and ``number`` the part's in the file; ``whole`` says the
+    piece is the entire file, whose spool is then the file's own (``<index>.spool``).
     """
-    result = DocumentResult(index=index, path=display_path(path), key=key)
-    spool = SpoolWriter(spool_dir / f"{index:08d}.spool") if spool_dir is not None else None
+
+    index: int
+    path: str
+    key: str
+    number: int = 0
+    text: str | None = None
+    whole: bool = True
+    size: int = 0  # bytes of input the piece stands for, to size the batches
+
+
+def part_spool(spool_dir: Path, piece: Piece) -> Path:
+    """Where a piece's extractions are spooled: the file's own spool for a whole file (with the cache key as header),
+    else one per part, which the client joins in order (:class:`_Assembler`)."""
+    if piece.whole:
+        return spool_dir / f"{piece.index:08d}.spool"
+    return spool_dir / f"{piece.index:08d}.{piece.number:06d}.part"
+
+
+def extract_piece(piece: Piece, settings: Settings, timings: Timings, spool_dir: Path | None = None) -> DocumentResult:
+    """Extract one piece; failures are returned in the result (never raised) so a batch goes on.
+
+    With ``spool_dir``, the document (without its text) and the extractions are written to the piece's spool there
+    (:func:`part_spool`, under a temporary name renamed into place: a task run again writes the same bytes to the
+    same name) as they are made, and the result holds only counts and the spool's path.
+    """
+    path = display_path(Path(piece.path))
+    result = DocumentResult(index=piece.index, path=path, key=piece.key, part=piece.number)
+    spool = SpoolWriter(part_spool(spool_dir, piece)) if spool_dir is not None else None
     try:
-        if spool is not None:
-            spool.write({"key": key})
-        if _streamed(path, settings):
-            _extract_parts(path, settings, timings, result, spool)
-        else:
+        if spool is not None and piece.whole:
+            spool.write({"key": piece.key})
+        if piece.text is None:
             with timings.measure("ingest.read"):
-                doc = get_stage(settings.read)(path, settings)
-            doc = clean_document(doc, settings, timings)
-            result.keep([doc], extract_articles(doc, settings, timings), len(doc.clean), spool)
+                doc = get_stage(settings.read)(Path(piece.path), settings)
+        else:
+            from kg.ingest.read import read_text
+
+            doc = read_text(piece.text, path)
+        doc = clean_document(doc, settings, timings)
+        result.keep([doc if spool is None else identity(doc)], extract_articles(doc, settings, timings),
+                    len(doc.clean), spool)  # fmt: skip
         if spool is not None:
             result.spool = str(spool.commit())
             spool = None
     except KGError as error:
         message = str(error)
-        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
+        result.error = error if path in message else type(error)(f"{path}: {message}")
     except Exception as error:  # noqa: BLE001  a bug in one stage must not take the other inputs down with it
-        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
+        result.error = ExtractionError(f"{path}: internal error ({type(error).__name__}: {error})")
         result.detail = traceback.format_exc()
     finally:
         if spool is not None:
@@ -269,88 +299,172 @@ def extract_file(
     return result
 
 
-def _streamed(path: Path, settings: Settings) -> bool:
-    """Whether ``path`` is a text file large enough to be read in parts (see :mod:`kg.ingest.parts`)."""
-    from kg.ingest.parts import (
-        STREAM_BYTES,  # here, not at the top: kg.ingest.parts imports kg.ingest, which imports this module
-    )
-
-    if settings.read != "ingest.read.auto" or path.suffix.lower() not in {".txt", ".text", ""}:
-        return False
-    try:
-        return path.stat().st_size > int(settings.options.get("stream_bytes", STREAM_BYTES))
-    except OSError:
-        return False  # the reader reports the problem
-
-
-def _extract_parts(
-    path: Path, settings: Settings, timings: Timings, result: DocumentResult, spool: SpoolWriter | None
-) -> None:
-    """Extract a large file part by part. Each part becomes a document that keeps only its identity (id, path,
-    title, date): its articles carry their own text, and dropping the part's source text and offset map is what
-    keeps memory bounded by the part size (with a spool, by one part's extractions)."""
-    from kg.ingest.parts import PART_CHARS, iter_parts
-
-    parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
-    while True:
-        with timings.measure("ingest.read"):
-            text = next(parts, None)
-        if text is None:
-            return
-        _extract_part_text(text, display_path(path), settings, timings, result, spool)
-
-
-def _extract_part_text(
-    text: str, path: str, settings: Settings, timings: Timings, result: DocumentResult, spool: SpoolWriter | None
-) -> None:
-    """Extract one part of a large file as a document of its own, keeping only the document's identity."""
-    from kg.ingest.read import read_text
-
-    doc = clean_document(read_text(text, path), settings, timings)
-    result.keep([identity(doc)], extract_articles(doc, settings, timings), len(doc.clean), spool)
-
-
-WorkItem = tuple[int, str, str]  # (index in the input list, path, cache key)
-
-
-def _extract_batch(
-    batch: list[WorkItem], settings: Settings, spool_dir: Path | None
+def extract_pieces(
+    batch: list[Piece], settings: Settings, spool_dir: Path | None
 ) -> tuple[list[DocumentResult], Timings]:
-    """Worker entry point: extract a batch of files; returns the results and the time spent per step."""
+    """The task a worker runs (local pool, Dask or this process): extract a batch of pieces; returns their results
+    and the time spent per step."""
     timings = Timings()
-    results = [extract_file(index, Path(path), key, settings, timings, spool_dir) for index, path, key in batch]
-    return results, timings
+    return [extract_piece(piece, settings, timings, spool_dir) for piece in batch], timings
 
 
-# Bounds of a batch's size in bytes of input, and its largest number of files.
+def _pieces(
+    todo: list[tuple[int, Path, str]],
+    settings: Settings,
+    sizes: dict[int, int],
+    assembler: _Assembler,
+    timings: Timings,
+) -> Iterator[Piece]:
+    """The pieces of the files to extract, in input order, made as they are asked for: a plain-text file is read here
+    and cut into parts (:func:`kg.ingest.parts.iter_parts`), any other file is one piece its worker reads. A file
+    that cannot be decoded is reported to ``assembler``; one that ``assembler`` gave up (a part failed) is not read
+    further."""
+    from kg.ingest.parts import PART_CHARS, iter_parts  # here: kg.ingest imports kg.ingest.read, which imports this
+    from kg.ingest.read import is_plain_text
+
+    part_chars = int(settings.options.get("part_chars", PART_CHARS))
+    for index, path, key in todo:
+        if settings.read != "ingest.read.auto" or not is_plain_text(path):
+            piece = Piece(index, str(path), key, size=sizes.get(index, 0))
+            assembler.expect(piece)
+            yield piece
+            continue
+        parts = iter_parts(path, part_chars)
+        try:
+            with timings.measure("ingest.read"):
+                text = next(parts, None)
+            number = 0
+            while text is not None and not assembler.given_up(index):
+                with timings.measure("ingest.read"):
+                    following = next(parts, None)
+                whole = number == 0 and following is None
+                size = sizes.get(index, 0) if whole else len(text.encode("utf-8"))
+                piece = Piece(index, str(path), key, number, text, whole, size)
+                assembler.expect(piece, last=following is None)
+                yield piece
+                text, number = following, number + 1
+        except KGError as error:
+            assembler.fail(index, display_path(path), key, error)
+
+
+# Bounds of a batch's size in bytes of input, and its largest number of pieces.
 _BATCH_BYTES = (12_000, 128_000)
 _BATCH_FILES = 64
 
 
-def _batches(items: list[WorkItem], sizes: dict[int, int], workers: int) -> list[list[WorkItem]]:
-    """Cut the work into contiguous batches that shrink as the work runs out (guided self-scheduling).
+def _batches(pieces: Iterable[Piece], remaining: int, workers: int) -> Iterator[list[Piece]]:
+    """Cut the stream of pieces into contiguous batches that shrink as the work runs out (guided self-scheduling);
+    ``remaining`` is the bytes of input in all.
 
     The workers take the batches in order. Early batches are big, to amortise a round trip to a worker; each later
     one is a share of what is left, so the last ones are small and no worker idles long while another finishes a big
     batch (with equal batches that wait was half a batch, about a second of a 25-second build). Small batches also
-    mean an interrupt loses little.
+    mean an interrupt loses little. A part of a large file (some 500,000 characters) is a batch by itself.
     """
-    remaining = sum(sizes.get(item[0], 0) for item in items)
-    batches: list[list[WorkItem]] = []
-    current: list[WorkItem] = []
+    current: list[Piece] = []
     current_size = target = 0
-    for item in items:
+    for piece in pieces:
         if not current:
             target = min(_BATCH_BYTES[1], max(_BATCH_BYTES[0], remaining // (max(1, workers) * 3)))
-        current.append(item)
-        current_size += sizes.get(item[0], 0)
+        current.append(piece)
+        current_size += piece.size
         if current_size >= target or len(current) >= _BATCH_FILES:
-            batches.append(current)
+            yield current
             remaining -= current_size
             current, current_size = [], 0
     if current:
-        batches.append(current)
-    return batches
+        yield current
+
+
+@dataclass
+class _FileState:
+    path: str
+    key: str
+    parts: dict[int, DocumentResult] = field(default_factory=dict)
+    expected: int = 0  # pieces handed out so far
+    total: int | None = None  # pieces in all, once the last is known
+    done: bool = False
+
+
+class _Assembler:
+    """Puts the results of each file's pieces together, in part order, into the file's result, and hands it to
+    ``accept`` as soon as the file is complete (or failed). With a spool folder, the parts' spools are joined into the
+    file's spool (``<index>.spool``) and removed: the same bytes as one process extracting the file would write.
+
+    ``failed_at`` is the smallest index of a file that ``accept`` refused (the run stops after it)."""
+
+    def __init__(self, accept: Callable[[DocumentResult], bool], spool_dir: Path | None) -> None:
+        self.accept = accept
+        self.spool_dir = spool_dir
+        self.files: dict[int, _FileState] = {}
+        self.failed_at: int | None = None
+
+    def expect(self, piece: Piece, last: bool = True) -> None:
+        """A piece of a file is handed out; ``last`` when it is the file's last."""
+        state = self.files.setdefault(piece.index, _FileState(piece.path, piece.key))
+        state.expected += 1
+        if last:
+            state.total = state.expected
+
+    def given_up(self, index: int) -> bool:
+        """Whether the file's result is already settled (a part of it failed)."""
+        state = self.files.get(index)
+        return state is not None and state.done
+
+    def fail(self, index: int, path: str, key: str, error: KGError) -> None:
+        """The file could not be read or cut into parts."""
+        state = self.files.setdefault(index, _FileState(path, key))
+        if not state.done:
+            self._finish(index, state, DocumentResult(index=index, path=path, key=key, error=error))
+
+    def add(self, result: DocumentResult) -> None:
+        """A piece's result arrives."""
+        state = self.files[result.index]
+        if state.done:  # the file failed already: what its other parts made is dropped
+            _remove(result)
+            return
+        if result.error is not None:
+            self._finish(result.index, state, result)
+            return
+        state.parts[result.part] = result
+        if state.total is not None and len(state.parts) == state.total:
+            self._finish(result.index, state, self._join(result.index, state))
+
+    def _join(self, index: int, state: _FileState) -> DocumentResult:
+        parts = [state.parts[number] for number in range(len(state.parts))]
+        if len(parts) == 1:  # a whole file: its spool is the file's already
+            return parts[0]
+        display = display_path(Path(state.path))
+        joined = DocumentResult(index=index, path=display, key=state.key)
+        for part in parts:
+            joined.documents.extend(part.documents)
+            joined.extractions.extend(part.extractions)
+            joined.characters += part.characters
+            joined.spooled_articles += part.spooled_articles
+        if self.spool_dir is not None:
+            with SpoolWriter(self.spool_dir / f"{index:08d}.spool") as spool:
+                spool.write({"key": state.key})
+                for part in parts:
+                    spool.extend(Path(part.spool or ""))
+            joined.spool = str(spool.path)
+            for part in parts:
+                _remove(part)
+        return joined
+
+    def _finish(self, index: int, state: _FileState, result: DocumentResult) -> None:
+        state.done = True
+        for part in state.parts.values():
+            if result.error is not None:
+                _remove(part)
+        state.parts.clear()
+        if not self.accept(result):
+            self.failed_at = index if self.failed_at is None else min(self.failed_at, index)
+
+
+def _remove(result: DocumentResult) -> None:
+    """Delete the spool a piece's result names, if any."""
+    if result.spool is not None:
+        Path(result.spool).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -416,12 +530,16 @@ def extract_items(
 ) -> list[DocumentResult]:
     """Extract the numbered input files, in parallel when ``workers`` > 1, and return the results in input order.
 
-    With an ``engine`` (:class:`kg.cluster.DaskEngine`, which needs ``spool_dir``) the batches run as Dask tasks on
-    its workers instead of the local process pool; everything else is the same.
+    Every file goes the same way, whatever its size and whichever engine runs the tasks: this process cuts plain-text
+    files into parts (:func:`_pieces`), groups the pieces into batches, and keeps at most two batches per worker in
+    flight, so memory holds a few parts, not the input; the batches run as tasks of :func:`extract_pieces` in this
+    process (one worker, or a single piece), on the local process pool, or with an ``engine``
+    (:class:`kg.cluster.DaskEngine`, which needs ``spool_dir``) as Dask tasks on its workers. Each file's pieces are
+    joined in order (:class:`_Assembler`), so the result does not depend on the engine, the workers or the part size.
 
     Files whose content and settings match an entry of ``cache`` are not extracted again; every new extraction is
-    stored in the cache as soon as it arrives, so an interrupted run loses at most the batches in flight. A failing
-    input raises its error unless ``settings.keep_going``, in which case it is listed in ``stats.skipped``.
+    stored in the cache as soon as its file is complete, so an interrupted run loses at most the files in flight. A
+    failing input raises its error unless ``settings.keep_going``, in which case it is listed in ``stats.skipped``.
 
     With ``spool_dir`` the results hold no documents or extractions: each names the spool they were written to (a
     cache entry when the file was cached), so memory does not grow with the input.
@@ -430,12 +548,12 @@ def extract_items(
     sizes = {index: file_size(path) for index, path in items}
     tracker = _Tracker(progress, sizes)
     results: dict[int, DocumentResult] = {}
-    todo: list[WorkItem] = []
+    todo: list[tuple[int, Path, str]] = []
     for index, path in items:
         key = cache.key(path) if cache is not None else ""
         result = _cached(cache, index, path, key, spooled=spool_dir is not None) if cache is not None and key else None
         if result is None:
-            todo.append((index, str(path), key))
+            todo.append((index, path, key))
             continue
         results[index] = result
         tracker.done(result)
@@ -443,7 +561,7 @@ def extract_items(
         stats.warnings.extend(cache.drain_warnings())
 
     def accept(result: DocumentResult) -> bool:
-        """Record one result; False when it failed and the run must stop."""
+        """Record one file's result; False when it failed and the run must stop."""
         results[result.index] = result
         tracker.done(result)
         if result.error is not None:
@@ -455,38 +573,24 @@ def extract_items(
                 cache.store(result.key, result.documents, result.extractions)
         return True
 
-    # With spools, a file read in parts has its parts extracted by all the workers; otherwise a file is one task.
-    split = [item for item in todo if spool_dir is not None and workers > 1 and engine is None
-             and _streamed(Path(item[1]), settings)]  # fmt: skip
-    todo = [item for item in todo if item not in split]
-    stats.workers = max(1, min(workers, len(todo) + (workers if split else 0)))
-    going = True
+    if engine is not None and spool_dir is None:
+        raise ConfigError("a build on Dask needs a spool folder")
+    assembler = _Assembler(accept, spool_dir)
+    pieces = _pieces(todo, settings, sizes, assembler, stats.timings)
+    head = list(itertools.islice(pieces, 2))  # one piece in all: no pool to start
+    executor: Executor
     if engine is not None:
-        if spool_dir is None:
-            raise ConfigError("a build on Dask needs a spool folder")
-        stats.workers = max(1, engine.worker_count)
-        if todo:
-            engine.check_writable(spool_dir)
-            going = engine.run_batches(_extract_batch, _batches(todo, sizes, stats.workers), (settings, spool_dir),
-                                       accept, stats.timings.merge, lambda batch: batch[0][0])  # fmt: skip
-    elif len(todo) == 1 or workers == 1:
-        for index, name, key in todo:
-            if not accept(extract_file(index, Path(name), key, settings, stats.timings, spool_dir)):
-                going = False
-                break
-    elif todo:
-        going = _extract_in_pool(
-            _batches(todo, sizes, min(workers, len(todo))),
-            settings,
-            min(workers, len(todo)),
-            accept,
-            stats.timings,
-            spool_dir,
-        )
-    if going and spool_dir is not None:
-        for index, name, key in split:
-            if not accept(_extract_parts_in_pool(index, Path(name), key, settings, workers, spool_dir, stats.timings)):
-                break
+        if head:
+            engine.check_writable(spool_dir or Path())
+        executor, stats.workers = engine, max(1, engine.worker_count)
+    elif workers > 1 and len(head) > 1:
+        executor, stats.workers = _Pool(workers), workers
+    else:
+        executor, stats.workers = _Inline(), 1
+    with executor.opened():
+        work = _batches(itertools.chain(head, pieces), sum(sizes.get(index, 0) for index, _, _ in todo),
+                        stats.workers)  # fmt: skip
+        drive(executor, work, (settings, spool_dir), assembler, stats.timings, window=2 * stats.workers)
     if cache is not None:
         stats.warnings.extend(cache.drain_warnings())
     ordered = [results[index] for index, _ in items if index in results]
@@ -508,6 +612,25 @@ def extract_items(
     stats.extracted += sum(1 for result in kept if not result.cached)
     stats.keys.update(result.key for result in kept if result.key)
     return kept
+
+
+def extract_file(
+    index: int, path: Path, key: str, settings: Settings, timings: Timings, spool_dir: Path | None = None
+) -> DocumentResult:
+    """Extract one input file in this process, part by part, the way a build does (:func:`extract_items`); failures
+    are returned in the result, never raised."""
+    found: list[DocumentResult] = []
+
+    def keep(result: DocumentResult) -> bool:
+        found.append(result)
+        return True
+
+    assembler = _Assembler(keep, spool_dir)
+    executor = _Inline()
+    with executor.opened():
+        work = _batches(_pieces([(index, path, key)], settings, {}, assembler, timings), 0, 1)
+        drive(executor, work, (settings, spool_dir), assembler, timings, window=1)
+    return found[0]
 
 
 def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled: bool) -> DocumentResult | None:
@@ -533,112 +656,131 @@ def _cached(cache: ExtractionCache, index: int, path: Path, key: str, *, spooled
     return DocumentResult(index, display_path(path), key, documents, extractions, cached=True, characters=characters)
 
 
-def _extract_in_pool(
-    batches: list[list[WorkItem]],
-    settings: Settings,
-    workers: int,
-    accept: Callable[[DocumentResult], bool],
+TaskResult = tuple[list[DocumentResult], Timings]
+
+
+class Executor(Protocol):
+    """Where the batches of :func:`extract_pieces` run: this process, the local process pool, or Dask
+    (:class:`kg.cluster.DaskEngine`). :func:`drive` is the one loop over all three."""
+
+    def opened(self) -> AbstractContextManager[object]:
+        """A context in which tasks may be submitted; leaving it drops the tasks not started."""
+        ...
+
+    def submit(self, batch: list[Piece], args: tuple[Any, ...]) -> Any:
+        """Start ``extract_pieces(batch, *args)``; returns its future."""
+        ...
+
+    def wait(self, futures: list[Any]) -> list[Any]:
+        """Block until one or more of ``futures`` are done; returns those."""
+        ...
+
+    def result(self, future: Any, batch: list[Piece]) -> TaskResult:
+        """What the finished task returned (the executor's own failures raised as :class:`~kg.errors.KGError`)."""
+        ...
+
+    def cancel(self, futures: list[Any]) -> None:
+        """Drop tasks not needed any more."""
+        ...
+
+
+def drive(
+    executor: Executor,
+    batches: Iterable[list[Piece]],
+    args: tuple[Any, ...],
+    assembler: _Assembler,
     timings: Timings,
-    spool_dir: Path | None,
-) -> bool:
-    """Run the batches on a process pool, handing each result to ``accept`` as its batch finishes; False when an
-    input failed and the run stops."""
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
-    )
+    *,
+    window: int,
+) -> None:
+    """Run the batches on ``executor`` with at most ``window`` in flight, handing every piece's result to
+    ``assembler`` as its task finishes. When a file fails (``assembler.failed_at``), no new batch is started and the
+    batches after that file are dropped; those before it still finish, so the error reported is the first in input
+    order, whichever worker was faster."""
+    pending: dict[Any, list[Piece]] = {}
+    work = iter(batches)
     try:
-        first: dict[Future[tuple[list[DocumentResult], Timings]], int] = {
-            pool.submit(_extract_batch, batch, settings, spool_dir): batch[0][0] for batch in batches
-        }
-        pending = set(first)
-        failed_at: int | None = None
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                batch_results, batch_timings = future.result()
+        while True:
+            while assembler.failed_at is None and len(pending) < max(1, window):
+                batch = next(work, None)
+                if batch is None:
+                    break
+                pending[executor.submit(batch, args)] = batch
+            if not pending:
+                return
+            for future in executor.wait(list(pending)):
+                batch = pending.pop(future)
+                results, batch_timings = executor.result(future, batch)
                 timings.merge(batch_timings)
-                failures = [result.index for result in batch_results if not accept(result)]
+                for result in results:
+                    assembler.add(result)
                 # Inside long_lived_objects the results unpickled from a worker live as long as the earlier ones.
                 # (Freezing after each file in one process was slower: it also freezes extraction's own garbage.)
                 if gc.get_freeze_count():
                     gc.freeze()
-                if failures:
-                    failed_at = min([*failures, *([failed_at] if failed_at is not None else [])])
+            failed_at = assembler.failed_at
             if failed_at is not None:
-                # Stop, but only after every batch before the failure: the error reported is then the first one in
-                # input order, whichever worker was faster.
-                for future in [f for f in pending if first[f] > failed_at]:
-                    future.cancel()
-                pending = {f for f in pending if first[f] <= failed_at}
+                later = [future for future, batch in pending.items() if batch[0].index > failed_at]
+                executor.cancel(later)
+                for future in later:
+                    del pending[future]
     finally:
-        # On an error or Ctrl-C, drop the batches not started; the running ones finish (their workers ignore SIGINT).
-        pool.shutdown(wait=True, cancel_futures=True)
-    return failed_at is None
+        executor.cancel(list(pending))
 
 
-def _extract_parts_in_pool(
-    index: int, path: Path, key: str, settings: Settings, workers: int, spool_dir: Path, timings: Timings
-) -> DocumentResult:
-    """Extract a large file (see :func:`_streamed`) with its parts spread over ``workers`` processes: this process
-    reads and cuts the file, each worker extracts a part into a spool of its own, and the parts' spools are joined
-    in file order into the file's spool, which is the same as one process would have written. At most two parts per
-    worker are in flight, so memory stays bounded by the part size."""
-    from kg.ingest.parts import PART_CHARS, iter_parts
+class _Inline:
+    """Runs each batch in this process as it is submitted."""
 
-    result = DocumentResult(index=index, path=display_path(path), key=key)
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=child_process_init, initargs=(os.getpid(),)
-    )
-    pending: deque[Future[tuple[DocumentResult, Timings]]] = deque()
+    def opened(self) -> AbstractContextManager[object]:
+        return nullcontext()
 
-    def join_next(spool: SpoolWriter) -> None:
-        part, part_timings = pending.popleft().result()
-        timings.merge(part_timings)
-        if part.error is not None:
-            raise part.error
-        part_spool = Path(part.spool or "")
-        spool.extend(part_spool)
-        part_spool.unlink()
-        result.spooled_articles += part.spooled_articles
-        result.characters += part.characters
+    def submit(self, batch: list[Piece], args: tuple[Any, ...]) -> Future[TaskResult]:
+        future: Future[TaskResult] = Future()
+        future.set_result(extract_pieces(batch, *args))
+        return future
 
-    try:
-        with SpoolWriter(spool_dir / f"{index:08d}.spool") as spool:
-            spool.write({"key": key})
-            parts = iter_parts(path, int(settings.options.get("part_chars", PART_CHARS)))
-            for number in itertools.count():
-                with timings.measure("ingest.read"):
-                    text = next(parts, None)
-                if text is None:
-                    break
-                part_path = spool_dir / f"{index:08d}.{number:06d}.part"
-                pending.append(pool.submit(_extract_part, text, display_path(path), settings, part_path))
-                while len(pending) >= 2 * workers:
-                    join_next(spool)
-            while pending:
-                join_next(spool)
-        result.spool = str(spool.path)
-    except KGError as error:
-        message = str(error)
-        result.error = error if result.path in message else type(error)(f"{result.path}: {message}")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return result
+    def wait(self, futures: list[Future[TaskResult]]) -> list[Future[TaskResult]]:
+        return futures
+
+    def result(self, future: Future[TaskResult], batch: list[Piece]) -> TaskResult:
+        return future.result()
+
+    def cancel(self, futures: list[Future[TaskResult]]) -> None:
+        """Nothing runs in the background."""
 
 
-def _extract_part(text: str, path: str, settings: Settings, part_path: Path) -> tuple[DocumentResult, Timings]:
-    """Worker entry point: extract one part of a large file into a spool of its own (no header)."""
-    timings = Timings()
-    result = DocumentResult(index=0, path=path)
-    try:
-        with SpoolWriter(part_path) as spool:
-            _extract_part_text(text, path, settings, timings, result, spool)
-        result.spool = str(part_path)
-    except KGError as error:
-        result.error = error
-    except Exception as error:  # noqa: BLE001  as in extract_file: reported as this file's error
-        result.error = ExtractionError(f"{result.path}: internal error ({type(error).__name__}: {error})")
-    return result, timings
+class _Pool:
+    """The local process pool: ``workers`` forked processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    @contextmanager
+    def opened(self) -> Iterator[object]:
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_pool_context(),
+                                        initializer=child_process_init, initargs=(os.getpid(),))  # fmt: skip
+        try:
+            yield self
+        finally:
+            # On an error or Ctrl-C, drop the batches not started; the running ones finish (their workers ignore
+            # SIGINT).
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def submit(self, batch: list[Piece], args: tuple[Any, ...]) -> Future[TaskResult]:
+        assert self.pool is not None, "submit inside opened()"
+        return self.pool.submit(extract_pieces, batch, *args)
+
+    def wait(self, futures: list[Future[TaskResult]]) -> list[Future[TaskResult]]:
+        return list(wait(futures, return_when=FIRST_COMPLETED).done)
+
+    def result(self, future: Future[TaskResult], batch: list[Piece]) -> TaskResult:
+        return future.result()
+
+    def cancel(self, futures: list[Future[TaskResult]]) -> None:
+        for future in futures:
+            future.cancel()
 
 
 def first_occurrences(extractions: Iterable[ArticleExtraction]) -> Iterator[ArticleExtraction]:

@@ -215,7 +215,7 @@ def merge_shards(
 
 def spool_result(result: DocumentResult, spool_dir: Path) -> DocumentResult:
     """The result with its documents and extractions moved to a spool in ``spool_dir`` (as extraction with a spool
-    folder writes it: see :func:`kg.run.extract_file`)."""
+    folder writes it: see :func:`kg.run.extract_piece`)."""
     spooled = DocumentResult(result.index, result.path, result.key, cached=result.cached)
     with SpoolWriter(spool_dir / f"{result.index:08d}.spool") as spool:
         spool.write({"key": result.key})

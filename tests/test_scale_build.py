@@ -10,6 +10,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,7 @@ from kg.cache import CACHE_DIR, CURRENT_LINK, VERSIONS_DIR
 from kg.cli import main
 from kg.errors import BuildLocked, ExtractionError, InputError, OutputError
 from kg.model import ArticleExtraction
-from kg.run import _batches, stage
+from kg.run import Piece, _batches, stage
 
 from .conftest import SAMPLE_DATE
 from .scale_helpers import kg_env, write_archive
@@ -154,14 +155,14 @@ def test_keep_going_lists_unreadable_and_bad_inputs(archive: list[Path], tmp_pat
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
     locked = folder / "locked.txt"
     locked.write_text("本报北京2月21日电 今天。\n", encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    real_open = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def path_open(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.name == "locked.txt":  # chmod 000 does not stop root, so the permission error is simulated
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
-        return real_read_bytes(self)
+        return real_open(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", path_open)  # Path.read_bytes opens through it too
     out = tmp_path / "out"
     with pytest.raises(InputError, match="binary.txt"):
         kg.build([folder], out, date=SAMPLE_DATE)
@@ -269,12 +270,12 @@ def test_cache_follows_the_versions_of_data_packages(monkeypatch: pytest.MonkeyP
 def test_batches_cover_the_work_in_order_and_shrink_towards_the_end() -> None:
     # 400 files of 1 to 3 KB, as an archive of news articles
     sizes = {index: 1000 + (index * 7919) % 2000 for index in range(400)}
-    items = [(index, f"f{index}.txt", "") for index in range(400)]
-    batches = _batches(items, sizes, 2)
+    items = [Piece(index, f"f{index}.txt", "", size=sizes[index]) for index in range(400)]
+    batches = list(_batches(items, sum(sizes.values()), 2))
     assert [item for batch in batches for item in batch] == items
-    weights = [sum(sizes[index] for index, _, _ in batch) for batch in batches]
+    weights = [sum(piece.size for piece in batch) for batch in batches]
     # the last batches are a small share of the work, the first ones the biggest
     assert max(weights[-3:]) <= 16_000 < weights[0]
     assert weights[0] >= max(weights[len(weights) // 2 :])
     assert all(len(batch) <= 64 for batch in batches)
-    assert _batches([], {}, 2) == [] and _batches(items[:1], sizes, 2) == [items[:1]]
+    assert list(_batches([], 0, 2)) == [] and list(_batches(items[:1], sizes[0], 2)) == [items[:1]]

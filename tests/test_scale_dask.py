@@ -20,7 +20,7 @@ import kg.cluster  # noqa: E402
 from kg.cli import main  # noqa: E402
 from kg.errors import OutputError  # noqa: E402
 from tests.dask_helpers import Cluster, dask_cluster  # noqa: E402
-from tests.scale_helpers import write_archive  # noqa: E402
+from tests.scale_helpers import sample_articles, write_archive  # noqa: E402
 
 SETTINGS = kg.Settings(date=__import__("datetime").date(2021, 2, 22))
 FORMATS = ["nq", "ttl", "jsonld"]
@@ -65,6 +65,26 @@ def test_build_on_a_scheduler_and_two_workers_writes_the_pool_bytes(
     again = kg.build(archive, tmp_path / "out", settings=SETTINGS, formats=FORMATS, engine="dask",
                      scheduler=cluster.address)  # fmt: skip
     assert again.stats.reused == len(archive) and _outputs(tmp_path / "out") == pool_build
+
+
+@pytest.mark.slow
+def test_a_file_in_several_parts_on_dask_writes_the_bytes_of_one_part_in_one_process(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    # the sample's articles written twice into one file (each copy numbered): with parts of 3,000 characters it is
+    # several tasks, which both workers run; the graph is the one of the file read whole in this process
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"{text}（第{copy}辑）\n" for copy in range(2) for text in sample_articles()),
+                   encoding="utf-8")  # fmt: skip
+    whole = kg.Settings(date=SETTINGS.date, options={"part_chars": 10**9})
+    kg.build([big], tmp_path / "whole", settings=whole, formats=FORMATS, workers=1, incremental=False)
+    parted = kg.Settings(date=SETTINGS.date, options={"part_chars": 3_000})
+    result = kg.build([big], tmp_path / "dask", settings=parted, formats=FORMATS, engine="dask",
+                      scheduler=cluster.address, spool_dir=tmp_path / "shared", incremental=False)  # fmt: skip
+    assert result.stats.documents > 3, "the file was cut into parts"
+    assert _outputs(tmp_path / "dask") == _outputs(tmp_path / "whole")
+    pool = kg.build([big], tmp_path / "pool", settings=parted, formats=FORMATS, workers=2, incremental=False)
+    assert pool.stats.workers == 2 and _outputs(tmp_path / "pool") == _outputs(tmp_path / "whole")
 
 
 @pytest.mark.slow
@@ -186,11 +206,14 @@ def test_the_workers_probe_names_what_they_cannot_write(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_task_run_twice_writes_the_same_spool(archive: list[Path], tmp_path: Path) -> None:
     # what makes a retried task safe: the worker function writes the same bytes under the same name again
-    from kg.run import _extract_batch
+    from kg.run import Piece, extract_pieces
 
-    batch = [(7, str(archive[0]), "key")]
-    first, _ = _extract_batch(batch, SETTINGS, tmp_path)
-    written = Path(first[0].spool).read_bytes()
-    second, _ = _extract_batch(batch, SETTINGS, tmp_path)
-    assert second[0].spool == first[0].spool and Path(second[0].spool).read_bytes() == written
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["00000007.spool"]  # no temporary file left
+    text = archive[0].read_text(encoding="utf-8")
+    batch = [Piece(7, str(archive[0]), "key", text=text), Piece(8, str(archive[0]), "", 3, text, whole=False)]
+    first, _ = extract_pieces(batch, SETTINGS, tmp_path)
+    written = [Path(result.spool or "").read_bytes() for result in first]
+    second, _ = extract_pieces(batch, SETTINGS, tmp_path)
+    assert [result.spool for result in second] == [result.spool for result in first]
+    assert [Path(result.spool or "").read_bytes() for result in second] == written
+    # a whole file's spool and a part's; no temporary file left
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["00000007.spool", "00000008.000003.part"]

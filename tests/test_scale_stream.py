@@ -66,8 +66,8 @@ def test_binary_large_file_is_refused(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_large_file_gives_the_same_articles_in_bounded_memory(tmp_path: Path) -> None:
     path = big_file(tmp_path / "big.txt", 3000)  # about 2 MB
-    whole = Settings(ner="test-none", steps=(), options={"stream_bytes": 10**9})
-    parts = Settings(ner="test-none", steps=(), options={"stream_bytes": 1_000_000, "part_chars": 50_000})
+    whole = Settings(ner="test-none", steps=(), options={"part_chars": 10**9})
+    parts = Settings(ner="test-none", steps=(), options={"part_chars": 50_000})
 
     def extract(settings: Settings) -> tuple[list[tuple[str, str]], int]:
         tracemalloc.start()

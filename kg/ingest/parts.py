@@ -1,10 +1,10 @@
-"""Read very large text files in parts, so memory stays bounded by the part size rather than the file size.
+"""Read text files in parts, so memory stays bounded by the part size rather than the file size.
 
-A file above ``STREAM_BYTES`` (a whole archive concatenated into one file, say) is decoded incrementally and cut into
-parts of about ``PART_CHARS`` characters. A cut goes where an article starts (a dateline such as 本报北京1月1日电),
+Every plain-text file is decoded incrementally and cut into parts of about ``PART_CHARS`` characters (a file shorter
+than that is one part, its whole text). A cut goes where an article starts (a dateline such as 本报北京1月1日电),
 failing that at a blank line, failing that at a line end, and only for a line longer than twice the part size inside
-the line (after a sentence end when there is one). Each part is then cleaned, segmented and extracted like a file of
-its own, and only its extractions are kept.
+the line (after a sentence end when there is one). Each part is then cleaned, segmented and extracted as a document of
+its own (a task of its own for the build's workers: see :mod:`kg.run`), and only its extractions are kept.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.ingest.read import decode_text
+from kg.ingest.read import check_text, detect_encoding
+from kg.model import display_path
 
-STREAM_BYTES = 16 * 1024 * 1024  # files larger than this are read in parts
 PART_CHARS = 500_000
 _BLOCK = 1 << 16
 # The start of an article in a plain-text news archive: an agency or paper dateline at the start of a line.
@@ -28,38 +28,28 @@ ARTICLE_START = re.compile(
 _SENTENCE_END = "。！？!?；"
 
 
-def detect_encoding(path: Path) -> str:
-    """The encoding of a large text file, judged from its first 64 KiB; :class:`InputError` for binary or empty."""
+def file_encoding(path: Path) -> str:
+    """The encoding of a text file, judged from its first 64 KiB (:func:`kg.ingest.read.detect_encoding`);
+    :class:`InputError` for a binary or empty file."""
+    name = display_path(path)
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(_BLOCK)
+        with path.open("rb") as handle:
+            head = handle.read(_BLOCK + 1)
     except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        # final=False accepts a character cut in two at the end of the sample.
-        sample = codecs.getincrementaldecoder("utf-8")().decode(head, final=False).encode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-        sample = head
-        for trim in range(4):  # a GB18030 character has at most four bytes
-            try:
-                sample = head[: len(head) - trim]
-                sample.decode("gb18030")
-                break
-            except UnicodeDecodeError:
-                continue
-    decode_text(sample, str(path))  # refuses binary and empty data with the reader's own messages
+        raise InputError(f"{name}: cannot read ({error.strerror or error})") from None
+    if not head.strip():
+        raise InputError(f"{name}: the file is empty")
+    complete = len(head) <= _BLOCK
+    head = head[:_BLOCK]
+    encoding = detect_encoding(head, name, complete)
+    # the reader's own checks on the head (binary, empty); final=False accepts a character cut at the sample's end
+    check_text(codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=complete), name)
     return encoding
 
 
 def iter_parts(path: Path, part_chars: int = PART_CHARS) -> Iterator[str]:
     """The text of ``path`` in consecutive parts of about ``part_chars`` characters, cut between articles."""
-    encoding = detect_encoding(path)
+    encoding = file_encoding(path)
     pending: list[str] = []  # whole lines of the part being built
     size = 0
     for line in _lines(path, encoding, part_chars):
@@ -86,7 +76,7 @@ def _lines(path: Path, encoding: str, part_chars: int) -> Iterator[str]:
     buffer = ""
     consumed = 0
     try:
-        with open(path, "rb") as handle:
+        with path.open("rb") as handle:
             # A None after the last block flushes the decoder (final=True).
             for block in itertools.chain(iter(lambda: handle.read(_BLOCK), b""), [None]):
                 buffer += decoder.decode(block, final=False) if block is not None else decoder.decode(b"", final=True)

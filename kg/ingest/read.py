@@ -13,6 +13,7 @@ character positions worth keeping).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import errno
 import glob
@@ -51,45 +52,55 @@ MIN_MAIN_TEXT = 25  # characters of main text below which a web page counts as h
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
 
 
+def detect_encoding(data: bytes, name: str, complete: bool = True) -> str:
+    """The encoding of text bytes: from a byte order mark (UTF-8, UTF-16); else UTF-8 when they decode as UTF-8; else
+    GB18030 (a superset of GBK and GB2312, the usual encoding of Chinese text that is not UTF-8); else what
+    charset_normalizer finds. With ``complete`` False, ``data`` is the head of a longer file and may end inside a
+    character. :class:`InputError` for binary data or when no encoding fits."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if _decodes(data, "utf-8", complete):
+        return "utf-8"
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    if _decodes(data, "gb18030", complete):
+        return "gb18030"
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{name}: cannot detect the text encoding (not UTF-8 or GB18030; binary?)")
+    return str(best.encoding)
+
+
+def _decodes(data: bytes, encoding: str, complete: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_text(data: bytes, name: str) -> str:
     """Decode the bytes of a text file, detecting its encoding; raise :class:`InputError` for empty or binary data."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = _strict(data[3:], "utf-8", name)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _strict(data, "utf-16", name)
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _decode_detected(data, name)
+    encoding = detect_encoding(data, name)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        label = encoding.upper().removesuffix("-SIG")
+        raise InputError(f"{name}: not valid {label} text ({error.reason} at byte {error.start})") from None
+    check_text(text, name)
+    return text
+
+
+def check_text(text: str, name: str) -> None:
+    """:class:`InputError` when decoded text looks binary or holds nothing but white space."""
     if _looks_binary(text):
         raise InputError(f"{name}: looks like a binary file, not text")
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    return text
-
-
-def _strict(data: bytes, encoding: str, name: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not valid {encoding.upper()} text ({error.reason} at byte {error.start})") from None
-
-
-def _decode_detected(data: bytes, name: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{name}: looks like a binary file, not text")
-    # GB18030 is a superset of GBK and GB2312 and the usual encoding of Chinese text that is not UTF-8.
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError(f"{name}: cannot detect the text encoding (not UTF-8 or GB18030; binary?)")
-    return str(best)
 
 
 def _looks_binary(text: str) -> bool:
@@ -270,6 +281,19 @@ def _kind(path: Path, data: bytes, name: str) -> str:
     if suffix in TEXT_SUFFIXES or suffix == "":
         return "text"
     raise InputError(f"{name}: unsupported file type {display_path(suffix)!r} (supported: {_SUPPORTED_LIST})")
+
+
+def is_plain_text(path: Path) -> bool:
+    """Whether :func:`read` would read ``path`` as plain text (a regular file whose content and name say text): such
+    a file is read in parts (:mod:`kg.ingest.parts`). False too when it cannot be read: :func:`read` reports that."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(2048)
+        return _kind(path, head, display_path(path)) == "text"
+    except (OSError, InputError):
+        return False
 
 
 @stage("ingest.read.auto")
