@@ -343,6 +343,8 @@ def _pieces(
                 assembler.expect(piece, last=following is None)
                 yield piece
                 text, number = following, number + 1
+            if number == 0:  # the reader refuses an empty file before this; a file has at least one part
+                raise InputError(f"{display_path(path)}: the file is empty")
         except KGError as error:
             assembler.fail(index, display_path(path), key, error)
 

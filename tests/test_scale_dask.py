@@ -68,23 +68,24 @@ def test_build_on_a_scheduler_and_two_workers_writes_the_pool_bytes(
 
 
 @pytest.mark.slow
-def test_a_file_in_several_parts_on_dask_writes_the_bytes_of_one_part_in_one_process(
+def test_a_file_in_several_parts_on_dask_writes_the_bytes_of_the_pool_and_of_one_process(
     cluster: Cluster, tmp_path: Path
 ) -> None:
     # the sample's articles written twice into one file (each copy numbered): with parts of 3,000 characters it is
-    # several tasks, which both workers run; the graph is the one of the file read whole in this process
+    # several tasks, which both workers run, and their spools are joined in file order
     big = tmp_path / "big.txt"
     big.write_text("".join(f"{text}（第{copy}辑）\n" for copy in range(2) for text in sample_articles()),
                    encoding="utf-8")  # fmt: skip
-    whole = kg.Settings(date=SETTINGS.date, options={"part_chars": 10**9})
-    kg.build([big], tmp_path / "whole", settings=whole, formats=FORMATS, workers=1, incremental=False)
     parted = kg.Settings(date=SETTINGS.date, options={"part_chars": 3_000})
+    one = kg.build([big], tmp_path / "one", settings=parted, formats=FORMATS, workers=1, incremental=False)
+    assert one.stats.documents > 3, "the file was cut into parts"
     result = kg.build([big], tmp_path / "dask", settings=parted, formats=FORMATS, engine="dask",
                       scheduler=cluster.address, spool_dir=tmp_path / "shared", incremental=False)  # fmt: skip
-    assert result.stats.documents > 3, "the file was cut into parts"
-    assert _outputs(tmp_path / "dask") == _outputs(tmp_path / "whole")
+    assert result.stats.documents == one.stats.documents and result.stats.workers == 2
+    assert _outputs(tmp_path / "dask") == _outputs(tmp_path / "one")
+    assert list((tmp_path / "shared").iterdir()) == []  # no part's spool left behind
     pool = kg.build([big], tmp_path / "pool", settings=parted, formats=FORMATS, workers=2, incremental=False)
-    assert pool.stats.workers == 2 and _outputs(tmp_path / "pool") == _outputs(tmp_path / "whole")
+    assert pool.stats.workers == 2 and _outputs(tmp_path / "pool") == _outputs(tmp_path / "one")
 
 
 @pytest.mark.slow
