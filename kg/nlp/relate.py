@@ -34,7 +34,7 @@ from kg.nlp.frames import (
     OTHER as OTHER_CHAR,
 )
 from kg.nlp.gazetteer import gazetteer, simplified
-from kg.nlp.rules import class_by_suffix
+from kg.nlp.rules import BARE_BODY, class_by_suffix
 from kg.registry import stage
 
 EXTRACTOR = "nlp.relate.patterns"
@@ -170,8 +170,6 @@ _ORDERS = [
 ]
 # A bulletin list grouped by division: 某县(3个):甲镇乙村、丙镇丁村 — each item's first division lies in the heading's
 _LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
-# A body named only by its level (县委, 区政府, 乡党委) is the body of the division of that level last named.
-_BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协)$")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
@@ -634,11 +632,11 @@ def _among(frame: Frame, out: _Emitter) -> None:
 def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
     """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to."""
     for slot in frame.slots.values():
-        bare = _BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
+        bare = BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
         if bare is not None:
             level_word = bare.group(1)
             partner = _coordinated_body(frame, slot)
-            if partner is not None and not _BARE_BODY.match(
+            if partner is not None and not BARE_BODY.match(
                 simplified(partner.text)
             ):  # 某省委、省政府: the place the body it is coordinated with names, or none
                 place = _place_named_in(out.view, partner, level_word)
@@ -1082,10 +1080,10 @@ def _placed_elsewhere(entities: dict[str, Entity], relation: Relation) -> bool:
     """A body named by its level (省政府) that resolution took for a body named after another place (某省政府) than
     the one the sentence pointed to: the two readings disagree, and the location is not stated."""
     mention = relation.subject_mention
-    if relation.predicate != "locatedIn" or mention is None or not _BARE_BODY.match(simplified(mention.text)):
+    if relation.predicate != "locatedIn" or mention is None or not BARE_BODY.match(simplified(mention.text)):
         return False
     body, place = entities.get(relation.subject), entities.get(relation.object)
-    if body is None or place is None or _BARE_BODY.match(simplified(body.label)):
+    if body is None or place is None or BARE_BODY.match(simplified(body.label)):
         return False
     name = simplified(body.label)
     return not any(name.startswith(simplified(form)) for form in (place.label, *place.alt_labels))

@@ -581,6 +581,9 @@ GEO_CONTEXT = (
     "入海口",
     "源头",
 )
+# A body named only by its level word (县委, 区政府, 乡党委): the body of "this" division, which the article's context
+# tells (kg.nlp.gazetteer.qualify_relative_names gives it its full name, kg.nlp.relate places it).
+BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协|纪委)$")
 # A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
 TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
 DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
