@@ -6,7 +6,8 @@ Keys (from which IRIs are made):
   for 呼和浩特市); its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
 * anything else is ``<Family>/<normalised name>``: Person, Place, Organization, Work, Product, Project or Event, the
   name being the mention's full form (``attrs["name"]``, e.g. 阿日哈沙特边境派出所 for an elliptic 阿日哈沙特, or
-  呼和浩特市政府 for 市政府) in NFKC and simplified characters.
+  呼和浩特市政府 for 市政府) in NFKC and simplified characters; a bare body the article does not place (县委 with no
+  county named, ``attrs["scope"] == "article"``) is ``Organization/<name>/<article id>``;
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
 《条例》) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
@@ -156,6 +157,8 @@ def _key_of(resolver: _Resolver, mention: Mention) -> str:
     if code and code in gaz.divisions:
         return resolver.place(gaz.divisions[code])
     key = f"{family(mention.type)}/{_name(mention)}"
+    if mention.attrs.get("scope") == "article":
+        key += f"/{mention.article_id}"  # a body the article does not place (县委): this article's, not every one's
     resolver.entity(key, mention.type, _label(mention))
     return key
 

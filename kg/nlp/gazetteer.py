@@ -1010,58 +1010,93 @@ def _drop_unlinked_districts(index: MentionIndex) -> None:
             index.remove(mention)
 
 
-# Level words that open the name of a body of "this" province, city or county (自治区政府, 市委, 旗人大).
-RELATIVE_LEVELS = (("自治区", 1), ("省", 1), ("市", 2), ("盟", 2), ("旗", 3), ("县", 3), ("区", 3))
-RELATIVE_HEADS = ("委", "政府", "人民政府", "人大", "人大常委会", "政协", "纪委", "委员会")
-NOT_RELATIVE = ("市场", "市民", "市区", "市县", "区域", "县域", "盟市", "旗县", "区县", "省市", "省区", "省内")
+# Level words that open the name of a body of "this" province, city, county or town (自治区政府, 市委, 旗人大, 镇党委),
+# with the levels of the divisions they may refer to (a 市委 is a prefecture's or a county-level city's).
+RELATIVE_LEVELS = (
+    ("自治区", (1,)),
+    ("省", (1,)),
+    ("市", (2, 3)),
+    ("州", (2,)),
+    ("盟", (2,)),
+    ("旗", (3,)),
+    ("县", (3,)),
+    ("区", (3,)),
+    ("镇", (4,)),
+    ("乡", (4,)),
+)
+RELATIVE_HEADS = ("委", "党委", "政府", "人民政府", "人大", "人大常委会", "政协", "纪委", "委员会")
+NOT_RELATIVE = ("市场", "市民", "市区", "市县", "区域", "县域", "盟市", "旗县", "区县", "省市", "省区", "省内", "州市")
 
 
 def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context) -> None:
     """Give bodies named relative to the article's place their full name (市政府 → 呼和浩特市政府) in ``attrs["name"]``.
 
-    The place is the nearest division of that level named before (a linked place, or one opening an organization's
-    name such as 呼和浩特市委), else the dateline's. Without this, every city's 市政府 would become one entity.
+    The place is, in this order (docs/entities.md, "Bare bodies"): the nearest division of that level named before (a
+    linked place, or one opening an organization's name such as 呼和浩特市委); the dateline's; the first division of
+    that level the article names; the division of that level above the first place named below it (县委 in an article
+    about 某乡某村 is that township's county). A body none of these tells is marked ``attrs["scope"] = "article"``:
+    it is keyed per article, so that two articles' 县委 are not merged. Without this, every city's 市政府 would be one
+    entity.
     """
     from kg.graph.vocab import is_subclass
 
-    relative: list[tuple[Mention, int, str]] = []
+    relative: list[tuple[Mention, tuple[int, ...], str]] = []
     for mention in index:
         text = mention.text
         if mention.attrs.get("name") or not is_subclass(mention.type, "Organization") or text.startswith(NOT_RELATIVE):
             continue
-        level_word, level = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", 0))
-        rest = text[len(level_word) :]
-        if (
-            level_word
-            and rest
-            and (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会"))))
-        ):
-            relative.append((mention, level, level_word))
+        word, levels = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", ()))
+        rest = text[len(word) :]
+        if word and rest and (rest.startswith(RELATIVE_HEADS) or (levels == (1,) and rest.endswith(("局", "厅", "委员会")))):
+            relative.append((mention, levels, word))
     if not relative:
         return
     named: list[tuple[int, str]] = []
     for mention in index:
         code = mention.attrs.get("code") or _named_prefix(gaz, mention.text)
-        if code:
+        if code and code in gaz.divisions:
             named.append((mention.start, code))
     named.sort()
     starts = [start for start, _ in named]
-    for mention, level, word in relative:
-        place: Division | None = None
-        if level == 1:
-            province = gaz.divisions.get(context.province or "")
-            place = province if province is not None and province.name.endswith(word) else None
-        else:
-            for position in range(bisect.bisect_left(starts, mention.start) - 1, -1, -1):
-                division = gaz.divisions[named[position][1]]
-                if division.level == level and division.name.endswith(word):
-                    place = division
-                    break
-            if place is None and context.dateline.get(level):
-                division = gaz.divisions[context.dateline[level]]
-                place = division if division.name.endswith(word) else None
+    for mention, levels, word in relative:
+        place = _relative_place(gaz, named[: bisect.bisect_left(starts, mention.start)], named, levels, word, context)
         if place is not None:
             mention.attrs["name"] = place.name + mention.text[len(word) :]
+        else:
+            mention.attrs["scope"] = "article"
+
+
+def _relative_place(
+    gaz: Gazetteer,
+    before: list[tuple[int, str]],
+    named: list[tuple[int, str]],
+    levels: tuple[int, ...],
+    word: str,
+    context: Context,
+) -> Division | None:
+    """The division a body named by the level word ``word`` belongs to (see :func:`qualify_relative_names`)."""
+
+    def fits(division: Division) -> bool:
+        return division.level in levels and division.name.endswith(word)
+
+    if levels == (1,):
+        province = gaz.divisions.get(context.province or "")
+        return province if province is not None and fits(province) else None
+    for _, code in reversed(before):
+        if fits(gaz.divisions[code]):
+            return gaz.divisions[code]
+    for level in levels:
+        code = context.dateline.get(level)
+        if code and fits(gaz.divisions[code]):
+            return gaz.divisions[code]
+    for _, code in named:
+        if fits(gaz.divisions[code]):
+            return gaz.divisions[code]
+    for _, code in named:
+        if gaz.divisions[code].level > min(levels):
+            above = [gaz.divisions[a] for a in gaz.ancestors(code)]
+            return next((a for a in above if fits(a)), None)
+    return None
 
 
 def _named_prefix(gaz: Gazetteer, text: str) -> str | None:

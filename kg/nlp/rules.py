@@ -1604,8 +1604,13 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     suffix_aliases(ms)
     parent_organizations(ms)
     posts(ms)
+    in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
     for mention in list(ms.all):
-        if mention.text in SUFFIX_CLASSES and not mention.attrs.get("ref"):
-            ms.all.remove(mention)  # a bare class word (加氢站, 公司) names nothing by itself
+        if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref"):
+            continue
+        if not BARE_BODY.match(mention.text) or f"{mention.start}:{mention.end}" in in_titles:
+            # a bare class word (加氢站, 公司) names nothing by itself; a bare body (县委) names "this" county's body,
+            # except as the opening of a post title (县委书记), which names the post
+            ms.all.remove(mention)
     ms.finish()
     return extraction
