@@ -281,3 +281,16 @@ def test_a_web_pages_date_and_source_lines_are_not_glued_to_its_headline(under_h
     assert [a.headline for a in articles] == ["乌海市建成3座加氢站"]
     kept = [line for line in under_headline if line.replace(" ", "") in doc.clean.replace(" ", "")]
     assert all(line.replace(" ", "") in articles[0].text.replace(" ", "") for line in kept)
+
+
+def test_a_long_run_of_short_lines_is_a_list_in_the_body() -> None:
+    """Invented web page: a list of six bodies under a sentence is body text, not a headline of six lines."""
+    paragraph = (
+        "近日，全省关心下一代工作表彰大会召开，会议表彰了一批先进集体和先进工作者，号召各地学习先进经验。"
+        "会上，受表彰的单位和个人代表作了交流发言，介绍了他们在关爱青少年成长方面的做法和体会。"
+    )
+    items = [f"{place}关心下一代工作委员会" for place in ("甲市", "乙市", "丙县", "丁县", "戊市", "己县")]
+    doc = clean(read_text("\n".join([paragraph, *items]), "a.txt"), Settings(date=dt.date(2021, 3, 6)))
+    articles = segment(doc, Settings())
+    assert len(articles) == 1 and articles[0].headline is None
+    assert all(item in articles[0].text.split("\n") for item in items)

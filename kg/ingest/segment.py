@@ -14,7 +14,8 @@ How a page is read (every rule is about layout, none about a particular paper):
   taken best first, one headline per article. A headline that matches nothing well goes to a neighbouring article
   without one, on the side the confident matches of the page used most (headline after the story, or before).
   A headline-like paragraph between two body paragraphs of the same story is a cross-head and stays in the body;
-  a headline no article takes is body text of the article it follows (or its own article at the top of a page).
+  a headline no article takes is body text of the article it follows (or its own article at the top of a page). A
+  run of more than four headline-like lines is a list (one item per line, a grid of names): body text.
 * **Captions** (display type ending a sentence) stay in the body of the story they follow.
 
 Every character of the cleaned text is in exactly one of: an article's body, headline, dateline or photo credit
@@ -62,6 +63,8 @@ _ROLE_WORDS = re.compile(
 )
 _PREFIX_ROLES = {"reporter": "reporter", "correspondent": "correspondent", "intern": "intern"}
 _HEADLINE_MAX = 40
+# A headline is at most a kicker, a title and a subtitle or two: a longer run of short lines is a list, body text.
+_HEADLINE_LINES = 4
 _MATCH_THRESHOLD = 0.4
 # A headline is matched against the bodies of at most this many articles on either side of it. A page holds a few
 # dozen; in a long text (an archive file read in parts of 500,000 characters) comparing every headline with every
@@ -261,10 +264,13 @@ class _Page:
             if heads and PAGE_META_LINE.match(text):
                 meta.append(index)
                 continue
+            listed = _is_headline_like(text) and PHOTO_CREDIT.search(text) is None
+            if len(heads) > _HEADLINE_LINES and not listed:
+                current, heads = self._list(heads, current), []
             if dateline or LEAD_BYLINE.match(text):
                 current = self._open(index, dateline, heads)
                 heads = []
-            elif _is_headline_like(text) and PHOTO_CREDIT.search(text) is None:
+            elif listed:
                 heads.append(index)
             elif PHOTO_CREDIT.search(text):
                 current = self._credit(index, current, heads)
@@ -275,12 +281,21 @@ class _Page:
             if meta and current is not None and not heads:
                 current.body = sorted(current.body + meta)
                 meta = []
+        if len(heads) > _HEADLINE_LINES:
+            current, heads = self._list(heads, current), []
         if meta and current is not None:
             current.body = sorted(current.body + meta)
         elif meta:  # nothing follows the headline: the lines stay with it rather than be lost
             heads = sorted(heads + meta)
         if heads:
             self.blocks.append(_Block(heads, self._index(current), None, any(self.display[i] for i in heads)))
+
+    def _list(self, heads: list[int], current: _Draft | None) -> _Draft:
+        """A run of short lines longer than any headline: a list (one item per line, a grid of names), body text."""
+        for index in heads:
+            current = self._body(index, current, [])
+        assert current is not None
+        return current
 
     def _index(self, draft: _Draft | None) -> int | None:
         return None if draft is None else draft.number
