@@ -143,3 +143,9 @@ def test_adjectives_inside_a_project_name() -> None:
     # 大 and 特大 are tagged adjectives; they sit inside names (某地区大数据中心扩建工程, 某某特大桥)
     names = found("推进阿拉善盟大数据中心扩建工程建设。")
     assert names.get("阿拉善盟大数据中心扩建工程") == "Project"
+
+
+def test_a_photographer_closing_a_credit_line_is_a_person_without_the_photo_word() -> None:
+    names = found("东山镇石门村\n图源南方日报王海涛摄\n图源北方晚报袁灿摄\n西山镇花园村")
+    assert names.get("王海涛") == "Person" and names.get("袁灿") == "Person"
+    assert "王海涛摄" not in names and "袁灿摄" not in names

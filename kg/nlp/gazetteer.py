@@ -1012,7 +1012,7 @@ def _drop_unlinked_districts(index: MentionIndex) -> None:
 
 # Level words that open the name of a body of "this" province, city, county or town (自治区政府, 市委, 旗人大, 镇党委),
 # with the levels of the divisions they may refer to (a 市委 is a prefecture's or a county-level city's).
-RELATIVE_LEVELS = (
+RELATIVE_LEVELS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("自治区", (1,)),
     ("省", (1,)),
     ("市", (2, 3)),
@@ -1045,9 +1045,14 @@ def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context
         text = mention.text
         if mention.attrs.get("name") or not is_subclass(mention.type, "Organization") or text.startswith(NOT_RELATIVE):
             continue
-        word, levels = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", ()))
+        empty: tuple[int, ...] = ()
+        word, levels = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", empty))
         rest = text[len(word) :]
-        if word and rest and (rest.startswith(RELATIVE_HEADS) or (levels == (1,) and rest.endswith(("局", "厅", "委员会")))):
+        if (
+            word
+            and rest
+            and (rest.startswith(RELATIVE_HEADS) or (levels == (1,) and rest.endswith(("局", "厅", "委员会"))))
+        ):
             relative.append((mention, levels, word))
     if not relative:
         return
@@ -1086,9 +1091,9 @@ def _relative_place(
         if fits(gaz.divisions[code]):
             return gaz.divisions[code]
     for level in levels:
-        code = context.dateline.get(level)
-        if code and fits(gaz.divisions[code]):
-            return gaz.divisions[code]
+        dateline = context.dateline.get(level)
+        if dateline and fits(gaz.divisions[dateline]):
+            return gaz.divisions[dateline]
     for _, code in named:
         if fits(gaz.divisions[code]):
             return gaz.divisions[code]

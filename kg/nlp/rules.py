@@ -613,6 +613,9 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
             continue
         if mention.type == "Person" and _natural_feature(ms.text, mention):
             mention.type = "Place"
+        if mention.type == "Person" and _photo_credit_name(ms.text, mention):
+            _move(ms, mention, mention.start, mention.end - 1)  # 某某摄 closing a credit: the photographer is 某某
+            text = mention.text
         if mention.type == "Person" and _cut_name(ms.text, mention):
             _move(ms, mention, mention.start, mention.end + 1)
             text = mention.text
@@ -672,6 +675,12 @@ def _cut_name(text: str, mention: Mention) -> bool:
     if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
         return False
     return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
+
+
+def _photo_credit_name(text: str, mention: Mention) -> bool:
+    """Whether a person the tagger ran into the 摄 ("photographed by") closing a credit line (图源某报某某摄)."""
+    end = mention.end
+    return 3 <= len(mention.text) <= 4 and mention.text.endswith("摄") and (end >= len(text) or text[end] in "\n）)】")
 
 
 def _natural_feature(text: str, mention: Mention) -> bool:
@@ -769,7 +778,7 @@ def bylines(ms: _Mentions) -> None:
 
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
 # What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
-AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家")
+AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家摄")
 NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等")
 
 
