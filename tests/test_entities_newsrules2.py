@@ -149,3 +149,11 @@ def test_a_photographer_closing_a_credit_line_is_a_person_without_the_photo_word
     names = found("东山镇石门村\n图源南方日报王海涛摄\n图源北方晚报袁灿摄\n西山镇花园村")
     assert names.get("王海涛") == "Person" and names.get("袁灿") == "Person"
     assert "王海涛摄" not in names and "袁灿摄" not in names
+
+
+def test_named_economic_regions_and_railways_take_the_places_before_their_head() -> None:
+    names = found("该市主动融入成渝地区双城经济圈和关中平原城市群，北黑铁路升级改造同步推进。")
+    assert names.get("成渝地区双城经济圈") == "Region" and names.get("关中平原城市群") == "Region"
+    assert names.get("北黑铁路") == "Facility"
+    assert not {"双城", "渝地区", "关中平原", "北黑"} & set(names)
+    assert found("二连浩特口岸进出口货运量增长。").get("二连浩特口岸") == "Port"

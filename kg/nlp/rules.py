@@ -66,7 +66,10 @@ SUFFIX_CLASSES: dict[str, str] = {
     "园区": "IndustrialPark",
     "开发区": "IndustrialPark",
     "高新区": "IndustrialPark",
-    "经济区": "IndustrialPark",
+    "经济区": "Region",
+    "经济圈": "Region",
+    "经济带": "Region",
+    "城市群": "Region",
     "工厂": "Facility",
     "电厂": "Facility",
     "电站": "Facility",
@@ -230,7 +233,15 @@ PLACE_HEADS = (
     ("港", "Port"),
     ("机场", "Station"),
     ("班列", "Product"),
+    # named economic regions (成渝地区双城经济圈, 平陆运河经济带, 北部湾经济区, 关中平原城市群): regions, not divisions
+    ("经济圈", "Region"),
+    ("经济带", "Region"),
+    ("经济区", "Region"),
+    ("城市群", "Region"),
+    ("铁路", "Facility"),  # a railway named by the places it joins (北黑铁路)
 )  # 中欧班列: a named freight-train service between the places
+# Heads after which the places before, printed one after another, are all part of the name (成渝地区|双城|经济圈).
+CHAIN_HEADS = ("经济圈", "经济带", "经济区", "城市群", "铁路")
 # Administrative level words: a span made only of these is a category (盟市, 嘎查村, 旗县), not a name.
 LEVEL_WORDS = ("自治区", "省", "市", "盟", "旗", "县", "区", "乡", "镇", "苏木", "嘎查", "村", "街道", "社区", "州")
 # Heads of generic terms the tagger sometimes takes for organizations (新能源汽车, 新时代).
@@ -862,19 +873,56 @@ def quoted_names(ms: _Mentions) -> None:
         ms.add(match.start(), end, head[1], 0.85, name=text[match.start() : end])
 
 
-def place_heads(ms: _Mentions) -> None:
-    """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸)."""
+def place_heads(ms: _Mentions, tokens: list[Token] | None = None) -> None:
+    """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸); followed by 经济圈, 经济带,
+    城市群 or 铁路 it names a region or a railway, with the place names printed right before it (成渝地区双城经济圈), and
+    the places inside are fragments of that name, not mentions of their own."""
     text = ms.text
+    # place words of the tagger too short to be mentions of their own (成|渝地区)
+    place_words = {token.end: token.start for token in tokens or () if token.pos in {"LOC", "ns"}}
     for mention in list(ms.all):
-        if mention.type not in {"Place"} and not mention.type.endswith(
-            ("Area", "City", "League", "Banner", "County", "District")
-        ):
+        if not _place_like(mention) or mention not in ms.all.items.values():
             continue
         for word, cls in PLACE_HEADS:
             end = mention.end + len(word)
             if text.startswith(word, mention.end) and (end >= len(text) or not _joins_word(text, end, word)):
-                ms.add(mention.start, end, cls, 0.85)
+                start = _chain_start(ms, mention, place_words) if word in CHAIN_HEADS else mention.start
+                ms.add(start, end, cls, 0.85)
                 break
+    for mention in list(ms.all):
+        # the tagger's own region (双城经济圈) after place names that belong to it (成渝地区)
+        if mention.type == "Region" and mention.text.endswith(CHAIN_HEADS) and mention in ms.all.items.values():
+            start = _chain_start(ms, mention, place_words, include=False)
+            if start < mention.start:
+                ms.add(start, mention.end, mention.type, mention.score)
+
+
+def _chain_start(ms: _Mentions, mention: Mention, place_words: dict[int, int], include: bool = True) -> int:
+    """Where the place names printed right before ``mention`` (and ``mention`` itself, with ``include``) start; they
+    are removed as mentions: fragments of the longer name."""
+    inner = [mention] if include else []
+    start = mention.start
+    while True:
+        before = ms.ending_at(start)
+        if before is not None and _place_like(before):
+            inner.append(before)
+            start = before.start
+        elif before is None and start in place_words:
+            start = place_words[start]
+        else:
+            break
+    for part in inner:
+        ms.all.remove(part)
+    return start
+
+
+def _place_like(mention: Mention) -> bool:
+    """A place of any kind, or a canal or river (平陆运河 opens 平陆运河经济带)."""
+    return (
+        mention.type == "Place"
+        or mention.type.endswith(("Area", "City", "League", "Banner", "County", "District"))
+        or (mention.type == "Facility" and mention.text.endswith("运河"))
+    )
 
 
 def _joins_word(text: str, end: int, head: str) -> bool:
@@ -1596,7 +1644,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     bylines(ms)
     works(ms)
     quoted_names(ms)
-    place_heads(ms)
+    place_heads(ms, tokens)
     if tokens:
         facilities(ms, tokens)
     division_chains(ms)
