@@ -874,9 +874,9 @@ def quoted_names(ms: _Mentions) -> None:
 
 
 def place_heads(ms: _Mentions, tokens: list[Token] | None = None) -> None:
-    """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸); followed by 经济圈, 经济带,
-    城市群 or 铁路 it names a region or a railway, with the place names printed right before it (成渝地区双城经济圈), and
-    the places inside are fragments of that name, not mentions of their own."""
+    """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸); followed by
+    经济圈, 经济带, 城市群 or 铁路 it names a region or a railway, with the place names printed right before it
+    (成渝地区双城经济圈), and the places inside are fragments of that name, not mentions of their own."""
     text = ms.text
     # place words of the tagger too short to be mentions of their own (成|渝地区)
     place_words = {token.end: token.start for token in tokens or () if token.pos in {"LOC", "ns"}}
