@@ -693,7 +693,8 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         _apply(gaz, mention, chosen)
         index.add(mention)
     abbreviated_places(gaz, view, bounds, index, article.id, text)
-    _drop_unlinked_districts(index)
+    _drop_unlinked_districts(gaz, index)
+    _join_adjacent_places(index, article.id, text)
     qualify_relative_names(gaz, index, context)
     if settings is not None and getattr(settings, "user_dictionary", None):
         _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
@@ -998,16 +999,58 @@ def _split_fused_divisions(
                 bounds.ends.add(end)
 
 
-def _drop_unlinked_districts(index: MentionIndex) -> None:
-    """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name."""
+def _drop_unlinked_districts(gaz: Gazetteer, index: MentionIndex) -> None:
+    """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name; one
+    character and a level word it does not know (互市, 超市, a cut 冈镇) name no division either."""
+    from kg.graph.vocab import is_subclass
+
     for mention in index:
-        if (
-            mention.type == "Place"
-            and mention.text.endswith("区")
-            and len(mention.text) <= 3
-            and "code" not in mention.attrs
+        if any(key in mention.attrs for key in ("code", "iso", "ref", "anaphor")):
+            continue  # linked, or a reference (该市) to a place named elsewhere
+        if mention.type == "Place" and mention.text.endswith("区") and len(mention.text) <= 3:
+            index.remove(mention)
+        elif (
+            len(mention.text) == 2
+            and mention.text.endswith(("市", "县", "镇", "乡"))
+            and not gaz.forms.get(mention.text)  # 沁县 is known, though too weak a name to link alone
+            and is_subclass(mention.type, "Place")
         ):
             index.remove(mention)
+
+
+FEATURE_ENDINGS = ("江", "河", "湖", "海", "山", "岭", "峰")
+
+
+def _join_adjacent_places(index: MentionIndex, article_id: str, text: str) -> None:
+    """Two place names the table does not know printed one after the other are one name the tagger cut (察汗|乌苏河,
+    黑石|北湖) when the first is short and no river, lake or mountain of its own; linked divisions next to each other
+    (内蒙古|乌海) are two places."""
+    places = sorted(
+        (m for m in index if m.type == "Place" and "code" not in m.attrs and "iso" not in m.attrs),
+        key=lambda m: m.start,
+    )
+    previous: Mention | None = None
+    for mention in places:
+        if (
+            previous is not None
+            and previous.end == mention.start
+            and len(previous.text) <= 3
+            and not previous.text.endswith(FEATURE_ENDINGS)  # 长江|荆江: two rivers
+        ):
+            joined = Mention(
+                article_id,
+                previous.start,
+                mention.end,
+                text[previous.start : mention.end],
+                "Place",
+                min(previous.score, mention.score),
+                SOURCE,
+            )
+            index.remove(previous)
+            index.remove(mention)
+            index.add(joined)
+            mention = joined
+        previous = mention
 
 
 # Level words that open the name of a body of "this" province, city, county or town (自治区政府, 市委, 旗人大, 镇党委),
