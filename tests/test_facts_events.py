@@ -96,6 +96,27 @@ def test_unnamed_meetings_are_no_named_events() -> None:
     assert named_events(extraction("会议由县长主持。座谈会在村部举行，此次会议开得很好。", {})) == []
 
 
+def test_named_events_after_de_zai_and_kaizhan_and_held_for_a_whole_province() -> None:
+    from kg.nlp.events import named_events
+
+    def names(text: str, mentions: dict[str, str]) -> list[str]:
+        return [m.text for m in named_events(extraction(text, mentions))]
+
+    assert names("在近日召开的青山县第三届人民代表大会第二次会议上，县长作报告。", {"青山县": "County"}) == [
+        "青山县第三届人民代表大会第二次会议"
+    ]
+    assert names("王刚在省十四届人大二次会议第三次全体会议上发言。", {"王刚": "Person"}) == ["省十四届人大二次会议"]
+    assert names("该县自主开展河口陶瓷产业招商推介会、文旅招商座谈会。", {"河口": "City"}) == ["河口陶瓷产业招商推介会"]
+    assert names("省政府在南湖举行全省重大项目建设现场推进会议，省领导出席。", {"南湖": "Place"}) == [
+        "全省重大项目建设现场推进会议"
+    ]
+    assert names("2023年南湖区首批项目集中签约活动于3月1日举行。", {"南湖区": "District"}) == [
+        "2023年南湖区首批项目集中签约活动"
+    ]
+    # a count makes a kind of occasion, not a name
+    assert names("南湖区举行2023年首批36个项目集中开工仪式。", {"南湖区": "District"}) == []
+
+
 def test_signing_parties_cooperate_pairwise_across_with() -> None:
     from kg.nlp.events import signing_partners
 

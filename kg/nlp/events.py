@@ -597,14 +597,18 @@ def _same_place(a: Event, b: Event) -> bool:
 # A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
 # closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开).
 _NAMED_EVENT = re.compile(
-    r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=[，。：:,“\n])|^|(?<=日))"
-    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|"
-    r"博览会|交易会|论坛|活动|仪式|开幕式))(?=举行|在|召开|举办|开幕|[，。；,;]|上|期间|$)"
+    r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=开展)|(?<=在)|(?<=[，。：:,、“\n])|^|(?<=日))"
+    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|"
+    r"恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
+    r"(?=举行|在|于|召开|举办|开幕|[，。；、,;]|上|期间|精神|第[一二三四五六七八九十0-9]+次全体|$)"
 )
-# …and is a name only with something that names it: a year, an ordinal, a place or organization inside it.
-_NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届")
-_HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
-_NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
+# …and is a name only with something that names it: a year, an ordinal, a place or organization inside it, or the
+# whole province, city or county it is held for (全省重大产业项目建设现场推进会议).
+_NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届|^全(?:国|省|市|县|区|州|盟|旗)")
+_OPENS_NAME = re.compile(r"召开|举行|举办|参加|出席|开展|在")
+_NOT_A_NAME = re.compile(
+    r"主持|在|开展|继续|今年|\d+月\d+日|\d+个|等|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)"
+)  # a count (208个项目集中开工仪式, 某某等28个项目…) makes a kind of occasion, not a name
 # 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
 _HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
 _ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
@@ -625,11 +629,13 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
         for match in _NAMED_EVENT.finditer(text, sentence.span.start, sentence.span.end):
             start, end = match.span("name")
             name = match.group("name")
-            held = list(_HOLD_VERB.finditer(name))
-            if held:  # 某区举行某某活动: the name starts after the verb that holds it
+            held = list(_OPENS_NAME.finditer(name))
+            if held:  # 某区举行某某活动, 在某某会议上: the name starts after the verb that holds it
                 start, name = start + held[-1].end(), name[held[-1].end() :]
-                if len(name) < 4:
-                    continue
+            if name.startswith("的"):  # 召开的某某会议: the name starts after 的
+                start, name = start + 1, name[1:]
+            if len(name) < 4:
+                continue
             inside = [
                 m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
             ]
