@@ -157,3 +157,29 @@ def test_named_economic_regions_and_railways_take_the_places_before_their_head()
     assert names.get("北黑铁路") == "Facility"
     assert not {"双城", "渝地区", "关中平原", "北黑"} & set(names)
     assert found("二连浩特口岸进出口货运量增长。").get("二连浩特口岸") == "Port"
+
+
+def test_a_name_cut_short_is_completed_from_the_same_article() -> None:
+    from kg.model import Article, ArticleExtraction, Mention
+    from kg.nlp.rules import _Mentions, complete_cut_names
+
+    text = "镇党委书记金灵占主持会议。金灵占在会上指出，要抓好项目。"
+    article = Article(id="t", document_id="d", index=0, text=text)
+    extraction = ArticleExtraction(article=article, mentions=[
+        Mention("t", 5, 8, "金灵占", "Person"), Mention("t", 13, 15, "金灵", "Person")])
+    ms = _Mentions(extraction)
+    complete_cut_names(ms)
+    ms.finish()
+    assert [m.text for m in extraction.mentions] == ["金灵占", "金灵占"]
+
+
+def test_a_name_cut_before_ascii_punctuation_is_completed() -> None:
+    from kg.model import Mention
+    from kg.nlp.rules import _cut_name
+
+    def cut(text: str, name: str) -> bool:
+        start = text.index(name)
+        return _cut_name(text, Mention("t", start, start + len(name), name, "Person"))
+
+    assert cut("统战部长王醒时,区委常委李华出席。", "王醒")  # web text's ASCII comma
+    assert not cut("县长王刚到和平村调研。", "王刚")  # 到 and 和 follow a name as words of their own

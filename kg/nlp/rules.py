@@ -688,6 +688,17 @@ def _cut_name(text: str, mention: Mention) -> bool:
     return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
 
 
+def complete_cut_names(ms: _Mentions) -> None:
+    """A two-character person followed by the character that makes it a three-character person named in the same
+    article is that person, cut short by the tagger (金灵|占在… beside 金灵占)."""
+    text = ms.text
+    full = {m.text for m in ms.all if m.type == "Person" and len(m.text) == 3}
+    for mention in list(ms.all):
+        end = mention.end
+        if mention.type == "Person" and len(mention.text) == 2 and end < len(text) and mention.text + text[end] in full:
+            _move(ms, mention, mention.start, end + 1)
+
+
 def _photo_credit_name(text: str, mention: Mention) -> bool:
     """Whether a person the tagger ran into the 摄 ("photographed by") closing a credit line (图源某报某某摄)."""
     end = mention.end
@@ -790,7 +801,7 @@ def bylines(ms: _Mentions) -> None:
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
 # What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
 AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家摄")
-NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等")
+NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等,.;:!?")
 
 
 def split_names(run: str) -> list[str]:
@@ -1641,6 +1652,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     ms = _Mentions(extraction)
     tokens = extraction.tokens
     fix_tagger_mentions(ms, tokens)
+    complete_cut_names(ms)
     bylines(ms)
     works(ms)
     quoted_names(ms)
