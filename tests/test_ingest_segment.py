@@ -294,3 +294,16 @@ def test_a_long_run_of_short_lines_is_a_list_in_the_body() -> None:
     articles = segment(doc, Settings())
     assert len(articles) == 1 and articles[0].headline is None
     assert all(item in articles[0].text.split("\n") for item in items)
+
+
+def test_page_meta_lines_in_either_script_and_in_brackets_are_no_headline() -> None:
+    from kg.ingest.segment import PAGE_META_LINE
+
+    assert PAGE_META_LINE.match("發佈時間:2016-03-21 12:29:21  來源:南城日報  作者:佚名")
+    assert PAGE_META_LINE.match("2020-01-02 18:17:30來源:新華網")  # cleaning drops the space before 來源
+    assert PAGE_META_LINE.match("(來源:南城网)")
+    assert not PAGE_META_LINE.match("南城日报2月3日讯")
+    text = "東城項目競相開工忙\n發佈時間:2016-03-21 12:29:21 來源:南城日報\n本報訊 3月10日，東城縣一批項目開工建設。\n"
+    doc = clean(read_text(text, "a.txt"), Settings(date=dt.date(2016, 3, 21)))
+    articles = segment(doc, Settings())
+    assert [a.headline for a in articles] == ["東城項目競相開工忙"]
