@@ -183,3 +183,9 @@ def test_a_name_cut_before_ascii_punctuation_is_completed() -> None:
 
     assert cut("统战部长王醒时,区委常委李华出席。", "王醒")  # web text's ASCII comma
     assert not cut("县长王刚到和平村调研。", "王刚")  # 到 and 和 follow a name as words of their own
+
+
+def test_a_picture_source_names_its_outlet() -> None:
+    names = found("东山镇石门村入选。\n图源南城新闻网\n西山镇花园村入选。\n图源北岭日报王海涛摄\n图源：山水融媒体中心")
+    assert names.get("南城新闻网") == "NewsMedia" and names.get("北岭日报") == "NewsMedia"
+    assert names.get("山水融媒体中心") == "NewsMedia"

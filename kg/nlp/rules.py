@@ -1462,7 +1462,9 @@ def suffix_aliases(ms: _Mentions) -> None:
 
 
 # A source line names the outlet a story comes from: 来源：某某日报·某某客户端, 稿源: 某某网.
-SOURCE_LINE = re.compile(r"(?:信息来源|来源|稿源|转自|转载自)\s*[：:]\s*([^\s|｜/，。；;（）()]{2,30})")
+SOURCE_LINE = re.compile(
+    r"(?:(?:信息来源|来源|稿源|转自|转载自|图片来源)\s*[：:]|图源[：:]?)\s*([^\s|｜/，。；;（）()]{2,30})"
+)  # 图源: a picture's source, the colon often left out (图源某某日报)
 MEDIA_ENDINGS = (
     "新闻网",
     "网",
