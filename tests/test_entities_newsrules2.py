@@ -189,3 +189,24 @@ def test_a_picture_source_names_its_outlet() -> None:
     names = found("东山镇石门村入选。\n图源南城新闻网\n西山镇花园村入选。\n图源北岭日报王海涛摄\n图源：山水融媒体中心")
     assert names.get("南城新闻网") == "NewsMedia" and names.get("北岭日报") == "NewsMedia"
     assert names.get("山水融媒体中心") == "NewsMedia"
+
+
+def test_projects_counted_or_above_a_sum_are_categories() -> None:
+    from kg.model import Article, ArticleExtraction
+    from kg.nlp.rules import _Mentions, project_names
+
+    def projects(words: list[tuple[str, str]]) -> list[str]:
+        tokens, at = [], 0
+        for word, pos in words:
+            tokens.append(Token.at(at, word, pos))
+            at += len(word)
+        text = "".join(word for word, _ in words)
+        extraction = ArticleExtraction(article=Article(id="t", document_id="d", index=0, text=text))
+        ms = _Mentions(extraction)
+        project_names(ms, tokens)
+        ms.finish()
+        return [m.text for m in extraction.mentions if m.type == "Project"]
+
+    assert projects([("全市", "n"), ("5000万元", "m"), ("以上", "f"), ("示范", "vn"), ("项目", "n")]) == []
+    assert projects([("引水", "vn"), ("工程", "n"), ("39", "m"), ("个子", "n"), ("项目", "n")]) == []
+    assert projects([("南湖", "LOC"), ("5万吨", "m"), ("引水", "vn"), ("项目", "n")]) == ["南湖5万吨引水项目"]

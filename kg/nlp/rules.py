@@ -1004,6 +1004,7 @@ BUILD_VERBS = frozenset(
     "年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split()
 )
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
+THRESHOLD = re.compile(r"元(?:以上|以下)")  # 5000万元以上项目: the projects above a sum (not 220千伏及以上项目)
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
 # What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
@@ -1080,8 +1081,10 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         if end - start - len(head[0]) < 2 or end - start > 40:
             continue
         words = tokens[first : index + 1]
-        if not naming_element(text[start:end], words) or COUNTED.match(text, start):
-            continue
+        if not naming_element(text[start:end], words) or COUNTED.search(text, start, end) or THRESHOLD.search(
+            text, start, end
+        ):
+            continue  # a count (39个子项目) or a threshold (5000万元以上项目) makes a category
         last_name = max(
             (i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)), default=-1
         )
