@@ -1081,8 +1081,10 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         if end - start - len(head[0]) < 2 or end - start > 40:
             continue
         words = tokens[first : index + 1]
-        if not naming_element(text[start:end], words) or COUNTED.search(text, start, end) or THRESHOLD.search(
-            text, start, end
+        if (
+            not naming_element(text[start:end], words)
+            or COUNTED.search(text, start, end)
+            or THRESHOLD.search(text, start, end)
         ):
             continue  # a count (39个子项目) or a threshold (5000万元以上项目) makes a category
         last_name = max(
