@@ -210,3 +210,9 @@ def test_projects_counted_or_above_a_sum_are_categories() -> None:
     assert projects([("全市", "n"), ("5000万元", "m"), ("以上", "f"), ("示范", "vn"), ("项目", "n")]) == []
     assert projects([("引水", "vn"), ("工程", "n"), ("39", "m"), ("个子", "n"), ("项目", "n")]) == []
     assert projects([("南湖", "LOC"), ("5万吨", "m"), ("引水", "vn"), ("项目", "n")]) == ["南湖5万吨引水项目"]
+
+
+def test_bodies_and_built_things_named_after_the_place_before_them() -> None:
+    names = found("参观了重庆光环购物公园。东城区合作交流办有关负责同志陪同。")
+    assert names.get("重庆光环购物公园") == "Facility" and "光环购物公园" not in names
+    assert names.get("东城区合作交流办") == "GovernmentBody"

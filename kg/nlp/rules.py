@@ -149,6 +149,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "海关": "GovernmentBody",
     "部": "GovernmentBody",
     "办公室": "GovernmentBody",
+    "办": "GovernmentBody",
     "市委": "PartyBody",
     "省委": "PartyBody",
     "县委": "PartyBody",
@@ -1176,6 +1177,8 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
 
 
 # Class words that end an organization's name after its body's words (…协会专家委员会, …镇农业综合服务中心).
+# A body's one-character class word, whatever the tagger tagged it (合作交流|办 as a verb, 农业农村|局).
+ONE_CHARACTER_TAILS = ("局", "办", "厅")
 ORG_TAILS = (
     "委员会",
     "服务中心",
@@ -1198,6 +1201,7 @@ ORG_TAILS = (
     "调研组",
     "领导小组",
     "联合体",
+    *ONE_CHARACTER_TAILS,
 )
 TAIL_TAGS = {"n", "vn", "nz", "an", "ORG"}
 
@@ -1214,13 +1218,20 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             continue
         at, end = starting_at.get(mention.end), None
         taken = 0
-        while at is not None and at < len(tokens) and taken < 3 and tokens[at].pos in TAIL_TAGS:
+        while (
+            at is not None
+            and at < len(tokens)
+            and taken < 3
+            and (tokens[at].pos in TAIL_TAGS or tokens[at].text in ONE_CHARACTER_TAILS)
+        ):
             taken += 1
             if tokens[at].text.endswith(ORG_TAILS) and not ms.all.overlapping(mention.end, tokens[at].end):
                 end = tokens[at].end
             at += 1
         if end is not None:
             _move(ms, mention, mention.start, end)
+            if mention.type == "Organization":
+                mention.type = class_by_suffix(mention.text, mention.type)  # 合作交流|办: a government office
         before = ms.ending_at(mention.start)
         if (
             before is None
@@ -1234,6 +1245,22 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             start = place.start  # the division the organization is named after stays a mention of its own
         ms.all.remove(before)
         _move(ms, mention, start, mention.end)
+
+
+PLACE_NAMED_CLASSES = ("GovernmentBody", "PartyBody", "Facility")
+
+
+def named_after_places(ms: _Mentions) -> None:
+    """A body or a built thing printed right after a place's name is named after it (河东区|合作交流办,
+    重庆|光环购物公园): its name starts with the place, which stays a mention of its own."""
+    for mention in list(ms.all):
+        if mention.type not in PLACE_NAMED_CLASSES or mention.attrs.get("ref") or mention not in ms.all.items.values():
+            continue
+        place = ms.ending_at(mention.start)
+        if place is None or not _place_like(place) or mention.text.startswith(LEVEL_WORDS):
+            continue
+        _move(ms, mention, place.start, mention.end)
+        ms.all.add(place)
 
 
 def division_chains(ms: _Mentions) -> None:
@@ -1670,6 +1697,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     if tokens:
         bracketed_names(ms, tokens)
         organization_tails(ms, tokens)
+        named_after_places(ms)
         trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
