@@ -87,3 +87,17 @@ def test_news_dev_is_scored_whole() -> None:
         "entities": 1092, "posts": 206, "relations": 535, "quantities": 426, "events": 129}
     for score in sums.values():
         assert 0 <= score.found <= score.gold and 0 <= score.right <= score.predicted
+
+
+def test_acceptable_is_judged_on_the_mention_as_printed_and_part_b_bare_bodies_are_neutral() -> None:
+    text = "本报讯 来自辽宁的企业家参加了会议。县委召开会议，研究部署招商工作。"
+    corpus = kg.api.extract_texts([("t.txt", text)])
+    printed = {m.text: e for e in corpus.entities.values() for m in e.mentions}
+    assert printed["辽宁"].label == "辽宁省"  # kg's label is the full name; the article prints 辽宁
+    part_a = gold(acceptable=["辽宁"])
+    score = score_entities(corpus, part_a, GoldIndex(part_a))
+    assert not any(w.startswith("辽宁省") for w in score.wrong)
+    assert any(w.startswith("县委") for w in score.wrong)  # part A annotates bare bodies: not neutral there
+    part_b = gold(file="b00.txt", acceptable=["辽宁"])
+    score = score_entities(corpus, part_b, GoldIndex(part_b))
+    assert score.predicted == 0 and score.wrong == []
