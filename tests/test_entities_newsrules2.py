@@ -216,3 +216,12 @@ def test_bodies_and_built_things_named_after_the_place_before_them() -> None:
     names = found("参观了重庆光环购物公园。东城区合作交流办有关负责同志陪同。")
     assert names.get("重庆光环购物公园") == "Facility" and "光环购物公园" not in names
     assert names.get("东城区合作交流办") == "GovernmentBody"
+
+
+def test_kinds_of_cooperatives_are_no_names() -> None:
+    from kg.nlp.rules import GENERIC_BODY
+
+    names = found("调研组了解了域内农民专业合作社的发展现状，走访了南湖区玉珠香牡丹种植专业合作社。")
+    assert "域内农民专业合作社" not in names and "农民专业合作社" not in names
+    assert any(name.endswith("玉珠香牡丹种植专业合作社") for name in names)
+    assert GENERIC_BODY.match("各类合作社") and not GENERIC_BODY.match("玉珠香牡丹种植专业合作社")

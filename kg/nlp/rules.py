@@ -272,6 +272,8 @@ AGENCIES = {
         "中东社",
     )
 }
+# A kind of organization with nothing that names one (农民专业合作社, 域内农民专业合作社, 各类合作社).
+GENERIC_BODY = re.compile(r"^(?:域内|区域内|辖区内?|全[省市县区镇乡]|各类?|当地|本地|新型)?(?:农民)?(?:专业)?合作社$")
 GENERIC_HEADS = ("汽车", "时代", "能源", "经济", "产业", "技术", "材料", "工程", "领域", "体系", "模式", "发展")
 GENERIC_PLACE_CHARS = set("河湖山海江林草田边城乡村区市县旗盟镇省州水路港站园地")
 # Post titles, longest first when matched.
@@ -1710,6 +1712,9 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     posts(ms)
     in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
     for mention in list(ms.all):
+        if GENERIC_BODY.match(mention.text):
+            ms.all.remove(mention)  # a kind of organization, however a rule built or linked it (域内|农民专业合作社)
+            continue
         if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref"):
             continue
         if not BARE_BODY.match(mention.text) or f"{mention.start}:{mention.end}" in in_titles:
