@@ -225,3 +225,9 @@ def test_kinds_of_cooperatives_are_no_names() -> None:
     assert "域内农民专业合作社" not in names and "农民专业合作社" not in names
     assert any(name.endswith("玉珠香牡丹种植专业合作社") for name in names)
     assert GENERIC_BODY.match("各类合作社") and not GENERIC_BODY.match("玉珠香牡丹种植专业合作社")
+
+
+def test_a_bodys_central_task_is_not_a_centre() -> None:
+    names = found("围绕中共南湖市委、市政府中心工作，推动农村经济发展。")
+    assert "市政府中心" not in names and not any(name.endswith("政府中心") for name in names)
+    assert any(name.endswith("市政府") for name in names)

@@ -651,11 +651,18 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
 
 def _reshape(ms: _Mentions, mention: Mention) -> None:
     """Mend a tagger's span in place: a joining character dropped from the end of an organization's name
-    (某某旗人民政府与 → 某某旗人民政府), a dateline's 讯 dropped from its place (某地讯 → 某地), and twin bodies split
-    (某县委县政府 → 某县委 and 县政府)."""
+    (某某旗人民政府与 → 某某旗人民政府), a body's 中心 that opens 中心工作 (某市政府|中心工作), a dateline's 讯
+    dropped from its place (某地讯 → 某地), and twin bodies split (某县委县政府 → 某县委 and 县政府)."""
     text = mention.text
     if mention.type in COARSE and len(text) > 3 and text[-1] in JOINING_CHARS and class_by_suffix(text[:-1], ""):
         _move(ms, mention, mention.start, mention.end - 1)
+    elif (
+        mention.type in COARSE
+        and text.endswith("中心")
+        and ms.text.startswith(("工作", "任务"), mention.end)
+        and class_by_suffix(text[:-2], "")
+    ):
+        _move(ms, mention, mention.start, mention.end - 2)  # 市政府|中心工作: the body's central task
     elif mention.type in COARSE | {"Person"} and (
         mention.start == 0
         or not _cjk(ms.text[mention.start - 1])
