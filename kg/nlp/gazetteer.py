@@ -111,6 +111,8 @@ class Gazetteer:
     divisions: dict[str, Division]
     forms: dict[str, list[Candidate]]
     automaton: Any = field(repr=False)
+    # first character + level word of every division's name (呼市 may abbreviate 呼和浩特市; 互市 abbreviates none)
+    abbreviable: frozenset[str] = field(default=frozenset(), repr=False)
 
     def ancestors(self, code: str) -> list[str]:
         """Codes of the divisions containing ``code``, nearest first."""
@@ -298,7 +300,8 @@ def gazetteer() -> Gazetteer:
         forms.setdefault(word, [])
     for candidates in forms.values():
         candidates.sort(key=lambda c: (c.short, c.code or "", c.country or ""))
-    return Gazetteer(divisions, forms, _automaton(forms))
+    abbreviable = frozenset(d.name[0] + d.name[-1] for d in divisions.values() if len(d.name) > 2)
+    return Gazetteer(divisions, forms, _automaton(forms), abbreviable)
 
 
 # ---------------------------------------------------------------- user dictionary
@@ -1002,7 +1005,7 @@ def _split_fused_divisions(
 
 def _drop_unlinked_districts(gaz: Gazetteer, index: MentionIndex) -> None:
     """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name; one
-    character and a level word it does not know (互市, 超市, a cut 冈镇) name no division either."""
+    character and a level word it does not know, and that abbreviates no division (互市, 超市), names none either."""
     from kg.graph.vocab import is_subclass
 
     for mention in index:
@@ -1014,6 +1017,7 @@ def _drop_unlinked_districts(gaz: Gazetteer, index: MentionIndex) -> None:
             len(mention.text) == 2
             and mention.text.endswith(("市", "县", "镇", "乡"))
             and not gaz.forms.get(mention.text)  # 沁县 is known, though too weak a name to link alone
+            and mention.text not in gaz.abbreviable  # 呼市 may be 呼和浩特市 (resolution joins it to the full name)
             and is_subclass(mention.type, "Place")
         ):
             index.remove(mention)
