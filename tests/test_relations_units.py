@@ -47,6 +47,11 @@ def test_dates_resolve_against_the_article_date() -> None:
     assert times("该工厂于去年投入运营") == [("去年", "2020")]
     assert times("1月27日，班列驶入") == [("1月27日", "2021-01-27")]
     assert times("12月25日公布") == [("12月25日", "2020-12-25")]  # a December day in a February article is last year's
+
+
+def test_yearly_output_after_completion_is_no_year_after_next() -> None:
+    assert times("项目建成后年产值可达5亿元") == []  # 后 closes 建成后, 年产值 is yearly output
+    assert times("该线路后年通车") == [("后年", "2023")]
     assert times("2014年以来") == [("2014年以来", "2014/..")]
     assert times("“十三五”期间") == [("“十三五”期间", "2016/2020")]
     assert times("截至2020年12月底") == [("2020年12月底", "2020-12-31")]

@@ -120,8 +120,9 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
         for match in regex.finditer(frame.masked):
             text = frame.original(match.start("label"), match.end("label"))
             label = _label(text)
-            kind = "PressConference" if label.endswith("发布会") else "Meeting"
+            kind = "PressConference" if label.endswith("发布会") else _ceremony_kind(label) or "Meeting"
             event = _event(view, frame, kind, label, match.start())
+            event.trigger = match.group("verb")
             place = frame.slot(match, "place")
             inner = [s for s in frame.group_slots(match, "label") if family(s.mention.type) not in (PERSON, ORG, WORK)]
             if place is not None or inner:
@@ -138,6 +139,13 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
                 event.participant_mentions.extend(view.use(s) for s in following.slots.values() if s.char == WORK)
             events.append(event)
     return events
+
+
+def _ceremony_kind(label: str) -> str | None:
+    """The class a ceremony's name states by its last trigger word other than a meeting's (签约仪式 → Signing,
+    开工仪式 → ConstructionStart, 揭牌仪式 → Unveiling), or None."""
+    kinds = [m.lastgroup for m in _TRIGGER.finditer(simplified(label)) if m.lastgroup not in ("Meeting", None)]
+    return kinds[-1] if kinds else None
 
 
 def _test_flights(view: ArticleView, frame: Frame) -> list[Event]:
@@ -302,18 +310,28 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
 _TRIGGER = re.compile("|".join(f"(?P<{kind}>{words})" for kind, words in TRIGGERS))
 # Nouns that name a meeting only with a qualifier before them (推进会议, 全体会议); alone (会议指出) they refer back.
 _MEETING_NOUNS = {"会议", "大会", "论坛", "座谈会", "推进会", "推介会", "洽谈会", "恳谈会"}
-_REFERS_BACK = re.compile(r"(?:此次|这次|本次|该次|该|此|会|上述)$")
+_REFERS_BACK = re.compile(r"(?:此次|这次|本次|该次|该|此|会|上述|参加|出席|列席)$")
 _TRIGGER_NEGATION = re.compile(r"(?:未|没有|尚未|还未|暂未|不|无法)$")
 _CLAUSE_END = re.compile(r"[，。；！？：,;!?:]")
 _NOT_A_MEETING = re.compile(r"制度|机制|精神|纪要|要求|室|厅|中心")  # 联席会议制度, 会议精神, 会议室
 _FREQUENCY = re.compile(r"\d+(?:次|场|批次|期|轮)")
 _ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|一同|在\S{0,3}上")
 # A trigger that qualifies a noun (签约项目, 开工企业, 发布日期) names no happening.
-_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|环节|率|工作|情况|意向)")
+_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产)")
 # A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
 _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
 # A trigger after these states an aim, not a happening (力争早日投产, 确保项目开工, 加快推进项目建设投产).
-_GOAL = re.compile(r"(?:力争|确保|争取|尽快|早日|加快|抓紧|促进|如何|早)[^，。；！？：,;!?:]{0,6}$")
+# A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约, 将开工,
+# 抓开工、促竣工).
+_GOAL = re.compile(
+    r"(?:力争|确保|争取|尽快|尽早|早日|加快|抓紧|促进|如何|早|计划|拟|预计|有望|准备|即将|将于|将要|打算)"
+    r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促)$"
+)
+# A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面开工); one
+# whose clause counts visitors (累计接待游客…人次) or names aims (拜访目标企业) reports no single happening either.
+_TALLY = re.compile(r"(?:累计|已|先后|陆续|全面|均|全部)[^，。；！？：,;!?:]{0,4}$")
+_COUNT = re.compile(r"\d+(?:个|项|家|批|座|人次)|累计[^，。；！？：,;!?:]*\d")
+_NO_HAPPENING = re.compile(r"人次|目标")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
 _RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
 # 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
@@ -366,8 +384,14 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
             continue
         if re.search(r"(?:此次|这次|本次|该次)$", before) or not noun and _MODIFIES.match(view, match.end()):
             continue  # 此次调研的目的, 签约企业代表: the happening is named, not stated
-        if _FREQUENCY.search(_clause_rest(view, match.end())):
+        rest = _clause_rest(view, match.end())
+        if _FREQUENCY.search(rest):
             continue  # 召开会议3次, 考察45批次: a count of happenings, not one
+        clause_before = _CLAUSE_END.split(before)[-1]
+        if _NO_HAPPENING.search(clause_before + rest) or (
+            _TALLY.search(before) and _COUNT.search(clause_before + rest)
+        ):
+            continue
         if kind == "Meeting":
             # 举行某某集中开工活动, 某某签约会在某地召开: the named event's own head says what it is
             kind = _named_kind(frame, match.end()) or _named_kind(frame, _named_before(frame, match.start())) or kind
@@ -550,31 +574,14 @@ def events_view(view: ArticleView) -> list[Event]:
 
 
 def _merge_mentions(events: list[Event]) -> list[Event]:
-    """Fold a later mention of an event into the first when it names no one who acts (news names an event in its lead
-    and then again in statistics: 集中开工…，开工项目92个): same class, and neither a different date nor a different
-    place. A mention with its own actors (X宣布开工) stays an event of its own. Only triggered events fold."""
+    """Fold a later mention of a happening into its first mention: news names an event in its lead and then again —
+    in statistics (集中开工…，开工项目92个), through who attended, spoke or announced it (某某出席开工仪式并致辞, 某某宣布
+    开工, 某某陪同调研), or through the same actors again (某某一行调研…，某某一行参观…). A later mention folds when it is
+    of the same class, has a trigger, states no other date, place or project, and either names no one who acts, points
+    back at the happening, or names actors the first already has. Its sentence is kept as further evidence."""
     kept: list[Event] = []
     for event in events:
-        actors = [
-            m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE
-        ]
-        restates = bool(_COUNTS.search(simplified(event.label)))
-        first = (
-            None
-            if actors and not restates
-            else next(
-                (
-                    e
-                    for e in kept
-                    if e.type == event.type
-                    and e.trigger
-                    and event.trigger
-                    and (event.date is None or e.date is None or event.date == e.date)
-                    and (restates or _same_place(e, event))
-                ),
-                None,
-            )
-        )
+        first = next((e for e in kept if _same_happening(e, event)), None)
         if first is None:
             kept.append(event)
             continue
@@ -585,7 +592,54 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
         first.role_mentions.extend((r, m) for r, m in event.role_mentions if (r, id(m)) not in roles)
         first.place_mentions = first.place_mentions or event.place_mentions
         first.amounts.extend(q for q in event.amounts if all(q is not a for a in first.amounts))
+        told = {e.sentence for e in [first.evidence, *first.more_evidence]}
+        if event.evidence.sentence not in told:
+            first.more_evidence.append(event.evidence)
     return kept
+
+
+# A clause that tells of a happening named before: who attended, spoke at, announced or accompanied it, or what was
+# done while it lasted (在某地调研时，…).
+_POINTS_BACK = re.compile(r"出席|参加|致辞|讲话|宣布|陪同|主持(?!召开)|见证|一同|(?:仪式|活动|会议|会)上|(?:此次|本次|这次|该次)|(?:时|期间)$")
+
+
+def _actors_of(event: Event) -> set[str]:
+    return {m.text for role, m in event.role_mentions if role != "project" and family(m.type) != PLACE}
+
+
+def _same_date(a: str | None, b: str | None) -> bool:
+    """Whether two event dates may name the same day: either unknown, equal, or one the year or month of the other."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _trigger_clause(event: Event) -> str:
+    """An event's sentence up to the end of the clause that holds its trigger (all of it when the trigger is not
+    found), simplified: what comes before the trigger may point back at the happening (会上，…; 某某宣布：…启动)."""
+    text = simplified(event.evidence.text)
+    at = text.find(simplified(event.trigger or ""))
+    if at < 0:
+        return text
+    end = _CLAUSE_END.search(text, at)
+    return text[: end.start() if end else len(text)]
+
+
+def _same_happening(first: Event, later: Event) -> bool:
+    """Whether ``later`` tells again of the happening ``first`` reported (see :func:`_merge_mentions`)."""
+    if first.type != later.type or not later.trigger:
+        return False
+    if not _same_date(first.date, later.date):
+        return False
+    text = _trigger_clause(later)
+    points_back = bool(_POINTS_BACK.search(text))
+    restates = bool(_COUNTS.search(simplified(later.label)) or _COUNT.search(text))
+    projects = {m.text for role, m in later.role_mentions if role == "project"}
+    known_projects = {m.text for role, m in first.role_mentions if role == "project"}
+    if projects - known_projects and not (points_back or restates):
+        return False
+    if not (points_back or restates or _same_place(first, later)):
+        return False
+    actors = _actors_of(later)
+    return not actors or points_back or restates or bool(actors & _actors_of(first))
 
 
 def _same_place(a: Event, b: Event) -> bool:
