@@ -142,3 +142,8 @@ def test_a_new_meeting_convened_is_not_folded_into_one_attended_before() -> None
     text = "4月1日，市长李平主持召开项目推进会。4月8日，副市长王成主持召开安全生产会议。"
     found = events(text, {"李平": "Person", "王成": "Person"})
     assert [e.evidence.sentence for e in found if e.type == "Meeting"] == [0, 1]
+
+
+def test_the_day_before_the_trigger_wins_over_a_year_that_qualifies_the_activity() -> None:
+    found = events("3月26日，东岭县举行2023年第一季度重点项目集中开工活动。", {"东岭县": "County"})
+    assert [(e.type, e.date) for e in found] == [("ConstructionStart", "2021-03-26")]

@@ -532,7 +532,10 @@ def _trigger_event(
         and not any(n.start <= t.start and t.end <= n.end for n in names)
     ]  # 2024年 of a name is no date
     before_trigger = [t for t in dated if t.end <= verb_at]
-    if before_trigger:
+    days = [t for t in before_trigger if t.kind == "date"]
+    if days:  # 3月26日，我县举行2023年第一季度…开工活动: the day, not the year that qualifies the activity
+        event.date = days[-1].value
+    elif before_trigger:
         event.date = before_trigger[-1].value
     elif dated:
         event.date = dated[0].value
