@@ -233,6 +233,8 @@ def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story
     assert article.text.endswith("改造将坚持居民自愿原则。") and "图为施工现场。（本报记者王五摄）" in article.text
     assert article.credit_span is None
     assert_partition(doc, [article])
+    # the photographer was credited as 记者: the printed role word stays as the title (the post the credit states)
+    assert [(b.name, b.title) for b in article.bylines if b.role == "photographer"] == [("王五", "记者")]
 
 
 SEGMENT_LINES = st.lists(

@@ -197,3 +197,12 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
         assert quantity.text and quantity.text in text
     relate_view(view)
     events_view(view)
+
+
+def test_a_unit_in_quotation_marks_belongs_to_the_body_named_before_it() -> None:
+    found = relations("青山市公安局“雷霆”突击队昨日成立。", {"青山市公安局": "PoliceUnit", "“雷霆”突击队": "PoliceUnit"})
+    assert ("“雷霆”突击队", "subOrganizationOf", "青山市公安局") in found
+    # two bodies side by side without quotation marks are not read as one inside the other
+    found = relations("青山市公安局青山市消防救援支队联合检查。", {
+        "青山市公安局": "PoliceUnit", "青山市消防救援支队": "Organization"})
+    assert not any(p == "subOrganizationOf" for _, p, _ in found)

@@ -185,6 +185,7 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
         pieces.append(("names", cursor, len(text)))
     bylines: list[Byline] = []
     role = "reporter"
+    printed: str | None = None  # the role word printed before the names (记者 of 本报记者 某某 摄)
     group: list[int] = []  # indices into bylines of the names since the last role word
     for kind, start, end in pieces:
         if kind == "names":
@@ -198,9 +199,10 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
                     bylines.append(Byline(name=name, role=role, span=name_span))
         elif kind in _PREFIX_ROLES:
             role, group = _PREFIX_ROLES[kind], []
+            printed = re.sub(r"\s|本|报|報", "", text[start:end])
         elif kind in ("photographer", "photo_report"):
-            for index in group:
-                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span)
+            for index in group:  # a photographer credited as 记者 still holds that post
+                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span, title=printed)
             role, group = "photographer", []
     return bylines
 

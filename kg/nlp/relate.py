@@ -111,6 +111,8 @@ _INVESTS = [
 _PARENT_NAMED_AFTER = pattern(
     r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})"
 )
+# 某支队“某某”警航队: a unit named in quotation marks right after the body it belongs to
+_QUOTED_UNIT = pattern(r"(?P<parent>{O})(?P<child>{O})")
 _SUBORG = [
     pattern(
         rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"
@@ -847,6 +849,10 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             for child in frame.group_slots(match, "child"):
                 if parent and child.char == ORG:
                     out.add(frame, child, "subOrganizationOf", parent)
+    for match in _QUOTED_UNIT.finditer(frame.masked):
+        parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
+        if parent and child and not child.fresh and child.mention.text[:1] in "“「\"":
+            out.add(frame, child, "subOrganizationOf", parent, 0.8)
     for match in _PARENT_NAMED_AFTER.finditer(frame.masked):
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
         if parent and child:
