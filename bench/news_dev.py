@@ -75,8 +75,8 @@ RELATION: dict[str, tuple[str, bool]] = {
 }
 SYMMETRIC = {"partner_of"}
 # Titles of byline roles (kg.nlp.relate states them for the names of a dateline or credit line).
-BYLINE_TITLES = {"记者", "通讯员", "实习生", "摄影记者", "编辑", "责编", "责任编辑", "特约记者",
-                 "記者", "通訊員", "編輯", "責編", "責任編輯", "特約記者"}
+BYLINE_TITLES = {"记者", "通讯员", "实习生", "摄影记者", "编辑", "责编", "责任编辑", "特约记者", "见习记者",
+                 "記者", "通訊員", "編輯", "責編", "責任編輯", "特約記者", "見習記者"}
 
 # kg event class → gold event type. Classes the gold does not separate (Opening, ToppingOut, Approval, PoliceAction,
 # OfficialVisit, Journey …) fall under 其他, as the gold types approvals, arrests, visits and 启用 (part A README, 7).
