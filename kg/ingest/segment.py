@@ -41,8 +41,8 @@ _OUTLET = (
     r"(?:本报|本報|本网|本網|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
     r"|[\u4e00-\u9fffA-Za-z0-9·]{1,16}?(?:日报|晚报|早报|商报|时报|日報|晚報|時報|新闻网|新聞網|网|網|通讯社|社|电视台|電視台|客户端|TV))"
 )
-# A credit without brackets after the dateline, up to the day that opens the body (本报讯 记者 张三 特约记者 李四 8月19日，…):
-# role words and short names only, so that 记者从某局获悉 is no credit.
+# A credit without brackets after the dateline, up to the day that opens the body (本报讯 记者 张三 特约记者 李四
+# 8月19日，…): role words and short names only, so that 记者从某局获悉 is no credit.
 _BARE_CREDIT = (
     r"(?:(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)\s*"
     r"(?![从從在到获獲了据據]|采访|採訪)[\u4e00-\u9fff·\s]{2,12}?)+(?=\s*(?:\d{4}年|\d{1,2}月\d{1,2}日))"

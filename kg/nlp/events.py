@@ -320,15 +320,14 @@ _ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|
 _MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产)")
 # A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
 _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
-# A trigger after these states an aim, not a happening (力争早日投产, 确保项目开工, 加快推进项目建设投产).
-# A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约, 将开工,
-# 抓开工、促竣工).
+# A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约,
+# 将开工, 抓开工、促竣工).
 _GOAL = re.compile(
     r"(?:力争|确保|争取|尽快|尽早|早日|加快|抓紧|促进|如何|早|计划|拟|预计|有望|准备|即将|将于|将要|打算)"
     r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促)$"
 )
-# A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面开工); one
-# whose clause counts visitors (累计接待游客…人次) or names aims (拜访目标企业) reports no single happening either.
+# A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面
+# 开工); one whose clause counts visitors (累计接待游客…人次) or names aims (拜访目标企业) reports no single happening.
 _TALLY = re.compile(r"(?:累计|已|先后|陆续|全面|均|全部)[^，。；！？：,;!?:]{0,4}$")
 _COUNT = re.compile(r"\d+(?:个|项|家|批|座|人次)|累计[^，。；！？：,;!?:]*\d")
 _NO_HAPPENING = re.compile(r"人次|目标")
@@ -578,10 +577,11 @@ def events_view(view: ArticleView) -> list[Event]:
 
 def _merge_mentions(events: list[Event]) -> list[Event]:
     """Fold a later mention of a happening into its first mention: news names an event in its lead and then again —
-    in statistics (集中开工…，开工项目92个), through who attended, spoke or announced it (某某出席开工仪式并致辞, 某某宣布
-    开工, 某某陪同调研), or through the same actors again (某某一行调研…，某某一行参观…). A later mention folds when it is
-    of the same class, has a trigger, states no other date, place or project, and either names no one who acts, points
-    back at the happening, or names actors the first already has. Its sentence is kept as further evidence."""
+    in statistics (集中开工…，开工项目92个), through who attended, spoke or announced it (某某出席开工仪式并致辞,
+    某某宣布开工, 某某陪同调研), or through the same actors again (某某一行调研…，某某一行参观…). A later mention
+    folds when it is of the same class, has a trigger, states no other date, place or project, and either names no one
+    who acts, points back at the happening, or names actors the first already has. Its sentence is kept as further
+    evidence."""
     kept: list[Event] = []
     for event in events:
         first = next((e for e in kept if _same_happening(e, event)), None)
@@ -603,7 +603,10 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
 
 # A clause that tells of a happening named before: who attended, spoke at, announced or accompanied it, or what was
 # done while it lasted (在某地调研时，…).
-_POINTS_BACK = re.compile(r"出席|参加|致辞|讲话|宣布|陪同|主持(?!召开)|见证|一同|(?:仪式|活动|会议|会)上|(?:此次|本次|这次|该次)|(?:时|期间)$")
+_POINTS_BACK = re.compile(
+    r"出席|参加|致辞|讲话|宣布|陪同|主持(?!召开)|见证|一同|(?:仪式|活动|会议|会)上"
+    r"|(?:此次|本次|这次|该次)|(?:时|期间)$"
+)
 
 
 def _actors_of(event: Event) -> set[str]:

@@ -851,7 +851,7 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                     out.add(frame, child, "subOrganizationOf", parent)
     for match in _QUOTED_UNIT.finditer(frame.masked):
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
-        if parent and child and not child.fresh and child.mention.text[:1] in "“「\"":
+        if parent and child and not child.fresh and child.mention.text[:1] in '“「"':
             out.add(frame, child, "subOrganizationOf", parent, 0.8)
     for match in _PARENT_NAMED_AFTER.finditer(frame.masked):
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")

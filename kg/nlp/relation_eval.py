@@ -331,8 +331,9 @@ def score_gold_facts(corpus: Any, gold: dict[str, Any]) -> dict[str, object]:
             hits += 1
             pool.pop(at)
     right = sum(1 for v in values if any(_close(v, g) for g in allowed))
-    wrong_quantities = sorted(q.text for q in corpus.quantities if q.value is not None and not any(
-        _close(float(q.value), g) for g in allowed))
+    wrong_quantities = sorted(
+        q.text for q in corpus.quantities if q.value is not None and not any(_close(float(q.value), g) for g in allowed)
+    )
     return {
         "relations": {
             "gold": len(required),
