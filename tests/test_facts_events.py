@@ -147,3 +147,19 @@ def test_a_new_meeting_convened_is_not_folded_into_one_attended_before() -> None
 def test_the_day_before_the_trigger_wins_over_a_year_that_qualifies_the_activity() -> None:
     found = events("3月26日，东岭县举行2023年第一季度重点项目集中开工活动。", {"东岭县": "County"})
     assert [(e.type, e.date) for e in found] == [("ConstructionStart", "2021-03-26")]
+
+
+def test_a_sentence_opening_at_a_meeting_tells_of_one_and_a_repeat_folds() -> None:
+    found = events("座谈会上，县长张平听取了汇报。", {"张平": "Person"})
+    assert [e.type for e in found] == ["Meeting"]
+    found = events("3月1日，青山县召开产业发展座谈会。座谈会上，县长张平听取了汇报。", {"青山县": "County", "张平": "Person"})
+    assert [(e.type, [m.sentence for m in e.more_evidence]) for e in found] == [("Meeting", [1])]
+
+
+def test_every_person_of_a_list_that_runs_into_the_trigger_clause_acts() -> None:
+    text = "副县长张道明，县人大副主任汤小银，县台办主任陈双红等陪同调研。"
+    found = events(text, {"张道明": "Person", "汤小银": "Person", "陈双红": "Person"})
+    assert {m.text for _, m in found[0].role_mentions} == {"张道明", "汤小银", "陈双红"}
+    # a clause that is no list item (a date, a place) ends the list
+    found = events("3月2日，县长王平调研。", {"王平": "Person"})
+    assert {m.text for _, m in found[0].role_mentions} == {"王平"}

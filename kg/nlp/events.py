@@ -374,11 +374,17 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
         if _TRIGGER_NEGATION.search(before) or _GOAL.search(simplified(frame.original(0, match.start()))[-12:]):
             continue
         noun = match.group() in _MEETING_NOUNS or kind == "PressConference"
-        if noun and (
-            not before
-            or before[-1] in "，。；：,;:、（("
-            or _REFERS_BACK.search(before)
-            or _NOT_A_MEETING.match(view, match.end())
+        # 座谈会上，… opening a sentence tells of a meeting (a repeat of one reported before folds into it)
+        opens_at_it = not before and view.startswith("上", match.end())
+        if (
+            noun
+            and not opens_at_it
+            and (
+                not before
+                or before[-1] in "，。；：,;:、（("
+                or _REFERS_BACK.search(before)
+                or _NOT_A_MEETING.match(view, match.end())
+            )
         ):
             continue
         if re.search(r"(?:此次|这次|本次|该次)$", before) or not noun and _MODIFIES.match(view, match.end()):
@@ -447,13 +453,26 @@ def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     start, _end = _clause_of(frame, trigger_at)
     own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE)]
     if own:
-        return own
+        return _listed_before(frame, start) + own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
     if first[1] <= trigger_at:
         return [
             s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)
         ]
     return []
+
+
+def _listed_before(frame: Frame, start: int) -> list[Slot]:
+    """The persons of a list that runs into the clause at masked index ``start`` (某副县长甲，某主任乙，丙等陪同调研):
+    each clause before it, back to the first that is no item, ends with a person and a comma."""
+    listed: list[Slot] = []
+    clauses = [c for c in _clauses(frame.masked) if c[1] < start]
+    for a, b in reversed(clauses):
+        slots = [(i, s) for i, s in sorted(frame.slots.items()) if a <= i < b]
+        if frame.masked[b] not in "，," or not slots or slots[-1][1].char != PERSON or slots[-1][0] + 1 != b:
+            break
+        listed = [s for _, s in slots if s.char == PERSON] + listed
+    return listed
 
 
 def _trigger_event(
