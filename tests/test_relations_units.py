@@ -206,3 +206,8 @@ def test_a_unit_in_quotation_marks_belongs_to_the_body_named_before_it() -> None
     found = relations("青山市公安局青山市消防救援支队联合检查。", {
         "青山市公安局": "PoliceUnit", "青山市消防救援支队": "Organization"})
     assert not any(p == "subOrganizationOf" for _, p, _ in found)
+
+
+def test_a_station_written_after_a_country_stands_in_it() -> None:
+    found = relations("班列从哈萨克斯坦多斯特克站始发。", {"哈萨克斯坦": "Country", "多斯特克站": "Station"})
+    assert ("多斯特克站", "locatedIn", "哈萨克斯坦") in found

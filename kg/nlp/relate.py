@@ -174,6 +174,9 @@ _ORDERS = [
 _LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
 # A body named only by its level (县委, 区政府, 乡党委) is the body of the division of that level last named.
 _BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协)$")
+# 从俄罗斯巴扎依哈站始发: a facility written right after the country it stands in (a station abroad; within China a
+# place before a facility is as often a region the sentence is about as the facility's own place)
+_COUNTRY_THEN_FACILITY = pattern(r"(?P<place>{A})(?P<thing>{F})")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
@@ -536,6 +539,10 @@ def _places(frame: Frame, out: _Emitter) -> None:
             # 某州地处某盆地: a place said to lie somewhere does (位于X的Y镇 is only a place's name)
             if thing and place and (thing.char != PLACE or "place_verb" in match.groupdict()):
                 out.add(frame, thing, "locatedIn", place)
+    for match in _COUNTRY_THEN_FACILITY.finditer(frame.masked):
+        place, thing = frame.slot(match, "place"), frame.slot(match, "thing")
+        if place and thing and not thing.fresh and thing.char == FACILITY and _level(place.mention.type) == 0:
+            out.add(frame, thing, "locatedIn", place, 0.8)
     _list_headings(frame, out)
     _among(frame, out)
     _bodies_of_places(frame, out)
