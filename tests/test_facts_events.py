@@ -118,6 +118,8 @@ def test_plans_aims_and_tallies_are_no_events() -> None:
 def test_plan_word_elsewhere_in_the_sentence_does_not_hide_a_happening() -> None:
     found = events("5月6日，北山镇举行项目开工仪式，该项目计划明年投产。", {"北山镇": "Town"})
     assert [e.type for e in found] == ["ConstructionStart"]
+    found = events("5月7日，北山镇围绕年度目标召开项目推进会。", {"北山镇": "Town"})  # 目标 hides visits only
+    assert [e.type for e in found] == ["Meeting"]
 
 
 def test_attendance_announcement_and_speech_fold_into_one_event_with_further_evidence() -> None:

@@ -327,10 +327,12 @@ _GOAL = re.compile(
     r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促)$"
 )
 # A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面
-# 开工); one whose clause counts visitors (累计接待游客…人次) or names aims (拜访目标企业) reports no single happening.
+# 开工); a visit whose clause counts visitors (累计接待游客参观…人次) or names aims (拜访目标企业) reports no single
+# happening.
 _TALLY = re.compile(r"(?:累计|已|先后|陆续|全面|均|全部)[^，。；！？：,;!?:]{0,4}$")
 _COUNT = re.compile(r"\d+(?:个|项|家|批|座|人次)|累计[^，。；！？：,;!?:]*\d")
 _NO_HAPPENING = re.compile(r"人次|目标")
+_VISITS = ("Inspection", "OfficialVisit")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
 _RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
 # 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
@@ -393,8 +395,10 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
         if _FREQUENCY.search(rest):
             continue  # 召开会议3次, 考察45批次: a count of happenings, not one
         clause_before = _CLAUSE_END.split(before)[-1]
-        if _NO_HAPPENING.search(clause_before + rest) or (
-            _TALLY.search(before) and _COUNT.search(clause_before + rest)
+        if (
+            kind in _VISITS
+            and _NO_HAPPENING.search(clause_before + rest)
+            or (_TALLY.search(before) and _COUNT.search(clause_before + rest))
         ):
             continue
         if kind == "Meeting":
