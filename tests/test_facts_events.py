@@ -116,9 +116,9 @@ def test_plans_aims_and_tallies_are_no_events() -> None:
 
 
 def test_plan_word_elsewhere_in_the_sentence_does_not_hide_a_happening() -> None:
-    found = events("5月6日，北山镇举行项目开工仪式，该项目计划明年投产。", {"北山镇": "Town"})
+    found = events("5月6日，北山镇举行项目开工仪式，该项目计划明年投产。", {"北山镇": "TownshipLevelArea"})
     assert [e.type for e in found] == ["ConstructionStart"]
-    found = events("5月7日，北山镇围绕年度目标召开项目推进会。", {"北山镇": "Town"})  # 目标 hides visits only
+    found = events("5月7日，北山镇围绕年度目标召开项目推进会。", {"北山镇": "TownshipLevelArea"})  # 目标 hides visits only
     assert [e.type for e in found] == ["Meeting"]
 
 
@@ -133,7 +133,7 @@ def test_attendance_announcement_and_speech_fold_into_one_event_with_further_evi
 
 def test_the_same_visitors_again_fold_but_other_actors_stay_apart() -> None:
     text = "6月2日，副市长孙文在南坪镇调研。孙文一行察看了河道整治现场。7月3日，市长周平在北坪镇调研。"
-    found = events(text, {"孙文": "Person", "南坪镇": "Town", "周平": "Person", "北坪镇": "Town"})
+    found = events(text, {"孙文": "Person", "南坪镇": "TownshipLevelArea", "周平": "Person", "北坪镇": "TownshipLevelArea"})
     assert [(e.type, e.evidence.sentence, [m.sentence for m in e.more_evidence]) for e in found] == [
         ("Inspection", 0, [1]),
         ("Inspection", 2, []),
@@ -165,3 +165,11 @@ def test_every_person_of_a_list_that_runs_into_the_trigger_clause_acts() -> None
     # a clause that is no list item (a date, a place) ends the list
     found = events("3月2日，县长王平调研。", {"王平": "Person"})
     assert {m.text for _, m in found[0].role_mentions} == {"王平"}
+
+
+def test_the_place_is_the_most_precise_of_a_chain() -> None:
+    found = events("4月1日，副市长孙文在青山县石门镇调研。", {"孙文": "Person", "青山县": "County", "石门镇": "TownshipLevelArea"})
+    assert [m.text for m in found[0].place_mentions] == ["石门镇"]
+    found = events("4月2日，东岭县重点项目在东岭县光明产业园开工。", {
+        "东岭县": "County", "东岭县光明产业园": "IndustrialPark"})
+    assert [m.text for m in found[0].place_mentions] == ["东岭县光明产业园"]

@@ -466,6 +466,18 @@ def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     return []
 
 
+def _innermost(frame: Frame, index: int) -> Slot | None:
+    """The last of a chain of places and facilities written one after another from masked ``index`` (在某市某区某镇,
+    在某市某产业园): the most precise place the sentence names."""
+    slot = frame.slots.get(index)
+    while slot is not None and frame.slots.get(index + 1) is not None:
+        following = frame.slots[index + 1]
+        if following.char not in (PLACE, FACILITY) or following.fresh:
+            break
+        index, slot = index + 1, following
+    return slot
+
+
 def _listed_before(frame: Frame, start: int) -> list[Slot]:
     """The persons of a list that runs into the clause at masked index ``start`` (某副县长甲，某主任乙，丙等陪同调研):
     each clause before it, back to the first that is no item, ends with a person and a comma."""
@@ -517,7 +529,7 @@ def _trigger_event(
     place = None
     for mark in _PLACE_MARK.finditer(frame.masked):
         if mark.start() < end or place is None and mark.start() < clause_end:
-            place = frame.slot(mark, "place") or place
+            place = _innermost(frame, mark.start("place")) or place
     if place is None and kind == "Inspection":
         place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
     if place is None:  # 某县举行…: the place that acts is where it happens
