@@ -173,3 +173,5 @@ def test_the_place_is_the_most_precise_of_a_chain() -> None:
     found = events("4月2日，东岭县重点项目在东岭县光明产业园开工。", {
         "东岭县": "County", "东岭县光明产业园": "IndustrialPark"})
     assert [m.text for m in found[0].place_mentions] == ["东岭县光明产业园"]
+    found = events("5月3日，青山县石门镇举行项目开工仪式。", {"青山县": "County", "石门镇": "TownshipLevelArea"})
+    assert [m.text for m in found[0].place_mentions] == ["石门镇"]  # the place that acts, to the end of its chain
