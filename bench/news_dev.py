@@ -344,6 +344,7 @@ def _same_date(gold: str | None, kg_date: str | None) -> bool:
     or year, or a day within a gold range; a date written without its year matches on month and day."""
     if not gold or not kg_date:
         return False
+    gold = gold.removesuffix("年") if re.fullmatch(r"\d{4}年", gold) else gold  # 2017年: the year
     if "/" in gold:
         low, high = gold.split("/", 1)
         return len(kg_date) == len(low) and low <= kg_date <= high
