@@ -534,8 +534,9 @@ def _trigger_event(
         place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
     if place is None:  # 某县举行…: the place that acts is where it happens
         place = next((s for _, s in roles if s.char == PLACE), None)
-    if place is not None:  # 深入某乡某村调研, 某市某县举行: the last of the chain
-        place = _innermost(frame, next(i for i, s in frame.slots.items() if s is place))
+    at_place = next((i for i, s in frame.slots.items() if s is place), None)
+    if at_place is not None:  # 深入某乡某村调研, 某市某县举行: the last of the chain
+        place = _innermost(frame, at_place)
     projects_named = [s for role, s in roles if role == "project"]
     if projects_named:
         label = f"{projects_named[0].mention.text}{trigger}"
