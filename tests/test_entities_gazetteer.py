@@ -32,7 +32,8 @@ def test_short_forms() -> None:
     assert gz.short_forms("广西壮族自治区", 1) == ["广西"]
     assert gz.short_forms("阿拉善盟", 2) == ["阿拉善"]
     assert gz.short_forms("鄂温克族自治旗", 3) == ["鄂温克旗"]
-    assert gz.short_forms("延边朝鲜族自治州", 2) == ["延边"]
+    assert gz.short_forms("延边朝鲜族自治州", 2) == ["延边", "延边州"]
+    assert gz.short_forms("恩施土家族苗族自治州", 2) == ["恩施", "恩施州"]
 
 
 def test_district_links_with_its_hierarchy() -> None:

@@ -175,7 +175,8 @@ def ethnic_groups() -> tuple[str, ...]:
 
 
 def short_forms(name: str, level: int) -> list[str]:
-    """Short names of a division: 赤峰市 → [赤峰]; 广西壮族自治区 → [广西]; 鄂温克族自治旗 → [鄂温克旗]."""
+    """Short names of a division: 赤峰市 → [赤峰]; 广西壮族自治区 → [广西]; 鄂温克族自治旗 → [鄂温克旗];
+    恩施土家族苗族自治州 → [恩施, 恩施州]."""
     for suffix in SHORT_SUFFIXES.get(level, ()):
         if not (name.endswith(suffix) and len(name) > len(suffix)):
             continue
@@ -188,8 +189,8 @@ def short_forms(name: str, level: int) -> list[str]:
             forms = []  # the bare group name names the people, not the place
         else:
             forms = [base] if len(base) >= 2 else []
-        if suffix in {"自治旗", "自治县"}:
-            forms.append(base + suffix[-1])  # 鄂温克族自治旗 is printed 鄂温克旗
+        if suffix in {"自治旗", "自治县", "自治州"}:
+            forms.append(base + suffix[-1])  # 鄂温克族自治旗 is printed 鄂温克旗, 延边朝鲜族自治州 延边州
         return forms
     return []
 

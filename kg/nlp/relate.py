@@ -459,8 +459,10 @@ def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Ment
         if lead:
             a, part = a + lead.end(), part[lead.end() :]
         own, title = _part_owner(view, a, b, part)
-        if _OWN_BODY.match(part):
-            org = None  # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before
+        if _OWN_BODY.match(title):
+            # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before (a named body
+            # that opens with such a word owns the title after it: 国家能源局规划司副司长)
+            org = None
         elif own is not None:
             org = own
         elif _LEVEL_HEAD.match(simplified(part)):
