@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -77,8 +78,8 @@ RELATION: dict[str, tuple[str, bool]] = {
 }
 SYMMETRIC = {"partner_of"}
 # Titles of byline roles (kg.nlp.relate states them for the names of a dateline or credit line).
-BYLINE_TITLES = {"记者", "通讯员", "实习生", "摄影记者", "编辑", "责编", "责任编辑", "特约记者",
-                 "記者", "通訊員", "編輯", "責編", "責任編輯", "特約記者"}
+BYLINE_TITLES = {"记者", "通讯员", "实习生", "摄影记者", "编辑", "责编", "责任编辑", "特约记者", "见习记者",
+                 "記者", "通訊員", "編輯", "責編", "責任編輯", "特約記者", "見習記者"}
 
 # kg event class → gold event type. Classes the gold does not separate (Opening, ToppingOut, Approval, PoliceAction,
 # OfficialVisit, Journey …) fall under 其他, as the gold types approvals, arrests, visits and 启用 (part A README, 7).
@@ -364,21 +365,64 @@ def score_quantities(corpus: Corpus, gold: dict) -> Score:
     return score
 
 
-def score_events(corpus: Corpus, gold: dict) -> Score:
-    predicted = [(EVENT_TYPE.get(event.type, "其他"), event.evidence.text, event.label) for event in corpus.events]
+def _same_date(gold: str | None, kg_date: str | None) -> bool:
+    """A gold date (ISO, a range a/b, or as written when the year is unknown) against kg's ISO date: the same day, month
+    or year, or a day within a gold range; a date written without its year matches on month and day."""
+    if not gold or not kg_date:
+        return False
+    gold = gold.removesuffix("年") if re.fullmatch(r"\d{4}年", gold) else gold  # 2017年: the year
+    if "/" in gold:
+        low, high = gold.split("/", 1)
+        return len(kg_date) == len(low) and low <= kg_date <= high
+    if gold[:4].isdigit() and gold[4:5] in ("-", ""):
+        return gold == kg_date
+    month_day = [int(n) for n in re.findall(r"\d+", gold)]
+    parts = [int(n) for n in kg_date.split("-")[1:]]
+    return bool(parts) and parts == month_day[: len(parts)]
+
+
+def score_events(corpus: Corpus, gold: dict, index: GoldIndex) -> Score:
+    """Events, and for every gold event kg found the accuracy of its arguments: each gold participant among kg's
+    participants, the gold place among kg's places, the gold date equal to kg's (counts in ``classes``: role →
+    [gold arguments, right])."""
+    predicted = [
+        (
+            EVENT_TYPE.get(event.type, "其他"),
+            [event.evidence.text, *(e.text for e in event.more_evidence)],
+            event.label,
+            event,
+        )
+        for event in corpus.events
+    ]
     score = Score(gold=len(gold["events"]), predicted=len(predicted))
     used: set[int] = set()
+    roles = {name: [0, 0, 0, 0] for name in ("participants", "place", "date")}
     for event in gold["events"]:
         triggers = forms(event["trigger"])
-        hit = next((i for i, (kind, sentence, _) in enumerate(predicted) if i not in used and kind == event["type"]
-                    and any(t in sentence for t in triggers)), None)
+        hit = next((i for i, (kind, sentences, _, _) in enumerate(predicted) if i not in used and kind == event["type"]
+                    and any(t in sentence for t in triggers for sentence in sentences)), None)
         if hit is None:
             score.misses.append(f"{event['type']} {event['trigger']}")
-        else:
-            score.found += 1
-            used.add(hit)
+            continue
+        score.found += 1
+        used.add(hit)
+        found = predicted[hit][3]
+        keys = set(found.participants) | {key for _, key in found.roles}
+        names = {index.name_of(name) for key in keys for name in entity_names(corpus, key)}
+        for participant in event["participants"]:
+            roles["participants"][0] += 1
+            roles["participants"][1] += index.name_of(participant) in names
+        if event.get("place"):
+            places = {index.name_of(name) for key in [found.place, *found.places] if key
+                      for name in entity_names(corpus, key)}
+            roles["place"][0] += 1
+            roles["place"][1] += index.name_of(event["place"]) in places
+        if event.get("date"):
+            roles["date"][0] += 1
+            roles["date"][1] += _same_date(event["date"], found.date)
     score.right = len(used)
-    score.wrong = [f"{kind} {label}" for i, (kind, _, label) in enumerate(predicted) if i not in used]
+    score.wrong = [f"{kind} {label}" for i, (kind, _, label, _) in enumerate(predicted) if i not in used]
+    score.classes = roles
     return score
 
 
@@ -406,7 +450,7 @@ def evaluate(data: Path = DEFAULT_DATA, ner: str | None = None) -> dict[str, dic
             "posts": score_posts(corpus, gold, index),
             "relations": score_relations(corpus, gold, index),
             "quantities": score_quantities(corpus, gold),
-            "events": score_events(corpus, gold),
+            "events": score_events(corpus, gold, index),
         }
     return results
 
@@ -447,6 +491,10 @@ def table(results: dict[str, dict[str, Score]], title: str) -> str:
     for name, (gold, found, predicted, right) in sorted(totals(results)["relations"].classes.items()):
         rows.append(f"| {name} | {gold} | {found} | {found / gold if gold else 0:.3f} | {predicted} | {right} | "
                     f"{right / predicted if predicted else 0:.3f} |")
+    rows += ["", "Arguments of the events kg found (each gold participant among kg's participants, the gold place among "
+             "kg's places, the gold date equal to kg's):", "", "| argument | gold | right | accuracy |", "|---|---|---|---|"]
+    for name, (gold, right, _, _) in totals(results)["events"].classes.items():
+        rows.append(f"| {name} | {gold} | {right} | {right / gold if gold else 0:.3f} |")
     return "\n".join(rows) + "\n"
 
 
@@ -487,7 +535,14 @@ def main() -> None:
                           "recall": round(s.recall, 4), "precision": round(s.precision, 4),
                           **({"by_class": {name: dict(zip(("gold", "found", "predicted", "right"), counts, strict=True))
                                            for name, counts in sorted(s.classes.items())}} if s.classes else {})}
-                   for kind, s in totals(results).items()}
+                   for kind, s in totals(results).items() if kind != "events"}
+        events = totals(results)["events"]
+        figures["events"] = {"gold": events.gold, "found": events.found, "predicted": events.predicted,
+                             "right": events.right, "recall": round(events.recall, 4),
+                             "precision": round(events.precision, 4),
+                             "arguments": {name: {"gold": gold, "right": right,
+                                                  "accuracy": round(right / gold, 4) if gold else None}
+                                           for name, (gold, right, _, _) in events.classes.items()}}
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

@@ -233,6 +233,8 @@ def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story
     assert article.text.endswith("改造将坚持居民自愿原则。") and "图为施工现场。（本报记者王五摄）" in article.text
     assert article.credit_span is None
     assert_partition(doc, [article])
+    # the photographer was credited as 记者: the printed role word stays as the title (the post the credit states)
+    assert [(b.name, b.title) for b in article.bylines if b.role == "photographer"] == [("王五", "记者")]
 
 
 SEGMENT_LINES = st.lists(
@@ -307,3 +309,31 @@ def test_page_meta_lines_in_either_script_and_in_brackets_are_no_headline() -> N
     doc = clean(read_text(text, "a.txt"), Settings(date=dt.date(2016, 3, 21)))
     articles = segment(doc, Settings())
     assert [a.headline for a in articles] == ["東城項目競相開工忙"]
+
+
+@pytest.mark.parametrize(
+    ("source", "credited", "body_start"),
+    [
+        # a credit without brackets after 本报讯, up to the day that opens the body
+        ("本报讯 记者 张涛 特约记者 黄小高 8月19日，青山县举行项目签约仪式。",
+         [("张涛", "reporter", None), ("黄小高", "correspondent", "特约记者")], "8月19日"),
+        # traditional script: 本報訊 is the paper's own dateline
+        ("本報訊(記者 王大明 通訊員 鄒小國)3月10日，青山鎮項目開工建設。",
+         [("王大明", "reporter", None), ("鄒小國", "correspondent", None)], "3月10日"),
+        # 记者 as the subject of the first sentence is no credit
+        ("本报讯 记者从市统计局获悉 2020年全市生产总值增长。", [], "记者从市统计局获悉"),
+        # the page's last line credits the story above it
+        ("5月13日，副市长何小勇到公司调研。\n记者 杨小霖 唐畅 通讯员 龚毅",
+         [("杨小霖", "reporter", None), ("唐畅", "reporter", None), ("龚毅", "correspondent", None)], "5月13日"),
+        # an outlet may open a closing credit in brackets
+        ("5月13日，副市长何小勇到公司调研。\n（青山广电-融媒体中心记者 杨小霖 唐畅）",
+         [("杨小霖", "reporter", None), ("唐畅", "reporter", None)], "5月13日"),
+    ],
+)
+def test_credits_without_brackets_or_with_an_outlet(source: str, credited: list, body_start: str) -> None:
+    doc = clean(read_text(source, "a.txt"), Settings(date=dt.date(2021, 3, 6)))
+    articles = segment(doc, Settings())
+    assert len(articles) == 1
+    assert [(b.name, b.role, b.title) for b in articles[0].bylines] == credited
+    assert articles[0].text.startswith(body_start)
+    assert_partition(doc, articles)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import kg
@@ -12,6 +14,7 @@ from bench.news_dev import (
     family,
     load_gold,
     score_entities,
+    score_events,
     score_quantities,
     score_relations,
     totals,
@@ -71,6 +74,20 @@ def test_relations_with_an_acceptable_entity_are_neither_right_nor_wrong() -> No
     record["acceptable"] = ["县政府"]  # a bare body the gold allows: its relation counts neither way
     score = score_relations(corpus, record, GoldIndex(record))
     assert (score.predicted, score.right) == (1, 1)
+
+
+def test_events_match_on_any_sentence_that_tells_of_them_and_arguments_are_scored() -> None:
+    text = "3月9日，东岭县举行重点项目集中开工仪式。县长赵明出席开工仪式并宣布项目开工。"
+    corpus = kg.api.extract_texts([("t.txt", text)], kg.Settings(date=dt.date(2021, 3, 10)))
+    assert len(corpus.events) == 1 and len(corpus.events[0].more_evidence) == 1  # one happening, told twice
+    record = gold(entities=[{"name": "东岭县", "type": "LOC", "aliases": []},
+                            {"name": "赵明", "type": "PER", "aliases": []}],
+                  events=[{"type": "开工", "trigger": "宣布项目开工", "participants": ["赵明", "不存在的公司"],
+                           "place": "东岭县", "date": "2021-03-09"}])
+    score = score_events(corpus, record, GoldIndex(record))
+    assert (score.found, score.right, score.predicted) == (1, 1, 1)  # the trigger is in the further sentence
+    assert score.classes["participants"][:2] == [2, 1]  # 赵明 found, the made-up company not
+    assert score.classes["date"][:2] == [1, 1]
 
 
 @pytest.mark.data

@@ -39,16 +39,22 @@ from kg.registry import stage
 # Any outlet may open one: 中国甘肃网7月15日讯, 泉州晚报4月8日讯, 中评社香港…電 (a name ending like an outlet's, then
 # the place and day, then 电/讯 in either script); 本报讯 and 本网讯 without place or day.
 _OUTLET = (
-    r"(?:本报|本网|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
+    r"(?:本报|本報|本网|本網|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
     r"|[\u4e00-\u9fffA-Za-z0-9·]{1,16}?(?:日报|晚报|早报|商报|时报|日報|晚報|時報|新闻网|新聞網|网|網|通讯社|社|电视台|電視台|客户端|TV))"
+)
+# A credit without brackets after the dateline, up to the day that opens the body (本报讯 记者 张三 特约记者 李四
+# 8月19日，…): role words and short names only, so that 记者从某局获悉 is no credit.
+_BARE_CREDIT = (
+    r"(?:(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)\s*"
+    r"(?![从從在到获獲了据據]|采访|採訪)[\u4e00-\u9fff·\s]{2,12}?)+(?=\s*(?:\d{4}年|\d{1,2}月\d{1,2}日))"
 )
 DATELINE = re.compile(
     rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"
     r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"
-    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)])?"
+    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)]|(?P<bare_credit>" + _BARE_CREDIT + r"))?"
 )
 # An outlet as a dateline names it: 本报 and 本网 name none.
-_OWN_OUTLET = ("本报", "本网")
+_OWN_OUTLET = ("本报", "本報", "本网", "本網")
 # A paragraph that is only a byline: □本报记者张三实习生李四, □本报记者张三摄影报道.
 LEAD_BYLINE = re.compile(r"^[■□◆●]?(?:(?:本报|新华社)?(?:特约|见习)?记者|通讯员)[\u4e00-\u9fff·]{2,48}$")
 # A photo credit closing a caption paragraph: …体验。本报记者张三摄 / （新华社记者某某摄）
@@ -191,6 +197,7 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
         pieces.append(("names", cursor, len(text)))
     bylines: list[Byline] = []
     role = "reporter"
+    printed: str | None = None  # the role word printed before the names (记者 of 本报记者 某某 摄)
     group: list[int] = []  # indices into bylines of the names since the last role word
     for kind, start, end in pieces:
         if kind == "names":
@@ -201,12 +208,14 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
                 name = doc.clean[name_span.start : name_span.end]
                 if 2 <= len(name) <= 10 and all(is_ideograph(ch) or ch == "·" for ch in name):
                     group.append(len(bylines))
-                    bylines.append(Byline(name=name, role=role, span=name_span))
+                    special = printed if printed and printed[:2] in ("特约", "特約", "见习", "見習") else None
+                    bylines.append(Byline(name=name, role=role, span=name_span, title=special))  # 特约记者 as printed
         elif kind in _PREFIX_ROLES:
             role, group = _PREFIX_ROLES[kind], []
+            printed = re.sub(r"\s|本|报|報", "", text[start:end])
         elif kind in ("photographer", "photo_report"):
-            for index in group:
-                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span)
+            for index in group:  # a photographer credited as 记者 still holds that post
+                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span, title=printed)
             role, group = "photographer", []
     return bylines
 
@@ -270,7 +279,13 @@ class _Page:
             listed = _is_headline_like(text) and PHOTO_CREDIT.search(text) is None
             if len(heads) > _HEADLINE_LINES and not listed:
                 current, heads = self._list(heads, current), []
-            if dateline or LEAD_BYLINE.match(text):
+            if dateline is None and _CLOSING_CREDIT.fullmatch(text) and self._closes(index, current, heads):
+                current.body.append(index)  # type: ignore[union-attr]  # （某某记者 张三）: read with the body's credits
+            elif dateline is None and LEAD_BYLINE.match(text) and self._closes(index, current, heads):
+                # 记者 张三 李四 as the page's last line, under a story: that story's credit, not a new item
+                current.body.append(index)  # type: ignore[union-attr]
+                current.credit, current.credit_at = index, self.spans[index].start  # type: ignore[union-attr]
+            elif dateline or LEAD_BYLINE.match(text):
                 current = self._open(index, dateline, heads)
                 heads = []
             elif listed:
@@ -299,6 +314,19 @@ class _Page:
             current = self._body(index, current, [])
         assert current is not None
         return current
+
+    def _closes(self, index: int, current: _Draft | None, heads: list[int]) -> bool:
+        """Whether the byline paragraph at ``index`` closes the story before it: the last paragraph of the page, right
+        after that story's body, with no photo marker (□) and no credit of its own yet."""
+        return (
+            index == len(self.texts) - 1
+            and not heads
+            and current is not None
+            and bool(current.body)
+            and current.credit is None
+            and not current.closed
+            and self.texts[index][:1] not in "■□◆●"
+        )
 
     def _index(self, draft: _Draft | None) -> int | None:
         return None if draft is None else draft.number
@@ -434,13 +462,14 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
 
 
 # Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the
-# article, and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
+# article (an outlet may open the brackets: （某某广电记者 某某）), and the 来源：line that names the outlet. Page
+# cleaning may have joined these lines to the text before them.
 _EDITOR_LINE = re.compile(
     r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"
 )
 _CLOSING_CREDIT = re.compile(
-    r"[（(](?P<credit>\s*(?:本报)?(?:特约)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]"
+    r"[（(][^（）()\n，。]{0,20}?(?P<credit>\s*(?:本报)?(?:特约|特約)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]"
 )
 _SOURCE_LINE = re.compile(
     r"(?:来源|來源)\s*[:：|｜]\s*(?P<source>[\u4e00-\u9fffA-Za-z0-9·]{2,20}?)"
@@ -522,8 +551,9 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
                 article.place_span = Span(base + match.start("place"), base + match.end("place"))
             if match.group("month"):
                 article.date = _dateline_date(match, doc.date)
-            if match.group("credit"):
-                credit = Span(base + match.start("credit"), base + match.end("credit"))
+            group = "credit" if match.group("credit") else "bare_credit"
+            if match.group(group):
+                credit = Span(base + match.start(group), base + match.end(group))
                 article.bylines.extend(parse_bylines(doc, credit))
         else:
             article.bylines.extend(parse_bylines(doc, dateline_span))

@@ -111,6 +111,8 @@ _INVESTS = [
 _PARENT_NAMED_AFTER = pattern(
     r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})"
 )
+# 某支队“某某”警航队: a unit named in quotation marks right after the body it belongs to
+_QUOTED_UNIT = pattern(r"(?P<parent>{O})(?P<child>{O})")
 _SUBORG = [
     pattern(
         rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"
@@ -170,6 +172,9 @@ _ORDERS = [
 ]
 # A bulletin list grouped by division: 某县(3个):甲镇乙村、丙镇丁村 — each item's first division lies in the heading's
 _LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
+# 从俄罗斯巴扎依哈站始发: a facility written right after the country it stands in (a station abroad; within China a
+# place before a facility is as often a region the sentence is about as the facility's own place)
+_COUNTRY_THEN_FACILITY = pattern(r"(?P<place>{A})(?P<thing>{F})")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
@@ -534,6 +539,10 @@ def _places(frame: Frame, out: _Emitter) -> None:
             # 某州地处某盆地: a place said to lie somewhere does (位于X的Y镇 is only a place's name)
             if thing and place and (thing.char != PLACE or "place_verb" in match.groupdict()):
                 out.add(frame, thing, "locatedIn", place)
+    for match in _COUNTRY_THEN_FACILITY.finditer(frame.masked):
+        place, thing = frame.slot(match, "place"), frame.slot(match, "thing")
+        if place and thing and not thing.fresh and thing.char == FACILITY and _level(place.mention.type) == 0:
+            out.add(frame, thing, "locatedIn", place, 0.8)
     _list_headings(frame, out)
     _among(frame, out)
     _bodies_of_places(frame, out)
@@ -847,6 +856,10 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             for child in frame.group_slots(match, "child"):
                 if parent and child.char == ORG:
                     out.add(frame, child, "subOrganizationOf", parent)
+    for match in _QUOTED_UNIT.finditer(frame.masked):
+        parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
+        if parent and child and not child.fresh and child.mention.text[:1] in '“「"':
+            out.add(frame, child, "subOrganizationOf", parent, 0.8)
     for match in _PARENT_NAMED_AFTER.finditer(frame.masked):
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
         if parent and child:
