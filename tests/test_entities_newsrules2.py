@@ -231,3 +231,11 @@ def test_a_bodys_central_task_is_not_a_centre() -> None:
     names = found("围绕中共南湖市委、市政府中心工作，推动农村经济发展。")
     assert "市政府中心" not in names and not any(name.endswith("政府中心") for name in names)
     assert any(name.endswith("市政府") for name in names)
+
+
+def test_fairs_by_their_short_names_are_events() -> None:
+    from kg.nlp.rules import class_by_suffix
+
+    assert found("去年东博会期间，华能与广西签约。").get("东博会") == "Event"
+    assert class_by_suffix("中国国际进口博览会", "Organization") == "Event"
+    assert class_by_suffix("广交会", "Organization") == "Event"

@@ -112,6 +112,11 @@ SUFFIX_CLASSES: dict[str, str] = {
     "体验中心": "Facility",
     "会展中心": "Facility",
     "大观园": "Facility",
+    # fairs and expos, also by their customary short names (东博会, 进博会, 广交会)
+    "博览会": "Event",
+    "博会": "Event",
+    "交易会": "Event",
+    "交会": "Event",
     "有限公司": "Company",
     "有限责任公司": "Company",
     "股份有限公司": "Company",
