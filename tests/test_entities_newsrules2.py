@@ -239,3 +239,12 @@ def test_fairs_by_their_short_names_are_events() -> None:
     assert found("去年东博会期间，华能与广西签约。").get("东博会") == "Event"
     assert class_by_suffix("中国国际进口博览会", "Organization") == "Event"
     assert class_by_suffix("广交会", "Organization") == "Event"
+
+
+def test_a_ministrys_department_names_its_ministry_too() -> None:
+    from kg.nlp.rules import class_by_suffix
+
+    assert class_by_suffix("国家能源局规划司", "Organization") == "GovernmentBody"
+    assert class_by_suffix("鸿达公司", "Organization") == "Company"
+    names = found("5月13日，国家能源局规划司副司长何勇健率调研组来到邢台。")
+    assert names.get("国家能源局规划司") == "GovernmentBody" and "国家能源局" in names

@@ -155,6 +155,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "部": "GovernmentBody",
     "办公室": "GovernmentBody",
     "办": "GovernmentBody",
+    "司": "GovernmentBody",  # a ministry's department (规划司); 公司 is the longer suffix
     "市委": "PartyBody",
     "省委": "PartyBody",
     "县委": "PartyBody",
