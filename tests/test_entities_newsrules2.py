@@ -248,3 +248,13 @@ def test_a_ministrys_department_names_its_ministry_too() -> None:
     assert class_by_suffix("鸿达公司", "Organization") == "Company"
     names = found("5月13日，国家能源局规划司副司长何勇健率调研组来到邢台。")
     assert names.get("国家能源局规划司") == "GovernmentBody" and "国家能源局" in names
+
+
+def test_a_given_name_before_a_title_is_the_person() -> None:
+    from .entities_helpers import resolve
+
+    extraction = extract("东城区委副书记、区长王亚明出席。亚明区长就优化营商环境作了表态。")
+    corpus = resolve(extraction)
+    person = next(e for e in corpus.entities.values() if e.label == "王亚明")
+    assert "亚明" in person.alt_labels
+    assert not any(e.label == "亚明" for e in corpus.entities.values())

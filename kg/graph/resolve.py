@@ -10,7 +10,7 @@ Keys (from which IRIs are made):
   county named, ``attrs["scope"] == "article"``) is ``Organization/<name>/<article id>``;
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
-《条例》) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
+《条例》, a given name before a title: 亚明区长 → 王亚明) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
 the linked place that has exactly that surface form elsewhere in the run (a town only if no other town in the country
 bears its name).
 
@@ -263,6 +263,11 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         in_article[name] = key
         resolver.entity(key, "Person", _label(mention))
         keys[(mention.start, mention.end)] = key
+    for mention in extraction.mentions:
+        if mention.type == "Person" and _ref(mention):  # a given name for the person named in full (亚明区长)
+            person = follow(mention)
+            if person is not None:
+                keys[(mention.start, mention.end)] = person
     for mention in extraction.mentions:
         found = keys.get((mention.start, mention.end))
         if found is not None:

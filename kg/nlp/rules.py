@@ -715,6 +715,46 @@ def complete_cut_names(ms: _Mentions) -> None:
             _move(ms, mention, mention.start, end + 1)
 
 
+# Titles after which a person's given name alone refers to the person (亚明区长 for 王亚明).
+GIVEN_NAME_TITLES = (
+    "书记",
+    "区长",
+    "县长",
+    "市长",
+    "镇长",
+    "乡长",
+    "省长",
+    "旗长",
+    "州长",
+    "主任",
+    "局长",
+    "部长",
+    "厅长",
+    "处长",
+    "主席",
+    "董事长",
+    "总经理",
+    "同志",
+)
+
+
+def given_names(ms: _Mentions) -> None:
+    """A three-character person's given name followed by a title (亚明区长 after 区长王亚明) refers to that person
+    (``attrs["ref"]``), whatever the tagger made of it."""
+    text = ms.text
+    persons = [m for m in ms.all if m.type == "Person" and len(m.text) == 3 and not m.attrs.get("ref")]
+    for person in sorted(persons, key=lambda m: m.start):
+        given = person.text[1:]
+        for match in re.finditer(re.escape(given), text[person.end :]):
+            start = person.end + match.start()
+            end = start + 2
+            if not text.startswith(GIVEN_NAME_TITLES, end) or (start > 0 and text[start - 1] == person.text[0]):
+                continue
+            if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
+                continue  # inside a longer name
+            ms.add(start, end, "Person", 0.8, ref=f"{person.start}:{person.end}")
+
+
 def _photo_credit_name(text: str, mention: Mention) -> bool:
     """Whether a person the tagger ran into the 摄 ("photographed by") closing a credit line (图源某报某某摄)."""
     end = mention.end
@@ -1702,6 +1742,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     tokens = extraction.tokens
     fix_tagger_mentions(ms, tokens)
     complete_cut_names(ms)
+    given_names(ms)
     bylines(ms)
     works(ms)
     quoted_names(ms)
