@@ -10,9 +10,9 @@ Keys (from which IRIs are made):
   county named, ``attrs["scope"] == "article"``) is ``Organization/<name>/<article id>``;
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
-《条例》, a given name before a title: 亚明区长 → 王亚明) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
-the linked place that has exactly that surface form elsewhere in the run (a town only if no other town in the country
-bears its name).
+《条例》, a given name before a title: 亚明区长 → 王亚明) take the entity of the mention they point at. Across
+articles, a place name left unlinked in one article joins the linked place that has exactly that surface form
+elsewhere in the run (a town only if no other town in the country bears its name).
 
 Every entity keeps all its surface forms (``alt_labels``) except anaphora (该市, 公司), role words (首府) and elliptic
 forms (the A of ``A、B派出所``), which are references rather than names; every mention stays attached with its
