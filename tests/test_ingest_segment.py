@@ -337,3 +337,12 @@ def test_credits_without_brackets_or_with_an_outlet(source: str, credited: list,
     assert [(b.name, b.role, b.title) for b in articles[0].bylines] == credited
     assert articles[0].text.startswith(body_start)
     assert_partition(doc, articles)
+
+
+def test_an_outlets_regional_channel_in_a_dateline_is_no_place() -> None:
+    from kg.ingest.segment import DATELINE
+
+    match = DATELINE.match("中新网新疆新闻3月11日电(庞小博)")
+    assert match is not None and match.group("place") == "新疆"
+    match = DATELINE.match("中新网银川4月21日电(记者李小珊)")
+    assert match is not None and match.group("place") == "银川"

@@ -50,7 +50,8 @@ _BARE_CREDIT = (
 )
 DATELINE = re.compile(
     rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"
-    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"
+    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?(?:新闻|新聞|频道|頻道)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月"
+    r"(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"  # 中新网新疆新闻…电: the outlet's regional channel, the place 新疆
     r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)]|(?P<bare_credit>" + _BARE_CREDIT + r"))?"
 )
 # An outlet as a dateline names it: 本报 and 本网 name none.
