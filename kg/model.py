@@ -292,6 +292,8 @@ class Event:
     roles: list[tuple[str, str]] = field(default_factory=list)
     trigger: str | None = None  # the word of the text that states the event (开工, 签约, 调研)
     amounts: list[Quantity] = field(default_factory=list)  # sums of money the event's sentence states
+    # Later sentences of the article that tell of the same happening again (致辞 at the 开工 ceremony, 出席会议 …)
+    more_evidence: list[Evidence] = field(default_factory=list)
 
 
 # The tagset of the tokens a tagger hands to the later stages: LAC's part-of-speech and name tags (Baidu LAC, the

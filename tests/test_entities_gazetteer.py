@@ -32,7 +32,8 @@ def test_short_forms() -> None:
     assert gz.short_forms("广西壮族自治区", 1) == ["广西"]
     assert gz.short_forms("阿拉善盟", 2) == ["阿拉善"]
     assert gz.short_forms("鄂温克族自治旗", 3) == ["鄂温克旗"]
-    assert gz.short_forms("延边朝鲜族自治州", 2) == ["延边"]
+    assert gz.short_forms("延边朝鲜族自治州", 2) == ["延边", "延边州"]
+    assert gz.short_forms("恩施土家族苗族自治州", 2) == ["恩施", "恩施州"]
 
 
 def test_district_links_with_its_hierarchy() -> None:
@@ -149,3 +150,21 @@ def test_works_with_a_tagger_that_gives_no_tokens() -> None:
     assert found["阿拉善"] == ("League", "152900")
     assert found["锡林郭勒边境管理支队"][0] == "PoliceUnit"
     assert not {"白银", "合作市", "合作"} & set(found)
+
+
+def test_place_names_the_tagger_cut_are_joined_but_two_rivers_stay_two() -> None:
+    found = spans(extract("沿察汗乌苏河新建一座水库。长江荆江段水质持续向好。"))
+    assert found["察汗乌苏河"][0] == "Place" and "察汗" not in found and "乌苏河" not in found
+    assert "长江" in found and "荆江" in found and "长江荆江" not in found
+
+
+def test_one_character_and_a_level_word_unknown_to_the_table_is_no_division() -> None:
+    from kg.model import Mention
+    from kg.nlp.rules import MentionIndex
+
+    index = MentionIndex(
+        [Mention("a", 0, 2, "互市", "City"), Mention("a", 3, 5, "泾县", "County"), Mention("a", 6, 8, "呼市", "City")]
+    )
+    gz._drop_unlinked_districts(gz.gazetteer(), index)
+    # a weak name of the table, not linked alone, is still a county; 呼市 may abbreviate 呼和浩特市
+    assert sorted(m.text for m in index) == ["呼市", "泾县"]

@@ -143,3 +143,118 @@ def test_adjectives_inside_a_project_name() -> None:
     # 大 and 特大 are tagged adjectives; they sit inside names (某地区大数据中心扩建工程, 某某特大桥)
     names = found("推进阿拉善盟大数据中心扩建工程建设。")
     assert names.get("阿拉善盟大数据中心扩建工程") == "Project"
+
+
+def test_a_photographer_closing_a_credit_line_is_a_person_without_the_photo_word() -> None:
+    names = found("东山镇石门村\n图源南方日报王海涛摄\n图源北方晚报袁灿摄\n西山镇花园村")
+    assert names.get("王海涛") == "Person" and names.get("袁灿") == "Person"
+    assert "王海涛摄" not in names and "袁灿摄" not in names
+
+
+def test_named_economic_regions_and_railways_take_the_places_before_their_head() -> None:
+    names = found("该市主动融入成渝地区双城经济圈和关中平原城市群，北黑铁路升级改造同步推进。")
+    assert names.get("成渝地区双城经济圈") == "Region" and names.get("关中平原城市群") == "Region"
+    assert names.get("北黑铁路") == "Facility"
+    assert not {"双城", "渝地区", "关中平原", "北黑"} & set(names)
+    assert found("二连浩特口岸进出口货运量增长。").get("二连浩特口岸") == "Port"
+
+
+def test_a_name_cut_short_is_completed_from_the_same_article() -> None:
+    from kg.model import Article, ArticleExtraction, Mention
+    from kg.nlp.rules import _Mentions, complete_cut_names
+
+    text = "镇党委书记金灵占主持会议。金灵占在会上指出，要抓好项目。"
+    article = Article(id="t", document_id="d", index=0, text=text)
+    extraction = ArticleExtraction(article=article, mentions=[
+        Mention("t", 5, 8, "金灵占", "Person"), Mention("t", 13, 15, "金灵", "Person")])
+    ms = _Mentions(extraction)
+    complete_cut_names(ms)
+    ms.finish()
+    assert [m.text for m in extraction.mentions] == ["金灵占", "金灵占"]
+
+
+def test_a_name_cut_before_ascii_punctuation_is_completed() -> None:
+    from kg.model import Mention
+    from kg.nlp.rules import _cut_name
+
+    def cut(text: str, name: str) -> bool:
+        start = text.index(name)
+        return _cut_name(text, Mention("t", start, start + len(name), name, "Person"))
+
+    assert cut("统战部长王醒时,区委常委李华出席。", "王醒")  # web text's ASCII comma
+    assert not cut("县长王刚到和平村调研。", "王刚")  # 到 and 和 follow a name as words of their own
+
+
+def test_a_picture_source_names_its_outlet() -> None:
+    names = found("东山镇石门村入选。\n图源南城新闻网\n西山镇花园村入选。\n图源北岭日报王海涛摄\n图源：山水融媒体中心")
+    assert names.get("南城新闻网") == "NewsMedia" and names.get("北岭日报") == "NewsMedia"
+    assert names.get("山水融媒体中心") == "NewsMedia"
+
+
+def test_projects_counted_or_above_a_sum_are_categories() -> None:
+    from kg.model import Article, ArticleExtraction
+    from kg.nlp.rules import _Mentions, project_names
+
+    def projects(words: list[tuple[str, str]]) -> list[str]:
+        tokens, at = [], 0
+        for word, pos in words:
+            tokens.append(Token.at(at, word, pos))
+            at += len(word)
+        text = "".join(word for word, _ in words)
+        extraction = ArticleExtraction(article=Article(id="t", document_id="d", index=0, text=text))
+        ms = _Mentions(extraction)
+        project_names(ms, tokens)
+        ms.finish()
+        return [m.text for m in extraction.mentions if m.type == "Project"]
+
+    assert projects([("全市", "n"), ("5000万元", "m"), ("以上", "f"), ("示范", "vn"), ("项目", "n")]) == []
+    assert projects([("引水", "vn"), ("工程", "n"), ("39", "m"), ("个子", "n"), ("项目", "n")]) == []
+    assert projects([("南湖", "LOC"), ("5万吨", "m"), ("引水", "vn"), ("项目", "n")]) == ["南湖5万吨引水项目"]
+
+
+def test_bodies_and_built_things_named_after_the_place_before_them() -> None:
+    names = found("参观了重庆光环购物公园。东城区合作交流办有关负责同志陪同。")
+    assert names.get("重庆光环购物公园") == "Facility" and "光环购物公园" not in names
+    assert names.get("东城区合作交流办") == "GovernmentBody"
+
+
+def test_kinds_of_cooperatives_are_no_names() -> None:
+    from kg.nlp.rules import GENERIC_BODY
+
+    names = found("调研组了解了域内农民专业合作社的发展现状，走访了南湖区玉珠香牡丹种植专业合作社。")
+    assert "域内农民专业合作社" not in names and "农民专业合作社" not in names
+    assert any(name.endswith("玉珠香牡丹种植专业合作社") for name in names)
+    assert GENERIC_BODY.match("各类合作社") and not GENERIC_BODY.match("玉珠香牡丹种植专业合作社")
+
+
+def test_a_bodys_central_task_is_not_a_centre() -> None:
+    names = found("围绕中共南湖市委、市政府中心工作，推动农村经济发展。")
+    assert "市政府中心" not in names and not any(name.endswith("政府中心") for name in names)
+    assert any(name.endswith("市政府") for name in names)
+
+
+def test_fairs_by_their_short_names_are_events() -> None:
+    from kg.nlp.rules import class_by_suffix
+
+    assert found("去年东博会期间，华能与广西签约。").get("东博会") == "Event"
+    assert class_by_suffix("中国国际进口博览会", "Organization") == "Event"
+    assert class_by_suffix("广交会", "Organization") == "Event"
+
+
+def test_a_ministrys_department_names_its_ministry_too() -> None:
+    from kg.nlp.rules import class_by_suffix
+
+    assert class_by_suffix("国家能源局规划司", "Organization") == "GovernmentBody"
+    assert class_by_suffix("鸿达公司", "Organization") == "Company"
+    names = found("5月13日，国家能源局规划司副司长何勇健率调研组来到邢台。")
+    assert names.get("国家能源局规划司") == "GovernmentBody" and "国家能源局" in names
+
+
+def test_a_given_name_before_a_title_is_the_person() -> None:
+    from .entities_helpers import resolve
+
+    extraction = extract("东城区委副书记、区长王亚明出席。亚明区长就优化营商环境作了表态。")
+    corpus = resolve(extraction)
+    person = next(e for e in corpus.entities.values() if e.label == "王亚明")
+    assert "亚明" in person.alt_labels
+    assert not any(e.label == "亚明" for e in corpus.entities.values())

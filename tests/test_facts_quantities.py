@@ -53,3 +53,10 @@ def test_a_line_break_between_a_number_and_its_unit_ends_no_sentence() -> None:
     text = "今年新增减税降费8.08\n亿元。全年完成。"
     sentences = split_sentences(text)
     assert [text[s.span.start : s.span.end] for s in sentences] == ["今年新增减税降费8.08\n亿元。", "全年完成。"]
+
+
+def test_terms_sessions_phases_and_a_lone_zero_are_no_quantities() -> None:
+    assert rows("十三屆全國人大四次會議審議通過。") == []
+    assert rows("青山水厂（二期）扩建项目和三期工程同时推进，汽车零部件产业集聚。") == []
+    # counts of the same words stay counts
+    assert [(t, v) for t, v, _ in rows("全年举办三期培训班，召开会议3次。")] == [("三期", Decimal(3)), ("3次", Decimal(3))]

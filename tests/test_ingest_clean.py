@@ -180,3 +180,28 @@ def test_furniture_inside_a_broken_sentence_is_removed_and_the_sentence_rejoined
     result = clean_text(source)
     assert result.text == "这是一段相当长的正文内容，一直写到这一行的末尾还没有结束，直到下一栏才结束。"
     assert [source[s.start : s.end] for s in result.removed] == ["■要闻·速览"]
+
+
+def test_a_grid_of_names_keeps_its_spaces() -> None:
+    """Invented awardee grid: the names stay apart, a padded two-character name (陈 忠) is one name."""
+    text = clean_text("表彰名单如下：\n王一明 李二华 张三丰 陈 忠\n赵四海 钱五岳 孙六合 周七星\n").text
+    assert "王一明 李二华 张三丰 陈忠" in text
+    assert "赵四海 钱五岳 孙六合 周七星" in text
+
+
+def test_letter_spaced_lines_and_bylines_are_no_grid() -> None:
+    text = clean_text("本 报 鄂 尔 多 斯\n记者 王一明 通讯员 李二华\n").text
+    assert "本报鄂尔多斯" in text
+    assert "记者王一明通讯员李二华" in text
+
+
+def test_web_text_list_items_stay_one_per_line() -> None:
+    """A web page (paragraphs on one line each) with a list of bodies: the items are not joined into one."""
+    paragraph = (
+        "近日，全省关心下一代工作表彰大会召开，会议表彰了一批先进集体和先进工作者，号召各地学习先进经验。"
+        "会上，受表彰的单位和个人代表作了交流发言，介绍了他们在关爱青少年成长方面的做法和体会。"
+    )
+    items = ["甲市关心下一代工作委员会", "乙市丙县关心下一代工作委员会", "丁市关心下一代工作委员会", "戊县关心下一代工作委员会"]
+    text = clean_text("\n".join([paragraph, "先进集体名单：", *items, paragraph])).text
+    lines = text.split("\n")
+    assert all(item in lines for item in items)

@@ -233,6 +233,8 @@ def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story
     assert article.text.endswith("改造将坚持居民自愿原则。") and "图为施工现场。（本报记者王五摄）" in article.text
     assert article.credit_span is None
     assert_partition(doc, [article])
+    # the photographer was credited as 记者: the printed role word stays as the title (the post the credit states)
+    assert [(b.name, b.title) for b in article.bylines if b.role == "photographer"] == [("王五", "记者")]
 
 
 SEGMENT_LINES = st.lists(
@@ -281,3 +283,66 @@ def test_a_web_pages_date_and_source_lines_are_not_glued_to_its_headline(under_h
     assert [a.headline for a in articles] == ["乌海市建成3座加氢站"]
     kept = [line for line in under_headline if line.replace(" ", "") in doc.clean.replace(" ", "")]
     assert all(line.replace(" ", "") in articles[0].text.replace(" ", "") for line in kept)
+
+
+def test_a_long_run_of_short_lines_is_a_list_in_the_body() -> None:
+    """Invented web page: a list of six bodies under a sentence is body text, not a headline of six lines."""
+    paragraph = (
+        "近日，全省关心下一代工作表彰大会召开，会议表彰了一批先进集体和先进工作者，号召各地学习先进经验。"
+        "会上，受表彰的单位和个人代表作了交流发言，介绍了他们在关爱青少年成长方面的做法和体会。"
+    )
+    items = [f"{place}关心下一代工作委员会" for place in ("甲市", "乙市", "丙县", "丁县", "戊市", "己县")]
+    doc = clean(read_text("\n".join([paragraph, *items]), "a.txt"), Settings(date=dt.date(2021, 3, 6)))
+    articles = segment(doc, Settings())
+    assert len(articles) == 1 and articles[0].headline is None
+    assert all(item in articles[0].text.split("\n") for item in items)
+
+
+def test_page_meta_lines_in_either_script_and_in_brackets_are_no_headline() -> None:
+    from kg.ingest.segment import PAGE_META_LINE
+
+    assert PAGE_META_LINE.match("發佈時間:2016-03-21 12:29:21  來源:南城日報  作者:佚名")
+    assert PAGE_META_LINE.match("2020-01-02 18:17:30來源:新華網")  # cleaning drops the space before 來源
+    assert PAGE_META_LINE.match("(來源:南城网)")
+    assert not PAGE_META_LINE.match("南城日报2月3日讯")
+    text = "東城項目競相開工忙\n發佈時間:2016-03-21 12:29:21 來源:南城日報\n本報訊 3月10日，東城縣一批項目開工建設。\n"
+    doc = clean(read_text(text, "a.txt"), Settings(date=dt.date(2016, 3, 21)))
+    articles = segment(doc, Settings())
+    assert [a.headline for a in articles] == ["東城項目競相開工忙"]
+
+
+@pytest.mark.parametrize(
+    ("source", "credited", "body_start"),
+    [
+        # a credit without brackets after 本报讯, up to the day that opens the body
+        ("本报讯 记者 张涛 特约记者 黄小高 8月19日，青山县举行项目签约仪式。",
+         [("张涛", "reporter", None), ("黄小高", "correspondent", "特约记者")], "8月19日"),
+        # traditional script: 本報訊 is the paper's own dateline
+        ("本報訊(記者 王大明 通訊員 鄒小國)3月10日，青山鎮項目開工建設。",
+         [("王大明", "reporter", None), ("鄒小國", "correspondent", None)], "3月10日"),
+        # 记者 as the subject of the first sentence is no credit
+        ("本报讯 记者从市统计局获悉 2020年全市生产总值增长。", [], "记者从市统计局获悉"),
+        # the page's last line credits the story above it
+        ("5月13日，副市长何小勇到公司调研。\n记者 杨小霖 唐畅 通讯员 龚毅",
+         [("杨小霖", "reporter", None), ("唐畅", "reporter", None), ("龚毅", "correspondent", None)], "5月13日"),
+        # an outlet may open a closing credit in brackets
+        ("5月13日，副市长何小勇到公司调研。\n（青山广电-融媒体中心记者 杨小霖 唐畅）",
+         [("杨小霖", "reporter", None), ("唐畅", "reporter", None)], "5月13日"),
+    ],
+)
+def test_credits_without_brackets_or_with_an_outlet(source: str, credited: list, body_start: str) -> None:
+    doc = clean(read_text(source, "a.txt"), Settings(date=dt.date(2021, 3, 6)))
+    articles = segment(doc, Settings())
+    assert len(articles) == 1
+    assert [(b.name, b.role, b.title) for b in articles[0].bylines] == credited
+    assert articles[0].text.startswith(body_start)
+    assert_partition(doc, articles)
+
+
+def test_an_outlets_regional_channel_in_a_dateline_is_no_place() -> None:
+    from kg.ingest.segment import DATELINE
+
+    match = DATELINE.match("中新网新疆新闻3月11日电(庞小博)")
+    assert match is not None and match.group("place") == "新疆"
+    match = DATELINE.match("中新网银川4月21日电(记者李小珊)")
+    assert match is not None and match.group("place") == "银川"

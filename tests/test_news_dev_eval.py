@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 import kg
@@ -12,6 +14,7 @@ from bench.news_dev import (
     family,
     load_gold,
     score_entities,
+    score_events,
     score_quantities,
     score_relations,
     totals,
@@ -73,6 +76,20 @@ def test_relations_with_an_acceptable_entity_are_neither_right_nor_wrong() -> No
     assert (score.predicted, score.right) == (1, 1)
 
 
+def test_events_match_on_any_sentence_that_tells_of_them_and_arguments_are_scored() -> None:
+    text = "3月9日，东岭县举行重点项目集中开工仪式。县长赵明出席开工仪式并宣布项目开工。"
+    corpus = kg.api.extract_texts([("t.txt", text)], kg.Settings(date=dt.date(2021, 3, 10)))
+    assert len(corpus.events) == 1 and len(corpus.events[0].more_evidence) == 1  # one happening, told twice
+    record = gold(entities=[{"name": "东岭县", "type": "LOC", "aliases": []},
+                            {"name": "赵明", "type": "PER", "aliases": []}],
+                  events=[{"type": "开工", "trigger": "宣布项目开工", "participants": ["赵明", "不存在的公司"],
+                           "place": "东岭县", "date": "2021-03-09"}])
+    score = score_events(corpus, record, GoldIndex(record))
+    assert (score.found, score.right, score.predicted) == (1, 1, 1)  # the trigger is in the further sentence
+    assert score.classes["participants"][:2] == [2, 1]  # 赵明 found, the made-up company not
+    assert score.classes["date"][:2] == [1, 1]
+
+
 @pytest.mark.data
 @pytest.mark.slow
 def test_news_dev_is_scored_whole() -> None:
@@ -87,3 +104,17 @@ def test_news_dev_is_scored_whole() -> None:
         "entities": 1092, "posts": 206, "relations": 535, "quantities": 426, "events": 129}
     for score in sums.values():
         assert 0 <= score.found <= score.gold and 0 <= score.right <= score.predicted
+
+
+def test_acceptable_is_judged_on_the_mention_as_printed_and_part_b_bare_bodies_are_neutral() -> None:
+    text = "本报讯 来自辽宁的企业家参加了会议。县委召开会议，研究部署招商工作。"
+    corpus = kg.api.extract_texts([("t.txt", text)])
+    printed = {m.text: e for e in corpus.entities.values() for m in e.mentions}
+    assert printed["辽宁"].label == "辽宁省"  # kg's label is the full name; the article prints 辽宁
+    part_a = gold(acceptable=["辽宁"])
+    score = score_entities(corpus, part_a, GoldIndex(part_a))
+    assert not any(w.startswith("辽宁省") for w in score.wrong)
+    assert any(w.startswith("县委") for w in score.wrong)  # part A annotates bare bodies: not neutral there
+    part_b = gold(file="b00.txt", acceptable=["辽宁"])
+    score = score_entities(corpus, part_b, GoldIndex(part_b))
+    assert score.predicted == 0 and score.wrong == []

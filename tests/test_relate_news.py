@@ -177,6 +177,16 @@ def test_a_chain_of_posts_between_two_names_is_the_second_ones() -> None:
     assert ("张三", "holdsPost", "甲科技有限公司") in found
 
 
+def test_a_national_body_named_before_a_title_holds_it_a_title_naming_its_own_body_does_not() -> None:
+    view = build_view(extraction("国家能源局规划司副司长孙五、中共中央总书记、国家主席赵六出席。",
+                                 {"国家能源局规划司": "GovernmentBody", "孙五": "Person", "中共中央": "PartyBody",
+                                  "赵六": "Person"}))
+    posts = {(r.subject_mention.text, r.attrs["title"], r.object_mention.text if r.object_mention else None)
+             for r in relate_view(view) if r.predicate == "holdsPost"}
+    assert ("孙五", "副司长", "国家能源局规划司") in posts and ("孙五", "副司长", None) not in posts
+    assert ("赵六", "总书记", "中共中央") in posts and ("赵六", "国家主席", "中共中央") not in posts
+
+
 def test_a_name_that_opens_with_a_chain_of_divisions_states_the_chain() -> None:
     found = relations("青川省东源州西河县光伏电站项目开工。", {
         "青川省东源州西河县光伏电站项目": "Project", "青川省": "ProvinceLevelArea", "东源州": "PrefectureLevelArea",

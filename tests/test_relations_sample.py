@@ -201,3 +201,17 @@ def test_every_statement_quantity_and_event_has_evidence(graph: Graph) -> None:
 
 def test_no_co_occurrence_links_among_stated_facts(graph: Graph) -> None:
     assert rows(graph, "SELECT ?s WHERE { ?s kg:coMentionedWith ?o }") == []
+
+
+def test_sample_page_against_its_hand_made_gold_facts() -> None:
+    """Relations and quantities of the sample page against tests/cases/sample_page/gold_facts.json (made by reading the
+    page, see its how_made); floors a little under the figures measured when it was written (bench/results.md)."""
+    import datetime as dt
+
+    from kg.nlp.relation_eval import evaluate_gold_facts
+    from tests.conftest import SAMPLE
+
+    report = evaluate_gold_facts(SAMPLE, dt.date(2021, 2, 22))
+    relations, quantities = report["relations"], report["quantities"]
+    assert relations["recall"] >= 0.94 and relations["precision"] >= 0.97, relations
+    assert quantities["recall"] >= 0.95 and quantities["precision"] >= 0.97, quantities

@@ -47,6 +47,11 @@ def test_dates_resolve_against_the_article_date() -> None:
     assert times("该工厂于去年投入运营") == [("去年", "2020")]
     assert times("1月27日，班列驶入") == [("1月27日", "2021-01-27")]
     assert times("12月25日公布") == [("12月25日", "2020-12-25")]  # a December day in a February article is last year's
+
+
+def test_yearly_output_after_completion_is_no_year_after_next() -> None:
+    assert times("项目建成后年产值可达5亿元") == []  # 后 closes 建成后, 年产值 is yearly output
+    assert times("该线路后年通车") == [("后年", "2023")]
     assert times("2014年以来") == [("2014年以来", "2014/..")]
     assert times("“十三五”期间") == [("“十三五”期间", "2016/2020")]
     assert times("截至2020年12月底") == [("2020年12月底", "2020-12-31")]
@@ -192,3 +197,17 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
         assert quantity.text and quantity.text in text
     relate_view(view)
     events_view(view)
+
+
+def test_a_unit_in_quotation_marks_belongs_to_the_body_named_before_it() -> None:
+    found = relations("青山市公安局“雷霆”突击队昨日成立。", {"青山市公安局": "PoliceUnit", "“雷霆”突击队": "PoliceUnit"})
+    assert ("“雷霆”突击队", "subOrganizationOf", "青山市公安局") in found
+    # two bodies side by side without quotation marks are not read as one inside the other
+    found = relations("青山市公安局青山市消防救援支队联合检查。", {
+        "青山市公安局": "PoliceUnit", "青山市消防救援支队": "Organization"})
+    assert not any(p == "subOrganizationOf" for _, p, _ in found)
+
+
+def test_a_station_written_after_a_country_stands_in_it() -> None:
+    found = relations("班列从哈萨克斯坦多斯特克站始发。", {"哈萨克斯坦": "Country", "多斯特克站": "Station"})
+    assert ("多斯特克站", "locatedIn", "哈萨克斯坦") in found

@@ -65,7 +65,8 @@ def test_build_reads_traditional_text_and_points_into_it(tmp_path) -> None:
     )
     corpus = kg.extract([source], kg.Settings(date=dt.date(2024, 5, 13)))
     article = corpus.extractions[0].article
-    assert article.text.startswith("本報訊")  # the article keeps its own text
+    # the article keeps its own text (script and gloss); 本報訊 is a credit, cut as 本报讯 is
+    assert article.text.startswith("5月12日，達(dá)爾罕茂明安聯合旗")
     mentions = [m for m in corpus.extractions[0].mentions]
     assert mentions and all(article.text[m.start : m.end] == m.text for m in mentions)
     by_text = {m.text: m for m in mentions}

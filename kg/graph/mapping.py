@@ -166,6 +166,8 @@ class Mapper:
                 add((node, COMMENT, _zh(event.description)))
             add((node, _kg("extractor"), literal(event.extractor)))
             add((node, _kg("evidence"), self.map_evidence(event.evidence)))
+            for further in event.more_evidence:
+                add((node, _kg("furtherEvidence"), self.map_evidence(further)))
 
     def drop_restated_entity_facts(self, corpus: Corpus) -> None:
         """Keep a triple that the entities graph already asserts (a containment the gazetteer knows) out of the

@@ -6,12 +6,13 @@ Keys (from which IRIs are made):
   for 呼和浩特市); its ancestors become entities too, so that 乌达区 ⊂ 乌海市 ⊂ 内蒙古自治区 is in the graph;
 * anything else is ``<Family>/<normalised name>``: Person, Place, Organization, Work, Product, Project or Event, the
   name being the mention's full form (``attrs["name"]``, e.g. 阿日哈沙特边境派出所 for an elliptic 阿日哈沙特, or
-  呼和浩特市政府 for 市政府) in NFKC and simplified characters.
+  呼和浩特市政府 for 市政府) in NFKC and simplified characters; a bare body the article does not place (县委 with no
+  county named, ``attrs["scope"] == "article"``) is ``Organization/<name>/<article id>``;
 
 Within an article, abbreviations and anaphora marked by the rules (``attrs["ref"]``: 二连站 → 二连浩特站, 该公司,
-《条例》) take the entity of the mention they point at. Across articles, a place name left unlinked in one article joins
-the linked place that has exactly that surface form elsewhere in the run (a town only if no other town in the country
-bears its name).
+《条例》, a given name before a title: 亚明区长 → 王亚明) take the entity of the mention they point at. Across
+articles, a place name left unlinked in one article joins the linked place that has exactly that surface form
+elsewhere in the run (a town only if no other town in the country bears its name).
 
 Every entity keeps all its surface forms (``alt_labels``) except anaphora (该市, 公司), role words (首府) and elliptic
 forms (the A of ``A、B派出所``), which are references rather than names; every mention stays attached with its
@@ -156,6 +157,8 @@ def _key_of(resolver: _Resolver, mention: Mention) -> str:
     if code and code in gaz.divisions:
         return resolver.place(gaz.divisions[code])
     key = f"{family(mention.type)}/{_name(mention)}"
+    if mention.attrs.get("scope") == "article":
+        key += f"/{mention.article_id}"  # a body the article does not place (县委): this article's, not every one's
     resolver.entity(key, mention.type, _label(mention))
     return key
 
@@ -260,6 +263,11 @@ def _resolve_article(resolver: _Resolver, extraction: ArticleExtraction) -> None
         in_article[name] = key
         resolver.entity(key, "Person", _label(mention))
         keys[(mention.start, mention.end)] = key
+    for mention in extraction.mentions:
+        if mention.type == "Person" and _ref(mention):  # a given name for the person named in full (亚明区长)
+            person = follow(mention)
+            if person is not None:
+                keys[(mention.start, mention.end)] = person
     for mention in extraction.mentions:
         found = keys.get((mention.start, mention.end))
         if found is not None:

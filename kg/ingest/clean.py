@@ -5,7 +5,8 @@ Repairs, in order:
 1. Characters: full-width ASCII digits and letters become half-width, ``⋯`` becomes ``…``, zero-width and control
    characters are dropped. Chinese punctuation (，。：；（）) is kept: it is the normal form in Chinese text.
 2. Spaces: a space next to a CJK character is a PDF artifact (``2020 年 12  月``, letter-spaced datelines like
-   ``本 报 鄂 尔 多 斯``) and is removed; a single space between two Latin words or numbers is kept.
+   ``本 报 鄂 尔 多 斯``) and is removed, except between the names of a grid (``兰玉华 李金保 陈 忠``, see
+   :func:`_grid_spaces`); a single space between two Latin words or numbers is kept.
 3. Doubled display type: PDF text layers of bold headlines and captions often repeat every glyph run
    (``““新闻新闻””``). A line that is entirely a sequence of repeated runs is reduced to the first copy of each run.
 4. Lines: a newspaper column breaks lines wherever the column ends, so a line that does not end a sentence is joined
@@ -46,6 +47,11 @@ HEADLINE_WIDTH = 24
 FURNITURE_MAX = 40
 BYLINE_MAX = 200
 CREDIT_WINDOW = 200
+# A text is not hard-wrapped, however many of its lines do not end sentences, when it holds a line wider than this many
+# times the median width of those lines and than WEB_LINE_MIN em: a web page's paragraph on one line (its short lines
+# are list items).
+WEB_LINE_RATIO = 3.0
+WEB_LINE_MIN = 60.0
 # What follows a number on the next line when a line break cut the number from its multiplier or unit (8.08|亿元).
 NUMBER_FOLLOWERS = "万亿元%"
 # Layout markers that open a byline or a section label.
@@ -223,11 +229,40 @@ def undouble(chars: list[str], offsets: list[int]) -> tuple[list[str], list[int]
     return kept_chars, kept_offsets, dropped
 
 
+# A grid of names: three or more runs of one to four ideographs separated by spaces (兰玉华 李金保 陈 忠).
+_GRID_LINE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:[ \u3000\u00a0]+[\u4e00-\u9fff]{1,4}){2,}$")
+
+
+_CREDIT_WORDS = re.compile(r"记者|記者|通讯员|通訊員|实习生|實習生|摄|攝|编辑|編輯|责编|責編|报道|報道|撰稿|作者")
+
+
+def _grid_spaces(source: str, start: int, end: int) -> set[int]:
+    """Source indices of the spaces that separate the names of a grid line (kept: glued, the names would run into
+    each other). A grid has at least two runs of two characters or more, which tells it from a letter-spaced line
+    (本 报 记 者); two one-character runs in a row are one two-character name padded to the column (陈 忠)."""
+    line = source[start:end].strip()
+    if not _GRID_LINE.match(line) or _CREDIT_WORDS.search(line):
+        return set()  # a byline or credit (记者 张三 通讯员 李四) is no grid: its spaces go as everywhere
+    runs = [(m.start() + start, m.end() + start) for m in re.finditer(r"[\u4e00-\u9fff]+", source[start:end])]
+    if sum(1 for low, high in runs if high - low >= 2) < 2:
+        return set()
+    kept: set[int] = set()
+    single = False  # the run before is the first half of a padded two-character name
+    for (low, high), (next_low, _next_high) in zip(runs, runs[1:], strict=False):
+        if high - low == 1 and next_low - high >= 1 and not single and _next_high - next_low == 1:
+            single = True  # 陈 忠: glued
+            continue
+        single = False
+        kept.add(high)
+    return kept
+
+
 def _normalise_line(source: str, start: int, end: int) -> tuple[list[str], list[int]]:
     """Characters of one source line after character normalisation and artifact-space removal, with offsets."""
     chars: list[str] = []
     offsets: list[int] = []
     pending_space: int | None = None
+    grid = _grid_spaces(source, start, end)
     for index in range(start, end):
         ch = normalise_char(source[index])
         if not ch:
@@ -238,7 +273,7 @@ def _normalise_line(source: str, start: int, end: int) -> tuple[list[str], list[
             continue
         if pending_space is not None:
             # A space next to a CJK character is an artifact of PDF extraction; between two Latin words it is real.
-            if not is_cjk(chars[-1]) and not is_cjk(ch):
+            if (not is_cjk(chars[-1]) and not is_cjk(ch)) or pending_space in grid:
                 chars.append(" ")
                 offsets.append(pending_space)
             pending_space = None
@@ -349,9 +384,13 @@ def _column_widths(lines: list[_Line], source: str) -> tuple[bool, list[float], 
         if not ends_sentence(lines[i].text) and not lines[i + 1].blank_before and not starts_article(lines[i + 1].text)
     ]
     wrapped = len(interior) >= 3 and len(interior) >= 0.25 * len(lines)
+    overall = statistics.median(widths[i] for i in interior) if wrapped else 0.0
+    if wrapped and max(widths) > max(WEB_LINE_RATIO * overall, WEB_LINE_MIN):
+        # Lines far wider than the short ones: web text with a paragraph per line, its short lines list items or a
+        # grid of names, one item per line, not a column.
+        wrapped = False
     if not wrapped:
         return False, widths, [0.0] * len(lines)
-    overall = statistics.median(widths[i] for i in interior)
     local: list[float] = []
     pointer_low = pointer_high = 0
     for i in range(len(lines)):

@@ -14,7 +14,8 @@ How a page is read (every rule is about layout, none about a particular paper):
   taken best first, one headline per article. A headline that matches nothing well goes to a neighbouring article
   without one, on the side the confident matches of the page used most (headline after the story, or before).
   A headline-like paragraph between two body paragraphs of the same story is a cross-head and stays in the body;
-  a headline no article takes is body text of the article it follows (or its own article at the top of a page).
+  a headline no article takes is body text of the article it follows (or its own article at the top of a page). A
+  run of more than four headline-like lines is a list (one item per line, a grid of names): body text.
 * **Captions** (display type ending a sentence) stay in the body of the story they follow.
 
 Every character of the cleaned text is in exactly one of: an article's body, headline, dateline or photo credit
@@ -38,16 +39,23 @@ from kg.registry import stage
 # Any outlet may open one: 中国甘肃网7月15日讯, 泉州晚报4月8日讯, 中评社香港…電 (a name ending like an outlet's, then
 # the place and day, then 电/讯 in either script); 本报讯 and 本网讯 without place or day.
 _OUTLET = (
-    r"(?:本报|本网|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
+    r"(?:本报|本報|本网|本網|新华社|中新社|人民网|新华网|央视网|中国新闻网|新華社|中新網|人民網|新華網"
     r"|[\u4e00-\u9fffA-Za-z0-9·]{1,16}?(?:日报|晚报|早报|商报|时报|日報|晚報|時報|新闻网|新聞網|网|網|通讯社|社|电视台|電視台|客户端|TV))"
+)
+# A credit without brackets after the dateline, up to the day that opens the body (本报讯 记者 张三 特约记者 李四
+# 8月19日，…): role words and short names only, so that 记者从某局获悉 is no credit.
+_BARE_CREDIT = (
+    r"(?:(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)\s*"
+    r"(?![从從在到获獲了据據]|采访|採訪)[\u4e00-\u9fff·\s]{2,12}?)+(?=\s*(?:\d{4}年|\d{1,2}月\d{1,2}日))"
 )
 DATELINE = re.compile(
     rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"
-    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"
-    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)])?"
+    r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?(?:新闻|新聞|频道|頻道)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月"
+    r"(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"  # 中新网新疆新闻…电: the outlet's regional channel, the place 新疆
+    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)]|(?P<bare_credit>" + _BARE_CREDIT + r"))?"
 )
 # An outlet as a dateline names it: 本报 and 本网 name none.
-_OWN_OUTLET = ("本报", "本网")
+_OWN_OUTLET = ("本报", "本報", "本网", "本網")
 # A paragraph that is only a byline: □本报记者张三实习生李四, □本报记者张三摄影报道.
 LEAD_BYLINE = re.compile(r"^[■□◆●]?(?:(?:本报|新华社)?(?:特约|见习)?记者|通讯员)[\u4e00-\u9fff·]{2,48}$")
 # A photo credit closing a caption paragraph: …体验。本报记者张三摄 / （新华社记者某某摄）
@@ -62,6 +70,8 @@ _ROLE_WORDS = re.compile(
 )
 _PREFIX_ROLES = {"reporter": "reporter", "correspondent": "correspondent", "intern": "intern"}
 _HEADLINE_MAX = 40
+# A headline is at most a kicker, a title and a subtitle or two: a longer run of short lines is a list, body text.
+_HEADLINE_LINES = 4
 _MATCH_THRESHOLD = 0.4
 # A headline is matched against the bodies of at most this many articles on either side of it. A page holds a few
 # dozen; in a long text (an archive file read in parts of 500,000 characters) comparing every headline with every
@@ -129,8 +139,11 @@ _UNIT_AFTER_BREAK = re.compile(r"[亿万億萬千百元%％个個吨噸亩畝米
 # A web page's line under its headline: a publication date and time and/or the source, author or editor
 # ("2021年02月21日 08:30", "2021-02-21 08:30 来源：内蒙古日报", "责任编辑：张三"). It is not part of the headline.
 _PAGE_DATE = r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
-_PAGE_SOURCE = r"(?:来源|作者|编辑|责任编辑|发布时间|发布日期|时间|日期)\s*[：:]\s*\S.*"
-PAGE_META_LINE = re.compile(rf"^\s*(?:{_PAGE_DATE}(?:\s+{_PAGE_SOURCE})?|{_PAGE_SOURCE})\s*$")
+_PAGE_SOURCE = (
+    r"(?:来源|來源|作者|编辑|編輯|责任编辑|責任編輯|发布时间|發佈時間|發布時間|发布日期|發佈日期|發布日期|时间|時間|日期)"
+    r"\s*[：:]\s*\S.*"
+)  # in either script
+PAGE_META_LINE = re.compile(rf"^\s*[（(]?\s*(?:{_PAGE_DATE}(?:\s*{_PAGE_SOURCE})?|{_PAGE_SOURCE})\s*$")
 
 
 def _is_headline_like(text: str) -> bool:
@@ -185,6 +198,7 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
         pieces.append(("names", cursor, len(text)))
     bylines: list[Byline] = []
     role = "reporter"
+    printed: str | None = None  # the role word printed before the names (记者 of 本报记者 某某 摄)
     group: list[int] = []  # indices into bylines of the names since the last role word
     for kind, start, end in pieces:
         if kind == "names":
@@ -195,12 +209,14 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
                 name = doc.clean[name_span.start : name_span.end]
                 if 2 <= len(name) <= 10 and all(is_ideograph(ch) or ch == "·" for ch in name):
                     group.append(len(bylines))
-                    bylines.append(Byline(name=name, role=role, span=name_span))
+                    special = printed if printed and printed[:2] in ("特约", "特約", "见习", "見習") else None
+                    bylines.append(Byline(name=name, role=role, span=name_span, title=special))  # 特约记者 as printed
         elif kind in _PREFIX_ROLES:
             role, group = _PREFIX_ROLES[kind], []
+            printed = re.sub(r"\s|本|报|報", "", text[start:end])
         elif kind in ("photographer", "photo_report"):
-            for index in group:
-                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span)
+            for index in group:  # a photographer credited as 记者 still holds that post
+                bylines[index] = Byline(bylines[index].name, "photographer", bylines[index].span, title=printed)
             role, group = "photographer", []
     return bylines
 
@@ -261,10 +277,19 @@ class _Page:
             if heads and PAGE_META_LINE.match(text):
                 meta.append(index)
                 continue
-            if dateline or LEAD_BYLINE.match(text):
+            listed = _is_headline_like(text) and PHOTO_CREDIT.search(text) is None
+            if len(heads) > _HEADLINE_LINES and not listed:
+                current, heads = self._list(heads, current), []
+            if dateline is None and _CLOSING_CREDIT.fullmatch(text) and self._closes(index, current, heads):
+                current.body.append(index)  # type: ignore[union-attr]  # （某某记者 张三）: read with the body's credits
+            elif dateline is None and LEAD_BYLINE.match(text) and self._closes(index, current, heads):
+                # 记者 张三 李四 as the page's last line, under a story: that story's credit, not a new item
+                current.body.append(index)  # type: ignore[union-attr]
+                current.credit, current.credit_at = index, self.spans[index].start  # type: ignore[union-attr]
+            elif dateline or LEAD_BYLINE.match(text):
                 current = self._open(index, dateline, heads)
                 heads = []
-            elif _is_headline_like(text) and PHOTO_CREDIT.search(text) is None:
+            elif listed:
                 heads.append(index)
             elif PHOTO_CREDIT.search(text):
                 current = self._credit(index, current, heads)
@@ -275,12 +300,34 @@ class _Page:
             if meta and current is not None and not heads:
                 current.body = sorted(current.body + meta)
                 meta = []
+        if len(heads) > _HEADLINE_LINES:
+            current, heads = self._list(heads, current), []
         if meta and current is not None:
             current.body = sorted(current.body + meta)
         elif meta:  # nothing follows the headline: the lines stay with it rather than be lost
             heads = sorted(heads + meta)
         if heads:
             self.blocks.append(_Block(heads, self._index(current), None, any(self.display[i] for i in heads)))
+
+    def _list(self, heads: list[int], current: _Draft | None) -> _Draft:
+        """A run of short lines longer than any headline: a list (one item per line, a grid of names), body text."""
+        for index in heads:
+            current = self._body(index, current, [])
+        assert current is not None
+        return current
+
+    def _closes(self, index: int, current: _Draft | None, heads: list[int]) -> bool:
+        """Whether the byline paragraph at ``index`` closes the story before it: the last paragraph of the page, right
+        after that story's body, with no photo marker (□) and no credit of its own yet."""
+        return (
+            index == len(self.texts) - 1
+            and not heads
+            and current is not None
+            and bool(current.body)
+            and current.credit is None
+            and not current.closed
+            and self.texts[index][:1] not in "■□◆●"
+        )
 
     def _index(self, draft: _Draft | None) -> int | None:
         return None if draft is None else draft.number
@@ -416,13 +463,14 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
 
 
 # Credit lines in the body: 编辑：某某 / 责任编辑：某某 (editors), （记者 某某 通讯员 某某） near the end of the
-# article, and the 来源：line that names the outlet. Page cleaning may have joined these lines to the text before them.
+# article (an outlet may open the brackets: （某某广电记者 某某）), and the 来源：line that names the outlet. Page
+# cleaning may have joined these lines to the text before them.
 _EDITOR_LINE = re.compile(
     r"(?<![总主])(?P<title>责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：|｜]\s*"
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[、，,\s]+[\u4e00-\u9fff·]{2,4})*?)(?=$|[\s|｜）)】，。]|来源|來源|作者|发布|發布)"
 )
 _CLOSING_CREDIT = re.compile(
-    r"[（(](?P<credit>\s*(?:本报)?(?:特约)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]"
+    r"[（(][^（）()\n，。]{0,20}?(?P<credit>\s*(?:本报)?(?:特约|特約)?(?:记者|通讯员|实习生|記者|通訊員|實習生)[^（）()\n]{2,60})[）)]"
 )
 _SOURCE_LINE = re.compile(
     r"(?:来源|來源)\s*[:：|｜]\s*(?P<source>[\u4e00-\u9fffA-Za-z0-9·]{2,20}?)"
@@ -504,8 +552,9 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
                 article.place_span = Span(base + match.start("place"), base + match.end("place"))
             if match.group("month"):
                 article.date = _dateline_date(match, doc.date)
-            if match.group("credit"):
-                credit = Span(base + match.start("credit"), base + match.end("credit"))
+            group = "credit" if match.group("credit") else "bare_credit"
+            if match.group(group):
+                credit = Span(base + match.start(group), base + match.end(group))
                 article.bylines.extend(parse_bylines(doc, credit))
         else:
             article.bylines.extend(parse_bylines(doc, dateline_span))

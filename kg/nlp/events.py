@@ -120,8 +120,9 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
         for match in regex.finditer(frame.masked):
             text = frame.original(match.start("label"), match.end("label"))
             label = _label(text)
-            kind = "PressConference" if label.endswith("发布会") else "Meeting"
+            kind = "PressConference" if label.endswith("发布会") else _ceremony_kind(label) or "Meeting"
             event = _event(view, frame, kind, label, match.start())
+            event.trigger = match.group("verb")
             place = frame.slot(match, "place")
             inner = [s for s in frame.group_slots(match, "label") if family(s.mention.type) not in (PERSON, ORG, WORK)]
             if place is not None or inner:
@@ -138,6 +139,13 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
                 event.participant_mentions.extend(view.use(s) for s in following.slots.values() if s.char == WORK)
             events.append(event)
     return events
+
+
+def _ceremony_kind(label: str) -> str | None:
+    """The class a ceremony's name states by its last trigger word other than a meeting's (签约仪式 → Signing,
+    开工仪式 → ConstructionStart, 揭牌仪式 → Unveiling), or None."""
+    kinds = [m.lastgroup for m in _TRIGGER.finditer(simplified(label)) if m.lastgroup not in ("Meeting", None)]
+    return kinds[-1] if kinds else None
 
 
 def _test_flights(view: ArticleView, frame: Frame) -> list[Event]:
@@ -302,18 +310,29 @@ TRIGGERS: tuple[tuple[str, str], ...] = (
 _TRIGGER = re.compile("|".join(f"(?P<{kind}>{words})" for kind, words in TRIGGERS))
 # Nouns that name a meeting only with a qualifier before them (推进会议, 全体会议); alone (会议指出) they refer back.
 _MEETING_NOUNS = {"会议", "大会", "论坛", "座谈会", "推进会", "推介会", "洽谈会", "恳谈会"}
-_REFERS_BACK = re.compile(r"(?:此次|这次|本次|该次|该|此|会|上述)$")
+_REFERS_BACK = re.compile(r"(?:此次|这次|本次|该次|该|此|会|上述|参加|出席|列席)$")
 _TRIGGER_NEGATION = re.compile(r"(?:未|没有|尚未|还未|暂未|不|无法)$")
 _CLAUSE_END = re.compile(r"[，。；！？：,;!?:]")
 _NOT_A_MEETING = re.compile(r"制度|机制|精神|纪要|要求|室|厅|中心")  # 联席会议制度, 会议精神, 会议室
 _FREQUENCY = re.compile(r"\d+(?:次|场|批次|期|轮)")
 _ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|一同|在\S{0,3}上")
 # A trigger that qualifies a noun (签约项目, 开工企业, 发布日期) names no happening.
-_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|环节|率|工作|情况|意向)")
+_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产)")
 # A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
 _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
-# A trigger after these states an aim, not a happening (力争早日投产, 确保项目开工, 加快推进项目建设投产).
-_GOAL = re.compile(r"(?:力争|确保|争取|尽快|早日|加快|抓紧|促进|如何|早)[^，。；！？：,;!?:]{0,6}$")
+# A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约,
+# 将开工, 抓开工、促竣工).
+_GOAL = re.compile(
+    r"(?:力争|确保|争取|尽快|尽早|早日|加快|抓紧|促进|如何|早|计划|拟|预计|有望|准备|即将|将于|将要|打算)"
+    r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促)$"
+)
+# A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面
+# 开工); a visit whose clause counts visitors (累计接待游客参观…人次) or names aims (拜访目标企业) reports no single
+# happening.
+_TALLY = re.compile(r"(?:累计|已|先后|陆续|全面|均|全部)[^，。；！？：,;!?:]{0,4}$")
+_COUNT = re.compile(r"\d+(?:个|项|家|批|座|人次)|累计[^，。；！？：,;!?:]*\d")
+_NO_HAPPENING = re.compile(r"人次|目标")
+_VISITS = ("Inspection", "OfficialVisit")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
 _RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
 # 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
@@ -357,17 +376,31 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
         if _TRIGGER_NEGATION.search(before) or _GOAL.search(simplified(frame.original(0, match.start()))[-12:]):
             continue
         noun = match.group() in _MEETING_NOUNS or kind == "PressConference"
-        if noun and (
-            not before
-            or before[-1] in "，。；：,;:、（("
-            or _REFERS_BACK.search(before)
-            or _NOT_A_MEETING.match(view, match.end())
+        # 座谈会上，… opening a sentence tells of a meeting (a repeat of one reported before folds into it)
+        opens_at_it = not before and view.startswith("上", match.end())
+        if (
+            noun
+            and not opens_at_it
+            and (
+                not before
+                or before[-1] in "，。；：,;:、（("
+                or _REFERS_BACK.search(before)
+                or _NOT_A_MEETING.match(view, match.end())
+            )
         ):
             continue
         if re.search(r"(?:此次|这次|本次|该次)$", before) or not noun and _MODIFIES.match(view, match.end()):
             continue  # 此次调研的目的, 签约企业代表: the happening is named, not stated
-        if _FREQUENCY.search(_clause_rest(view, match.end())):
+        rest = _clause_rest(view, match.end())
+        if _FREQUENCY.search(rest):
             continue  # 召开会议3次, 考察45批次: a count of happenings, not one
+        clause_before = _CLAUSE_END.split(before)[-1]
+        if (
+            kind in _VISITS
+            and _NO_HAPPENING.search(clause_before + rest)
+            or (_TALLY.search(before) and _COUNT.search(clause_before + rest))
+        ):
+            continue
         if kind == "Meeting":
             # 举行某某集中开工活动, 某某签约会在某地召开: the named event's own head says what it is
             kind = _named_kind(frame, match.end()) or _named_kind(frame, _named_before(frame, match.start())) or kind
@@ -424,13 +457,38 @@ def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     start, _end = _clause_of(frame, trigger_at)
     own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE)]
     if own:
-        return own
+        return _listed_before(frame, start) + own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
     if first[1] <= trigger_at:
         return [
             s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)
         ]
     return []
+
+
+def _innermost(frame: Frame, index: int) -> Slot | None:
+    """The last of a chain of places and facilities written one after another from masked ``index`` (在某市某区某镇,
+    在某市某产业园): the most precise place the sentence names."""
+    slot = frame.slots.get(index)
+    while slot is not None and frame.slots.get(index + 1) is not None:
+        following = frame.slots[index + 1]
+        if following.char not in (PLACE, FACILITY) or following.fresh:
+            break
+        index, slot = index + 1, following
+    return slot
+
+
+def _listed_before(frame: Frame, start: int) -> list[Slot]:
+    """The persons of a list that runs into the clause at masked index ``start`` (某副县长甲，某主任乙，丙等陪同调研):
+    each clause before it, back to the first that is no item, ends with a person and a comma."""
+    listed: list[Slot] = []
+    clauses = [c for c in _clauses(frame.masked) if c[1] < start]
+    for a, b in reversed(clauses):
+        slots = [(i, s) for i, s in sorted(frame.slots.items()) if a <= i < b]
+        if frame.masked[b] not in "，," or not slots or slots[-1][1].char != PERSON or slots[-1][0] + 1 != b:
+            break
+        listed = [s for _, s in slots if s.char == PERSON] + listed
+    return listed
 
 
 def _trigger_event(
@@ -471,11 +529,14 @@ def _trigger_event(
     place = None
     for mark in _PLACE_MARK.finditer(frame.masked):
         if mark.start() < end or place is None and mark.start() < clause_end:
-            place = frame.slot(mark, "place") or place
+            place = _innermost(frame, mark.start("place")) or place
     if place is None and kind == "Inspection":
         place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
     if place is None:  # 某县举行…: the place that acts is where it happens
         place = next((s for _, s in roles if s.char == PLACE), None)
+    at_place = next((i for i, s in frame.slots.items() if s is place), None)
+    if at_place is not None:  # 深入某乡某村调研, 某市某县举行: the last of the chain
+        place = _innermost(frame, at_place)
     projects_named = [s for role, s in roles if role == "project"]
     if projects_named:
         label = f"{projects_named[0].mention.text}{trigger}"
@@ -508,7 +569,10 @@ def _trigger_event(
         and not any(n.start <= t.start and t.end <= n.end for n in names)
     ]  # 2024年 of a name is no date
     before_trigger = [t for t in dated if t.end <= verb_at]
-    if before_trigger:
+    days = [t for t in before_trigger if t.kind == "date"]
+    if days:  # 3月26日，我县举行2023年第一季度…开工活动: the day, not the year that qualifies the activity
+        event.date = days[-1].value
+    elif before_trigger:
         event.date = before_trigger[-1].value
     elif dated:
         event.date = dated[0].value
@@ -550,31 +614,15 @@ def events_view(view: ArticleView) -> list[Event]:
 
 
 def _merge_mentions(events: list[Event]) -> list[Event]:
-    """Fold a later mention of an event into the first when it names no one who acts (news names an event in its lead
-    and then again in statistics: 集中开工…，开工项目92个): same class, and neither a different date nor a different
-    place. A mention with its own actors (X宣布开工) stays an event of its own. Only triggered events fold."""
+    """Fold a later mention of a happening into its first mention: news names an event in its lead and then again —
+    in statistics (集中开工…，开工项目92个), through who attended, spoke or announced it (某某出席开工仪式并致辞,
+    某某宣布开工, 某某陪同调研), or through the same actors again (某某一行调研…，某某一行参观…). A later mention
+    folds when it is of the same class, has a trigger, states no other date, place or project, and either names no one
+    who acts, points back at the happening, or names actors the first already has. Its sentence is kept as further
+    evidence."""
     kept: list[Event] = []
     for event in events:
-        actors = [
-            m for role, m in event.role_mentions if role not in ("project", "attendee") and family(m.type) != PLACE
-        ]
-        restates = bool(_COUNTS.search(simplified(event.label)))
-        first = (
-            None
-            if actors and not restates
-            else next(
-                (
-                    e
-                    for e in kept
-                    if e.type == event.type
-                    and e.trigger
-                    and event.trigger
-                    and (event.date is None or e.date is None or event.date == e.date)
-                    and (restates or _same_place(e, event))
-                ),
-                None,
-            )
-        )
+        first = next((e for e in kept if _same_happening(e, event)), None)
         if first is None:
             kept.append(event)
             continue
@@ -585,7 +633,57 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
         first.role_mentions.extend((r, m) for r, m in event.role_mentions if (r, id(m)) not in roles)
         first.place_mentions = first.place_mentions or event.place_mentions
         first.amounts.extend(q for q in event.amounts if all(q is not a for a in first.amounts))
+        told = {e.sentence for e in [first.evidence, *first.more_evidence]}
+        if event.evidence.sentence not in told:
+            first.more_evidence.append(event.evidence)
     return kept
+
+
+# A clause that tells of a happening named before: who attended, spoke at, announced or accompanied it, or what was
+# done while it lasted (在某地调研时，…).
+_POINTS_BACK = re.compile(
+    r"出席|参加|致辞|讲话|宣布|陪同|主持(?!召开)|见证|一同|(?:仪式|活动|会议|会)上"
+    r"|(?:此次|本次|这次|该次)|(?:时|期间)$"
+)
+
+
+def _actors_of(event: Event) -> set[str]:
+    return {m.text for role, m in event.role_mentions if role != "project" and family(m.type) != PLACE}
+
+
+def _same_date(a: str | None, b: str | None) -> bool:
+    """Whether two event dates may name the same day: either unknown, equal, or one the year or month of the other."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _trigger_clause(event: Event) -> str:
+    """An event's sentence up to the end of the clause that holds its trigger (all of it when the trigger is not
+    found), simplified: what comes before the trigger may point back at the happening (会上，…; 某某宣布：…启动)."""
+    text = simplified(event.evidence.text)
+    at = text.find(simplified(event.trigger or ""))
+    if at < 0:
+        return text
+    end = _CLAUSE_END.search(text, at)
+    return text[: end.start() if end else len(text)]
+
+
+def _same_happening(first: Event, later: Event) -> bool:
+    """Whether ``later`` tells again of the happening ``first`` reported (see :func:`_merge_mentions`)."""
+    if first.type != later.type or not later.trigger:
+        return False
+    if not _same_date(first.date, later.date):
+        return False
+    text = _trigger_clause(later)
+    points_back = bool(_POINTS_BACK.search(text))
+    restates = bool(_COUNTS.search(simplified(later.label)) or _COUNT.search(text))
+    projects = {m.text for role, m in later.role_mentions if role == "project"}
+    known_projects = {m.text for role, m in first.role_mentions if role == "project"}
+    if projects - known_projects and not (points_back or restates):
+        return False
+    if not (points_back or restates or _same_place(first, later)):
+        return False
+    actors = _actors_of(later)
+    return not actors or points_back or restates or bool(actors & _actors_of(first))
 
 
 def _same_place(a: Event, b: Event) -> bool:
@@ -597,14 +695,18 @@ def _same_place(a: Event, b: Event) -> bool:
 # A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
 # closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开).
 _NAMED_EVENT = re.compile(
-    r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=[，。：:,“\n])|^|(?<=日))"
-    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|"
-    r"博览会|交易会|论坛|活动|仪式|开幕式))(?=举行|在|召开|举办|开幕|[，。；,;]|上|期间|$)"
+    r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=开展)|(?<=在)|(?<=[，。：:,、“\n])|^|(?<=日))"
+    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|"
+    r"恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
+    r"(?=举行|在|于|召开|举办|开幕|[，。；、,;]|上|期间|精神|第[一二三四五六七八九十0-9]+次全体|$)"
 )
-# …and is a name only with something that names it: a year, an ordinal, a place or organization inside it.
-_NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届")
-_HOLD_VERB = re.compile(r"召开|举行|举办|参加|出席")
-_NOT_A_NAME = re.compile(r"主持|在|开展|继续|今年|\d+月\d+日|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)")
+# …and is a name only with something that names it: a year, an ordinal, a place or organization inside it, or the
+# whole province, city or county it is held for (全省重大产业项目建设现场推进会议).
+_NAMES_IT = re.compile(r"\d{4}年|第[^，。]{1,4}[次届批]|届|^全(?:国|省|市|县|区|州|盟|旗)")
+_OPENS_NAME = re.compile(r"召开|举行|举办|参加|出席|开展|在")
+_NOT_A_NAME = re.compile(
+    r"主持|在|开展|继续|今年|\d+月\d+日|\d+个|等|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)"
+)  # a count (208个项目集中开工仪式, 某某等28个项目…) makes a kind of occasion, not a name
 # 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
 _HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
 _ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
@@ -625,11 +727,13 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
         for match in _NAMED_EVENT.finditer(text, sentence.span.start, sentence.span.end):
             start, end = match.span("name")
             name = match.group("name")
-            held = list(_HOLD_VERB.finditer(name))
-            if held:  # 某区举行某某活动: the name starts after the verb that holds it
+            held = list(_OPENS_NAME.finditer(name))
+            if held:  # 某区举行某某活动, 在某某会议上: the name starts after the verb that holds it
                 start, name = start + held[-1].end(), name[held[-1].end() :]
-                if len(name) < 4:
-                    continue
+            if name.startswith("的"):  # 召开的某某会议: the name starts after 的
+                start, name = start + 1, name[1:]
+            if len(name) < 4:
+                continue
             inside = [
                 m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
             ]

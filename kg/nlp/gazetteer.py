@@ -111,6 +111,8 @@ class Gazetteer:
     divisions: dict[str, Division]
     forms: dict[str, list[Candidate]]
     automaton: Any = field(repr=False)
+    # first character + level word of every division's name (呼市 may abbreviate 呼和浩特市; 互市 abbreviates none)
+    abbreviable: frozenset[str] = field(default=frozenset(), repr=False)
 
     def ancestors(self, code: str) -> list[str]:
         """Codes of the divisions containing ``code``, nearest first."""
@@ -175,7 +177,8 @@ def ethnic_groups() -> tuple[str, ...]:
 
 
 def short_forms(name: str, level: int) -> list[str]:
-    """Short names of a division: 赤峰市 → [赤峰]; 广西壮族自治区 → [广西]; 鄂温克族自治旗 → [鄂温克旗]."""
+    """Short names of a division: 赤峰市 → [赤峰]; 广西壮族自治区 → [广西]; 鄂温克族自治旗 → [鄂温克旗];
+    恩施土家族苗族自治州 → [恩施, 恩施州]."""
     for suffix in SHORT_SUFFIXES.get(level, ()):
         if not (name.endswith(suffix) and len(name) > len(suffix)):
             continue
@@ -188,8 +191,8 @@ def short_forms(name: str, level: int) -> list[str]:
             forms = []  # the bare group name names the people, not the place
         else:
             forms = [base] if len(base) >= 2 else []
-        if suffix in {"自治旗", "自治县"}:
-            forms.append(base + suffix[-1])  # 鄂温克族自治旗 is printed 鄂温克旗
+        if suffix in {"自治旗", "自治县", "自治州"}:
+            forms.append(base + suffix[-1])  # 鄂温克族自治旗 is printed 鄂温克旗, 延边朝鲜族自治州 延边州
         return forms
     return []
 
@@ -297,7 +300,8 @@ def gazetteer() -> Gazetteer:
         forms.setdefault(word, [])
     for candidates in forms.values():
         candidates.sort(key=lambda c: (c.short, c.code or "", c.country or ""))
-    return Gazetteer(divisions, forms, _automaton(forms))
+    abbreviable = frozenset(d.name[0] + d.name[-1] for d in divisions.values() if len(d.name) > 2)
+    return Gazetteer(divisions, forms, _automaton(forms), abbreviable)
 
 
 # ---------------------------------------------------------------- user dictionary
@@ -693,7 +697,8 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
         _apply(gaz, mention, chosen)
         index.add(mention)
     abbreviated_places(gaz, view, bounds, index, article.id, text)
-    _drop_unlinked_districts(index)
+    _drop_unlinked_districts(gaz, index)
+    _join_adjacent_places(index, article.id, text)
     qualify_relative_names(gaz, index, context)
     if settings is not None and getattr(settings, "user_dictionary", None):
         _apply_user_dictionary(extraction, index, load_user_dictionary(Path(settings.user_dictionary)), view)
@@ -998,70 +1003,153 @@ def _split_fused_divisions(
                 bounds.ends.add(end)
 
 
-def _drop_unlinked_districts(index: MentionIndex) -> None:
-    """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name."""
+def _drop_unlinked_districts(gaz: Gazetteer, index: MentionIndex) -> None:
+    """A short '…区' the division table does not know is a zone of some kind (边管区), not a district name; one
+    character and a level word it does not know, and that abbreviates no division (互市, 超市), names none either."""
+    from kg.graph.vocab import is_subclass
+
     for mention in index:
-        if (
-            mention.type == "Place"
-            and mention.text.endswith("区")
-            and len(mention.text) <= 3
-            and "code" not in mention.attrs
+        if any(key in mention.attrs for key in ("code", "iso", "ref", "anaphor")):
+            continue  # linked, or a reference (该市) to a place named elsewhere
+        if mention.type == "Place" and mention.text.endswith("区") and len(mention.text) <= 3:
+            index.remove(mention)
+        elif (
+            len(mention.text) == 2
+            and mention.text.endswith(("市", "县", "镇", "乡"))
+            and not gaz.forms.get(mention.text)  # 沁县 is known, though too weak a name to link alone
+            and mention.text not in gaz.abbreviable  # 呼市 may be 呼和浩特市 (resolution joins it to the full name)
+            and is_subclass(mention.type, "Place")
         ):
             index.remove(mention)
 
 
-# Level words that open the name of a body of "this" province, city or county (自治区政府, 市委, 旗人大).
-RELATIVE_LEVELS = (("自治区", 1), ("省", 1), ("市", 2), ("盟", 2), ("旗", 3), ("县", 3), ("区", 3))
-RELATIVE_HEADS = ("委", "政府", "人民政府", "人大", "人大常委会", "政协", "纪委", "委员会")
-NOT_RELATIVE = ("市场", "市民", "市区", "市县", "区域", "县域", "盟市", "旗县", "区县", "省市", "省区", "省内")
+FEATURE_ENDINGS = ("江", "河", "湖", "海", "山", "岭", "峰")
+
+
+def _join_adjacent_places(index: MentionIndex, article_id: str, text: str) -> None:
+    """Two place names the table does not know printed one after the other are one name the tagger cut (察汗|乌苏河,
+    黑石|北湖) when the first is short and no river, lake or mountain of its own; linked divisions next to each other
+    (内蒙古|乌海) are two places."""
+    places = sorted(
+        (m for m in index if m.type == "Place" and "code" not in m.attrs and "iso" not in m.attrs),
+        key=lambda m: m.start,
+    )
+    previous: Mention | None = None
+    for mention in places:
+        if (
+            previous is not None
+            and previous.end == mention.start
+            and len(previous.text) <= 3
+            and not previous.text.endswith(FEATURE_ENDINGS)  # 长江|荆江: two rivers
+        ):
+            joined = Mention(
+                article_id,
+                previous.start,
+                mention.end,
+                text[previous.start : mention.end],
+                "Place",
+                min(previous.score, mention.score),
+                SOURCE,
+            )
+            index.remove(previous)
+            index.remove(mention)
+            index.add(joined)
+            mention = joined
+        previous = mention
+
+
+# Level words that open the name of a body of "this" province, city, county or town (自治区政府, 市委, 旗人大, 镇党委),
+# with the levels of the divisions they may refer to (a 市委 is a prefecture's or a county-level city's).
+RELATIVE_LEVELS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("自治区", (1,)),
+    ("省", (1,)),
+    ("市", (2, 3)),
+    ("州", (2,)),
+    ("盟", (2,)),
+    ("旗", (3,)),
+    ("县", (3,)),
+    ("区", (3,)),
+    ("镇", (4,)),
+    ("乡", (4,)),
+)
+RELATIVE_HEADS = ("委", "党委", "政府", "人民政府", "人大", "人大常委会", "政协", "纪委", "委员会")
+NOT_RELATIVE = ("市场", "市民", "市区", "市县", "区域", "县域", "盟市", "旗县", "区县", "省市", "省区", "省内", "州市")
 
 
 def qualify_relative_names(gaz: Gazetteer, index: MentionIndex, context: Context) -> None:
     """Give bodies named relative to the article's place their full name (市政府 → 呼和浩特市政府) in ``attrs["name"]``.
 
-    The place is the nearest division of that level named before (a linked place, or one opening an organization's
-    name such as 呼和浩特市委), else the dateline's. Without this, every city's 市政府 would become one entity.
+    The place is, in this order (docs/entities.md, "Bare bodies"): the nearest division of that level named before (a
+    linked place, or one opening an organization's name such as 呼和浩特市委); the dateline's; the first division of
+    that level the article names; the division of that level above the first place named below it (县委 in an article
+    about 某乡某村 is that township's county). A body none of these tells is marked ``attrs["scope"] = "article"``:
+    it is keyed per article, so that two articles' 县委 are not merged. Without this, every city's 市政府 would be one
+    entity.
     """
     from kg.graph.vocab import is_subclass
 
-    relative: list[tuple[Mention, int, str]] = []
+    relative: list[tuple[Mention, tuple[int, ...], str]] = []
     for mention in index:
         text = mention.text
         if mention.attrs.get("name") or not is_subclass(mention.type, "Organization") or text.startswith(NOT_RELATIVE):
             continue
-        level_word, level = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", 0))
-        rest = text[len(level_word) :]
+        empty: tuple[int, ...] = ()
+        word, levels = next(((w, lv) for w, lv in RELATIVE_LEVELS if text.startswith(w)), ("", empty))
+        rest = text[len(word) :]
         if (
-            level_word
+            word
             and rest
-            and (rest.startswith(RELATIVE_HEADS) or (level == 1 and rest.endswith(("局", "厅", "委员会"))))
+            and (rest.startswith(RELATIVE_HEADS) or (levels == (1,) and rest.endswith(("局", "厅", "委员会"))))
         ):
-            relative.append((mention, level, level_word))
+            relative.append((mention, levels, word))
     if not relative:
         return
     named: list[tuple[int, str]] = []
     for mention in index:
         code = mention.attrs.get("code") or _named_prefix(gaz, mention.text)
-        if code:
+        if code and code in gaz.divisions:
             named.append((mention.start, code))
     named.sort()
     starts = [start for start, _ in named]
-    for mention, level, word in relative:
-        place: Division | None = None
-        if level == 1:
-            province = gaz.divisions.get(context.province or "")
-            place = province if province is not None and province.name.endswith(word) else None
-        else:
-            for position in range(bisect.bisect_left(starts, mention.start) - 1, -1, -1):
-                division = gaz.divisions[named[position][1]]
-                if division.level == level and division.name.endswith(word):
-                    place = division
-                    break
-            if place is None and context.dateline.get(level):
-                division = gaz.divisions[context.dateline[level]]
-                place = division if division.name.endswith(word) else None
+    for mention, levels, word in relative:
+        place = _relative_place(gaz, named[: bisect.bisect_left(starts, mention.start)], named, levels, word, context)
         if place is not None:
             mention.attrs["name"] = place.name + mention.text[len(word) :]
+        else:
+            mention.attrs["scope"] = "article"
+
+
+def _relative_place(
+    gaz: Gazetteer,
+    before: list[tuple[int, str]],
+    named: list[tuple[int, str]],
+    levels: tuple[int, ...],
+    word: str,
+    context: Context,
+) -> Division | None:
+    """The division a body named by the level word ``word`` belongs to (see :func:`qualify_relative_names`)."""
+
+    def fits(division: Division) -> bool:
+        return division.level in levels and division.name.endswith(word)
+
+    if levels == (1,):
+        province = gaz.divisions.get(context.province or "")
+        return province if province is not None and fits(province) else None
+    for _, code in reversed(before):
+        if fits(gaz.divisions[code]):
+            return gaz.divisions[code]
+    for level in levels:
+        dateline = context.dateline.get(level)
+        if dateline and fits(gaz.divisions[dateline]):
+            return gaz.divisions[dateline]
+    for _, code in named:
+        if fits(gaz.divisions[code]):
+            return gaz.divisions[code]
+    for _, code in named:
+        if gaz.divisions[code].level > min(levels):
+            above = [gaz.divisions[a] for a in gaz.ancestors(code)]
+            return next((a for a in above if fits(a)), None)
+    return None
 
 
 def _named_prefix(gaz: Gazetteer, text: str) -> str | None:

@@ -418,6 +418,20 @@ def _today(view: ArticleView) -> Timex | None:
     return Timex(0, 0, "", view.ref.isoformat(), "now") if view.ref else None
 
 
+_PHASE_AFTER = re.compile(r"[)）]|项目|工程|建设|改造|扩建|混改")
+
+
+def _numbers_not_counts(unit: str, text: str, start: int, end: int) -> bool:
+    """Chinese numerals that number rather than count, though no 第 opens them: a term (十三届全国人大), its session
+    (十三届人大四次会议), a project's phase (（二期）, 二期工程 — but 举办三期培训班 counts courses)."""
+    after = simplified(text[end : end + 4])
+    if unit == "届":
+        return True
+    if unit == "次" and after.startswith(("会议", "全会", "全体会议")):
+        return True
+    return unit == "期" and (text[start - 1 : start] in ("(", "（") or bool(_PHASE_AFTER.match(after)))
+
+
 def _skip(view: ArticleView, frame: Frame, match: re.Match[str], start: int, end: int, near: _Near) -> bool:
     """Numbers that are not quantities: ordinals (第6000趟), parts of dates, titles, codes (B1), a lone 一."""
     text = view.text
@@ -426,6 +440,10 @@ def _skip(view: ArticleView, frame: Frame, match: re.Match[str], start: int, end
     number, unit = match.group("num") or "", match.group("unit")
     if number == "一" and not match.group("mult") and unit not in _ONE_COUNTS:
         return True  # 一场, 一套, 一份: an article, not a count
+    if number and set(number) <= {"零"}:
+        return True  # 零部件, 零售: no number
+    if number and not number.isdigit() and _numbers_not_counts(simplified(unit), text, start, end):
+        return True
     if unit == "年" and not number.isdigit() and (len(number) > 2 or "〇" in number or "零" in number):
         return True  # 二〇二〇年 is a year; 三年 a duration
     if _AREA_COUNTERS.match(unit) and (number.isdigit() or not number):

@@ -34,7 +34,7 @@ from kg.nlp.frames import (
     OTHER as OTHER_CHAR,
 )
 from kg.nlp.gazetteer import gazetteer, simplified
-from kg.nlp.rules import class_by_suffix
+from kg.nlp.rules import BARE_BODY, class_by_suffix
 from kg.registry import stage
 
 EXTRACTOR = "nlp.relate.patterns"
@@ -111,6 +111,8 @@ _INVESTS = [
 _PARENT_NAMED_AFTER = pattern(
     r"(?P<child>{O})(?:{N}{{0,4}}?)(?:控股股东|母公司|实际控制人|控股方)(?:{N}{{0,6}}?)(?P<parent>{O})"
 )
+# 某支队“某某”警航队: a unit named in quotation marks right after the body it belongs to
+_QUOTED_UNIT = pattern(r"(?P<parent>{O})(?P<child>{O})")
 _SUBORG = [
     pattern(
         rf"(?P<parent>{{O}})(?:{{N}}{{{{0,2}}}}?)(?:下属|所属|旗下|控股(?!股东))的?(?:{{N}}{{{{0,8}}}}?)(?P<child>{ORGS})"
@@ -170,8 +172,9 @@ _ORDERS = [
 ]
 # A bulletin list grouped by division: 某县(3个):甲镇乙村、丙镇丁村 — each item's first division lies in the heading's
 _LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
-# A body named only by its level (县委, 区政府, 乡党委) is the body of the division of that level last named.
-_BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协)$")
+# 从俄罗斯巴扎依哈站始发: a facility written right after the country it stands in (a station abroad; within China a
+# place before a facility is as often a region the sentence is about as the facility's own place)
+_COUNTRY_THEN_FACILITY = pattern(r"(?P<place>{A})(?P<thing>{F})")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
 _LEVELS = (
     ("VillageLevelArea", 5),
@@ -454,8 +457,10 @@ def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Ment
         if lead:
             a, part = a + lead.end(), part[lead.end() :]
         own, title = _part_owner(view, a, b, part)
-        if _OWN_BODY.match(part):
-            org = None  # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before
+        if _OWN_BODY.match(title):
+            # 国家主席 after 中共中央总书记: the title names its own body, which is not the one before (a named body
+            # that opens with such a word owns the title after it: 国家能源局规划司副司长)
+            org = None
         elif own is not None:
             org = own
         elif _LEVEL_HEAD.match(simplified(part)):
@@ -534,6 +539,10 @@ def _places(frame: Frame, out: _Emitter) -> None:
             # 某州地处某盆地: a place said to lie somewhere does (位于X的Y镇 is only a place's name)
             if thing and place and (thing.char != PLACE or "place_verb" in match.groupdict()):
                 out.add(frame, thing, "locatedIn", place)
+    for match in _COUNTRY_THEN_FACILITY.finditer(frame.masked):
+        place, thing = frame.slot(match, "place"), frame.slot(match, "thing")
+        if place and thing and not thing.fresh and thing.char == FACILITY and _level(place.mention.type) == 0:
+            out.add(frame, thing, "locatedIn", place, 0.8)
     _list_headings(frame, out)
     _among(frame, out)
     _bodies_of_places(frame, out)
@@ -634,11 +643,11 @@ def _among(frame: Frame, out: _Emitter) -> None:
 def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
     """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to."""
     for slot in frame.slots.values():
-        bare = _BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
+        bare = BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
         if bare is not None:
             level_word = bare.group(1)
             partner = _coordinated_body(frame, slot)
-            if partner is not None and not _BARE_BODY.match(
+            if partner is not None and not BARE_BODY.match(
                 simplified(partner.text)
             ):  # 某省委、省政府: the place the body it is coordinated with names, or none
                 place = _place_named_in(out.view, partner, level_word)
@@ -847,6 +856,10 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             for child in frame.group_slots(match, "child"):
                 if parent and child.char == ORG:
                     out.add(frame, child, "subOrganizationOf", parent)
+    for match in _QUOTED_UNIT.finditer(frame.masked):
+        parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
+        if parent and child and not child.fresh and child.mention.text[:1] in '“「"':
+            out.add(frame, child, "subOrganizationOf", parent, 0.8)
     for match in _PARENT_NAMED_AFTER.finditer(frame.masked):
         parent, child = frame.slot(match, "parent"), frame.slot(match, "child")
         if parent and child:
@@ -1082,10 +1095,10 @@ def _placed_elsewhere(entities: dict[str, Entity], relation: Relation) -> bool:
     """A body named by its level (省政府) that resolution took for a body named after another place (某省政府) than
     the one the sentence pointed to: the two readings disagree, and the location is not stated."""
     mention = relation.subject_mention
-    if relation.predicate != "locatedIn" or mention is None or not _BARE_BODY.match(simplified(mention.text)):
+    if relation.predicate != "locatedIn" or mention is None or not BARE_BODY.match(simplified(mention.text)):
         return False
     body, place = entities.get(relation.subject), entities.get(relation.object)
-    if body is None or place is None or _BARE_BODY.match(simplified(body.label)):
+    if body is None or place is None or BARE_BODY.match(simplified(body.label)):
         return False
     name = simplified(body.label)
     return not any(name.startswith(simplified(form)) for form in (place.label, *place.alt_labels))

@@ -7,6 +7,9 @@ tagger's words). A prediction counts only on an annotated pair: right when it ma
 wrong when the pair is labelled ``unknown`` or with another mapped relation; pairs that carry only unmapped labels
 cannot judge a prediction and are counted apart.
 
+With ``--sample`` the sample page is also scored against the hand-made gold of its relations and quantities
+(``tests/cases/sample_page/gold_facts.json``): recall, and precision over the kinds of fact the gold covers.
+
 Run ``python -m kg.nlp.relation_eval [--finre DIR] [--split valid] [--no-tagger] [--sample]``.
 """
 
@@ -20,6 +23,7 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 from kg.model import Article, ArticleExtraction, Mention, Relation, Sentence, Span, Token
@@ -265,6 +269,102 @@ def evaluate_sample(sample: Path, date: dt.date, judged: Path = JUDGED) -> dict[
     }
 
 
+GOLD_FACTS = Path(__file__).resolve().parents[2] / "tests" / "cases" / "sample_page" / "gold_facts.json"
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.01 * max(abs(a), abs(b), 1e-9)
+
+
+def score_gold_facts(corpus: Any, gold: dict[str, Any]) -> dict[str, object]:
+    """Recall and precision of a built page's relations and quantities against a hand-made gold (see
+    ``tests/cases/sample_page/gold_facts.json`` for the format).
+
+    A relation matches a gold one on subject, predicate (``holdsPost[title]`` for a post) and object, an entity matching
+    by any of its names and a gold object ``null`` matching any object; symmetric properties match either way round.
+    A relation is wrong only when its predicate is one the gold covers and neither the gold nor its optional facts hold
+    it. Quantities match by value (within 1 %), each gold mention once; a quantity is wrong when no gold value is its.
+    """
+    entities = corpus.entities
+
+    def names(key: str, literal: bool) -> set[str]:
+        entity = None if literal else entities.get(key)
+        return {key} if entity is None else {entity.label, *entity.alt_labels}
+
+    emitted = []
+    for relation in corpus.relations:
+        title = relation.attrs.get("title")
+        predicate = relation.predicate + (f"[{title}]" if title else "")
+        emitted.append((names(relation.subject, False), predicate, names(relation.object, relation.literal)))
+    symmetric = set(gold.get("symmetric", []))
+
+    def holds(fact: dict[str, Any], row: tuple[set[str], str, set[str]]) -> bool:
+        subjects, predicate, objects = row
+        if predicate != fact["p"]:
+            return False
+        if fact["s"] in subjects and (fact["o"] is None or fact["o"] in objects):
+            return True
+        return predicate.split("[")[0] in symmetric and fact["o"] in subjects and fact["s"] in objects
+
+    required, optional = gold["relations"], gold.get("optional_relations", [])
+    covered = {fact["p"].split("[")[0] for fact in required + optional}
+    found = [fact for fact in required if any(holds(fact, row) for row in emitted)]
+    judged = {(frozenset(s), p, frozenset(o)) for s, p, o in emitted if p.split("[")[0] in covered}
+    wrong = sorted(
+        f"{sorted(s)[0]} {p} {sorted(o)[0]}"
+        for s, p, o in judged
+        if not any(holds(fact, (set(s), p, set(o))) for fact in required + optional)
+    )
+    values = [
+        float(q.value if q.value is not None else q.value_min)
+        for q in corpus.quantities
+        if q.value is not None or q.value_min is not None
+    ]
+    gold_values = [float(q["value"]) for q in gold["quantities"]]
+    allowed = gold_values + [float(q["value"]) for q in gold.get("optional_quantities", [])]
+    pool, hits, missed = list(values), 0, []
+    for q, value in zip(gold["quantities"], gold_values, strict=True):
+        at = next((i for i, v in enumerate(pool) if _close(v, value)), None)
+        if at is None:
+            missed.append(q["text"])
+        else:
+            hits += 1
+            pool.pop(at)
+    right = sum(1 for v in values if any(_close(v, g) for g in allowed))
+    wrong_quantities = sorted(
+        q.text for q in corpus.quantities if q.value is not None and not any(_close(float(q.value), g) for g in allowed)
+    )
+    return {
+        "relations": {
+            "gold": len(required),
+            "found": len(found),
+            "recall": _ratio(len(found), len(required)),
+            "judged": len(judged),
+            "wrong": len(wrong),
+            "precision": _ratio(len(judged) - len(wrong), len(judged)),
+            "missed": [f"{f['s']} {f['p']} {f['o']}" for f in required if f not in found],
+            "wrong_examples": wrong,
+        },
+        "quantities": {
+            "gold": len(gold_values),
+            "found": hits,
+            "recall": _ratio(hits, len(gold_values)),
+            "predicted": len(values),
+            "right": right,
+            "precision": _ratio(right, len(values)),
+            "missed": missed,
+            "wrong_examples": wrong_quantities,
+        },
+    }
+
+
+def evaluate_gold_facts(sample: Path, date: dt.date, gold: Path = GOLD_FACTS) -> dict[str, object]:
+    """Build the page and score it against its hand-made gold facts (:func:`score_gold_facts`)."""
+    from kg.run import Settings, run
+
+    return score_gold_facts(run([sample], Settings(date=date)), json.loads(gold.read_text(encoding="utf-8")))
+
+
 def main(argv: list[str] | None = None) -> str:
     """Run the benchmark(s) named on the command line and return the JSON report."""
     root = Path(__file__).resolve().parents[2]
@@ -282,6 +382,7 @@ def main(argv: list[str] | None = None) -> str:
     if args.sample:
         sample = root / "kg" / "data" / "sample" / "inner_mongolia_daily_2021-02-22_p3.txt"
         report["sample"] = evaluate_sample(sample, dt.date(2021, 2, 22))
+        report["sample_gold"] = evaluate_gold_facts(sample, dt.date(2021, 2, 22))
     return json.dumps(report, ensure_ascii=False, indent=2)
 
 

@@ -66,7 +66,10 @@ SUFFIX_CLASSES: dict[str, str] = {
     "园区": "IndustrialPark",
     "开发区": "IndustrialPark",
     "高新区": "IndustrialPark",
-    "经济区": "IndustrialPark",
+    "经济区": "Region",
+    "经济圈": "Region",
+    "经济带": "Region",
+    "城市群": "Region",
     "工厂": "Facility",
     "电厂": "Facility",
     "电站": "Facility",
@@ -109,6 +112,11 @@ SUFFIX_CLASSES: dict[str, str] = {
     "体验中心": "Facility",
     "会展中心": "Facility",
     "大观园": "Facility",
+    # fairs and expos, also by their customary short names (东博会, 进博会, 广交会)
+    "博览会": "Event",
+    "博会": "Event",
+    "交易会": "Event",
+    "交会": "Event",
     "有限公司": "Company",
     "有限责任公司": "Company",
     "股份有限公司": "Company",
@@ -146,6 +154,8 @@ SUFFIX_CLASSES: dict[str, str] = {
     "海关": "GovernmentBody",
     "部": "GovernmentBody",
     "办公室": "GovernmentBody",
+    "办": "GovernmentBody",
+    "司": "GovernmentBody",  # a ministry's department (规划司); 公司 is the longer suffix
     "市委": "PartyBody",
     "省委": "PartyBody",
     "县委": "PartyBody",
@@ -230,7 +240,15 @@ PLACE_HEADS = (
     ("港", "Port"),
     ("机场", "Station"),
     ("班列", "Product"),
+    # named economic regions (成渝地区双城经济圈, 平陆运河经济带, 北部湾经济区, 关中平原城市群): regions, not divisions
+    ("经济圈", "Region"),
+    ("经济带", "Region"),
+    ("经济区", "Region"),
+    ("城市群", "Region"),
+    ("铁路", "Facility"),  # a railway named by the places it joins (北黑铁路)
 )  # 中欧班列: a named freight-train service between the places
+# Heads after which the places before, printed one after another, are all part of the name (成渝地区|双城|经济圈).
+CHAIN_HEADS = ("经济圈", "经济带", "经济区", "城市群", "铁路")
 # Administrative level words: a span made only of these is a category (盟市, 嘎查村, 旗县), not a name.
 LEVEL_WORDS = ("自治区", "省", "市", "盟", "旗", "县", "区", "乡", "镇", "苏木", "嘎查", "村", "街道", "社区", "州")
 # Heads of generic terms the tagger sometimes takes for organizations (新能源汽车, 新时代).
@@ -260,6 +278,8 @@ AGENCIES = {
         "中东社",
     )
 }
+# A kind of organization with nothing that names one (农民专业合作社, 域内农民专业合作社, 各类合作社).
+GENERIC_BODY = re.compile(r"^(?:域内|区域内|辖区内?|全[省市县区镇乡]|各类?|当地|本地|新型)?(?:农民)?(?:专业)?合作社$")
 GENERIC_HEADS = ("汽车", "时代", "能源", "经济", "产业", "技术", "材料", "工程", "领域", "体系", "模式", "发展")
 GENERIC_PLACE_CHARS = set("河湖山海江林草田边城乡村区市县旗盟镇省州水路港站园地")
 # Post titles, longest first when matched.
@@ -581,6 +601,9 @@ GEO_CONTEXT = (
     "入海口",
     "源头",
 )
+# A body named only by its level word (县委, 区政府, 乡党委): the body of "this" division, which the article's context
+# tells (kg.nlp.gazetteer.qualify_relative_names gives it its full name, kg.nlp.relate places it).
+BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协|纪委)$")
 # A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
 TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
 DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
@@ -610,6 +633,9 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
             continue
         if mention.type == "Person" and _natural_feature(ms.text, mention):
             mention.type = "Place"
+        if mention.type == "Person" and _photo_credit_name(ms.text, mention):
+            _move(ms, mention, mention.start, mention.end - 1)  # 某某摄 closing a credit: the photographer is 某某
+            text = mention.text
         if mention.type == "Person" and _cut_name(ms.text, mention):
             _move(ms, mention, mention.start, mention.end + 1)
             text = mention.text
@@ -631,11 +657,18 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
 
 def _reshape(ms: _Mentions, mention: Mention) -> None:
     """Mend a tagger's span in place: a joining character dropped from the end of an organization's name
-    (某某旗人民政府与 → 某某旗人民政府), a dateline's 讯 dropped from its place (某地讯 → 某地), and twin bodies split
-    (某县委县政府 → 某县委 and 县政府)."""
+    (某某旗人民政府与 → 某某旗人民政府), a body's 中心 that opens 中心工作 (某市政府|中心工作), a dateline's 讯
+    dropped from its place (某地讯 → 某地), and twin bodies split (某县委县政府 → 某县委 and 县政府)."""
     text = mention.text
     if mention.type in COARSE and len(text) > 3 and text[-1] in JOINING_CHARS and class_by_suffix(text[:-1], ""):
         _move(ms, mention, mention.start, mention.end - 1)
+    elif (
+        mention.type in COARSE
+        and text.endswith("中心")
+        and ms.text.startswith(("工作", "任务"), mention.end)
+        and class_by_suffix(text[:-2], "")
+    ):
+        _move(ms, mention, mention.start, mention.end - 2)  # 市政府|中心工作: the body's central task
     elif mention.type in COARSE | {"Person"} and (
         mention.start == 0
         or not _cjk(ms.text[mention.start - 1])
@@ -669,6 +702,63 @@ def _cut_name(text: str, mention: Mention) -> bool:
     if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
         return False
     return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
+
+
+def complete_cut_names(ms: _Mentions) -> None:
+    """A two-character person followed by the character that makes it a three-character person named in the same
+    article is that person, cut short by the tagger (金灵|占在… beside 金灵占)."""
+    text = ms.text
+    full = {m.text for m in ms.all if m.type == "Person" and len(m.text) == 3}
+    for mention in list(ms.all):
+        end = mention.end
+        if mention.type == "Person" and len(mention.text) == 2 and end < len(text) and mention.text + text[end] in full:
+            _move(ms, mention, mention.start, end + 1)
+
+
+# Titles after which a person's given name alone refers to the person (亚明区长 for 王亚明).
+GIVEN_NAME_TITLES = (
+    "书记",
+    "区长",
+    "县长",
+    "市长",
+    "镇长",
+    "乡长",
+    "省长",
+    "旗长",
+    "州长",
+    "主任",
+    "局长",
+    "部长",
+    "厅长",
+    "处长",
+    "主席",
+    "董事长",
+    "总经理",
+    "同志",
+)
+
+
+def given_names(ms: _Mentions) -> None:
+    """A three-character person's given name followed by a title (亚明区长 after 区长王亚明) refers to that person
+    (``attrs["ref"]``), whatever the tagger made of it."""
+    text = ms.text
+    persons = [m for m in ms.all if m.type == "Person" and len(m.text) == 3 and not m.attrs.get("ref")]
+    for person in sorted(persons, key=lambda m: m.start):
+        given = person.text[1:]
+        for match in re.finditer(re.escape(given), text[person.end :]):
+            start = person.end + match.start()
+            end = start + 2
+            if not text.startswith(GIVEN_NAME_TITLES, end) or (start > 0 and text[start - 1] == person.text[0]):
+                continue
+            if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
+                continue  # inside a longer name
+            ms.add(start, end, "Person", 0.8, ref=f"{person.start}:{person.end}")
+
+
+def _photo_credit_name(text: str, mention: Mention) -> bool:
+    """Whether a person the tagger ran into the 摄 ("photographed by") closing a credit line (图源某报某某摄)."""
+    end = mention.end
+    return 3 <= len(mention.text) <= 4 and mention.text.endswith("摄") and (end >= len(text) or text[end] in "\n）)】")
 
 
 def _natural_feature(text: str, mention: Mention) -> bool:
@@ -766,8 +856,8 @@ def bylines(ms: _Mentions) -> None:
 
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
 # What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
-AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家")
-NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等")
+AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家摄")
+NAME_CLOSERS = set("，。、；：！？）)”」 \n说表介指强认称谈告等,.;:!?")
 
 
 def split_names(run: str) -> list[str]:
@@ -850,19 +940,56 @@ def quoted_names(ms: _Mentions) -> None:
         ms.add(match.start(), end, head[1], 0.85, name=text[match.start() : end])
 
 
-def place_heads(ms: _Mentions) -> None:
-    """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸)."""
+def place_heads(ms: _Mentions, tokens: list[Token] | None = None) -> None:
+    """A place name directly followed by 口岸/站/港 names the port or station (二连浩特口岸); followed by
+    经济圈, 经济带, 城市群 or 铁路 it names a region or a railway, with the place names printed right before it
+    (成渝地区双城经济圈), and the places inside are fragments of that name, not mentions of their own."""
     text = ms.text
+    # place words of the tagger too short to be mentions of their own (成|渝地区)
+    place_words = {token.end: token.start for token in tokens or () if token.pos in {"LOC", "ns"}}
     for mention in list(ms.all):
-        if mention.type not in {"Place"} and not mention.type.endswith(
-            ("Area", "City", "League", "Banner", "County", "District")
-        ):
+        if not _place_like(mention) or mention not in ms.all.items.values():
             continue
         for word, cls in PLACE_HEADS:
             end = mention.end + len(word)
             if text.startswith(word, mention.end) and (end >= len(text) or not _joins_word(text, end, word)):
-                ms.add(mention.start, end, cls, 0.85)
+                start = _chain_start(ms, mention, place_words) if word in CHAIN_HEADS else mention.start
+                ms.add(start, end, cls, 0.85)
                 break
+    for mention in list(ms.all):
+        # the tagger's own region (双城经济圈) after place names that belong to it (成渝地区)
+        if mention.type == "Region" and mention.text.endswith(CHAIN_HEADS) and mention in ms.all.items.values():
+            start = _chain_start(ms, mention, place_words, include=False)
+            if start < mention.start:
+                ms.add(start, mention.end, mention.type, mention.score)
+
+
+def _chain_start(ms: _Mentions, mention: Mention, place_words: dict[int, int], include: bool = True) -> int:
+    """Where the place names printed right before ``mention`` (and ``mention`` itself, with ``include``) start; they
+    are removed as mentions: fragments of the longer name."""
+    inner = [mention] if include else []
+    start = mention.start
+    while True:
+        before = ms.ending_at(start)
+        if before is not None and _place_like(before):
+            inner.append(before)
+            start = before.start
+        elif before is None and start in place_words:
+            start = place_words[start]
+        else:
+            break
+    for part in inner:
+        ms.all.remove(part)
+    return start
+
+
+def _place_like(mention: Mention) -> bool:
+    """A place of any kind, or a canal or river (平陆运河 opens 平陆运河经济带)."""
+    return (
+        mention.type == "Place"
+        or mention.type.endswith(("Area", "City", "League", "Banner", "County", "District"))
+        or (mention.type == "Facility" and mention.text.endswith("运河"))
+    )
 
 
 def _joins_word(text: str, end: int, head: str) -> bool:
@@ -933,6 +1060,7 @@ BUILD_VERBS = frozenset(
     "年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split()
 )
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
+THRESHOLD = re.compile(r"元(?:以上|以下)")  # 5000万元以上项目: the projects above a sum (not 220千伏及以上项目)
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
 # What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
@@ -1009,8 +1137,12 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         if end - start - len(head[0]) < 2 or end - start > 40:
             continue
         words = tokens[first : index + 1]
-        if not naming_element(text[start:end], words) or COUNTED.match(text, start):
-            continue
+        if (
+            not naming_element(text[start:end], words)
+            or COUNTED.search(text, start, end)
+            or THRESHOLD.search(text, start, end)
+        ):
+            continue  # a count (39个子项目) or a threshold (5000万元以上项目) makes a category
         last_name = max(
             (i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)), default=-1
         )
@@ -1100,6 +1232,8 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
 
 
 # Class words that end an organization's name after its body's words (…协会专家委员会, …镇农业综合服务中心).
+# A body's one-character class word, whatever the tagger tagged it (合作交流|办 as a verb, 农业农村|局).
+ONE_CHARACTER_TAILS = ("局", "办", "厅")
 ORG_TAILS = (
     "委员会",
     "服务中心",
@@ -1122,6 +1256,7 @@ ORG_TAILS = (
     "调研组",
     "领导小组",
     "联合体",
+    *ONE_CHARACTER_TAILS,
 )
 TAIL_TAGS = {"n", "vn", "nz", "an", "ORG"}
 
@@ -1138,13 +1273,20 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             continue
         at, end = starting_at.get(mention.end), None
         taken = 0
-        while at is not None and at < len(tokens) and taken < 3 and tokens[at].pos in TAIL_TAGS:
+        while (
+            at is not None
+            and at < len(tokens)
+            and taken < 3
+            and (tokens[at].pos in TAIL_TAGS or tokens[at].text in ONE_CHARACTER_TAILS)
+        ):
             taken += 1
             if tokens[at].text.endswith(ORG_TAILS) and not ms.all.overlapping(mention.end, tokens[at].end):
                 end = tokens[at].end
             at += 1
         if end is not None:
             _move(ms, mention, mention.start, end)
+            if mention.type == "Organization":
+                mention.type = class_by_suffix(mention.text, mention.type)  # 合作交流|办: a government office
         before = ms.ending_at(mention.start)
         if (
             before is None
@@ -1158,6 +1300,22 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             start = place.start  # the division the organization is named after stays a mention of its own
         ms.all.remove(before)
         _move(ms, mention, start, mention.end)
+
+
+PLACE_NAMED_CLASSES = ("GovernmentBody", "PartyBody", "Facility")
+
+
+def named_after_places(ms: _Mentions) -> None:
+    """A body or a built thing printed right after a place's name is named after it (河东区|合作交流办,
+    重庆|光环购物公园): its name starts with the place, which stays a mention of its own."""
+    for mention in list(ms.all):
+        if mention.type not in PLACE_NAMED_CLASSES or mention.attrs.get("ref") or mention not in ms.all.items.values():
+            continue
+        place = ms.ending_at(mention.start)
+        if place is None or not _place_like(place) or mention.text.startswith(LEVEL_WORDS):
+            continue
+        _move(ms, mention, place.start, mention.end)
+        ms.all.add(place)
 
 
 def division_chains(ms: _Mentions) -> None:
@@ -1391,7 +1549,9 @@ def suffix_aliases(ms: _Mentions) -> None:
 
 
 # A source line names the outlet a story comes from: 来源：某某日报·某某客户端, 稿源: 某某网.
-SOURCE_LINE = re.compile(r"(?:信息来源|来源|稿源|转自|转载自)\s*[：:]\s*([^\s|｜/，。；;（）()]{2,30})")
+SOURCE_LINE = re.compile(
+    r"(?:(?:信息来源|来源|稿源|转自|转载自|图片来源)\s*[：:]|图源[：:]?)\s*([^\s|｜/，。；;（）()]{2,30})"
+)  # 图源: a picture's source, the colon often left out (图源某某日报)
 MEDIA_ENDINGS = (
     "新闻网",
     "网",
@@ -1581,16 +1741,19 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     ms = _Mentions(extraction)
     tokens = extraction.tokens
     fix_tagger_mentions(ms, tokens)
+    complete_cut_names(ms)
+    given_names(ms)
     bylines(ms)
     works(ms)
     quoted_names(ms)
-    place_heads(ms)
+    place_heads(ms, tokens)
     if tokens:
         facilities(ms, tokens)
     division_chains(ms)
     if tokens:
         bracketed_names(ms, tokens)
         organization_tails(ms, tokens)
+        named_after_places(ms)
         trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
@@ -1601,8 +1764,16 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     suffix_aliases(ms)
     parent_organizations(ms)
     posts(ms)
+    in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
     for mention in list(ms.all):
-        if mention.text in SUFFIX_CLASSES and not mention.attrs.get("ref"):
-            ms.all.remove(mention)  # a bare class word (加氢站, 公司) names nothing by itself
+        if GENERIC_BODY.match(mention.text):
+            ms.all.remove(mention)  # a kind of organization, however a rule built or linked it (域内|农民专业合作社)
+            continue
+        if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref"):
+            continue
+        if not BARE_BODY.match(mention.text) or f"{mention.start}:{mention.end}" in in_titles:
+            # a bare class word (加氢站, 公司) names nothing by itself; a bare body (县委) names "this" county's body,
+            # except as the opening of a post title (县委书记), which names the post
+            ms.all.remove(mention)
     ms.finish()
     return extraction

@@ -47,7 +47,8 @@ _PATTERN = re.compile(
             r"(?P<plan>[“\"]?十(?P<plan_n>[一二三四五六七八九])五[”\"]?(?:期间|时期|以来|规划期)?)",
             rf"(?P<since>(?:自|从)?{_year('y4')}(?:以来|来)|自{_year('y6')}(?=[^，。；]{{0,24}}以来))",
             rf"(?P<year>{_year('y5')})",
-            r"(?P<rel_year>前年|去年|今年|明年|后年|上年|本年|当年)",
+            # 建成后年产值: 后 closes the clause before and 年产值 is a yearly output, not the year after next
+            r"(?P<rel_year>前年|去年|今年|明年|(?<![成产后])后年(?![产均收销])|上年|本年|当年)",
             r"(?P<rel_month>上个?月|本月|这个月|下个?月)",
             r"(?P<rel_day>前天|昨天|昨日|今天|今日|明天|明日)",
             r"(?P<now>目前|当前|现在|眼下|时下|如今)",

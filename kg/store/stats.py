@@ -19,9 +19,9 @@ from kg.store.store import open_source, to_rdflib
 # Links between entities that are structure rather than stated facts (the same list as the
 # facts-without-provenance competency query).
 STRUCTURAL = (
-    "mentions", "mentionOf", "inArticle", "hasSentence", "evidence", "quantityOf", "reporter", "intern",
-    "photographer", "publication", "datelinePlace", "participant", "eventPlace", "origin", "destination", "postIn",
-    "coMentionedWith",
+    "mentions", "mentionOf", "inArticle", "hasSentence", "evidence", "furtherEvidence", "quantityOf", "reporter",
+    "intern", "photographer", "publication", "datelinePlace", "participant", "eventPlace", "origin", "destination",
+    "postIn", "coMentionedWith",
 )  # fmt: skip
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
