@@ -96,6 +96,7 @@ class DocumentResult:
     spool: str | None = None
     spooled_articles: int = 0
     part: int = 0  # for the result of one piece of a file (see Piece): the part's number
+    size: int = 0  # bytes of input the piece stood for (progress counts a large file's parts as they finish)
 
     @property
     def articles(self) -> int:
@@ -269,7 +270,7 @@ def extract_piece(piece: Piece, settings: Settings, timings: Timings, spool_dir:
     same name) as they are made, and the result holds only counts and the spool's path.
     """
     path = display_path(Path(piece.path))
-    result = DocumentResult(index=piece.index, path=path, key=piece.key, part=piece.number)
+    result = DocumentResult(index=piece.index, path=path, key=piece.key, part=piece.number, size=piece.size)
     spool = SpoolWriter(part_spool(spool_dir, piece)) if spool_dir is not None else None
     try:
         if spool is not None and piece.whole:
@@ -393,11 +394,18 @@ class _Assembler:
     ``accept`` as soon as the file is complete (or failed). With a spool folder, the parts' spools are joined into the
     file's spool (``<index>.spool``) and removed: the same bytes as one process extracting the file would write.
 
-    ``failed_at`` is the smallest index of a file that ``accept`` refused (the run stops after it)."""
+    ``failed_at`` is the smallest index of a file that ``accept`` refused (the run stops after it). ``on_part`` hears
+    of each part of a file of several parts as it arrives, so progress moves while a large file is extracted."""
 
-    def __init__(self, accept: Callable[[DocumentResult], bool], spool_dir: Path | None) -> None:
+    def __init__(
+        self,
+        accept: Callable[[DocumentResult], bool],
+        spool_dir: Path | None,
+        on_part: Callable[[DocumentResult], None] | None = None,
+    ) -> None:
         self.accept = accept
         self.spool_dir = spool_dir
+        self.on_part = on_part
         self.files: dict[int, _FileState] = {}
         self.failed_at: int | None = None
 
@@ -429,6 +437,8 @@ class _Assembler:
             self._finish(result.index, state, result)
             return
         state.parts[result.part] = result
+        if self.on_part is not None and state.total != 1:
+            self.on_part(result)
         if state.total is not None and len(state.parts) == state.total:
             self._finish(result.index, state, self._join(result.index, state))
 
@@ -492,20 +502,34 @@ def _pool_context() -> Any:
 
 
 class _Tracker:
-    """Counts finished inputs and reports them to the progress callback."""
+    """Counts finished inputs, and the finished parts of inputs cut into several, and reports them to the progress
+    callback."""
 
     def __init__(self, callback: Callable[[ProgressInfo], None] | None, sizes: dict[int, int]) -> None:
         self.callback = callback
         self.sizes = sizes
         self.start = time.perf_counter()
         self.info = ProgressInfo(0, len(sizes), 0, 0, 0, sum(sizes.values()), 0.0)
+        self.partial: dict[int, tuple[int, int, int]] = {}  # per file: articles, characters, bytes of parts counted
+
+    def part(self, result: DocumentResult) -> None:
+        """A part of a file of several parts is extracted."""
+        articles, characters, size = self.partial.get(result.index, (0, 0, 0))
+        self.partial[result.index] = (articles + result.articles, characters + result.characters, size + result.size)
+        self._report(result.articles, result.characters, result.size)
 
     def done(self, result: DocumentResult) -> None:
+        """A file is complete (or failed): it counts whole, less what its parts counted already."""
+        articles, characters, size = self.partial.pop(result.index, (0, 0, 0))
+        self.info.documents_done += 1
+        self._report(result.articles - articles, result.characters - characters,
+                     self.sizes.get(result.index, 0) - size)  # fmt: skip
+
+    def _report(self, articles: int, characters: int, size: int) -> None:
         info = self.info
-        info.documents_done += 1
-        info.articles += result.articles
-        info.characters += result.characters
-        info.bytes_done += self.sizes.get(result.index, 0)
+        info.articles += articles
+        info.characters += characters
+        info.bytes_done += size
         info.elapsed = time.perf_counter() - self.start
         if self.callback is not None:
             self.callback(info)
@@ -577,7 +601,7 @@ def extract_items(
 
     if engine is not None and spool_dir is None:
         raise ConfigError("a build on Dask needs a spool folder")
-    assembler = _Assembler(accept, spool_dir)
+    assembler = _Assembler(accept, spool_dir, tracker.part)
     pieces = _pieces(todo, settings, sizes, assembler, stats.timings)
     head = list(itertools.islice(pieces, 2))  # one piece in all: no pool to start
     executor: Executor

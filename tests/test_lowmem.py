@@ -19,7 +19,7 @@ from kg.cache import CACHE_DIR, WORK_DIR
 from kg.cli import main
 from kg.graph.resolve import Resolution, resolve
 from kg.publish.outputs import write_files
-from kg.run import Settings, run
+from kg.run import ProgressInfo, Settings, run
 from kg.graph.mapping import to_rdf
 from kg.spool import SpoolError, SpoolWriter, check_spool, read_spool
 
@@ -67,6 +67,23 @@ def test_a_large_file_in_parts_with_a_repeated_article(tmp_path: Path) -> None:
     assert one.stats.documents > 1, "the file was read in parts"
     graphs = len({line.rsplit(" ", 2)[-2] for line in (tmp_path / "a" / "graph.nq").read_text().splitlines()})
     assert graphs - 1 < one.stats.articles, "an article occurs twice"
+
+
+def test_progress_moves_with_the_parts_of_a_large_file(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("".join(sample_articles()), encoding="utf-8")
+    seen: list[tuple[int, int, int, int]] = []
+
+    def progress(info: ProgressInfo) -> None:
+        if info.phase == "extract":
+            seen.append((info.documents_done, info.bytes_done, info.characters, info.articles))
+
+    built = kg.build([big], tmp_path / "out", settings=Settings(date=DATE, options={"part_chars": 3_000}),
+                     progress=progress)
+    before_done = [step for step in seen if step[0] == 0]
+    assert len(before_done) > 1 and before_done[0][1] > 0, "each part moves the bar before the file is complete"
+    assert [step[1] for step in seen] == sorted(step[1] for step in seen)
+    assert seen[-1] == (1, big.stat().st_size, built.stats.characters, built.stats.articles)
 
 
 def test_the_cache_is_reused_and_pruned(tmp_path: Path) -> None:
