@@ -172,7 +172,7 @@ _ORDERS = [
 ]
 # A bulletin list grouped by division: 某县(3个):甲镇乙村、丙镇丁村 — each item's first division lies in the heading's
 _LIST_HEADING = pattern(r"(?P<head>{A})[(（](?:\d+|[一二两三四五六七八九十]+)个[)）][:：]")
-# 从俄罗斯巴扎依哈站始发: a facility written right after the country it stands in (a station abroad; within China a
+# 从蒙古国某某站始发: a facility written right after the country it stands in (a station abroad; within China a
 # place before a facility is as often a region the sentence is about as the facility's own place)
 _COUNTRY_THEN_FACILITY = pattern(r"(?P<place>{A})(?P<thing>{F})")
 _ADJACENT_AREAS = pattern(r"(?P<outer>{A})(?=(?P<inner>{A}))")  # lookahead: 市旗镇 gives 旗⊂市 and 镇⊂旗
