@@ -237,6 +237,17 @@ def test_credits_with_correspondents_letter_spacing_and_a_picture_inside_a_story
     assert [(b.name, b.title) for b in article.bylines if b.role == "photographer"] == [("王五", "记者")]
 
 
+def test_an_outlet_written_against_the_role_word_of_a_photo_credit_is_no_person() -> None:
+    text = (
+        "新华社西宁3月5日电（记者张小三）今年全省计划完成老旧小区综合整治项目三百个。\n"
+        "图为施工现场。新华社记者 王五 摄\n"
+        "省住建厅负责人表示，改造将坚持居民自愿原则。"
+    )
+    doc = clean(read_text(text, "a.txt"), Settings(date=dt.date(2021, 3, 6)))
+    (article,) = segment(doc, Settings())
+    assert [(b.name, b.role) for b in article.bylines] == [("张小三", "reporter"), ("王五", "photographer")]
+
+
 SEGMENT_LINES = st.lists(
     st.one_of(
         st.text(alphabet=st.sampled_from(list("中文新闻发展经济记者年月日市乌海标题0123。，“”")), max_size=60),

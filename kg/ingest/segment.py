@@ -69,6 +69,7 @@ _ROLE_WORDS = re.compile(
     r"|(?P<photographer>[摄攝]\s*影|[摄攝])"
 )
 _PREFIX_ROLES = {"reporter": "reporter", "correspondent": "correspondent", "intern": "intern"}
+_OUTLET_END = re.compile(r"(?:社|报|報|网|網|台|刊|频道|頻道)$")
 _HEADLINE_MAX = 40
 # A headline is at most a kicker, a title and a subtitle or two: a longer run of short lines is a list, body text.
 _HEADLINE_LINES = 4
@@ -200,13 +201,25 @@ def parse_bylines(doc: Document, span: Span) -> list[Byline]:
     role = "reporter"
     printed: str | None = None  # the role word printed before the names (记者 of 本报记者 某某 摄)
     group: list[int] = []  # indices into bylines of the names since the last role word
-    for kind, start, end in pieces:
+    for number, (kind, start, end) in enumerate(pieces):
         if kind == "names":
-            for token in _name_tokens(chars[start:end]):
+            tokens = _name_tokens(chars[start:end])
+            # 新华社记者 某某: an outlet written against the role word after it names no person
+            outlet = (
+                tokens[-1]
+                if tokens
+                and tokens[-1][-1] == chars[end - 1][1]
+                and number + 1 < len(pieces)
+                and pieces[number + 1][0] in _PREFIX_ROLES
+                else None
+            )
+            for token in tokens:
                 name_span = _clean_span(doc, token)
                 if name_span is None:
                     continue
                 name = doc.clean[name_span.start : name_span.end]
+                if token is outlet and _OUTLET_END.search(name):
+                    continue
                 if 2 <= len(name) <= 10 and all(is_ideograph(ch) or ch == "·" for ch in name):
                     group.append(len(bylines))
                     special = printed if printed and printed[:2] in ("特约", "特約", "见习", "見習") else None
