@@ -373,9 +373,7 @@ def abbreviates(short: str, full: str, place: bool = False, together: bool = Fal
       中国美术家协会; not 北京科技 for 北京市政协倾心科技). Team names (…队) are left alone: 北京队 is a different
       team in every sport.
     """
-    if len(short) < 2 or len(short) >= len(full) or short[0] != full[0] or full.startswith(short):
-        return False
-    if not _subsequence(short, full):
+    if not _may_abbreviate(short, full):
         return False
     if full.endswith("公司") and any(full.replace(form + "公司", "公司") == short for form in LEGAL_FORMS):
         return True
@@ -428,6 +426,14 @@ def _class_word(name: str) -> str:
     return max((w for w in words if name.endswith(w) and len(name) > len(w)), key=len, default="")
 
 
+def _may_abbreviate(short: str, full: str) -> bool:
+    """What every abbreviation is (see :func:`abbreviates`): at least two characters, shorter than the full name,
+    the same first character, the others in order, and not the start of the full name."""
+    if len(short) < 2 or len(short) >= len(full) or short[0] != full[0] or full.startswith(short):
+        return False
+    return _subsequence(short, full)
+
+
 def _subsequence(short: str, full: str) -> bool:
     rest = iter(full)
     return all(char in rest for char in short)
@@ -456,17 +462,19 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         name = names[key]
         articles = resolver.articles.get(key, set())
+        # what every abbreviation is (abbreviates' first test) is checked before the articles are compared
         targets = [
             other
             for other in by_first.get((group, name[:1]), ())
-            if other.key != key
+            if _may_abbreviate(name, names[other.key])
+            and other.key != key
             and other.key not in moved
             and _compatible(entity.type, other.type)
             and abbreviates(
                 name,
                 names[other.key],
                 place=group == "Place",
-                together=bool(articles & resolver.articles.get(other.key, set())),
+                together=not articles.isdisjoint(resolver.articles.get(other.key, ())),
             )
         ]
         if len(targets) != 1:
