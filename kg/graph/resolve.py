@@ -31,6 +31,7 @@ articles of one newspaper is one person.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
@@ -446,13 +447,17 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     Only names of the same family are compared, each with the longer names that share its first character; an
     abbreviation with two possible full names in the run stays on its own.
     """
-    by_first: dict[tuple[str, str], list[Entity]] = {}
+    by_first: dict[tuple[str, str], list[tuple[int, Entity]]] = {}  # (name's length, entity), shortest first
     names: dict[str, str] = {}  # key → comparison form of the label (labels keep the article's script)
     for key, entity in resolver.entities.items():
         group = _abbreviation_family(key)
         if group and entity.label:
             names[key] = normalise_name(entity.label)
-            by_first.setdefault((group, names[key][:1]), []).append(entity)
+            by_first.setdefault((group, names[key][:1]), []).append((len(names[key]), entity))
+    lengths: dict[tuple[str, str], list[int]] = {}
+    for first, candidates in by_first.items():
+        candidates.sort(key=lambda candidate: candidate[0])
+        lengths[first] = [size for size, _ in candidates]
     moved: dict[str, str] = {}
     for key, entity in sorted(resolver.entities.items()):
         group = _abbreviation_family(key)
@@ -462,10 +467,13 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         name = names[key]
         articles = resolver.articles.get(key, set())
-        # what every abbreviation is (abbreviates' first test) is checked before the articles are compared
+        # only longer names can be abbreviated, and what every abbreviation is (abbreviates' first test) is checked
+        # before the articles are compared
+        first = (group, name[:1])
+        longer = by_first.get(first, [])[bisect_right(lengths.get(first, []), len(name)) :]
         targets = [
             other
-            for other in by_first.get((group, name[:1]), ())
+            for _, other in longer
             if _may_abbreviate(name, names[other.key])
             and other.key != key
             and other.key not in moved

@@ -90,8 +90,13 @@ class _TurtleNames:
 
     def __init__(self, base: str | None, limit: int | None = None) -> None:
         self.base = base
-        # longest namespace first so that nested namespaces pick the most specific prefix
+        # longest namespace first so that nested namespaces pick the most specific prefix; grouped by their first
+        # characters (as many as the shortest has), so that an IRI is compared only with the namespaces it may be in
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+        self.opening = min(len(namespace) for _, namespace in self.prefixes)
+        self.by_opening: dict[str, list[tuple[str, str]]] = {}
+        for prefix, namespace in self.prefixes:
+            self.by_opening.setdefault(namespace[: self.opening], []).append((prefix, namespace))
         self.terms: dict[Term, str] = {}
         # a writer streaming a large dataset gives a limit: the cache is emptied when it holds that many terms, so
         # its memory stays bounded while the vocabulary (predicates, types, datatypes) is soon made again
@@ -99,7 +104,7 @@ class _TurtleNames:
 
     def iri(self, iri: str) -> str:
         """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
-        for prefix, namespace in self.prefixes:
+        for prefix, namespace in self.by_opening.get(iri[: self.opening], ()):
             if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
                 return f"{prefix}:{iri[len(namespace) :]}"
         if self.base and iri.startswith(self.base) and len(iri) > len(self.base):
@@ -351,9 +356,10 @@ def _turtle_blocks(subjects: SubjectStream, block: Block, indent: str = "") -> I
 
 
 def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
-    term = names.term
-    # rdf:type first (as "a"), then the other predicates in IRI order
-    order = _sorted(p for p in predicates if p != _TYPE)
+    term, made = names.term, names.terms.get  # a term made before is looked up without a call
+    # rdf:type first (as "a"), then the other predicates in IRI order (predicates are IRIs: kg's order of terms is
+    # their text's)
+    order = sorted(p for p in predicates if p != _TYPE)
     if _TYPE in predicates:
         order.insert(0, _TYPE)
     parts = []
@@ -361,8 +367,8 @@ def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _T
         objects = predicates[predicate]
         if len(objects) > 1:
             objects = _sorted(objects)
-        parts.append(f"{term(predicate)} {', '.join([term(o) for o in objects])}")
-    return f"{term(subject)} {_PREDICATE_SEPARATOR.join(parts)} .\n"
+        parts.append(f"{made(predicate) or term(predicate)} {', '.join([made(o) or term(o) for o in objects])}")
+    return f"{made(subject) or term(subject)} {_PREDICATE_SEPARATOR.join(parts)} .\n"
 
 
 # ------------------------------------------------------------------------------------------------- RDF formats
@@ -523,7 +529,7 @@ class _JsonNodes:
         if _TYPE in predicates:
             types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
             node["@type"] = types[0] if len(types) == 1 else types
-        for predicate in _sorted(predicates):
+        for predicate in sorted(predicates):  # IRIs: kg's order of terms is their text's
             if predicate == _TYPE:
                 continue
             key, coercion = self.key(predicate)
