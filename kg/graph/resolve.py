@@ -436,8 +436,12 @@ def _may_abbreviate(short: str, full: str) -> bool:
 
 
 def _subsequence(short: str, full: str) -> bool:
-    rest = iter(full)
-    return all(char in rest for char in short)
+    at = 0  # where the next character is looked for: after the one before it
+    for char in short:
+        at = full.find(char, at) + 1
+        if not at:
+            return False
+    return True
 
 
 def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:

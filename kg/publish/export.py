@@ -275,43 +275,43 @@ class Rendering:
 # (measured on the People's Daily archive) and ``shares`` groups formats that reuse each other's work.
 
 
-@writer("ttl", "graph.ttl", cost=3.4, shares="subjects")
+@writer("ttl", "graph.ttl", cost=2.7, shares="subjects")
 def turtle(rendering: Any) -> Iterable[str]:
     """Turtle: the union of all graphs, grouped by subject."""
     return rendering.turtle()
 
 
-@writer("nt", "graph.nt", cost=2.9)
+@writer("nt", "graph.nt", cost=0.8)
 def ntriples(rendering: Any) -> Iterable[bytes]:
     """N-Triples: the union of all graphs, lines sorted."""
     return rendering.ntriples()
 
 
-@writer("nq", "graph.nq", cost=1.9)
+@writer("nq", "graph.nq", cost=0.65)
 def nquads(rendering: Any) -> Iterable[bytes]:
     """N-Quads: every quad, lines sorted."""
     return rendering.nquads()
 
 
-@writer("trig", "graph.trig", cost=0.7, shares="subjects")
+@writer("trig", "graph.trig", cost=2.5, shares="subjects")
 def trig(rendering: Any) -> Iterable[str]:
     """TriG: the default graph, then each named graph in IRI order."""
     return rendering.trig()
 
 
-@writer("jsonld", "graph.jsonld", cost=2.6, shares="subjects")
+@writer("jsonld", "graph.jsonld", cost=2.8, shares="subjects")
 def jsonld(rendering: Any) -> Iterable[str]:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
     return jsonld_pieces(_JsonNodes(rendering.base, rendering.cache_terms), rendering.graph_stream())
 
 
-@writer("graphml", "graph.graphml", cost=1.7, shares="network")
+@writer("graphml", "graph.graphml", cost=2.5, shares="network")
 def graphml(rendering: Any) -> Iterable[str]:
     """GraphML of the entity network."""
     return network_pieces(rendering.entity_network(), "graphml")
 
 
-@writer("gexf", "graph.gexf", cost=0.5, shares="network")
+@writer("gexf", "graph.gexf", cost=1.0, shares="network")
 def gexf(rendering: Any) -> Iterable[str]:
     """GEXF 1.2 of the entity network."""
     return network_pieces(rendering.entity_network(), "gexf")
