@@ -107,7 +107,8 @@ def test_attendees_in_a_later_paragraph_that_points_back_at_the_meeting() -> Non
     article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
     article.mentions.extend(named_events(article))
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
-    assert {("赵一", "organizes"), ("赵一", "attends")} <= found  # who presides over it is there too
+    assert ("赵一", "attends") in found  # who presides over it is there
+    assert ("赵一", "organizes") not in found  # for the body that holds it (主持召开 would convene it)
     assert not any(person == "钱二" for person, _ in found)  # a paragraph about something else
 
 
@@ -347,3 +348,48 @@ def test_the_body_whose_session_an_event_is_holds_it() -> None:
     found = {(r.subject_mention.text, r.predicate, r.object_mention.text)
              for r in event_relations(build_view(article))}
     assert ("政协第五届东江市委员会", "organizes", "政协第五届东江市委员会第二次会议") in found
+
+
+def test_the_parties_of_a_signing_on_the_day_of_a_signing_meeting_attend_it() -> None:
+    text = ("甲市举行2031年甲市项目合作签约会。另讯，乙公司到丙县考察。"
+            "丁投资有限公司、戊建设集团等本地企业当天分别与己能源集团和庚农垦集团签署合作项目5个。")
+    companies = {"丁投资有限公司": "Company", "戊建设集团": "Company", "己能源集团": "Company", "庚农垦集团": "Company"}
+    article = extraction(text, {"甲市": "City", "乙公司": "Company", "丙县": "County", **companies})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {(name, "attends") for name in companies} <= found
+    assert not any(who == "乙公司" for who, _ in found)  # a paragraph about something else
+    # a signing told of as a past one (与…签署的项目) is no party at the event
+    text = "甲市举行2031年甲市项目合作签约会。辛公司与壬公司去年签署的项目已投产。"
+    article = extraction(text, {"甲市": "City", "辛公司": "Company", "壬公司": "Company"})
+    article.mentions.extend(named_events(article))
+    assert not any(r.predicate == "attends" for r in event_relations(build_view(article)))
+
+
+def test_a_person_at_a_venue_of_the_event_attends_it() -> None:
+    text = ("2031年甲市首批项目集中签约活动举行。乙市委书记赵一在甲市主会场与相关企业进行现场签约。"
+            "钱二在分会场参加会议。")
+    article = extraction(text, {"甲市": "City", "赵一": "Person", "钱二": "Person", "乙市委": "PartyBody"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=1) for i, s in enumerate(article.article.sentences)]
+    article.article.sentences[0] = Sentence(0, article.article.sentences[0].span, paragraph=0)
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("赵一", "attends"), ("钱二", "attends")} <= found
+    assert ("乙市委", "attends") not in found  # the body of a post is not a party
+
+
+def test_a_line_of_places_under_a_heading_that_counts_them_lies_in_the_heading_region(tmp_path: Path) -> None:
+    page = tmp_path / "list.txt"
+    page.write_text("江西这3个村入选示范名单\n\n近日，示范名单公布。\n\n江西入选3个村\n\n赣州市瑞金市叶坪乡\n\n"
+                    "图源某某网\n\n吉安市井冈山市茅坪乡\n\n南昌市新建区\n", encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings())
+    named = {(corpus.entities[r.subject].label, corpus.entities[r.object].label)
+             for r in corpus.relations if r.predicate == "containedIn"}
+    assert {("赣州市", "江西省"), ("吉安市", "江西省"), ("南昌市", "江西省")} <= named
+    assert ("瑞金市", "江西省") not in named  # the first place of each line only
+    # a sentence that ends with 。 is no heading, and a line after it is not listed under it
+    page.write_text("江西入选3个村，名单如下。\n\n赣州市瑞金市叶坪乡\n", encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings())
+    placed = {corpus.entities[r.object].label for r in corpus.relations if r.predicate == "containedIn"}
+    assert "江西省" not in placed

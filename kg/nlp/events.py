@@ -709,12 +709,19 @@ _NOT_A_NAME = re.compile(
 )  # a count (208个项目集中开工仪式, 某某等28个项目…) makes a kind of occasion, not a name
 # 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
 _HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
-_ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
-_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席")
-# A later paragraph that points back at the event it follows (会上, 主持会议, 此次大会) still tells of it.
+_ATTENDS_SENTENCE = re.compile(
+    r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席|主会场|分会场"
+)
+# 甲、乙等企业当天分别与丙、丁签署…: the organizations that sign at the event were there
+_SIGNING_PARTIES = pattern(
+    r"(?P<left>{O}(?:[、，,和及]{O})*)(?:{N}|{A}){{0,12}}?(?:与|和|同)(?P<right>{O}(?:[、和及]{O})*)(?:{N}{{0,16}}?)"
+    r"(?:签署|签订|签约)(?!项目|总额|金额|的)"
+)
+# A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约) tells of it.
 _BACK_REFERENCE = re.compile(
-    r"会上|主席台|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
+    r"会上|主席台|主会场|分会场|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
     r"|(?:主持|出席|参加|列席)了?[^，。；0-9一二三四五六七八九十]{0,4}?(?:会议|大会|仪式|活动)"
+    r"|(?:当天|当日)[^。；]*(?:签约|签订|签署)"
 )
 
 
@@ -767,9 +774,9 @@ def _session_host(view: ArticleView, event: Mention) -> Mention | None:
 
 
 def event_relations(view: ArticleView) -> list[Relation]:
-    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who preside
-    over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
-    or presided, attend it — until another named event is named."""
+    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who convene
+    it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
+    or presided, and the organizations that sign there (甲与乙签署…), attend it — until another named event is named."""
     relations: list[Relation] = []
     current: Mention | None = None
     last: Mention | None = None  # the event named last, which a later paragraph may point back at
@@ -797,9 +804,17 @@ def event_relations(view: ArticleView) -> list[Relation]:
             paragraph = frame.sentence.paragraph
             # a later paragraph tells of something else, unless it points back (会上, 主持开工活动)
             current = last if _BACK_REFERENCE.search(simplified(frame.text)) else None
+        elif current is None and _BACK_REFERENCE.search(simplified(frame.text)):
+            current = last  # a later sentence of that paragraph may point back
+        parties = {
+            id(s)
+            for match in _SIGNING_PARTIES.finditer(frame.masked)
+            for s in frame.group_slots(match, "left") + frame.group_slots(match, "right")
+        }
         if (
             current is None
-            or not _ATTENDS_SENTENCE.search(simplified(frame.text))
+            or not _ATTENDS_SENTENCE.search(simplified(frame.masked))
+            and not parties
             and not (named and any(s.char == ORG for s in frame.slots.values()))
         ):
             continue
@@ -807,13 +822,13 @@ def event_relations(view: ArticleView) -> list[Relation]:
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
-                # who convenes an event (主持召开) organizes it; who chairs it (主持) organizes it and is there
+                # who convenes an event (主持召开) organizes it; who chairs it (主持) is there for the body holding it
                 if rest.startswith("主持召开"):
                     predicates: tuple[str, ...] = ("organizes",)
-                elif _ORGANIZES_AFTER.match(rest):
-                    predicates = ("organizes", "attends")
                 else:
                     predicates = ("attends",)
+            elif id(slot) in parties and not slot.fresh:
+                predicates = ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
                 and named

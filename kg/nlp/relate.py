@@ -544,6 +544,7 @@ def _places(frame: Frame, out: _Emitter) -> None:
         if place and thing and not thing.fresh and thing.char == FACILITY and _level(place.mention.type) == 0:
             out.add(frame, thing, "locatedIn", place, 0.8)
     _list_headings(frame, out)
+    _listed_under(frame, out)
     _among(frame, out)
     _bodies_of_places(frame, out)
     for match in _ADJACENT_AREAS.finditer(frame.masked):
@@ -603,6 +604,42 @@ def _list_headings(frame: Frame, out: _Emitter) -> None:
             if level is None or (level <= head_level if head_level is not None else level < 4):
                 continue  # a township or village under an unranked heading (某高新区); else a lower level only
             out.add(frame, first, "containedIn", head, 0.8)
+
+
+# 某省入选10个村落 / 甲市乙县丙镇丁村 / 戊市…: a heading line that counts what the lines after it list
+_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|处|座|所|项)")
+_CREDIT_LINE = 20  # a short line with no place between the items (a photo's source) does not end the list
+
+
+def _place_line(frame: Frame) -> bool:
+    """A line that is only a chain of places (an item of a bulletin list: 甲市乙县丙镇丁村)."""
+    masked = re.sub(r"\s", "", frame.masked)
+    return bool(masked) and all(ch == PLACE for ch in masked)
+
+
+def _listed_under(frame: Frame, out: _Emitter) -> None:
+    """某省入选10个村落, then one line per item (甲市乙县丙村): the first place of each item lies in the heading's
+    region when the gazetteer puts it there."""
+    if not _place_line(frame):
+        return
+    frames = out.view.frames
+    at = next((i for i, f in enumerate(frames) if f is frame), 0)
+    heading = None
+    for previous in reversed(frames[:at]):
+        places = [s for s in previous.slots.values() if s.char == PLACE]
+        if _place_line(previous) or not places and len(previous.text.strip()) <= _CREDIT_LINE:
+            continue
+        heading = previous
+        break
+    if heading is None or heading.text.rstrip()[-1:] in "。！？；" or not _COUNTED.search(heading.masked):
+        return
+    regions = [s for s in heading.slots.values() if s.char == PLACE]
+    first = frame.slots[min(frame.slots)]
+    gaz = gazetteer()
+    code, region_code = first.mention.attrs.get("code"), regions[0].mention.attrs.get("code") if regions else None
+    if len(regions) != 1 or code not in gaz.divisions or region_code not in gaz.ancestors(code):
+        return
+    out.add(frame, first, "containedIn", regions[0], 0.8)
 
 
 _AMONG = re.compile(r"^\s*其中[，,:：]?")
