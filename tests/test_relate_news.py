@@ -393,3 +393,20 @@ def test_a_line_of_places_under_a_heading_that_counts_them_lies_in_the_heading_r
     corpus = kg.extract([page], kg.Settings())
     placed = {corpus.entities[r.object].label for r in corpus.relations if r.predicate == "containedIn"}
     assert "江西省" not in placed
+
+
+def test_a_topic_meeting_a_named_place_holds_is_named_and_those_who_speak_later_attend_it() -> None:
+    text = "日前，东川市召开茶产业招商引资洽谈会。市长赵一出席会议并讲话。另讯，钱二到乙村走访。副市长孙三作了发言。"
+    article = extraction(text, {"东川市": "City", "赵一": "Person", "钱二": "Person", "孙三": "Person"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    events = named_events(article)
+    assert [m.text for m in events] == ["茶产业招商引资洽谈会"]
+    article.mentions.extend(events)
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("东川市", "organizes"), ("赵一", "attends"), ("孙三", "attends")} <= found
+    assert ("钱二", "attends") not in found
+    # a ceremony named by a period only, a short meeting word, a meeting held at a venue: no name
+    for text in ("东川镇举行四季度重大项目集中开工仪式。", "东川市委召开常委会议。",
+                 "在东川市召开产业招商引资洽谈会。"):
+        assert named_events(extraction(text, {"东川镇": "TownshipLevelArea", "东川市委": "PartyBody",
+                                              "东川市": "City"})) == []

@@ -709,19 +709,18 @@ _NOT_A_NAME = re.compile(
 )  # a count (208个项目集中开工仪式, 某某等28个项目…) makes a kind of occasion, not a name
 # 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
 _HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
-_ATTENDS_SENTENCE = re.compile(
-    r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席|主会场|分会场"
-)
+_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|发言|列席|主会场|分会场")
 # 甲、乙等企业当天分别与丙、丁签署…: the organizations that sign at the event were there
 _SIGNING_PARTIES = pattern(
     r"(?P<left>{O}(?:[、，,和及]{O})*)(?:{N}|{A}){{0,12}}?(?:与|和|同)(?P<right>{O}(?:[、和及]{O})*)(?:{N}{{0,16}}?)"
     r"(?:签署|签订|签约)(?!项目|总额|金额|的)"
 )
-# A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约) tells of it.
+# A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 作了发言)
+# tells of it.
 _BACK_REFERENCE = re.compile(
     r"会上|主席台|主会场|分会场|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
     r"|(?:主持|出席|参加|列席)了?[^，。；0-9一二三四五六七八九十]{0,4}?(?:会议|大会|仪式|活动)"
-    r"|(?:当天|当日)[^。；]*(?:签约|签订|签署)"
+    r"|(?:当天|当日)[^。；]*(?:签约|签订|签署)|作了?[^，。；]{0,4}?发言"
 )
 
 
@@ -744,7 +743,13 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
             inside = [
                 m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
             ]
-            named = _NAMES_IT.search(name) or any(family(m.type) in (PLACE, ORG) for m in inside)
+            named = (
+                _NAMES_IT.search(name)
+                or any(family(m.type) in (PLACE, ORG) for m in inside)
+                or len(name) >= _HELD_NAME
+                and name.endswith(_TOPIC_MEETING)
+                and _held_by_name(extraction, text, start)
+            )
             if not named or _NOT_A_NAME.search(name):
                 continue
             if any(
@@ -753,6 +758,27 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
                 continue  # it would cut through a name
             found.append(Mention(article.id, start, end, article.text[start:end], "Event", 0.7, EXTRACTOR))
     return found
+
+
+# 某市召开茶产业招商引资洽谈会: a meeting a named body or place holds is that one's, named by what it is about
+_HELD_NAME = 6
+_TOPIC_MEETING = ("会", "论坛")  # a meeting on a topic (洽谈会, 座谈会); a ceremony or activity is named by more
+_HOLDING_CLAUSE = re.compile(r"[^，。；：,;:\n]*(?:召开|举行|举办)$")
+
+
+def _held_by_name(extraction: ArticleExtraction, text: str, start: int) -> bool:
+    """The clause before ``start`` ends with the verb that holds a meeting, and its subject is a named organization or
+    place (not the venue after 在)."""
+    clause = _HOLDING_CLAUSE.search(text, 0, start)
+    if clause is None:
+        return False
+    return any(
+        clause.start() <= m.start
+        and m.end <= start
+        and family(m.type) in (PLACE, ORG)
+        and text[m.start - 1 : m.start] not in ("在", "于")
+        for m in extraction.mentions
+    )
 
 
 _SESSION_REST = re.compile(r"(?:第[一二三四五六七八九十0-9]+次)?(?:全体)?(?:会议|大会)")
@@ -811,17 +837,18 @@ def event_relations(view: ArticleView) -> list[Relation]:
             for match in _SIGNING_PARTIES.finditer(frame.masked)
             for s in frame.group_slots(match, "left") + frame.group_slots(match, "right")
         }
-        if (
-            current is None
-            or not _ATTENDS_SENTENCE.search(simplified(frame.masked))
-            and not parties
-            and not (named and any(s.char == ORG for s in frame.slots.values()))
-        ):
+        # the persons of a sentence that says they were there, or that names the event with a body
+        persons_there = bool(_ATTENDS_SENTENCE.search(simplified(frame.masked))) or bool(
+            named and any(s.char == ORG for s in frame.slots.values())
+        )
+        if current is None or not (persons_there or parties or named):
             continue
         for index in sorted(frame.slots):
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
+                if not persons_there:
+                    continue
                 # who convenes an event (主持召开) organizes it; who chairs it (主持) is there for the body holding it
                 if rest.startswith("主持召开"):
                     predicates: tuple[str, ...] = ("organizes",)
