@@ -410,3 +410,15 @@ def test_a_topic_meeting_a_named_place_holds_is_named_and_those_who_speak_later_
                  "在东川市召开产业招商引资洽谈会。"):
         assert named_events(extraction(text, {"东川镇": "TownshipLevelArea", "东川市委": "PartyBody",
                                               "东川市": "City"})) == []
+
+
+def test_a_department_named_by_its_level_word_is_in_the_place_of_that_level() -> None:
+    found = relations("会议在西阳县举行，成都领导出席。市发改委、市经信局负责同志和县公安局民警参加。",
+                      {"西阳县": "County", "成都": "City", "市发改委": "GovernmentBody", "市经信局": "GovernmentBody",
+                       "县公安局": "GovernmentBody"})
+    assert {("市发改委", "locatedIn", "成都"), ("市经信局", "locatedIn", "成都")} <= found
+    assert ("县公安局", "locatedIn", "西阳县") in found
+    # a unit of the party committee is no department of the place; with no place of that level named, no guess
+    found = relations("西阳县召开会议，市委宣传部、市发改委负责同志参加。",
+                      {"西阳县": "County", "市委宣传部": "PartyBody", "市发改委": "GovernmentBody"})
+    assert not any(p == "locatedIn" for _, p, _ in found)

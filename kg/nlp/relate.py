@@ -677,9 +677,28 @@ def _among(frame: Frame, out: _Emitter) -> None:
             out.add(frame, slot, "containedIn", holder, 0.8)
 
 
+# 市发改委, 县公安局, 市中级人民法院: a department named by its level word and what it does (not a unit of 市委)
+_BARE_DEPARTMENT = re.compile(
+    r"^(省|自治区|市|州|盟|县|区|旗)(?!委|政府|人大|政协|纪委|党)[\u4e00-\u9fff]{1,8}?(?:局|委|办|厅|法院|检察院)$"
+)
+_LEVEL_OF_WORD = {"省": 1, "自治区": 1, "市": 2, "州": 2, "盟": 2, "县": 3, "区": 3, "旗": 3}
+
+
 def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
-    """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to."""
+    """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to; so is
+    a department named by its level word (市发改委), in the place of that level the article named last, written with
+    its level word or ranked at that level by the gazetteer (成都 for 市)."""
     for slot in frame.slots.values():
+        department = (
+            _BARE_DEPARTMENT.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
+        )
+        if department is not None:
+            level_word = department.group(1)
+            place = out.view.antecedent(slot.start, PLACE, {level_word}) or _ranked_antecedent(
+                out.view, slot.start, _LEVEL_OF_WORD[level_word]
+            )
+            if place is not None:
+                out.add(frame, slot, "locatedIn", place, 0.8)
         bare = BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
         if bare is not None:
             level_word = bare.group(1)
@@ -692,6 +711,18 @@ def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
                 place = out.view.antecedent(slot.start, PLACE, {level_word}) or _first_place(out.view, level_word)
             if place is not None:
                 out.add(frame, slot, "locatedIn", place, 0.8)
+
+
+def _ranked_antecedent(view: ArticleView, before: int, level: int) -> Mention | None:
+    """The last place before ``before`` whose class the gazetteer ranks at ``level``."""
+    best = None
+    for mention in view.extraction.mentions:
+        if mention.start >= before:
+            break
+        target = view.canonical.get(id(mention), mention)
+        if family(target.type) == PLACE and _level(target.type) == level:
+            best = target
+    return best
 
 
 def _first_place(view: ArticleView, level: str) -> Mention | None:
