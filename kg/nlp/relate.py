@@ -482,17 +482,20 @@ def _part_owner(view: ArticleView, a: int, b: int, part: str) -> tuple[Mention |
         noun = deictic.group(1)
         families = ORG if noun in ("公司", "企业", "集团", "局", "院", "校", "社") else PLACE + ORG + PERSON
         return view.antecedent(a, families, {noun}), part[deictic.end() :]
-    for mention in view.extraction.mentions:
-        if mention.start > a:
-            break
-        if (
-            mention.start == a
-            and mention.end < b
-            and family(mention.type) in (ORG, PLACE, FACILITY)
-            and not _CHAIN_TITLE_END.search(simplified(mention.text))
-        ):
-            target = view.canonical.get(id(mention), mention)
-            return target, _with_level(mention.text, view.text[mention.end : b])
+    opening = [
+        mention
+        for mention in view.extraction.mentions
+        if mention.start == a
+        and mention.end < b
+        and family(mention.type) in (ORG, PLACE, FACILITY)
+        and not _CHAIN_TITLE_END.search(simplified(mention.text))
+    ]
+    if opening:
+        mention = opening[0]
+        if family(mention.type) == ORG:  # 国家能源局规划司副司长: the department, not the body its name opens with
+            mention = max((m for m in opening if family(m.type) == ORG), key=lambda m: m.end)
+        target = view.canonical.get(id(mention), mention)
+        return target, _with_level(mention.text, view.text[mention.end : b])
     # a place name the tagger fused with the title (某县委书记 as one organization): a known division or a name the
     # article mentions on its own
     names = {m.text for m in view.extraction.mentions}
