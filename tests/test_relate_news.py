@@ -425,10 +425,10 @@ def test_a_department_named_by_its_level_word_is_in_the_place_of_that_level() ->
 
 
 def test_a_post_in_a_department_whose_name_opens_with_its_body_is_the_departments() -> None:
-    view = build_view(extraction("5月13日，东江省水利厅规划处副处长赵一率队来到西阳县。",
-                                 {"东江省水利厅": "GovernmentBody", "东江省水利厅规划处": "GovernmentBody",
-                                  "赵一": "Person", "西阳县": "County", "东江省": "ProvinceLevelArea"}))
+    view = build_view(extraction("西阳网讯(通讯员 钱二)5月13日，国家林草局规划司副司长赵一率队来到西阳县。",
+                                 {"西阳网": "NewsMedia", "钱二": "Person", "国家林草局": "GovernmentBody",
+                                  "国家林草局规划司": "GovernmentBody", "赵一": "Person", "西阳县": "County"}))
     posts = {(r.subject_mention.text, r.attrs["title"], r.object_mention.text if r.object_mention else None)
              for r in relate_view(view) if r.predicate == "holdsPost"}
-    assert ("赵一", "副处长", "东江省水利厅规划处") in posts
-    assert not any(org == "东江省水利厅" for *_, org in posts)
+    assert ("赵一", "副司长", "国家林草局规划司") in posts
+    assert not any(org == "国家林草局" for *_, org in posts)
