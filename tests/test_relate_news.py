@@ -432,3 +432,14 @@ def test_a_post_in_a_department_whose_name_opens_with_its_body_is_the_department
              for r in relate_view(view) if r.predicate == "holdsPost"}
     assert ("赵一", "副司长", "国家林草局规划司") in posts
     assert not any(org == "国家林草局" for *_, org in posts)
+
+
+def test_a_body_named_by_its_level_is_in_the_division_written_inside_another_name() -> None:
+    text = "政协第十届绵阳市委员会第二次会议开幕。市委、市中级人民法院负责同志出席。"
+    found = relations(text, {"政协第十届绵阳市委员会": "GovernmentBody", "市委": "PartyBody",
+                             "市中级人民法院": "GovernmentBody"})
+    assert {("市委", "locatedIn", "绵阳市"), ("市中级人民法院", "locatedIn", "绵阳市")} <= found
+    # no known division of that level inside the names: no guess
+    found = relations("政协第十届东湖委员会第二次会议开幕。市委负责同志出席。",
+                      {"政协第十届东湖委员会": "GovernmentBody", "市委": "PartyBody"})
+    assert not any(p == "locatedIn" for _, p, _ in found)

@@ -729,10 +729,30 @@ def _ranked_antecedent(view: ArticleView, before: int, level: int) -> Mention | 
 
 
 def _first_place(view: ArticleView, level: str) -> Mention | None:
-    """The first place of the article whose name ends with a level word."""
-    return next(
+    """The first place of the article whose name ends with a level word; else the first known division of that level
+    written inside another name (吴忠市 in 政协第六届吴忠市委员会), which gets a mention of its own."""
+    named = next(
         (m for m in view.extraction.mentions if family(m.type) == PLACE and simplified(m.text).endswith(level)), None
     )
+    if named is not None:
+        return named
+    forms = gazetteer().forms
+    for mention in list(view.extraction.mentions):
+        if family(mention.type) not in (ORG, FACILITY):
+            continue
+        name = simplified(mention.text)
+        for end in (m.end() for m in re.finditer(re.escape(level), name)):
+            start = next(
+                (
+                    a
+                    for a in range(max(0, end - 8), end - len(level) - 1)
+                    if any(c.code for c in forms.get(name[a:end], ()))
+                ),
+                None,
+            )
+            if start is not None:
+                return _place_at(view, mention.start + start, mention.start + end)
+    return None
 
 
 def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
