@@ -443,3 +443,19 @@ def test_a_body_named_by_its_level_is_in_the_division_written_inside_another_nam
     found = relations("政协第十届东湖委员会第二次会议开幕。市委负责同志出席。",
                       {"政协第十届东湖委员会": "GovernmentBody", "市委": "PartyBody"})
     assert not any(p == "locatedIn" for _, p, _ in found)
+
+
+def test_the_place_a_named_event_is_held_in() -> None:
+    for text in ("4月1日，2031年东川茶产业推介会在西阳市召开。",
+                 "4月1日，东川集团在西阳市召开2031年东川茶产业推介会。"):
+        article = extraction(text, {"西阳市": "City", "东川集团": "Company"})
+        article.mentions.extend(named_events(article))
+        found = {(r.subject_mention.text, r.predicate, r.object_mention.text)
+                 for r in event_relations(build_view(article))}
+        assert ("2031年东川茶产业推介会", "locatedIn", "西阳市") in found
+    # a venue that is no area, and a place the delegation travels to, hold nothing
+    for text in ("东川集团在西阳大厦召开2031年东川茶产业推介会。", "赵一赴西阳市参加2031年东川茶产业推介会。"):
+        article = extraction(text, {"西阳市": "City", "东川集团": "Company", "西阳大厦": "Facility",
+                                    "赵一": "Person"})
+        article.mentions.extend(named_events(article))
+        assert not any(r.predicate == "locatedIn" for r in event_relations(build_view(article)))

@@ -715,6 +715,12 @@ _SIGNING_PARTIES = pattern(
     r"(?P<left>{O}(?:[、，,和及]{O})*)(?:{N}|{A}){{0,12}}?(?:与|和|同)(?P<right>{O}(?:[、和及]{O})*)(?:{N}{{0,16}}?)"
     r"(?:签署|签订|签约)(?!项目|总额|金额|的)"
 )
+# 在某市召开某某会议, 某某会议在某市举行: the place a named event is held in (an area; a venue inside one is not named
+# by it)
+_HELD_IN = [
+    pattern(r"在(?P<place>{A})(?:{N}{{0,2}}?)(?:召开|举行|举办)了?的?(?P<event>{E})"),
+    pattern(r"(?P<event>{E})(?:{N}{{0,8}}?)在(?P<place>{A})(?:召开|举行|举办|开幕)"),
+]
 # A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 作了发言)
 # tells of it.
 _BACK_REFERENCE = re.compile(
@@ -809,6 +815,22 @@ def event_relations(view: ArticleView) -> list[Relation]:
     paragraph = -1
     for frame in view.frames:
         named = [s for s in frame.slots.values() if s.mention.type == "Event"]
+        for regex in _HELD_IN:
+            for match in regex.finditer(frame.masked):
+                event, place = frame.slot(match, "event"), frame.slot(match, "place")
+                if event is not None and place is not None and event.mention.type == "Event" and not place.fresh:
+                    relations.append(
+                        Relation(
+                            "",
+                            "locatedIn",
+                            "",
+                            view.evidence(frame),
+                            EXTRACTOR,
+                            0.8,
+                            subject_mention=event.mention,
+                            object_mention=view.use(place),
+                        )
+                    )
         if named:
             current = last = named[0].mention
             paragraph = frame.sentence.paragraph
