@@ -459,3 +459,14 @@ def test_the_place_a_named_event_is_held_in() -> None:
                                     "赵一": "Person"})
         article.mentions.extend(named_events(article))
         assert not any(r.predicate == "locatedIn" for r in event_relations(build_view(article)))
+
+
+def test_a_quoted_slogan_inside_a_meeting_name_and_not_a_campaigns_ceremony() -> None:
+    article = extraction("4月29日，2031年“东茶西进·香飘四海”甲省茶产业推介会举办。赵一出席了活动并讲话。",
+                         {"甲省": "ProvinceLevelArea", "赵一": "Person"})
+    events = named_events(article)
+    assert [m.text for m in events] == ["2031年“东茶西进·香飘四海”甲省茶产业推介会"]
+    article.mentions.extend(events)
+    assert ("赵一", "attends") in {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    article = extraction("5月6日，甲市“开春即开工”项目建设集中启动仪式举行。", {"甲市": "City"})
+    assert named_events(article) == []

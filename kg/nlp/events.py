@@ -693,11 +693,12 @@ def _same_place(a: Event, b: Event) -> bool:
 
 
 # A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
-# closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开).
+# closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开); a slogan in
+# quotation marks may be part of a meeting's name (2019年“某某出山”某某推介会).
 _NAMED_EVENT = re.compile(
     r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=开展)|(?<=在)|(?<=[，。：:,、“\n])|^|(?<=日))"
-    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|"
-    r"恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
+    r"(?P<name>(?:[^，。；：、“”\s,;:]|“[^“”，。；]{1,16}”){4,40}?"
+    r"(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
     r"(?=举行|在|于|召开|举办|开幕|[，。；、,;]|上|期间|精神|第[一二三四五六七八九十0-9]+次全体|$)"
 )
 # …and is a name only with something that names it: a year, an ordinal, a place or organization inside it, or the
@@ -744,8 +745,8 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
                 start, name = start + held[-1].end(), name[held[-1].end() :]
             if name.startswith("的"):  # 召开的某某会议: the name starts after 的
                 start, name = start + 1, name[1:]
-            if len(name) < 4:
-                continue
+            if len(name) < 4 or "“" in name and not name.endswith(_TOPIC_MEETING):
+                continue  # a ceremony or activity of a quoted campaign (“某某”项目集中启动仪式) is not named by it
             inside = [
                 m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
             ]
