@@ -470,3 +470,11 @@ def test_a_quoted_slogan_inside_a_meeting_name_and_not_a_campaigns_ceremony() ->
     assert ("赵一", "attends") in {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     article = extraction("5月6日，甲市“开春即开工”项目建设集中启动仪式举行。", {"甲市": "City"})
     assert named_events(article) == []
+
+
+def test_a_pairing_of_aid_joins_the_helping_and_the_helped_place() -> None:
+    places = {"东海市": "City", "西川省": "ProvinceLevelArea", "南山州": "PrefectureLevelArea"}
+    found = relations("东海市对口帮扶西川省南山州，实施帮扶项目20个。", places)
+    assert ("东海市", "cooperatesWith", "南山州") in found
+    assert ("东海市", "cooperatesWith", "西川省") not in found  # the helped side is the innermost place
+    assert not any(p == "cooperatesWith" for _, p, _ in relations("在东海市的帮扶下，南山州发展茶产业。", places))

@@ -143,6 +143,8 @@ _COOPERATES_VERB = pattern(
     rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})"
 )
 _PLACE_PARTNER_VERBS = {"签署", "签订", "签约", "结对", "合作"}
+# 甲市对口帮扶乙省丙市: a pairing of aid (east-west cooperation) joins the two; the helped side is the innermost place
+_PAIRED_AID = pattern(r"(?<![在于到赴])(?P<left>{O}|{A})(?:对口|结对)?(?:帮扶|支援|协作)(?P<right>{A}+(?![{S}])|{O})")
 _TRAINS = pattern(
     r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训"
 )
@@ -1001,6 +1003,10 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 for trainee in everyone:
                     if trainee not in schools:
                         out.add(frame, school, "trains", trainee, 0.8)
+    for match in _PAIRED_AID.finditer(frame.masked):
+        left, right = frame.slot(match, "left"), frame.group_slots(match, "right")
+        if left is not None and right and not left.fresh and not right[-1].fresh:
+            out.add(frame, left, "cooperatesWith", right[-1], 0.8)
     for match in _JOINTLY.finditer(frame.masked):
         if frame.masked[: match.start("orgs")].rstrip().endswith(("与", "和", "同", "跟")):
             continue  # X先后与A、B联合举办: X works with A and with B; that A works with B is not said
