@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kg
 from kg.model import Sentence
-from kg.nlp.events import event_relations, named_events
+from kg.nlp.events import event_relations, named_events, signing_partners
 from kg.nlp.frames import build_view
 from kg.nlp.relate import iter_pairs, relate_view
 from tests.test_relations_units import extraction, relations
@@ -478,3 +478,17 @@ def test_a_pairing_of_aid_joins_the_helping_and_the_helped_place() -> None:
     assert ("东海市", "cooperatesWith", "南山州") in found
     assert ("东海市", "cooperatesWith", "西川省") not in found  # the helped side is the innermost place
     assert not any(p == "cooperatesWith" for _, p, _ in relations("在东海市的帮扶下，南山州发展茶产业。", places))
+
+
+def test_the_reporter_of_a_dateline_does_not_attend_and_a_list_and_is_no_party() -> None:
+    text = "东川网西阳3月9日电(记者 赵一)3月9日，甲集团在西阳举行2031年西阳春季项目集中开工仪式，钱二出席。"
+    article = extraction(text, {"东川网": "NewsMedia", "西阳": "City", "赵一": "Person", "甲集团": "Company",
+                                "钱二": "Person"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert ("钱二", "attends") in found and ("赵一", "attends") not in found
+    text = "甲公司当天分别与乙集团、丙集团和丁集团签署合作协议。"
+    article = extraction(text, {n: "Company" for n in ("甲公司", "乙集团", "丙集团", "丁集团")})
+    pairs = {frozenset((r.subject_mention.text, r.object_mention.text)) for r in signing_partners(build_view(article))}
+    assert {frozenset(("甲公司", "乙集团")), frozenset(("甲公司", "丁集团"))} <= pairs
+    assert frozenset(("丙集团", "丁集团")) not in pairs

@@ -722,6 +722,8 @@ _HELD_IN = [
     pattern(r"在(?P<place>{A})(?:{N}{{0,2}}?)(?:召开|举行|举办)了?的?(?P<event>{E})"),
     pattern(r"(?P<event>{E})(?:{N}{{0,8}}?)在(?P<place>{A})(?:召开|举行|举办|开幕)"),
 ]
+# (记者 某某), (某某 某某): the reporters a dateline names in brackets report the event, they do not attend it
+_BYLINE_BRACKET = pattern(r"[(（](?:记者|通讯员|实习生|见习记者|特约记者)?\s*{P}(?:[\s、]*{P})*\s*[)）]")
 # A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 作了发言)
 # tells of it.
 _BACK_REFERENCE = re.compile(
@@ -866,11 +868,14 @@ def event_relations(view: ArticleView) -> list[Relation]:
         )
         if current is None or not (persons_there or parties or named):
             continue
+        reporters = {
+            id(s) for match in _BYLINE_BRACKET.finditer(simplified(frame.masked)) for s in frame.slots_in(*match.span())
+        }
         for index in sorted(frame.slots):
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
-                if not persons_there:
+                if not persons_there or id(slot) in reporters:
                     continue
                 # who convenes an event (主持召开) organizes it; who chairs it (主持) is there for the body holding it
                 if rest.startswith("主持召开"):
@@ -914,6 +919,8 @@ def signing_partners(view: ArticleView) -> list[Relation]:
             if kind != "Signing":
                 continue
             for join in _WITH_PARTIES.finditer(frame.masked):  # anywhere in the sentence that states the signing
+                if join.group("left") and frame.masked[join.start("left") - 1 : join.start("left")] == "、":
+                    continue  # 与甲、乙和丙签约: the 和 closes the list of the other side
                 left = frame.slots.get(join.start("left")) if join.group("left") else _opening_party(frame)
                 rights = [s for s in frame.group_slots(join, "right") if s.char in (ORG, PLACE) and not s.fresh]
                 if left is None or left.fresh or left.char not in (ORG, PLACE):
