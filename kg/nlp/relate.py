@@ -1004,9 +1004,9 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                     if trainee not in schools:
                         out.add(frame, school, "trains", trainee, 0.8)
     for match in _PAIRED_AID.finditer(frame.masked):
-        left, right = frame.slot(match, "left"), frame.group_slots(match, "right")
-        if left is not None and right and not left.fresh and not right[-1].fresh:
-            out.add(frame, left, "cooperatesWith", right[-1], 0.8)
+        helper, helped = frame.slot(match, "left"), frame.group_slots(match, "right")
+        if helper is not None and helped and not helper.fresh and not helped[-1].fresh:
+            out.add(frame, helper, "cooperatesWith", helped[-1], 0.8)
     for match in _JOINTLY.finditer(frame.masked):
         if frame.masked[: match.start("orgs")].rstrip().endswith(("与", "和", "同", "跟")):
             continue  # X先后与A、B联合举办: X works with A and with B; that A works with B is not said
