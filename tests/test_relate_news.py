@@ -492,3 +492,12 @@ def test_the_reporter_of_a_dateline_does_not_attend_and_a_list_and_is_no_party()
     pairs = {frozenset((r.subject_mention.text, r.object_mention.text)) for r in signing_partners(build_view(article))}
     assert {frozenset(("甲公司", "乙集团")), frozenset(("甲公司", "丁集团"))} <= pairs
     assert frozenset(("丙集团", "丁集团")) not in pairs
+
+
+def test_a_name_may_join_two_activities_with_a_pause_mark() -> None:
+    article = extraction("3月26日，甲县隆重举行2031年第一季度重点产业项目集中开工、集中签约活动。", {"甲县": "County"})
+    assert [m.text for m in named_events(article)] == ["2031年第一季度重点产业项目集中开工、集中签约活动"]
+    # a pause mark between other words still ends a name; a list of kinds of occasion names none
+    article = extraction("3月26日，甲县举行2031年项目观摩、集中签约活动。", {"甲县": "County"})
+    assert not any("观摩、" in m.text for m in named_events(article))
+    assert named_events(extraction("3月26日，甲县举行开工、签约等活动。", {"甲县": "County"})) == []

@@ -694,10 +694,11 @@ def _same_place(a: Event, b: Event) -> bool:
 
 # A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
 # closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开); a slogan in
-# quotation marks may be part of a meeting's name (2019年“某某出山”某某推介会).
+# quotation marks may be part of a meeting's name (2019年“某某出山”某某推介会), and a pause mark may join two activities
+# (集中开工、集中签约活动).
 _NAMED_EVENT = re.compile(
     r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=开展)|(?<=在)|(?<=[，。：:,、“\n])|^|(?<=日))"
-    r"(?P<name>(?:[^，。；：、“”\s,;:]|“[^“”，。；]{1,16}”){4,40}?"
+    r"(?P<name>(?:[^，。；：、“”\s,;:]|“[^“”，。；]{1,16}”|(?<=开工|签约|投产|竣工|开业|揭牌)、){4,40}?"
     r"(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
     r"(?=举行|在|于|召开|举办|开幕|[，。；、,;]|上|期间|精神|第[一二三四五六七八九十0-9]+次全体|$)"
 )
