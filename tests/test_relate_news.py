@@ -501,3 +501,12 @@ def test_a_name_may_join_two_activities_with_a_pause_mark() -> None:
     article = extraction("3月26日，甲县举行2031年项目观摩、集中签约活动。", {"甲县": "County"})
     assert not any("观摩、" in m.text for m in named_events(article))
     assert named_events(extraction("3月26日，甲县举行开工、签约等活动。", {"甲县": "County"})) == []
+
+
+def test_a_chain_of_places_runs_on_into_a_name() -> None:
+    found = relations("捐赠仪式在西川县东岭乡中心小学举行。", {"西川县": "County", "东岭乡中心小学": "School"})
+    assert ("东岭乡", "containedIn", "西川县") in found
+    found = relations("捐赠仪式在西川县东岭集团举行。", {"西川县": "County", "东岭集团": "Company"})
+    assert not any(p == "containedIn" for _, p, _ in found)
+    found = relations("东岭乡西川县中心小学开学。", {"东岭乡": "TownshipLevelArea", "西川县中心小学": "School"})
+    assert not any(p == "containedIn" for _, p, _ in found)  # a county is not held by a township

@@ -808,9 +808,10 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     for mention in view.extraction.mentions:
         if mention.text.startswith("中共") and family(mention.type) == ORG:
             texts.setdefault(mention.text[2:], mention)  # 某区委统战部 is a unit of 中共某区委
-    for slot in frame.slots.values():
+    for index, slot in frame.slots.items():
         if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
             continue
+        _chain_into_name(view, frame, index, texts, out)
         name = slot.mention.text
         # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well; a school or
         # hospital named after its county or village (某县某小学) stands there
@@ -842,9 +843,30 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
             break
 
 
+def _chain_into_name(view: ArticleView, frame: Frame, index: int, texts: dict[str, Mention], out: _Emitter) -> None:
+    """某县 + 某乡某小学: a place written right before a name that opens with a division of a lower level holds that
+    division (the chain 某县某乡 runs on into the name)."""
+    before = frame.slots.get(index - 1)
+    slot = frame.slots[index]
+    outer_level = _level(before.mention.type) if before is not None and before.char == PLACE else None
+    runs = _division_runs(slot.mention.text, texts)
+    if before is None or outer_level is None or not runs:
+        return
+    a, b = runs[0]
+    first = slot.mention.text[a:b]
+    inner_level = _level(texts[first].type) if first in texts else _level(class_by_suffix(first, "Place"))
+    if inner_level is not None and inner_level > outer_level:
+        out.add(frame, _place_at(view, slot.mention.start + a, slot.mention.start + b), "containedIn", before, 0.8)
+
+
 def _opening_divisions(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> list[Mention]:
     """The run of administrative divisions a name opens with, outermost first (青海省某州某项目 → 青海省, 某州)."""
-    name, at = mention.text, 0
+    return [_place_at(view, mention.start + a, mention.start + b) for a, b in _division_runs(mention.text, texts)]
+
+
+def _division_runs(name: str, texts: dict[str, Mention]) -> list[tuple[int, int]]:
+    """The spans of the administrative divisions a name opens with, in order."""
+    at = 0
     runs: list[tuple[int, int]] = []
     forms = gazetteer().forms
     while at < len(name) - 2:
@@ -865,7 +887,7 @@ def _opening_divisions(view: ArticleView, mention: Mention, texts: dict[str, Men
             break
         runs.append((at, cut))
         at = cut
-    return [_place_at(view, mention.start + a, mention.start + b) for a, b in runs]
+    return runs
 
 
 def _place_at(view: ArticleView, start: int, end: int) -> Mention:
