@@ -510,3 +510,19 @@ def test_a_chain_of_places_runs_on_into_a_name() -> None:
     assert not any(p == "containedIn" for _, p, _ in found)
     found = relations("东岭乡西川县中心小学开学。", {"东岭乡": "TownshipLevelArea", "西川县中心小学": "School"})
     assert not any(p == "containedIn" for _, p, _ in found)  # a county is not held by a township
+
+
+def test_places_that_sign_at_the_scene_of_the_event_attend_it() -> None:
+    text = ("4月29日，2031年东川茶产业推介会举办。近年来，东川茶产业规模逐年攀升。"
+            "现场，甲县、乙县等地政府，分别和一批企业签订了合作协议。")
+    places = {"甲县": "County", "乙县": "County", "东川": "Place"}
+    article = extraction(text, places)
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("甲县", "attends"), ("乙县", "attends")} <= found
+    # without 现场 the later paragraph does not point back; a place that is the venue signs nothing
+    article = extraction(text.replace("现场，", ""), places)
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    assert not any(r.predicate == "attends" for r in event_relations(build_view(article)))

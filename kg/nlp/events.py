@@ -712,10 +712,11 @@ _NOT_A_NAME = re.compile(
 # 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
 _HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
 _ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|发言|列席|主会场|分会场")
-# 甲、乙等企业当天分别与丙、丁签署…: the organizations that sign at the event were there
+# 甲、乙等企业当天分别与丙、丁签署…, 甲县、乙县等地政府，分别和…签订: the organizations and places that sign at the event
+# were there
 _SIGNING_PARTIES = pattern(
-    r"(?P<left>{O}(?:[、，,和及]{O})*)(?:{N}|{A}){{0,12}}?(?:与|和|同)(?P<right>{O}(?:[、和及]{O})*)(?:{N}{{0,16}}?)"
-    r"(?:签署|签订|签约)(?!项目|总额|金额|的)"
+    r"(?P<left>(?:{O}|{A})(?:[、，,和及](?:{O}|{A}))*)(?:{N}|{A}|[，,]){{0,12}}?(?:与|和|同)"
+    r"(?P<right>(?:{O}(?:[、和及]{O})*)?)(?:{N}|{A}){{0,20}}?(?:签署|签订|签约)(?!项目|总额|金额|的)"
 )
 # 在某市召开某某会议, 某某会议在某市举行: the place a named event is held in (an area; a venue inside one is not named
 # by it)
@@ -725,12 +726,12 @@ _HELD_IN = [
 ]
 # (记者 某某), (某某 某某): the reporters a dateline names in brackets report the event, they do not attend it
 _BYLINE_BRACKET = pattern(r"[(（](?:记者|通讯员|实习生|见习记者|特约记者)?\s*{P}(?:[\s、]*{P})*\s*[)）]")
-# A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 作了发言)
-# tells of it.
+# A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 现场，…签订,
+# 作了发言) tells of it.
 _BACK_REFERENCE = re.compile(
     r"会上|主席台|主会场|分会场|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
     r"|(?:主持|出席|参加|列席)了?[^，。；0-9一二三四五六七八九十]{0,4}?(?:会议|大会|仪式|活动)"
-    r"|(?:当天|当日)[^。；]*(?:签约|签订|签署)|作了?[^，。；]{0,4}?发言"
+    r"|(?:当天|当日|^\s*现场[，,])[^。；]*(?:签约|签订|签署)|作了?[^，。；]{0,4}?发言"
 )
 
 
@@ -883,7 +884,7 @@ def event_relations(view: ArticleView) -> list[Relation]:
                     predicates: tuple[str, ...] = ("organizes",)
                 else:
                     predicates = ("attends",)
-            elif id(slot) in parties and not slot.fresh:
+            elif id(slot) in parties and not slot.fresh and not frame.masked[:index].endswith(("在", "于", "赴")):
                 predicates = ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
