@@ -712,8 +712,8 @@ _NOT_A_NAME = re.compile(
 # 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
 _HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
 _ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|发言|列席|主会场|分会场")
-# 甲、乙等企业当天分别与丙、丁签署…, 甲县、乙县等地政府，分别和…签订: the organizations and places that sign at the event
-# were there
+# 甲、乙等企业当天分别与丙、丁签署…, 甲县、乙县等地政府，分别和…签订: the organizations and places that sign at
+# the event were there
 _SIGNING_PARTIES = pattern(
     r"(?P<left>(?:{O}|{A})(?:[、，,和及](?:{O}|{A}))*)(?:{N}|{A}|[，,]){{0,12}}?(?:与|和|同)"
     r"(?P<right>(?:{O}(?:[、和及]{O})*)?)(?:{N}|{A}){{0,20}}?(?:签署|签订|签约)(?!项目|总额|金额|的)"
