@@ -526,3 +526,12 @@ def test_places_that_sign_at_the_scene_of_the_event_attend_it() -> None:
     article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
     article.mentions.extend(named_events(article))
     assert not any(r.predicate == "attends" for r in event_relations(build_view(article)))
+
+
+def test_bodies_that_hold_an_event_on_a_day_written_before_the_venue() -> None:
+    text = "甲省委、省政府2日在乙市举行2031年全省重大项目推进会议。"
+    article = extraction(text, {"甲省委": "PartyBody", "省政府": "GovernmentBody", "乙市": "City"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("甲省委", "organizes"), ("省政府", "organizes")} <= found
+    assert ("乙市", "organizes") not in found

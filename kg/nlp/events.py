@@ -709,8 +709,11 @@ _OPENS_NAME = re.compile(r"召开|举行|举办|参加|出席|开展|在")
 _NOT_A_NAME = re.compile(
     r"主持|在|开展|继续|今年|\d+月\d+日|\d+个|等|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)"
 )  # a count (208个项目集中开工仪式, 某某等28个项目…) makes a kind of occasion, not a name
-# 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
-_HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
+# 某县举行, 某市委、市政府2日在某地召开: the bodies before the verb (a coordination of them) hold the event
+_HOLD_AFTER = re.compile(
+    rf"^(?:[、和及与]{ORG})*(?:\d{{1,2}}日|当天|今天|日前|近日)?(?:上午|下午|晚)?(?:在[^，。；]{{1,12}}?)?"
+    r"(?:举行|召开|举办|主办|承办)"
+)
 _ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|发言|列席|主会场|分会场")
 # 甲、乙等企业当天分别与丙、丁签署…, 甲县、乙县等地政府，分别和…签订: the organizations and places that sign at
 # the event were there
