@@ -535,3 +535,9 @@ def test_bodies_that_hold_an_event_on_a_day_written_before_the_venue() -> None:
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert {("甲省委", "organizes"), ("省政府", "organizes")} <= found
     assert ("乙市", "organizes") not in found
+
+
+def test_a_body_coordinated_with_a_party_committee_written_with_zhonggong() -> None:
+    found = relations("北湖县开展调研，围绕中共南岭市委、市政府中心工作推进。",
+                      {"北湖县": "County", "南岭市": "City", "中共南岭市委": "PartyBody", "市政府": "GovernmentBody"})
+    assert ("市政府", "locatedIn", "南岭市") in found

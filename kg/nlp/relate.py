@@ -768,8 +768,11 @@ def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
 
 
 def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | None:
-    """The place of the article a body's name opens with, at ``level`` (某市 or 某 for 某市委), the longest."""
+    """The place of the article a body's name opens with (after 中共), at ``level`` (某市 or 某 for 某市委), the
+    longest."""
     name = simplified(body.text)
+    party = 2 if name.startswith("中共") else 0
+    name = name[party:]
     places = [
         m
         for m in view.extraction.mentions
@@ -782,7 +785,7 @@ def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | N
     # 哈尔滨市委 when the article names 哈尔滨市 nowhere on its own: a known division the name opens with
     cut = name.find(level)
     if cut > 0 and any(c.code for c in gazetteer().forms.get(name[: cut + len(level)], ())):
-        return _place_at(view, body.start, body.start + cut + len(level))
+        return _place_at(view, body.start + party, body.start + party + cut + len(level))
     return None
 
 
