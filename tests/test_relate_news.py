@@ -541,3 +541,11 @@ def test_a_body_coordinated_with_a_party_committee_written_with_zhonggong() -> N
     found = relations("北湖县开展调研，围绕中共南岭市委、市政府中心工作推进。",
                       {"北湖县": "County", "南岭市": "City", "中共南岭市委": "PartyBody", "市政府": "GovernmentBody"})
     assert ("市政府", "locatedIn", "南岭市") in found
+
+
+def test_two_acts_joined_by_and_make_no_name_unless_dated() -> None:
+    text = "12月20日，甲县人民医院举行新址启用和乙医院医疗集团甲县人民医院挂牌仪式。"
+    article = extraction(text, {"甲县人民医院": "Hospital", "乙医院医疗集团": "Organization"})
+    assert named_events(article) == []
+    article = extraction("3月1日，甲县举行2031年甲县项目开工和签约仪式。", {"甲县": "County"})
+    assert [m.text for m in named_events(article)] == ["2031年甲县项目开工和签约仪式"]

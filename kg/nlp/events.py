@@ -760,6 +760,7 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
             named = (
                 _NAMES_IT.search(name)
                 or any(family(m.type) in (PLACE, ORG) for m in inside)
+                and "和" not in name  # 启用和挂牌仪式: two acts
                 or len(name) >= _HELD_NAME
                 and name.endswith(_TOPIC_MEETING)
                 and _held_by_name(extraction, text, start)
