@@ -549,3 +549,11 @@ def test_two_acts_joined_by_and_make_no_name_unless_dated() -> None:
     assert named_events(article) == []
     article = extraction("3月1日，甲县举行2031年甲县项目开工和签约仪式。", {"甲县": "County"})
     assert [m.text for m in named_events(article)] == ["2031年甲县项目开工和签约仪式"]
+
+
+def test_a_division_skipping_a_level_the_article_states_is_not_restated() -> None:
+    places = {"乙县": "County", "丙镇": "TownshipLevelArea", "丁村": "VillageLevelArea", "戊村": "VillageLevelArea"}
+    found = relations("乙县丙镇丁村入选名单。乙县丁村以茶叶为主，乙县戊村以竹编为主。", places)
+    contained = {(s, o) for s, p, o in found if p == "containedIn"}
+    assert {("丙镇", "乙县"), ("丁村", "丙镇"), ("戊村", "乙县")} <= contained  # 戊村's town is not stated
+    assert ("丁村", "乙县") not in contained

@@ -1147,7 +1147,23 @@ def relate_view(view: ArticleView) -> list[Relation]:
             _designations(frame, out)
             _orders(frame, out)
         previous = frame
-    return out.relations
+    return _without_skipped_levels(out.relations)
+
+
+def _without_skipped_levels(relations: list[Relation]) -> list[Relation]:
+    """甲县乙镇丙村 … 甲县丙村: a division written right after one two levels up is contained in it, but the article
+    already states the level between; the skipping statement is dropped (the graph implies it)."""
+    pairs = {}
+    for relation in relations:
+        if relation.predicate == "containedIn" and relation.subject_mention and relation.object_mention:
+            pairs[id(relation)] = (simplified(relation.subject_mention.text), simplified(relation.object_mention.text))
+    stated = set(pairs.values())
+    skipping = {
+        key
+        for key, (inner, outer) in pairs.items()
+        if any((inner, middle) in stated and (middle, outer) in stated for _, middle in stated)
+    }
+    return [r for r in relations if id(r) not in skipping]
 
 
 @stage("nlp.relate.patterns")
