@@ -557,3 +557,11 @@ def test_a_division_skipping_a_level_the_article_states_is_not_restated() -> Non
     contained = {(s, o) for s, p, o in found if p == "containedIn"}
     assert {("丙镇", "乙县"), ("丁村", "丙镇"), ("戊村", "乙县")} <= contained  # 戊村's town is not stated
     assert ("丁村", "乙县") not in contained
+
+
+def test_a_body_that_speaks_at_the_meeting_attends_it() -> None:
+    text = "日前，全省法院审判管理工作调研会在乙市召开。甲县法院在会上作题为《提升审判质效》的交流发言。"
+    article = extraction(text, {"乙市": "City", "甲县法院": "GovernmentBody"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert ("甲县法院", "attends") in found

@@ -729,6 +729,8 @@ _HELD_IN = [
 ]
 # (记者 某某), (某某 某某): the reporters a dateline names in brackets report the event, they do not attend it
 _BYLINE_BRACKET = pattern(r"[(（](?:记者|通讯员|实习生|见习记者|特约记者)?\s*{P}(?:[\s、]*{P})*\s*[)）]")
+# 某法院在会上作交流发言: a body that speaks at the meeting was there
+_AT_THE_MEETING = pattern(r"(?P<who>{O})(?:{N}{{0,4}}?)在(?:会上|大会上|会议上)")
 # A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 现场，…签订,
 # 作了发言) tells of it.
 _BACK_REFERENCE = re.compile(
@@ -863,16 +865,16 @@ def event_relations(view: ArticleView) -> list[Relation]:
             current = last if _BACK_REFERENCE.search(simplified(frame.text)) else None
         elif current is None and _BACK_REFERENCE.search(simplified(frame.text)):
             current = last  # a later sentence of that paragraph may point back
-        parties = {
+        bodies_there = {  # the parties of a signing there, a body that speaks at the meeting
             id(s)
             for match in _SIGNING_PARTIES.finditer(frame.masked)
             for s in frame.group_slots(match, "left") + frame.group_slots(match, "right")
-        }
+        } | {id(s) for match in _AT_THE_MEETING.finditer(frame.masked) for s in frame.group_slots(match, "who")}
         # the persons of a sentence that says they were there, or that names the event with a body
         persons_there = bool(_ATTENDS_SENTENCE.search(simplified(frame.masked))) or bool(
             named and any(s.char == ORG for s in frame.slots.values())
         )
-        if current is None or not (persons_there or parties or named):
+        if current is None or not (persons_there or bodies_there or named):
             continue
         reporters = {
             id(s) for match in _BYLINE_BRACKET.finditer(simplified(frame.masked)) for s in frame.slots_in(*match.span())
@@ -888,7 +890,7 @@ def event_relations(view: ArticleView) -> list[Relation]:
                     predicates: tuple[str, ...] = ("organizes",)
                 else:
                     predicates = ("attends",)
-            elif id(slot) in parties and not slot.fresh and not frame.masked[:index].endswith(("在", "于", "赴")):
+            elif id(slot) in bodies_there and not slot.fresh and not frame.masked[:index].endswith(("在", "于", "赴")):
                 predicates = ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
