@@ -64,6 +64,7 @@ def test_goals_negations_counts_and_references_are_no_events() -> None:
     assert events("全年召开推进会议12次。", {}) == []
     assert events("会议指出，要做好安全生产。", {}) == []
     assert events("建立联席会议制度。", {}) == []
+    assert events("预计到5月底，全县项目可开复工30个。", {}) == []
 
 
 def test_later_mention_without_actors_folds_into_the_first() -> None:
@@ -196,3 +197,47 @@ def test_the_place_is_the_most_precise_of_a_chain() -> None:
     assert [m.text for m in found[0].place_mentions] == ["东岭县光明产业园"]
     found = events("5月3日，青山县石门镇举行项目开工仪式。", {"青山县": "County", "石门镇": "TownshipLevelArea"})
     assert [m.text for m in found[0].place_mentions] == ["石门镇"]  # the place that acts, to the end of its chain
+
+
+def test_persons_who_attend_or_accompany_in_a_later_clause_take_part() -> None:
+    found = events("4月8日，青山区举行重点项目开工仪式，区委书记王强出席开工仪式并讲话，区长刘军致辞。", {
+        "青山区": "District", "王强": "Person", "刘军": "Person"})
+    assert [e.type for e in found] == ["ConstructionStart"]
+    assert {("attendee", "王强"), ("attendee", "刘军")} <= roles(found[0])
+    found = events("3月2日，县长王平带队调研，副县长李明，县发改局局长赵华陪同调研。", {
+        "王平": "Person", "李明": "Person", "赵华": "Person"})
+    assert {m.text for _, m in found[0].role_mentions} == {"王平", "李明", "赵华"}
+    # a clause that names a happening of another class speaks of that one
+    found = events("5月1日，东岭县举行项目开工仪式，县长王平出席签约仪式。", {"东岭县": "County", "王平": "Person"})
+    start = next(e for e in found if e.type == "ConstructionStart")
+    assert "王平" not in {m.text for _, m in start.role_mentions}
+
+
+def test_who_opens_the_clause_after_at_the_meeting_attends_it() -> None:
+    found = events("座谈会上，县长张平、副县长李明听取了汇报。", {"张平": "Person", "李明": "Person"})
+    assert roles(found[0]) == {("attendee", "张平"), ("attendee", "李明")}
+    # a verb before an object is no title: the object opening that clause is no subject
+    found = events("座谈会上，听取北湖商会汇报。", {"北湖商会": "Organization"})
+    assert roles(found[0]) == set()
+
+
+def test_a_clause_without_subject_shares_it_and_a_visit_takes_in_whom_it_went_to() -> None:
+    text = "活动期间，市长周平先后主持召开推进会议，考察了东方机械有限公司、南山食品有限公司，拜访了北湖商会。"
+    found = events(text, {"周平": "Person", "东方机械有限公司": "Company", "南山食品有限公司": "Company",
+                          "北湖商会": "Organization"})
+    inspection = next(e for e in found if e.type == "Inspection")
+    assert ("agent", "周平") in roles(inspection)
+    assert {"周平", "东方机械有限公司", "南山食品有限公司"} <= {m.text for m in inspection.participant_mentions}
+    visit = next(e for e in found if e.type == "OfficialVisit")
+    assert {"周平", "北湖商会"} <= {m.text for m in visit.participant_mentions}
+
+
+def test_a_gathering_without_place_or_day_takes_them_from_the_sentences_before_as_evidence() -> None:
+    mentions = {"孙文": "Person", "石门镇": "TownshipLevelArea"}
+    found = events("5月6日，副市长孙文在石门镇调研。活动期间，孙文主持召开座谈会。", mentions)
+    meeting = next(e for e in found if e.type == "Meeting")
+    assert ([m.text for m in meeting.place_mentions], meeting.date) == (["石门镇"], "2020-05-06")
+    assert [e.sentence for e in meeting.more_evidence] == [0]
+    # another day is another happening: its place is not carried over
+    found = events("5月6日，副市长孙文在石门镇调研。5月9日，孙文主持召开座谈会。", mentions)
+    assert next(e for e in found if e.type == "Meeting").place_mentions == []

@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.model import ArticleExtraction, Event, Mention, Relation, text_hash
+from kg.model import ArticleExtraction, Event, Evidence, Mention, Relation, text_hash
 from kg.nlp.frames import (
     FACILITY,
     ORG,
     OTHER,
     PERSON,
     PLACE,
+    SLOT_CHARS,
     WORK,
     ArticleView,
     Frame,
@@ -321,10 +322,10 @@ _MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?�
 # A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
 _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
 # A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约,
-# 将开工, 抓开工、促竣工).
+# 将开工, 抓开工、促竣工, 可开复工122个).
 _GOAL = re.compile(
     r"(?:力争|确保|争取|尽快|尽早|早日|加快|抓紧|促进|如何|早|计划|拟|预计|有望|准备|即将|将于|将要|打算)"
-    r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促)$"
+    r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促|可)$"
 )
 # A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面
 # 开工); a visit whose clause counts visitors (累计接待游客参观…人次) or names aims (拜访目标企业) reports no single
@@ -340,7 +341,7 @@ _WITH_PARTIES = pattern(
     r"(?:(?P<left>[{S}])(?:{N}{{0,4}}?)|(?<=[，,：:])|^)(?:与|和|同)(?P<right>[{S}](?:[、和及][{S}])*)"
 )
 _PARTY_JOIN = pattern(r"(?P<left>[{S}])(?:{N}{{0,4}}?)(?:与|和|同|及)(?:{N}{{0,4}}?)(?P<right>[{S}])")
-_WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|活动中")
+_WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|其后|活动中|活动期间|(?:仪式|活动|现场)上")
 _CURRENCIES = {"CNY", "USD", "EUR", "HKD"}
 # The role of the persons and bodies that act in an event, by class (the rest take part as its agent).
 _ACTOR_ROLE = {
@@ -459,11 +460,72 @@ def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     if own:
         return _listed_before(frame, start) + own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
-    if first[1] <= trigger_at:
-        return [
-            s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)
-        ]
+    if first[1] > trigger_at:
+        return []
+    opening = [s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)]
+    return opening or _carried_subject(frame, start)
+
+
+def _carried_subject(frame: Frame, start: int) -> list[Slot]:
+    """The subject a clause without one shares with an earlier clause of its sentence (活动期间，甲先后主持召开…，
+    考察了…，拜访了…): the persons, else the bodies, of the nearest clause before masked ``start`` that opens with
+    one."""
+    for a, b in reversed([c for c in _clauses(frame.masked) if c[1] <= start]):
+        subject = _opening_run(frame, a, b)
+        if subject:
+            return subject
     return []
+
+
+# A clause after an event's own in its sentence that tells who took part in it: 某某出席开工仪式并讲话, 某某宣布…开工,
+# 某某陪同调研, 某某致辞.
+_TAKES_PART = re.compile(r"出席|参加|致辞|讲话|主持|陪同|见证|宣布|一同")
+
+
+def _taking_part_later(frame: Frame, kind: str, after: int) -> list[Slot]:
+    """The persons of the clauses after masked ``after`` that attend, speak at, announce or accompany the event of
+    class ``kind`` (with the persons of a list that runs into such a clause); a clause that names a happening of
+    another class speaks of that one, and one that names none of this class must speak or attend outright."""
+    persons: list[Slot] = []
+    for a, b in _clauses(frame.masked):
+        if a <= after:
+            continue
+        text = simplified(frame.masked[a:b])
+        word = _TAKES_PART.search(text)
+        kinds = {m.lastgroup for m in _TRIGGER.finditer(text)}
+        if word is None or kinds - {kind}:
+            continue
+        clause = [s for i, s in sorted(frame.slots.items()) if a <= i < a + word.start() and s.char == PERSON]
+        if clause:
+            persons.extend(s for s in _listed_before(frame, a) if all(s is not p for p in persons))
+            persons.extend(clause)
+    return persons
+
+
+def _opening_run(frame: Frame, start: int, end: int | None = None) -> list[Slot]:
+    """The persons and bodies that open the clause at masked ``start`` (会上，甲、乙…; 县长甲、副县长乙…; 区委书记甲…):
+    its subject. A title may stand before each; a body written before a person's title is the person's body, not a
+    further subject."""
+    end = len(frame.masked) if end is None else end
+    run: list[Slot] = []
+    index = _TITLE_GAP.match(frame.masked, start, end).end()  # type: ignore[union-attr]
+    while index in frame.slots and frame.slots[index].char in (PERSON, ORG):
+        slot = frame.slots[index]
+        if run and run[-1].char == ORG and slot.char == PERSON and frame.masked[index - 1] not in "、和与及":
+            run.pop()  # 区委书记甲: the body names the person's post
+        run.append(slot)
+        index += 1
+        if index < end and frame.masked[index] in "、和与及":
+            index += 1
+        index = _TITLE_GAP.match(frame.masked, index, end).end()  # type: ignore[union-attr]
+    return run
+
+
+# A title written before a name (县长, 副县长, 党委书记): a few characters that hold no particle or clause mark and end
+# as titles do (…长, …书记, …主任, …委员, …经理, …代表), so that a verb before an object (拜访某商会) is none.
+_TITLE_GAP = re.compile(
+    rf"(?:[^{SLOT_CHARS}了的在对向把将为从就已于被，。；：,;:、\s]{{0,7}}[长记任席员理裁委表授家士人事监官主志])?"
+)
 
 
 def _innermost(frame: Frame, index: int) -> Slot | None:
@@ -492,7 +554,7 @@ def _listed_before(frame: Frame, start: int) -> list[Slot]:
 
 
 def _trigger_event(
-    view: ArticleView, frame: Frame, kind: str, match: re.Match[str], previous_date: str | None
+    view: ArticleView, frame: Frame, kind: str, match: re.Match[str], previous: tuple[str, Evidence] | None
 ) -> Event:
     at, end = match.start(), match.end()
     trigger = frame.original(at, end)
@@ -511,6 +573,9 @@ def _trigger_event(
         )
         role = "attendee" if attends else actor_role
         roles.append((role, slot))
+    roles.extend(("attendee", s) for s in _taking_part_later(frame, kind, clause_end))
+    if not frame.masked[:at].strip() and simplified(frame.masked).startswith("上", end):
+        roles.extend(("attendee", s) for s in _opening_run(frame, clause_end + 1, _clause_of(frame, clause_end + 1)[1]))
     after = [frame.slots[i] for i in sorted(frame.slots) if end <= i < clause_end]
     if kind == "Signing":
         for join in _PARTY_JOIN.finditer(frame.masked, 0, end):
@@ -525,6 +590,9 @@ def _trigger_event(
         ("project", s)
         for s in projects
         if s.mention.type in ("Project", "Facility", "IndustrialPark") or s.char == FACILITY
+    )
+    visited = (
+        [s for s in after if s.char == ORG or s.char == PERSON and kind == "OfficialVisit"] if kind in _VISITS else []
     )
     place = None
     for mark in _PLACE_MARK.finditer(frame.masked):
@@ -557,6 +625,10 @@ def _trigger_event(
         event.role_mentions.append((role, mention))
         if role != "project" or kind in ("ConstructionStart", "Completion", "OperationStart", "Opening", "Signing"):
             event.participant_mentions.append(mention)
+    known = {id(m) for m in event.participant_mentions}
+    event.participant_mentions.extend(
+        view.use(s) for s in visited if not s.fresh and id(s.mention) not in known
+    )  # 考察了甲公司、乙公司, 会见了某某: whom the visit went to
     if place is not None and not place.fresh:
         event.place_mentions.append(view.use(place))
     verb_at = frame.offset(at)
@@ -576,8 +648,9 @@ def _trigger_event(
         event.date = before_trigger[-1].value
     elif dated:
         event.date = dated[0].value
-    elif previous_date and _WITH_PREVIOUS_DATE.search(frame.text):
-        event.date = previous_date
+    elif previous and _WITH_PREVIOUS_DATE.search(frame.text):
+        event.date = previous[0]
+        event.more_evidence.append(previous[1])  # the sentence that named the day
     sentence = frame.sentence.span
     event.amounts = [
         q
@@ -587,18 +660,19 @@ def _trigger_event(
     return event
 
 
-def _triggered(view: ArticleView, frame: Frame, known: list[Event], previous_date: str | None) -> list[Event]:
+def _triggered(
+    view: ArticleView, frame: Frame, known: list[Event], previous: tuple[str, Evidence] | None
+) -> list[Event]:
     """Events the trigger lexicon finds in a sentence, except those the patterns above already read there."""
     taken = {e.type for e in known if e.evidence.sentence == frame.sentence.index}
-    return [
-        _trigger_event(view, frame, kind, match, previous_date) for kind, match in _triggers(frame) if kind not in taken
-    ]
+    return [_trigger_event(view, frame, kind, match, previous) for kind, match in _triggers(frame) if kind not in taken]
 
 
 def events_view(view: ArticleView) -> list[Event]:
     """Every event the patterns find in a prepared article."""
     events: list[Event] = []
-    previous_date: str | None = None  # the last day a sentence named: 当天/会上 in a later one refer to it
+    # the last day a sentence named, with that sentence: 当天/会上 in a later one refer to it
+    previous: tuple[str, Evidence] | None = None
     frames = view.frames
     for index, frame in enumerate(frames):
         following = frames[index + 1] if index + 1 < len(frames) else None
@@ -607,10 +681,47 @@ def events_view(view: ArticleView) -> list[Event]:
         events.extend(_journeys(view, frame, following))
         events.extend(_operations(view, frame))
         events.extend(_trainings(view, frame))
-        events.extend(_triggered(view, frame, events, previous_date))
+        events.extend(_triggered(view, frame, events, previous))
         full = [t.value for t in frame.times if t.value and t.kind == "date"]
-        previous_date = full[-1] if full else previous_date
-    return _merge_mentions(events)
+        previous = (full[-1], view.evidence(frame)) if full else previous
+    return _carry_places(_merge_mentions(events))
+
+
+# Happenings where people gather at one spot; one whose sentences name no place took place where the one told before it
+# did (活动期间…考察了…, 座谈会上…, 随后…揭牌).
+_GATHERINGS = {
+    "Meeting",
+    "PressConference",
+    "Inspection",
+    "OfficialVisit",
+    "Signing",
+    "Unveiling",
+    "Commendation",
+    "Donation",
+    "ConstructionStart",
+}
+
+
+def _carry_places(events: list[Event]) -> list[Event]:
+    """Give a gathering whose sentences name no place the place of the last gathering told before it on a day it may
+    share; the sentence that named the place becomes further evidence."""
+    placed: Event | None = None
+    for event in events:
+        if event.type not in _GATHERINGS:
+            continue
+        if event.place_mentions:
+            placed = event
+            continue
+        if placed is None or not _same_date(placed.date, event.date):
+            continue
+        place = placed.place_mentions[0]
+        named = next((e for e in [placed.evidence, *placed.more_evidence] if e.start <= place.start < e.end), None)
+        if named is None:
+            continue  # no sentence of the earlier event holds its place: nothing to cite
+        event.place_mentions = [place]
+        if named.sentence not in {e.sentence for e in [event.evidence, *event.more_evidence]}:
+            event.more_evidence.append(named)
+    return events
 
 
 def _merge_mentions(events: list[Event]) -> list[Event]:
