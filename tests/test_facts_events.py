@@ -65,6 +65,9 @@ def test_goals_negations_counts_and_references_are_no_events() -> None:
     assert events("会议指出，要做好安全生产。", {}) == []
     assert events("建立联席会议制度。", {}) == []
     assert events("预计到5月底，全县项目可开复工30个。", {}) == []
+    assert events("下一步，北湖区将继续赴各镇开展调研。", {"北湖区": "District"}) == []
+    found = events("5月2日，市农业局组织调研组，赴青山县进行调研。", {"市农业局": "GovernmentBody", "青山县": "County"})
+    assert [(e.type, e.trigger, [m.text for m in e.place_mentions]) for e in found] == [("Inspection", "调研", ["青山县"])]
 
 
 def test_later_mention_without_actors_folds_into_the_first() -> None:
@@ -216,6 +219,8 @@ def test_persons_who_attend_or_accompany_in_a_later_clause_take_part() -> None:
 def test_who_opens_the_clause_after_at_the_meeting_attends_it() -> None:
     found = events("座谈会上，县长张平、副县长李明听取了汇报。", {"张平": "Person", "李明": "Person"})
     assert roles(found[0]) == {("attendee", "张平"), ("attendee", "李明")}
+    found = events("在签约仪式上，东岭县县长张平代表县政府致欢迎辞。", {"东岭县": "County", "张平": "Person"})
+    assert ("attendee", "张平") in roles(found[0])
     # a verb before an object is no title: the object opening that clause is no subject
     found = events("座谈会上，听取北湖商会汇报。", {"北湖商会": "Organization"})
     assert roles(found[0]) == set()
@@ -241,3 +246,30 @@ def test_a_gathering_without_place_or_day_takes_them_from_the_sentences_before_a
     # another day is another happening: its place is not carried over
     found = events("5月6日，副市长孙文在石门镇调研。5月9日，孙文主持召开座谈会。", mentions)
     assert next(e for e in found if e.type == "Meeting").place_mentions == []
+
+
+def test_an_undated_article_dates_a_day_by_the_one_year_its_sentence_names() -> None:
+    def undated(text: str) -> list:
+        article = extraction(text, {"东岭县": "County"})
+        article.article.date = None
+        return events_view(build_view(article))
+
+    assert [e.date for e in undated("3月30日，东岭县举行2025年春季项目集中开工活动。")] == ["2025-03-30"]
+    # two years named: which one the day is in is not told
+    found = undated("1月30日，东岭县召开会议，总结2017年工作、部署2018年工作。")
+    assert [e.type for e in found] == ["Meeting"] and "-01-30" not in (found[0].date or "")
+
+
+def test_a_year_a_figure_is_compared_with_is_no_date_and_a_repeat_with_it_folds() -> None:
+    text = "2月6日，西岭市重点项目集中开工。全市145个项目开复工92个，完成投资8亿元，较去年增加2亿元。"
+    found = events(text, {"西岭市": "City"})
+    assert [(e.type, e.date, [m.sentence for m in e.more_evidence]) for e in found] == [
+        ("ConstructionStart", "2021-02-06", [1])
+    ]
+
+
+def test_the_goal_of_a_visit_and_the_object_of_a_study_do_not_act() -> None:
+    found = events("5月2日，县委书记王平赴青山镇调研。", {"王平": "Person", "青山镇": "TownshipLevelArea"})
+    assert roles(found[0]) == {("agent", "王平")}
+    found = events("调研组对南山合作社的经营情况进行了调研。", {"南山合作社": "Organization"})
+    assert roles(found[0]) == set()

@@ -15,6 +15,7 @@ sentence states. A trigger is matched in simplified script, so 開工 and 簽約
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from kg.model import ArticleExtraction, Event, Evidence, Mention, Relation, text_hash
@@ -35,6 +36,7 @@ from kg.nlp.frames import (
 )
 from kg.nlp.gazetteer import simplified
 from kg.nlp.rules import class_by_suffix
+from kg.nlp.timex import in_year
 from kg.registry import stage
 
 EXTRACTOR = "nlp.events.patterns"
@@ -317,8 +319,8 @@ _CLAUSE_END = re.compile(r"[，。；！？：,;!?:]")
 _NOT_A_MEETING = re.compile(r"制度|机制|精神|纪要|要求|室|厅|中心")  # 联席会议制度, 会议精神, 会议室
 _FREQUENCY = re.compile(r"\d+(?:次|场|批次|期|轮)")
 _ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|一同|在\S{0,3}上")
-# A trigger that qualifies a noun (签约项目, 开工企业, 发布日期) names no happening.
-_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产)")
+# A trigger that qualifies a noun (签约项目, 开工企业, 发布日期, 调研组, 考察团) names no happening.
+_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产|组(?!织)|团(?!结))")
 # A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
 _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
 # A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约,
@@ -327,6 +329,8 @@ _GOAL = re.compile(
     r"(?:力争|确保|争取|尽快|尽早|早日|加快|抓紧|促进|如何|早|计划|拟|预计|有望|准备|即将|将于|将要|打算)"
     r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促|可)$"
 )
+# A sentence that opens with these tells what is to be done next (下一步，某某将继续赴某地调研).
+_PLANS = re.compile(r"下一步|接下来|今后|未来")
 # A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面
 # 开工); a visit whose clause counts visitors (累计接待游客参观…人次) or names aims (拜访目标企业) reports no single
 # happening.
@@ -343,6 +347,8 @@ _WITH_PARTIES = pattern(
 _PARTY_JOIN = pattern(r"(?P<left>[{S}])(?:{N}{{0,4}}?)(?:与|和|同|及)(?:{N}{{0,4}}?)(?P<right>[{S}])")
 _WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|其后|活动中|活动期间|(?:仪式|活动|现场)上")
 _CURRENCIES = {"CNY", "USD", "EUR", "HKD"}
+_BASELINE = re.compile(r"(?:较|比|同比|相比|超过|高于|低于)$")
+_SPEAKERS_DAY = {"今天", "今日", "明天", "明日"}
 # The role of the persons and bodies that act in an event, by class (the rest take part as its agent).
 _ACTOR_ROLE = {
     "Meeting": "organizer",
@@ -374,7 +380,11 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
     for match in _TRIGGER.finditer(view):
         kind = match.lastgroup or ""
         before = view[: match.start()]
-        if _TRIGGER_NEGATION.search(before) or _GOAL.search(simplified(frame.original(0, match.start()))[-12:]):
+        if (
+            _TRIGGER_NEGATION.search(before)
+            or _GOAL.search(simplified(frame.original(0, match.start()))[-12:])
+            or _PLANS.match(view)
+        ):
             continue
         noun = match.group() in _MEETING_NOUNS or kind == "PressConference"
         # 座谈会上，… opening a sentence tells of a meeting (a repeat of one reported before folds into it)
@@ -456,14 +466,41 @@ def _clause_of(frame: Frame, index: int) -> tuple[int, int]:
 def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     """The persons and bodies that act: those of the trigger's clause before it, else those opening the sentence."""
     start, _end = _clause_of(frame, trigger_at)
-    own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE)]
+    objects = _objects(frame)
+    own = [
+        s
+        for i, s in sorted(frame.slots.items())
+        if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE) and i not in objects
+    ]
     if own:
         return _listed_before(frame, start) + own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
     if first[1] > trigger_at:
         return []
-    opening = [s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)]
+    opening = [
+        s
+        for i, s in sorted(frame.slots.items())
+        if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE) and i not in objects
+    ]
     return opening or _carried_subject(frame, start)
+
+
+# A word that puts what follows it as the goal or object of the act, not its actor: 赴某镇调研, 来到某合作社,
+# 对某公司进行调研, 就某事, 向某校捐赠.
+_OBJECT_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临|对|就|向|给)(?P<what>{E})")
+
+
+def _objects(frame: Frame) -> set[int]:
+    """The masked indices of the slots a place mark or an object mark governs, with the chain of places and facilities
+    written after the first (赴某区某镇)."""
+    found: set[int] = set()
+    for mark in _OBJECT_MARK.finditer(frame.masked):
+        index = mark.start("what")
+        found.add(index)
+        while index + 1 in frame.slots and frame.slots[index + 1].char in (PLACE, FACILITY):
+            index += 1
+            found.add(index)
+    return found
 
 
 def _carried_subject(frame: Frame, start: int) -> list[Slot]:
@@ -477,6 +514,8 @@ def _carried_subject(frame: Frame, start: int) -> list[Slot]:
     return []
 
 
+# The rest of a clause that opens a sentence at the event (座谈会上, 在开工仪式上).
+_AT_IT = re.compile(r"(?:仪式|会议|大会|活动|现场)?上")
 # A clause after an event's own in its sentence that tells who took part in it: 某某出席开工仪式并讲话, 某某宣布…开工,
 # 某某陪同调研, 某某致辞.
 _TAKES_PART = re.compile(r"出席|参加|致辞|讲话|主持|陪同|见证|宣布|一同")
@@ -504,21 +543,23 @@ def _taking_part_later(frame: Frame, kind: str, after: int) -> list[Slot]:
 
 def _opening_run(frame: Frame, start: int, end: int | None = None) -> list[Slot]:
     """The persons and bodies that open the clause at masked ``start`` (会上，甲、乙…; 县长甲、副县长乙…; 区委书记甲…):
-    its subject. A title may stand before each; a body written before a person's title is the person's body, not a
-    further subject."""
+    its subject. A title may stand before each; a body or place written before a person's title is the person's post
+    (区委书记甲, 某县县长甲), not a further subject."""
     end = len(frame.masked) if end is None else end
     run: list[Slot] = []
     index = _TITLE_GAP.match(frame.masked, start, end).end()  # type: ignore[union-attr]
-    while index in frame.slots and frame.slots[index].char in (PERSON, ORG):
+    while index in frame.slots and frame.slots[index].char in (PERSON, ORG, PLACE):
         slot = frame.slots[index]
-        if run and run[-1].char == ORG and slot.char == PERSON and frame.masked[index - 1] not in "、和与及":
-            run.pop()  # 区委书记甲: the body names the person's post
+        if run and run[-1].char in (ORG, PLACE) and slot.char == PERSON and frame.masked[index - 1] not in "、和与及":
+            run.pop()
+        elif run and run[-1].char == PLACE:
+            break  # a place that names no one's post is no subject
         run.append(slot)
         index += 1
         if index < end and frame.masked[index] in "、和与及":
             index += 1
         index = _TITLE_GAP.match(frame.masked, index, end).end()  # type: ignore[union-attr]
-    return run
+    return [s for s in run if s.char != PLACE]
 
 
 # A title written before a name (县长, 副县长, 党委书记): a few characters that hold no particle or clause mark and end
@@ -574,7 +615,9 @@ def _trigger_event(
         role = "attendee" if attends else actor_role
         roles.append((role, slot))
     roles.extend(("attendee", s) for s in _taking_part_later(frame, kind, clause_end))
-    if not frame.masked[:at].strip() and simplified(frame.masked).startswith("上", end):
+    if frame.masked[clause_start:at].strip() in ("", "在") and _AT_IT.fullmatch(
+        simplified(frame.masked[end:clause_end])
+    ):  # 座谈会上，甲…; 在签约仪式上，某县县长甲…
         roles.extend(("attendee", s) for s in _opening_run(frame, clause_end + 1, _clause_of(frame, clause_end + 1)[1]))
     after = [frame.slots[i] for i in sorted(frame.slots) if end <= i < clause_end]
     if kind == "Signing":
@@ -639,9 +682,16 @@ def _trigger_event(
         if t.value
         and t.kind in ("date", "month", "year")
         and not any(n.start <= t.start and t.end <= n.end for n in names)
-    ]  # 2024年 of a name is no date
+        and not _BASELINE.search(frame.text_at(frame.sentence.span.start, t.start))
+        and not frame.text_at(t.end, frame.sentence.span.end).startswith("同期")
+    ]  # 2024年 of a name is no date, nor the year a figure is compared with (较去年增加, 去年同期)
     before_trigger = [t for t in dated if t.end <= verb_at]
     days = [t for t in before_trigger if t.kind == "date"]
+    years = {t.value for t in frame.times if t.kind == "year" and t.value}
+    if not days and len(years) == 1:  # an undated article: 3月30日，某州举行2025年…开工活动 is in the year it names
+        year = int(years.pop())
+        days = [t for t in frame.times if t.end <= verb_at and t.value is None and in_year(t, year)]
+        days = [replace(t, value=in_year(t, year)) for t in days]
     if days:  # 3月26日，我县举行2023年第一季度…开工活动: the day, not the year that qualifies the activity
         event.date = days[-1].value
     elif before_trigger:
@@ -682,7 +732,8 @@ def events_view(view: ArticleView) -> list[Event]:
         events.extend(_operations(view, frame))
         events.extend(_trainings(view, frame))
         events.extend(_triggered(view, frame, events, previous))
-        full = [t.value for t in frame.times if t.value and t.kind == "date"]
+        # 今天/明天 in a later sentence mostly stand in what someone said (今天开工的项目是…): no day the story moves to
+        full = [t.value for t in frame.times if t.value and t.kind == "date" and t.text not in _SPEAKERS_DAY]
         previous = (full[-1], view.evidence(frame)) if full else previous
     return _carry_places(_merge_mentions(events))
 

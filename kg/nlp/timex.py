@@ -178,6 +178,16 @@ def _normalise(match: re.Match[str], ref: dt.date | None) -> tuple[str | None, s
     return None, "vague"
 
 
+def in_year(timex: Timex, year: int) -> str | None:
+    """The ISO date of a month and day written without a year (3月30日) in ``year``, or None for any other
+    expression."""
+    match = _PATTERN.fullmatch(timex.text)
+    if match is None or match.lastgroup != "md":
+        return None
+    month, day = to_int(match.group("m3")), to_int(match.group("d3"))
+    return _date(year, month, day) if month is not None and day is not None else None
+
+
 def find_times(text: str, ref: dt.date | None = None, offset: int = 0) -> list[Timex]:
     """Every time expression in ``text`` (offsets shifted by ``offset``), normalised against ``ref``."""
     found = []
