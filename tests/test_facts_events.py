@@ -273,3 +273,13 @@ def test_the_goal_of_a_visit_and_the_object_of_a_study_do_not_act() -> None:
     assert roles(found[0]) == {("agent", "王平")}
     found = events("调研组对南山合作社的经营情况进行了调研。", {"南山合作社": "Organization"})
     assert roles(found[0]) == set()
+
+
+def test_a_body_whose_premises_a_visit_goes_to_takes_part_and_titles_may_be_listed() -> None:
+    found = events("5月2日，省发改委副主任王平到东方光伏有限公司调研。", {
+        "省发改委": "GovernmentBody", "王平": "Person", "东方光伏有限公司": "Company"})
+    assert ("agent", "王平") in roles(found[0]) and ("agent", "东方光伏有限公司") not in roles(found[0])
+    assert "东方光伏有限公司" in {m.text for m in found[0].participant_mentions}
+    found = events("6月5日，县供销社党组书记、主任徐平带领业务人员一行5人，到石门村调研。", {
+        "县供销社": "Organization", "徐平": "Person", "石门村": "Village"})
+    assert roles(found[0]) == {("agent", "徐平")}

@@ -490,6 +490,9 @@ def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
 _OBJECT_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临|对|就|向|给)(?P<what>{E})")
 
 
+_VISITED = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<what>{O})")
+
+
 def _objects(frame: Frame) -> set[int]:
     """The masked indices of the slots a place mark or an object mark governs, with the chain of places and facilities
     written after the first (赴某区某镇)."""
@@ -562,11 +565,10 @@ def _opening_run(frame: Frame, start: int, end: int | None = None) -> list[Slot]
     return [s for s in run if s.char != PLACE]
 
 
-# A title written before a name (县长, 副县长, 党委书记): a few characters that hold no particle or clause mark and end
-# as titles do (…长, …书记, …主任, …委员, …经理, …代表), so that a verb before an object (拜访某商会) is none.
-_TITLE_GAP = re.compile(
-    rf"(?:[^{SLOT_CHARS}了的在对向把将为从就已于被，。；：,;:、\s]{{0,7}}[长记任席员理裁委表授家士人事监官主志])?"
-)
+# Titles written before a name (县长, 副县长, 党组书记、主任): a few characters that hold no particle or clause mark and
+# end as titles do (…长, …书记, …主任, …委员, …经理, …代表), so that a verb before an object (拜访某商会) is none.
+_TITLE = rf"[^{SLOT_CHARS}了的在对向把将为从就已于被，。；：,;:、\s]{{0,7}}[长记任席员理裁委表授家士人事监官主志]"
+_TITLE_GAP = re.compile(rf"(?:{_TITLE}(?:、{_TITLE})*)?")
 
 
 def _innermost(frame: Frame, index: int) -> Slot | None:
@@ -637,6 +639,12 @@ def _trigger_event(
     visited = (
         [s for s in after if s.char == ORG or s.char == PERSON and kind == "OfficialVisit"] if kind in _VISITS else []
     )
+    # 到某公司调研, 在某公司某项目现场举行: the body whose premises it went to or took place on
+    visited += [
+        frame.slots[m.start("what")]
+        for m in _VISITED.finditer(frame.masked, clause_start, clause_end)
+        if frame.slots[m.start("what")].char == ORG
+    ]
     place = None
     for mark in _PLACE_MARK.finditer(frame.masked):
         if mark.start() < end or place is None and mark.start() < clause_end:
