@@ -283,3 +283,19 @@ def test_a_body_whose_premises_a_visit_goes_to_takes_part_and_titles_may_be_list
     found = events("6月5日，县供销社党组书记、主任徐平带领业务人员一行5人，到石门村调研。", {
         "县供销社": "Organization", "徐平": "Person", "石门村": "Village"})
     assert roles(found[0]) == {("agent", "徐平")}
+
+
+def test_a_later_sentence_that_names_who_attended_or_accompanied_adds_them_with_its_evidence() -> None:
+    text = ("3月6日，东岭县举行重点项目集中开工活动。市长王平、市政府秘书长赵亮，县委书记李强、县长刘军等出席活动。"
+            "县长刘军主持活动。项目建成后年产值可达5亿元。")
+    found = events(text, {"东岭县": "County", "王平": "Person", "赵亮": "Person", "李强": "Person", "刘军": "Person"})
+    assert [e.type for e in found] == ["ConstructionStart"]
+    assert {("attendee", name) for name in ("王平", "赵亮", "李强", "刘军")} <= roles(found[0])
+    assert [e.sentence for e in found[0].more_evidence] == [1, 2]  # not the sentence that names no one
+    text = "5月2日，副市长孙文到石门镇调研。镇党委书记陈立、镇长吕明等陪同。"
+    found = events(text, {"孙文": "Person", "石门镇": "TownshipLevelArea", "陈立": "Person", "吕明": "Person"})
+    assert {("attendee", "陈立"), ("attendee", "吕明")} <= roles(found[0])
+    # someone who joined something else is no attendee
+    found = events("5月2日，副市长孙文到石门镇调研。陈立参加工作以来一直在基层。", {
+        "孙文": "Person", "石门镇": "TownshipLevelArea", "陈立": "Person"})
+    assert "陈立" not in {m.text for _, m in found[0].role_mentions}

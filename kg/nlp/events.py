@@ -726,6 +726,40 @@ def _triggered(
     return [_trigger_event(view, frame, kind, match, previous) for kind, match in _triggers(frame) if kind not in taken]
 
 
+# A sentence that tells of no happening of its own but says who attended, chaired, spoke at or accompanied one (县委书记
+# 甲、县长乙等出席活动; 甲主持会议; 乙在研讨会上表示; 丙、丁等陪同) tells who took part in the one told last.
+_ATTENDING = re.compile(
+    r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
+    r"|致辞|讲话|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+)
+
+
+def _attending(view: ArticleView, frame: Frame, events: list[Event]) -> None:
+    """Add the persons a sentence without an event of its own names as attending (with the persons of a list that runs
+    into their clause) to the last gathering told before it, with the sentence as further evidence."""
+    last = next((e for e in reversed(events) if e.type in _GATHERINGS), None)
+    if last is None:
+        return
+    text = simplified(frame.masked)
+    persons: list[Slot] = []
+    for word in _ATTENDING.finditer(text):
+        start, _end = _clause_of(frame, word.start())
+        clause = [s for i, s in sorted(frame.slots.items()) if start <= i < word.start() and s.char == PERSON]
+        if clause:
+            listed = _listed_before(frame, start) + clause
+            persons.extend(s for s in listed if all(s is not p for p in persons))
+    known = {id(m) for _, m in last.role_mentions}
+    fresh = [s for s in persons if not s.fresh and id(s.mention) not in known]
+    if not fresh:
+        return
+    for slot in fresh:
+        mention = view.use(slot)
+        last.role_mentions.append(("attendee", mention))
+        last.participant_mentions.append(mention)
+    if frame.sentence.index not in {e.sentence for e in [last.evidence, *last.more_evidence]}:
+        last.more_evidence.append(view.evidence(frame))
+
+
 def events_view(view: ArticleView) -> list[Event]:
     """Every event the patterns find in a prepared article."""
     events: list[Event] = []
@@ -734,12 +768,15 @@ def events_view(view: ArticleView) -> list[Event]:
     frames = view.frames
     for index, frame in enumerate(frames):
         following = frames[index + 1] if index + 1 < len(frames) else None
+        told = len(events)
         events.extend(_meetings(view, frame, following))
         events.extend(_test_flights(view, frame))
         events.extend(_journeys(view, frame, following))
         events.extend(_operations(view, frame))
         events.extend(_trainings(view, frame))
         events.extend(_triggered(view, frame, events, previous))
+        if len(events) == told:
+            _attending(view, frame, events)
         # 今天/明天 in a later sentence mostly stand in what someone said (今天开工的项目是…): no day the story moves to
         full = [t.value for t in frame.times if t.value and t.kind == "date" and t.text not in _SPEAKERS_DAY]
         previous = (full[-1], view.evidence(frame)) if full else previous
@@ -804,8 +841,10 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
         first.place_mentions = first.place_mentions or event.place_mentions
         first.amounts.extend(q for q in event.amounts if all(q is not a for a in first.amounts))
         told = {e.sentence for e in [first.evidence, *first.more_evidence]}
-        if event.evidence.sentence not in told:
-            first.more_evidence.append(event.evidence)
+        for evidence in [event.evidence, *event.more_evidence]:
+            if evidence.sentence not in told:
+                told.add(evidence.sentence)
+                first.more_evidence.append(evidence)
     return kept
 
 
