@@ -299,3 +299,8 @@ def test_a_later_sentence_that_names_who_attended_or_accompanied_adds_them_with_
     found = events("5月2日，副市长孙文到石门镇调研。陈立参加工作以来一直在基层。", {
         "孙文": "Person", "石门镇": "TownshipLevelArea", "陈立": "Person"})
     assert "陈立" not in {m.text for _, m in found[0].role_mentions}
+    # who attended a meeting attended the meeting told last, not a signing told after it
+    text = "4月3日，东岭县在石门镇召开产业协作会，并签订了合作协议。县长刘军出席会议并讲话。"
+    found = events(text, {"东岭县": "County", "石门镇": "TownshipLevelArea", "刘军": "Person"})
+    by_type = {e.type: {m.text for _, m in e.role_mentions} for e in found}
+    assert "刘军" in by_type["Meeting"] and "刘军" not in by_type["Signing"]

@@ -730,33 +730,50 @@ def _triggered(
 # 甲、县长乙等出席活动; 甲主持会议; 乙在研讨会上表示; 丙、丁等陪同) tells who took part in the one told last.
 _ATTENDING = re.compile(
     r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
-    r"|致辞|讲话|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+    r"|致辞|讲话|发言|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
 )
 
 
-def _attending(view: ArticleView, frame: Frame, events: list[Event]) -> None:
-    """Add the persons a sentence without an event of its own names as attending (with the persons of a list that runs
-    into their clause) to the last gathering told before it, with the sentence as further evidence."""
-    last = next((e for e in reversed(events) if e.type in _GATHERINGS), None)
-    if last is None:
-        return
-    text = simplified(frame.masked)
+def _attending(frame: Frame) -> tuple[list[Slot], bool]:
+    """The persons a sentence names as attending (with the persons of a list that runs into their clause), and whether
+    it names a meeting (出席会议, 在座谈会上)."""
+    words = list(_ATTENDING.finditer(simplified(frame.masked)))
     persons: list[Slot] = []
-    for word in _ATTENDING.finditer(text):
+    for word in words:
         start, _end = _clause_of(frame, word.start())
         clause = [s for i, s in sorted(frame.slots.items()) if start <= i < word.start() and s.char == PERSON]
         if clause:
             listed = _listed_before(frame, start) + clause
-            persons.extend(s for s in listed if all(s is not p for p in persons))
-    known = {id(m) for _, m in last.role_mentions}
-    fresh = [s for s in persons if not s.fresh and id(s.mention) not in known]
-    if not fresh:
+            persons.extend(s for s in listed if not s.fresh and all(s is not p for p in persons))
+    return persons, any("会" in w.group() for w in words)
+
+
+def _add_attendees(view: ArticleView, events: list[Event], frame: Frame, persons: list[Slot], meeting: bool) -> None:
+    """Add ``persons`` as attendees of the gathering told last before ``frame``'s sentence (the last meeting when the
+    sentence names one; else the first gathering told in the latest sentence), with the sentence as further
+    evidence."""
+    index = frame.sentence.index
+
+    def told(event: Event) -> int:
+        return max(
+            (e.sentence or 0 for e in [event.evidence, *event.more_evidence] if (e.sentence or 0) < index), default=-1
+        )
+
+    gatherings = [e for e in events if e.type in _GATHERINGS and told(e) >= 0]
+    meetings = [e for e in gatherings if e.type in ("Meeting", "PressConference")]
+    if meeting and meetings:
+        gatherings = meetings
+    if not gatherings:
         return
+    latest = max(told(e) for e in gatherings)
+    last = next(e for e in gatherings if told(e) == latest)
+    known = {id(m) for _, m in last.role_mentions}
+    fresh = [s for s in persons if id(s.mention) not in known]
     for slot in fresh:
         mention = view.use(slot)
         last.role_mentions.append(("attendee", mention))
         last.participant_mentions.append(mention)
-    if frame.sentence.index not in {e.sentence for e in [last.evidence, *last.more_evidence]}:
+    if fresh and index not in {e.sentence for e in [last.evidence, *last.more_evidence]}:
         last.more_evidence.append(view.evidence(frame))
 
 
@@ -765,6 +782,7 @@ def events_view(view: ArticleView) -> list[Event]:
     events: list[Event] = []
     # the last day a sentence named, with that sentence: 当天/会上 in a later one refer to it
     previous: tuple[str, Evidence] | None = None
+    attending: list[tuple[Frame, list[Slot], bool]] = []  # sentences that only say who attended
     frames = view.frames
     for index, frame in enumerate(frames):
         following = frames[index + 1] if index + 1 < len(frames) else None
@@ -776,11 +794,16 @@ def events_view(view: ArticleView) -> list[Event]:
         events.extend(_trainings(view, frame))
         events.extend(_triggered(view, frame, events, previous))
         if len(events) == told:
-            _attending(view, frame, events)
+            persons, meeting = _attending(frame)
+            if persons:
+                attending.append((frame, persons, meeting))
         # 今天/明天 in a later sentence mostly stand in what someone said (今天开工的项目是…): no day the story moves to
         full = [t.value for t in frame.times if t.value and t.kind == "date" and t.text not in _SPEAKERS_DAY]
         previous = (full[-1], view.evidence(frame)) if full else previous
-    return _carry_places(_merge_mentions(events))
+    kept = _merge_mentions(events)
+    for frame, persons, meeting in attending:
+        _add_attendees(view, kept, frame, persons, meeting)
+    return _carry_places(kept)
 
 
 # Happenings where people gather at one spot; one whose sentences name no place took place where the one told before it
