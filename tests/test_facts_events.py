@@ -304,3 +304,21 @@ def test_a_later_sentence_that_names_who_attended_or_accompanied_adds_them_with_
     found = events(text, {"东岭县": "County", "石门镇": "TownshipLevelArea", "刘军": "Person"})
     by_type = {e.type: {m.text for _, m in e.role_mentions} for e in found}
     assert "刘军" in by_type["Meeting"] and "刘军" not in by_type["Signing"]
+
+
+def test_a_meeting_named_for_a_place_took_place_there_but_not_an_activity_named_for_an_area() -> None:
+    found = events("4月29日，2019年青山茶产业东岭推介会举办。", {
+        "2019年青山茶产业东岭推介会": "Event", "东岭": "City", "青山": "Province"})
+    assert [(e.type, [m.text for m in e.place_mentions]) for e in found] == [("Meeting", ["东岭"])]
+    found = events("3月30日，2025年西岭州春季项目集中开工活动举行。", {
+        "2025年西岭州春季项目集中开工活动": "Event", "西岭州": "City"})
+    assert [(e.type, e.place_mentions) for e in found] == [("ConstructionStart", [])]
+
+
+def test_a_gathering_whose_sentence_names_no_time_takes_the_day_of_the_one_before() -> None:
+    mentions = {"东岭县": "County", "刘军": "Person"}
+    found = events("5月6日，东岭县举行项目开工仪式。县长刘军为新园区揭牌。", mentions)
+    unveiling = next(e for e in found if e.type == "Unveiling")
+    assert (unveiling.date, [e.sentence for e in unveiling.more_evidence]) == ("2020-05-06", [0])
+    found = events("5月6日，东岭县举行项目开工仪式。近日，县长刘军为新园区揭牌。", mentions)
+    assert next(e for e in found if e.type == "Unveiling").date is None  # a time of its own, however vague

@@ -15,6 +15,7 @@ sentence states. A trigger is matched in simplified script, so 開工 and 簽約
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -127,9 +128,16 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
             event = _event(view, frame, kind, label, match.start())
             event.trigger = match.group("verb")
             place = frame.slot(match, "place")
-            inner = [s for s in frame.group_slots(match, "label") if family(s.mention.type) not in (PERSON, ORG, WORK)]
+            inner = [
+                s
+                for s in frame.group_slots(match, "label")
+                if family(s.mention.type) not in (PERSON, ORG, WORK) and s.mention.type != "Event"
+            ]
+            named = [p for s in frame.group_slots(match, "label") if (p := _place_named_in(view, s)) is not None]
             if place is not None or inner:
                 event.place_mentions.append(view.use(place or inner[0]))
+            elif named:
+                event.place_mentions.append(named[0])
             event.participant_mentions.extend(view.use(s) for s in frame.group_slots(match, "label") if s.char == ORG)
             verb_at = frame.offset(match.start("verb"))
             close = [t for t in frame.times if 0 <= verb_at - t.end <= 2]
@@ -571,6 +579,20 @@ _TITLE = rf"[^{SLOT_CHARS}了的在对向把将为从就已于被，。；：,;:
 _TITLE_GAP = re.compile(rf"(?:{_TITLE}(?:、{_TITLE})*)?")
 
 
+def _place_named_in(view: ArticleView, slot: Slot) -> Mention | None:
+    """The last place written inside the name of a named meeting (贵州茶产业南京推介会 → 南京), or None: a ceremony or
+    activity named for a whole area (某州春季项目集中开工活动) took place at a site within it."""
+    if slot.mention.type != "Event" or not simplified(slot.mention.text).endswith(("会", "会议", "论坛")):
+        return None
+    event = slot.mention
+    inside = [
+        m
+        for m in view.extraction.mentions
+        if event.start <= m.start and m.end <= event.end and m is not event and family(m.type) == PLACE
+    ]
+    return inside[-1] if inside else None
+
+
 def _innermost(frame: Frame, index: int) -> Slot | None:
     """The last of a chain of places and facilities written one after another from masked ``index`` (在某市某区某镇,
     在某市某产业园): the most precise place the sentence names."""
@@ -682,6 +704,15 @@ def _trigger_event(
     )  # 考察了甲公司、乙公司, 会见了某某: whom the visit went to
     if place is not None and not place.fresh:
         event.place_mentions.append(view.use(place))
+    else:  # 某某南京推介会举办, 某市第六届人民代表大会第三次会议: the place the event's name names
+        named = [
+            p
+            for i, s in sorted(frame.slots.items())
+            if clause_start <= i < clause_end
+            for p in [_place_named_in(view, s)]
+            if p
+        ]
+        event.place_mentions.extend(named[:1])
     verb_at = frame.offset(at)
     names = [s for s in frame.slots.values() if s.mention.type == "Event"]
     dated = [
@@ -803,11 +834,11 @@ def events_view(view: ArticleView) -> list[Event]:
     kept = _merge_mentions(events)
     for frame, persons, meeting in attending:
         _add_attendees(view, kept, frame, persons, meeting)
-    return _carry_places(kept)
+    return _carry_setting(view, kept)
 
 
-# Happenings where people gather at one spot; one whose sentences name no place took place where the one told before it
-# did (活动期间…考察了…, 座谈会上…, 随后…揭牌).
+# Happenings where people gather at one spot; one whose sentences name no place or time took place where and when the
+# one told before it did (活动期间…考察了…, 座谈会上…, 随后…揭牌).
 _GATHERINGS = {
     "Meeting",
     "PressConference",
@@ -821,26 +852,54 @@ _GATHERINGS = {
 }
 
 
-def _carry_places(events: list[Event]) -> list[Event]:
-    """Give a gathering whose sentences name no place the place of the last gathering told before it on a day it may
-    share; the sentence that named the place becomes further evidence."""
+def _carry_setting(view: ArticleView, events: list[Event]) -> list[Event]:
+    """Give a gathering whose sentence names no time the day of the last dated gathering told before it, and one whose
+    sentences name no place the place of the last gathering told before it on a day it may share; the sentence that
+    named the day or the place becomes further evidence."""
+    dated: Event | None = None
     placed: Event | None = None
     for event in events:
         if event.type not in _GATHERINGS:
             continue
+        if event.date is None and dated is not None and not _names_a_time(view, event.evidence):
+            if _citing(event, dated, _naming_day(view, dated.date)):
+                event.date = dated.date
+        if event.date:
+            dated = event
         if event.place_mentions:
             placed = event
             continue
         if placed is None or not _same_date(placed.date, event.date):
             continue
         place = placed.place_mentions[0]
-        named = next((e for e in [placed.evidence, *placed.more_evidence] if e.start <= place.start < e.end), None)
-        if named is None:
-            continue  # no sentence of the earlier event holds its place: nothing to cite
-        event.place_mentions = [place]
-        if named.sentence not in {e.sentence for e in [event.evidence, *event.more_evidence]}:
-            event.more_evidence.append(named)
+        if _citing(event, placed, _holding(place)):
+            event.place_mentions = [place]
     return events
+
+
+def _names_a_time(view: ArticleView, evidence: Evidence) -> bool:
+    return any(evidence.start <= t.start < evidence.end for t in view.times)
+
+
+def _naming_day(view: ArticleView, day: str | None) -> Callable[[Evidence], bool]:
+    """Whether a sentence names ``day``."""
+    return lambda e: any(t.value == day and e.start <= t.start < e.end for t in view.times)
+
+
+def _holding(mention: Mention) -> Callable[[Evidence], bool]:
+    """Whether a sentence holds ``mention``."""
+    return lambda e: e.start <= mention.start < e.end
+
+
+def _citing(event: Event, source: Event, holds: Callable[[Evidence], bool]) -> bool:
+    """Cite in ``event`` the first sentence of ``source`` that ``holds`` (what is carried over from it); False when no
+    sentence of ``source`` holds it."""
+    named = next((e for e in [source.evidence, *source.more_evidence] if holds(e)), None)
+    if named is None:
+        return False
+    if named.sentence not in {e.sentence for e in [event.evidence, *event.more_evidence]}:
+        event.more_evidence.append(named)
+    return True
 
 
 def _merge_mentions(events: list[Event]) -> list[Event]:
