@@ -133,11 +133,8 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
                 for s in frame.group_slots(match, "label")
                 if family(s.mention.type) not in (PERSON, ORG, WORK) and s.mention.type != "Event"
             ]
-            named = [p for s in frame.group_slots(match, "label") if (p := _place_named_in(view, s)) is not None]
             if place is not None or inner:
                 event.place_mentions.append(view.use(place or inner[0]))
-            elif named:
-                event.place_mentions.append(named[0])
             event.participant_mentions.extend(view.use(s) for s in frame.group_slots(match, "label") if s.char == ORG)
             verb_at = frame.offset(match.start("verb"))
             close = [t for t in frame.times if 0 <= verb_at - t.end <= 2]
@@ -704,15 +701,6 @@ def _trigger_event(
     )  # 考察了甲公司、乙公司, 会见了某某: whom the visit went to
     if place is not None and not place.fresh:
         event.place_mentions.append(view.use(place))
-    else:  # 某某南京推介会举办, 某市第六届人民代表大会第三次会议: the place the event's name names
-        named = [
-            p
-            for i, s in sorted(frame.slots.items())
-            if clause_start <= i < clause_end
-            for p in [_place_named_in(view, s)]
-            if p
-        ]
-        event.place_mentions.extend(named[:1])
     verb_at = frame.offset(at)
     names = [s for s in frame.slots.values() if s.mention.type == "Event"]
     dated = [
@@ -854,8 +842,8 @@ _GATHERINGS = {
 
 def _carry_setting(view: ArticleView, events: list[Event]) -> list[Event]:
     """Give a gathering whose sentence names no time the day of the last dated gathering told before it, and one whose
-    sentences name no place the place of the last gathering told before it on a day it may share; the sentence that
-    named the day or the place becomes further evidence."""
+    sentences name no place the place of the last gathering told before it on a day it may share (the sentence that
+    named the day or the place becomes further evidence), else the place its sentence names in a meeting's name."""
     dated: Event | None = None
     placed: Event | None = None
     for event in events:
@@ -866,14 +854,21 @@ def _carry_setting(view: ArticleView, events: list[Event]) -> list[Event]:
                 event.date = dated.date
         if event.date:
             dated = event
+        if not event.place_mentions and placed is not None and _same_date(placed.date, event.date):
+            place = placed.place_mentions[0]
+            if _citing(event, placed, _holding(place)):
+                event.place_mentions = [place]
+        if not event.place_mentions:  # 某某南京推介会举办, 某市第六届人民代表大会第三次会议: where its name says
+            slots = [
+                s
+                for f in view.frames
+                if f.sentence.index == event.evidence.sentence
+                for _, s in sorted(f.slots.items())
+            ]
+            named = [p for s in slots if (p := _place_named_in(view, s)) is not None]
+            event.place_mentions = named[:1]
         if event.place_mentions:
             placed = event
-            continue
-        if placed is None or not _same_date(placed.date, event.date):
-            continue
-        place = placed.place_mentions[0]
-        if _citing(event, placed, _holding(place)):
-            event.place_mentions = [place]
     return events
 
 
