@@ -636,6 +636,12 @@ def _trigger_event(
         role = "attendee" if attends else actor_role
         roles.append((role, slot))
     roles.extend(("attendee", s) for s in _taking_part_later(frame, kind, clause_end))
+    if _ATTENDS.search(frame.masked[clause_start:at]):  # 甲，某部门负责同志，乙等在主会场参加开工活动
+        roles.extend(
+            ("attendee", s)
+            for i, s in sorted(frame.slots.items())
+            if i < clause_start and s.char == PERSON and all(s is not r for _, r in roles)
+        )
     if frame.masked[clause_start:at].strip() in ("", "在") and _AT_IT.fullmatch(
         simplified(frame.masked[end:clause_end])
     ):  # 座谈会上，甲…; 在签约仪式上，某县县长甲…
@@ -658,10 +664,11 @@ def _trigger_event(
     visited = (
         [s for s in after if s.char == ORG or s.char == PERSON and kind == "OfficialVisit"] if kind in _VISITS else []
     )
-    # 到某公司调研, 在某公司某项目现场举行: the body whose premises it went to or took place on
+    # 到某公司调研, 在某公司某项目现场举行, 来到某合作社…，对…进行了调研: the body whose premises it went to or took
+    # place on
     visited += [
         frame.slots[m.start("what")]
-        for m in _VISITED.finditer(frame.masked, clause_start, clause_end)
+        for m in _VISITED.finditer(frame.masked, 0, clause_end)
         if frame.slots[m.start("what")].char == ORG
     ]
     place = None
@@ -723,8 +730,8 @@ def _trigger_event(
         event.date = days[-1].value
     elif before_trigger:
         event.date = before_trigger[-1].value
-    elif dated:
-        event.date = dated[0].value
+    elif dated and not any(in_year(t, 2000) for t in frame.times if t.end <= verb_at):
+        event.date = dated[0].value  # not when a day before the trigger has no year: 1月30日，…听取2017年工作汇报
     elif previous and _WITH_PREVIOUS_DATE.search(frame.text):
         event.date = previous[0]
         event.more_evidence.append(previous[1])  # the sentence that named the day
@@ -749,21 +756,16 @@ def _triggered(
 # 甲、县长乙等出席活动; 甲主持会议; 乙在研讨会上表示; 丙、丁等陪同) tells who took part in the one told last.
 _ATTENDING = re.compile(
     r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
-    r"|致辞|讲话|发言|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+    r"|致辞|讲话|发言|就座|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
 )
 
 
 def _attending(frame: Frame) -> tuple[list[Slot], bool]:
-    """The persons a sentence names as attending (with the persons of a list that runs into their clause), and whether
-    it names a meeting (出席会议, 在座谈会上)."""
+    """The persons a sentence that tells of no happening of its own names before it says they attended, and whether it
+    names a meeting (出席会议, 在座谈会上)."""
     words = list(_ATTENDING.finditer(simplified(frame.masked)))
-    persons: list[Slot] = []
-    for word in words:
-        start, _end = _clause_of(frame, word.start())
-        clause = [s for i, s in sorted(frame.slots.items()) if start <= i < word.start() and s.char == PERSON]
-        if clause:
-            listed = _listed_before(frame, start) + clause
-            persons.extend(s for s in listed if not s.fresh and all(s is not p for p in persons))
+    last = words[-1].start() if words else 0
+    persons = [s for i, s in sorted(frame.slots.items()) if i < last and s.char == PERSON and not s.fresh]
     return persons, any("会" in w.group() for w in words)
 
 
