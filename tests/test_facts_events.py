@@ -282,7 +282,7 @@ def test_a_body_whose_premises_a_visit_goes_to_takes_part_and_titles_may_be_list
     assert "东方光伏有限公司" in {m.text for m in found[0].participant_mentions}
     found = events("6月5日，县供销社党组书记、主任徐平带领业务人员一行5人，到石门村调研。", {
         "县供销社": "Organization", "徐平": "Person", "石门村": "Village"})
-    assert roles(found[0]) == {("agent", "徐平")}
+    assert roles(found[0]) == {("agent", "县供销社"), ("agent", "徐平")}  # the person, and the body through them
 
 
 def test_a_later_sentence_that_names_who_attended_or_accompanied_adds_them_with_its_evidence() -> None:
@@ -333,3 +333,10 @@ def test_every_person_before_an_attendance_in_the_sentence_attends() -> None:
     found = events("调研组先后来到南山种植专业合作社的种植基地，对合作社的经营情况进行了调研。", {
         "南山种植专业合作社": "Organization"})
     assert "南山种植专业合作社" in {m.text for m in found[0].participant_mentions}
+
+
+def test_the_bodies_and_places_on_both_sides_of_a_signing_sign() -> None:
+    text = "现场，石门县、青山县、东岭县等地政府，分别和北湖市、南湖市等地的一批企业签订了合作协议。"
+    found = events(text, {"石门县": "County", "青山县": "County", "东岭县": "County", "北湖市": "City", "南湖市": "City"})
+    signing = next(e for e in found if e.type == "Signing")
+    assert {("signatory", n) for n in ("石门县", "青山县", "东岭县")} <= roles(signing)

@@ -551,14 +551,14 @@ def _taking_part_later(frame: Frame, kind: str, after: int) -> list[Slot]:
 
 def _opening_run(frame: Frame, start: int, end: int | None = None) -> list[Slot]:
     """The persons and bodies that open the clause at masked ``start`` (会上，甲、乙…; 县长甲、副县长乙…; 区委书记甲…):
-    its subject. A title may stand before each; a body or place written before a person's title is the person's post
-    (区委书记甲, 某县县长甲), not a further subject."""
+    its subject. A title may stand before each; a place written before a person's title names the person's post
+    (某县县长甲), not a further subject, while a body there (某供销社主任甲) takes part through the person."""
     end = len(frame.masked) if end is None else end
     run: list[Slot] = []
     index = _TITLE_GAP.match(frame.masked, start, end).end()  # type: ignore[union-attr]
     while index in frame.slots and frame.slots[index].char in (PERSON, ORG, PLACE):
         slot = frame.slots[index]
-        if run and run[-1].char in (ORG, PLACE) and slot.char == PERSON and frame.masked[index - 1] not in "、和与及":
+        if run and run[-1].char == PLACE and slot.char == PERSON and frame.masked[index - 1] not in "、和与及":
             run.pop()
         elif run and run[-1].char == PLACE:
             break  # a place that names no one's post is no subject
@@ -654,6 +654,11 @@ def _trigger_event(
                 if party is not None and party.char in (ORG, PLACE, PERSON):
                     roles.append(("signatory", party))
         roles.extend(("signatory", s) for s in after if s.char == ORG)
+        # 甲、乙等地政府，分别和丙、丁的企业签订了…: the bodies and places of both sides of the signing
+        for match in _SIGNING_PARTIES.finditer(frame.masked, 0, clause_end):
+            if match.end() >= end:
+                parties = frame.group_slots(match, "left") + frame.group_slots(match, "right")
+                roles.extend(("signatory", s) for s in parties if all(s is not r for _, r in roles))
     before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
     projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]
     roles.extend(
