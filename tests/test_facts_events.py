@@ -340,3 +340,11 @@ def test_the_bodies_and_places_on_both_sides_of_a_signing_sign() -> None:
     found = events(text, {"石门县": "County", "青山县": "County", "东岭县": "County", "北湖市": "City", "南湖市": "City"})
     signing = next(e for e in found if e.type == "Signing")
     assert {("signatory", n) for n in ("石门县", "青山县", "东岭县")} <= roles(signing)
+
+
+def test_what_is_done_at_a_meeting_is_done_by_those_who_held_it() -> None:
+    text = "4月3日，东方集团和石门县在青山县召开产业协作会。会上，双方进行了座谈交流，并签订了战略合作协议。"
+    found = events(text, {"东方集团": "Company", "石门县": "County", "青山县": "County"})
+    signing = next(e for e in found if e.type == "Signing")
+    assert roles(signing) == {("signatory", "东方集团"), ("signatory", "石门县")}
+    assert [e.sentence for e in signing.more_evidence] == [0]

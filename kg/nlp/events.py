@@ -829,7 +829,35 @@ def events_view(view: ArticleView) -> list[Event]:
     kept = _merge_mentions(events)
     for frame, persons, meeting in attending:
         _add_attendees(view, kept, frame, persons, meeting)
+    _carry_parties(kept)
     return _carry_setting(view, kept)
+
+
+# A sentence that opens at a meeting (会上，…; 座谈会上，…) tells of what was done there by those who held it.
+_AT_THE_MEETING_OPENS = re.compile(r"^(?:在)?[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上[，,]")
+
+
+def _carry_parties(events: list[Event]) -> None:
+    """Give an event that names no one who acts, in a sentence that opens at a meeting (会上，…并签订了合作协议), the
+    bodies and persons that held the last meeting told before it, in the role its class gives them, citing the
+    meeting's sentence."""
+    for index, event in enumerate(events):
+        if any(role != "project" for role, _ in event.role_mentions):
+            continue
+        if not _AT_THE_MEETING_OPENS.match(simplified(event.evidence.text)):
+            continue
+        meeting = next(
+            (e for e in reversed(events[:index]) if e.type in ("Meeting", "PressConference")),
+            None,
+        )
+        holders = [m for role, m in meeting.role_mentions if role == "organizer"] if meeting is not None else []
+        if meeting is None or not holders:
+            continue
+        role = _ACTOR_ROLE.get(event.type, "agent")
+        event.role_mentions.extend((role, m) for m in holders)
+        event.participant_mentions.extend(m for m in holders if all(m is not p for p in event.participant_mentions))
+        if meeting.evidence.sentence not in {e.sentence for e in [event.evidence, *event.more_evidence]}:
+            event.more_evidence.append(meeting.evidence)
 
 
 # Happenings where people gather at one spot; one whose sentences name no place or time took place where and when the
