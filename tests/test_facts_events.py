@@ -348,3 +348,13 @@ def test_what_is_done_at_a_meeting_is_done_by_those_who_held_it() -> None:
     signing = next(e for e in found if e.type == "Signing")
     assert roles(signing) == {("signatory", "东方集团"), ("signatory", "石门县")}
     assert [e.sentence for e in signing.more_evidence] == [0]
+
+
+def test_where_a_ceremony_is_held_may_follow_in_the_next_clause_and_a_side_of_a_signing_is_no_venue() -> None:
+    text = "6日上午，东岭县重点项目集中启动仪式，在东岭县石门镇产业项目现场举行。"
+    found = events(text, {"东岭县": "County", "石门镇": "TownshipLevelArea"})
+    start = next(e for e in found if e.type == "ConstructionStart")
+    assert [m.text for m in start.place_mentions] == ["石门镇"]
+    text = "现场，石门县、青山县等地政府，分别和北湖市、南湖市等地的一批企业签订了合作协议。"
+    found = events(text, {"石门县": "County", "青山县": "County", "北湖市": "City", "南湖市": "City"})
+    assert next(e for e in found if e.type == "Signing").place_mentions == []

@@ -344,6 +344,8 @@ _COUNT = re.compile(r"\d+(?:个|项|家|批|座|人次)|累计[^，。；！？�
 _NO_HAPPENING = re.compile(r"人次|目标")
 _VISITS = ("Inspection", "OfficialVisit")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
+# A clause after an event's that says where it is held: 在某地…举行 (the mark at its start).
+_HELD_AT = pattern(r"在{L}[^，。；：,;:]*?(?:同步|隆重|正式)?(?:举行|召开|举办)")
 _RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
 # 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
 _WITH_PARTIES = pattern(
@@ -647,18 +649,20 @@ def _trigger_event(
     ):  # 座谈会上，甲…; 在签约仪式上，某县县长甲…
         roles.extend(("attendee", s) for s in _opening_run(frame, clause_end + 1, _clause_of(frame, clause_end + 1)[1]))
     after = [frame.slots[i] for i in sorted(frame.slots) if end <= i < clause_end]
+    parties: list[Slot] = []  # the sides a signing joins (a place among them is no venue)
     if kind == "Signing":
         for join in _PARTY_JOIN.finditer(frame.masked, 0, end):
             for name in ("left", "right"):
                 party = frame.slots.get(join.start(name))
                 if party is not None and party.char in (ORG, PLACE, PERSON):
-                    roles.append(("signatory", party))
-        roles.extend(("signatory", s) for s in after if s.char == ORG)
+                    parties.append(party)
+        parties.extend(s for s in after if s.char == ORG)
         # 甲、乙等地政府，分别和丙、丁的企业签订了…: the bodies and places of both sides of the signing
         for match in _SIGNING_PARTIES.finditer(frame.masked, 0, clause_end):
-            if match.end() >= end:
-                parties = frame.group_slots(match, "left") + frame.group_slots(match, "right")
-                roles.extend(("signatory", s) for s in parties if all(s is not r for _, r in roles))
+            if match.end() >= end:  # the other side: the bodies and places named after 和 (苏、浙等地的企业)
+                other = [s for s in frame.slots_in(match.end("left"), match.end()) if s.char in (ORG, PLACE)]
+                parties.extend(frame.group_slots(match, "left") + other)
+        roles.extend(("signatory", s) for s in parties)
     before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
     projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]
     roles.extend(
@@ -677,13 +681,18 @@ def _trigger_event(
         if frame.slots[m.start("what")].char == ORG
     ]
     place = None
+    held_at = _HELD_AT.match(frame.masked, clause_end + 1)  # 某某启动仪式，在某区某地块举行
     for mark in _PLACE_MARK.finditer(frame.masked):
-        if mark.start() < end or place is None and mark.start() < clause_end:
+        if (
+            mark.start() < end
+            or place is None
+            and (mark.start() < clause_end or held_at and mark.start() == held_at.start())
+        ):
             place = _innermost(frame, mark.start("place")) or place
     if place is None and kind == "Inspection":
         place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
-    if place is None:  # 某县举行…: the place that acts is where it happens
-        place = next((s for _, s in roles if s.char == PLACE), None)
+    if place is None:  # 某县举行…: the place that acts is where it happens (not a party that signs)
+        place = next((s for _, s in roles if s.char == PLACE and all(s is not p for p in parties)), None)
     at_place = next((i for i, s in frame.slots.items() if s is place), None)
     if at_place is not None:  # 深入某乡某村调研, 某市某县举行: the last of the chain
         place = _innermost(frame, at_place)
