@@ -358,3 +358,10 @@ def test_where_a_ceremony_is_held_may_follow_in_the_next_clause_and_a_side_of_a_
     text = "现场，石门县、青山县等地政府，分别和北湖市、南湖市等地的一批企业签订了合作协议。"
     found = events(text, {"石门县": "County", "青山县": "County", "北湖市": "City", "南湖市": "City"})
     assert next(e for e in found if e.type == "Signing").place_mentions == []
+
+
+def test_a_year_before_the_trigger_gives_way_to_a_day_of_that_year_after_it() -> None:
+    found = events("东岭县举行2021年第一季度重点项目集中开工活动，2月6日上午，各项目同步开工。", {"东岭县": "County"})
+    assert [e.date for e in found if e.type == "ConstructionStart"] == ["2021-02-06"]
+    found = events("东岭县举行2020年第一季度重点项目集中开工活动，2月6日上午，各项目同步开工。", {"东岭县": "County"})
+    assert [e.date for e in found if e.type == "ConstructionStart"] == ["2020"]  # a day of another year: no

@@ -740,6 +740,11 @@ def _trigger_event(
         year = int(years.pop())
         days = [t for t in frame.times if t.end <= verb_at and t.value is None and in_year(t, year)]
         days = [replace(t, value=in_year(t, year)) for t in days]
+    later_days = [t for t in dated if t.kind == "date" and t.start >= verb_at]
+    if not days and before_trigger and all(t.kind == "year" for t in before_trigger) and later_days:
+        # 举行2023年第一季度…集中开工、集中签约活动…3月26日: the day of that year the sentence names after it
+        same_year = [t for t in later_days if (t.value or "").startswith(before_trigger[-1].value or "-")]
+        days = same_year[:1]
     if days:  # 3月26日，我县举行2023年第一季度…开工活动: the day, not the year that qualifies the activity
         event.date = days[-1].value
     elif before_trigger:
@@ -881,6 +886,7 @@ _GATHERINGS = {
     "Commendation",
     "Donation",
     "ConstructionStart",
+    "Opening",
 }
 
 
