@@ -365,3 +365,6 @@ def test_a_year_before_the_trigger_gives_way_to_a_day_of_that_year_after_it() ->
     assert [e.date for e in found if e.type == "ConstructionStart"] == ["2021-02-06"]
     found = events("东岭县举行2020年第一季度重点项目集中开工活动，2月6日上午，各项目同步开工。", {"东岭县": "County"})
     assert [e.date for e in found if e.type == "ConstructionStart"] == ["2020"]  # a day of another year: no
+    found = events("2月6日，东岭县光明风电场项目开建，这是去年东岭县政府与远景公司签署的项目。", {
+        "东岭县光明风电场项目": "Project", "东岭县政府": "GovernmentBody", "远景公司": "Company"})
+    assert {e.type: e.date for e in found} == {"ConstructionStart": "2021-02-06", "Signing": "2020"}

@@ -354,6 +354,8 @@ _WITH_PARTIES = pattern(
 _PARTY_JOIN = pattern(r"(?P<left>[{S}])(?:{N}{{0,4}}?)(?:与|和|同|及)(?:{N}{{0,4}}?)(?P<right>[{S}])")
 _WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|其后|活动中|活动期间|(?:仪式|活动|现场)上")
 _CURRENCIES = {"CNY", "USD", "EUR", "HKD"}
+# A year that names a batch or period of a programme (2023年第一季度, 2025年春季, 2021年度), not when it was done.
+_QUALIFIES = re.compile(r"第|首|[一二三四]季度|上半年|下半年|度|[春夏秋冬]季|全年")
 _BASELINE = re.compile(r"(?:较|比|同比|相比|超过|高于|低于)$")
 _SPEAKERS_DAY = {"今天", "今日", "明天", "明日"}
 # The role of the persons and bodies that act in an event, by class (the rest take part as its agent).
@@ -745,6 +747,16 @@ def _trigger_event(
         # 举行2023年第一季度…集中开工、集中签约活动…3月26日: the day of that year the sentence names after it
         same_year = [t for t in later_days if (t.value or "").startswith(before_trigger[-1].value or "-")]
         days = same_year[:1]
+    own_years = [
+        t
+        for t in before_trigger
+        if t.kind == "year"
+        and t.start >= frame.offset(clause_start)
+        and not _QUALIFIES.match(frame.text_at(t.end, frame.sentence.span.end))
+    ]
+    if days and own_years and not (days[-1].value or "").startswith(own_years[-1].value or "-"):
+        days = []  # 3月27日，甲项目开建，这是去年…签署的项目: the year of the act's own clause, which no day there has
+        before_trigger = own_years
     if days:  # 3月26日，我县举行2023年第一季度…开工活动: the day, not the year that qualifies the activity
         event.date = days[-1].value
     elif before_trigger:
