@@ -368,3 +368,13 @@ def test_a_year_before_the_trigger_gives_way_to_a_day_of_that_year_after_it() ->
     found = events("2月6日，东岭县光明风电场项目开建，这是去年东岭县政府与远景公司签署的项目。", {
         "东岭县光明风电场项目": "Project", "东岭县政府": "GovernmentBody", "远景公司": "Company"})
     assert {e.type: e.date for e in found} == {"ConstructionStart": "2021-02-06", "Signing": "2020"}
+
+
+def test_who_accompanies_receives_or_speaks_for_a_body_takes_part() -> None:
+    text = "5月13日，副司长何明在省发改委副主任刘洪的陪同下到东方光伏有限公司调研。东方光伏有限公司总经理刘斌接待来宾。"
+    found = events(text, {"何明": "Person", "刘洪": "Person", "省发改委": "GovernmentBody", "东方光伏有限公司": "Company",
+                          "刘斌": "Person"})
+    assert {("agent", "何明"), ("attendee", "刘洪"), ("attendee", "刘斌")} <= roles(found[0])
+    text = "3月6日，东岭县举行重点项目集中开工活动。远景能源有限公司负责人代表开工项目致辞。"
+    found = events(text, {"东岭县": "County", "远景能源有限公司": "Company"})
+    assert ("attendee", "远景能源有限公司") in roles(found[0])

@@ -36,6 +36,7 @@ from kg.nlp.frames import (
     pattern,
 )
 from kg.nlp.gazetteer import simplified
+from kg.nlp.relate import TITLES
 from kg.nlp.rules import class_by_suffix
 from kg.nlp.timex import in_year
 from kg.registry import stage
@@ -528,6 +529,8 @@ def _carried_subject(frame: Frame, start: int) -> list[Slot]:
 
 # The rest of a clause that opens a sentence at the event (座谈会上, 在开工仪式上).
 _AT_IT = re.compile(r"(?:仪式|会议|大会|活动|现场)?上")
+# 在某某的陪同下, 在某某陪同下: who accompanied the happening of the sentence.
+_ESCORTED = re.compile(r"在[^，。；：,;:在]{1,40}?陪同下")
 # A clause after an event's own in its sentence that tells who took part in it: 某某出席开工仪式并讲话, 某某宣布…开工,
 # 某某陪同调研, 某某致辞.
 _TAKES_PART = re.compile(r"出席|参加|致辞|讲话|主持|陪同|见证|宣布|一同")
@@ -635,11 +638,13 @@ def _trigger_event(
     actor_role = _ACTOR_ROLE.get(kind, "agent")
     for slot in actors:
         attends = slot.char == PERSON and (
-            kind in ("Meeting", "PressConference") or _ATTENDS.search(frame.masked[clause_start:at])
+            kind in ("Meeting", "PressConference") or _ATTENDS.search(_ESCORTED.sub("", frame.masked[clause_start:at]))
         )
         role = "attendee" if attends else actor_role
         roles.append((role, slot))
     roles.extend(("attendee", s) for s in _taking_part_later(frame, kind, clause_end))
+    for escort in _ESCORTED.finditer(frame.masked):  # 甲在某局局长乙的陪同下到某公司调研
+        roles.extend(("attendee", s) for s in frame.slots_in(*escort.span()) if s.char == PERSON)
     if _ATTENDS.search(frame.masked[clause_start:at]):  # 甲，某部门负责同志，乙等在主会场参加开工活动
         roles.extend(
             ("attendee", s)
@@ -783,12 +788,15 @@ def _triggered(
     return [_trigger_event(view, frame, kind, match, previous) for kind, match in _triggers(frame) if kind not in taken]
 
 
-# A sentence that tells of no happening of its own but says who attended, chaired, spoke at or accompanied one (县委书记
-# 甲、县长乙等出席活动; 甲主持会议; 乙在研讨会上表示; 丙、丁等陪同) tells who took part in the one told last.
+# A sentence that tells of no happening of its own but says who attended, chaired, spoke at, accompanied or received
+# the visitors of one (县委书记甲、县长乙等出席活动; 甲主持会议; 乙在研讨会上表示; 丙、丁等陪同; 戊接待来宾) tells who
+# took part in the one told last.
 _ATTENDING = re.compile(
     r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
-    r"|致辞|讲话|发言|就座|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+    r"|致辞|讲话|发言|就座|接待|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
 )
+# A title right after a body (某公司负责人, 某公司总经理): the body's officer.
+_ONES_TITLE = re.compile(r"(?:主要|相关|有关)?(?:负责人|负责同志|代表|" + TITLES + ")")
 
 
 def _attending(frame: Frame) -> tuple[list[Slot], bool]:
@@ -796,7 +804,11 @@ def _attending(frame: Frame) -> tuple[list[Slot], bool]:
     names a meeting (出席会议, 在座谈会上)."""
     words = list(_ATTENDING.finditer(simplified(frame.masked)))
     last = words[-1].start() if words else 0
-    persons = [s for i, s in sorted(frame.slots.items()) if i < last and s.char == PERSON and not s.fresh]
+    persons = [
+        s
+        for i, s in sorted(frame.slots.items())
+        if i < last and not s.fresh and (s.char == PERSON or s.char == ORG and _ONES_TITLE.match(frame.masked, i + 1))
+    ]  # 某公司负责人…致辞: the body whose officer speaks takes part through them
     return persons, any("会" in w.group() for w in words)
 
 
