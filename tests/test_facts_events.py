@@ -378,3 +378,18 @@ def test_who_accompanies_receives_or_speaks_for_a_body_takes_part() -> None:
     text = "3月6日，东岭县举行重点项目集中开工活动。远景能源有限公司负责人代表开工项目致辞。"
     found = events(text, {"东岭县": "County", "远景能源有限公司": "Company"})
     assert ("attendee", "远景能源有限公司") in roles(found[0])
+
+
+def test_the_bodies_the_name_of_the_event_names_take_part() -> None:
+    found = events("2月13日，远景新材料有限公司二期项目奠基仪式举行。", {
+        "远景新材料有限公司二期项目奠基仪式": "Event", "远景新材料有限公司": "Company"})
+    assert [(e.type, [m.text for m in e.participant_mentions]) for e in found] == [
+        ("ConstructionStart", ["远景新材料有限公司"])
+    ]
+
+
+def test_a_body_a_later_sentence_says_the_visitors_went_to_takes_part() -> None:
+    text = "5月2日，副市长孙文到石门镇调研。孙文一行首先来到东方鞋业有限公司生产车间，了解生产情况。"
+    found = events(text, {"孙文": "Person", "石门镇": "TownshipLevelArea", "东方鞋业有限公司": "Company"})
+    assert "东方鞋业有限公司" in {m.text for m in found[0].participant_mentions}
+    assert [e.sentence for e in found[0].more_evidence] == [1]

@@ -501,6 +501,8 @@ _OBJECT_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临|对|就|
 
 
 _VISITED = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<what>{O})")
+# 一行首先来到某公司, 随后走进某合作社: the body a visitor went to
+_WENT_TO = pattern(r"(?:来到|走进|前往)(?P<what>{O})")
 
 
 def _objects(frame: Frame) -> set[int]:
@@ -595,6 +597,18 @@ def _place_named_in(view: ArticleView, slot: Slot) -> Mention | None:
         if event.start <= m.start and m.end <= event.end and m is not event and family(m.type) == PLACE
     ]
     return inside[-1] if inside else None
+
+
+def _bodies_named_in(view: ArticleView, slot: Slot) -> list[Mention]:
+    """The organizations written inside the name of a named event (某公司二期项目奠基仪式, 某委员会第三次会议)."""
+    if slot.mention.type != "Event":
+        return []
+    event = slot.mention
+    return [
+        m
+        for m in view.extraction.mentions
+        if event.start <= m.start and m.end <= event.end and m is not event and family(m.type) == ORG
+    ]
 
 
 def _innermost(frame: Frame, index: int) -> Slot | None:
@@ -723,10 +737,14 @@ def _trigger_event(
         event.role_mentions.append((role, mention))
         if role != "project" or kind in ("ConstructionStart", "Completion", "OperationStart", "Opening", "Signing"):
             event.participant_mentions.append(mention)
+    # 某公司某项目奠基仪式举行, 某委员会第三次会议举行…: the bodies the name of the event names
+    named_bodies = [m for i, s in sorted(frame.slots.items()) if i < clause_end for m in _bodies_named_in(view, s)]
     known = {id(m) for m in event.participant_mentions}
     event.participant_mentions.extend(
         view.use(s) for s in visited if not s.fresh and id(s.mention) not in known
     )  # 考察了甲公司、乙公司, 会见了某某: whom the visit went to
+    known = {id(m) for m in event.participant_mentions}
+    event.participant_mentions.extend(m for m in named_bodies if id(m) not in known)
     if place is not None and not place.fresh:
         event.place_mentions.append(view.use(place))
     verb_at = frame.offset(at)
@@ -799,9 +817,10 @@ _ATTENDING = re.compile(
 _ONES_TITLE = re.compile(r"(?:主要|相关|有关)?(?:负责人|负责同志|代表|" + TITLES + ")")
 
 
-def _attending(frame: Frame) -> tuple[list[Slot], bool]:
-    """The persons a sentence that tells of no happening of its own names before it says they attended, and whether it
-    names a meeting (出席会议, 在座谈会上)."""
+def _attending(frame: Frame) -> tuple[list[Slot], list[Slot], bool]:
+    """The persons a sentence that tells of no happening of its own names before it says they attended, the bodies it
+    says they went to (一行来到某公司), and whether it names a meeting (出席会议, 在座谈会上)."""
+    went_to = [frame.slots[m.start("what")] for m in _WENT_TO.finditer(frame.masked)]
     words = list(_ATTENDING.finditer(simplified(frame.masked)))
     last = words[-1].start() if words else 0
     persons = [
@@ -809,13 +828,15 @@ def _attending(frame: Frame) -> tuple[list[Slot], bool]:
         for i, s in sorted(frame.slots.items())
         if i < last and not s.fresh and (s.char == PERSON or s.char == ORG and _ONES_TITLE.match(frame.masked, i + 1))
     ]  # 某公司负责人…致辞: the body whose officer speaks takes part through them
-    return persons, any("会" in w.group() for w in words)
+    return persons, [s for s in went_to if not s.fresh], any("会" in w.group() for w in words)
 
 
-def _add_attendees(view: ArticleView, events: list[Event], frame: Frame, persons: list[Slot], meeting: bool) -> None:
-    """Add ``persons`` as attendees of the gathering told last before ``frame``'s sentence (the last meeting when the
-    sentence names one; else the first gathering told in the latest sentence), with the sentence as further
-    evidence."""
+def _add_attendees(
+    view: ArticleView, events: list[Event], frame: Frame, persons: list[Slot], went_to: list[Slot], meeting: bool
+) -> None:
+    """Add ``persons`` as attendees, and the bodies in ``went_to`` as participants, of the gathering told last before
+    ``frame``'s sentence (the last meeting when the sentence names one; else the first gathering told in the latest
+    sentence), with the sentence as further evidence."""
     index = frame.sentence.index
 
     def told(event: Event) -> int:
@@ -837,7 +858,10 @@ def _add_attendees(view: ArticleView, events: list[Event], frame: Frame, persons
         mention = view.use(slot)
         last.role_mentions.append(("attendee", mention))
         last.participant_mentions.append(mention)
-    if fresh and index not in {e.sentence for e in [last.evidence, *last.more_evidence]}:
+    known = {id(m) for m in last.participant_mentions}
+    visited = [view.use(s) for s in went_to if id(s.mention) not in known]
+    last.participant_mentions.extend(visited)
+    if (fresh or visited) and index not in {e.sentence for e in [last.evidence, *last.more_evidence]}:
         last.more_evidence.append(view.evidence(frame))
 
 
@@ -846,7 +870,7 @@ def events_view(view: ArticleView) -> list[Event]:
     events: list[Event] = []
     # the last day a sentence named, with that sentence: 当天/会上 in a later one refer to it
     previous: tuple[str, Evidence] | None = None
-    attending: list[tuple[Frame, list[Slot], bool]] = []  # sentences that only say who attended
+    attending: list[tuple[Frame, list[Slot], list[Slot], bool]] = []  # sentences that only say who attended
     frames = view.frames
     for index, frame in enumerate(frames):
         following = frames[index + 1] if index + 1 < len(frames) else None
@@ -858,15 +882,15 @@ def events_view(view: ArticleView) -> list[Event]:
         events.extend(_trainings(view, frame))
         events.extend(_triggered(view, frame, events, previous))
         if len(events) == told:
-            persons, meeting = _attending(frame)
-            if persons:
-                attending.append((frame, persons, meeting))
+            persons, went_to, meeting = _attending(frame)
+            if persons or went_to:
+                attending.append((frame, persons, went_to, meeting))
         # 今天/明天 in a later sentence mostly stand in what someone said (今天开工的项目是…): no day the story moves to
         full = [t.value for t in frame.times if t.value and t.kind == "date" and t.text not in _SPEAKERS_DAY]
         previous = (full[-1], view.evidence(frame)) if full else previous
     kept = _merge_mentions(events)
-    for frame, persons, meeting in attending:
-        _add_attendees(view, kept, frame, persons, meeting)
+    for frame, persons, went_to, meeting in attending:
+        _add_attendees(view, kept, frame, persons, went_to, meeting)
     _carry_parties(kept)
     return _carry_setting(view, kept)
 
