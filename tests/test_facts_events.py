@@ -393,3 +393,13 @@ def test_a_body_a_later_sentence_says_the_visitors_went_to_takes_part() -> None:
     found = events(text, {"孙文": "Person", "石门镇": "TownshipLevelArea", "东方鞋业有限公司": "Company"})
     assert "东方鞋业有限公司" in {m.text for m in found[0].participant_mentions}
     assert [e.sentence for e in found[0].more_evidence] == [1]
+
+
+def test_a_place_that_opens_an_earlier_clause_acts_and_a_report_at_the_meeting_attends_it() -> None:
+    text = "3月27日上午，东岭县在开局之年，抢抓机遇，在东岭县石门街道远景公司项目区集中签约了一批重大项目。"
+    found = events(text, {"东岭县": "County", "石门街道": "TownshipLevelArea", "远景公司": "Company"})
+    signing = next(e for e in found if e.type == "Signing")
+    assert ("signatory", "东岭县") in roles(signing) and ("signatory", "远景公司") not in roles(signing)
+    text = "5月2日，东岭县召开产业座谈会。座谈会上，县长刘军提出意见。副镇长余明就产业发展情况进行汇报。"
+    found = events(text, {"东岭县": "County", "刘军": "Person", "余明": "Person"})
+    assert ("attendee", "余明") in roles(next(e for e in found if e.type == "Meeting"))

@@ -506,26 +506,29 @@ _WENT_TO = pattern(r"(?:来到|走进|前往)(?P<what>{O})")
 
 
 def _objects(frame: Frame) -> set[int]:
-    """The masked indices of the slots a place mark or an object mark governs, with the chain of places and facilities
-    written after the first (赴某区某镇)."""
+    """The masked indices of the slots a place mark or an object mark governs, with the chain of places, facilities and
+    bodies written after the first (赴某区某镇, 在某街道某公司项目区)."""
     found: set[int] = set()
     for mark in _OBJECT_MARK.finditer(frame.masked):
         index = mark.start("what")
         found.add(index)
-        while index + 1 in frame.slots and frame.slots[index + 1].char in (PLACE, FACILITY):
-            index += 1
+        while index + 1 in frame.slots and frame.slots[index + 1].char in (PLACE, FACILITY, ORG):
+            index += 1  # 在某县某街道某公司项目区举行: the body there names the site
             found.add(index)
     return found
 
 
 def _carried_subject(frame: Frame, start: int) -> list[Slot]:
     """The subject a clause without one shares with an earlier clause of its sentence (活动期间，甲先后主持召开…，
-    考察了…，拜访了…): the persons, else the bodies, of the nearest clause before masked ``start`` that opens with
-    one."""
+    考察了…，拜访了…): the persons and bodies, or the place, that open the nearest clause before masked ``start``
+    that opens with one."""
     for a, b in reversed([c for c in _clauses(frame.masked) if c[1] <= start]):
         subject = _opening_run(frame, a, b)
         if subject:
             return subject
+        opening = frame.slots.get(a)
+        if opening is not None and opening.char == PLACE and a + 1 not in frame.slots:
+            return [opening]  # 某县在…开局之年，…，在某地举行了…: a place that opens a clause acts
     return []
 
 
@@ -811,7 +814,7 @@ def _triggered(
 # took part in the one told last.
 _ATTENDING = re.compile(
     r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
-    r"|致辞|讲话|发言|就座|接待|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+    r"|致辞|讲话|发言|汇报|就座|接待|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
 )
 # A title right after a body (某公司负责人, 某公司总经理): the body's officer.
 _ONES_TITLE = re.compile(r"(?:主要|相关|有关)?(?:负责人|负责同志|代表|" + TITLES + ")")
