@@ -403,3 +403,9 @@ def test_a_place_that_opens_an_earlier_clause_acts_and_a_report_at_the_meeting_a
     text = "5月2日，东岭县召开产业座谈会。座谈会上，县长刘军提出意见。副镇长余明就产业发展情况进行汇报。"
     found = events(text, {"东岭县": "County", "刘军": "Person", "余明": "Person"})
     assert ("attendee", "余明") in roles(next(e for e in found if e.type == "Meeting"))
+
+
+def test_a_ceremony_named_for_a_park_took_place_there() -> None:
+    name = "东岭新材料产业园暨远景公司二期项目奠基仪式"
+    found = events(f"2月13日，{name}举行。", {name: "Event", "东岭新材料产业园": "IndustrialPark", "远景公司": "Company"})
+    assert [(e.type, [m.text for m in e.place_mentions]) for e in found] == [("ConstructionStart", ["东岭新材料产业园"])]

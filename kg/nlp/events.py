@@ -589,17 +589,20 @@ _TITLE_GAP = re.compile(rf"(?:{_TITLE}(?:、{_TITLE})*)?")
 
 
 def _place_named_in(view: ArticleView, slot: Slot) -> Mention | None:
-    """The last place written inside the name of a named meeting (贵州茶产业南京推介会 → 南京), or None: a ceremony or
-    activity named for a whole area (某州春季项目集中开工活动) took place at a site within it."""
-    if slot.mention.type != "Event" or not simplified(slot.mention.text).endswith(("会", "会议", "论坛")):
+    """The last place written inside the name of a named meeting (贵州茶产业南京推介会 → 南京), or the first park or
+    facility inside the name of a ceremony (某产业园暨某项目奠基仪式 → 某产业园), or None: an activity named for a
+    whole area (某州春季项目集中开工活动) took place at a site within it."""
+    if slot.mention.type != "Event":
         return None
+    name = simplified(slot.mention.text)
     event = slot.mention
-    inside = [
-        m
-        for m in view.extraction.mentions
-        if event.start <= m.start and m.end <= event.end and m is not event and family(m.type) == PLACE
-    ]
-    return inside[-1] if inside else None
+    inside = [m for m in view.extraction.mentions if event.start <= m.start and m.end <= event.end and m is not event]
+    if name.endswith(("会", "会议", "论坛")):
+        places = [m for m in inside if family(m.type) == PLACE]
+        return places[-1] if places else None
+    if name.endswith("仪式"):
+        return next((m for m in inside if family(m.type) == FACILITY), None)
+    return None
 
 
 def _bodies_named_in(view: ArticleView, slot: Slot) -> list[Mention]:
