@@ -40,7 +40,7 @@ import ahocorasick
 
 from kg.errors import InputError, KGError
 from kg.model import ArticleExtraction, Mention, Token
-from kg.nlp.rules import CURRENCIES, MentionIndex
+from kg.nlp.rules import CURRENCIES, MentionIndex, class_by_suffix
 from kg.registry import stage
 from kg.text.normalise import simplified
 
@@ -607,6 +607,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     index = MentionIndex(extraction.mentions)
     hits = _hits(gaz.automaton, view, bounds)
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
+    _split_glued_names(gaz, index, bounds, article.id, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
     # official names of four characters or more that cut only through words the tagger calls names
     long_names = {
@@ -998,6 +999,55 @@ def _split_fused_divisions(
         index.remove(mention)
         for start, end, _ in tiles:
             index.add(Mention(article_id, start, end, text[start:end], "Place", mention.score, mention.source))
+            if bounds is not None:
+                bounds.starts.add(start)
+                bounds.ends.add(end)
+
+
+# Level words that end one division's name inside a list line or an address the tagger kept as one name
+# (某某镇某某村, 某某村某县).
+GLUED_LEVELS = ("街道", "社区", "嘎查", "苏木", "镇", "乡", "村", "县", "区", "旗", "市")
+
+
+def _glued_cut(gaz: Gazetteer, name: str) -> int | None:
+    """Where a place name the tagger kept whole is two division names printed one after the other (某某镇|某某村 in
+    an address, 某某村|某县 where a list line runs into the next heading): the end of the first, when each part ends
+    with a level word and is either known to the division table or two characters or more before its level word, and
+    one of them is known to the table."""
+
+    def known(part: str) -> bool:
+        return any(c.code for c in gaz.forms.get(simplified(part), ()))
+
+    def named(part: str) -> bool:
+        level = next((w for w in GLUED_LEVELS if part.endswith(w)), None)
+        return level is not None and (len(part) - len(level) >= 2 or known(part))
+
+    for cut in range(3, len(name) - 1):
+        if name[cut] in "村镇乡区县市旗":
+            continue  # 美丽乡|村示范村: a level word does not open a name (乡村 is one word)
+        first, second = name[:cut], name[cut:]
+        if named(first) and named(second) and (known(first) or known(second)):
+            return cut  # one of them a division of the table: 美丽乡村|示范村 are no names
+    return None
+
+
+def _split_glued_names(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, article_id: str, text: str) -> None:
+    """A place mention the table does not know whole that is two division names in a row (see :func:`_glued_cut`)
+    is two places."""
+    from kg.graph.vocab import is_subclass
+
+    for mention in index:
+        if mention.attrs or not (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea")):
+            continue
+        if any(c.code for c in gaz.forms.get(simplified(mention.text), ())):
+            continue  # a division's own name (some hold a level word inside)
+        cut = _glued_cut(gaz, mention.text)
+        if cut is None:
+            continue
+        index.remove(mention)
+        for start, end in ((mention.start, mention.start + cut), (mention.start + cut, mention.end)):
+            part = text[start:end]
+            index.add(Mention(article_id, start, end, part, class_by_suffix(part, "Place"), mention.score, SOURCE))
             if bounds is not None:
                 bounds.starts.add(start)
                 bounds.ends.add(end)

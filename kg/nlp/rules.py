@@ -1022,7 +1022,9 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
         owner = ms.at(start, tokens[j + 1].end) if j + 1 < index else None
-        if owner is not None and owner.type not in {"Place", "Person"}:
+        if owner is not None and end - owner.end - len(head) < 2 and not LEGAL_FORM_END.search(owner.text):
+            ms.add(start, end, FACILITY_HEADS[head], 0.8)  # 某某医药|产业园: the name the tagger took for a firm's
+        elif owner is not None and owner.type not in {"Place", "Person"}:
             # 某公司新能源产业园: the mention is the facility's own words; its full name carries the owner's.
             if end - owner.end - len(head) >= 2:
                 ms.add(
@@ -1051,7 +1053,13 @@ PROJECT_HEADS = (
     ("大桥", "Facility"),
     ("隧道", "Facility"),
     ("生产线", "Project"),
+    ("基地", "Facility"),
 )
+# Heads that name the thing a project builds only at the end of a phrase: 某某基地 is a base, 某某基地项目 the project.
+INNER_HEADS = ("基地",)
+# Class words of built things a project phrase may hold before category words (某港产业园|重点产业项目: the park's
+# key projects, a category; the park is named).
+PARK_WORDS = ("产业园", "工业园", "物流园", "园区", "开发区", "高新区", "基地", "新城")
 _PROJECT_ENDINGS = tuple(word for word, _ in PROJECT_HEADS)
 # Words a project's name may hold besides nouns and names: what is built and how (年产5万吨, 改扩建, 二期), 至 between
 # two places (西安至宝鸡高速公路).
@@ -1062,6 +1070,19 @@ BUILD_VERBS = frozenset(
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
 THRESHOLD = re.compile(r"元(?:以上|以下)")  # 5000万元以上项目: the projects above a sum (not 220千伏及以上项目)
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
+# What a plant or a works does, printed inside its name as a verb (光伏发电示范项目, 供排水一体化项目, 淀粉糖加工):
+# the verbs of production and of works, never the sentence's verb (投资, 签约, 参观), which ends the phrase.
+PROCESS_VERBS = frozenset(
+    "发电 供 供水 供热 供气 供电 排水 储 储能 纺 纺纱 养殖 种植 制造 加工 生产 回收 处理 利用 研发 采选 开采 治理 修复 "
+    "保护 连通 培育 展示 改建 提质 安置 育种 孵化 仓储 冷藏 制备".split()
+)
+# Conjunctions inside a name (燃料电池及配套基地, 综合治理与生态修复工程): only between words of one phrase.
+INNER_CONJUNCTIONS = ("及", "与")
+# A company's legal form: a project phrase that opens with such a name is the company's project (某有限公司年产5万吨
+# 某某项目), named without it when the rest names it.
+LEGAL_FORM_END = re.compile(r"(?:公司|集团)$")
+# A measure in Chinese numerals (百万千瓦, 十万吨) names the size of one plant as a figure does.
+CHINESE_MEASURE = re.compile(r"^[一二两三四五六七八九十百千万亿]+(?:千瓦|兆瓦|瓦|吨|锭|头|只|千伏)$")
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
 # What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
 NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
@@ -1077,7 +1098,7 @@ def naming_element(text: str, tokens: list[Token]) -> bool:
     """Whether a phrase (``text``, cut into ``tokens``) holds something that names: a proper name, a number, Latin
     letters or a quotation. 重点项目, 签约项目, 磷酸铁项目 and 养殖基地 are kinds of things; 5万吨磷酸铁项目,
     某大学图书馆扩建项目 and “蓝色粮仓”项目 name one."""
-    if any(token.pos in NAMING_TAGS for token in tokens):
+    if any(token.pos in NAMING_TAGS or CHINESE_MEASURE.match(token.text) for token in tokens):
         return True
     return any(c.isdigit() or ("a" <= c.lower() <= "z") or c in "“”《" for c in text) or any(
         c in "一二三四五六七八九十" and text[i + 1 : i + 2] in ("期", "号") for i, c in enumerate(text)
@@ -1093,6 +1114,8 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         if not token.text.endswith(_PROJECT_ENDINGS):  # one C call rejects most words before the ordered search
             continue
         head = next((w, c) for w, c in PROJECT_HEADS if token.text.endswith(w))
+        if head[0] in INNER_HEADS and index + 1 < len(tokens) and tokens[index + 1].text.endswith(_PROJECT_ENDINGS):
+            continue  # 某某基地|项目: the phrase goes on to the project's head
         end = token.end
         phase = PHASE.match(text, end)
         if phase is not None and head[1] == "Project":
@@ -1100,6 +1123,14 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         first = index
         while first > 0 and index - first < 12:
             before = tokens[first - 1]
+            if before.text == "”":  # a quoted name opening the phrase: “一河两岸”景观改造工程
+                opening = next(
+                    (j for j in range(first - 2, max(first - 8, 0) - 1, -1) if tokens[j].text == "“"), None
+                )
+                if opening is None or any(t.text in "，。、；：”" for t in tokens[opening + 1 : first - 1]):
+                    break
+                first = opening
+                break
             if before.text in ")）":  # a phase in brackets inside the name: 供水一体化（二期）工程
                 phase = PHASE.search(text, max(0, tokens[first].start - 6), tokens[first].start)
                 at = next(
@@ -1114,12 +1145,18 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                     break
                 first = at
                 continue
-            if before.pos not in PHRASE_TAGS and before.text not in BUILD_VERBS:
+            if (
+                before.pos not in PHRASE_TAGS
+                and before.text not in BUILD_VERBS
+                and before.text not in PROCESS_VERBS
+                and not _inner_conjunction(tokens, first - 1)
+            ):
                 break
             if before.pos == "a" and first == index:
                 break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
             if before.pos == "m" and (
-                before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)
+                before.text.endswith(COUNT_CLASSIFIERS)
+                or not (any(c.isdigit() for c in before.text) or CHINESE_MEASURE.match(before.text))
             ):
                 break  # a count (45个) or an ordinal (首批) before the name, not part of it
             if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
@@ -1129,20 +1166,30 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             first -= 1
         while first < index and (
             tokens[first].text in OPENING_STOPS
+            or tokens[first].text in PROCESS_VERBS
+            or tokens[first].text in INNER_CONJUNCTIONS
             or tokens[first].pos in {"f", "q", "r"}
             or tokens[first].text.startswith(ANAPHOR_PREFIX)
         ):
             first += 1  # a phrase opens with a name or a noun, not with 至, 该县 or the verb of the sentence
+        owner = _owning_company(ms, tokens, first, index)
+        if owner is not None:
+            first = owner  # 某有限公司|年产5万吨某某项目: the company's project, named without the company
         start = tokens[first].start
         if end - start - len(head[0]) < 2 or end - start > 40:
             continue
         words = tokens[first : index + 1]
+        if any(t.text in INNER_CONJUNCTIONS for t in words) and not naming_element(
+            text[start:end], [t for t in words if t.pos not in ("nz", "nw")]
+        ):
+            continue  # two things joined (某某体验及冰雪旅游项目) make a name only with a place, a body or a number
         if (
             not naming_element(text[start:end], words)
             or COUNTED.search(text, start, end)
             or THRESHOLD.search(text, start, end)
+            or COUNTED.match(text, end)
         ):
-            continue  # a count (39个子项目) or a threshold (5000万元以上项目) makes a category
+            continue  # a count (39个子项目, 某类项目52个) or a threshold (5000万元以上项目) makes a category
         last_name = max(
             (i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)), default=-1
         )
@@ -1151,6 +1198,16 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             between[-1] = between[-1][: -len(head[0])]
         if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between):
             continue  # the place's or body's key projects: a category
+        if (
+            len(between) > 1
+            and between[0].endswith(PARK_WORDS)
+            and all(word in CATEGORY_MODIFIERS or not word for word in between[1:])
+            and any(between[1:])
+        ):
+            # 某港产业园|重点产业项目: the key projects of a named park are a category; the park is the name
+            park_end = words[last_name + 1].end
+            ms.add(start, park_end, class_by_suffix(text[start:park_end], "Facility"), 0.75)
+            continue
         overlapping = ms.all.overlapping(start, end)
         if any(m.start <= start and end <= m.end for m in overlapping):
             continue  # already named, or inside a longer name (“某某工程”项目)
@@ -1158,6 +1215,39 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
                 ms.all.remove(inner)  # a cut-off or truncated version of this name
         ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
+
+
+def _inner_conjunction(tokens: list[Token], at: int) -> bool:
+    """Whether ``tokens[at]`` is 及 or 与 joining two words of one name (燃料电池及配套基地, 治理与修复工程): a phrase
+    word on each side, and on the left neither a finished project nor a company's full name (甲公司及乙项目 is a list)."""
+    if tokens[at].text not in INNER_CONJUNCTIONS or at == 0 or at + 1 >= len(tokens):
+        return False
+    left, right = tokens[at - 1], tokens[at + 1]
+    return (
+        left.end == tokens[at].start
+        and left.pos in PHRASE_TAGS
+        and right.pos in PHRASE_TAGS | {"v"}
+        and not left.text.endswith(_PROJECT_ENDINGS)
+        and not LEGAL_FORM_END.search(left.text)
+    )
+
+
+def _owning_company(ms: _Mentions, tokens: list[Token], first: int, index: int) -> int | None:
+    """The first word after a company's full name that opens a project phrase (某某有限公司|年产5万吨某某项目, 某集团|
+    某片区开发项目), when the rest still names the project; None when the phrase does not open with a company or the
+    rest is a kind of project (某集团|片区综合开发项目 keeps its company)."""
+    from kg.graph.vocab import is_subclass
+
+    for cut in range(first + 1, index):
+        company = ms.at(tokens[first].start, tokens[cut - 1].end)
+        if company is None or not LEGAL_FORM_END.search(company.text) or not is_subclass(company.type, "Organization"):
+            continue
+        rest = tokens[cut : index + 1]
+        text = ms.text[rest[0].start : rest[-1].end]
+        if len(text) >= 5 and naming_element(text, rest):
+            return cut
+        return None
+    return None
 
 
 # Trades a company's short name ends with (某某重工, 某某新材料): after a name, and before a separator, a company.

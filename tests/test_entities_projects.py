@@ -1,0 +1,85 @@
+"""Named projects, bases and parks as regional news prints them, and list lines the tagger runs together
+(kg.nlp.rules.project_names, kg.nlp.rules.facilities, kg.nlp.gazetteer). Every sentence is written for these tests."""
+
+from __future__ import annotations
+
+from kg.model import Article, ArticleExtraction, Mention
+from kg.nlp import gazetteer as gz
+
+from .entities_helpers import extract
+
+
+def found(text: str) -> dict[str, str]:
+    return {m.text: m.type for m in extract(text).mentions}
+
+
+def test_a_companys_project_is_named_without_the_company() -> None:
+    names = found("其中，东岭化工科技有限公司年产8万吨硫酸钾项目、北川集团2号地块综合开发项目同日开工。")
+    assert names.get("东岭化工科技有限公司") == "Company"
+    assert names.get("年产8万吨硫酸钾项目") == "Project"
+    assert names.get("北川集团") == "Company" and names.get("2号地块综合开发项目") == "Project"
+    assert "东岭化工科技有限公司年产8万吨硫酸钾项目" not in names
+
+
+def test_a_company_stays_in_the_name_when_the_rest_is_a_kind_of_project() -> None:
+    names = found("西岭集团片区综合开发项目同日开工。")
+    assert names.get("西岭集团片区综合开发项目") == "Project"  # 片区综合开发项目 alone names nothing
+
+
+def test_process_verbs_and_measures_in_words_belong_to_the_name() -> None:
+    names = found("记者参观了该公司建设的5兆瓦分布式光伏发电示范项目和百万千瓦风光储一体化项目。")
+    assert names.get("5兆瓦分布式光伏发电示范项目") == "Project"
+    assert names.get("百万千瓦风光储一体化项目") == "Project"
+
+
+def test_the_sentences_verb_does_not_open_a_project() -> None:
+    names = found("甲公司在当地投资建设光伏项目。")
+    assert not any(name.endswith("光伏项目") for name in names)
+
+
+def test_a_conjunction_and_a_quotation_inside_a_name() -> None:
+    names = found("签约项目包括南山电气氢能及燃料电池基地、“一湖两岸”景观提升工程。")
+    assert names.get("南山电气氢能及燃料电池基地") == "Facility"
+    assert names.get("“一湖两岸”景观提升工程") == "Project"
+
+
+def test_joined_activities_without_a_place_body_or_number_are_no_name() -> None:
+    names = found("某镇推出篝火晚会互动体验及冰雪娱乐旅游项目，吸引游客。")
+    assert not any(name.endswith("旅游项目") for name in names)
+
+
+def test_a_parks_key_projects_are_a_category_and_the_park_is_named() -> None:
+    names = found("青川港产业园重点产业项目集中签约，青川港产业园基础设施项目同步推进。")
+    assert names.get("青川港产业园") == "IndustrialPark"
+    assert not any(name.endswith("项目") for name in names)
+
+
+def test_projects_counted_after_their_head_are_a_category() -> None:
+    names = found("今年已储备“三新”产业项目52个，总投资8亿元。")
+    assert not any(name.endswith("项目") for name in names)
+
+
+def test_a_park_named_after_a_firms_short_name_is_the_park() -> None:
+    names = found("项目以宏盛堂医药产业园、德润康药业产业园为代表。")
+    assert names.get("宏盛堂医药产业园") == "IndustrialPark"
+    assert names.get("德润康药业产业园") == "IndustrialPark"
+    assert "宏盛堂医药" not in names
+
+
+def test_glued_division_names_are_cut_where_a_known_division_ends() -> None:
+    gaz = gz.gazetteer()
+    assert gz._glued_cut(gaz, "石桥镇东坡崖村") == 3  # a town of the table, then a village
+    assert gz._glued_cut(gaz, "杏花岭村红旗镇") == 4
+    assert gz._glued_cut(gaz, "美丽乡村示范村") is None  # no division of the table: a kind of village
+    assert gz._glued_cut(gaz, "东坡崖村") is None
+
+
+def test_a_list_line_run_together_is_two_places() -> None:
+    text = "名单：石桥镇东坡崖村。"
+    article = Article(id="t", document_id="d", index=0, text=text)
+    start = text.index("石桥镇")
+    glued = Mention("t", start, start + 7, "石桥镇东坡崖村", "Place", 0.9, "nlp.tag.test")
+    extraction = gz.link(ArticleExtraction(article=article, mentions=[glued]))
+    names = {m.text: m.type for m in extraction.mentions}
+    assert names.get("东坡崖村") == "VillageLevelArea"
+    assert "石桥镇" in names and "石桥镇东坡崖村" not in names
