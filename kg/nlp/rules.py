@@ -1124,9 +1124,7 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         while first > 0 and index - first < 12:
             before = tokens[first - 1]
             if before.text == "”":  # a quoted name opening the phrase: “一河两岸”景观改造工程
-                opening = next(
-                    (j for j in range(first - 2, max(first - 8, 0) - 1, -1) if tokens[j].text == "“"), None
-                )
+                opening = next((j for j in range(first - 2, max(first - 8, 0) - 1, -1) if tokens[j].text == "“"), None)
                 if opening is None or any(t.text in "，。、；：”" for t in tokens[opening + 1 : first - 1]):
                     break
                 first = opening
@@ -1218,8 +1216,9 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
 
 
 def _inner_conjunction(tokens: list[Token], at: int) -> bool:
-    """Whether ``tokens[at]`` is 及 or 与 joining two words of one name (燃料电池及配套基地, 治理与修复工程): a phrase
-    word on each side, and on the left neither a finished project nor a company's full name (甲公司及乙项目 is a list)."""
+    """Whether ``tokens[at]`` is 及 or 与 joining two words of one name (燃料电池及配套基地, 治理与修复工程): a
+    phrase word on each side, and on the left neither a finished project nor a company's full name (甲公司及乙项目 is
+    a list)."""
     if tokens[at].text not in INNER_CONJUNCTIONS or at == 0 or at + 1 >= len(tokens):
         return False
     left, right = tokens[at - 1], tokens[at + 1]
