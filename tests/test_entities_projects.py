@@ -83,3 +83,27 @@ def test_a_list_line_run_together_is_two_places() -> None:
     names = {m.text: m.type for m in extraction.mentions}
     assert names.get("东坡崖村") == "VillageLevelArea"
     assert "石桥镇" in names and "石桥镇东坡崖村" not in names
+
+
+def test_a_body_after_its_divisions_whose_words_the_tagger_read_as_a_verb() -> None:
+    names = found("表彰名单如下:\n青川市白河县关心下一代工作委员会\n")
+    assert names.get("青川市白河县关心下一代工作委员会") == "GovernmentBody"
+    assert names.get("白河县") == "County"  # the division stays a mention of its own
+
+
+def test_a_groups_legal_name_names_no_second_group() -> None:
+    names = found("并签约东海和平集团有限公司。北岭职业学院护理学院揭牌。")
+    assert names.get("东海和平集团有限公司") == "Company" and "东海和平集团" not in names
+    assert names.get("北岭职业学院") == "University"  # a school inside a school's name is still mentioned
+
+
+def test_a_branch_named_without_its_national_prefix_and_branch_word_refers_to_it() -> None:
+    from .entities_helpers import resolve
+
+    extraction = extract("本报讯 中国东岭能源北海分公司积极推动项目落地。这两个项目是东岭能源北海与北海市政府签署的。")
+    short = next(m for m in extraction.mentions if m.text == "东岭能源北海")
+    assert short.attrs.get("ref") and short.type == "Company"
+    corpus = resolve(extraction)
+    branch = next(e for e in corpus.entities.values() if e.label == "中国东岭能源北海分公司")
+    assert "东岭能源北海" in branch.alt_labels
+    assert not any(e.label in ("东岭", "北海") for e in corpus.entities.values() if e.mentions)

@@ -1358,24 +1358,47 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
 
     starting_at = {token.start: index for index, token in enumerate(tokens)}
     for mention in sorted(ms.all, key=lambda m: m.start):
-        if mention not in ms.all.items.values() or not is_subclass(mention.type, "Organization"):
+        if mention not in ms.all.items.values():
             continue
         at, end = starting_at.get(mention.end), None
+        if not is_subclass(mention.type, "Organization"):
+            if not (
+                (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
+                and at is not None
+                and _class_phrase(tokens[at])
+                and tokens[at].pos not in NAMING_TAGS
+                and not ms.all.overlapping(tokens[at].start, tokens[at].end)
+            ):
+                continue
+            # 某市某县|关心下一代工作委员会: the divisions a body is named after (they stay mentions of their own), the
+            # body's words read as a verb
+            start, end = mention.start, tokens[at].end
+            while (before := ms.ending_at(start)) is not None and is_subclass(before.type, "AdministrativeArea"):
+                start = before.start  # 某市|某县|某乡|关心下一代工作委员会: the whole chain of divisions
+            cls = class_by_suffix(tokens[at].text, "Organization")
+            ms.all.add(Mention(ms.article.id, start, end, ms.text[start:end], cls, 0.8, SOURCE))
+            continue
         taken = 0
         while (
             at is not None
             and at < len(tokens)
             and taken < 3
-            and (tokens[at].pos in TAIL_TAGS or tokens[at].text in ONE_CHARACTER_TAILS)
+            and (
+                tokens[at].pos in TAIL_TAGS
+                or tokens[at].text in ONE_CHARACTER_TAILS
+                or _class_phrase(tokens[at])  # 某市某县|关心下一代工作委员会, a phrase the tagger took for a verb
+            )
         ):
             taken += 1
             if tokens[at].text.endswith(ORG_TAILS) and not ms.all.overlapping(mention.end, tokens[at].end):
                 end = tokens[at].end
             at += 1
         if end is not None:
+            own_suffix = class_by_suffix(mention.text, "") == mention.type
             _move(ms, mention, mention.start, end)
-            if mention.type == "Organization":
-                mention.type = class_by_suffix(mention.text, mention.type)  # 合作交流|办: a government office
+            if mention.type == "Organization" or own_suffix:
+                # 合作交流|办: a government office; 某小学|关心下一代工作委员会: the committee, no school
+                mention.type = class_by_suffix(mention.text, "Organization")
         before = ms.ending_at(mention.start)
         if (
             before is None
@@ -1389,6 +1412,12 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             start = place.start  # the division the organization is named after stays a mention of its own
         ms.all.remove(before)
         _move(ms, mention, start, mention.end)
+
+
+def _class_phrase(token: Token) -> bool:
+    """A word of four characters or more that ends with a body's class word (工作委员会), whatever the tagger's tag: a
+    body's name the tagger read as a verb phrase."""
+    return len(token.text) >= 4 and token.pos not in ("w", "PER", "LOC", "TIME") and token.text.endswith(ORG_TAILS)
 
 
 PLACE_NAMED_CLASSES = ("GovernmentBody", "PartyBody", "Facility")
@@ -1721,7 +1750,43 @@ def declared_short_forms(ms: _Mentions) -> None:
             ms.add(start, end, full.type, 0.85, ref=f"{full.start}:{full.end}", abbrev="1")
 
 
+# A company's name as news shortens it: without the national prefix and without its legal form or branch word
+# (中国某某广西分公司 → 某某广西, 中国某某集团有限公司 → 某某集团).
+COMPANY_SHORTENING = re.compile(r"^(?:中国|中國)?(?P<body>.{3,8}?)(?:分公司|(?:股份)?有限(?:责任)?公司|公司)$")
+
+
+def company_short_names(ms: _Mentions) -> None:
+    """A company's name without its national prefix and legal form, printed elsewhere in the article, refers to it
+    (``attrs["ref"]``): the branch 中国某某广西分公司 is 某某广西 further on, where the tagger reads a firm and a
+    province. Only where the short form starts and ends on the tagger's mentions or outside any, never inside a
+    longer name."""
+    from kg.graph.vocab import is_subclass
+
+    text = ms.text
+    for full in [m for m in ms.all if m.type in ("Company", "Organization") and not m.attrs]:
+        shortening = COMPANY_SHORTENING.match(full.text)
+        if shortening is None or shortening.group("body") == full.text:
+            continue
+        short = shortening.group("body")
+        if not (full.text.startswith(("中国", "中國")) or full.text.endswith("分公司")):
+            continue  # 某某有限公司 → 某某 is resolution's join of a name without its legal form
+        for occurrence in re.finditer(re.escape(short), text):
+            start, end = occurrence.start(), occurrence.end()
+            if full.start <= start < full.end:
+                continue
+            overlapping = ms.all.overlapping(start, end)
+            if any(m.start < start or m.end > end for m in overlapping):
+                continue  # inside or across a longer name
+            same = ms.at(start, end)
+            if same is not None and (same.attrs or not is_subclass(same.type, "Organization")):
+                continue  # a name of its own, or a reference already
+            ms.add(start, end, full.type, 0.8, ref=f"{full.start}:{full.end}", abbrev="1")
+
+
 PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公司", "公司", "委员会", "局", "支队")
+
+
+LEGAL_FORM_ONLY = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司$")
 
 
 def parent_organizations(ms: _Mentions) -> None:
@@ -1741,6 +1806,8 @@ def parent_organizations(ms: _Mentions) -> None:
             outer = mention.text[:end]
             if outer.count("（") + outer.count("(") != outer.count("）") + outer.count(")"):
                 break  # 包头钢铁（集团）有限公司: 集团 inside the brackets ends no name
+            if LEGAL_FORM_ONLY.match(mention.text[end:]):
+                break  # 某集团|有限公司: the group's legal name, no part of it
             if cut >= 2 and end <= len(mention.text) - 2 and class_by_suffix(mention.text[end:], "") != "":
                 start = mention.start
                 if ms.at(start, start + end) is None:
@@ -1849,6 +1916,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     source_lines(ms)
     outlet_datelines(ms)
     declared_short_forms(ms)
+    company_short_names(ms)
     anaphora(ms, tokens)
     suffix_aliases(ms)
     parent_organizations(ms)
