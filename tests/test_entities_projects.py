@@ -107,3 +107,22 @@ def test_a_branch_named_without_its_national_prefix_and_branch_word_refers_to_it
     branch = next(e for e in corpus.entities.values() if e.label == "中国东岭能源北海分公司")
     assert "东岭能源北海" in branch.alt_labels
     assert not any(e.label in ("东岭", "北海") for e in corpus.entities.values() if e.mentions)
+
+
+def test_the_project_of_a_named_built_thing_is_that_thing() -> None:
+    from .entities_helpers import resolve
+
+    corpus = resolve(extract("3月5日,北岭县石门水库项目开建。"))
+    reservoir = next(e for e in corpus.entities.values() if e.label == "北岭县石门水库")
+    assert reservoir.type == "Facility" and "北岭县石门水库项目" in reservoir.alt_labels
+
+
+def test_a_build_verb_makes_a_bodys_project_a_name_and_the_body_stays() -> None:
+    names = found("新建南岭县委党校项目等9个项目开工。")
+    assert names.get("新建南岭县委党校项目") == "Project"
+    assert "南岭县委党校" in names
+    assert not any(name.endswith("项目") for name in found("华为项目和某市项目签约。"))  # without a verb: a kind
+
+
+def test_a_place_in_brackets_inside_a_project_name() -> None:
+    assert found("青川(东岭)绿色食品产业基地项目签约。").get("青川(东岭)绿色食品产业基地项目") == "Project"

@@ -1055,6 +1055,8 @@ PROJECT_HEADS = (
     ("生产线", "Project"),
     ("基地", "Facility"),
 )
+# Classes of built things: a project named after one (某某风电场|项目) is that thing's project, no category.
+BUILT_CLASSES = frozenset({"Facility", "IndustrialPark", "Station", "Port", "School", "University"})
 # Heads that name the thing a project builds only at the end of a phrase: 某某基地 is a base, 某某基地项目 the project.
 INNER_HEADS = ("基地",)
 # Class words of built things a project phrase may hold before category words (某港产业园|重点产业项目: the park's
@@ -1139,6 +1141,8 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                     ),
                     None,
                 )
+                if at is None and first >= 4 and tokens[first - 3].text in "(（" and tokens[first - 2].pos == "LOC":
+                    at = first - 3  # a place in brackets inside the name: 某某(某市)物流中心项目
                 if at is None:
                     break
                 first = at
@@ -1194,8 +1198,11 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         between = [t.text for t in words[last_name + 1 :]]
         if between and between[-1].endswith(head[0]):
             between[-1] = between[-1][: -len(head[0])]
-        if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between):
-            continue  # the place's or body's key projects: a category
+        built = any(t.text in BUILD_VERBS for t in words[:last_name]) or (
+            last_name >= 0 and class_by_suffix(words[last_name].text, "") in BUILT_CLASSES and not any(between)
+        )
+        if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between) and not built:
+            continue  # the place's or body's key projects: a category (not 新建某党校项目, 某某风电场项目)
         if (
             len(between) > 1
             and between[0].endswith(PARK_WORDS)
@@ -1210,9 +1217,19 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         if any(m.start <= start and end <= m.end for m in overlapping):
             continue  # already named, or inside a longer name (“某某工程”项目)
         for inner in overlapping:
+            if built and inner.end == token.start and inner.start > start:
+                continue  # 新建|某党校|项目: the thing the project builds, a name of its own
             if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
                 ms.all.remove(inner)  # a cut-off or truncated version of this name
-        ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
+        thing = next(
+            (m for m in ms.all.overlapping(start, end) if m.start == start and m.end == token.start),
+            None,
+        )
+        attrs = {}
+        if thing is not None and head[0] == "项目" and class_by_suffix(thing.text, "") in BUILT_CLASSES:
+            # 某某风电场|项目: the project of a named built thing is that thing, under one more name
+            attrs = {"ref": f"{thing.start}:{thing.end}"}
+        ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE, attrs=attrs))
 
 
 def _inner_conjunction(tokens: list[Token], at: int) -> bool:
@@ -1225,7 +1242,7 @@ def _inner_conjunction(tokens: list[Token], at: int) -> bool:
     return (
         left.end == tokens[at].start
         and left.pos in PHRASE_TAGS
-        and right.pos in PHRASE_TAGS | {"v"}
+        and right.pos in (PHRASE_TAGS | {"v"}) - NAMING_TAGS  # 某某思路及某地某园项目: two things, no name
         and not left.text.endswith(_PROJECT_ENDINGS)
         and not LEGAL_FORM_END.search(left.text)
     )
