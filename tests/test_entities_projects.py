@@ -126,3 +126,22 @@ def test_a_build_verb_makes_a_bodys_project_a_name_and_the_body_stays() -> None:
 
 def test_a_place_in_brackets_inside_a_project_name() -> None:
     assert found("青川(东岭)绿色食品产业基地项目签约。").get("青川(东岭)绿色食品产业基地项目") == "Project"
+
+
+def test_a_firms_headquarters_is_a_built_thing_named_after_it() -> None:
+    names = found("加速推进东方银行总部、宏达集团机床总部、通达集团总部。公司总部设在北京。")
+    assert {names.get(n) for n in ("东方银行总部", "宏达集团机床总部", "通达集团总部")} == {"Facility"}
+    assert names.get("东方银行") == "Company"  # the firm stays a mention of its own
+    assert "公司总部" not in names
+
+
+def test_a_word_the_tagger_ran_into_a_divisions_name_is_left_out() -> None:
+    gaz = gz.gazetteer()
+    text = "该集团对天津发展做出贡献，南宁东部新城和咸阳市区。"
+    mentions = [
+        Mention("t", text.index(word), text.index(word) + len(word), word, "Place", 0.9, "nlp.tag.test")
+        for word in ("天津发展", "南宁东部新城", "咸阳市区")
+    ]
+    index = gz.MentionIndex(mentions)
+    gz._trim_trailing_words(gaz, index, None, text)
+    assert sorted(m.text for m in index) == ["南宁东部新城", "咸阳市区", "天津"]

@@ -608,6 +608,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     hits = _hits(gaz.automaton, view, bounds)
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
     _split_glued_names(gaz, index, bounds, article.id, text)
+    _trim_trailing_words(gaz, index, bounds, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
     # official names of four characters or more that cut only through words the tagger calls names
     long_names = {
@@ -1051,6 +1052,44 @@ def _split_glued_names(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | Non
             if bounds is not None:
                 bounds.starts.add(start)
                 bounds.ends.add(end)
+
+
+# Characters that may end a place's name after a division's (某市东部新城, 某县城区, 某河口): what follows a division's
+# name without any of them (某市发展, 某县经济) is a word of the sentence the tagger ran into the name.
+PLACE_CHARACTERS = frozenset(
+    "区城港园湾山河湖岛州县市镇乡村路街道江海岭峰坡沟滩洲林场矿口门关寨堡屯庄营坝桥站台东南西北中上下内外部新老居址寺庙宫院苑"
+)
+
+
+def _trim_trailing_words(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, text: str) -> None:
+    """A place the tagger ran into the word after it (某市发展 in 对某市发展做出贡献) is the division whose name
+    opens it: the rest, one to three characters, holds nothing a place's name ends with."""
+    view = simplified(text)
+    for mention in index:
+        if mention.type != "Place" or mention.attrs:
+            continue
+        name = view[mention.start : mention.end]
+        cut = next(
+            (c for c in range(len(name) - 1, 1, -1) if any(d.code for d in gaz.forms.get(name[:c], ()))),
+            None,
+        )
+        if cut is None or len(name) - cut > 3 or set(name[cut:]) & PLACE_CHARACTERS:
+            continue
+        index.remove(mention)
+        end = mention.start + cut
+        index.add(
+            Mention(
+                mention.article_id,
+                mention.start,
+                end,
+                text[mention.start : end],
+                "Place",
+                mention.score,
+                mention.source,
+            )
+        )
+        if bounds is not None:
+            bounds.ends.add(end)
 
 
 def _drop_unlinked_districts(gaz: Gazetteer, index: MentionIndex) -> None:

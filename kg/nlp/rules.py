@@ -1054,6 +1054,7 @@ PROJECT_HEADS = (
     ("隧道", "Facility"),
     ("生产线", "Project"),
     ("基地", "Facility"),
+    ("总部", "Facility"),  # a firm's headquarters as news reports its building (某银行总部, 某集团机床总部)
 )
 # Classes of built things: a project named after one (某某风电场|项目) is that thing's project, no category.
 BUILT_CLASSES = frozenset({"Facility", "IndustrialPark", "Station", "Port", "School", "University"})
@@ -1198,8 +1199,10 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         between = [t.text for t in words[last_name + 1 :]]
         if between and between[-1].endswith(head[0]):
             between[-1] = between[-1][: -len(head[0])]
-        built = any(t.text in BUILD_VERBS for t in words[:last_name]) or (
-            last_name >= 0 and class_by_suffix(words[last_name].text, "") in BUILT_CLASSES and not any(between)
+        built = (
+            head[0] == "总部"
+            or any(t.text in BUILD_VERBS for t in words[:last_name])
+            or (last_name >= 0 and class_by_suffix(words[last_name].text, "") in BUILT_CLASSES and not any(between))
         )
         if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between) and not built:
             continue  # the place's or body's key projects: a category (not 新建某党校项目, 某某风电场项目)
