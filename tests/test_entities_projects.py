@@ -145,3 +145,16 @@ def test_a_word_the_tagger_ran_into_a_divisions_name_is_left_out() -> None:
     index = gz.MentionIndex(mentions)
     gz._trim_trailing_words(gaz, index, None, text)
     assert sorted(m.text for m in index) == ["南宁东部新城", "咸阳市区", "天津"]
+
+
+def test_a_name_after_a_post_followed_by_a_verb_of_attending() -> None:
+    extraction = extract("州委副书记、州长洪明出席并讲话。北坡区政府副区长门立兴陪同考察。")
+    persons = {m.text: m.attrs.get("post") for m in extraction.mentions if m.type == "Person"}
+    assert persons.get("门立兴") == "副区长"  # a name the tagger did not mark, before 陪同
+    assert persons.get("洪明") and "州长" in persons["洪明"]  # 洪 is a family name, 州长 a post
+
+
+def test_a_prefectures_party_committee() -> None:
+    from kg.nlp.rules import class_by_suffix
+
+    assert class_by_suffix("延川州委", "Organization") == "PartyBody"

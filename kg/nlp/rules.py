@@ -161,6 +161,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "县委": "PartyBody",
     "旗委": "PartyBody",
     "盟委": "PartyBody",
+    "州委": "PartyBody",
     "区委": "PartyBody",
     "党委": "PartyBody",
     "党组": "PartyBody",
@@ -311,6 +312,8 @@ POST_TITLES = (
     "副市长",
     "盟长",
     "副盟长",
+    "州长",
+    "副州长",
     "旗长",
     "副旗长",
     "县长",
@@ -363,6 +366,8 @@ NAME_STOP = set("说表示介绍指出认为强调称在的是等和与及于向
 SAID = set(
     "说表介指强认称谈告，。、）；："
 )  # what follows a name printed after a post: 说, 表示, 介绍 … or punctuation
+# Verbs a name printed after a post is followed by in reports of meetings and visits (州长某某出席, 副区长某某陪同).
+ATTENDING_VERBS = frozenset("出席 陪同 主持 参加 讲话 致辞 带队 率队 一行 宣布 调研 考察 会见 参观 作了".split())
 # Byline role words, longest first; names run until the next role word or a terminator.
 BYLINE_ROLES = (
     ("见习记者", "reporter"),
@@ -1859,10 +1864,14 @@ def posts(ms: _Mentions) -> None:
             continue
         person = next((m for m in ms.all.overlapping(end, end + 1) if m.start == end and m.type == "Person"), None)
         if person is None and text[end] in every and text[end] not in NAME_STOP and ms.covering(end) is None:
-            # A name the tagger missed: two or three characters, then a verb of saying or punctuation.
+            # A name the tagger missed: two or three characters, then a verb of saying, of attending or punctuation.
             for size in (3, 2):
                 after = end + size
-                if after < len(text) and all(_cjk(c) for c in text[end:after]) and text[after] in SAID:
+                if (
+                    after < len(text)
+                    and all(_cjk(c) for c in text[end:after])
+                    and (text[after] in SAID or text[after : after + 2] in ATTENDING_VERBS)
+                ):
                     person = ms.add(end, after, "Person", 0.6, replace=False)
                     break
         if person is None:
