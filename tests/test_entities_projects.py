@@ -158,3 +158,9 @@ def test_a_prefectures_party_committee() -> None:
     from kg.nlp.rules import class_by_suffix
 
     assert class_by_suffix("延川州委", "Organization") == "PartyBody"
+
+
+def test_counted_or_ranked_parks_are_kinds_and_an_ordinal_is_no_count() -> None:
+    names = found("建设蔬菜、预制菜2个省级农业产业园。建设配套产业园。国内首座民用液氢工厂投产。")
+    assert not any(name.endswith("产业园") for name in names)
+    assert names.get("民用液氢工厂") == "Facility"  # 首座: the first of its kind, one named plant

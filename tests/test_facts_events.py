@@ -196,3 +196,13 @@ def test_the_place_is_the_most_precise_of_a_chain() -> None:
     assert [m.text for m in found[0].place_mentions] == ["东岭县光明产业园"]
     found = events("5月3日，青山县石门镇举行项目开工仪式。", {"青山县": "County", "石门镇": "TownshipLevelArea"})
     assert [m.text for m in found[0].place_mentions] == ["石门镇"]  # the place that acts, to the end of its chain
+
+
+def test_a_project_named_later_folds_into_a_first_mention_that_named_none() -> None:
+    text = "2月10日，北川市举行项目集中签约活动。其中，北川光伏发电项目现场签约。"
+    found = events(text, {"北川市": "City", "北川光伏发电项目": "Project"})
+    assert [e.type for e in found] == ["Signing"]
+    assert ("project", "北川光伏发电项目") in roles(found[0])
+    text = "3月1日，青山县光明新材料项目开工。3月1日，青山县蓝天化工项目开工。"
+    found = events(text, {"青山县光明新材料项目": "Project", "青山县蓝天化工项目": "Project"})
+    assert len(found) == 2  # two projects named: two happenings

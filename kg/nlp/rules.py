@@ -1026,6 +1026,10 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
         end = offset + len(word)
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
+        inside = [t.text for t in tokens[j + 1 : index + 1]]
+        counted = j >= 0 and tokens[j].end == start and bool(COUNT_BEFORE.match(tokens[j].text))
+        if counted or any(w in CATEGORY_MODIFIERS for w in inside) or word[: -len(head)] in CATEGORY_MODIFIERS:
+            continue  # 2个省级农业产业园, 配套产业园: a kind of park, counted or ranked
         owner = ms.at(start, tokens[j + 1].end) if j + 1 < index else None
         if owner is not None and end - owner.end - len(head) < 2 and not LEGAL_FORM_END.search(owner.text):
             ms.add(start, end, FACILITY_HEADS[head], 0.8)  # 某某医药|产业园: the name the tagger took for a firm's
@@ -1044,6 +1048,8 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
 
+# A count right before a facility's words (2个省级产业园, 几座加工厂), not an ordinal (首座, 第一个).
+COUNT_BEFORE = re.compile(r"^[\d两二三四五六七八九十百千万几多]+[个座家处所类项批]$")
 # Heads of named projects and built things: the last word of the phrase (项目, 工程) or a word ending with one.
 PROJECT_HEADS = (
     ("项目", "Project"),
