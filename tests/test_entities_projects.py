@@ -164,3 +164,10 @@ def test_counted_or_ranked_parks_are_kinds_and_an_ordinal_is_no_count() -> None:
     names = found("建设蔬菜、预制菜2个省级农业产业园。建设配套产业园。国内首座民用液氢工厂投产。")
     assert not any(name.endswith("产业园") for name in names)
     assert names.get("民用液氢工厂") == "Facility"  # 首座: the first of its kind, one named plant
+
+
+def test_three_provinces_run_together_are_also_their_region() -> None:
+    names = found("京津冀协同发展取得新进展，京蒙协作不断深化，苏、浙、沪三地联动。")
+    assert names.get("京津冀") == "Region"
+    assert names.get("冀") == "ProvinceLevelArea"  # each province stays a mention of its own
+    assert "京蒙" not in names and not any(name.startswith("苏、") for name in names)

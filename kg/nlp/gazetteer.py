@@ -908,6 +908,12 @@ def abbreviated_places(
             continue  # part of a longer name: 中美洲, 中日友好医院, 《中美联合声明》
         for mention in inside:
             index.remove(mention)  # the tagger's 中美 (a place "中美") is two places
+        provinces = [next((c for c in gaz.forms.get(name, ()) if not c.short), None) for _, name in targets]
+        region = (
+            end - start >= 3
+            and "、" not in view[start:end]  # a list (苏、浙、沪) names the provinces, no region
+            and all(c is not None and c.cls == "ProvinceLevelArea" for c in provinces)
+        )
         for offset, name in targets:
             candidate = next((c for c in gaz.forms.get(name, ()) if not c.short), None)  # names are official
             if candidate is None or index.overlapping(offset, offset + 1):
@@ -915,6 +921,8 @@ def abbreviated_places(
             mention = Mention(article_id, offset, offset + 1, text[offset], candidate.cls, 0.7, SOURCE)
             _apply(gaz, mention, candidate)
             index.add(mention)
+        if region:  # 京津冀, 粤港澳: three provinces or more named together are also the region they make
+            index.add(Mention(article_id, start, end, text[start:end], "Region", 0.7, SOURCE))
 
 
 def _run_ends(view: str, start: int, end: int, bounds: Bounds | None) -> bool:
