@@ -171,3 +171,22 @@ def test_three_provinces_run_together_are_also_their_region() -> None:
     assert names.get("京津冀") == "Region"
     assert names.get("冀") == "ProvinceLevelArea"  # each province stays a mention of its own
     assert "京蒙" not in names and not any(name.startswith("苏、") for name in names)
+
+
+def test_an_unmarked_name_in_a_list_of_persons() -> None:
+    names = found("会上，赵丽文、尚自强、牛金山、边卡、牛华平等委员先后发言。")
+    assert names.get("边卡") == "Person"
+    assert not any(n in names for n in ("石油", "高新区"))
+    names = found("参会企业有张明、李强、石油化工、高新区管委会。")
+    assert "石油化工" not in names  # four characters: no name
+
+
+def test_a_grid_of_names_with_a_spaced_two_character_name() -> None:
+    from kg.nlp.rules import _Mentions, listed_persons
+
+    text = "先进工作者\n兰玉明 李金宝 章后华 陈 忠\n"
+    article = Article(id="t", document_id="d", index=0, text=text)
+    mentions = [Mention("t", text.index(n), text.index(n) + 3, n, "Person", 0.9, "nlp.tag.test") for n in ("兰玉明", "李金宝")]
+    ms = _Mentions(ArticleExtraction(article=article, mentions=mentions))
+    listed_persons(ms)
+    assert sorted(m.text for m in ms.all) == ["兰玉明", "李金宝", "章后华", "陈 忠"]

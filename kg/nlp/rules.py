@@ -1856,6 +1856,50 @@ def parent_organizations(ms: _Mentions) -> None:
                 break
 
 
+LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
+
+
+def listed_persons(ms: _Mentions) -> None:
+    """Names in a list of persons the tagger left unmarked: an item of two or three characters opening with a family
+    name, between 、 or in a grid line of names separated by spaces (某某 某某 某 某), is a person when two other items
+    of its list are (赵某、钱某某、孙某、李某某8名委员)."""
+    every, _ = surnames()
+    text = ms.text
+    for line_match in re.finditer(r"[^\n]+", text):
+        line, offset = line_match.group(), line_match.start()
+        for run in re.finditer(r"[^，。；：！？,;:!?（）()“”]+", line):
+            separator = "、" if "、" in run.group() else " " if run.group().count(" ") >= 2 else None
+            if separator is None:
+                continue
+            items: list[tuple[int, int]] = []
+            at = offset + run.start()
+            for part in run.group().split(separator):
+                items.append((at, at + len(part)))
+                at += len(part) + 1
+            if separator == " ":  # 陈 忠: a two-character name printed with a space inside, as grids align them
+                merged: list[tuple[int, int]] = []
+                for start, end in items:
+                    if merged and end - start == 1 and merged[-1][1] - merged[-1][0] == 1:
+                        merged[-1] = (merged[-1][0], end)
+                    else:
+                        merged.append((start, end))
+                items = merged
+            persons = [
+                (start, end)
+                for start, end in items
+                if ms.at(start, end) is not None and ms.at(start, end).type == "Person"
+            ]
+            if len(persons) < 2:
+                continue
+            for start, end in items:
+                name = text[start:end].replace(" ", "")
+                if (start, end) in persons or not LIST_ITEM.fullmatch(name) or name[0] not in every:
+                    continue
+                if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
+                    continue  # part of a longer name
+                ms.add(start, end, "Person", 0.6)
+
+
 def posts(ms: _Mentions) -> None:
     """Posts printed before a name: the person mention gets ``post`` (titles) and ``post_org`` (the org's span)."""
     text = ms.text
@@ -1955,6 +1999,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     anaphora(ms, tokens)
     suffix_aliases(ms)
     parent_organizations(ms)
+    listed_persons(ms)
     posts(ms)
     in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
     for mention in list(ms.all):
