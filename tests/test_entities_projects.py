@@ -190,3 +190,16 @@ def test_a_grid_of_names_with_a_spaced_two_character_name() -> None:
     ms = _Mentions(ArticleExtraction(article=article, mentions=mentions))
     listed_persons(ms)
     assert sorted(m.text for m in ms.all) == ["兰玉明", "李金宝", "章后华", "陈 忠"]
+
+
+def test_a_department_of_this_city_cut_before_its_class_character() -> None:
+    assert found("按照要求,市农业农村局积极动员。").get("市农业农村局") == "GovernmentBody"
+    assert found("王立平带领市投促办、东坡区政府冒雨赴北京。").get("市投促办") == "GovernmentBody"
+    names = found("优化区域路网布局，稳定市场格局。")
+    assert not any(name.endswith("局") for name in names)
+
+
+def test_two_bodies_the_tagger_kept_as_one_name() -> None:
+    names = found("县文旅局和县市场监管局联合检查。")
+    assert names.get("县文旅局") == "GovernmentBody" and names.get("县市场监管局") == "GovernmentBody"
+    assert "县文旅局和县市场监管局" not in names

@@ -610,6 +610,8 @@ GEO_CONTEXT = (
 # tells (kg.nlp.gazetteer.qualify_relative_names gives it its full name, kg.nlp.relate places it).
 BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协|纪委)$")
 # A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
+# Two bodies joined in one name by the tagger, each ending with a body's class word (县某局和县某局).
+COORDINATED_BODIES = re.compile(r"^(.{3,}?(?:局|委|厅|办|院|会|部|政府|中心|公司))[和与及、](.{3,})$")
 TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
 DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
 # Tags of the word before a one-character division name that make it part of a phrase (产业|立县, 工业|兴县).
@@ -686,6 +688,14 @@ def _reshape(ms: _Mentions, mention: Mention) -> None:
             mention.type = "NewsMedia" if text.endswith(MEDIA_ENDINGS) else "Place"
     if mention.type == "Place" and len(text) >= 3 and text.endswith("段") and text[:-1].endswith(WATER_HEADS):
         _move(ms, mention, mention.start, mention.end - 1)  # 某某河段, a stretch of the river: the river
+    pair = COORDINATED_BODIES.match(mention.text)
+    if pair is not None and mention.type in COARSE and all(class_by_suffix(p, "") for p in pair.groups()):
+        # 县文旅局和县市场监管局: two bodies the tagger kept as one name
+        left_end = mention.start + len(pair.group(1))
+        ms.all.remove(mention)
+        for start, end in ((mention.start, left_end), (left_end + 1, mention.end)):
+            ms.add(start, end, class_by_suffix(ms.text[start:end], mention.type), mention.score, replace=False)
+        return
     twin = TWIN_BODIES.match(mention.text)
     if twin is not None and mention.type in COARSE | {"GovernmentBody", "PartyBody"}:
         party_end = mention.start + len(twin.group(1)) + 2
@@ -1451,6 +1461,32 @@ def _class_phrase(token: Token) -> bool:
     return len(token.text) >= 4 and token.pos not in ("w", "PER", "LOC", "TIME") and token.text.endswith(ORG_TAILS)
 
 
+# Level words that open the name of a department of "this" province, city or county (市农业农村局, 县投促办).
+DEPARTMENT_LEVELS = ("市", "县", "区", "旗", "州", "盟", "省")
+# Words that open with a level character and are no level word (区域|布局, 市场, 县城).
+NOT_LEVEL_OPENINGS = ("区域", "市场", "市民", "市区", "市县", "县域", "县城", "省内", "省市", "州市", "区县")
+
+
+def relative_departments(ms: _Mentions, tokens: list[Token]) -> None:
+    """A department of "this" city or county the tagger cut before its class character (市农业农村|局, 市投|促办):
+    a word opening with a level word, then 局, 办 or 厅 or a two-character word ending with 办 (促办, 侨办), is one
+    government body; the gazetteer gives it its place (:func:`kg.nlp.gazetteer.qualify_relative_names`)."""
+    for index, token in enumerate(tokens[:-1]):
+        tail = tokens[index + 1]
+        if (
+            not token.text.startswith(DEPARTMENT_LEVELS)
+            or token.text.startswith(NOT_LEVEL_OPENINGS)
+            or len(token.text) < (2 if token.pos == "ORG" else 3)
+            or token.pos not in ("n", "nz", "ORG", "vn")
+            or not (tail.text in ONE_CHARACTER_TAILS or len(tail.text) == 2 and tail.text.endswith("办"))
+            or tail.start != token.end
+        ):
+            continue
+        if any(m.start < token.start or m.end > tail.end for m in ms.all.overlapping(token.start, tail.end)):
+            continue  # inside a longer name
+        ms.add(token.start, tail.end, "GovernmentBody", 0.7)
+
+
 PLACE_NAMED_CLASSES = ("GovernmentBody", "PartyBody", "Facility")
 
 
@@ -1988,6 +2024,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     if tokens:
         bracketed_names(ms, tokens)
         organization_tails(ms, tokens)
+        relative_departments(ms, tokens)
         named_after_places(ms)
         trade_names(ms, tokens)
         project_names(ms, tokens)
