@@ -203,3 +203,11 @@ def test_two_bodies_the_tagger_kept_as_one_name() -> None:
     names = found("县文旅局和县市场监管局联合检查。")
     assert names.get("县文旅局") == "GovernmentBody" and names.get("县市场监管局") == "GovernmentBody"
     assert "县文旅局和县市场监管局" not in names
+
+
+def test_a_name_cut_by_the_tagger_at_either_end_next_to_a_post() -> None:
+    persons = {m.text for m in extract("工委主任盛邱明出席。镇党委书记金灵兴和项目董事长王立国分别致辞。").mentions
+               if m.type == "Person"}
+    assert {"盛邱明", "金灵兴", "王立国"} <= persons
+    assert not {"邱明", "金灵"} & persons
+    assert "王明" in {m.text for m in extract("主任王明说，市长李刚和副市长赵强出席。").mentions}

@@ -646,6 +646,9 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
         if mention.type == "Person" and _cut_name(ms.text, mention):
             _move(ms, mention, mention.start, mention.end + 1)
             text = mention.text
+        if mention.type == "Person" and _family_name_cut_off(ms.text, mention):
+            _move(ms, mention, mention.start - 1, mention.end)  # 主任盛|邱根: the family name after the title
+            text = mention.text
         if mention.type == "Person":
             specific = class_by_suffix(text, "Person")
             if specific != "Person" and len(text) >= 4 and _suffix_len(text) >= STRONG_SUFFIX_MIN:
@@ -716,7 +719,16 @@ def _cut_name(text: str, mention: Mention) -> bool:
     end = mention.end
     if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
         return False
-    return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
+    return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS or text[end + 1] in "和与及"
+
+
+def _family_name_cut_off(text: str, mention: Mention) -> bool:
+    """Whether a two-character person printed right after a post title lost its family name to the title's side
+    (主任盛|邱根): the character between the title and the name is a family name."""
+    start = mention.start
+    if len(mention.text) != 2 or start < 3 or text[start - 1] not in surnames()[0]:
+        return False
+    return POST_CHAIN.search(text, max(0, start - 12), start - 1) is not None
 
 
 def complete_cut_names(ms: _Mentions) -> None:
