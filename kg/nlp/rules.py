@@ -719,7 +719,7 @@ def _cut_name(text: str, mention: Mention) -> bool:
     end = mention.end
     if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
         return False
-    return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS or text[end + 1] in "和与及"
+    return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
 
 
 def _family_name_cut_off(text: str, mention: Mention) -> bool:
