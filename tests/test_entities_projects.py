@@ -215,3 +215,10 @@ def test_a_family_name_the_tagger_left_on_the_titles_side() -> None:
     assert cut("工委主任盛邱明出席。", "邱明")  # 盛 is the family name, 主任 the title before it
     assert not cut("工委主任王明出席。", "王明")  # 任 ends the title
     assert not cut("会上盛邱明发言。", "邱明")  # no title before
+
+
+def test_a_quoted_name_before_an_activity_or_a_drive_is_the_event() -> None:
+    names = found("代表团赴上海参加“东北—珠三角招商引资促进周”活动。该局“清源·护苗”专项行动开展以来成效明显。")
+    assert names.get("东北—珠三角招商引资促进周") == "Event"
+    assert names.get("清源·护苗") == "Event"
+    assert not any(t == "Event" and len(n) < 4 for n, t in found("举行产业链招商“云签约”活动。").items())

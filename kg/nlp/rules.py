@@ -952,9 +952,24 @@ def works(ms: _Mentions) -> None:
         ms.all.add(mention)
 
 
+# What follows the quoted name of a campaign, drive or named occasion: the quotation is the event's name
+# (“某某行动”专项行动, “某某”主题活动, “某某”新闻发布会).
+QUOTED_EVENT = re.compile(r"“([^“”\n，。；]{4,20})”(?=专项行动|系列活动|主题活动|专项活动|活动|新闻发布会|发布会)")
+
+
 def quoted_names(ms: _Mentions) -> None:
-    """A quoted name followed by a class word is one name: “雄鹰”警航队, “掌上办”平台."""
+    """A quoted name followed by a class word is one name: “雄鹰”警航队, “掌上办”平台; a quoted name before 活动,
+    专项行动 or 发布会 names the event (the names inside it stay mentions of their own)."""
     text = ms.text
+    for match in QUOTED_EVENT.finditer(text):
+        start, end = match.span(1)
+        inside = ms.all.overlapping(start, end)
+        if any(m.start < start or m.end > end for m in inside) or ms.at(start, end) is not None:
+            continue
+        for mention in inside:
+            if mention.type in ("Person", "Organization"):
+                ms.all.remove(mention)  # a slogan's words the tagger took for a name (“打黑恶·缉枪爆”)
+        ms.all.add(Mention(ms.article.id, start, end, text[start:end], "Event", 0.75, SOURCE))
     heads = sorted(QUOTED_HEADS, key=lambda h: -len(h[0]))
     for match in QUOTED.finditer(text):
         after = match.end()
