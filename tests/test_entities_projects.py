@@ -121,7 +121,9 @@ def test_a_build_verb_makes_a_bodys_project_a_name_and_the_body_stays() -> None:
     names = found("新建南岭县委党校项目等9个项目开工。")
     assert names.get("新建南岭县委党校项目") == "Project"
     assert "南岭县委党校" in names
-    assert not any(name.endswith("项目") for name in found("华为项目和某市项目签约。"))  # without a verb: a kind
+    names = found("宏远项目和某市项目、东坡集团项目签约。")
+    assert names.get("宏远项目") == "Project"  # one firm's project, named by its short name
+    assert "某市项目" not in names and "东坡集团项目" not in names  # a place's projects; a group's, by its legal name
 
 
 def test_a_place_in_brackets_inside_a_project_name() -> None:

@@ -1251,7 +1251,14 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             head[0] == "总部"
             or any(t.text in BUILD_VERBS for t in words[:last_name])
             or (last_name >= 0 and class_by_suffix(words[last_name].text, "") in BUILT_CLASSES and not any(between))
-        )
+            or (
+                last_name >= 0
+                and words[last_name].pos in ("ORG", "nt", "nz")
+                and not LEGAL_FORM_END.search(words[last_name].text)
+                and not any(between)
+                and not text.startswith(("区", "部", "组", "办"), end)
+            )
+        )  # 某某风电场项目, 某公司项目: one thing's or one firm's project, no category (某市项目 is one)
         if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between) and not built:
             continue  # the place's or body's key projects: a category (not 新建某党校项目, 某某风电场项目)
         if (
