@@ -224,3 +224,30 @@ def test_a_quoted_name_before_an_activity_or_a_drive_is_the_event() -> None:
     assert names.get("东北—珠三角招商引资促进周") == "Event"
     assert names.get("清源·护苗") == "Event"
     assert not any(t == "Event" and len(n) < 4 for n, t in found("举行产业链招商“云签约”活动。").items())
+
+
+def test_a_direction_before_a_place_in_brackets_opens_the_name() -> None:
+    from kg.model import Token
+    from kg.nlp.rules import _Mentions, bracketed_names
+
+    text = "与西部(东川)融资担保有限公司签约。"
+    words = [("与", "p"), ("西部", "f"), ("(", "w"), ("东川", "LOC"), (")", "w"), ("融资担保有限公司", "ORG"),
+             ("签约", "v"), ("。", "w")]
+    tokens, at = [], 0
+    for word, pos in words:
+        tokens.append(Token.at(at, word, pos))
+        at += len(word)
+    start = text.index("融资")
+    article = Article("a", "d", 0, text)
+    extraction = ArticleExtraction(article, [Mention("a", start, start + 8, "融资担保有限公司", "Company")])
+    ms = _Mentions(extraction)
+    bracketed_names(ms, tokens)
+    ms.finish()
+    assert [m.text for m in extraction.mentions] == ["西部(东川)融资担保有限公司"]
+
+
+def test_a_japanese_legal_form_shares_no_suffix_and_no_name_runs_over_a_line() -> None:
+    names = found("安科罗工程材料有限公司、水素动力株式会社、光隆精密股份有限公司签约。")
+    assert names.get("水素动力株式会社") == "Company"
+    names = found("民生实事项目。\n\n宏图科技产业项目\n\n青岭科技产业园项目\n\n近年来发展迅速。")
+    assert not any("\n" in name for name in names)

@@ -120,6 +120,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "有限公司": "Company",
     "有限责任公司": "Company",
     "股份有限公司": "Company",
+    "株式会社": "Company",  # a Japanese company's legal form
     "公司": "Company",
     "集团": "Company",
     "银行": "Company",
@@ -1174,6 +1175,8 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         first = index
         while first > 0 and index - first < 12:
             before = tokens[first - 1]
+            if "\n" in text[before.end : tokens[first].start]:
+                break  # a name does not run over a line break (a list of projects, one a line)
             if before.text == "”":  # a quoted name opening the phrase: “一河两岸”景观改造工程
                 opening = next((j for j in range(first - 2, max(first - 8, 0) - 1, -1) if tokens[j].text == "“"), None)
                 if opening is None or any(t.text in "，。、；：”" for t in tokens[opening + 1 : first - 1]):
@@ -1385,7 +1388,7 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
                 text.rfind("（", max(0, mention.start - 8), mention.start),
             )
         before = ending_at.get(opening) if opening is not None and opening >= 0 else None
-        if before is None or before.pos not in NAMING_TAGS | {"n", "nz"} or len(before.text) < 2:
+        if before is None or before.pos not in NAMING_TAGS | {"n", "nz", "f"} or len(before.text) < 2:
             continue
         if any(m is not mention and m.start < before.start for m in ms.all.overlapping(before.start, mention.start)):
             continue
