@@ -251,3 +251,21 @@ def test_a_japanese_legal_form_shares_no_suffix_and_no_name_runs_over_a_line() -
     assert names.get("水素动力株式会社") == "Company"
     names = found("民生实事项目。\n\n宏图科技产业项目\n\n青岭科技产业园项目\n\n近年来发展迅速。")
     assert not any("\n" in name for name in names)
+
+
+def test_a_towns_first_character_cut_off_by_the_tagger_and_its_chamber_of_commerce() -> None:
+    from kg.model import Token
+
+    text = "调研外冈镇商会。"
+    words = [("调研", "v"), ("外", "f"), ("冈镇", "LOC"), ("商会", "n"), ("。", "w")]
+    tokens, at = [], 0
+    for word, pos in words:
+        tokens.append(Token.at(at, word, pos))
+        at += len(word)
+    start = text.index("冈镇")
+    article = Article("a", "d", 0, text, place="嘉定")
+    extraction = ArticleExtraction(article, [Mention("a", start, start + 2, "冈镇", "Place")], tokens=tokens)
+    extraction = gz.link(extraction)
+    assert "外冈镇" in {m.text for m in extraction.mentions} and "冈镇" not in {m.text for m in extraction.mentions}
+    names = found("北坡县、东岭镇商会和北坡县工商联联合举办。")
+    assert names.get("东岭镇商会") == "Organization" and names.get("东岭镇") == "TownshipLevelArea"

@@ -609,6 +609,7 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
     _split_glued_names(gaz, index, bounds, article.id, text)
     _trim_trailing_words(gaz, index, bounds, text)
+    _restore_first_character(gaz, index, bounds, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
     # official names of four characters or more that cut only through words the tagger calls names
     long_names = {
@@ -1067,6 +1068,31 @@ def _split_glued_names(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | Non
 PLACE_CHARACTERS = frozenset(
     "区城港园湾山河湖岛州县市镇乡村路街道江海岭峰坡沟滩洲林场矿口门关寨堡屯庄营坝桥站台东南西北中上下内外部新老居址寺庙宫院苑"
 )
+
+
+def _restore_first_character(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, text: str) -> None:
+    """A division's full name the tagger cut after its first character (外|冈镇): the one-character word before a place
+    mention that makes it a division of the table is the name's own."""
+    if bounds is None:
+        return
+    from kg.graph.vocab import is_subclass
+
+    view = simplified(text)
+    for mention in index:
+        start = mention.start - 1
+        if mention.attrs or not (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea")):
+            continue
+        if start < 0 or bounds.word_at(start) != (start, start + 1) or index.overlapping(start, start + 1):
+            continue
+        name = view[start : mention.end]
+        if not any(c.code and not c.short for c in gaz.forms.get(name, ())):
+            continue
+        # the place and the names that open with it (外|冈镇商会): all begin one character earlier
+        for named in [m for m in index.overlapping(mention.start, mention.start + 1) if m.start == mention.start]:
+            index.remove(named)
+            moved = Mention(named.article_id, start, named.end, text[start : named.end], named.type, named.score)
+            moved.source, moved.attrs = named.source, named.attrs
+            index.add(moved)
 
 
 def _trim_trailing_words(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, text: str) -> None:

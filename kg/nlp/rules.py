@@ -1443,7 +1443,7 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             if not (
                 (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
                 and at is not None
-                and _class_phrase(tokens[at])
+                and (_class_phrase(tokens[at]) or tokens[at].text in PLACE_BODY_WORDS)
                 and tokens[at].pos not in NAMING_TAGS
                 and not ms.all.overlapping(tokens[at].start, tokens[at].end)
             ):
@@ -1490,6 +1490,12 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             start = place.start  # the division the organization is named after stays a mention of its own
         ms.all.remove(before)
         _move(ms, mention, start, mention.end)
+
+
+# Bodies a town, county or city has by name (某镇|商会, 某县|工商联): after a division's name, the division's body.
+PLACE_BODY_WORDS = frozenset(
+    "商会 协会 学会 联合会 促进会 工商联 妇联 总工会 红十字会 团委 科协 侨联 文联 残联".split()
+)
 
 
 def _class_phrase(token: Token) -> bool:
