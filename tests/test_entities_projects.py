@@ -269,3 +269,12 @@ def test_a_towns_first_character_cut_off_by_the_tagger_and_its_chamber_of_commer
     assert "外冈镇" in {m.text for m in extraction.mentions} and "冈镇" not in {m.text for m in extraction.mentions}
     names = found("北坡县、东岭镇商会和北坡县工商联联合举办。")
     assert names.get("东岭镇商会") == "Organization" and names.get("东岭镇") == "TownshipLevelArea"
+
+
+def test_outlets_quoted_or_opening_a_story() -> None:
+    names = found("据东方晨报报道,24日,南岭省召开会议。")
+    assert names.get("东方晨报") == "NewsMedia"
+    assert found("东岭在线北坡频道消息(杨明):2月10日,北坡举行签约。").get("东岭在线") == "NewsMedia"
+    assert found("(图片来源:某网)青岭网2月24日北川消息 会议召开。").get("青岭网") == "NewsMedia"
+    assert found("南山新媒体了解到,此次集中开工项目共计100个。").get("南山新媒体") == "NewsMedia"
+    assert not any(t == "NewsMedia" for t in found("据统计,全市共有企业100家。据当地媒体报道,会议召开。").values())

@@ -1808,9 +1808,26 @@ OUTLET_DATELINE = re.compile(
 )
 
 
+_OUTLET = r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:新闻网|网|日报|晚报|早报|报|电视台|客户端|在线|新媒体|TV))"
+# Other ways news names an outlet: 据某某报报道, 某某网2月24日某地消息, 某某在线某某频道消息, 某某新媒体了解到.
+OUTLET_REPORTS = (
+    re.compile(r"据" + _OUTLET + r"(?:报道|报导|消息)"),
+    re.compile(r"(?:^|\n|[）)])[ \t　]*" + _OUTLET + r"(?:\d{1,2}月\d{1,2}日)?[\u4e00-\u9fff]{0,6}?(?:消息|讯)", re.M),
+    re.compile(r"(?:^|\n)[ \t　]*" + _OUTLET + r"(?:了解到|获悉)", re.M),
+)
+
+
 def outlet_datelines(ms: _Mentions) -> None:
-    """A story opened by its outlet (某某网讯, 某某日报讯): the outlet is a NewsMedia mention (what the tagger made of
-    its words, 某某 as a place, gives way)."""
+    """A story opened by its outlet (某某网讯, 某某日报讯, 某某网2月24日某地消息, 某某新媒体了解到) or quoting one
+    (据某某报报道): the outlet is a NewsMedia mention (what the tagger made of its words, 某某 as a place, gives
+    way)."""
+    for pattern in OUTLET_REPORTS:
+        for match in pattern.finditer(ms.text):
+            start, end = match.span(1)
+            if not match.group(1).startswith(NOT_AN_OUTLET) and not any(
+                m.start < start or m.end > end for m in ms.all.overlapping(start, end)
+            ):
+                ms.add(start, end, "NewsMedia", 0.8)
     for match in OUTLET_DATELINE.finditer(ms.text):
         start, end = match.span(1)
         if not match.group(1).startswith(NOT_AN_OUTLET):
