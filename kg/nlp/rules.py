@@ -1980,11 +1980,7 @@ def listed_persons(ms: _Mentions) -> None:
                     else:
                         merged.append((start, end))
                 items = merged
-            persons = [
-                (start, end)
-                for start, end in items
-                if ms.at(start, end) is not None and ms.at(start, end).type == "Person"
-            ]
+            persons = [(start, end) for start, end in items if getattr(ms.at(start, end), "type", None) == "Person"]
             if len(persons) < 2:
                 continue
             for start, end in items:
