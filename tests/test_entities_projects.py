@@ -278,3 +278,14 @@ def test_outlets_quoted_or_opening_a_story() -> None:
     assert found("(图片来源:某网)青岭网2月24日北川消息 会议召开。").get("青岭网") == "NewsMedia"
     assert found("南山新媒体了解到,此次集中开工项目共计100个。").get("南山新媒体") == "NewsMedia"
     assert not any(t == "NewsMedia" for t in found("据统计,全市共有企业100家。据当地媒体报道,会议召开。").values())
+
+
+def test_a_direction_the_tagger_cut_off_a_village_name() -> None:
+    from kg.nlp.rules import fix_tagger_mentions, _Mentions
+
+    text = "名单：石桥镇北王家庄、东岭村。"
+    at = text.index("北王家庄")
+    mentions = [Mention("a", at, at + 1, "北", "Place"), Mention("a", at + 1, at + 4, "王家庄", "Place")]
+    ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), mentions))
+    fix_tagger_mentions(ms)
+    assert [m.text for m in ms.all] == ["北王家庄"]

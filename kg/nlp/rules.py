@@ -619,8 +619,24 @@ DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
 PHRASE_BEFORE_TAGS = {"n", "vn", "an", "a", "ad", "d"}
 
 
+# One-character words that open village and street names (北|黄家庄, 前|王庄村): a direction or a size.
+NAME_OPENERS = frozenset("东西南北前后上下大小中新老")
+
+
+def _opened_places(ms: _Mentions) -> None:
+    """A place the tagger cut after a direction or size character it still called a place (北|黄家庄): one name."""
+    for mention in sorted(ms.all, key=lambda m: m.start):
+        if mention.type != "Place" or len(mention.text) != 1 or mention.text not in NAME_OPENERS:
+            continue
+        after = next((m for m in ms.all.overlapping(mention.end, mention.end + 1) if m.start == mention.end), None)
+        if after is not None and after.type == "Place" and len(after.text) >= 2:
+            ms.all.remove(mention)
+            _move(ms, after, mention.start, after.end)
+
+
 def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> None:
     """Specialise coarse classes by suffix and drop spans that are not names (see :func:`_reshape`)."""
+    _opened_places(ms)
     peoples = _peoples()
     ending_at = {token.end: token for token in tokens or ()}
     for mention in list(ms.all):
