@@ -289,3 +289,15 @@ def test_a_direction_the_tagger_cut_off_a_village_name() -> None:
     ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), mentions))
     fix_tagger_mentions(ms)
     assert [m.text for m in ms.all] == ["北王家庄"]
+
+
+def test_a_documents_issuer_code_and_a_person_who_represents() -> None:
+    from kg.nlp.rules import fix_tagger_mentions, _Mentions
+
+    text = "根据通知(东农社字〔2021〕15号)，王立罡代表区委讲话。"
+    code, person = text.index("东农社"), text.index("王立罡代表")
+    mentions = [Mention("a", code, code + 3, "东农社", "Organization"),
+                Mention("a", person, person + 5, "王立罡代表", "Organization")]
+    ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), mentions))
+    fix_tagger_mentions(ms)
+    assert [(m.text, m.type) for m in ms.all] == [("王立罡", "Person")]

@@ -619,6 +619,8 @@ DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
 PHRASE_BEFORE_TAGS = {"n", "vn", "an", "a", "ad", "d"}
 
 
+# What follows the issuer's code in an official document's number (某发〔2021〕3号, 某字〔2021〕15号).
+DOCUMENT_NUMBER = re.compile(r"(?:字|发|函|办)?[〔［\[][12]\d{3}[〕］\]]")
 # One-character words that open village and street names (北|黄家庄, 前|王庄村): a direction or a size.
 NAME_OPENERS = frozenset("东西南北前后上下大小中新老")
 
@@ -672,6 +674,14 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
                 mention.type = specific
             elif not looks_like_name(text):
                 ms.all.remove(mention)
+            continue
+        if mention.type in COARSE and DOCUMENT_NUMBER.match(ms.text, mention.end):
+            ms.all.remove(mention)  # 某农社字〔2021〕15号: a document's number, its issuer's code no name
+            continue
+        if mention.type == "Organization" and text.endswith("代表") and looks_like_name(text[:-2]) and len(text) <= 5:
+            # 某某某代表区委…: the person who represents, the verb no part of a body's name
+            _move(ms, mention, mention.start, mention.end - 2)
+            mention.type = "Person"
             continue
         if mention.type in COARSE:
             mention.type = AGENCIES.get(text) or class_by_suffix(text, mention.type)
