@@ -301,3 +301,15 @@ def test_a_documents_issuer_code_and_a_person_who_represents() -> None:
     ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), mentions))
     fix_tagger_mentions(ms)
     assert [(m.text, m.type) for m in ms.all] == [("王立罡", "Person")]
+
+
+def test_kinds_of_firms_and_an_activity_run_into_a_body() -> None:
+    from kg.nlp.rules import fix_tagger_mentions, _Mentions
+
+    text = "16家中央企业参与，落实中央政府投资3亿元。"
+    firms, body = text.index("中央企业"), text.index("中央政府投资")
+    mentions = [Mention("a", firms, firms + 4, "中央企业", "Organization"),
+                Mention("a", body, body + 6, "中央政府投资", "Organization")]
+    ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), mentions))
+    fix_tagger_mentions(ms)
+    assert [(m.text, m.type) for m in ms.all] == [("中央政府", "GovernmentBody")]

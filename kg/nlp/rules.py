@@ -619,6 +619,12 @@ DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
 PHRASE_BEFORE_TAGS = {"n", "vn", "an", "a", "ad", "d"}
 
 
+# Kinds of firms, never one firm's name (中央企业, 规上企业).
+KINDS_OF_FIRMS = re.compile(
+    r"^(?:中央|央属|国有|省属|市属|区属|民营|外资|外商|地方|骨干|龙头|规上|规模以上|重点|入驻)企业$"
+)
+# An activity the tagger ran into the body before it (中央政府|投资, 某局|工作).
+TRAILING_ACTIVITY = re.compile(r"(?:投资|建设|发展|工作|支持|管理)$")
 # What follows the issuer's code in an official document's number (某发〔2021〕3号, 某字〔2021〕15号).
 DOCUMENT_NUMBER = re.compile(r"(?:字|发|函|办)?[〔［\[][12]\d{3}[〕］\]]")
 # One-character words that open village and street names (北|黄家庄, 前|王庄村): a direction or a size.
@@ -675,6 +681,13 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
             elif not looks_like_name(text):
                 ms.all.remove(mention)
             continue
+        if mention.type in COARSE and KINDS_OF_FIRMS.match(text):
+            ms.all.remove(mention)  # 中央企业, 民营企业: a kind of firm
+            continue
+        trailing = TRAILING_ACTIVITY.search(text) if mention.type in COARSE else None
+        if trailing is not None and class_by_suffix(text[: trailing.start()], ""):
+            _move(ms, mention, mention.start, mention.start + trailing.start())  # 中央政府|投资: the body
+            text = mention.text
         if mention.type in COARSE and DOCUMENT_NUMBER.match(ms.text, mention.end):
             ms.all.remove(mention)  # 某农社字〔2021〕15号: a document's number, its issuer's code no name
             continue
