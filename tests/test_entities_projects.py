@@ -313,3 +313,9 @@ def test_kinds_of_firms_and_an_activity_run_into_a_body() -> None:
     ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), mentions))
     fix_tagger_mentions(ms)
     assert [(m.text, m.type) for m in ms.all] == [("中央政府", "GovernmentBody")]
+
+
+def test_a_places_industries_listed_are_no_firm() -> None:
+    names = found("将推动东川新材料、新能源、新食品加工产业发展。园区引进了华通重工、金源食品和德信新材料等企业。")
+    assert "东川新材料" not in names
+    assert names.get("金源食品") == "Company" and names.get("德信新材料") == "Company"

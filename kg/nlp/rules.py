@@ -1387,6 +1387,9 @@ def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
             continue
         if trade.end < len(text) and text[trade.end] not in SEPARATORS and not text.startswith("项目", trade.end):
             continue
+        listed = starting_at.get(trade.end + 1)
+        if listed is not None and (listed.text in TRADES or listed.text[:1] == "新" and listed.text[1:] in TRADES):
+            continue  # 某市新材料、新能源…: the place's industries, a list of trades, not a firm
         ms.add(mention.start, trade.end, "Company", 0.75)
 
 
