@@ -319,3 +319,10 @@ def test_a_places_industries_listed_are_no_firm() -> None:
     names = found("将推动东川新材料、新能源、新食品加工产业发展。园区引进了华通重工、金源食品和德信新材料等企业。")
     assert "东川新材料" not in names
     assert names.get("金源食品") == "Company" and names.get("德信新材料") == "Company"
+
+
+def test_counted_divisions_are_no_names() -> None:
+    from kg.nlp.rules import is_category
+
+    assert is_category("北三县") and is_category("千镇万村") and is_category("三县一区")
+    assert not any(is_category(name) for name in ("五河县", "六安市", "四会市", "万宁市", "三亚市"))

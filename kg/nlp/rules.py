@@ -453,8 +453,15 @@ def work_class(title: str) -> str:
     return "Work"
 
 
+# Divisions counted (北三县, 千镇万村, 三县一区): how many of a level, no name.
+COUNTED_DIVISIONS = re.compile(r"^[东西南北中]?(?:[一二三四五六七八九十两百千万]+[省市县区旗盟镇乡村])+$")
+
+
 def is_category(text: str) -> bool:
-    """Whether ``text`` is made only of administrative level words (盟市, 嘎查村, 旗县区)."""
+    """Whether ``text`` is made only of administrative level words (盟市, 嘎查村, 旗县区) or counts divisions (北三县,
+    千镇万村)."""
+    if COUNTED_DIVISIONS.match(text):
+        return True
     rest = text
     while rest:
         for word in LEVEL_WORDS:
