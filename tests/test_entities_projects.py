@@ -326,3 +326,18 @@ def test_counted_divisions_are_no_names() -> None:
 
     assert is_category("北三县") and is_category("千镇万村") and is_category("三县一区")
     assert not any(is_category(name) for name in ("五河县", "六安市", "四会市", "万宁市", "三亚市"))
+
+
+def test_a_firms_short_name_before_wei_daibiao() -> None:
+    from kg.model import Token
+    from kg.nlp.rules import _Mentions, trade_names
+
+    words = [("以", "p"), ("宏曼", "ORG"), ("汽配", "n"), ("为", "v"), ("代表", "n"), ("的", "u"), ("产业", "n")]
+    tokens, at = [], 0
+    for word, pos in words:
+        tokens.append(Token.at(at, word, pos))
+        at += len(word)
+    text = "".join(word for word, _ in words)
+    ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), [Mention("a", 1, 3, "宏曼", "Organization")]))
+    trade_names(ms, tokens)
+    assert [(m.text, m.type) for m in ms.all] == [("宏曼汽配", "Company")]

@@ -1382,8 +1382,8 @@ SEPARATORS = set("、，。；：和与及等")
 
 
 def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
-    """A name the tagger found followed by a trade word and a separator is a company's short name (某某重工、
-    某某新材料和…): the tagger's span grows to take the trade."""
+    """A name the tagger found followed by a trade word and a separator, 项目 or 为代表/为龙头 is a company's short
+    name (某某重工、某某新材料和…, 以某某汽配为代表): the tagger's span grows to take the trade."""
     text = ms.text
     starting_at = {token.start: token for token in tokens}
     for mention in list(ms.all):
@@ -1392,7 +1392,11 @@ def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
         trade = starting_at.get(mention.end)
         if trade is None or trade.text not in TRADES or mention.end - mention.start < 2:
             continue
-        if trade.end < len(text) and text[trade.end] not in SEPARATORS and not text.startswith("项目", trade.end):
+        if (
+            trade.end < len(text)
+            and text[trade.end] not in SEPARATORS
+            and not text.startswith(("项目", "为代表", "为龙头"), trade.end)
+        ):
             continue
         listed = starting_at.get(trade.end + 1)
         if listed is not None and (listed.text in TRADES or listed.text[:1] == "新" and listed.text[1:] in TRADES):
