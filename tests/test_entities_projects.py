@@ -341,3 +341,9 @@ def test_a_firms_short_name_before_wei_daibiao() -> None:
     ms = _Mentions(ArticleExtraction(Article("a", "d", 0, text), [Mention("a", 1, 3, "宏曼", "Organization")]))
     trade_names(ms, tokens)
     assert [(m.text, m.type) for m in ms.all] == [("宏曼汽配", "Company")]
+
+
+def test_projects_counted_before_or_after_are_kinds() -> None:
+    names = found("南江已经有4个“深蓝牧场”项目开工建设。全市累计引进在沪企业投资项目超600个。“蓝色粮仓”项目开工。")
+    assert names.get("“蓝色粮仓”项目") == "Project"  # one quoted project, not counted
+    assert not any(name.endswith("项目") and name != "“蓝色粮仓”项目" for name in names)

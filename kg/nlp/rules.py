@@ -1026,6 +1026,8 @@ def quoted_names(ms: _Mentions) -> None:
         end = after + len(head[0])
         if any(m.start < match.start() < m.end for m in ms.all.overlapping(match.start(), match.start() + 1)):
             continue
+        if COUNT_BEFORE_QUOTE.search(text, max(0, match.start() - 6), match.start()):
+            continue  # 4个“某某”项目: four projects of a kind
         ms.add(match.start(), end, head[1], 0.85, name=text[match.start() : end])
 
 
@@ -1166,6 +1168,9 @@ BUILD_VERBS = frozenset(
     "年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split()
 )
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
+COUNTED_AFTER = re.compile(r"(?:超过|超|共|近|达|约|逾)?[\d.]+[个项类次批家处件宗]")  # 某类项目(超)52个
+# A count right before a quoted name (4个“某某”项目): the quotation names a kind, counted.
+COUNT_BEFORE_QUOTE = re.compile(r"[\d两二三四五六七八九十百千几多]+[个项批类家]$")
 THRESHOLD = re.compile(r"元(?:以上|以下)")  # 5000万元以上项目: the projects above a sum (not 220千伏及以上项目)
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
 # What a plant or a works does, printed inside its name as a verb (光伏发电示范项目, 供排水一体化项目, 淀粉糖加工):
@@ -1287,7 +1292,8 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             not naming_element(text[start:end], words)
             or COUNTED.search(text, start, end)
             or THRESHOLD.search(text, start, end)
-            or COUNTED.match(text, end)
+            or COUNTED_AFTER.match(text, end)
+            or (first > 0 and COUNT_BEFORE.match(tokens[first - 1].text))
         ):
             continue  # a count (39个子项目, 某类项目52个) or a threshold (5000万元以上项目) makes a category
         last_name = max(
