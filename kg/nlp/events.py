@@ -694,11 +694,13 @@ def _same_place(a: Event, b: Event) -> bool:
 
 
 # A named event: a noun phrase ending in a meeting or activity word, opened by the verb that holds it or a clause edge,
-# closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开).
+# closed by the verb or place after it (…举行2023年某县重点项目集中开工活动, 某某推介会在某市召开); a slogan in
+# quotation marks may be part of a meeting's name (2019年“某某出山”某某推介会), and a pause mark may join two activities
+# (集中开工、集中签约活动).
 _NAMED_EVENT = re.compile(
     r"(?:(?<=召开)|(?<=举行)|(?<=举办)|(?<=参加)|(?<=出席)|(?<=开展)|(?<=在)|(?<=[，。：:,、“\n])|^|(?<=日))"
-    r"(?P<name>[^，。；：、“”\s,;:]{4,40}?(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|"
-    r"恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
+    r"(?P<name>(?:[^，。；：、“”\s,;:]|“[^“”，。；]{1,16}”|(?<=开工|签约|投产|竣工|开业|揭牌)、){4,40}?"
+    r"(?:会议|大会|党代会|推介会|推进会|座谈会|洽谈会|签约会|协作会|调研会|研讨会|恳谈会|博览会|交易会|论坛|活动|仪式|开幕式))"
     r"(?=举行|在|于|召开|举办|开幕|[，。；、,;]|上|期间|精神|第[一二三四五六七八九十0-9]+次全体|$)"
 )
 # …and is a name only with something that names it: a year, an ordinal, a place or organization inside it, or the
@@ -708,14 +710,34 @@ _OPENS_NAME = re.compile(r"召开|举行|举办|参加|出席|开展|在")
 _NOT_A_NAME = re.compile(
     r"主持|在|开展|继续|今年|\d+月\d+日|\d+个|等|^(?:此次|这次|本次|该|会议|全体|相关|有关|各类|系列|第)"
 )  # a count (208个项目集中开工仪式, 某某等28个项目…) makes a kind of occasion, not a name
-# 某县举行, 某市委、市政府在某地召开: the bodies before the verb (a coordination of them) hold the event
-_HOLD_AFTER = re.compile(rf"^(?:[、和及与]{ORG})*(?:在[^，。；]{{1,12}}?)?(?:举行|召开|举办|主办|承办)")
-_ORGANIZES_AFTER = re.compile(r"^(?:主持|主持召开)")
-_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|作大会发言|即席发言|列席")
-# A later paragraph that points back at the event it follows (会上, 主持会议, 此次大会) still tells of it.
+# 某县举行, 某市委、市政府2日在某地召开: the bodies before the verb (a coordination of them) hold the event
+_HOLD_AFTER = re.compile(
+    rf"^(?:[、和及与]{ORG})*(?:\d{{1,2}}日|当天|今天|日前|近日)?(?:上午|下午|晚)?(?:在[^，。；]{{1,12}}?)?"
+    r"(?:举行|召开|举办|主办|承办)"
+)
+_ATTENDS_SENTENCE = re.compile(r"出席|参加|主持|讲话|致辞|宣布|参会|率团|率队|就座|发言|列席|主会场|分会场")
+# 甲、乙等企业当天分别与丙、丁签署…, 甲县、乙县等地政府，分别和…签订: the organizations and places that sign at
+# the event were there
+_SIGNING_PARTIES = pattern(
+    r"(?P<left>(?:{O}|{A})(?:[、，,和及](?:{O}|{A}))*)(?:{N}|{A}|[，,]){{0,12}}?(?:与|和|同)"
+    r"(?P<right>(?:{O}(?:[、和及]{O})*)?)(?:{N}|{A}){{0,20}}?(?:签署|签订|签约)(?!项目|总额|金额|的)"
+)
+# 在某市召开某某会议, 某某会议在某市举行: the place a named event is held in (an area; a venue inside one is not named
+# by it)
+_HELD_IN = [
+    pattern(r"在(?P<place>{A})(?:{N}{{0,2}}?)(?:召开|举行|举办)了?的?(?P<event>{E})"),
+    pattern(r"(?P<event>{E})(?:{N}{{0,8}}?)在(?P<place>{A})(?:召开|举行|举办|开幕)"),
+]
+# (记者 某某), (某某 某某): the reporters a dateline names in brackets report the event, they do not attend it
+_BYLINE_BRACKET = pattern(r"[(（](?:记者|通讯员|实习生|见习记者|特约记者)?\s*{P}(?:[\s、]*{P})*\s*[)）]")
+# 某法院在会上作交流发言: a body that speaks at the meeting was there
+_AT_THE_MEETING = pattern(r"(?P<who>{O})(?:{N}{{0,4}}?)在(?:会上|大会上|会议上)")
+# A later sentence that points back at the event it follows (会上, 主持会议, 此次大会, 主会场, 当天…签约, 现场，…签订,
+# 作了发言) tells of it.
 _BACK_REFERENCE = re.compile(
-    r"会上|主席台|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
+    r"会上|主席台|主会场|分会场|(?:此次|本次|这次|该次)(?:会议|大会|仪式|活动)"
     r"|(?:主持|出席|参加|列席)了?[^，。；0-9一二三四五六七八九十]{0,4}?(?:会议|大会|仪式|活动)"
+    r"|(?:当天|当日|^\s*现场[，,])[^。；]*(?:签约|签订|签署)|作了?[^，。；]{0,4}?发言"
 )
 
 
@@ -733,12 +755,19 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
                 start, name = start + held[-1].end(), name[held[-1].end() :]
             if name.startswith("的"):  # 召开的某某会议: the name starts after 的
                 start, name = start + 1, name[1:]
-            if len(name) < 4:
-                continue
+            if len(name) < 4 or "“" in name and not name.endswith(_TOPIC_MEETING):
+                continue  # a ceremony or activity of a quoted campaign (“某某”项目集中启动仪式) is not named by it
             inside = [
                 m for m in extraction.mentions if start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
             ]
-            named = _NAMES_IT.search(name) or any(family(m.type) in (PLACE, ORG) for m in inside)
+            named = (
+                _NAMES_IT.search(name)
+                or any(family(m.type) in (PLACE, ORG) for m in inside)
+                and "和" not in name  # 启用和挂牌仪式: two acts
+                or len(name) >= _HELD_NAME
+                and name.endswith(_TOPIC_MEETING)
+                and _held_by_name(extraction, text, start)
+            )
             if not named or _NOT_A_NAME.search(name):
                 continue
             if any(
@@ -747,6 +776,27 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
                 continue  # it would cut through a name
             found.append(Mention(article.id, start, end, article.text[start:end], "Event", 0.7, EXTRACTOR))
     return found
+
+
+# 某市召开茶产业招商引资洽谈会: a meeting a named body or place holds is that one's, named by what it is about
+_HELD_NAME = 6
+_TOPIC_MEETING = ("会", "论坛")  # a meeting on a topic (洽谈会, 座谈会); a ceremony or activity is named by more
+_HOLDING_CLAUSE = re.compile(r"[^，。；：,;:\n]*(?:召开|举行|举办)$")
+
+
+def _held_by_name(extraction: ArticleExtraction, text: str, start: int) -> bool:
+    """The clause before ``start`` ends with the verb that holds a meeting, and its subject is a named organization or
+    place (not the venue after 在)."""
+    clause = _HOLDING_CLAUSE.search(text, 0, start)
+    if clause is None:
+        return False
+    return any(
+        clause.start() <= m.start
+        and m.end <= start
+        and family(m.type) in (PLACE, ORG)
+        and text[m.start - 1 : m.start] not in ("在", "于")
+        for m in extraction.mentions
+    )
 
 
 _SESSION_REST = re.compile(r"(?:第[一二三四五六七八九十0-9]+次)?(?:全体)?(?:会议|大会)")
@@ -768,15 +818,31 @@ def _session_host(view: ArticleView, event: Mention) -> Mention | None:
 
 
 def event_relations(view: ArticleView) -> list[Relation]:
-    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who preside
-    over it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
-    or presided, attend it — until another named event is named."""
+    """Who organizes and who attends the named events of an article: bodies that hold one (X举行Y), persons who convene
+    it (X主持召开Y) organize it; the persons of its sentence, and of later sentences that say they attended, spoke
+    or presided, and the organizations that sign there (甲与乙签署…), attend it — until another named event is named."""
     relations: list[Relation] = []
     current: Mention | None = None
     last: Mention | None = None  # the event named last, which a later paragraph may point back at
     paragraph = -1
     for frame in view.frames:
         named = [s for s in frame.slots.values() if s.mention.type == "Event"]
+        for regex in _HELD_IN:
+            for match in regex.finditer(frame.masked):
+                event, place = frame.slot(match, "event"), frame.slot(match, "place")
+                if event is not None and place is not None and event.mention.type == "Event" and not place.fresh:
+                    relations.append(
+                        Relation(
+                            "",
+                            "locatedIn",
+                            "",
+                            view.evidence(frame),
+                            EXTRACTOR,
+                            0.8,
+                            subject_mention=event.mention,
+                            object_mention=view.use(place),
+                        )
+                    )
         if named:
             current = last = named[0].mention
             paragraph = frame.sentence.paragraph
@@ -798,23 +864,35 @@ def event_relations(view: ArticleView) -> list[Relation]:
             paragraph = frame.sentence.paragraph
             # a later paragraph tells of something else, unless it points back (会上, 主持开工活动)
             current = last if _BACK_REFERENCE.search(simplified(frame.text)) else None
-        if (
-            current is None
-            or not _ATTENDS_SENTENCE.search(simplified(frame.text))
-            and not (named and any(s.char == ORG for s in frame.slots.values()))
-        ):
+        elif current is None and _BACK_REFERENCE.search(simplified(frame.text)):
+            current = last  # a later sentence of that paragraph may point back
+        bodies_there = {  # the parties of a signing there, a body that speaks at the meeting
+            id(s)
+            for match in _SIGNING_PARTIES.finditer(frame.masked)
+            for s in frame.group_slots(match, "left") + frame.group_slots(match, "right")
+        } | {id(s) for match in _AT_THE_MEETING.finditer(frame.masked) for s in frame.group_slots(match, "who")}
+        # the persons of a sentence that says they were there, or that names the event with a body
+        persons_there = bool(_ATTENDS_SENTENCE.search(simplified(frame.masked))) or bool(
+            named and any(s.char == ORG for s in frame.slots.values())
+        )
+        if current is None or not (persons_there or bodies_there or named):
             continue
+        reporters = {
+            id(s) for match in _BYLINE_BRACKET.finditer(simplified(frame.masked)) for s in frame.slots_in(*match.span())
+        }
         for index in sorted(frame.slots):
             slot = frame.slots[index]
             rest = simplified(frame.masked[index + 1 :])
             if slot.char == PERSON:
-                # who convenes an event (主持召开) organizes it; who chairs it (主持) organizes it and is there
+                if not persons_there or id(slot) in reporters:
+                    continue
+                # who convenes an event (主持召开) organizes it; who chairs it (主持) is there for the body holding it
                 if rest.startswith("主持召开"):
                     predicates: tuple[str, ...] = ("organizes",)
-                elif _ORGANIZES_AFTER.match(rest):
-                    predicates = ("organizes", "attends")
                 else:
                     predicates = ("attends",)
+            elif id(slot) in bodies_there and not slot.fresh and not frame.masked[:index].endswith(("在", "于", "赴")):
+                predicates = ("attends",)
             elif (
                 slot.char in (ORG, PLACE)
                 and named
@@ -850,6 +928,8 @@ def signing_partners(view: ArticleView) -> list[Relation]:
             if kind != "Signing":
                 continue
             for join in _WITH_PARTIES.finditer(frame.masked):  # anywhere in the sentence that states the signing
+                if join.group("left") and frame.masked[join.start("left") - 1 : join.start("left")] == "、":
+                    continue  # 与甲、乙和丙签约: the 和 closes the list of the other side
                 left = frame.slots.get(join.start("left")) if join.group("left") else _opening_party(frame)
                 rights = [s for s in frame.group_slots(join, "right") if s.char in (ORG, PLACE) and not s.fresh]
                 if left is None or left.fresh or left.char not in (ORG, PLACE):
