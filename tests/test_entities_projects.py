@@ -347,3 +347,10 @@ def test_projects_counted_before_or_after_are_kinds() -> None:
     names = found("南江已经有4个“深蓝牧场”项目开工建设。全市累计引进在沪企业投资项目超600个。“蓝色粮仓”项目开工。")
     assert names.get("“蓝色粮仓”项目") == "Project"  # one quoted project, not counted
     assert not any(name.endswith("项目") and name != "“蓝色粮仓”项目" for name in names)
+
+
+def test_a_category_word_after_what_qualifies_it_names_no_place() -> None:
+    from kg.nlp.rules import _not_a_name
+
+    assert _not_a_name("美丽乡村示范村", frozenset()) and _not_a_name("省级贫困县", frozenset())
+    assert not any(_not_a_name(name, frozenset()) for name in ("团结民族村", "李家大村", "杨柳青镇", "张家口市"))

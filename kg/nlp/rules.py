@@ -874,6 +874,7 @@ DEICTICS = ("当地", "本地", "外地", "各", "该", "本", "全", "每", "�
 GENERIC_PLACE_BODIES = frozenset(
     "百强 贫困 示范 先进 试点 重点 文明 模范 边境 民族 老区 山区 沿海 内陆 口岸 农业 工业 大 小 整 多 少 几 强".split()
 )
+GENERIC_PLACE_ENDINGS = tuple(word for word in GENERIC_PLACE_BODIES if len(word) >= 2 and word not in ("民族", "口岸"))
 # Generic towns: 西南重镇 ("an important town of the southwest"), 历史文化名镇.
 GENERIC_TOWNS = ("重镇", "大镇", "强镇", "名镇")
 # Followers of a religion, named like a people (穆斯林).
@@ -895,7 +896,11 @@ def _not_a_name(text: str, peoples: frozenset[str]) -> bool:
     if text in CURRENCIES or text in peoples or text.startswith(("本报", "本刊")) or text.endswith(GENERIC_TOWNS):
         return True
     level = next((w for w in LEVEL_WORDS if text.endswith(w) and len(text) > len(w)), None)
-    return level is not None and (text[: -len(level)] in DEICTICS or text[: -len(level)] in GENERIC_PLACE_BODIES)
+    if level is None:
+        return False
+    body = text[: -len(level)]
+    # 美丽乡村示范村, 省级贫困县: the category word may come after what qualifies it
+    return body in DEICTICS or body in GENERIC_PLACE_BODIES or body.endswith(GENERIC_PLACE_ENDINGS)
 
 
 def _suffix_len(name: str) -> int:
