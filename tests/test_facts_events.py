@@ -409,3 +409,13 @@ def test_a_ceremony_named_for_a_park_took_place_there() -> None:
     name = "东岭新材料产业园暨远景公司二期项目奠基仪式"
     found = events(f"2月13日，{name}举行。", {name: "Event", "东岭新材料产业园": "IndustrialPark", "远景公司": "Company"})
     assert [(e.type, [m.text for m in e.place_mentions]) for e in found] == [("ConstructionStart", ["东岭新材料产业园"])]
+
+
+def test_a_project_named_later_folds_into_a_first_mention_that_named_none() -> None:
+    text = "2月10日，北川市举行项目集中签约活动。其中，北川光伏发电项目现场签约。"
+    found = events(text, {"北川市": "City", "北川光伏发电项目": "Project"})
+    assert [e.type for e in found] == ["Signing"]
+    assert ("project", "北川光伏发电项目") in roles(found[0])
+    text = "3月1日，青山县光明新材料项目开工。3月1日，青山县蓝天化工项目开工。"
+    found = events(text, {"青山县光明新材料项目": "Project", "青山县蓝天化工项目": "Project"})
+    assert len(found) == 2  # two projects named: two happenings

@@ -1005,7 +1005,8 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
     """Fold a later mention of a happening into its first mention: news names an event in its lead and then again —
     in statistics (集中开工…，开工项目92个), through who attended, spoke or announced it (某某出席开工仪式并致辞,
     某某宣布开工, 某某陪同调研), or through the same actors again (某某一行调研…，某某一行参观…). A later mention
-    folds when it is of the same class, has a trigger, states no other date, place or project, and either names no one
+    folds when it is of the same class, has a trigger, states no other date, place or project (a project is no other
+    when the first named none: 某县集中签约…，某某项目签约), and either names no one
     who acts, points back at the happening, or names actors the first already has. Its sentence is kept as further
     evidence."""
     kept: list[Event] = []
@@ -1068,8 +1069,8 @@ def _same_happening(first: Event, later: Event) -> bool:
     restates = bool(_COUNTS.search(simplified(later.label)) or _COUNT.search(text))
     projects = {m.text for role, m in later.role_mentions if role == "project"}
     known_projects = {m.text for role, m in first.role_mentions if role == "project"}
-    if projects - known_projects and not (points_back or restates):
-        return False
+    if projects - known_projects and known_projects and not (points_back or restates):
+        return False  # another project than the one the first names; one of those a project-less first took in
     if not (points_back or restates or _same_place(first, later)):
         return False
     actors = _actors_of(later)
