@@ -68,6 +68,11 @@ def test_a_project_named_with_its_company_is_built_by_it_and_a_base_is_owned() -
     assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") in found
     assert ("己渔业有限公司", "owns", "鱼苗繁育基地") in found
     assert ("戊化工有限公司", "owns", "年产5万吨氯碱项目") not in found
+    # signed: the company invests in the project named with it
+    found = relations("现场签约了戊化工有限公司年产5万吨氯碱项目等11个项目。",
+                      {"戊化工有限公司": "Company", "年产5万吨氯碱项目": "Project"})
+    assert ("戊化工有限公司", "investsIn", "年产5万吨氯碱项目") in found
+    assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") not in found
 
 
 def test_joint_parties_are_partners_pairwise() -> None:

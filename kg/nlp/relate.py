@@ -88,6 +88,8 @@ _BUILDS = pattern(
 )
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
+# A clause that has signed what it lists (现场签约了…): the projects named with their companies are their investments.
+_SIGNED = re.compile(r"签约了?[^，。；：,;:]*$")
 _PROJECT_NAME = re.compile(r"(?:项目|工程)(?:[(（][^)）]*[)）])?$")
 # 持有X…股 is a stake (investsIn below); 控股X is control
 _OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
@@ -947,9 +949,11 @@ def _building(frame: Frame, out: _Emitter) -> None:
     for match in _OWNS_ADJACENT.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
-            # 某公司某某项目: a project named with its company is the one the company builds; a plant or base it owns
+            # 某公司某某项目: a project named with its company is the one the company builds, or, signed (签约了某公司
+            # 某项目), the one it invests in; a plant or base it owns
             project = _PROJECT_NAME.search(simplified(thing.mention.text))
-            out.add(frame, org, "builds" if project else "owns", thing, 0.7)
+            signed = project and _SIGNED.search(simplified(frame.masked[: match.start()]))
+            out.add(frame, org, "investsIn" if signed else "builds" if project else "owns", thing, 0.7)
     for match in _OWNS.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
