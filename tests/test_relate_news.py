@@ -570,3 +570,11 @@ def test_a_body_that_speaks_at_the_meeting_attends_it() -> None:
     article.mentions.extend(named_events(article))
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert ("甲县法院", "attends") in found
+
+
+def test_a_phase_of_a_project_is_part_of_it_but_another_project_named_after_it_is_not() -> None:
+    mentions = {"光明工程": "Project", "光明工程二期项目": "Project"}
+    assert ("光明工程二期项目", "partOf", "光明工程") in relations("光明工程二期项目今日开工，光明工程已完工。", mentions)
+    mentions = {"光明工程": "Project", "光明工程新材料项目": "Project"}
+    found = relations("光明工程新材料项目今日开工，光明工程已完工。", mentions)
+    assert not any(p == "partOf" for _, p, _ in found)
