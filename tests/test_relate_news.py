@@ -8,7 +8,7 @@ from pathlib import Path
 
 import kg
 from kg.model import Sentence
-from kg.nlp.events import event_relations, named_events
+from kg.nlp.events import event_relations, named_events, signing_partners
 from kg.nlp.frames import build_view
 from kg.nlp.relate import iter_pairs, relate_view
 from tests.test_relations_units import extraction, relations
@@ -68,6 +68,11 @@ def test_a_project_named_with_its_company_is_built_by_it_and_a_base_is_owned() -
     assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") in found
     assert ("己渔业有限公司", "owns", "鱼苗繁育基地") in found
     assert ("戊化工有限公司", "owns", "年产5万吨氯碱项目") not in found
+    # signed: the company invests in the project named with it
+    found = relations("现场签约了戊化工有限公司年产5万吨氯碱项目等11个项目。",
+                      {"戊化工有限公司": "Company", "年产5万吨氯碱项目": "Project"})
+    assert ("戊化工有限公司", "investsIn", "年产5万吨氯碱项目") in found
+    assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") not in found
 
 
 def test_joint_parties_are_partners_pairwise() -> None:
@@ -107,7 +112,8 @@ def test_attendees_in_a_later_paragraph_that_points_back_at_the_meeting() -> Non
     article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
     article.mentions.extend(named_events(article))
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
-    assert {("赵一", "organizes"), ("赵一", "attends")} <= found  # who presides over it is there too
+    assert ("赵一", "attends") in found  # who presides over it is there
+    assert ("赵一", "organizes") not in found  # for the body that holds it (主持召开 would convene it)
     assert not any(person == "钱二" for person, _ in found)  # a paragraph about something else
 
 
@@ -347,3 +353,228 @@ def test_the_body_whose_session_an_event_is_holds_it() -> None:
     found = {(r.subject_mention.text, r.predicate, r.object_mention.text)
              for r in event_relations(build_view(article))}
     assert ("政协第五届东江市委员会", "organizes", "政协第五届东江市委员会第二次会议") in found
+
+
+def test_the_parties_of_a_signing_on_the_day_of_a_signing_meeting_attend_it() -> None:
+    text = ("甲市举行2031年甲市项目合作签约会。另讯，乙公司到丙县考察。"
+            "丁投资有限公司、戊建设集团等本地企业当天分别与己能源集团和庚农垦集团签署合作项目5个。")
+    companies = {"丁投资有限公司": "Company", "戊建设集团": "Company", "己能源集团": "Company", "庚农垦集团": "Company"}
+    article = extraction(text, {"甲市": "City", "乙公司": "Company", "丙县": "County", **companies})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {(name, "attends") for name in companies} <= found
+    assert not any(who == "乙公司" for who, _ in found)  # a paragraph about something else
+    # a signing told of as a past one (与…签署的项目) is no party at the event
+    text = "甲市举行2031年甲市项目合作签约会。辛公司与壬公司去年签署的项目已投产。"
+    article = extraction(text, {"甲市": "City", "辛公司": "Company", "壬公司": "Company"})
+    article.mentions.extend(named_events(article))
+    assert not any(r.predicate == "attends" for r in event_relations(build_view(article)))
+
+
+def test_a_person_at_a_venue_of_the_event_attends_it() -> None:
+    text = ("2031年甲市首批项目集中签约活动举行。乙市委书记赵一在甲市主会场与相关企业进行现场签约。"
+            "钱二在分会场参加会议。")
+    article = extraction(text, {"甲市": "City", "赵一": "Person", "钱二": "Person", "乙市委": "PartyBody"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=1) for i, s in enumerate(article.article.sentences)]
+    article.article.sentences[0] = Sentence(0, article.article.sentences[0].span, paragraph=0)
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("赵一", "attends"), ("钱二", "attends")} <= found
+    assert ("乙市委", "attends") not in found  # the body of a post is not a party
+
+
+def test_a_line_of_places_under_a_heading_that_counts_them_lies_in_the_heading_region(tmp_path: Path) -> None:
+    page = tmp_path / "list.txt"
+    page.write_text("江西这3个村入选示范名单\n\n近日，示范名单公布。\n\n江西入选3个村\n\n赣州市瑞金市叶坪乡\n\n"
+                    "图源某某网\n\n吉安市井冈山市茅坪乡\n\n南昌市新建区\n", encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings())
+    named = {(corpus.entities[r.subject].label, corpus.entities[r.object].label)
+             for r in corpus.relations if r.predicate == "containedIn"}
+    assert {("赣州市", "江西省"), ("吉安市", "江西省"), ("南昌市", "江西省")} <= named
+    assert ("瑞金市", "江西省") not in named  # the first place of each line only
+    # a sentence that ends with 。 is no heading, and a line after it is not listed under it
+    page.write_text("江西入选3个村，名单如下。\n\n赣州市瑞金市叶坪乡\n", encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings())
+    placed = {corpus.entities[r.object].label for r in corpus.relations if r.predicate == "containedIn"}
+    assert "江西省" not in placed
+
+
+def test_a_topic_meeting_a_named_place_holds_is_named_and_those_who_speak_later_attend_it() -> None:
+    text = "日前，东川市召开茶产业招商引资洽谈会。市长赵一出席会议并讲话。另讯，钱二到乙村走访。副市长孙三作了发言。"
+    article = extraction(text, {"东川市": "City", "赵一": "Person", "钱二": "Person", "孙三": "Person"})
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    events = named_events(article)
+    assert [m.text for m in events] == ["茶产业招商引资洽谈会"]
+    article.mentions.extend(events)
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("东川市", "organizes"), ("赵一", "attends"), ("孙三", "attends")} <= found
+    assert ("钱二", "attends") not in found
+    # a ceremony named by a period only, a short meeting word, a meeting held at a venue: no name
+    for text in ("东川镇举行四季度重大项目集中开工仪式。", "东川市委召开常委会议。",
+                 "在东川市召开产业招商引资洽谈会。"):
+        assert named_events(extraction(text, {"东川镇": "TownshipLevelArea", "东川市委": "PartyBody",
+                                              "东川市": "City"})) == []
+
+
+def test_a_department_named_by_its_level_word_is_in_the_place_of_that_level() -> None:
+    found = relations("会议在西阳县举行，成都领导出席。市发改委、市经信局负责同志和县公安局民警参加。",
+                      {"西阳县": "County", "成都": "City", "市发改委": "GovernmentBody", "市经信局": "GovernmentBody",
+                       "县公安局": "GovernmentBody"})
+    assert {("市发改委", "locatedIn", "成都"), ("市经信局", "locatedIn", "成都")} <= found
+    assert ("县公安局", "locatedIn", "西阳县") in found
+    # a unit of the party committee is no department of the place; with no place of that level named, no guess
+    found = relations("西阳县召开会议，市委宣传部、市发改委负责同志参加。",
+                      {"西阳县": "County", "市委宣传部": "PartyBody", "市发改委": "GovernmentBody"})
+    assert not any(p == "locatedIn" for _, p, _ in found)
+
+
+def test_a_post_in_a_department_whose_name_opens_with_its_body_is_the_departments() -> None:
+    view = build_view(extraction("西阳网讯(通讯员 钱二)5月13日，国家林草局规划司副司长赵一率队来到西阳县。",
+                                 {"西阳网": "NewsMedia", "钱二": "Person", "国家林草局": "GovernmentBody",
+                                  "国家林草局规划司": "GovernmentBody", "赵一": "Person", "西阳县": "County"}))
+    posts = {(r.subject_mention.text, r.attrs["title"], r.object_mention.text if r.object_mention else None)
+             for r in relate_view(view) if r.predicate == "holdsPost"}
+    assert ("赵一", "副司长", "国家林草局规划司") in posts
+    assert not any(org == "国家林草局" for *_, org in posts)
+
+
+def test_a_body_named_by_its_level_is_in_the_division_written_inside_another_name() -> None:
+    text = "政协第十届绵阳市委员会第二次会议开幕。市委、市中级人民法院负责同志出席。"
+    found = relations(text, {"政协第十届绵阳市委员会": "GovernmentBody", "市委": "PartyBody",
+                             "市中级人民法院": "GovernmentBody"})
+    assert {("市委", "locatedIn", "绵阳市"), ("市中级人民法院", "locatedIn", "绵阳市")} <= found
+    # no known division of that level inside the names: no guess
+    found = relations("政协第十届东湖委员会第二次会议开幕。市委负责同志出席。",
+                      {"政协第十届东湖委员会": "GovernmentBody", "市委": "PartyBody"})
+    assert not any(p == "locatedIn" for _, p, _ in found)
+
+
+def test_the_place_a_named_event_is_held_in() -> None:
+    for text in ("4月1日，2031年东川茶产业推介会在西阳市召开。",
+                 "4月1日，东川集团在西阳市召开2031年东川茶产业推介会。"):
+        article = extraction(text, {"西阳市": "City", "东川集团": "Company"})
+        article.mentions.extend(named_events(article))
+        found = {(r.subject_mention.text, r.predicate, r.object_mention.text)
+                 for r in event_relations(build_view(article))}
+        assert ("2031年东川茶产业推介会", "locatedIn", "西阳市") in found
+    # a venue that is no area, and a place the delegation travels to, hold nothing
+    for text in ("东川集团在西阳大厦召开2031年东川茶产业推介会。", "赵一赴西阳市参加2031年东川茶产业推介会。"):
+        article = extraction(text, {"西阳市": "City", "东川集团": "Company", "西阳大厦": "Facility",
+                                    "赵一": "Person"})
+        article.mentions.extend(named_events(article))
+        assert not any(r.predicate == "locatedIn" for r in event_relations(build_view(article)))
+
+
+def test_a_quoted_slogan_inside_a_meeting_name_and_not_a_campaigns_ceremony() -> None:
+    article = extraction("4月29日，2031年“东茶西进·香飘四海”甲省茶产业推介会举办。赵一出席了活动并讲话。",
+                         {"甲省": "ProvinceLevelArea", "赵一": "Person"})
+    events = named_events(article)
+    assert [m.text for m in events] == ["2031年“东茶西进·香飘四海”甲省茶产业推介会"]
+    article.mentions.extend(events)
+    assert ("赵一", "attends") in {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    article = extraction("5月6日，甲市“开春即开工”项目建设集中启动仪式举行。", {"甲市": "City"})
+    assert named_events(article) == []
+
+
+def test_a_pairing_of_aid_joins_the_helping_and_the_helped_place() -> None:
+    places = {"东海市": "City", "西川省": "ProvinceLevelArea", "南山州": "PrefectureLevelArea"}
+    found = relations("东海市对口帮扶西川省南山州，实施帮扶项目20个。", places)
+    assert ("东海市", "cooperatesWith", "南山州") in found
+    assert ("东海市", "cooperatesWith", "西川省") not in found  # the helped side is the innermost place
+    assert not any(p == "cooperatesWith" for _, p, _ in relations("在东海市的帮扶下，南山州发展茶产业。", places))
+
+
+def test_the_reporter_of_a_dateline_does_not_attend_and_a_list_and_is_no_party() -> None:
+    text = "东川网西阳3月9日电(记者 赵一)3月9日，甲集团在西阳举行2031年西阳春季项目集中开工仪式，钱二出席。"
+    article = extraction(text, {"东川网": "NewsMedia", "西阳": "City", "赵一": "Person", "甲集团": "Company",
+                                "钱二": "Person"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert ("钱二", "attends") in found and ("赵一", "attends") not in found
+    text = "甲公司当天分别与乙集团、丙集团和丁集团签署合作协议。"
+    article = extraction(text, {n: "Company" for n in ("甲公司", "乙集团", "丙集团", "丁集团")})
+    pairs = {frozenset((r.subject_mention.text, r.object_mention.text)) for r in signing_partners(build_view(article))}
+    assert {frozenset(("甲公司", "乙集团")), frozenset(("甲公司", "丁集团"))} <= pairs
+    assert frozenset(("丙集团", "丁集团")) not in pairs
+
+
+def test_a_name_may_join_two_activities_with_a_pause_mark() -> None:
+    article = extraction("3月26日，甲县隆重举行2031年第一季度重点产业项目集中开工、集中签约活动。", {"甲县": "County"})
+    assert [m.text for m in named_events(article)] == ["2031年第一季度重点产业项目集中开工、集中签约活动"]
+    # a pause mark between other words still ends a name; a list of kinds of occasion names none
+    article = extraction("3月26日，甲县举行2031年项目观摩、集中签约活动。", {"甲县": "County"})
+    assert not any("观摩、" in m.text for m in named_events(article))
+    assert named_events(extraction("3月26日，甲县举行开工、签约等活动。", {"甲县": "County"})) == []
+
+
+def test_a_chain_of_places_runs_on_into_a_name() -> None:
+    found = relations("捐赠仪式在西川县东岭乡中心小学举行。", {"西川县": "County", "东岭乡中心小学": "School"})
+    assert ("东岭乡", "containedIn", "西川县") in found
+    found = relations("捐赠仪式在西川县东岭集团举行。", {"西川县": "County", "东岭集团": "Company"})
+    assert not any(p == "containedIn" for _, p, _ in found)
+    found = relations("东岭乡西川县中心小学开学。", {"东岭乡": "TownshipLevelArea", "西川县中心小学": "School"})
+    assert not any(p == "containedIn" for _, p, _ in found)  # a county is not held by a township
+
+
+def test_places_that_sign_at_the_scene_of_the_event_attend_it() -> None:
+    text = ("4月29日，2031年东川茶产业推介会举办。近年来，东川茶产业规模逐年攀升。"
+            "现场，甲县、乙县等地政府，分别和一批企业签订了合作协议。")
+    places = {"甲县": "County", "乙县": "County", "东川": "Place"}
+    article = extraction(text, places)
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("甲县", "attends"), ("乙县", "attends")} <= found
+    # without 现场 the later paragraph does not point back; a place that is the venue signs nothing
+    article = extraction(text.replace("现场，", ""), places)
+    article.article.sentences = [Sentence(i, s.span, paragraph=i) for i, s in enumerate(article.article.sentences)]
+    article.mentions.extend(named_events(article))
+    assert not any(r.predicate == "attends" for r in event_relations(build_view(article)))
+
+
+def test_bodies_that_hold_an_event_on_a_day_written_before_the_venue() -> None:
+    text = "甲省委、省政府2日在乙市举行2031年全省重大项目推进会议。"
+    article = extraction(text, {"甲省委": "PartyBody", "省政府": "GovernmentBody", "乙市": "City"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert {("甲省委", "organizes"), ("省政府", "organizes")} <= found
+    assert ("乙市", "organizes") not in found
+
+
+def test_a_body_coordinated_with_a_party_committee_written_with_zhonggong() -> None:
+    found = relations("北湖县开展调研，围绕中共南岭市委、市政府中心工作推进。",
+                      {"北湖县": "County", "南岭市": "City", "中共南岭市委": "PartyBody", "市政府": "GovernmentBody"})
+    assert ("市政府", "locatedIn", "南岭市") in found
+
+
+def test_two_acts_joined_by_and_make_no_name_unless_dated() -> None:
+    text = "12月20日，甲县人民医院举行新址启用和乙医院医疗集团甲县人民医院挂牌仪式。"
+    article = extraction(text, {"甲县人民医院": "Hospital", "乙医院医疗集团": "Organization"})
+    assert named_events(article) == []
+    article = extraction("3月1日，甲县举行2031年甲县项目开工和签约仪式。", {"甲县": "County"})
+    assert [m.text for m in named_events(article)] == ["2031年甲县项目开工和签约仪式"]
+
+
+def test_a_division_skipping_a_level_the_article_states_is_not_restated() -> None:
+    places = {"乙县": "County", "丙镇": "TownshipLevelArea", "丁村": "VillageLevelArea", "戊村": "VillageLevelArea"}
+    found = relations("乙县丙镇丁村入选名单。乙县丁村以茶叶为主，乙县戊村以竹编为主。", places)
+    contained = {(s, o) for s, p, o in found if p == "containedIn"}
+    assert {("丙镇", "乙县"), ("丁村", "丙镇"), ("戊村", "乙县")} <= contained  # 戊村's town is not stated
+    assert ("丁村", "乙县") not in contained
+
+
+def test_a_body_that_speaks_at_the_meeting_attends_it() -> None:
+    text = "日前，全省法院审判管理工作调研会在乙市召开。甲县法院在会上作题为《提升审判质效》的交流发言。"
+    article = extraction(text, {"乙市": "City", "甲县法院": "GovernmentBody"})
+    article.mentions.extend(named_events(article))
+    found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
+    assert ("甲县法院", "attends") in found
+
+
+def test_a_phase_of_a_project_is_part_of_it_but_another_project_named_after_it_is_not() -> None:
+    mentions = {"光明工程": "Project", "光明工程二期项目": "Project"}
+    assert ("光明工程二期项目", "partOf", "光明工程") in relations("光明工程二期项目今日开工，光明工程已完工。", mentions)
+    mentions = {"光明工程": "Project", "光明工程新材料项目": "Project"}
+    found = relations("光明工程新材料项目今日开工，光明工程已完工。", mentions)
+    assert not any(p == "partOf" for _, p, _ in found)

@@ -40,7 +40,7 @@ import ahocorasick
 
 from kg.errors import InputError, KGError
 from kg.model import ArticleExtraction, Mention, Token
-from kg.nlp.rules import CURRENCIES, MentionIndex
+from kg.nlp.rules import CURRENCIES, MentionIndex, class_by_suffix
 from kg.registry import stage
 from kg.text.normalise import simplified
 
@@ -607,6 +607,9 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
     index = MentionIndex(extraction.mentions)
     hits = _hits(gaz.automaton, view, bounds)
     _split_fused_divisions(gaz, index, hits, bounds, article.id, text)
+    _split_glued_names(gaz, index, bounds, article.id, text)
+    _trim_trailing_words(gaz, index, bounds, text)
+    _restore_first_character(gaz, index, bounds, text)
     full_named = {c.code for _, _, f in hits for c in gaz.forms[f] if not c.short and c.code}
     # official names of four characters or more that cut only through words the tagger calls names
     long_names = {
@@ -906,6 +909,12 @@ def abbreviated_places(
             continue  # part of a longer name: 中美洲, 中日友好医院, 《中美联合声明》
         for mention in inside:
             index.remove(mention)  # the tagger's 中美 (a place "中美") is two places
+        provinces = [next((c for c in gaz.forms.get(name, ()) if not c.short), None) for _, name in targets]
+        region = (
+            end - start >= 3
+            and "、" not in view[start:end]  # a list (苏、浙、沪) names the provinces, no region
+            and all(c is not None and c.cls == "ProvinceLevelArea" for c in provinces)
+        )
         for offset, name in targets:
             candidate = next((c for c in gaz.forms.get(name, ()) if not c.short), None)  # names are official
             if candidate is None or index.overlapping(offset, offset + 1):
@@ -913,6 +922,8 @@ def abbreviated_places(
             mention = Mention(article_id, offset, offset + 1, text[offset], candidate.cls, 0.7, SOURCE)
             _apply(gaz, mention, candidate)
             index.add(mention)
+        if region:  # 京津冀, 粤港澳: three provinces or more named together are also the region they make
+            index.add(Mention(article_id, start, end, text[start:end], "Region", 0.7, SOURCE))
 
 
 def _run_ends(view: str, start: int, end: int, bounds: Bounds | None) -> bool:
@@ -1001,6 +1012,118 @@ def _split_fused_divisions(
             if bounds is not None:
                 bounds.starts.add(start)
                 bounds.ends.add(end)
+
+
+# Level words that end one division's name inside a list line or an address the tagger kept as one name
+# (某某镇某某村, 某某村某县).
+GLUED_LEVELS = ("街道", "社区", "嘎查", "苏木", "镇", "乡", "村", "县", "区", "旗", "市")
+
+
+def _glued_cut(gaz: Gazetteer, name: str) -> int | None:
+    """Where a place name the tagger kept whole is two division names printed one after the other (某某镇|某某村 in
+    an address, 某某村|某县 where a list line runs into the next heading): the end of the first, when each part ends
+    with a level word and is either known to the division table or two characters or more before its level word, and
+    one of them is known to the table."""
+
+    def known(part: str) -> bool:
+        return any(c.code for c in gaz.forms.get(simplified(part), ()))
+
+    def named(part: str) -> bool:
+        level = next((w for w in GLUED_LEVELS if part.endswith(w)), None)
+        return level is not None and (len(part) - len(level) >= 2 or known(part))
+
+    for cut in range(3, len(name) - 1):
+        if name[cut] in "村镇乡区县市旗":
+            continue  # 美丽乡|村示范村: a level word does not open a name (乡村 is one word)
+        first, second = name[:cut], name[cut:]
+        if named(first) and named(second) and (known(first) or known(second)):
+            return cut  # one of them a division of the table: 美丽乡村|示范村 are no names
+    return None
+
+
+def _split_glued_names(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, article_id: str, text: str) -> None:
+    """A place mention the table does not know whole that is two division names in a row (see :func:`_glued_cut`)
+    is two places."""
+    from kg.graph.vocab import is_subclass
+
+    for mention in index:
+        if mention.attrs or not (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea")):
+            continue
+        if any(c.code for c in gaz.forms.get(simplified(mention.text), ())):
+            continue  # a division's own name (some hold a level word inside)
+        cut = _glued_cut(gaz, mention.text)
+        if cut is None:
+            continue
+        index.remove(mention)
+        for start, end in ((mention.start, mention.start + cut), (mention.start + cut, mention.end)):
+            part = text[start:end]
+            index.add(Mention(article_id, start, end, part, class_by_suffix(part, "Place"), mention.score, SOURCE))
+            if bounds is not None:
+                bounds.starts.add(start)
+                bounds.ends.add(end)
+
+
+# Characters that may end a place's name after a division's (某市东部新城, 某县城区, 某河口): what follows a division's
+# name without any of them (某市发展, 某县经济) is a word of the sentence the tagger ran into the name.
+PLACE_CHARACTERS = frozenset(
+    "区城港园湾山河湖岛州县市镇乡村路街道江海岭峰坡沟滩洲林场矿口门关寨堡屯庄营坝桥站台东南西北中上下内外部新老居址寺庙宫院苑"
+)
+
+
+def _restore_first_character(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, text: str) -> None:
+    """A division's full name the tagger cut after its first character (外|冈镇): the one-character word before a place
+    mention that makes it a division of the table is the name's own."""
+    if bounds is None:
+        return
+    from kg.graph.vocab import is_subclass
+
+    view = simplified(text)
+    for mention in index:
+        start = mention.start - 1
+        if mention.attrs or not (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea")):
+            continue
+        if start < 0 or bounds.word_at(start) != (start, start + 1) or index.overlapping(start, start + 1):
+            continue
+        name = view[start : mention.end]
+        if not any(c.code and not c.short for c in gaz.forms.get(name, ())):
+            continue
+        # the place and the names that open with it (外|冈镇商会): all begin one character earlier
+        for named in [m for m in index.overlapping(mention.start, mention.start + 1) if m.start == mention.start]:
+            index.remove(named)
+            moved = Mention(named.article_id, start, named.end, text[start : named.end], named.type, named.score)
+            moved.source, moved.attrs = named.source, named.attrs
+            index.add(moved)
+
+
+def _trim_trailing_words(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, text: str) -> None:
+    """A place the tagger ran into the word after it (某市发展 in 对某市发展做出贡献) is the division whose name
+    opens it: the rest, one to three characters, holds nothing a place's name ends with."""
+    view = simplified(text)
+    for mention in index:
+        if mention.type != "Place" or mention.attrs:
+            continue
+        name = view[mention.start : mention.end]
+        cut = next(
+            (c for c in range(len(name) - 1, 1, -1) if any(d.code for d in gaz.forms.get(name[:c], ()))),
+            None,
+        )
+        if cut is None or len(name) - cut > 3 or set(name[cut:]) & PLACE_CHARACTERS:
+            continue
+        index.remove(mention)
+        end = mention.start + cut
+        index.add(
+            Mention(
+                mention.article_id,
+                mention.start,
+                end,
+                text[mention.start : end],
+                "Place",
+                mention.score,
+                mention.source,
+            )
+        )
+        if bounds is not None:
+            bounds.ends.add(end)
 
 
 def _drop_unlinked_districts(gaz: Gazetteer, index: MentionIndex) -> None:

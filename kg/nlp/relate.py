@@ -88,6 +88,8 @@ _BUILDS = pattern(
 )
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
+# A clause that has signed what it lists (现场签约了…): the projects named with their companies are their investments.
+_SIGNED = re.compile(r"签约了?[^，。；：,;:]*$")
 _PROJECT_NAME = re.compile(r"(?:项目|工程)(?:[(（][^)）]*[)）])?$")
 # 持有X…股 is a stake (investsIn below); 控股X is control
 _OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
@@ -143,6 +145,8 @@ _COOPERATES_VERB = pattern(
     rf"(?P<left>{{O}})(?:{{N}}{{0,2}}?)(?:牵手|联手|携手)(?P<right>{ORGS})(?P<rest>{{N}}{{0,24}})"
 )
 _PLACE_PARTNER_VERBS = {"签署", "签订", "签约", "结对", "合作"}
+# 甲市对口帮扶乙省丙市: a pairing of aid (east-west cooperation) joins the two; the helped side is the innermost place
+_PAIRED_AID = pattern(r"(?<![在于到赴])(?P<left>{O}|{A})(?:对口|结对)?(?:帮扶|支援|协作)(?P<right>{A}+(?![{S}])|{O})")
 _TRAINS = pattern(
     r"(?P<org>{O})(?:{N}{{0,3}}?)(?:为|对|给)(?P<trainee>{E})(?:{N}{{0,8}}?)(?:开展|进行|组织|举办)?(?:{N}{{0,6}}?)培训"
 )
@@ -482,17 +486,20 @@ def _part_owner(view: ArticleView, a: int, b: int, part: str) -> tuple[Mention |
         noun = deictic.group(1)
         families = ORG if noun in ("公司", "企业", "集团", "局", "院", "校", "社") else PLACE + ORG + PERSON
         return view.antecedent(a, families, {noun}), part[deictic.end() :]
-    for mention in view.extraction.mentions:
-        if mention.start > a:
-            break
-        if (
-            mention.start == a
-            and mention.end < b
-            and family(mention.type) in (ORG, PLACE, FACILITY)
-            and not _CHAIN_TITLE_END.search(simplified(mention.text))
-        ):
-            target = view.canonical.get(id(mention), mention)
-            return target, _with_level(mention.text, view.text[mention.end : b])
+    opening = [
+        mention
+        for mention in view.extraction.mentions
+        if mention.start == a
+        and mention.end < b
+        and family(mention.type) in (ORG, PLACE, FACILITY)
+        and not _CHAIN_TITLE_END.search(simplified(mention.text))
+    ]
+    if opening:
+        mention = opening[0]
+        if family(mention.type) == ORG:  # 国家能源局规划司副司长: the department, not the body its name opens with
+            mention = max((m for m in opening if family(m.type) == ORG), key=lambda m: m.end)
+        target = view.canonical.get(id(mention), mention)
+        return target, _with_level(mention.text, view.text[mention.end : b])
     # a place name the tagger fused with the title (某县委书记 as one organization): a known division or a name the
     # article mentions on its own
     names = {m.text for m in view.extraction.mentions}
@@ -544,6 +551,7 @@ def _places(frame: Frame, out: _Emitter) -> None:
         if place and thing and not thing.fresh and thing.char == FACILITY and _level(place.mention.type) == 0:
             out.add(frame, thing, "locatedIn", place, 0.8)
     _list_headings(frame, out)
+    _listed_under(frame, out)
     _among(frame, out)
     _bodies_of_places(frame, out)
     for match in _ADJACENT_AREAS.finditer(frame.masked):
@@ -605,6 +613,42 @@ def _list_headings(frame: Frame, out: _Emitter) -> None:
             out.add(frame, first, "containedIn", head, 0.8)
 
 
+# 某省入选10个村落 / 甲市乙县丙镇丁村 / 戊市…: a heading line that counts what the lines after it list
+_COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百]+)(?:个|家|处|座|所|项)")
+_CREDIT_LINE = 20  # a short line with no place between the items (a photo's source) does not end the list
+
+
+def _place_line(frame: Frame) -> bool:
+    """A line that is only a chain of places (an item of a bulletin list: 甲市乙县丙镇丁村)."""
+    masked = re.sub(r"\s", "", frame.masked)
+    return bool(masked) and all(ch == PLACE for ch in masked)
+
+
+def _listed_under(frame: Frame, out: _Emitter) -> None:
+    """某省入选10个村落, then one line per item (甲市乙县丙村): the first place of each item lies in the heading's
+    region when the gazetteer puts it there."""
+    if not _place_line(frame):
+        return
+    frames = out.view.frames
+    at = next((i for i, f in enumerate(frames) if f is frame), 0)
+    heading = None
+    for previous in reversed(frames[:at]):
+        places = [s for s in previous.slots.values() if s.char == PLACE]
+        if _place_line(previous) or not places and len(previous.text.strip()) <= _CREDIT_LINE:
+            continue
+        heading = previous
+        break
+    if heading is None or heading.text.rstrip()[-1:] in "。！？；" or not _COUNTED.search(heading.masked):
+        return
+    regions = [s for s in heading.slots.values() if s.char == PLACE]
+    first = frame.slots[min(frame.slots)]
+    gaz = gazetteer()
+    code, region_code = first.mention.attrs.get("code"), regions[0].mention.attrs.get("code") if regions else None
+    if len(regions) != 1 or code not in gaz.divisions or region_code not in gaz.ancestors(code):
+        return
+    out.add(frame, first, "containedIn", regions[0], 0.8)
+
+
 _AMONG = re.compile(r"^\s*其中[，,:：]?")
 
 
@@ -640,9 +684,28 @@ def _among(frame: Frame, out: _Emitter) -> None:
             out.add(frame, slot, "containedIn", holder, 0.8)
 
 
+# 市发改委, 县公安局, 市中级人民法院: a department named by its level word and what it does (not a unit of 市委)
+_BARE_DEPARTMENT = re.compile(
+    r"^(省|自治区|市|州|盟|县|区|旗)(?!委|政府|人大|政协|纪委|党)[\u4e00-\u9fff]{1,8}?(?:局|委|办|厅|法院|检察院)$"
+)
+_LEVEL_OF_WORD = {"省": 1, "自治区": 1, "市": 2, "州": 2, "盟": 2, "县": 3, "区": 3, "旗": 3}
+
+
 def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
-    """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to."""
+    """县委, 区政府: a body named by its level word alone is located in the division of that level it refers to; so is
+    a department named by its level word (市发改委), in the place of that level the article named last, written with
+    its level word or ranked at that level by the gazetteer (成都 for 市)."""
     for slot in frame.slots.values():
+        department = (
+            _BARE_DEPARTMENT.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
+        )
+        if department is not None:
+            level_word = department.group(1)
+            place = out.view.antecedent(slot.start, PLACE, {level_word}) or _ranked_antecedent(
+                out.view, slot.start, _LEVEL_OF_WORD[level_word]
+            )
+            if place is not None:
+                out.add(frame, slot, "locatedIn", place, 0.8)
         bare = BARE_BODY.match(simplified(slot.mention.text)) if slot.char == ORG and not slot.fresh else None
         if bare is not None:
             level_word = bare.group(1)
@@ -657,11 +720,43 @@ def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
                 out.add(frame, slot, "locatedIn", place, 0.8)
 
 
+def _ranked_antecedent(view: ArticleView, before: int, level: int) -> Mention | None:
+    """The last place before ``before`` whose class the gazetteer ranks at ``level``."""
+    best = None
+    for mention in view.extraction.mentions:
+        if mention.start >= before:
+            break
+        target = view.canonical.get(id(mention), mention)
+        if family(target.type) == PLACE and _level(target.type) == level:
+            best = target
+    return best
+
+
 def _first_place(view: ArticleView, level: str) -> Mention | None:
-    """The first place of the article whose name ends with a level word."""
-    return next(
+    """The first place of the article whose name ends with a level word; else the first known division of that level
+    written inside another name (吴忠市 in 政协第六届吴忠市委员会), which gets a mention of its own."""
+    named = next(
         (m for m in view.extraction.mentions if family(m.type) == PLACE and simplified(m.text).endswith(level)), None
     )
+    if named is not None:
+        return named
+    forms = gazetteer().forms
+    for mention in list(view.extraction.mentions):
+        if family(mention.type) not in (ORG, FACILITY):
+            continue
+        name = simplified(mention.text)
+        for end in (m.end() for m in re.finditer(re.escape(level), name)):
+            start = next(
+                (
+                    a
+                    for a in range(max(0, end - 8), end - len(level) - 1)
+                    if any(c.code for c in forms.get(name[a:end], ()))
+                ),
+                None,
+            )
+            if start is not None:
+                return _place_at(view, mention.start + start, mention.start + end)
+    return None
 
 
 def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
@@ -675,8 +770,11 @@ def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
 
 
 def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | None:
-    """The place of the article a body's name opens with, at ``level`` (某市 or 某 for 某市委), the longest."""
+    """The place of the article a body's name opens with (after 中共), at ``level`` (某市 or 某 for 某市委), the
+    longest."""
     name = simplified(body.text)
+    party = 2 if name.startswith("中共") else 0
+    name = name[party:]
     places = [
         m
         for m in view.extraction.mentions
@@ -689,7 +787,7 @@ def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | N
     # 哈尔滨市委 when the article names 哈尔滨市 nowhere on its own: a known division the name opens with
     cut = name.find(level)
     if cut > 0 and any(c.code for c in gazetteer().forms.get(name[: cut + len(level)], ())):
-        return _place_at(view, body.start, body.start + cut + len(level))
+        return _place_at(view, body.start + party, body.start + party + cut + len(level))
     return None
 
 
@@ -700,6 +798,9 @@ _UNIT_REST = re.compile(
     r"(?:分公司|子公司|司|局|处|科|部|办公室|办|室|组|工作队|中心|所|分院|总队|支队|大队|中队|"
     r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$"
 )
+# What follows a project's name when it names a phase or section of it (二期, 三段, 改扩建, 配套) or only its head
+# word again (某工程项目).
+_PHASE = re.compile(r"[一二三四五六七八九十\d]+(?:期|段|标段)|改扩建|扩建|续建|配套|(?:建设)?(?:项目|工程)$")
 # 某大学新校区建设项目: a campus (and the project that builds it) is part of the institution, not one of its units
 _CAMPUS_REST = re.compile(r"(?:新|东|西|南|北|主)?(?:校区|院区)")
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
@@ -715,9 +816,10 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
     for mention in view.extraction.mentions:
         if mention.text.startswith("中共") and family(mention.type) == ORG:
             texts.setdefault(mention.text[2:], mention)  # 某区委统战部 is a unit of 中共某区委
-    for slot in frame.slots.values():
+    for index, slot in frame.slots.items():
         if slot.fresh or slot.char not in (FACILITY, ORG, OTHER_CHAR) or slot.mention.type == "Event":
             continue
+        _chain_into_name(view, frame, index, texts, out)
         name = slot.mention.text
         # a body named after its place (某县人民政府) is that place's, which locatedIn would not say well; a school or
         # hospital named after its county or village (某县某小学) stands there
@@ -742,16 +844,39 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 family(whole.type) != slot.char
                 or not _UNIT_REST.search(simplified(name[cut:]))
                 or _LEGAL_FORM.fullmatch(simplified(name[cut:]))
+                or _PROJECT_NAME.search(simplified(whole.text))
+                and not _PHASE.match(rest)
             ):
-                break
+                break  # 某工程新材料项目 is another project; 某工程二期项目 a phase of it
             predicate = "subOrganizationOf" if slot.char == ORG else "partOf"
             out.add(frame, slot, predicate, whole, 0.75)
             break
 
 
+def _chain_into_name(view: ArticleView, frame: Frame, index: int, texts: dict[str, Mention], out: _Emitter) -> None:
+    """某县 + 某乡某小学: a place written right before a name that opens with a division of a lower level holds that
+    division (the chain 某县某乡 runs on into the name)."""
+    before = frame.slots.get(index - 1)
+    slot = frame.slots[index]
+    outer_level = _level(before.mention.type) if before is not None and before.char == PLACE else None
+    runs = _division_runs(slot.mention.text, texts)
+    if before is None or outer_level is None or not runs:
+        return
+    a, b = runs[0]
+    first = slot.mention.text[a:b]
+    inner_level = _level(texts[first].type) if first in texts else _level(class_by_suffix(first, "Place"))
+    if inner_level is not None and inner_level > outer_level:
+        out.add(frame, _place_at(view, slot.mention.start + a, slot.mention.start + b), "containedIn", before, 0.8)
+
+
 def _opening_divisions(view: ArticleView, mention: Mention, texts: dict[str, Mention]) -> list[Mention]:
     """The run of administrative divisions a name opens with, outermost first (青海省某州某项目 → 青海省, 某州)."""
-    name, at = mention.text, 0
+    return [_place_at(view, mention.start + a, mention.start + b) for a, b in _division_runs(mention.text, texts)]
+
+
+def _division_runs(name: str, texts: dict[str, Mention]) -> list[tuple[int, int]]:
+    """The spans of the administrative divisions a name opens with, in order."""
+    at = 0
     runs: list[tuple[int, int]] = []
     forms = gazetteer().forms
     while at < len(name) - 2:
@@ -772,7 +897,7 @@ def _opening_divisions(view: ArticleView, mention: Mention, texts: dict[str, Men
             break
         runs.append((at, cut))
         at = cut
-    return [_place_at(view, mention.start + a, mention.start + b) for a, b in runs]
+    return runs
 
 
 def _place_at(view: ArticleView, start: int, end: int) -> Mention:
@@ -829,9 +954,11 @@ def _building(frame: Frame, out: _Emitter) -> None:
     for match in _OWNS_ADJACENT.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
-            # 某公司某某项目: a project named with its company is the one the company builds; a plant or base it owns
+            # 某公司某某项目: a project named with its company is the one the company builds, or, signed (签约了某公司
+            # 某项目), the one it invests in; a plant or base it owns
             project = _PROJECT_NAME.search(simplified(thing.mention.text))
-            out.add(frame, org, "builds" if project else "owns", thing, 0.7)
+            signed = project and _SIGNED.search(simplified(frame.masked[: match.start()]))
+            out.add(frame, org, "investsIn" if signed else "builds" if project else "owns", thing, 0.7)
     for match in _OWNS.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
@@ -910,6 +1037,10 @@ def _organizations(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 for trainee in everyone:
                     if trainee not in schools:
                         out.add(frame, school, "trains", trainee, 0.8)
+    for match in _PAIRED_AID.finditer(frame.masked):
+        helper, helped = frame.slot(match, "left"), frame.group_slots(match, "right")
+        if helper is not None and helped and not helper.fresh and not helped[-1].fresh:
+            out.add(frame, helper, "cooperatesWith", helped[-1], 0.8)
     for match in _JOINTLY.finditer(frame.masked):
         if frame.masked[: match.start("orgs")].rstrip().endswith(("与", "和", "同", "跟")):
             continue  # X先后与A、B联合举办: X works with A and with B; that A works with B is not said
@@ -1025,7 +1156,23 @@ def relate_view(view: ArticleView) -> list[Relation]:
             _designations(frame, out)
             _orders(frame, out)
         previous = frame
-    return out.relations
+    return _without_skipped_levels(out.relations)
+
+
+def _without_skipped_levels(relations: list[Relation]) -> list[Relation]:
+    """甲县乙镇丙村 … 甲县丙村: a division written right after one two levels up is contained in it, but the article
+    already states the level between; the skipping statement is dropped (the graph implies it)."""
+    pairs = {}
+    for relation in relations:
+        if relation.predicate == "containedIn" and relation.subject_mention and relation.object_mention:
+            pairs[id(relation)] = (simplified(relation.subject_mention.text), simplified(relation.object_mention.text))
+    stated = set(pairs.values())
+    skipping = {
+        key
+        for key, (inner, outer) in pairs.items()
+        if any((inner, middle) in stated and (middle, outer) in stated for _, middle in stated)
+    }
+    return [r for r in relations if id(r) not in skipping]
 
 
 @stage("nlp.relate.patterns")

@@ -120,6 +120,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "有限公司": "Company",
     "有限责任公司": "Company",
     "股份有限公司": "Company",
+    "株式会社": "Company",  # a Japanese company's legal form
     "公司": "Company",
     "集团": "Company",
     "银行": "Company",
@@ -161,6 +162,7 @@ SUFFIX_CLASSES: dict[str, str] = {
     "县委": "PartyBody",
     "旗委": "PartyBody",
     "盟委": "PartyBody",
+    "州委": "PartyBody",
     "区委": "PartyBody",
     "党委": "PartyBody",
     "党组": "PartyBody",
@@ -311,6 +313,8 @@ POST_TITLES = (
     "副市长",
     "盟长",
     "副盟长",
+    "州长",
+    "副州长",
     "旗长",
     "副旗长",
     "县长",
@@ -363,6 +367,8 @@ NAME_STOP = set("说表示介绍指出认为强调称在的是等和与及于向
 SAID = set(
     "说表介指强认称谈告，。、）；："
 )  # what follows a name printed after a post: 说, 表示, 介绍 … or punctuation
+# Verbs a name printed after a post is followed by in reports of meetings and visits (州长某某出席, 副区长某某陪同).
+ATTENDING_VERBS = frozenset("出席 陪同 主持 参加 讲话 致辞 带队 率队 一行 宣布 调研 考察 会见 参观 作了".split())
 # Byline role words, longest first; names run until the next role word or a terminator.
 BYLINE_ROLES = (
     ("见习记者", "reporter"),
@@ -447,8 +453,15 @@ def work_class(title: str) -> str:
     return "Work"
 
 
+# Divisions counted (北三县, 千镇万村, 三县一区): how many of a level, no name.
+COUNTED_DIVISIONS = re.compile(r"^[东西南北中]?(?:[一二三四五六七八九十两百千万]+[省市县区旗盟镇乡村])+$")
+
+
 def is_category(text: str) -> bool:
-    """Whether ``text`` is made only of administrative level words (盟市, 嘎查村, 旗县区)."""
+    """Whether ``text`` is made only of administrative level words (盟市, 嘎查村, 旗县区) or counts divisions (北三县,
+    千镇万村)."""
+    if COUNTED_DIVISIONS.match(text):
+        return True
     rest = text
     while rest:
         for word in LEVEL_WORDS:
@@ -610,14 +623,40 @@ GEO_CONTEXT = (
 # tells (kg.nlp.gazetteer.qualify_relative_names gives it its full name, kg.nlp.relate places it).
 BARE_BODY = re.compile(r"^(省|自治区|市|州|盟|县|区|旗|镇|乡)(?:委|党委|政府|人民政府|人大|人大常委会|政协|纪委)$")
 # A body printed with its twin of the same level (县委县政府, 紫金县委县政府): two bodies.
+# Two bodies joined in one name by the tagger, each ending with a body's class word (县某局和县某局).
+COORDINATED_BODIES = re.compile(r"^(.{3,}?(?:局|委|厅|办|院|会|部|政府|中心|公司))[和与及、](.{3,})$")
 TWIN_BODIES = re.compile(r"^(.*?)([省市县区旗盟州])委\2(?:人民)?政府$")
 DIVISION_LEVELS = ("县", "市", "区", "旗", "盟", "州")
 # Tags of the word before a one-character division name that make it part of a phrase (产业|立县, 工业|兴县).
 PHRASE_BEFORE_TAGS = {"n", "vn", "an", "a", "ad", "d"}
 
 
+# Kinds of firms, never one firm's name (中央企业, 规上企业).
+KINDS_OF_FIRMS = re.compile(
+    r"^(?:中央|央属|国有|省属|市属|区属|民营|外资|外商|地方|骨干|龙头|规上|规模以上|重点|入驻)企业$"
+)
+# An activity the tagger ran into the body before it (中央政府|投资, 某局|工作).
+TRAILING_ACTIVITY = re.compile(r"(?:投资|建设|发展|工作|支持|管理)$")
+# What follows the issuer's code in an official document's number (某发〔2021〕3号, 某字〔2021〕15号).
+DOCUMENT_NUMBER = re.compile(r"(?:字|发|函|办)?[〔［\[][12]\d{3}[〕］\]]")
+# One-character words that open village and street names (北|黄家庄, 前|王庄村): a direction or a size.
+NAME_OPENERS = frozenset("东西南北前后上下大小中新老")
+
+
+def _opened_places(ms: _Mentions) -> None:
+    """A place the tagger cut after a direction or size character it still called a place (北|黄家庄): one name."""
+    for mention in sorted(ms.all, key=lambda m: m.start):
+        if mention.type != "Place" or len(mention.text) != 1 or mention.text not in NAME_OPENERS:
+            continue
+        after = next((m for m in ms.all.overlapping(mention.end, mention.end + 1) if m.start == mention.end), None)
+        if after is not None and after.type == "Place" and len(after.text) >= 2:
+            ms.all.remove(mention)
+            _move(ms, after, mention.start, after.end)
+
+
 def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> None:
     """Specialise coarse classes by suffix and drop spans that are not names (see :func:`_reshape`)."""
+    _opened_places(ms)
     peoples = _peoples()
     ending_at = {token.end: token for token in tokens or ()}
     for mention in list(ms.all):
@@ -644,12 +683,30 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
         if mention.type == "Person" and _cut_name(ms.text, mention):
             _move(ms, mention, mention.start, mention.end + 1)
             text = mention.text
+        if mention.type == "Person" and _family_name_cut_off(ms.text, mention):
+            _move(ms, mention, mention.start - 1, mention.end)  # 主任盛|邱根: the family name after the title
+            text = mention.text
         if mention.type == "Person":
             specific = class_by_suffix(text, "Person")
             if specific != "Person" and len(text) >= 4 and _suffix_len(text) >= STRONG_SUFFIX_MIN:
                 mention.type = specific
             elif not looks_like_name(text):
                 ms.all.remove(mention)
+            continue
+        if mention.type in COARSE and KINDS_OF_FIRMS.match(text):
+            ms.all.remove(mention)  # 中央企业, 民营企业: a kind of firm
+            continue
+        trailing = TRAILING_ACTIVITY.search(text) if mention.type in COARSE else None
+        if trailing is not None and class_by_suffix(text[: trailing.start()], ""):
+            _move(ms, mention, mention.start, mention.start + trailing.start())  # 中央政府|投资: the body
+            text = mention.text
+        if mention.type in COARSE and DOCUMENT_NUMBER.match(ms.text, mention.end):
+            ms.all.remove(mention)  # 某农社字〔2021〕15号: a document's number, its issuer's code no name
+            continue
+        if mention.type == "Organization" and text.endswith("代表") and looks_like_name(text[:-2]) and len(text) <= 5:
+            # 某某某代表区委…: the person who represents, the verb no part of a body's name
+            _move(ms, mention, mention.start, mention.end - 2)
+            mention.type = "Person"
             continue
         if mention.type in COARSE:
             mention.type = AGENCIES.get(text) or class_by_suffix(text, mention.type)
@@ -686,6 +743,14 @@ def _reshape(ms: _Mentions, mention: Mention) -> None:
             mention.type = "NewsMedia" if text.endswith(MEDIA_ENDINGS) else "Place"
     if mention.type == "Place" and len(text) >= 3 and text.endswith("段") and text[:-1].endswith(WATER_HEADS):
         _move(ms, mention, mention.start, mention.end - 1)  # 某某河段, a stretch of the river: the river
+    pair = COORDINATED_BODIES.match(mention.text)
+    if pair is not None and mention.type in COARSE and all(class_by_suffix(p, "") for p in pair.groups()):
+        # 县文旅局和县市场监管局: two bodies the tagger kept as one name
+        left_end = mention.start + len(pair.group(1))
+        ms.all.remove(mention)
+        for start, end in ((mention.start, left_end), (left_end + 1, mention.end)):
+            ms.add(start, end, class_by_suffix(ms.text[start:end], mention.type), mention.score, replace=False)
+        return
     twin = TWIN_BODIES.match(mention.text)
     if twin is not None and mention.type in COARSE | {"GovernmentBody", "PartyBody"}:
         party_end = mention.start + len(twin.group(1)) + 2
@@ -707,6 +772,15 @@ def _cut_name(text: str, mention: Mention) -> bool:
     if len(mention.text) != 2 or end >= len(text) or not _cjk(text[end]) or text[end] in AFTER_NAME:
         return False
     return end + 1 >= len(text) or text[end + 1] in NAME_CLOSERS
+
+
+def _family_name_cut_off(text: str, mention: Mention) -> bool:
+    """Whether a two-character person printed right after a post title lost its family name to the title's side
+    (主任盛|邱根): the character between the title and the name is a family name."""
+    start = mention.start
+    if len(mention.text) != 2 or start < 3 or text[start - 1] not in surnames()[0]:
+        return False
+    return POST_CHAIN.search(text, max(0, start - 12), start - 1) is not None
 
 
 def complete_cut_names(ms: _Mentions) -> None:
@@ -805,6 +879,7 @@ DEICTICS = ("当地", "本地", "外地", "各", "该", "本", "全", "每", "�
 GENERIC_PLACE_BODIES = frozenset(
     "百强 贫困 示范 先进 试点 重点 文明 模范 边境 民族 老区 山区 沿海 内陆 口岸 农业 工业 大 小 整 多 少 几 强".split()
 )
+GENERIC_PLACE_ENDINGS = tuple(word for word in GENERIC_PLACE_BODIES if len(word) >= 2 and word not in ("民族", "口岸"))
 # Generic towns: 西南重镇 ("an important town of the southwest"), 历史文化名镇.
 GENERIC_TOWNS = ("重镇", "大镇", "强镇", "名镇")
 # Followers of a religion, named like a people (穆斯林).
@@ -826,7 +901,11 @@ def _not_a_name(text: str, peoples: frozenset[str]) -> bool:
     if text in CURRENCIES or text in peoples or text.startswith(("本报", "本刊")) or text.endswith(GENERIC_TOWNS):
         return True
     level = next((w for w in LEVEL_WORDS if text.endswith(w) and len(text) > len(w)), None)
-    return level is not None and (text[: -len(level)] in DEICTICS or text[: -len(level)] in GENERIC_PLACE_BODIES)
+    if level is None:
+        return False
+    body = text[: -len(level)]
+    # 美丽乡村示范村, 省级贫困县: the category word may come after what qualifies it
+    return body in DEICTICS or body in GENERIC_PLACE_BODIES or body.endswith(GENERIC_PLACE_ENDINGS)
 
 
 def _suffix_len(name: str) -> int:
@@ -930,9 +1009,24 @@ def works(ms: _Mentions) -> None:
         ms.all.add(mention)
 
 
+# What follows the quoted name of a campaign, drive or named occasion: the quotation is the event's name
+# (“某某行动”专项行动, “某某”主题活动, “某某”新闻发布会).
+QUOTED_EVENT = re.compile(r"“([^“”\n，。；]{4,20})”(?=专项行动|系列活动|主题活动|专项活动|活动|新闻发布会|发布会)")
+
+
 def quoted_names(ms: _Mentions) -> None:
-    """A quoted name followed by a class word is one name: “雄鹰”警航队, “掌上办”平台."""
+    """A quoted name followed by a class word is one name: “雄鹰”警航队, “掌上办”平台; a quoted name before 活动,
+    专项行动 or 发布会 names the event (the names inside it stay mentions of their own)."""
     text = ms.text
+    for match in QUOTED_EVENT.finditer(text):
+        start, end = match.span(1)
+        inside = ms.all.overlapping(start, end)
+        if any(m.start < start or m.end > end for m in inside) or ms.at(start, end) is not None:
+            continue
+        for mention in inside:
+            if mention.type in ("Person", "Organization"):
+                ms.all.remove(mention)  # a slogan's words the tagger took for a name (“打黑恶·缉枪爆”)
+        ms.all.add(Mention(ms.article.id, start, end, text[start:end], "Event", 0.75, SOURCE))
     heads = sorted(QUOTED_HEADS, key=lambda h: -len(h[0]))
     for match in QUOTED.finditer(text):
         after = match.end()
@@ -942,6 +1036,8 @@ def quoted_names(ms: _Mentions) -> None:
         end = after + len(head[0])
         if any(m.start < match.start() < m.end for m in ms.all.overlapping(match.start(), match.start() + 1)):
             continue
+        if COUNT_BEFORE_QUOTE.search(text, max(0, match.start() - 6), match.start()):
+            continue  # 4个“某某”项目: four projects of a kind
         ms.add(match.start(), end, head[1], 0.85, name=text[match.start() : end])
 
 
@@ -1026,8 +1122,14 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
         end = offset + len(word)
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
+        inside = [t.text for t in tokens[j + 1 : index + 1]]
+        counted = j >= 0 and tokens[j].end == start and bool(COUNT_BEFORE.match(tokens[j].text))
+        if counted or any(w in CATEGORY_MODIFIERS for w in inside) or word[: -len(head)] in CATEGORY_MODIFIERS:
+            continue  # 2个省级农业产业园, 配套产业园: a kind of park, counted or ranked
         owner = ms.at(start, tokens[j + 1].end) if j + 1 < index else None
-        if owner is not None and owner.type not in {"Place", "Person"}:
+        if owner is not None and end - owner.end - len(head) < 2 and not LEGAL_FORM_END.search(owner.text):
+            ms.add(start, end, FACILITY_HEADS[head], 0.8)  # 某某医药|产业园: the name the tagger took for a firm's
+        elif owner is not None and owner.type not in {"Place", "Person"}:
             # 某公司新能源产业园: the mention is the facility's own words; its full name carries the owner's.
             if end - owner.end - len(head) >= 2:
                 ms.add(
@@ -1042,6 +1144,8 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
             ms.add(start, end, FACILITY_HEADS[head], 0.8)
 
 
+# A count right before a facility's words (2个省级产业园, 几座加工厂), not an ordinal (首座, 第一个).
+COUNT_BEFORE = re.compile(r"^[\d两二三四五六七八九十百千万几多]+[个座家处所类项批]$")
 # Heads of named projects and built things: the last word of the phrase (项目, 工程) or a word ending with one.
 PROJECT_HEADS = (
     ("项目", "Project"),
@@ -1056,7 +1160,16 @@ PROJECT_HEADS = (
     ("大桥", "Facility"),
     ("隧道", "Facility"),
     ("生产线", "Project"),
+    ("基地", "Facility"),
+    ("总部", "Facility"),  # a firm's headquarters as news reports its building (某银行总部, 某集团机床总部)
 )
+# Classes of built things: a project named after one (某某风电场|项目) is that thing's project, no category.
+BUILT_CLASSES = frozenset({"Facility", "IndustrialPark", "Station", "Port", "School", "University"})
+# Heads that name the thing a project builds only at the end of a phrase: 某某基地 is a base, 某某基地项目 the project.
+INNER_HEADS = ("基地",)
+# Class words of built things a project phrase may hold before category words (某港产业园|重点产业项目: the park's
+# key projects, a category; the park is named).
+PARK_WORDS = ("产业园", "工业园", "物流园", "园区", "开发区", "高新区", "基地", "新城")
 _PROJECT_ENDINGS = tuple(word for word, _ in PROJECT_HEADS)
 # Words a project's name may hold besides nouns and names: what is built and how (年产5万吨, 改扩建, 二期), 至 between
 # two places (西安至宝鸡高速公路).
@@ -1065,8 +1178,24 @@ BUILD_VERBS = frozenset(
     "年产 改 扩建 改扩建 新建 迁建 续建 提升 改造 升级 建设 采选 冶炼 加工 开发 整治 配套 至".split()
 )
 COUNTED = re.compile(r"[\d.]+[个项类次批家处件宗]")  # 39个子项目: a count of projects
+COUNTED_AFTER = re.compile(r"(?:超过|超|共|近|达|约|逾)?[\d.]+[个项类次批家处件宗]")  # 某类项目(超)52个
+# A count right before a quoted name (4个“某某”项目): the quotation names a kind, counted.
+COUNT_BEFORE_QUOTE = re.compile(r"[\d两二三四五六七八九十百千几多]+[个项批类家]$")
 THRESHOLD = re.compile(r"元(?:以上|以下)")  # 5000万元以上项目: the projects above a sum (not 220千伏及以上项目)
 OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split())
+# What a plant or a works does, printed inside its name as a verb (光伏发电示范项目, 供排水一体化项目, 淀粉糖加工):
+# the verbs of production and of works, never the sentence's verb (投资, 签约, 参观), which ends the phrase.
+PROCESS_VERBS = frozenset(
+    "发电 供 供水 供热 供气 供电 排水 储 储能 纺 纺纱 养殖 种植 制造 加工 生产 回收 处理 利用 研发 采选 开采 治理 修复 "
+    "保护 连通 培育 展示 改建 提质 安置 育种 孵化 仓储 冷藏 制备".split()
+)
+# Conjunctions inside a name (燃料电池及配套基地, 综合治理与生态修复工程): only between words of one phrase.
+INNER_CONJUNCTIONS = ("及", "与")
+# A company's legal form: a project phrase that opens with such a name is the company's project (某有限公司年产5万吨
+# 某某项目), named without it when the rest names it.
+LEGAL_FORM_END = re.compile(r"(?:公司|集团)$")
+# A measure in Chinese numerals (百万千瓦, 十万吨) names the size of one plant as a figure does.
+CHINESE_MEASURE = re.compile(r"^[一二两三四五六七八九十百千万亿]+(?:千瓦|兆瓦|瓦|吨|锭|头|只|千伏)$")
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
 # What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
 NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
@@ -1082,7 +1211,7 @@ def naming_element(text: str, tokens: list[Token]) -> bool:
     """Whether a phrase (``text``, cut into ``tokens``) holds something that names: a proper name, a number, Latin
     letters or a quotation. 重点项目, 签约项目, 磷酸铁项目 and 养殖基地 are kinds of things; 5万吨磷酸铁项目,
     某大学图书馆扩建项目 and “蓝色粮仓”项目 name one."""
-    if any(token.pos in NAMING_TAGS for token in tokens):
+    if any(token.pos in NAMING_TAGS or CHINESE_MEASURE.match(token.text) for token in tokens):
         return True
     return any(c.isdigit() or ("a" <= c.lower() <= "z") or c in "“”《" for c in text) or any(
         c in "一二三四五六七八九十" and text[i + 1 : i + 2] in ("期", "号") for i, c in enumerate(text)
@@ -1098,6 +1227,8 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         if not token.text.endswith(_PROJECT_ENDINGS):  # one C call rejects most words before the ordered search
             continue
         head = next((w, c) for w, c in PROJECT_HEADS if token.text.endswith(w))
+        if head[0] in INNER_HEADS and index + 1 < len(tokens) and tokens[index + 1].text.endswith(_PROJECT_ENDINGS):
+            continue  # 某某基地|项目: the phrase goes on to the project's head
         end = token.end
         phase = PHASE.match(text, end)
         if phase is not None and head[1] == "Project":
@@ -1105,6 +1236,14 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
         first = index
         while first > 0 and index - first < 12:
             before = tokens[first - 1]
+            if "\n" in text[before.end : tokens[first].start]:
+                break  # a name does not run over a line break (a list of projects, one a line)
+            if before.text == "”":  # a quoted name opening the phrase: “一河两岸”景观改造工程
+                opening = next((j for j in range(first - 2, max(first - 8, 0) - 1, -1) if tokens[j].text == "“"), None)
+                if opening is None or any(t.text in "，。、；：”" for t in tokens[opening + 1 : first - 1]):
+                    break
+                first = opening
+                break
             if before.text in ")）":  # a phase in brackets inside the name: 供水一体化（二期）工程
                 phase = PHASE.search(text, max(0, tokens[first].start - 6), tokens[first].start)
                 at = next(
@@ -1115,16 +1254,24 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                     ),
                     None,
                 )
+                if at is None and first >= 4 and tokens[first - 3].text in "(（" and tokens[first - 2].pos == "LOC":
+                    at = first - 3  # a place in brackets inside the name: 某某(某市)物流中心项目
                 if at is None:
                     break
                 first = at
                 continue
-            if before.pos not in PHRASE_TAGS and before.text not in BUILD_VERBS:
+            if (
+                before.pos not in PHRASE_TAGS
+                and before.text not in BUILD_VERBS
+                and before.text not in PROCESS_VERBS
+                and not _inner_conjunction(tokens, first - 1)
+            ):
                 break
             if before.pos == "a" and first == index:
                 break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
             if before.pos == "m" and (
-                before.text.endswith(COUNT_CLASSIFIERS) or not any(c.isdigit() for c in before.text)
+                before.text.endswith(COUNT_CLASSIFIERS)
+                or not (any(c.isdigit() for c in before.text) or CHINESE_MEASURE.match(before.text))
             ):
                 break  # a count (45个) or an ordinal (首批) before the name, not part of it
             if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
@@ -1134,35 +1281,112 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             first -= 1
         while first < index and (
             tokens[first].text in OPENING_STOPS
+            or tokens[first].text in PROCESS_VERBS
+            or tokens[first].text in INNER_CONJUNCTIONS
             or tokens[first].pos in {"f", "q", "r"}
             or tokens[first].text.startswith(ANAPHOR_PREFIX)
         ):
             first += 1  # a phrase opens with a name or a noun, not with 至, 该县 or the verb of the sentence
+        owner = _owning_company(ms, tokens, first, index)
+        if owner is not None:
+            first = owner  # 某有限公司|年产5万吨某某项目: the company's project, named without the company
         start = tokens[first].start
         if end - start - len(head[0]) < 2 or end - start > 40:
             continue
         words = tokens[first : index + 1]
+        if any(t.text in INNER_CONJUNCTIONS for t in words) and not naming_element(
+            text[start:end], [t for t in words if t.pos not in ("nz", "nw")]
+        ):
+            continue  # two things joined (某某体验及冰雪旅游项目) make a name only with a place, a body or a number
         if (
             not naming_element(text[start:end], words)
             or COUNTED.search(text, start, end)
             or THRESHOLD.search(text, start, end)
+            or COUNTED_AFTER.match(text, end)
+            or (first > 0 and COUNT_BEFORE.match(tokens[first - 1].text))
         ):
-            continue  # a count (39个子项目) or a threshold (5000万元以上项目) makes a category
+            continue  # a count (39个子项目, 某类项目52个) or a threshold (5000万元以上项目) makes a category
         last_name = max(
             (i for i, t in enumerate(words) if t.pos in NAMING_TAGS or any(c.isdigit() for c in t.text)), default=-1
         )
         between = [t.text for t in words[last_name + 1 :]]
         if between and between[-1].endswith(head[0]):
             between[-1] = between[-1][: -len(head[0])]
-        if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between):
-            continue  # the place's or body's key projects: a category
+        built = (
+            head[0] == "总部"
+            or any(t.text in BUILD_VERBS for t in words[:last_name])
+            or (last_name >= 0 and class_by_suffix(words[last_name].text, "") in BUILT_CLASSES and not any(between))
+            or (
+                last_name >= 0
+                and words[last_name].pos in ("ORG", "nt", "nz")
+                and not LEGAL_FORM_END.search(words[last_name].text)
+                and not any(between)
+                and not text.startswith(("区", "部", "组", "办"), end)
+            )
+        )  # 某某风电场项目, 某公司项目: one thing's or one firm's project, no category (某市项目 is one)
+        if last_name < len(words) - 1 and all(word in CATEGORY_MODIFIERS or not word for word in between) and not built:
+            continue  # the place's or body's key projects: a category (not 新建某党校项目, 某某风电场项目)
+        if (
+            len(between) > 1
+            and between[0].endswith(PARK_WORDS)
+            and all(word in CATEGORY_MODIFIERS or not word for word in between[1:])
+            and any(between[1:])
+        ):
+            # 某港产业园|重点产业项目: the key projects of a named park are a category; the park is the name
+            park_end = words[last_name + 1].end
+            ms.add(start, park_end, class_by_suffix(text[start:park_end], "Facility"), 0.75)
+            continue
         overlapping = ms.all.overlapping(start, end)
         if any(m.start <= start and end <= m.end for m in overlapping):
             continue  # already named, or inside a longer name (“某某工程”项目)
         for inner in overlapping:
+            if built and inner.end == token.start and inner.start > start:
+                continue  # 新建|某党校|项目: the thing the project builds, a name of its own
             if not (start <= inner.start and inner.end <= end) or inner.end == end or inner.type in COARSE - {"Place"}:
                 ms.all.remove(inner)  # a cut-off or truncated version of this name
-        ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE))
+        thing = next(
+            (m for m in ms.all.overlapping(start, end) if m.start == start and m.end == token.start),
+            None,
+        )
+        attrs = {}
+        if thing is not None and head[0] == "项目" and class_by_suffix(thing.text, "") in BUILT_CLASSES:
+            # 某某风电场|项目: the project of a named built thing is that thing, under one more name
+            attrs = {"ref": f"{thing.start}:{thing.end}"}
+        ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE, attrs=attrs))
+
+
+def _inner_conjunction(tokens: list[Token], at: int) -> bool:
+    """Whether ``tokens[at]`` is 及 or 与 joining two words of one name (燃料电池及配套基地, 治理与修复工程): a
+    phrase word on each side, and on the left neither a finished project nor a company's full name (甲公司及乙项目 is
+    a list)."""
+    if tokens[at].text not in INNER_CONJUNCTIONS or at == 0 or at + 1 >= len(tokens):
+        return False
+    left, right = tokens[at - 1], tokens[at + 1]
+    return (
+        left.end == tokens[at].start
+        and left.pos in PHRASE_TAGS
+        and right.pos in (PHRASE_TAGS | {"v"}) - NAMING_TAGS  # 某某思路及某地某园项目: two things, no name
+        and not left.text.endswith(_PROJECT_ENDINGS)
+        and not LEGAL_FORM_END.search(left.text)
+    )
+
+
+def _owning_company(ms: _Mentions, tokens: list[Token], first: int, index: int) -> int | None:
+    """The first word after a company's full name that opens a project phrase (某某有限公司|年产5万吨某某项目, 某集团|
+    某片区开发项目), when the rest still names the project; None when the phrase does not open with a company or the
+    rest is a kind of project (某集团|片区综合开发项目 keeps its company)."""
+    from kg.graph.vocab import is_subclass
+
+    for cut in range(first + 1, index):
+        company = ms.at(tokens[first].start, tokens[cut - 1].end)
+        if company is None or not LEGAL_FORM_END.search(company.text) or not is_subclass(company.type, "Organization"):
+            continue
+        rest = tokens[cut : index + 1]
+        text = ms.text[rest[0].start : rest[-1].end]
+        if len(text) >= 5 and naming_element(text, rest):
+            return cut
+        return None
+    return None
 
 
 # Trades a company's short name ends with (某某重工, 某某新材料): after a name, and before a separator, a company.
@@ -1174,8 +1398,8 @@ SEPARATORS = set("、，。；：和与及等")
 
 
 def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
-    """A name the tagger found followed by a trade word and a separator is a company's short name (某某重工、
-    某某新材料和…): the tagger's span grows to take the trade."""
+    """A name the tagger found followed by a trade word and a separator, 项目 or 为代表/为龙头 is a company's short
+    name (某某重工、某某新材料和…, 以某某汽配为代表): the tagger's span grows to take the trade."""
     text = ms.text
     starting_at = {token.start: token for token in tokens}
     for mention in list(ms.all):
@@ -1184,8 +1408,15 @@ def trade_names(ms: _Mentions, tokens: list[Token]) -> None:
         trade = starting_at.get(mention.end)
         if trade is None or trade.text not in TRADES or mention.end - mention.start < 2:
             continue
-        if trade.end < len(text) and text[trade.end] not in SEPARATORS and not text.startswith("项目", trade.end):
+        if (
+            trade.end < len(text)
+            and text[trade.end] not in SEPARATORS
+            and not text.startswith(("项目", "为代表", "为龙头"), trade.end)
+        ):
             continue
+        listed = starting_at.get(trade.end + 1)
+        if listed is not None and (listed.text in TRADES or listed.text[:1] == "新" and listed.text[1:] in TRADES):
+            continue  # 某市新材料、新能源…: the place's industries, a list of trades, not a firm
         ms.add(mention.start, trade.end, "Company", 0.75)
 
 
@@ -1226,7 +1457,7 @@ def bracketed_names(ms: _Mentions, tokens: list[Token]) -> None:
                 text.rfind("（", max(0, mention.start - 8), mention.start),
             )
         before = ending_at.get(opening) if opening is not None and opening >= 0 else None
-        if before is None or before.pos not in NAMING_TAGS | {"n", "nz"} or len(before.text) < 2:
+        if before is None or before.pos not in NAMING_TAGS | {"n", "nz", "f"} or len(before.text) < 2:
             continue
         if any(m is not mention and m.start < before.start for m in ms.all.overlapping(before.start, mention.start)):
             continue
@@ -1274,24 +1505,47 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
 
     starting_at = {token.start: index for index, token in enumerate(tokens)}
     for mention in sorted(ms.all, key=lambda m: m.start):
-        if not ms.all.holds(mention) or not is_subclass(mention.type, "Organization"):
+        if not ms.all.holds(mention):
             continue
         at, end = starting_at.get(mention.end), None
+        if not is_subclass(mention.type, "Organization"):
+            if not (
+                (mention.type == "Place" or is_subclass(mention.type, "AdministrativeArea"))
+                and at is not None
+                and (_class_phrase(tokens[at]) or tokens[at].text in PLACE_BODY_WORDS)
+                and tokens[at].pos not in NAMING_TAGS
+                and not ms.all.overlapping(tokens[at].start, tokens[at].end)
+            ):
+                continue
+            # 某市某县|关心下一代工作委员会: the divisions a body is named after (they stay mentions of their own), the
+            # body's words read as a verb
+            start, end = mention.start, tokens[at].end
+            while (before := ms.ending_at(start)) is not None and is_subclass(before.type, "AdministrativeArea"):
+                start = before.start  # 某市|某县|某乡|关心下一代工作委员会: the whole chain of divisions
+            cls = class_by_suffix(tokens[at].text, "Organization")
+            ms.all.add(Mention(ms.article.id, start, end, ms.text[start:end], cls, 0.8, SOURCE))
+            continue
         taken = 0
         while (
             at is not None
             and at < len(tokens)
             and taken < 3
-            and (tokens[at].pos in TAIL_TAGS or tokens[at].text in ONE_CHARACTER_TAILS)
+            and (
+                tokens[at].pos in TAIL_TAGS
+                or tokens[at].text in ONE_CHARACTER_TAILS
+                or _class_phrase(tokens[at])  # 某市某县|关心下一代工作委员会, a phrase the tagger took for a verb
+            )
         ):
             taken += 1
             if tokens[at].text.endswith(ORG_TAILS) and not ms.all.overlapping(mention.end, tokens[at].end):
                 end = tokens[at].end
             at += 1
         if end is not None:
+            own_suffix = class_by_suffix(mention.text, "") == mention.type
             _move(ms, mention, mention.start, end)
-            if mention.type == "Organization":
-                mention.type = class_by_suffix(mention.text, mention.type)  # 合作交流|办: a government office
+            if mention.type == "Organization" or own_suffix:
+                # 合作交流|办: a government office; 某小学|关心下一代工作委员会: the committee, no school
+                mention.type = class_by_suffix(mention.text, "Organization")
         before = ms.ending_at(mention.start)
         if (
             before is None
@@ -1305,6 +1559,44 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
             start = place.start  # the division the organization is named after stays a mention of its own
         ms.all.remove(before)
         _move(ms, mention, start, mention.end)
+
+
+# Bodies a town, county or city has by name (某镇|商会, 某县|工商联): after a division's name, the division's body.
+PLACE_BODY_WORDS = frozenset(
+    "商会 协会 学会 联合会 促进会 工商联 妇联 总工会 红十字会 团委 科协 侨联 文联 残联".split()
+)
+
+
+def _class_phrase(token: Token) -> bool:
+    """A word of four characters or more that ends with a body's class word (工作委员会), whatever the tagger's tag: a
+    body's name the tagger read as a verb phrase."""
+    return len(token.text) >= 4 and token.pos not in ("w", "PER", "LOC", "TIME") and token.text.endswith(ORG_TAILS)
+
+
+# Level words that open the name of a department of "this" province, city or county (市农业农村局, 县投促办).
+DEPARTMENT_LEVELS = ("市", "县", "区", "旗", "州", "盟", "省")
+# Words that open with a level character and are no level word (区域|布局, 市场, 县城).
+NOT_LEVEL_OPENINGS = ("区域", "市场", "市民", "市区", "市县", "县域", "县城", "省内", "省市", "州市", "区县")
+
+
+def relative_departments(ms: _Mentions, tokens: list[Token]) -> None:
+    """A department of "this" city or county the tagger cut before its class character (市农业农村|局, 市投|促办):
+    a word opening with a level word, then 局, 办 or 厅 or a two-character word ending with 办 (促办, 侨办), is one
+    government body; the gazetteer gives it its place (:func:`kg.nlp.gazetteer.qualify_relative_names`)."""
+    for index, token in enumerate(tokens[:-1]):
+        tail = tokens[index + 1]
+        if (
+            not token.text.startswith(DEPARTMENT_LEVELS)
+            or token.text.startswith(NOT_LEVEL_OPENINGS)
+            or len(token.text) < (2 if token.pos == "ORG" else 3)
+            or token.pos not in ("n", "nz", "ORG", "vn")
+            or not (tail.text in ONE_CHARACTER_TAILS or len(tail.text) == 2 and tail.text.endswith("办"))
+            or tail.start != token.end
+        ):
+            continue
+        if any(m.start < token.start or m.end > tail.end for m in ms.all.overlapping(token.start, tail.end)):
+            continue  # inside a longer name
+        ms.add(token.start, tail.end, "GovernmentBody", 0.7)
 
 
 PLACE_NAMED_CLASSES = ("GovernmentBody", "PartyBody", "Facility")
@@ -1585,9 +1877,26 @@ OUTLET_DATELINE = re.compile(
 )
 
 
+_OUTLET = r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:新闻网|网|日报|晚报|早报|报|电视台|客户端|在线|新媒体|TV))"
+# Other ways news names an outlet: 据某某报报道, 某某网2月24日某地消息, 某某在线某某频道消息, 某某新媒体了解到.
+OUTLET_REPORTS = (
+    re.compile(r"据" + _OUTLET + r"(?:报道|报导|消息)"),
+    re.compile(r"(?:^|\n|[）)])[ \t　]*" + _OUTLET + r"(?:\d{1,2}月\d{1,2}日)?[\u4e00-\u9fff]{0,6}?(?:消息|讯)", re.M),
+    re.compile(r"(?:^|\n)[ \t　]*" + _OUTLET + r"(?:了解到|获悉)", re.M),
+)
+
+
 def outlet_datelines(ms: _Mentions) -> None:
-    """A story opened by its outlet (某某网讯, 某某日报讯): the outlet is a NewsMedia mention (what the tagger made of
-    its words, 某某 as a place, gives way)."""
+    """A story opened by its outlet (某某网讯, 某某日报讯, 某某网2月24日某地消息, 某某新媒体了解到) or quoting one
+    (据某某报报道): the outlet is a NewsMedia mention (what the tagger made of its words, 某某 as a place, gives
+    way)."""
+    for pattern in OUTLET_REPORTS:
+        for match in pattern.finditer(ms.text):
+            start, end = match.span(1)
+            if not match.group(1).startswith(NOT_AN_OUTLET) and not any(
+                m.start < start or m.end > end for m in ms.all.overlapping(start, end)
+            ):
+                ms.add(start, end, "NewsMedia", 0.8)
     for match in OUTLET_DATELINE.finditer(ms.text):
         start, end = match.span(1)
         if not match.group(1).startswith(NOT_AN_OUTLET):
@@ -1637,7 +1946,43 @@ def declared_short_forms(ms: _Mentions) -> None:
             ms.add(start, end, full.type, 0.85, ref=f"{full.start}:{full.end}", abbrev="1")
 
 
+# A company's name as news shortens it: without the national prefix and without its legal form or branch word
+# (中国某某广西分公司 → 某某广西, 中国某某集团有限公司 → 某某集团).
+COMPANY_SHORTENING = re.compile(r"^(?:中国|中國)?(?P<body>.{3,8}?)(?:分公司|(?:股份)?有限(?:责任)?公司|公司)$")
+
+
+def company_short_names(ms: _Mentions) -> None:
+    """A company's name without its national prefix and legal form, printed elsewhere in the article, refers to it
+    (``attrs["ref"]``): the branch 中国某某广西分公司 is 某某广西 further on, where the tagger reads a firm and a
+    province. Only where the short form starts and ends on the tagger's mentions or outside any, never inside a
+    longer name."""
+    from kg.graph.vocab import is_subclass
+
+    text = ms.text
+    for full in [m for m in ms.all if m.type in ("Company", "Organization") and not m.attrs]:
+        shortening = COMPANY_SHORTENING.match(full.text)
+        if shortening is None or shortening.group("body") == full.text:
+            continue
+        short = shortening.group("body")
+        if not (full.text.startswith(("中国", "中國")) or full.text.endswith("分公司")):
+            continue  # 某某有限公司 → 某某 is resolution's join of a name without its legal form
+        for occurrence in re.finditer(re.escape(short), text):
+            start, end = occurrence.start(), occurrence.end()
+            if full.start <= start < full.end:
+                continue
+            overlapping = ms.all.overlapping(start, end)
+            if any(m.start < start or m.end > end for m in overlapping):
+                continue  # inside or across a longer name
+            same = ms.at(start, end)
+            if same is not None and (same.attrs or not is_subclass(same.type, "Organization")):
+                continue  # a name of its own, or a reference already
+            ms.add(start, end, full.type, 0.8, ref=f"{full.start}:{full.end}", abbrev="1")
+
+
 PARENT_ORG_SUFFIXES = ("职业学院", "学院", "大学", "集团", "有限公司", "公司", "委员会", "局", "支队")
+
+
+LEGAL_FORM_ONLY = re.compile(r"(?:股份)?(?:有限)?(?:责任)?公司$")
 
 
 def parent_organizations(ms: _Mentions) -> None:
@@ -1657,6 +2002,8 @@ def parent_organizations(ms: _Mentions) -> None:
             outer = mention.text[:end]
             if outer.count("（") + outer.count("(") != outer.count("）") + outer.count(")"):
                 break  # 包头钢铁（集团）有限公司: 集团 inside the brackets ends no name
+            if LEGAL_FORM_ONLY.match(mention.text[end:]):
+                break  # 某集团|有限公司: the group's legal name, no part of it
             if cut >= 2 and end <= len(mention.text) - 2 and class_by_suffix(mention.text[end:], "") != "":
                 start = mention.start
                 if ms.at(start, start + end) is None:
@@ -1674,6 +2021,46 @@ def parent_organizations(ms: _Mentions) -> None:
                 break
 
 
+LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
+
+
+def listed_persons(ms: _Mentions) -> None:
+    """Names in a list of persons the tagger left unmarked: an item of two or three characters opening with a family
+    name, between 、 or in a grid line of names separated by spaces (某某 某某 某 某), is a person when two other items
+    of its list are (赵某、钱某某、孙某、李某某8名委员)."""
+    every, _ = surnames()
+    text = ms.text
+    for line_match in re.finditer(r"[^\n]+", text):
+        line, offset = line_match.group(), line_match.start()
+        for run in re.finditer(r"[^，。；：！？,;:!?（）()“”]+", line):
+            separator = "、" if "、" in run.group() else " " if run.group().count(" ") >= 2 else None
+            if separator is None:
+                continue
+            items: list[tuple[int, int]] = []
+            at = offset + run.start()
+            for part in run.group().split(separator):
+                items.append((at, at + len(part)))
+                at += len(part) + 1
+            if separator == " ":  # 陈 忠: a two-character name printed with a space inside, as grids align them
+                merged: list[tuple[int, int]] = []
+                for start, end in items:
+                    if merged and end - start == 1 and merged[-1][1] - merged[-1][0] == 1:
+                        merged[-1] = (merged[-1][0], end)
+                    else:
+                        merged.append((start, end))
+                items = merged
+            persons = [(start, end) for start, end in items if getattr(ms.at(start, end), "type", None) == "Person"]
+            if len(persons) < 2:
+                continue
+            for start, end in items:
+                name = text[start:end].replace(" ", "")
+                if (start, end) in persons or not LIST_ITEM.fullmatch(name) or name[0] not in every:
+                    continue
+                if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
+                    continue  # part of a longer name
+                ms.add(start, end, "Person", 0.6)
+
+
 def posts(ms: _Mentions) -> None:
     """Posts printed before a name: the person mention gets ``post`` (titles) and ``post_org`` (the org's span)."""
     text = ms.text
@@ -1688,10 +2075,14 @@ def posts(ms: _Mentions) -> None:
             continue
         person = next((m for m in ms.all.overlapping(end, end + 1) if m.start == end and m.type == "Person"), None)
         if person is None and text[end] in every and text[end] not in NAME_STOP and ms.covering(end) is None:
-            # A name the tagger missed: two or three characters, then a verb of saying or punctuation.
+            # A name the tagger missed: two or three characters, then a verb of saying, of attending or punctuation.
             for size in (3, 2):
                 after = end + size
-                if after < len(text) and all(_cjk(c) for c in text[end:after]) and text[after] in SAID:
+                if (
+                    after < len(text)
+                    and all(_cjk(c) for c in text[end:after])
+                    and (text[after] in SAID or text[after : after + 2] in ATTENDING_VERBS)
+                ):
                     person = ms.add(end, after, "Person", 0.6, replace=False)
                     break
         if person is None:
@@ -1758,6 +2149,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     if tokens:
         bracketed_names(ms, tokens)
         organization_tails(ms, tokens)
+        relative_departments(ms, tokens)
         named_after_places(ms)
         trade_names(ms, tokens)
         project_names(ms, tokens)
@@ -1765,9 +2157,11 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     source_lines(ms)
     outlet_datelines(ms)
     declared_short_forms(ms)
+    company_short_names(ms)
     anaphora(ms, tokens)
     suffix_aliases(ms)
     parent_organizations(ms)
+    listed_persons(ms)
     posts(ms)
     in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
     for mention in list(ms.all):
