@@ -109,6 +109,15 @@ def test_a_named_event_held_with_le_starts_after_it_and_a_place_chain_after_zai_
     assert ("南岭党", "organizes", "2024年度党代表大会") in found
 
 
+def test_the_reporters_a_byline_names_take_no_part() -> None:
+    # the clause of the meeting names no body (a body the tagger missed): the byline's clause opens the sentence
+    found = events("本报南湖讯记者李明、王芳报道：全区扶贫办今日召开座谈会，各界代表展开讨论。副区长张伟出席会议并讲话。", {
+        "南湖": "District", "李明": "Person", "王芳": "Person", "张伟": "Person"})
+    assert len(found) == 1
+    people = {m.text for m in found[0].participant_mentions}
+    assert "张伟" in people and not people & {"李明", "王芳"}
+
+
 def test_unnamed_meetings_are_no_named_events() -> None:
     from kg.nlp.events import named_events
 

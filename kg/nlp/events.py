@@ -898,7 +898,17 @@ def events_view(view: ArticleView) -> list[Event]:
     for frame, persons, went_to, meeting in attending:
         _add_attendees(view, kept, frame, persons, went_to, meeting)
     _carry_parties(kept)
-    return _carry_setting(view, kept)
+    kept = _carry_setting(view, kept)
+    bylines = [match.span() for match in _BYLINE.finditer(simplified(view.extraction.article.text))]
+    for event in kept:  # the reporters a byline names report the event, they do not take part in it
+        event.participant_mentions = [
+            m for m in event.participant_mentions if not any(a <= m.start and m.end <= b for a, b in bylines)
+        ]
+    return kept
+
+
+# 记者某某报道, 记者某某、某某报道：, 新华社记者某某摄: the reporters a byline names.
+_BYLINE = re.compile(r"(?:记者|通讯员|实习生)(?:[^，。；：:,;\s、]{2,4}[、\s]?){1,4}?(?:报道|摄)")
 
 
 # A sentence that opens at a meeting (会上，…; 座谈会上，…) tells of what was done there by those who held it.
