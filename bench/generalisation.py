@@ -3,7 +3,7 @@ diff two dumps and print a deterministic sample of the changes to judge by hand.
 
 ``PYTHONPATH=CHECKOUT python bench/generalisation.py dump SET OUT.jsonl`` runs the kg on the path (SET: ``pd``, the
 People's Daily of January 1998, every 5th article, 600; ``cluener``, CLUENER2020 **train**, every 7th sentence, 1,500;
-``finre``, FinRE **train**, every 12th distinct sentence, 600) and writes one line per entity mention, relation and
+``finre``, FinRE **train**, every 12th distinct sentence, 512) and writes one line per entity mention, relation and
 event. ``python bench/generalisation.py diff OLD.jsonl NEW.jsonl [--kind E|R|V] [--sample 60]`` counts what was added
 and removed per set and kind and prints every k-th change with its sentence. Findings: bench/results/generalisation.md.
 Held-out splits (CLUENER dev/test, FinRE test) are never read.
