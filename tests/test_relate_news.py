@@ -584,3 +584,12 @@ def test_a_phase_of_a_project_is_part_of_it_but_another_project_named_after_it_i
     mentions = {"光明工程": "Project", "光明工程新材料项目": "Project"}
     found = relations("光明工程新材料项目今日开工，光明工程已完工。", mentions)
     assert not any(p == "partOf" for _, p, _ in found)
+
+
+def test_a_group_company_is_no_unit_of_the_name_it_opens_with() -> None:
+    mentions = {"东坪": "Organization", "东坪化工集团公司": "Company", "东坪建材集团有限公司": "Company",
+                "北辰集团": "Company", "北辰集团西区分公司": "Company"}
+    found = relations("东坪化工、东坪建材两家企业改制后，东坪化工集团公司和东坪建材集团有限公司相继上市，"
+                      "北辰集团西区分公司同时开业。", mentions)
+    assert not [t for t in found if t[1] == "subOrganizationOf" and t[2] == "东坪"]
+    assert ("北辰集团西区分公司", "subOrganizationOf", "北辰集团") in found  # a branch stays its group's unit

@@ -818,6 +818,8 @@ _PHASE = re.compile(r"[一二三四五六七八九十\d]+(?:期|段|标段)|改�
 # 某大学新校区建设项目: a campus (and the project that builds it) is part of the institution, not one of its units
 _CAMPUS_REST = re.compile(r"(?:新|东|西|南|北|主)?(?:校区|院区)")
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
+# a group company (某地化工集团公司) heads its own units: what its name opens with (a place, a brand) is no parent
+_GROUP_FORM = re.compile(r"集团(?:(?:股份)?(?:有限)?(?:责任)?公司)?$")
 
 
 def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
@@ -858,6 +860,7 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 family(whole.type) != slot.char
                 or not _UNIT_REST.search(simplified(name[cut:]))
                 or _LEGAL_FORM.fullmatch(simplified(name[cut:]))
+                or _GROUP_FORM.search(rest)
                 or _PROJECT_NAME.search(simplified(whole.text))
                 and not _PHASE.match(rest)
             ):
