@@ -593,3 +593,11 @@ def test_a_group_company_is_no_unit_of_the_name_it_opens_with() -> None:
                       "北辰集团西区分公司同时开业。", mentions)
     assert not [t for t in found if t[1] == "subOrganizationOf" and t[2] == "东坪"]
     assert ("北辰集团西区分公司", "subOrganizationOf", "北辰集团") in found  # a branch stays its group's unit
+
+
+def test_a_start_date_is_the_works_named_before_it_not_a_work_cited_as_grounds() -> None:
+    laws = {"东山道路条例": "Law", "治安条例": "Law", "关于加强交通管理的通告": "Work"}
+    found = relations("市政府根据《东山道路条例》和《治安条例》，出台了《关于加强交通管理的通告》，2021年3月15日正式施行。",
+                      laws)
+    assert {t for t in found if t[1] == "effectiveDate"} == {("关于加强交通管理的通告", "effectiveDate", "2021-03-15")}
+    assert ("东山道路条例", "effectiveDate", "2021-03-15") in relations("《东山道路条例》自2021年3月15日起施行。", laws)

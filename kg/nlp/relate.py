@@ -160,6 +160,8 @@ _ISSUES = [
 ]
 _PUBLISH_VERB = re.compile(r"发布|公布|印发|出台|颁布|通过|审议通过|批准")
 _EFFECTIVE = re.compile(r"^(?:起|开始)?(?:正式)?(?:施行|实施|生效|执行)")
+# the works a sentence cites as its grounds (根据《甲》和《乙》, 依照某部门《甲》)
+_CITES = re.compile(r"(?:根据|依据|按照|依照|遵照)[^，。；《]{0,8}(?:《[^》]*》[和、及与]?)+")
 _DEICTIC = re.compile(r"^(?:在)?(?:这次|此次|本次|该次|会上|当天|当日|同日|同天)")
 _DESIGNATED = pattern(
     r"(?:(?P<subject>{L}|{O})(?:{N}{{0,4}}?))?(?:被|获)(?:评为|命名为|授予|确定为|列为|认定为|评定为|批准为|确立为|表彰为)"
@@ -1102,13 +1104,17 @@ def _works(view: ArticleView, frame: Frame, out: _Emitter, previous: Frame | Non
         return
     work = works[0]
     text_base = frame.sentence.span.start
+    # 根据《某条例》…出台了《某通告》，某日起施行: the day is the work's named last before it, not one it cites
+    at = {id(s): frame.offset(i) for i, s in frame.slots.items()}
+    cited = {id(w) for m in _CITES.finditer(frame.masked) for w in frame.slots_in(*m.span())}
     effective = []
     for timex in frame.times:
         after = frame.text[timex.end - text_base :]
         if _EFFECTIVE.match(after.lstrip("起")) or _EFFECTIVE.match(after):
             effective.append(timex)
+            before = [w for w in works if at[id(w)] < timex.start and id(w) not in cited]
             if timex.value and len(timex.value) == 10:
-                out.add(frame, work, "effectiveDate", timex.value, datatype="date")
+                out.add(frame, before[-1] if before else work, "effectiveDate", timex.value, datatype="date")
     if _PUBLISH_VERB.search(frame.text):
         dated = [t for t in frame.times if t not in effective and t.value and len(t.value) == 10]
         if not dated and previous is not None and _DEICTIC.match(frame.text):
