@@ -3,7 +3,8 @@
 How a page is read (every rule is about layout, none about a particular paper):
 
 * **Article starts** are datelines (``本报北京3月5日电（记者张三李四）``, ``本报讯（记者王五）``,
-  ``新华社北京…电``) and byline paragraphs (``□本报记者张三实习生李四``, ``□本报记者…摄影报道``).
+  ``新华社北京…电``, a round-up's ``本报青岛电记者张三报道：`` without a day) and byline paragraphs
+  (``□本报记者张三实习生李四``, ``□本报记者…摄影报道``).
 * **Photo items** end with a photo credit (``… 本报记者 张三 摄``). The item starts after the last paragraph in
   display type (a doubled-glyph caption or headline) of the article it sits in; with none, the credit belongs to
   that article (a picture inside a story) and only adds a photographer.

@@ -1315,8 +1315,8 @@ def _beside_place_name(index: MentionIndex, bounds: Bounds | None, start: int, e
 
 
 def _capital_venue(gaz: Gazetteer, container: Mention, form: str, end: int) -> bool:
-    """Whether a place the tagger read as one opens with 首都 and goes on with a building of its own name (首都某某大会堂;
-    not 首都机场, 首都体育馆 or 首都国际机场, whose names hold the word, nor 首都北京, a place name)."""
+    """Whether a place the tagger read as one opens with 首都 and goes on with a building of its own name
+    (首都某某大会堂; not 首都机场, 首都体育馆 or 首都国际机场, whose names hold the word, nor 首都北京)."""
     rest = container.text[end - container.start :]
     return (
         form == NATIONAL_CAPITAL[0]
