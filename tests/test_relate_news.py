@@ -601,3 +601,10 @@ def test_a_start_date_is_the_works_named_before_it_not_a_work_cited_as_grounds()
                       laws)
     assert {t for t in found if t[1] == "effectiveDate"} == {("关于加强交通管理的通告", "effectiveDate", "2021-03-15")}
     assert ("东山道路条例", "effectiveDate", "2021-03-15") in relations("《东山道路条例》自2021年3月15日起施行。", laws)
+
+
+def test_a_dateline_run_into_a_reporters_credit_is_no_body_of_the_post() -> None:
+    view = build_view(extraction("各地送温暖。本报东山电记者钱二报道：东山市民政局等单位近日分赴各区。",
+                                 {"钱二": "Person", "东山市民政局": "GovernmentBody"}))
+    titles = {r.attrs["title"] for r in relate_view(view) if r.predicate == "holdsPost"}
+    assert titles and not [t for t in titles if "电" in t]

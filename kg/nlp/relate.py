@@ -421,11 +421,20 @@ def _in_person(frame: Frame, offset: int) -> bool:
     return any(s.char == PERSON and s.start <= offset < s.end for s in frame.slots.values())
 
 
+# a dateline run into the credit after it (本报青岛电记者, 新华社某地某日电记者)
+_DATELINE_LEAD = re.compile(
+    r"(?:本报|本報|新华社|新華社|中新社)[\u4e00-\u9fff0-9０-９]{0,12}?(?:电|讯|電|訊)(?=\S{0,4}(?:记者|記者))"
+)
+
+
 def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Mention | None, str]]:
     """(title as written, the organization or place it belongs to or None, 原/时任) of a chain of titles in
     ``[start, end)`` that ends right before a name; [] when the text there is no title."""
     text = view.text[start:end].rstrip()
     end = start + len(text)
+    dateline = _DATELINE_LEAD.search(text)
+    if dateline is not None:  # 本报某地电记者某某: the dateline is no body of the reporter's post
+        start, text = start + dateline.end(), text[dateline.end() :]
     if not _CHAIN_TITLE_END.search(simplified(text)):
         return []
     parts: list[tuple[int, int]] = []
