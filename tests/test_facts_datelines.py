@@ -41,6 +41,11 @@ def test_dateline_gives_outlet_place_day_and_credited_names(dateline, outlet, pl
     assert [b.name for b in found.bylines] == names
 
 
+def test_a_place_without_a_day_needs_a_credit_after_its_dateline() -> None:
+    found = article("本报讯由东山电视台摄制的纪录片近日开拍。")
+    assert found.place is None and found.text.startswith("由东山电视台")
+
+
 def test_dateline_with_an_impossible_day_has_no_date() -> None:
     found = article("新华社北京2023年2月30日电（记者 朱明）")
     assert found.place == "北京" and found.date is None

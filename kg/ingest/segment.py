@@ -45,15 +45,18 @@ _OUTLET = (
 )
 # A credit without brackets after the dateline, up to the day that opens the body (本报讯 记者 张三 特约记者 李四
 # 8月19日，…): role words and short names only, so that 记者从某局获悉 is no credit.
+_ROLE = r"(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)"
 _BARE_CREDIT = (
-    r"(?:(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)\s*"
+    r"(?:" + _ROLE + r"\s*"
     r"(?![从從在到获獲了据據]|采访|採訪)[\u4e00-\u9fff·\s]{2,12}?)+"
     r"(?:(?=\s*(?:\d{4}年|\d{1,2}月\d{1,2}日))|(?:报道|報導|報道)(?=[：:]))"  # …记者张三报道：(the credit ends there)
 )
+# 本报青岛电记者张三报道： (a round-up's story): a place name without a day, then 电 and a credit
+_UNDATED = r"(?:(?![电電讯訊由从從在])[\u4e00-\u9fff]){2,6}?(?=(?:电|電)\s*(?:[（(]|" + _ROLE + r"))"
 DATELINE = re.compile(
     rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"
     r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?(?:新闻|新聞|频道|頻道)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月"
-    r"(?P<day>\d{1,2})日|(?<=本报|本報)(?P<undated>[\u4e00-\u9fff]{2,6}?)(?=电|電))?"
+    r"(?P<day>\d{1,2})日|(?<=本报|本報)(?P<undated>" + _UNDATED + r"))?"
     r"\s*(?:电|讯|電|訊)"  # 中新网新疆新闻…电: the outlet's regional channel, the place 新疆; 本报青岛电: no day
     r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)]|(?P<bare_credit>" + _BARE_CREDIT + r")[：:]?)?"
 )
