@@ -168,3 +168,12 @@ def test_one_character_and_a_level_word_unknown_to_the_table_is_no_division() ->
     gz._drop_unlinked_districts(gz.gazetteer(), index)
     # a weak name of the table, not linked alone, is still a county; 呼市 may abbreviate 呼和浩特市
     assert sorted(m.text for m in index) == ["呼市", "泾县"]
+
+
+def test_the_capital_word_before_a_building_is_the_capital_and_the_building_its_own_place() -> None:
+    found = spans(extract("颁奖大会今天在首都人民大会堂隆重举行，东山县县长张三出席。"))
+    assert found["首都"][1]["code"] == "110000" and found["人民大会堂"][0] == "Place"
+    assert "首都人民大会堂" not in found
+    # names that hold the word stay whole
+    found = spans(extract("首都机场和首都国际机场今天航班正常。"))
+    assert "人民大会堂" not in found and "首都" not in found and "机场" not in found and "国际机场" not in found

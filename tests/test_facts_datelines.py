@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import kg
+from kg.api import extract_texts
 from kg.ingest.clean import clean
 from kg.ingest.read import read_text
 from kg.ingest.segment import segment
@@ -30,6 +31,7 @@ def article(dateline: str, date: dt.date | None = dt.date(2023, 7, 16)):
         ("西江晚报7月14日讯(记者 唐宁 通讯员 邓飞)", "西江晚报", None, "2023-07-14", ["唐宁", "邓飞"]),
         ("新華社南寧7月15日電（記者 黎明）", "新華社", "南寧", "2023-07-15", ["黎明"]),
         ("本报讯（记者 马兰 通讯员 高原）", None, None, "2023-07-16", ["马兰", "高原"]),
+        ("本报东山电记者马兰报道：", None, "东山", "2023-07-16", ["马兰"]),  # a round-up's story: no day
     ],
 )
 def test_dateline_gives_outlet_place_day_and_credited_names(dateline, outlet, place, day, names) -> None:
@@ -37,6 +39,11 @@ def test_dateline_gives_outlet_place_day_and_credited_names(dateline, outlet, pl
     assert found.text.startswith("当天上午")  # the dateline is not body text
     assert (found.publication, found.place, found.date.isoformat()) == (outlet, place, day)
     assert [b.name for b in found.bylines] == names
+
+
+def test_a_place_without_a_day_needs_a_credit_after_its_dateline() -> None:
+    found = article("本报讯由东山电视台摄制的纪录片近日开拍。")
+    assert found.place is None and found.text.startswith("由东山电视台")
 
 
 def test_dateline_with_an_impossible_day_has_no_date() -> None:
@@ -54,6 +61,21 @@ def test_byline_posts_name_the_outlet_or_no_body(tmp_path: Path) -> None:
     corpus = kg.extract([page], kg.Settings(date=dt.date(2023, 7, 16)))
     posts = {(r.subject, r.attrs["title"], r.literal) for r in corpus.relations if r.predicate == "holdsPost"}
     assert ("Person/马兰", "记者", True) in posts  # 本报 names no outlet: the post has no body
+
+
+def test_each_story_of_a_round_up_resolves_its_own_departments() -> None:
+    """Stories opened by 本报某地电记者某某报道： are articles of their own: the same level-word department in two of
+    them is two bodies, each in its story's province, and the dateline is no post."""
+    text = (
+        "各地帮扶困难职工\n本报济南电记者王立新报道：山东省政府日前召开会议，省交通厅、省财政厅等单位筹集资金。\n"
+        "成都\n本报成都电记者赵明辉报道：四川省政府近日与省交通厅、林业厅等8家单位签订责任状。"
+    )
+    corpus = extract_texts([("roundup", text)], kg.Settings(date=dt.date(2023, 7, 16)))
+    assert len(corpus.extractions) == 2
+    departments = {e.label: len(e.mentions) for e in corpus.entities.values() if e.label.endswith("交通厅")}
+    assert departments == {"山东省交通厅": 1, "四川省交通厅": 1}
+    titles = {r.attrs.get("title", "") for r in corpus.relations if r.predicate == "holdsPost"}
+    assert not [t for t in titles if "电" in t]
 
 
 def test_dateline_without_role_words_states_no_post(tmp_path: Path) -> None:

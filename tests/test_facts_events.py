@@ -118,6 +118,21 @@ def test_the_reporters_a_byline_names_take_no_part() -> None:
     assert "张伟" in people and not people & {"李明", "王芳"}
 
 
+def test_the_speaker_of_a_speech_a_meeting_talks_about_takes_no_part() -> None:
+    found = events("今天，西宁市歌舞团全体演员举行座谈会，畅谈学习王建国省长观看演出后的重要讲话的体会。"
+                   "编剧李华说，王省长在讲话中指出艺术要扎根人民。", {
+                       "西宁市歌舞团": "Organization", "王建国": "Person", "李华": "Person", "王省长": "Person"})
+    (meeting,) = [e for e in found if e.type == "Meeting"]
+    assert not {m.text for m in meeting.participant_mentions} & {"王建国", "王省长"}
+    # one who speaks at it still attends: 作重要讲话, 讲话, 在总结讲话中指出 of a meeting about no speech
+    found = events("今天，西宁市歌舞团举行座谈会。王建国省长出席会议并作重要讲话。李华讲话。"
+                   "市文化局局长赵六在总结讲话中指出，要多出精品。", {
+                       "西宁市歌舞团": "Organization", "王建国": "Person", "李华": "Person", "市文化局": "GovernmentBody",
+                       "赵六": "Person"})
+    (meeting,) = [e for e in found if e.type == "Meeting"]
+    assert {"王建国", "李华", "赵六"} <= {m.text for m in meeting.participant_mentions}
+
+
 def test_unnamed_meetings_are_no_named_events() -> None:
     from kg.nlp.events import named_events
 

@@ -584,3 +584,27 @@ def test_a_phase_of_a_project_is_part_of_it_but_another_project_named_after_it_i
     mentions = {"光明工程": "Project", "光明工程新材料项目": "Project"}
     found = relations("光明工程新材料项目今日开工，光明工程已完工。", mentions)
     assert not any(p == "partOf" for _, p, _ in found)
+
+
+def test_a_group_company_is_no_unit_of_the_name_it_opens_with() -> None:
+    mentions = {"东坪": "Organization", "东坪化工集团公司": "Company", "东坪建材集团有限公司": "Company",
+                "北辰集团": "Company", "北辰集团西区分公司": "Company"}
+    found = relations("东坪化工、东坪建材两家企业改制后，东坪化工集团公司和东坪建材集团有限公司相继上市，"
+                      "北辰集团西区分公司同时开业。", mentions)
+    assert not [t for t in found if t[1] == "subOrganizationOf" and t[2] == "东坪"]
+    assert ("北辰集团西区分公司", "subOrganizationOf", "北辰集团") in found  # a branch stays its group's unit
+
+
+def test_a_start_date_is_the_works_named_before_it_not_a_work_cited_as_grounds() -> None:
+    laws = {"东山道路条例": "Law", "治安条例": "Law", "关于加强交通管理的通告": "Work"}
+    found = relations("市政府根据《东山道路条例》和《治安条例》，出台了《关于加强交通管理的通告》，2021年3月15日正式施行。",
+                      laws)
+    assert {t for t in found if t[1] == "effectiveDate"} == {("关于加强交通管理的通告", "effectiveDate", "2021-03-15")}
+    assert ("东山道路条例", "effectiveDate", "2021-03-15") in relations("《东山道路条例》自2021年3月15日起施行。", laws)
+
+
+def test_a_dateline_run_into_a_reporters_credit_is_no_body_of_the_post() -> None:
+    view = build_view(extraction("各地送温暖。本报东山电记者钱二报道：东山市民政局等单位近日分赴各区。",
+                                 {"钱二": "Person", "东山市民政局": "GovernmentBody"}))
+    titles = {r.attrs["title"] for r in relate_view(view) if r.predicate == "holdsPost"}
+    assert titles and not [t for t in titles if "电" in t]

@@ -3,7 +3,8 @@
 How a page is read (every rule is about layout, none about a particular paper):
 
 * **Article starts** are datelines (``本报北京3月5日电（记者张三李四）``, ``本报讯（记者王五）``,
-  ``新华社北京…电``) and byline paragraphs (``□本报记者张三实习生李四``, ``□本报记者…摄影报道``).
+  ``新华社北京…电``, a round-up's ``本报青岛电记者张三报道：`` without a day) and byline paragraphs
+  (``□本报记者张三实习生李四``, ``□本报记者…摄影报道``).
 * **Photo items** end with a photo credit (``… 本报记者 张三 摄``). The item starts after the last paragraph in
   display type (a doubled-glyph caption or headline) of the article it sits in; with none, the credit belongs to
   that article (a picture inside a story) and only adds a photographer.
@@ -44,15 +45,20 @@ _OUTLET = (
 )
 # A credit without brackets after the dateline, up to the day that opens the body (本报讯 记者 张三 特约记者 李四
 # 8月19日，…): role words and short names only, so that 记者从某局获悉 is no credit.
+_ROLE = r"(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)"
 _BARE_CREDIT = (
-    r"(?:(?:本报|本報)?(?:特约|特約|见习|見習)?(?:记者|記者|通讯员|通訊員|实习生|實習生)\s*"
-    r"(?![从從在到获獲了据據]|采访|採訪)[\u4e00-\u9fff·\s]{2,12}?)+(?=\s*(?:\d{4}年|\d{1,2}月\d{1,2}日))"
+    r"(?:" + _ROLE + r"\s*"
+    r"(?![从從在到获獲了据據]|采访|採訪)[\u4e00-\u9fff·\s]{2,12}?)+"
+    r"(?:(?=\s*(?:\d{4}年|\d{1,2}月\d{1,2}日))|(?:报道|報導|報道)(?=[：:]))"  # …记者张三报道：(the credit ends there)
 )
+# 本报青岛电记者张三报道： (a round-up's story): a place name without a day, then 电 and a credit
+_UNDATED = r"(?:(?![电電讯訊由从從在])[\u4e00-\u9fff]){2,6}?(?=(?:电|電)\s*(?:[（(]|" + _ROLE + r"))"
 DATELINE = re.compile(
     rf"^[■□◆●]?(?P<outlet>{_OUTLET})\s*"
     r"(?:(?P<place>[\u4e00-\u9fff]{2,10}?)?(?:新闻|新聞|频道|頻道)?\s*(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月"
-    r"(?P<day>\d{1,2})日)?\s*(?:电|讯|電|訊)"  # 中新网新疆新闻…电: the outlet's regional channel, the place 新疆
-    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)]|(?P<bare_credit>" + _BARE_CREDIT + r"))?"
+    r"(?P<day>\d{1,2})日|(?<=本报|本報)(?P<undated>" + _UNDATED + r"))?"
+    r"\s*(?:电|讯|電|訊)"  # 中新网新疆新闻…电: the outlet's regional channel, the place 新疆; 本报青岛电: no day
+    r"\s*(?:[（(](?P<credit>[^）)]{1,60})[）)]|(?P<bare_credit>" + _BARE_CREDIT + r")[：:]?)?"
 )
 # An outlet as a dateline names it: 本报 and 本网 name none.
 _OWN_OUTLET = ("本报", "本報", "本网", "本網")
@@ -449,8 +455,9 @@ def segment(doc: Document, settings: Any = None) -> list[Article]:
     bodies = []
     for draft in drafts:
         words = " ".join(page.texts[i] for i in draft.body)
-        if draft.dateline is not None and draft.dateline.group("place"):
-            words += " " + draft.dateline.group("place")
+        place = draft.dateline and (draft.dateline.group("place") or draft.dateline.group("undated"))
+        if place:
+            words += " " + place
         bodies.append(words)
     assigned = _assign_headlines(page, bodies)
     headline_of = {d: page.blocks[b] for b, d in assigned.items()}
@@ -560,9 +567,10 @@ def _article(doc: Document, page: _Page, draft: _Draft, block: _Block | None) ->
         match = draft.dateline
         if match is not None:
             base = dateline_span.start
-            if match.group("place"):
-                article.place = match.group("place")
-                article.place_span = Span(base + match.start("place"), base + match.end("place"))
+            place = "place" if match.group("place") else "undated"
+            if match.group(place):
+                article.place = match.group(place)
+                article.place_span = Span(base + match.start(place), base + match.end(place))
             if match.group("month"):
                 article.date = _dateline_date(match, doc.date)
             group = "credit" if match.group("credit") else "bare_credit"

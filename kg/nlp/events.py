@@ -536,9 +536,14 @@ def _carried_subject(frame: Frame, start: int) -> list[Slot]:
 _AT_IT = re.compile(r"(?:仪式|会议|大会|活动|现场)?上")
 # 在某某的陪同下, 在某某陪同下: who accompanied the happening of the sentence.
 _ESCORTED = re.compile(r"在[^，。；：,;:在]{1,40}?陪同下")
+# Speaking as a verb (某某讲话, 作重要讲话, 在总结讲话中指出), not a speech spoken of (学习某某的重要讲话, 讲话精神):
+# the speaker of a speech a sentence is about took no part in its happening.
+_SPEAKS = r"(?<!的)(?<!的重要)讲话(?!精神)"
+# A gathering about a speech (座谈会…学习某某的讲话): a later 某某在讲话中指出 quotes that speech, no attendance.
+_ABOUT_A_SPEECH = re.compile(r"(?:学习|传达|贯彻|领会)[^。；]{0,40}?讲话")
 # A clause after an event's own in its sentence that tells who took part in it: 某某出席开工仪式并讲话, 某某宣布…开工,
 # 某某陪同调研, 某某致辞.
-_TAKES_PART = re.compile(r"出席|参加|致辞|讲话|主持|陪同|见证|宣布|一同")
+_TAKES_PART = re.compile(rf"出席|参加|致辞|{_SPEAKS}|主持|陪同|见证|宣布|一同")
 
 
 def _taking_part_later(frame: Frame, kind: str, after: int) -> list[Slot]:
@@ -817,7 +822,7 @@ def _triggered(
 # took part in the one told last.
 _ATTENDING = re.compile(
     r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
-    r"|致辞|讲话|发言|汇报|就座|接待|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+    rf"|致辞|{_SPEAKS}|发言|汇报|就座|接待|在[^，。；：,;:]{{0,8}}?(?:会|会议|仪式|活动)上"
 )
 # A title right after a body (某公司负责人, 某公司总经理): the body's officer.
 _ONES_TITLE = re.compile(r"(?:主要|相关|有关)?(?:负责人|负责同志|代表|" + TITLES + ")")
@@ -858,6 +863,9 @@ def _add_attendees(
         return
     latest = max(told(e) for e in gatherings)
     last = next(e for e in gatherings if told(e) == latest)
+    words = [m.group() for m in _ATTENDING.finditer(simplified(frame.masked))]
+    if set(words) == {"讲话"} and "讲话中" in frame.masked and _ABOUT_A_SPEECH.search(last.evidence.text):
+        return
     known = {id(m) for _, m in last.role_mentions}
     fresh = [s for s in persons if id(s.mention) not in known]
     for slot in fresh:

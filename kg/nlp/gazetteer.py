@@ -647,6 +647,16 @@ def link(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtracti
             container = next((m for m in index.overlapping(start, end) if m.start <= start and end <= m.end), None)
         if form in ROLE_WORDS:
             capital = role_target(gaz, form, context)
+            if capital is not None and container is not None and _capital_venue(gaz, container, form, end):
+                # 在首都某大会堂: the capital, and the building in it named after the word
+                index.remove(container)
+                rest = Mention(article.id, end, container.end, text[end : container.end], container.type, 0.8, SOURCE)
+                index.add(rest)
+                mention = Mention(article.id, start, end, text[start:end], capital.cls, 0.8, SOURCE)
+                mention.attrs.update(link_attrs(gaz, capital))
+                mention.attrs["alias"] = "role"
+                index.add(mention)
+                continue
             if _beside_place_name(index, bounds, start, end):
                 continue  # 土库曼斯坦首都阿什哈巴德: the word describes a named place, it does not replace a name
             if capital is not None and container is None and (existing or _aligned(start, end, bounds, text)):
@@ -1302,6 +1312,23 @@ def _beside_place_name(index: MentionIndex, bounds: Bounds | None, start: int, e
         return False
     before = bounds.start_of.get(start)
     return bounds.tags.get(end) in {"LOC", "ns"} or (before is not None and bounds.tags.get(before) in {"LOC", "ns"})
+
+
+def _capital_venue(gaz: Gazetteer, container: Mention, form: str, end: int) -> bool:
+    """Whether a place the tagger read as one opens with 首都 and goes on with a building of its own name
+    (首都某某大会堂; not 首都机场, 首都体育馆 or 首都国际机场, whose names hold the word, nor 首都北京)."""
+    rest = container.text[end - container.start :]
+    return (
+        form == NATIONAL_CAPITAL[0]
+        and container.text.startswith(form)
+        and _loose_place(container)
+        and len(rest) >= CAPITAL_VENUE
+        and not rest.startswith("国际")
+        and not any(gaz.forms.get(simplified(rest[:n])) for n in range(2, len(rest) + 1))
+    )
+
+
+CAPITAL_VENUE = 4  # the least length of a building's own name after 首都 (人民大会堂)
 
 
 def _fused(gaz: Gazetteer, container: Mention, start: int, end: int, bounds: Bounds | None) -> bool:

@@ -160,6 +160,8 @@ _ISSUES = [
 ]
 _PUBLISH_VERB = re.compile(r"发布|公布|印发|出台|颁布|通过|审议通过|批准")
 _EFFECTIVE = re.compile(r"^(?:起|开始)?(?:正式)?(?:施行|实施|生效|执行)")
+# the works a sentence cites as its grounds (根据《甲》和《乙》, 依照某部门《甲》)
+_CITES = re.compile(r"(?:根据|依据|按照|依照|遵照)[^，。；《]{0,8}(?:《[^》]*》[和、及与]?)+")
 _DEICTIC = re.compile(r"^(?:在)?(?:这次|此次|本次|该次|会上|当天|当日|同日|同天)")
 _DESIGNATED = pattern(
     r"(?:(?P<subject>{L}|{O})(?:{N}{{0,4}}?))?(?:被|获)(?:评为|命名为|授予|确定为|列为|认定为|评定为|批准为|确立为|表彰为)"
@@ -419,11 +421,20 @@ def _in_person(frame: Frame, offset: int) -> bool:
     return any(s.char == PERSON and s.start <= offset < s.end for s in frame.slots.values())
 
 
+# a dateline run into the credit after it (本报青岛电记者, 新华社某地某日电记者)
+_DATELINE_LEAD = re.compile(
+    r"(?:本报|本報|新华社|新華社|中新社)[\u4e00-\u9fff0-9０-９]{0,12}?(?:电|讯|電|訊)(?=\S{0,4}(?:记者|記者))"
+)
+
+
 def _read_chain(view: ArticleView, start: int, end: int) -> list[tuple[str, Mention | None, str]]:
     """(title as written, the organization or place it belongs to or None, 原/时任) of a chain of titles in
     ``[start, end)`` that ends right before a name; [] when the text there is no title."""
     text = view.text[start:end].rstrip()
     end = start + len(text)
+    dateline = _DATELINE_LEAD.search(text)
+    if dateline is not None:  # 本报某地电记者某某: the dateline is no body of the reporter's post
+        start, text = start + dateline.end(), text[dateline.end() :]
     if not _CHAIN_TITLE_END.search(simplified(text)):
         return []
     parts: list[tuple[int, int]] = []
@@ -818,6 +829,8 @@ _PHASE = re.compile(r"[一二三四五六七八九十\d]+(?:期|段|标段)|改�
 # 某大学新校区建设项目: a campus (and the project that builds it) is part of the institution, not one of its units
 _CAMPUS_REST = re.compile(r"(?:新|东|西|南|北|主)?(?:校区|院区)")
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
+# a group company (某地化工集团公司) heads its own units: what its name opens with (a place, a brand) is no parent
+_GROUP_FORM = re.compile(r"集团(?:(?:股份)?(?:有限)?(?:责任)?公司)?$")
 
 
 def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
@@ -858,6 +871,7 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 family(whole.type) != slot.char
                 or not _UNIT_REST.search(simplified(name[cut:]))
                 or _LEGAL_FORM.fullmatch(simplified(name[cut:]))
+                or _GROUP_FORM.search(rest)
                 or _PROJECT_NAME.search(simplified(whole.text))
                 and not _PHASE.match(rest)
             ):
@@ -1099,13 +1113,17 @@ def _works(view: ArticleView, frame: Frame, out: _Emitter, previous: Frame | Non
         return
     work = works[0]
     text_base = frame.sentence.span.start
+    # 根据《某条例》…出台了《某通告》，某日起施行: the day is the work's named last before it, not one it cites
+    at = {id(s): frame.offset(i) for i, s in frame.slots.items()}
+    cited = {id(w) for m in _CITES.finditer(frame.masked) for w in frame.slots_in(*m.span())}
     effective = []
     for timex in frame.times:
         after = frame.text[timex.end - text_base :]
         if _EFFECTIVE.match(after.lstrip("起")) or _EFFECTIVE.match(after):
             effective.append(timex)
+            before = [w for w in works if at[id(w)] < timex.start and id(w) not in cited]
             if timex.value and len(timex.value) == 10:
-                out.add(frame, work, "effectiveDate", timex.value, datatype="date")
+                out.add(frame, before[-1] if before else work, "effectiveDate", timex.value, datatype="date")
     if _PUBLISH_VERB.search(frame.text):
         dated = [t for t in frame.times if t not in effective and t.value and len(t.value) == 10]
         if not dated and previous is not None and _DEICTIC.match(frame.text):
