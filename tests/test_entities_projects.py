@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from kg.model import Article, ArticleExtraction, Mention
+from kg.model import Article, ArticleExtraction, Mention, Token
 from kg.nlp import gazetteer as gz
+from kg.run import Settings, get_stage
 
 from .entities_helpers import extract
 
@@ -354,3 +355,47 @@ def test_a_category_word_after_what_qualifies_it_names_no_place() -> None:
 
     assert _not_a_name("美丽乡村示范村", frozenset()) and _not_a_name("省级贫困县", frozenset())
     assert not any(_not_a_name(name, frozenset()) for name in ("团结民族村", "李家大村", "杨柳青镇", "张家口市"))
+
+
+def test_a_lines_extension_and_its_phase_are_one_name() -> None:
+    names = found("青山市轨道交通2号线二期东延段年底通车，滨江大道西延段同日开工。")
+    assert names.get("青山市轨道交通2号线二期东延段") == "Facility"
+    assert names.get("滨江大道西延段") == "Facility"
+    assert "东延段" not in names
+
+
+def test_a_roads_extension_is_a_built_thing_not_a_place() -> None:
+    names = found("运河东大街东延等道路工程将于今年内基本完工。")
+    assert names.get("运河东大街东延") == "Facility"
+
+
+def test_a_phase_word_inside_a_project_name() -> None:
+    names = found("东山化工公司二期项目将于年底投产。")
+    assert names.get("东山化工公司二期项目") == "Project"
+
+
+def _tagged(words: list[tuple[str, str]]) -> ArticleExtraction:
+    """An article cut into ``words`` (word, part of speech) as a tagger might have cut it; LOC words are places."""
+    text = "".join(word for word, _ in words)
+    article = Article(id="t", document_id="d", index=0, text=text)
+    extraction = ArticleExtraction(article=article)
+    at = 0
+    for word, pos in words:
+        extraction.tokens.append(Token(at, at + len(word), word, pos))
+        if pos == "LOC":
+            extraction.mentions.append(Mention("t", at, at + len(word), word, "Place", 0.8, "nlp.tag.lac"))
+        at += len(word)
+    return extraction
+
+
+def test_a_character_the_tagger_cut_off_after_a_county_opens_the_name() -> None:
+    """The tagger read the 下 of a name as a verb between a county and the rest of the name."""
+    words = [("即", "v"), ("青石县", "LOC"), ("下", "v"), ("天河水利枢纽", "LOC"), ("二期", "m"), ("工程", "n"),
+             ("初步", "a"), ("设计", "vn"), ("获批", "v"), ("。", "w")]
+    names = {m.text: m.type for m in get_stage("nlp.rules.newspaper")(_tagged(words), Settings()).mentions}
+    assert names.get("青石县下天河水利枢纽二期工程") == "Project"
+    assert names.get("青石县") == "County"
+    # a verb that is no name's first character stays the sentence's (在青石县|看|某某项目)
+    words = [("他", "r"), ("在", "p"), ("青石县", "LOC"), ("看", "v"), ("天河水利枢纽", "LOC"), ("项目", "n")]
+    names = {m.text: m.type for m in get_stage("nlp.rules.newspaper")(_tagged(words), Settings()).mentions}
+    assert not any(name.startswith("青石县看") for name in names)

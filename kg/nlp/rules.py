@@ -688,6 +688,9 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
             elif not looks_like_name(text):
                 ms.all.remove(mention)
             continue
+        if mention.type == "Place" and ROAD_EXTENSION.search(text):
+            mention.type = "Facility"  # 某某大街东延, 某某路北延段: a road's extension, a built thing
+            continue
         if mention.type in COARSE and KINDS_OF_FIRMS.match(text):
             ms.all.remove(mention)  # 中央企业, 民营企业: a kind of firm
             continue
@@ -827,6 +830,10 @@ def given_names(ms: _Mentions) -> None:
             if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
                 continue  # inside a longer name
             ms.add(start, end, "Person", 0.8, ref=f"{person.start}:{person.end}")
+
+
+# A road or line and the direction it is extended in (某某大街东延, 某某路北延段, 某某线南延线).
+ROAD_EXTENSION = re.compile(r"..(?:路|街|大街|大道|公路|线)[东西南北]延[段线]?$")
 
 
 def _photo_credit_name(text: str, mention: Mention) -> bool:
@@ -1157,6 +1164,8 @@ PROJECT_HEADS = (
     ("生产线", "Project"),
     ("基地", "Facility"),
     ("总部", "Facility"),  # a firm's headquarters as news reports its building (某银行总部, 某集团机床总部)
+    ("延段", "Facility"),  # a line's or road's extension (某某6号线二期南延段)
+    ("延线", "Facility"),
 )
 # Classes of built things: a project named after one (某某风电场|项目) is that thing's project, no category.
 BUILT_CLASSES = frozenset({"Facility", "IndustrialPark", "Station", "Port", "School", "University"})
@@ -1192,6 +1201,11 @@ LEGAL_FORM_END = re.compile(r"(?:公司|集团)$")
 # A measure in Chinese numerals (百万千瓦, 十万吨) names the size of one plant as a figure does.
 CHINESE_MEASURE = re.compile(r"^[一二两三四五六七八九十百千万亿]+(?:千瓦|兆瓦|瓦|吨|锭|头|只|千伏)$")
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
+# Characters that open many place names (上饶, 下关, 大同, 新乐) and that the tagger reads as a verb or an adjective
+# when it cuts them off the name after a division's name (某县|下|某某水利枢纽).
+NAME_OPENING_CHARACTERS = frozenset("上下大小新老")
+LEVEL_CHARACTERS = tuple("省市县区旗盟州镇乡村")
+PHASE_WORD = re.compile(r"^[一二三四五六七八九十\d]{1,2}期$")  # 二期 inside a name (某某6号线二期南延段), no ordinal
 # What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
 NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
 # Classifiers of counts: 45个项目 counts projects, 5万吨 measures one.
@@ -1256,6 +1270,17 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                 first = at
                 continue
             if (
+                before.text in NAME_OPENING_CHARACTERS
+                and before.pos in ("v", "d", "a")
+                and first >= 2
+                and tokens[first - 2].pos == "LOC"
+                and tokens[first - 2].text.endswith(LEVEL_CHARACTERS)
+                and tokens[first].pos in NAMING_TAGS
+                and tokens[first - 2].end == before.start
+            ):
+                first -= 1  # the first character of a name, cut off by the tagger after a division (某县|下|某某水库)
+                continue
+            if (
                 before.pos not in PHRASE_TAGS
                 and before.text not in BUILD_VERBS
                 and before.text not in PROCESS_VERBS
@@ -1266,7 +1291,11 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                 break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
             if before.pos == "m" and (
                 before.text.endswith(COUNT_CLASSIFIERS)
-                or not (any(c.isdigit() for c in before.text) or CHINESE_MEASURE.match(before.text))
+                or not (
+                    any(c.isdigit() for c in before.text)
+                    or CHINESE_MEASURE.match(before.text)
+                    or PHASE_WORD.match(before.text)
+                )
             ):
                 break  # a count (45个) or an ordinal (首批) before the name, not part of it
             if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
