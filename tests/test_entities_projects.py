@@ -399,3 +399,24 @@ def test_a_character_the_tagger_cut_off_after_a_county_opens_the_name() -> None:
     words = [("他", "r"), ("在", "p"), ("青石县", "LOC"), ("看", "v"), ("天河水利枢纽", "LOC"), ("项目", "n")]
     names = {m.text: m.type for m in get_stage("nlp.rules.newspaper")(_tagged(words), Settings()).mentions}
     assert not any(name.startswith("青石县看") for name in names)
+
+
+def test_a_title_places_are_given_is_no_place() -> None:
+    """“某某村”/“某某镇” quoted alone, or counted (3000多个某某村), is a title a list gives places; a village named
+    in the same text stays a place."""
+    names = found("农业农村部公布了2023年“直播村”和“直播镇”名单，全国共有3000多个直播村、200多个直播镇，"
+                  "我省桐溪县新河村入选。")
+    assert "直播镇" not in names and "直播村" not in names
+    assert names.get("新河村") == "VillageLevelArea"
+
+
+def test_a_works_project_is_the_works_under_one_more_name() -> None:
+    extraction = extract("青石县大河水利枢纽二期工程项目总投资7亿元。")
+    project = next(m for m in extraction.mentions if m.text == "青石县大河水利枢纽二期工程项目")
+    start, end = map(int, project.attrs["ref"].split(":"))
+    assert extraction.article.text[start:end] == "青石县大河水利枢纽二期工程"
+
+
+def test_a_store_that_preserves_is_named_with_its_verb() -> None:
+    names = found("东川省国家作物种质资源保存库二期建设项目初步设计获批。")
+    assert names.get("东川省国家作物种质资源保存库二期建设项目") == "Project"

@@ -1191,7 +1191,7 @@ OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split(
 # the verbs of production and of works, never the sentence's verb (投资, 签约, 参观), which ends the phrase.
 PROCESS_VERBS = frozenset(
     "发电 供 供水 供热 供气 供电 排水 储 储能 纺 纺纱 养殖 种植 制造 加工 生产 回收 处理 利用 研发 采选 开采 治理 修复 "
-    "保护 连通 培育 展示 改建 提质 安置 育种 孵化 仓储 冷藏 制备".split()
+    "保护 连通 培育 展示 改建 提质 安置 育种 孵化 仓储 冷藏 制备 保存".split()
 )
 # Conjunctions inside a name (燃料电池及配套基地, 综合治理与生态修复工程): only between words of one phrase.
 INNER_CONJUNCTIONS = ("及", "与")
@@ -1373,8 +1373,13 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             None,
         )
         attrs = {}
-        if thing is not None and head[0] == "项目" and class_by_suffix(thing.text, "") in BUILT_CLASSES:
-            # 某某风电场|项目: the project of a named built thing is that thing, under one more name
+        if (
+            thing is not None
+            and head[0] == "项目"
+            and (class_by_suffix(thing.text, "") in BUILT_CLASSES or thing.type == "Project")
+        ):
+            # 某某风电场|项目, 某某工程|项目: the project of a named built thing or works is that thing, under one
+            # more name
             attrs = {"ref": f"{thing.start}:{thing.end}"}
         ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE, attrs=attrs))
 
@@ -2155,6 +2160,20 @@ def _place_body(ms: _Mentions, end: int) -> Mention | None:
     return body
 
 
+# Levels whose word, quoted alone, is a designation places are given (“文明村”, “特色小镇”), not a place's name.
+DESIGNATED_LEVELS = frozenset({"VillageLevelArea", "TownshipLevelArea"})
+
+
+# A count before a village's or town's name (2100多个某某村, 几个某某镇): the places holding a title, counted.
+COUNT_OF_PLACES = re.compile(r"(?:[\d两二三四五六七八九十百千万几]+多?|多)个$")
+
+
+def _designation(text: str, mention: Mention) -> bool:
+    """Whether a village or town mention is a title places are given: quoted alone (“某某村”) or counted."""
+    quoted = text[mention.start - 1 : mention.start] == "“" and text.startswith("”", mention.end)
+    return quoted or COUNT_OF_PLACES.search(text, max(0, mention.start - 8), mention.start) is not None
+
+
 @stage("nlp.rules.newspaper")
 def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Refine the tagger's mentions and add what news text marks systematically (see the module docstring)."""
@@ -2188,9 +2207,13 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     listed_persons(ms)
     posts(ms)
     in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
+    designations = {m.text for m in ms.all if m.type in DESIGNATED_LEVELS and _designation(ms.text, m)}
     for mention in list(ms.all):
         if GENERIC_BODY.match(mention.text):
             ms.all.remove(mention)  # a kind of organization, however a rule built or linked it (域内|农民专业合作社)
+            continue
+        if mention.type in DESIGNATED_LEVELS and mention.text in designations:
+            ms.all.remove(mention)  # “某某村”, 2100多个某某村: a title places are given, no place
             continue
         if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref"):
             continue
