@@ -420,3 +420,16 @@ def test_a_works_project_is_the_works_under_one_more_name() -> None:
 def test_a_store_that_preserves_is_named_with_its_verb() -> None:
     names = found("东川省国家作物种质资源保存库二期建设项目初步设计获批。")
     assert names.get("东川省国家作物种质资源保存库二期建设项目") == "Project"
+
+
+def test_parks_named_after_their_places() -> None:
+    names = found("调研组来到桑林镇工业集中区、南岗物流园和东川台湾农民创业园。以青川-中关村科技园为例，企业超4000家。")
+    assert names.get("桑林镇工业集中区") == "IndustrialPark"
+    assert names.get("南岗物流园") == "IndustrialPark"
+    assert names.get("东川台湾农民创业园") == "IndustrialPark"
+    assert names.get("中关村科技园") == "IndustrialPark"
+
+
+def test_a_park_word_without_a_name_is_a_kind() -> None:
+    names = found("全省建成农民创业园12个，各县都有工业集中区。")
+    assert not any(name.endswith(("创业园", "工业集中区")) for name in names)

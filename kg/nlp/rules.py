@@ -66,6 +66,11 @@ SUFFIX_CLASSES: dict[str, str] = {
     "园区": "IndustrialPark",
     "开发区": "IndustrialPark",
     "高新区": "IndustrialPark",
+    "科技园": "IndustrialPark",
+    "科技园区": "IndustrialPark",
+    "物流园": "IndustrialPark",
+    "创业园": "IndustrialPark",
+    "工业集中区": "IndustrialPark",
     "经济区": "Region",
     "经济圈": "Region",
     "经济带": "Region",
@@ -231,8 +236,13 @@ FACILITY_HEADS = {
     "产业园": "IndustrialPark",
     "工业园": "IndustrialPark",
     "物流园": "IndustrialPark",
+    "科技园": "IndustrialPark",
+    "创业园": "IndustrialPark",
+    "工业集中区": "IndustrialPark",
 }
 _FACILITY_ENDINGS = tuple(FACILITY_HEADS)
+# Park words that make a name only after a name (某镇工业集中区, 某地台湾农民创业园).
+NAMED_PARK_HEADS = frozenset({"科技园", "创业园", "工业集中区"})
 MODIFIER_TAGS = {"n", "nz", "a", "b", "vn", "an", "ORG", "LOC", "nt", "ns"}
 # What may follow a place and make a port or station of it (二连浩特口岸).
 PLACE_HEADS = (
@@ -1124,6 +1134,12 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
         end = offset + len(word)
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
+        if head in NAMED_PARK_HEADS:
+            if tokens[j + 1].pos not in NAMING_TAGS:
+                continue  # 农民创业园, 工业集中区: a kind of park unless a name opens it (某镇工业集中区)
+            while j >= 0 and tokens[j].pos == "LOC" and tokens[j + 1].pos == "LOC" and tokens[j].end == start:
+                start = tokens[j].start  # 某市|台湾|农民创业园: the places before it name it together
+                j -= 1
         inside = [t.text for t in tokens[j + 1 : index + 1]]
         counted = j >= 0 and tokens[j].end == start and bool(COUNT_BEFORE.match(tokens[j].text))
         if counted or any(w in CATEGORY_MODIFIERS for w in inside) or word[: -len(head)] in CATEGORY_MODIFIERS:
