@@ -924,9 +924,11 @@ def _suffix_len(name: str) -> int:
     return max((len(s) for s in SUFFIX_CLASSES if name.endswith(s) and len(name) > len(s)), default=0)
 
 
-def bylines(ms: _Mentions) -> None:
-    """Reporters, interns, correspondents and photographers credited inside the text (本报记者王塔娜实习生李文清)."""
+def bylines(ms: _Mentions, tokens: list[Token] | None = None) -> None:
+    """Reporters, interns, correspondents and photographers credited inside the text (本报记者王塔娜实习生李文清).
+    Words the tagger read as verbs are no names (记者|采访|看到，: a sentence about the reporter)."""
     text = ms.text
+    verbs = {t.start: t.end for t in tokens or () if t.pos in VERB_TAGS and len(t.text) >= 2}
     for start in BYLINE_START.finditer(text):
         at = start.end()
         while at < len(text):
@@ -941,7 +943,7 @@ def bylines(ms: _Mentions) -> None:
                 if found >= 0:
                     run_end = found
             names = split_names(text[at:run_end])
-            if not names:
+            if not names or _verbs_only(verbs, at, run_end):
                 break
             offset = at
             for name in names:
@@ -950,6 +952,15 @@ def bylines(ms: _Mentions) -> None:
             at = run_end
 
 
+VERB_TAGS = frozenset({"v", "vd", "vn"})
+
+
+def _verbs_only(verbs: dict[int, int], start: int, end: int) -> bool:
+    """Whether ``start:end`` is made of words of two characters or more the tagger read as verbs (采访|看到)."""
+    at = start
+    while at < end and at in verbs:
+        at = verbs[at]
+    return at == end
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
 # What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
 AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家摄")
@@ -2198,7 +2209,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     fix_tagger_mentions(ms, tokens)
     complete_cut_names(ms)
     given_names(ms)
-    bylines(ms)
+    bylines(ms, tokens)
     works(ms)
     quoted_names(ms)
     place_heads(ms, tokens)
