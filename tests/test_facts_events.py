@@ -64,6 +64,10 @@ def test_goals_negations_counts_and_references_are_no_events() -> None:
     assert events("全年召开推进会议12次。", {}) == []
     assert events("会议指出，要做好安全生产。", {}) == []
     assert events("建立联席会议制度。", {}) == []
+    assert events("预计到5月底，全县项目可开复工30个。", {}) == []
+    assert events("下一步，北湖区将继续赴各镇开展调研。", {"北湖区": "District"}) == []
+    found = events("5月2日，市农业局组织调研组，赴青山县进行调研。", {"市农业局": "GovernmentBody", "青山县": "County"})
+    assert [(e.type, e.trigger, [m.text for m in e.place_mentions]) for e in found] == [("Inspection", "调研", ["青山县"])]
 
 
 def test_later_mention_without_actors_folds_into_the_first() -> None:
@@ -196,6 +200,215 @@ def test_the_place_is_the_most_precise_of_a_chain() -> None:
     assert [m.text for m in found[0].place_mentions] == ["东岭县光明产业园"]
     found = events("5月3日，青山县石门镇举行项目开工仪式。", {"青山县": "County", "石门镇": "TownshipLevelArea"})
     assert [m.text for m in found[0].place_mentions] == ["石门镇"]  # the place that acts, to the end of its chain
+
+
+def test_persons_who_attend_or_accompany_in_a_later_clause_take_part() -> None:
+    found = events("4月8日，青山区举行重点项目开工仪式，区委书记王强出席开工仪式并讲话，区长刘军致辞。", {
+        "青山区": "District", "王强": "Person", "刘军": "Person"})
+    assert [e.type for e in found] == ["ConstructionStart"]
+    assert {("attendee", "王强"), ("attendee", "刘军")} <= roles(found[0])
+    found = events("3月2日，县长王平带队调研，副县长李明，县发改局局长赵华陪同调研。", {
+        "王平": "Person", "李明": "Person", "赵华": "Person"})
+    assert {m.text for _, m in found[0].role_mentions} == {"王平", "李明", "赵华"}
+    # a clause that names a happening of another class speaks of that one
+    found = events("5月1日，东岭县举行项目开工仪式，县长王平出席签约仪式。", {"东岭县": "County", "王平": "Person"})
+    start = next(e for e in found if e.type == "ConstructionStart")
+    assert "王平" not in {m.text for _, m in start.role_mentions}
+
+
+def test_who_opens_the_clause_after_at_the_meeting_attends_it() -> None:
+    found = events("座谈会上，县长张平、副县长李明听取了汇报。", {"张平": "Person", "李明": "Person"})
+    assert roles(found[0]) == {("attendee", "张平"), ("attendee", "李明")}
+    found = events("在签约仪式上，东岭县县长张平代表县政府致欢迎辞。", {"东岭县": "County", "张平": "Person"})
+    assert ("attendee", "张平") in roles(found[0])
+    # a verb before an object is no title: the object opening that clause is no subject
+    found = events("座谈会上，听取北湖商会汇报。", {"北湖商会": "Organization"})
+    assert roles(found[0]) == set()
+
+
+def test_a_clause_without_subject_shares_it_and_a_visit_takes_in_whom_it_went_to() -> None:
+    text = "活动期间，市长周平先后主持召开推进会议，考察了东方机械有限公司、南山食品有限公司，拜访了北湖商会。"
+    found = events(text, {"周平": "Person", "东方机械有限公司": "Company", "南山食品有限公司": "Company",
+                          "北湖商会": "Organization"})
+    inspection = next(e for e in found if e.type == "Inspection")
+    assert ("agent", "周平") in roles(inspection)
+    assert {"周平", "东方机械有限公司", "南山食品有限公司"} <= {m.text for m in inspection.participant_mentions}
+    visit = next(e for e in found if e.type == "OfficialVisit")
+    assert {"周平", "北湖商会"} <= {m.text for m in visit.participant_mentions}
+
+
+def test_a_gathering_without_place_or_day_takes_them_from_the_sentences_before_as_evidence() -> None:
+    mentions = {"孙文": "Person", "石门镇": "TownshipLevelArea"}
+    found = events("5月6日，副市长孙文在石门镇调研。活动期间，孙文主持召开座谈会。", mentions)
+    meeting = next(e for e in found if e.type == "Meeting")
+    assert ([m.text for m in meeting.place_mentions], meeting.date) == (["石门镇"], "2020-05-06")
+    assert [e.sentence for e in meeting.more_evidence] == [0]
+    # another day is another happening: its place is not carried over
+    found = events("5月6日，副市长孙文在石门镇调研。5月9日，孙文主持召开座谈会。", mentions)
+    assert next(e for e in found if e.type == "Meeting").place_mentions == []
+
+
+def test_an_undated_article_dates_a_day_by_the_one_year_its_sentence_names() -> None:
+    def undated(text: str) -> list:
+        article = extraction(text, {"东岭县": "County"})
+        article.article.date = None
+        return events_view(build_view(article))
+
+    assert [e.date for e in undated("3月30日，东岭县举行2025年春季项目集中开工活动。")] == ["2025-03-30"]
+    # two years named: which one the day is in is not told
+    found = undated("1月30日，东岭县召开会议，总结2017年工作、部署2018年工作。")
+    assert [(e.type, e.date) for e in found] == [("Meeting", None)]  # nor the year of the work it reviewed
+
+
+def test_a_year_a_figure_is_compared_with_is_no_date_and_a_repeat_with_it_folds() -> None:
+    text = "2月6日，西岭市重点项目集中开工。全市145个项目开复工92个，完成投资8亿元，较去年增加2亿元。"
+    found = events(text, {"西岭市": "City"})
+    assert [(e.type, e.date, [m.sentence for m in e.more_evidence]) for e in found] == [
+        ("ConstructionStart", "2021-02-06", [1])
+    ]
+
+
+def test_the_goal_of_a_visit_and_the_object_of_a_study_do_not_act() -> None:
+    found = events("5月2日，县委书记王平赴青山镇调研。", {"王平": "Person", "青山镇": "TownshipLevelArea"})
+    assert roles(found[0]) == {("agent", "王平")}
+    found = events("调研组对南山合作社的经营情况进行了调研。", {"南山合作社": "Organization"})
+    assert roles(found[0]) == set()
+
+
+def test_a_body_whose_premises_a_visit_goes_to_takes_part_and_titles_may_be_listed() -> None:
+    found = events("5月2日，省发改委副主任王平到东方光伏有限公司调研。", {
+        "省发改委": "GovernmentBody", "王平": "Person", "东方光伏有限公司": "Company"})
+    assert ("agent", "王平") in roles(found[0]) and ("agent", "东方光伏有限公司") not in roles(found[0])
+    assert "东方光伏有限公司" in {m.text for m in found[0].participant_mentions}
+    found = events("6月5日，县供销社党组书记、主任徐平带领业务人员一行5人，到石门村调研。", {
+        "县供销社": "Organization", "徐平": "Person", "石门村": "Village"})
+    assert roles(found[0]) == {("agent", "县供销社"), ("agent", "徐平")}  # the person, and the body through them
+
+
+def test_a_later_sentence_that_names_who_attended_or_accompanied_adds_them_with_its_evidence() -> None:
+    text = ("3月6日，东岭县举行重点项目集中开工活动。市长王平、市政府秘书长赵亮，县委书记李强、县长刘军等出席活动。"
+            "县长刘军主持活动。项目建成后年产值可达5亿元。")
+    found = events(text, {"东岭县": "County", "王平": "Person", "赵亮": "Person", "李强": "Person", "刘军": "Person"})
+    assert [e.type for e in found] == ["ConstructionStart"]
+    assert {("attendee", name) for name in ("王平", "赵亮", "李强", "刘军")} <= roles(found[0])
+    assert [e.sentence for e in found[0].more_evidence] == [1, 2]  # not the sentence that names no one
+    text = "5月2日，副市长孙文到石门镇调研。镇党委书记陈立、镇长吕明等陪同。"
+    found = events(text, {"孙文": "Person", "石门镇": "TownshipLevelArea", "陈立": "Person", "吕明": "Person"})
+    assert {("attendee", "陈立"), ("attendee", "吕明")} <= roles(found[0])
+    # someone who joined something else is no attendee
+    found = events("5月2日，副市长孙文到石门镇调研。陈立参加工作以来一直在基层。", {
+        "孙文": "Person", "石门镇": "TownshipLevelArea", "陈立": "Person"})
+    assert "陈立" not in {m.text for _, m in found[0].role_mentions}
+    # who attended a meeting attended the meeting told last, not a signing told after it
+    text = "4月3日，东岭县在石门镇召开产业协作会，并签订了合作协议。县长刘军出席会议并讲话。"
+    found = events(text, {"东岭县": "County", "石门镇": "TownshipLevelArea", "刘军": "Person"})
+    by_type = {e.type: {m.text for _, m in e.role_mentions} for e in found}
+    assert "刘军" in by_type["Meeting"] and "刘军" not in by_type["Signing"]
+
+
+def test_a_meeting_named_for_a_place_took_place_there_but_not_an_activity_named_for_an_area() -> None:
+    found = events("4月29日，2019年青山茶产业东岭推介会举办。", {
+        "2019年青山茶产业东岭推介会": "Event", "东岭": "City", "青山": "Province"})
+    assert [(e.type, [m.text for m in e.place_mentions]) for e in found] == [("Meeting", ["东岭"])]
+    found = events("3月30日，2025年西岭州春季项目集中开工活动举行。", {
+        "2025年西岭州春季项目集中开工活动": "Event", "西岭州": "City"})
+    assert [(e.type, e.place_mentions) for e in found] == [("ConstructionStart", [])]
+
+
+def test_a_gathering_whose_sentence_names_no_time_takes_the_day_of_the_one_before() -> None:
+    mentions = {"东岭县": "County", "刘军": "Person"}
+    found = events("5月6日，东岭县举行项目开工仪式。县长刘军为新园区揭牌。", mentions)
+    unveiling = next(e for e in found if e.type == "Unveiling")
+    assert (unveiling.date, [e.sentence for e in unveiling.more_evidence]) == ("2020-05-06", [0])
+    found = events("5月6日，东岭县举行项目开工仪式。近日，县长刘军为新园区揭牌。", mentions)
+    assert next(e for e in found if e.type == "Unveiling").date is None  # a time of its own, however vague
+
+
+def test_every_person_before_an_attendance_in_the_sentence_attends() -> None:
+    text = ("3月6日，东岭县举行重点项目集中开工活动。副县长王平，县直有关部门主要负责同志，"
+            "东岭镇主要负责同志在主会场参加开工活动。县长刘军，县人民法院院长应邀在主席台就座，听取发言。")
+    found = events(text, {"东岭县": "County", "王平": "Person", "刘军": "Person", "东岭镇": "TownshipLevelArea"})
+    assert [e.type for e in found] == ["ConstructionStart"]
+    assert {("attendee", "王平"), ("attendee", "刘军")} <= roles(found[0])
+    found = events("调研组先后来到南山种植专业合作社的种植基地，对合作社的经营情况进行了调研。", {
+        "南山种植专业合作社": "Organization"})
+    assert "南山种植专业合作社" in {m.text for m in found[0].participant_mentions}
+
+
+def test_the_bodies_and_places_on_both_sides_of_a_signing_sign() -> None:
+    text = "现场，石门县、青山县、东岭县等地政府，分别和北湖市、南湖市等地的一批企业签订了合作协议。"
+    found = events(text, {"石门县": "County", "青山县": "County", "东岭县": "County", "北湖市": "City", "南湖市": "City"})
+    signing = next(e for e in found if e.type == "Signing")
+    assert {("signatory", n) for n in ("石门县", "青山县", "东岭县")} <= roles(signing)
+
+
+def test_what_is_done_at_a_meeting_is_done_by_those_who_held_it() -> None:
+    text = "4月3日，东方集团和石门县在青山县召开产业协作会。会上，双方进行了座谈交流，并签订了战略合作协议。"
+    found = events(text, {"东方集团": "Company", "石门县": "County", "青山县": "County"})
+    signing = next(e for e in found if e.type == "Signing")
+    assert roles(signing) == {("signatory", "东方集团"), ("signatory", "石门县")}
+    assert [e.sentence for e in signing.more_evidence] == [0]
+
+
+def test_where_a_ceremony_is_held_may_follow_in_the_next_clause_and_a_side_of_a_signing_is_no_venue() -> None:
+    text = "6日上午，东岭县重点项目集中启动仪式，在东岭县石门镇产业项目现场举行。"
+    found = events(text, {"东岭县": "County", "石门镇": "TownshipLevelArea"})
+    start = next(e for e in found if e.type == "ConstructionStart")
+    assert [m.text for m in start.place_mentions] == ["石门镇"]
+    text = "现场，石门县、青山县等地政府，分别和北湖市、南湖市等地的一批企业签订了合作协议。"
+    found = events(text, {"石门县": "County", "青山县": "County", "北湖市": "City", "南湖市": "City"})
+    assert next(e for e in found if e.type == "Signing").place_mentions == []
+
+
+def test_a_year_before_the_trigger_gives_way_to_a_day_of_that_year_after_it() -> None:
+    found = events("东岭县举行2021年第一季度重点项目集中开工活动，2月6日上午，各项目同步开工。", {"东岭县": "County"})
+    assert [e.date for e in found if e.type == "ConstructionStart"] == ["2021-02-06"]
+    found = events("东岭县举行2020年第一季度重点项目集中开工活动，2月6日上午，各项目同步开工。", {"东岭县": "County"})
+    assert [e.date for e in found if e.type == "ConstructionStart"] == ["2020"]  # a day of another year: no
+    found = events("2月6日，东岭县光明风电场项目开建，这是去年东岭县政府与远景公司签署的项目。", {
+        "东岭县光明风电场项目": "Project", "东岭县政府": "GovernmentBody", "远景公司": "Company"})
+    assert {e.type: e.date for e in found} == {"ConstructionStart": "2021-02-06", "Signing": "2020"}
+
+
+def test_who_accompanies_receives_or_speaks_for_a_body_takes_part() -> None:
+    text = "5月13日，副司长何明在省发改委副主任刘洪的陪同下到东方光伏有限公司调研。东方光伏有限公司总经理刘斌接待来宾。"
+    found = events(text, {"何明": "Person", "刘洪": "Person", "省发改委": "GovernmentBody", "东方光伏有限公司": "Company",
+                          "刘斌": "Person"})
+    assert {("agent", "何明"), ("attendee", "刘洪"), ("attendee", "刘斌")} <= roles(found[0])
+    text = "3月6日，东岭县举行重点项目集中开工活动。远景能源有限公司负责人代表开工项目致辞。"
+    found = events(text, {"东岭县": "County", "远景能源有限公司": "Company"})
+    assert ("attendee", "远景能源有限公司") in roles(found[0])
+
+
+def test_the_bodies_the_name_of_the_event_names_take_part() -> None:
+    found = events("2月13日，远景新材料有限公司二期项目奠基仪式举行。", {
+        "远景新材料有限公司二期项目奠基仪式": "Event", "远景新材料有限公司": "Company"})
+    assert [(e.type, [m.text for m in e.participant_mentions]) for e in found] == [
+        ("ConstructionStart", ["远景新材料有限公司"])
+    ]
+
+
+def test_a_body_a_later_sentence_says_the_visitors_went_to_takes_part() -> None:
+    text = "5月2日，副市长孙文到石门镇调研。孙文一行首先来到东方鞋业有限公司生产车间，了解生产情况。"
+    found = events(text, {"孙文": "Person", "石门镇": "TownshipLevelArea", "东方鞋业有限公司": "Company"})
+    assert "东方鞋业有限公司" in {m.text for m in found[0].participant_mentions}
+    assert [e.sentence for e in found[0].more_evidence] == [1]
+
+
+def test_a_place_that_opens_an_earlier_clause_acts_and_a_report_at_the_meeting_attends_it() -> None:
+    text = "3月27日上午，东岭县在开局之年，抢抓机遇，在东岭县石门街道远景公司项目区集中签约了一批重大项目。"
+    found = events(text, {"东岭县": "County", "石门街道": "TownshipLevelArea", "远景公司": "Company"})
+    signing = next(e for e in found if e.type == "Signing")
+    assert ("signatory", "东岭县") in roles(signing) and ("signatory", "远景公司") not in roles(signing)
+    text = "5月2日，东岭县召开产业座谈会。座谈会上，县长刘军提出意见。副镇长余明就产业发展情况进行汇报。"
+    found = events(text, {"东岭县": "County", "刘军": "Person", "余明": "Person"})
+    assert ("attendee", "余明") in roles(next(e for e in found if e.type == "Meeting"))
+
+
+def test_a_ceremony_named_for_a_park_took_place_there() -> None:
+    name = "东岭新材料产业园暨远景公司二期项目奠基仪式"
+    found = events(f"2月13日，{name}举行。", {name: "Event", "东岭新材料产业园": "IndustrialPark", "远景公司": "Company"})
+    assert [(e.type, [m.text for m in e.place_mentions]) for e in found] == [("ConstructionStart", ["东岭新材料产业园"])]
 
 
 def test_a_project_named_later_folds_into_a_first_mention_that_named_none() -> None:

@@ -68,6 +68,11 @@ def test_a_project_named_with_its_company_is_built_by_it_and_a_base_is_owned() -
     assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") in found
     assert ("己渔业有限公司", "owns", "鱼苗繁育基地") in found
     assert ("戊化工有限公司", "owns", "年产5万吨氯碱项目") not in found
+    # signed: the company invests in the project named with it
+    found = relations("现场签约了戊化工有限公司年产5万吨氯碱项目等11个项目。",
+                      {"戊化工有限公司": "Company", "年产5万吨氯碱项目": "Project"})
+    assert ("戊化工有限公司", "investsIn", "年产5万吨氯碱项目") in found
+    assert ("戊化工有限公司", "builds", "年产5万吨氯碱项目") not in found
 
 
 def test_joint_parties_are_partners_pairwise() -> None:
@@ -565,3 +570,11 @@ def test_a_body_that_speaks_at_the_meeting_attends_it() -> None:
     article.mentions.extend(named_events(article))
     found = {(r.subject_mention.text, r.predicate) for r in event_relations(build_view(article))}
     assert ("甲县法院", "attends") in found
+
+
+def test_a_phase_of_a_project_is_part_of_it_but_another_project_named_after_it_is_not() -> None:
+    mentions = {"光明工程": "Project", "光明工程二期项目": "Project"}
+    assert ("光明工程二期项目", "partOf", "光明工程") in relations("光明工程二期项目今日开工，光明工程已完工。", mentions)
+    mentions = {"光明工程": "Project", "光明工程新材料项目": "Project"}
+    found = relations("光明工程新材料项目今日开工，光明工程已完工。", mentions)
+    assert not any(p == "partOf" for _, p, _ in found)

@@ -58,6 +58,16 @@ def test_yearly_output_after_completion_is_no_year_after_next() -> None:
     assert times("二〇一九年三月五日") == [("二〇一九年三月五日", "2019-03-05")]
 
 
+def test_a_day_alone_takes_the_reference_month_or_the_one_before() -> None:
+    day = REF.day
+    assert times(f"{day}日在东岭县召开") == [(f"{day}日", REF.isoformat())]
+    assert times("3日上午举行")[0][1] == REF.replace(day=3).isoformat()
+    assert times("30日举行") == [("30日", "2021-01-30")]  # well after the reference day: last month's
+    assert times("5日内完成") == []  # a span of days, not a day
+    assert times("第3日") == []
+    assert times("1218日") == []  # part of a longer number
+
+
 def test_malformed_and_vague_dates_keep_their_text_without_value() -> None:
     assert times("2月30日召开") == [("2月30日", None)]
     assert times("2021年13月5日") == [("2021年13月5日", None)]

@@ -15,15 +15,18 @@ sentence states. A trigger is matched in simplified script, so 開工 and 簽約
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from kg.model import ArticleExtraction, Event, Mention, Relation, text_hash
+from kg.model import ArticleExtraction, Event, Evidence, Mention, Relation, text_hash
 from kg.nlp.frames import (
     FACILITY,
     ORG,
     OTHER,
     PERSON,
     PLACE,
+    SLOT_CHARS,
     WORK,
     ArticleView,
     Frame,
@@ -33,7 +36,9 @@ from kg.nlp.frames import (
     pattern,
 )
 from kg.nlp.gazetteer import simplified
+from kg.nlp.relate import TITLES
 from kg.nlp.rules import class_by_suffix
+from kg.nlp.timex import in_year
 from kg.registry import stage
 
 EXTRACTOR = "nlp.events.patterns"
@@ -124,7 +129,11 @@ def _meetings(view: ArticleView, frame: Frame, following: Frame | None) -> list[
             event = _event(view, frame, kind, label, match.start())
             event.trigger = match.group("verb")
             place = frame.slot(match, "place")
-            inner = [s for s in frame.group_slots(match, "label") if family(s.mention.type) not in (PERSON, ORG, WORK)]
+            inner = [
+                s
+                for s in frame.group_slots(match, "label")
+                if family(s.mention.type) not in (PERSON, ORG, WORK) and s.mention.type != "Event"
+            ]
             if place is not None or inner:
                 event.place_mentions.append(view.use(place or inner[0]))
             event.participant_mentions.extend(view.use(s) for s in frame.group_slots(match, "label") if s.char == ORG)
@@ -316,16 +325,18 @@ _CLAUSE_END = re.compile(r"[，。；！？：,;!?:]")
 _NOT_A_MEETING = re.compile(r"制度|机制|精神|纪要|要求|室|厅|中心")  # 联席会议制度, 会议精神, 会议室
 _FREQUENCY = re.compile(r"\d+(?:次|场|批次|期|轮)")
 _ATTENDS = re.compile(r"出席|参加|见证|参与|观摩|主持|致辞|陪同|一同|在\S{0,3}上")
-# A trigger that qualifies a noun (签约项目, 开工企业, 发布日期) names no happening.
-_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产)")
+# A trigger that qualifies a noun (签约项目, 开工企业, 发布日期, 调研组, 考察团) names no happening.
+_MODIFIES = re.compile(r"(?:项目|企业|代表|单位|日期|时间|各?个?环节|率|工作|情况|意向|达效|达产|组(?!织)|团(?!结))")
 # A clause that counts what the event covered (开工项目92个, 共签约22个项目) restates it.
 _COUNTS = re.compile(r"\d+(?:个|項|项|家)|共")
 # A trigger after these states an aim or a plan, not a happening (力争早日投产, 确保项目开工, 计划年底投产, 拟签约,
-# 将开工, 抓开工、促竣工).
+# 将开工, 抓开工、促竣工, 可开复工122个).
 _GOAL = re.compile(
     r"(?:力争|确保|争取|尽快|尽早|早日|加快|抓紧|促进|如何|早|计划|拟|预计|有望|准备|即将|将于|将要|打算)"
-    r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促)$"
+    r"[^，。；！？：,;!?:]{0,6}$|(?:将|(?<![重主])要|抓|促|可)$"
 )
+# A sentence that opens with these tells what is to be done next (下一步，某某将继续赴某地调研).
+_PLANS = re.compile(r"下一步|接下来|今后|未来")
 # A trigger after these, in a clause that counts, tallies what happened so far (已签约项目13个, 39个子项目已全面
 # 开工); a visit whose clause counts visitors (累计接待游客参观…人次) or names aims (拜访目标企业) reports no single
 # happening.
@@ -334,14 +345,20 @@ _COUNT = re.compile(r"\d+(?:个|项|家|批|座|人次)|累计[^，。；！？�
 _NO_HAPPENING = re.compile(r"人次|目标")
 _VISITS = ("Inspection", "OfficialVisit")
 _PLACE_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<place>{L})")
+# A clause after an event's that says where it is held: 在某地…举行 (the mark at its start).
+_HELD_AT = pattern(r"在{L}[^，。；：,;:]*?(?:同步|隆重|正式)?(?:举行|召开|举办)")
 _RECIPIENT = pattern(r"(?:向|为|给)(?P<who>{E})")
 # 甲与乙、丙签约 / …，与乙、丙签约 (the party before 与 opens the sentence)
 _WITH_PARTIES = pattern(
     r"(?:(?P<left>[{S}])(?:{N}{{0,4}}?)|(?<=[，,：:])|^)(?:与|和|同)(?P<right>[{S}](?:[、和及][{S}])*)"
 )
 _PARTY_JOIN = pattern(r"(?P<left>[{S}])(?:{N}{{0,4}}?)(?:与|和|同|及)(?:{N}{{0,4}}?)(?P<right>[{S}])")
-_WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|活动中")
+_WITH_PREVIOUS_DATE = re.compile(r"当天|当日|同日|同天|会上|随后|其后|活动中|活动期间|(?:仪式|活动|现场)上")
 _CURRENCIES = {"CNY", "USD", "EUR", "HKD"}
+# A year that names a batch or period of a programme (2023年第一季度, 2025年春季, 2021年度), not when it was done.
+_QUALIFIES = re.compile(r"第|首|[一二三四]季度|上半年|下半年|度|[春夏秋冬]季|全年")
+_BASELINE = re.compile(r"(?:较|比|同比|相比|超过|高于|低于)$")
+_SPEAKERS_DAY = {"今天", "今日", "明天", "明日"}
 # The role of the persons and bodies that act in an event, by class (the rest take part as its agent).
 _ACTOR_ROLE = {
     "Meeting": "organizer",
@@ -373,7 +390,11 @@ def _triggers(frame: Frame) -> list[tuple[str, re.Match[str]]]:
     for match in _TRIGGER.finditer(view):
         kind = match.lastgroup or ""
         before = view[: match.start()]
-        if _TRIGGER_NEGATION.search(before) or _GOAL.search(simplified(frame.original(0, match.start()))[-12:]):
+        if (
+            _TRIGGER_NEGATION.search(before)
+            or _GOAL.search(simplified(frame.original(0, match.start()))[-12:])
+            or _PLANS.match(view)
+        ):
             continue
         noun = match.group() in _MEETING_NOUNS or kind == "PressConference"
         # 座谈会上，… opening a sentence tells of a meeting (a repeat of one reported before folds into it)
@@ -455,15 +476,145 @@ def _clause_of(frame: Frame, index: int) -> tuple[int, int]:
 def _actors(frame: Frame, trigger_at: int) -> list[Slot]:
     """The persons and bodies that act: those of the trigger's clause before it, else those opening the sentence."""
     start, _end = _clause_of(frame, trigger_at)
-    own = [s for i, s in sorted(frame.slots.items()) if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE)]
+    objects = _objects(frame)
+    own = [
+        s
+        for i, s in sorted(frame.slots.items())
+        if start <= i < trigger_at and s.char in (PERSON, ORG, PLACE) and i not in objects
+    ]
     if own:
         return _listed_before(frame, start) + own
     first = _clauses(frame.masked)[0] if frame.masked else (0, 0)
-    if first[1] <= trigger_at:
-        return [
-            s for i, s in sorted(frame.slots.items()) if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE)
-        ]
+    if first[1] > trigger_at:
+        return []
+    opening = [
+        s
+        for i, s in sorted(frame.slots.items())
+        if first[0] <= i < first[1] and s.char in (PERSON, ORG, PLACE) and i not in objects
+    ]
+    return opening or _carried_subject(frame, start)
+
+
+# A word that puts what follows it as the goal or object of the act, not its actor: 赴某镇调研, 来到某合作社,
+# 对某公司进行调研, 就某事, 向某校捐赠.
+_OBJECT_MARK = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临|对|就|向|给)(?P<what>{E})")
+
+
+_VISITED = pattern(r"(?:在|于|赴|到|来到|走进|深入|莅临)(?P<what>{O})")
+# 一行首先来到某公司, 随后走进某合作社: the body a visitor went to
+_WENT_TO = pattern(r"(?:来到|走进|前往)(?P<what>{O})")
+
+
+def _objects(frame: Frame) -> set[int]:
+    """The masked indices of the slots a place mark or an object mark governs, with the chain of places, facilities and
+    bodies written after the first (赴某区某镇, 在某街道某公司项目区)."""
+    found: set[int] = set()
+    for mark in _OBJECT_MARK.finditer(frame.masked):
+        index = mark.start("what")
+        found.add(index)
+        while index + 1 in frame.slots and frame.slots[index + 1].char in (PLACE, FACILITY, ORG):
+            index += 1  # 在某县某街道某公司项目区举行: the body there names the site
+            found.add(index)
+    return found
+
+
+def _carried_subject(frame: Frame, start: int) -> list[Slot]:
+    """The subject a clause without one shares with an earlier clause of its sentence (活动期间，甲先后主持召开…，
+    考察了…，拜访了…): the persons and bodies, or the place, that open the nearest clause before masked ``start``
+    that opens with one."""
+    for a, b in reversed([c for c in _clauses(frame.masked) if c[1] <= start]):
+        subject = _opening_run(frame, a, b)
+        if subject:
+            return subject
+        opening = frame.slots.get(a)
+        if opening is not None and opening.char == PLACE and a + 1 not in frame.slots:
+            return [opening]  # 某县在…开局之年，…，在某地举行了…: a place that opens a clause acts
     return []
+
+
+# The rest of a clause that opens a sentence at the event (座谈会上, 在开工仪式上).
+_AT_IT = re.compile(r"(?:仪式|会议|大会|活动|现场)?上")
+# 在某某的陪同下, 在某某陪同下: who accompanied the happening of the sentence.
+_ESCORTED = re.compile(r"在[^，。；：,;:在]{1,40}?陪同下")
+# A clause after an event's own in its sentence that tells who took part in it: 某某出席开工仪式并讲话, 某某宣布…开工,
+# 某某陪同调研, 某某致辞.
+_TAKES_PART = re.compile(r"出席|参加|致辞|讲话|主持|陪同|见证|宣布|一同")
+
+
+def _taking_part_later(frame: Frame, kind: str, after: int) -> list[Slot]:
+    """The persons of the clauses after masked ``after`` that attend, speak at, announce or accompany the event of
+    class ``kind`` (with the persons of a list that runs into such a clause); a clause that names a happening of
+    another class speaks of that one, and one that names none of this class must speak or attend outright."""
+    persons: list[Slot] = []
+    for a, b in _clauses(frame.masked):
+        if a <= after:
+            continue
+        text = simplified(frame.masked[a:b])
+        word = _TAKES_PART.search(text)
+        kinds = {m.lastgroup for m in _TRIGGER.finditer(text)}
+        if word is None or kinds - {kind}:
+            continue
+        clause = [s for i, s in sorted(frame.slots.items()) if a <= i < a + word.start() and s.char == PERSON]
+        if clause:
+            persons.extend(s for s in _listed_before(frame, a) if all(s is not p for p in persons))
+            persons.extend(clause)
+    return persons
+
+
+def _opening_run(frame: Frame, start: int, end: int | None = None) -> list[Slot]:
+    """The persons and bodies that open the clause at masked ``start`` (会上，甲、乙…; 县长甲、副县长乙…; 区委书记甲…):
+    its subject. A title may stand before each; a place written before a person's title names the person's post
+    (某县县长甲), not a further subject, while a body there (某供销社主任甲) takes part through the person."""
+    end = len(frame.masked) if end is None else end
+    run: list[Slot] = []
+    index = _TITLE_GAP.match(frame.masked, start, end).end()  # type: ignore[union-attr]
+    while index in frame.slots and frame.slots[index].char in (PERSON, ORG, PLACE):
+        slot = frame.slots[index]
+        if run and run[-1].char == PLACE and slot.char == PERSON and frame.masked[index - 1] not in "、和与及":
+            run.pop()
+        elif run and run[-1].char == PLACE:
+            break  # a place that names no one's post is no subject
+        run.append(slot)
+        index += 1
+        if index < end and frame.masked[index] in "、和与及":
+            index += 1
+        index = _TITLE_GAP.match(frame.masked, index, end).end()  # type: ignore[union-attr]
+    return [s for s in run if s.char != PLACE]
+
+
+# Titles written before a name (县长, 副县长, 党组书记、主任): a few characters that hold no particle or clause mark and
+# end as titles do (…长, …书记, …主任, …委员, …经理, …代表), so that a verb before an object (拜访某商会) is none.
+_TITLE = rf"[^{SLOT_CHARS}了的在对向把将为从就已于被，。；：,;:、\s]{{0,7}}[长记任席员理裁委表授家士人事监官主志]"
+_TITLE_GAP = re.compile(rf"(?:{_TITLE}(?:、{_TITLE})*)?")
+
+
+def _place_named_in(view: ArticleView, slot: Slot) -> Mention | None:
+    """The last place written inside the name of a named meeting (贵州茶产业南京推介会 → 南京), or the first park or
+    facility inside the name of a ceremony (某产业园暨某项目奠基仪式 → 某产业园), or None: an activity named for a
+    whole area (某州春季项目集中开工活动) took place at a site within it."""
+    if slot.mention.type != "Event":
+        return None
+    name = simplified(slot.mention.text)
+    event = slot.mention
+    inside = [m for m in view.extraction.mentions if event.start <= m.start and m.end <= event.end and m is not event]
+    if name.endswith(("会", "会议", "论坛")):
+        places = [m for m in inside if family(m.type) == PLACE]
+        return places[-1] if places else None
+    if name.endswith("仪式"):
+        return next((m for m in inside if family(m.type) == FACILITY), None)
+    return None
+
+
+def _bodies_named_in(view: ArticleView, slot: Slot) -> list[Mention]:
+    """The organizations written inside the name of a named event (某公司二期项目奠基仪式, 某委员会第三次会议)."""
+    if slot.mention.type != "Event":
+        return []
+    event = slot.mention
+    return [
+        m
+        for m in view.extraction.mentions
+        if event.start <= m.start and m.end <= event.end and m is not event and family(m.type) == ORG
+    ]
 
 
 def _innermost(frame: Frame, index: int) -> Slot | None:
@@ -492,7 +643,7 @@ def _listed_before(frame: Frame, start: int) -> list[Slot]:
 
 
 def _trigger_event(
-    view: ArticleView, frame: Frame, kind: str, match: re.Match[str], previous_date: str | None
+    view: ArticleView, frame: Frame, kind: str, match: re.Match[str], previous: tuple[str, Evidence] | None
 ) -> Event:
     at, end = match.start(), match.end()
     trigger = frame.original(at, end)
@@ -507,18 +658,38 @@ def _trigger_event(
     actor_role = _ACTOR_ROLE.get(kind, "agent")
     for slot in actors:
         attends = slot.char == PERSON and (
-            kind in ("Meeting", "PressConference") or _ATTENDS.search(frame.masked[clause_start:at])
+            kind in ("Meeting", "PressConference") or _ATTENDS.search(_ESCORTED.sub("", frame.masked[clause_start:at]))
         )
         role = "attendee" if attends else actor_role
         roles.append((role, slot))
+    roles.extend(("attendee", s) for s in _taking_part_later(frame, kind, clause_end))
+    for escort in _ESCORTED.finditer(frame.masked):  # 甲在某局局长乙的陪同下到某公司调研
+        roles.extend(("attendee", s) for s in frame.slots_in(*escort.span()) if s.char == PERSON)
+    if _ATTENDS.search(frame.masked[clause_start:at]):  # 甲，某部门负责同志，乙等在主会场参加开工活动
+        roles.extend(
+            ("attendee", s)
+            for i, s in sorted(frame.slots.items())
+            if i < clause_start and s.char == PERSON and all(s is not r for _, r in roles)
+        )
+    if frame.masked[clause_start:at].strip() in ("", "在") and _AT_IT.fullmatch(
+        simplified(frame.masked[end:clause_end])
+    ):  # 座谈会上，甲…; 在签约仪式上，某县县长甲…
+        roles.extend(("attendee", s) for s in _opening_run(frame, clause_end + 1, _clause_of(frame, clause_end + 1)[1]))
     after = [frame.slots[i] for i in sorted(frame.slots) if end <= i < clause_end]
+    parties: list[Slot] = []  # the sides a signing joins (a place among them is no venue)
     if kind == "Signing":
         for join in _PARTY_JOIN.finditer(frame.masked, 0, end):
             for name in ("left", "right"):
                 party = frame.slots.get(join.start(name))
                 if party is not None and party.char in (ORG, PLACE, PERSON):
-                    roles.append(("signatory", party))
-        roles.extend(("signatory", s) for s in after if s.char == ORG)
+                    parties.append(party)
+        parties.extend(s for s in after if s.char == ORG)
+        # 甲、乙等地政府，分别和丙、丁的企业签订了…: the bodies and places of both sides of the signing
+        for match in _SIGNING_PARTIES.finditer(frame.masked, 0, clause_end):
+            if match.end() >= end:  # the other side: the bodies and places named after 和 (苏、浙等地的企业)
+                other = [s for s in frame.slots_in(match.end("left"), match.end()) if s.char in (ORG, PLACE)]
+                parties.extend(frame.group_slots(match, "left") + other)
+        roles.extend(("signatory", s) for s in parties)
     before_in_clause = [frame.slots[i] for i in sorted(frame.slots) if clause_start <= i < at]
     projects = [s for s in before_in_clause + after if s.char in (FACILITY, OTHER) and family(s.mention.type) != PLACE]
     roles.extend(
@@ -526,14 +697,29 @@ def _trigger_event(
         for s in projects
         if s.mention.type in ("Project", "Facility", "IndustrialPark") or s.char == FACILITY
     )
+    visited = (
+        [s for s in after if s.char == ORG or s.char == PERSON and kind == "OfficialVisit"] if kind in _VISITS else []
+    )
+    # 到某公司调研, 在某公司某项目现场举行, 来到某合作社…，对…进行了调研: the body whose premises it went to or took
+    # place on
+    visited += [
+        frame.slots[m.start("what")]
+        for m in _VISITED.finditer(frame.masked, 0, clause_end)
+        if frame.slots[m.start("what")].char == ORG
+    ]
     place = None
+    held_at = _HELD_AT.match(frame.masked, clause_end + 1)  # 某某启动仪式，在某区某地块举行
     for mark in _PLACE_MARK.finditer(frame.masked):
-        if mark.start() < end or place is None and mark.start() < clause_end:
+        if (
+            mark.start() < end
+            or place is None
+            and (mark.start() < clause_end or held_at and mark.start() == held_at.start())
+        ):
             place = _innermost(frame, mark.start("place")) or place
     if place is None and kind == "Inspection":
         place = next((s for s in after if s.char in (PLACE, FACILITY)), None)
-    if place is None:  # 某县举行…: the place that acts is where it happens
-        place = next((s for _, s in roles if s.char == PLACE), None)
+    if place is None:  # 某县举行…: the place that acts is where it happens (not a party that signs)
+        place = next((s for _, s in roles if s.char == PLACE and all(s is not p for p in parties)), None)
     at_place = next((i for i, s in frame.slots.items() if s is place), None)
     if at_place is not None:  # 深入某乡某村调研, 某市某县举行: the last of the chain
         place = _innermost(frame, at_place)
@@ -557,6 +743,14 @@ def _trigger_event(
         event.role_mentions.append((role, mention))
         if role != "project" or kind in ("ConstructionStart", "Completion", "OperationStart", "Opening", "Signing"):
             event.participant_mentions.append(mention)
+    # 某公司某项目奠基仪式举行, 某委员会第三次会议举行…: the bodies the name of the event names
+    named_bodies = [m for i, s in sorted(frame.slots.items()) if i < clause_end for m in _bodies_named_in(view, s)]
+    known = {id(m) for m in event.participant_mentions}
+    event.participant_mentions.extend(
+        view.use(s) for s in visited if not s.fresh and id(s.mention) not in known
+    )  # 考察了甲公司、乙公司, 会见了某某: whom the visit went to
+    known = {id(m) for m in event.participant_mentions}
+    event.participant_mentions.extend(m for m in named_bodies if id(m) not in known)
     if place is not None and not place.fresh:
         event.place_mentions.append(view.use(place))
     verb_at = frame.offset(at)
@@ -567,17 +761,40 @@ def _trigger_event(
         if t.value
         and t.kind in ("date", "month", "year")
         and not any(n.start <= t.start and t.end <= n.end for n in names)
-    ]  # 2024年 of a name is no date
+        and not _BASELINE.search(frame.text_at(frame.sentence.span.start, t.start))
+        and not frame.text_at(t.end, frame.sentence.span.end).startswith("同期")
+    ]  # 2024年 of a name is no date, nor the year a figure is compared with (较去年增加, 去年同期)
     before_trigger = [t for t in dated if t.end <= verb_at]
     days = [t for t in before_trigger if t.kind == "date"]
+    years = {t.value for t in frame.times if t.kind == "year" and t.value}
+    if not days and len(years) == 1:  # an undated article: 3月30日，某州举行2025年…开工活动 is in the year it names
+        year = int(years.pop())
+        days = [t for t in frame.times if t.end <= verb_at and t.value is None and in_year(t, year)]
+        days = [replace(t, value=in_year(t, year)) for t in days]
+    later_days = [t for t in dated if t.kind == "date" and t.start >= verb_at]
+    if not days and before_trigger and all(t.kind == "year" for t in before_trigger) and later_days:
+        # 举行2023年第一季度…集中开工、集中签约活动…3月26日: the day of that year the sentence names after it
+        same_year = [t for t in later_days if (t.value or "").startswith(before_trigger[-1].value or "-")]
+        days = same_year[:1]
+    own_years = [
+        t
+        for t in before_trigger
+        if t.kind == "year"
+        and t.start >= frame.offset(clause_start)
+        and not _QUALIFIES.match(frame.text_at(t.end, frame.sentence.span.end))
+    ]
+    if days and own_years and not (days[-1].value or "").startswith(own_years[-1].value or "-"):
+        days = []  # 3月27日，甲项目开建，这是去年…签署的项目: the year of the act's own clause, which no day there has
+        before_trigger = own_years
     if days:  # 3月26日，我县举行2023年第一季度…开工活动: the day, not the year that qualifies the activity
         event.date = days[-1].value
     elif before_trigger:
         event.date = before_trigger[-1].value
-    elif dated:
-        event.date = dated[0].value
-    elif previous_date and _WITH_PREVIOUS_DATE.search(frame.text):
-        event.date = previous_date
+    elif dated and not any(in_year(t, 2000) for t in frame.times if t.end <= verb_at):
+        event.date = dated[0].value  # not when a day before the trigger has no year: 1月30日，…听取2017年工作汇报
+    elif previous and _WITH_PREVIOUS_DATE.search(frame.text):
+        event.date = previous[0]
+        event.more_evidence.append(previous[1])  # the sentence that named the day
     sentence = frame.sentence.span
     event.amounts = [
         q
@@ -587,30 +804,201 @@ def _trigger_event(
     return event
 
 
-def _triggered(view: ArticleView, frame: Frame, known: list[Event], previous_date: str | None) -> list[Event]:
+def _triggered(
+    view: ArticleView, frame: Frame, known: list[Event], previous: tuple[str, Evidence] | None
+) -> list[Event]:
     """Events the trigger lexicon finds in a sentence, except those the patterns above already read there."""
     taken = {e.type for e in known if e.evidence.sentence == frame.sentence.index}
-    return [
-        _trigger_event(view, frame, kind, match, previous_date) for kind, match in _triggers(frame) if kind not in taken
-    ]
+    return [_trigger_event(view, frame, kind, match, previous) for kind, match in _triggers(frame) if kind not in taken]
+
+
+# A sentence that tells of no happening of its own but says who attended, chaired, spoke at, accompanied or received
+# the visitors of one (县委书记甲、县长乙等出席活动; 甲主持会议; 乙在研讨会上表示; 丙、丁等陪同; 戊接待来宾) tells who
+# took part in the one told last.
+_ATTENDING = re.compile(
+    r"(?:出席|参加|列席)了?[^，。；：,;:]{0,6}?(?:活动|会议|仪式|大会|会)|陪同|主持(?:了|本次|此次)?(?:活动|会议|仪式|大会)"
+    r"|致辞|讲话|发言|汇报|就座|接待|在[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上"
+)
+# A title right after a body (某公司负责人, 某公司总经理): the body's officer.
+_ONES_TITLE = re.compile(r"(?:主要|相关|有关)?(?:负责人|负责同志|代表|" + TITLES + ")")
+
+
+def _attending(frame: Frame) -> tuple[list[Slot], list[Slot], bool]:
+    """The persons a sentence that tells of no happening of its own names before it says they attended, the bodies it
+    says they went to (一行来到某公司), and whether it names a meeting (出席会议, 在座谈会上)."""
+    went_to = [frame.slots[m.start("what")] for m in _WENT_TO.finditer(frame.masked)]
+    words = list(_ATTENDING.finditer(simplified(frame.masked)))
+    last = words[-1].start() if words else 0
+    persons = [
+        s
+        for i, s in sorted(frame.slots.items())
+        if i < last and not s.fresh and (s.char == PERSON or s.char == ORG and _ONES_TITLE.match(frame.masked, i + 1))
+    ]  # 某公司负责人…致辞: the body whose officer speaks takes part through them
+    return persons, [s for s in went_to if not s.fresh], any("会" in w.group() for w in words)
+
+
+def _add_attendees(
+    view: ArticleView, events: list[Event], frame: Frame, persons: list[Slot], went_to: list[Slot], meeting: bool
+) -> None:
+    """Add ``persons`` as attendees, and the bodies in ``went_to`` as participants, of the gathering told last before
+    ``frame``'s sentence (the last meeting when the sentence names one; else the first gathering told in the latest
+    sentence), with the sentence as further evidence."""
+    index = frame.sentence.index
+
+    def told(event: Event) -> int:
+        return max(
+            (e.sentence or 0 for e in [event.evidence, *event.more_evidence] if (e.sentence or 0) < index), default=-1
+        )
+
+    gatherings = [e for e in events if e.type in _GATHERINGS and told(e) >= 0]
+    meetings = [e for e in gatherings if e.type in ("Meeting", "PressConference")]
+    if meeting and meetings:
+        gatherings = meetings
+    if not gatherings:
+        return
+    latest = max(told(e) for e in gatherings)
+    last = next(e for e in gatherings if told(e) == latest)
+    known = {id(m) for _, m in last.role_mentions}
+    fresh = [s for s in persons if id(s.mention) not in known]
+    for slot in fresh:
+        mention = view.use(slot)
+        last.role_mentions.append(("attendee", mention))
+        last.participant_mentions.append(mention)
+    known = {id(m) for m in last.participant_mentions}
+    visited = [view.use(s) for s in went_to if id(s.mention) not in known]
+    last.participant_mentions.extend(visited)
+    if (fresh or visited) and index not in {e.sentence for e in [last.evidence, *last.more_evidence]}:
+        last.more_evidence.append(view.evidence(frame))
 
 
 def events_view(view: ArticleView) -> list[Event]:
     """Every event the patterns find in a prepared article."""
     events: list[Event] = []
-    previous_date: str | None = None  # the last day a sentence named: 当天/会上 in a later one refer to it
+    # the last day a sentence named, with that sentence: 当天/会上 in a later one refer to it
+    previous: tuple[str, Evidence] | None = None
+    attending: list[tuple[Frame, list[Slot], list[Slot], bool]] = []  # sentences that only say who attended
     frames = view.frames
     for index, frame in enumerate(frames):
         following = frames[index + 1] if index + 1 < len(frames) else None
+        told = len(events)
         events.extend(_meetings(view, frame, following))
         events.extend(_test_flights(view, frame))
         events.extend(_journeys(view, frame, following))
         events.extend(_operations(view, frame))
         events.extend(_trainings(view, frame))
-        events.extend(_triggered(view, frame, events, previous_date))
-        full = [t.value for t in frame.times if t.value and t.kind == "date"]
-        previous_date = full[-1] if full else previous_date
-    return _merge_mentions(events)
+        events.extend(_triggered(view, frame, events, previous))
+        if len(events) == told:
+            persons, went_to, meeting = _attending(frame)
+            if persons or went_to:
+                attending.append((frame, persons, went_to, meeting))
+        # 今天/明天 in a later sentence mostly stand in what someone said (今天开工的项目是…): no day the story moves to
+        full = [t.value for t in frame.times if t.value and t.kind == "date" and t.text not in _SPEAKERS_DAY]
+        previous = (full[-1], view.evidence(frame)) if full else previous
+    kept = _merge_mentions(events)
+    for frame, persons, went_to, meeting in attending:
+        _add_attendees(view, kept, frame, persons, went_to, meeting)
+    _carry_parties(kept)
+    return _carry_setting(view, kept)
+
+
+# A sentence that opens at a meeting (会上，…; 座谈会上，…) tells of what was done there by those who held it.
+_AT_THE_MEETING_OPENS = re.compile(r"^(?:在)?[^，。；：,;:]{0,8}?(?:会|会议|仪式|活动)上[，,]")
+
+
+def _carry_parties(events: list[Event]) -> None:
+    """Give an event that names no one who acts, in a sentence that opens at a meeting (会上，…并签订了合作协议), the
+    bodies and persons that held the last meeting told before it, in the role its class gives them, citing the
+    meeting's sentence."""
+    for index, event in enumerate(events):
+        if any(role != "project" for role, _ in event.role_mentions):
+            continue
+        if not _AT_THE_MEETING_OPENS.match(simplified(event.evidence.text)):
+            continue
+        meeting = next(
+            (e for e in reversed(events[:index]) if e.type in ("Meeting", "PressConference")),
+            None,
+        )
+        holders = [m for role, m in meeting.role_mentions if role == "organizer"] if meeting is not None else []
+        if meeting is None or not holders:
+            continue
+        role = _ACTOR_ROLE.get(event.type, "agent")
+        event.role_mentions.extend((role, m) for m in holders)
+        event.participant_mentions.extend(m for m in holders if all(m is not p for p in event.participant_mentions))
+        if meeting.evidence.sentence not in {e.sentence for e in [event.evidence, *event.more_evidence]}:
+            event.more_evidence.append(meeting.evidence)
+
+
+# Happenings where people gather at one spot; one whose sentences name no place or time took place where and when the
+# one told before it did (活动期间…考察了…, 座谈会上…, 随后…揭牌).
+_GATHERINGS = {
+    "Meeting",
+    "PressConference",
+    "Inspection",
+    "OfficialVisit",
+    "Signing",
+    "Unveiling",
+    "Commendation",
+    "Donation",
+    "ConstructionStart",
+    "Opening",
+}
+
+
+def _carry_setting(view: ArticleView, events: list[Event]) -> list[Event]:
+    """Give a gathering whose sentence names no time the day of the last dated gathering told before it, and one whose
+    sentences name no place the place of the last gathering told before it on a day it may share (the sentence that
+    named the day or the place becomes further evidence), else the place its sentence names in a meeting's name."""
+    dated: Event | None = None
+    placed: Event | None = None
+    for event in events:
+        if event.type not in _GATHERINGS:
+            continue
+        if event.date is None and dated is not None and not _names_a_time(view, event.evidence):
+            if _citing(event, dated, _naming_day(view, dated.date)):
+                event.date = dated.date
+        if event.date:
+            dated = event
+        if not event.place_mentions and placed is not None and _same_date(placed.date, event.date):
+            place = placed.place_mentions[0]
+            if _citing(event, placed, _holding(place)):
+                event.place_mentions = [place]
+        if not event.place_mentions:  # 某某南京推介会举办, 某市第六届人民代表大会第三次会议: where its name says
+            slots = [
+                s
+                for f in view.frames
+                if f.sentence.index == event.evidence.sentence
+                for _, s in sorted(f.slots.items())
+            ]
+            named = [p for s in slots if (p := _place_named_in(view, s)) is not None]
+            event.place_mentions = named[:1]
+        if event.place_mentions:
+            placed = event
+    return events
+
+
+def _names_a_time(view: ArticleView, evidence: Evidence) -> bool:
+    return any(evidence.start <= t.start < evidence.end for t in view.times)
+
+
+def _naming_day(view: ArticleView, day: str | None) -> Callable[[Evidence], bool]:
+    """Whether a sentence names ``day``."""
+    return lambda e: any(t.value == day and e.start <= t.start < e.end for t in view.times)
+
+
+def _holding(mention: Mention) -> Callable[[Evidence], bool]:
+    """Whether a sentence holds ``mention``."""
+    return lambda e: e.start <= mention.start < e.end
+
+
+def _citing(event: Event, source: Event, holds: Callable[[Evidence], bool]) -> bool:
+    """Cite in ``event`` the first sentence of ``source`` that ``holds`` (what is carried over from it); False when no
+    sentence of ``source`` holds it."""
+    named = next((e for e in [source.evidence, *source.more_evidence] if holds(e)), None)
+    if named is None:
+        return False
+    if named.sentence not in {e.sentence for e in [event.evidence, *event.more_evidence]}:
+        event.more_evidence.append(named)
+    return True
 
 
 def _merge_mentions(events: list[Event]) -> list[Event]:
@@ -635,8 +1023,10 @@ def _merge_mentions(events: list[Event]) -> list[Event]:
         first.place_mentions = first.place_mentions or event.place_mentions
         first.amounts.extend(q for q in event.amounts if all(q is not a for a in first.amounts))
         told = {e.sentence for e in [first.evidence, *first.more_evidence]}
-        if event.evidence.sentence not in told:
-            first.more_evidence.append(event.evidence)
+        for evidence in [event.evidence, *event.more_evidence]:
+            if evidence.sentence not in told:
+                told.add(evidence.sentence)
+                first.more_evidence.append(evidence)
     return kept
 
 

@@ -88,6 +88,8 @@ _BUILDS = pattern(
 )
 _OPERATES = pattern(r"(?P<org>{O})(?:负责|正式)?(?:运营|经营|运行)(?P<thing>{F})")
 _OWNS_ADJACENT = pattern(r"(?P<org>{O})(?P<thing>{F})")
+# A clause that has signed what it lists (现场签约了…): the projects named with their companies are their investments.
+_SIGNED = re.compile(r"签约了?[^，。；：,;:]*$")
 _PROJECT_NAME = re.compile(r"(?:项目|工程)(?:[(（][^)）]*[)）])?$")
 # 持有X…股 is a stake (investsIn below); 控股X is control
 _OWNS = pattern(r"(?P<org>{O})(?:{N}{{0,2}}?)(?:拥有|控股(?!股东)|旗下的?|名下的?)(?P<thing>{E})(?!{N}{{0,16}}股)")
@@ -796,6 +798,9 @@ _UNIT_REST = re.compile(
     r"(?:分公司|子公司|司|局|处|科|部|办公室|办|室|组|工作队|中心|所|分院|总队|支队|大队|中队|"
     r"项目|工程|校区|分校|改扩建工程|二期|三期|段|站)$"
 )
+# What follows a project's name when it names a phase or section of it (二期, 三段, 改扩建, 配套) or only its head
+# word again (某工程项目).
+_PHASE = re.compile(r"[一二三四五六七八九十\d]+(?:期|段|标段)|改扩建|扩建|续建|配套|(?:建设)?(?:项目|工程)$")
 # 某大学新校区建设项目: a campus (and the project that builds it) is part of the institution, not one of its units
 _CAMPUS_REST = re.compile(r"(?:新|东|西|南|北|主)?(?:校区|院区)")
 _LEGAL_FORM = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)(?:有限公司)?")
@@ -839,8 +844,10 @@ def _named_after(view: ArticleView, frame: Frame, out: _Emitter) -> None:
                 family(whole.type) != slot.char
                 or not _UNIT_REST.search(simplified(name[cut:]))
                 or _LEGAL_FORM.fullmatch(simplified(name[cut:]))
+                or _PROJECT_NAME.search(simplified(whole.text))
+                and not _PHASE.match(rest)
             ):
-                break
+                break  # 某工程新材料项目 is another project; 某工程二期项目 a phase of it
             predicate = "subOrganizationOf" if slot.char == ORG else "partOf"
             out.add(frame, slot, predicate, whole, 0.75)
             break
@@ -947,9 +954,11 @@ def _building(frame: Frame, out: _Emitter) -> None:
     for match in _OWNS_ADJACENT.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:
-            # 某公司某某项目: a project named with its company is the one the company builds; a plant or base it owns
+            # 某公司某某项目: a project named with its company is the one the company builds, or, signed (签约了某公司
+            # 某项目), the one it invests in; a plant or base it owns
             project = _PROJECT_NAME.search(simplified(thing.mention.text))
-            out.add(frame, org, "builds" if project else "owns", thing, 0.7)
+            signed = project and _SIGNED.search(simplified(frame.masked[: match.start()]))
+            out.add(frame, org, "investsIn" if signed else "builds" if project else "owns", thing, 0.7)
     for match in _OWNS.finditer(frame.masked):
         org, thing = frame.slot(match, "org"), frame.slot(match, "thing")
         if org and thing:

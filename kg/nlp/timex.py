@@ -4,8 +4,9 @@
 ``2021-01-27`` (xsd:date), ``2021-01`` (xsd:gYearMonth), ``2020`` (xsd:gYear) or an interval ``2016/2020`` for periods
 (a five-year plan, ``2014年以来`` → ``2014/..``). Relative expressions (去年, 今年, 目前, 昨天) are resolved against the
 reference date; a month and day without a year take the reference year, or the year before when that would put the
-day well after the reference date (a February article speaking of 12月25日 means last December). An expression that
-cannot be normalised (2月30日, 近日, 建市初期) keeps its text with ``value`` None: nothing is invented.
+day well after the reference date (a February article speaking of 12月25日 means last December); a day alone (25日)
+takes the reference month, or the month before when it lies more than a week ahead. An expression that cannot be
+normalised (2月30日, 近日, 建市初期) keeps its text with ``value`` None: nothing is invented.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import cn2an
 
 # A month-day without a year further than this after the reference date is read as last year's.
 FUTURE_SLACK_DAYS = 62
+# A day written alone further than this after the reference day is read as last month's.
+DAY_SLACK_DAYS = 7
 
 _CN_DIGITS = "〇零一二三四五六七八九"
 _DIGIT = f"[0-9０-９{_CN_DIGITS}]"
@@ -44,6 +47,8 @@ _PATTERN = re.compile(
             rf"(?P<full>{_year('y')}{_mon('m')}{_day('d')})",
             rf"(?P<ym>{_year('y2')}{_mon('m2')}(?P<part2>底|末|初|中旬|上旬|下旬)?)",
             rf"(?P<md>{_mon('m3')}{_day('d3')})",
+            # a day alone (25日在某地举行): Arabic digits only, not a span of days (5日内) nor part of a longer number
+            r"(?<![0-9０-９.第])(?P<dd>[0-9０-９]{1,2})日(?!内|以内|起|均|后|前)",
             r"(?P<plan>[“\"]?十(?P<plan_n>[一二三四五六七八九])五[”\"]?(?:期间|时期|以来|规划期)?)",
             rf"(?P<since>(?:自|从)?{_year('y4')}(?:以来|来)|自{_year('y6')}(?=[^，。；]{{0,24}}以来))",
             rf"(?P<year>{_year('y5')})",
@@ -116,6 +121,13 @@ def _infer_year(month: int, day: int, ref: dt.date) -> int:
     return ref.year - 1 if (candidate - ref).days > FUTURE_SLACK_DAYS else ref.year
 
 
+def _day_in_month(day: int, ref: dt.date) -> str | None:
+    """A day of the month written alone: in the reference month, or the month before when that day would lie more
+    than a week after the reference date."""
+    month_index = ref.year * 12 + ref.month - 1 - (day > ref.day + DAY_SLACK_DAYS)
+    return _date(month_index // 12, month_index % 12 + 1, day)
+
+
 def _normalise(match: re.Match[str], ref: dt.date | None) -> tuple[str | None, str]:
     group = match.lastgroup
     g = match.group
@@ -135,6 +147,11 @@ def _normalise(match: re.Match[str], ref: dt.date | None) -> tuple[str | None, s
         if month is None or day is None or ref is None:
             return None, "date"
         return _date(_infer_year(month, day, ref), month, day), "date"
+    if group == "dd":
+        day = to_int(g("dd"))
+        if day is None or ref is None:
+            return None, "date"
+        return _day_in_month(day, ref), "date"
     if group == "plan":
         number = 10 + "一二三四五六七八九".index(g("plan_n")) + 1
         start = 2006 + 5 * (number - 11)  # the 11th five-year plan ran 2006–2010
@@ -159,6 +176,16 @@ def _normalise(match: re.Match[str], ref: dt.date | None) -> tuple[str | None, s
     if group == "now":
         return (ref.isoformat() if ref else None), "now"
     return None, "vague"
+
+
+def in_year(timex: Timex, year: int) -> str | None:
+    """The ISO date of a month and day written without a year (3月30日) in ``year``, or None for any other
+    expression."""
+    match = _PATTERN.fullmatch(timex.text)
+    if match is None or match.lastgroup != "md":
+        return None
+    month, day = to_int(match.group("m3")), to_int(match.group("d3"))
+    return _date(year, month, day) if month is not None and day is not None else None
 
 
 def find_times(text: str, ref: dt.date | None = None, offset: int = 0) -> list[Timex]:
