@@ -433,3 +433,9 @@ def test_parks_named_after_their_places() -> None:
 def test_a_park_word_without_a_name_is_a_kind() -> None:
     names = found("全省建成农民创业园12个，各县都有工业集中区。")
     assert not any(name.endswith(("创业园", "工业集中区")) for name in names)
+
+
+def test_a_citys_new_town_named_by_its_direction() -> None:
+    names = found("项目投产将带动柳州东部新城经济发展，推动青州西部新区建设。")
+    assert names.get("柳州东部新城") == "Place" and names.get("青州西部新区") == "Place"
+    assert "柳州" in names and "新城" not in names

@@ -1671,6 +1671,31 @@ def named_after_places(ms: _Mentions) -> None:
         ms.all.add(place)
 
 
+# A city's new town or district named by its direction (某市东部新城, 某市城南新区): one place, with the city's name
+# inside it, which stays a mention of its own.
+NEW_TOWN_HEADS = ("新城", "新区")
+NEW_TOWN_DIRECTIONS = ("东部", "西部", "南部", "北部", "城东", "城西", "城南", "城北")
+
+
+def new_towns(ms: _Mentions, tokens: list[Token]) -> None:
+    """某市|东部|新城 and 某市东部|新区 (the tagger's cuts): the new town is a place named after the city."""
+    for index, token in enumerate(tokens[1:], start=1):
+        before = tokens[index - 1]
+        if token.text not in NEW_TOWN_HEADS or before.end != token.start:
+            continue
+        if before.text in NEW_TOWN_DIRECTIONS and index >= 2 and tokens[index - 2].pos == "LOC":
+            start, place_end = tokens[index - 2].start, tokens[index - 2].end
+            if place_end != before.start:
+                continue
+        elif before.pos == "LOC" and before.text.endswith(NEW_TOWN_DIRECTIONS) and len(before.text) >= 4:
+            start, place_end = before.start, before.end - 2
+        else:
+            continue
+        place = ms.at(start, place_end)
+        ms.add(start, token.end, "Place", 0.8)
+        ms.all.add(place or Mention(ms.article.id, start, place_end, ms.text[start:place_end], "Place", 0.75, SOURCE))
+
+
 def division_chains(ms: _Mentions) -> None:
     """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
     village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
@@ -2221,6 +2246,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
         organization_tails(ms, tokens)
         relative_departments(ms, tokens)
         named_after_places(ms)
+        new_towns(ms, tokens)
         trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
