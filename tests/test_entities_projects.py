@@ -439,3 +439,11 @@ def test_a_citys_new_town_named_by_its_direction() -> None:
     names = found("项目投产将带动柳州东部新城经济发展，推动青州西部新区建设。")
     assert names.get("柳州东部新城") == "Place" and names.get("青州西部新区") == "Place"
     assert "柳州" in names and "新城" not in names
+
+
+def test_outlets_opening_a_credit() -> None:
+    names = found("2月13日，东江新区举行开工仪式。\n（东江广电-第2眼TV记者杨文霖 特约记者龚明）")
+    assert names.get("东江广电") == "NewsMedia" and names.get("第2眼TV") == "NewsMedia"
+    assert names.get("杨文霖") == "Person"
+    names = found("2月13日，东江新区举行开工仪式。（记者 张强）")
+    assert not any(kind == "NewsMedia" for kind in names.values())

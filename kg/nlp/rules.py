@@ -1947,6 +1947,7 @@ MEDIA_ENDINGS = (
     "融媒体中心",
     "电视台",
     "广播电台",
+    "广电",
     "频道",
     "杂志",
 )
@@ -2001,6 +2002,26 @@ def source_lines(ms: _Mentions) -> None:
             if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
                 continue
             ms.add(start, end, "NewsMedia", 0.85)
+
+
+# Outlets opening a credit, joined by · or - (某某商报·某某新闻网某某某通讯员某某, （某某广电-某某TV记者某某）).
+CREDIT_OUTLETS = re.compile(
+    r"(?:^|[（(])[ \t　]*([\u4e00-\u9fffA-Za-z0-9·\-]{2,30}?)"
+    r"(?=(?:见习|特约)?(?:记者|通讯员)|[\u4e00-\u9fff]{2,3}(?:见习|特约)?(?:记者|通讯员))",
+    re.M,
+)
+
+
+def credit_outlets(ms: _Mentions) -> None:
+    """The outlets a credit opens with, each part ending with a media word (某某广电, 某某TV, 某某新闻网)."""
+    for match in CREDIT_OUTLETS.finditer(ms.text):
+        at = match.start(1)
+        for part in re.split(r"([·\-])", match.group(1)):
+            start, at = at, at + len(part)
+            if len(part) < 3 or not part.endswith(MEDIA_ENDINGS) or part.startswith(NOT_AN_OUTLET):
+                continue
+            if not any(m.start < start or m.end > at for m in ms.all.overlapping(start, at)):
+                ms.add(start, at, "NewsMedia", 0.85)
 
 
 # A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
@@ -2251,6 +2272,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
         project_names(ms, tokens)
         coordinations(ms, tokens)
     source_lines(ms)
+    credit_outlets(ms)
     outlet_datelines(ms)
     declared_short_forms(ms)
     company_short_names(ms)
