@@ -961,6 +961,8 @@ def _verbs_only(verbs: dict[int, int], start: int, end: int) -> bool:
     while at < end and at in verbs:
         at = verbs[at]
     return at == end
+
+
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
 # What may follow a name and cannot be its last character: verbs of saying, function words, forms of address.
 AFTER_NAME = NAME_STOP | NON_NAME_CHARS | SAID | set("同先女书主局总部处科所院校老师君氏家摄")
