@@ -447,3 +447,5 @@ def test_outlets_opening_a_credit() -> None:
     assert names.get("杨文霖") == "Person"
     names = found("2月13日，东江新区举行开工仪式。（记者 张强）")
     assert not any(kind == "NewsMedia" for kind in names.values())
+    names = found("2月13日，东江新区举行开工仪式。（王永兵东江日报融媒体记者李勇）")  # a name before the outlet
+    assert names.get("王永兵") == "Person" and names.get("东江日报") == "NewsMedia"

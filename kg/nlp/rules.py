@@ -2022,8 +2022,9 @@ def credit_outlets(ms: _Mentions) -> None:
             start, at = at, at + len(part)
             if len(part) < 3 or not part.endswith(MEDIA_ENDINGS) or part.startswith(NOT_AN_OUTLET):
                 continue
-            if not any(m.start < start or m.end > at for m in ms.all.overlapping(start, at)):
-                ms.add(start, at, "NewsMedia", 0.85)
+            inside = ms.all.overlapping(start, at)
+            if not any(m.start < start or m.end > at or m.type in ("Person", "NewsMedia") for m in inside):
+                ms.add(start, at, "NewsMedia", 0.85)  # not over a name (某某某 某某日报融媒体记者 某某)
 
 
 # A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
