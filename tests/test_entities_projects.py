@@ -449,10 +449,3 @@ def test_outlets_opening_a_credit() -> None:
     assert not any(kind == "NewsMedia" for kind in names.values())
     names = found("2月13日，东江新区举行开工仪式。（王永兵东江日报融媒体记者李勇）")  # a name before the outlet
     assert names.get("王永兵") == "Person" and names.get("东江日报") == "NewsMedia"
-
-
-def test_bodies_listed_after_a_bare_body_without_their_level_word() -> None:
-    extraction = extract("出席会议的有市委书记王明，以及市委、人大、政府的其他领导。县委、县政府和人大常委会主任李强出席。")
-    listed = {m.text: m.attrs.get("scope") for m in extraction.mentions if m.text in ("人大", "政府")}
-    assert listed == {"人大": "article", "政府": "article"}  # keyed to the article: whose they are is not printed
-    assert not any(m.text.startswith("人大常委会") and m.attrs.get("scope") for m in extraction.mentions)

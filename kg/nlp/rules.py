@@ -1673,27 +1673,6 @@ def named_after_places(ms: _Mentions) -> None:
         ms.all.add(place)
 
 
-# The other bodies of "this" place listed after a bare one without their level word (市委、人大、政府的领导).
-LISTED_BODY = re.compile(r"[、和及](人大常委会|人大|人民政府|政府|政协|纪委)(?=[、和及的，。；])")
-
-
-def listed_bodies(ms: _Mentions) -> None:
-    """Bodies listed after a bare party or government body (市委、人大、政府): the same place's, each keyed to the
-    article as a bare body none of whose places is known (``scope``)."""
-    text = ms.text
-    for head in list(ms.all):
-        bare = BARE_BODY.match(head.text)
-        if bare is None:
-            continue
-        at = head.end
-        while (item := LISTED_BODY.match(text, at)) is not None:
-            start, end = item.span(1)
-            if not any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
-                cls = class_by_suffix(bare.group(1) + item.group(1), "Organization")
-                ms.add(start, end, cls, 0.75, scope="article")
-            at = end
-
-
 # A city's new town or district named by its direction (某市东部新城, 某市城南新区): one place, with the city's name
 # inside it, which stays a mention of its own.
 NEW_TOWN_HEADS = ("新城", "新区")
@@ -2304,7 +2283,6 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     suffix_aliases(ms)
     parent_organizations(ms)
     listed_persons(ms)
-    listed_bodies(ms)
     posts(ms)
     in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
     designations = {m.text for m in ms.all if m.type in DESIGNATED_LEVELS and _designation(ms.text, m)}
@@ -2315,7 +2293,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
         if mention.type in DESIGNATED_LEVELS and mention.text in designations:
             ms.all.remove(mention)  # “某某村”, 2100多个某某村: a title places are given, no place
             continue
-        if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref") or mention.attrs.get("scope"):
+        if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref"):
             continue
         if not BARE_BODY.match(mention.text) or f"{mention.start}:{mention.end}" in in_titles:
             # a bare class word (加氢站, 公司) names nothing by itself; a bare body (县委) names "this" county's body,
