@@ -150,6 +150,19 @@ def test_a_word_the_tagger_ran_into_a_divisions_name_is_left_out() -> None:
     assert sorted(m.text for m in index) == ["南宁东部新城", "咸阳市区", "天津"]
 
 
+def test_a_county_short_name_a_landmark_or_one_character_after_a_short_name_is_no_word_run_in() -> None:
+    gaz = gz.gazetteer()
+    text = "在和平共处的基础上，登上岳阳楼，来到四川盆地，中卫国脉公司，对天津发展做出贡献。"
+    mentions = [
+        Mention("t", text.index(word), text.index(word) + len(word), word, "Place", 0.9, "nlp.tag.test")
+        for word in ("和平共", "岳阳楼", "四川盆地", "中卫国", "天津发展")
+    ]
+    index = gz.MentionIndex(mentions)
+    gz._trim_trailing_words(gaz, index, None, text)
+    # 和平 is a district's short form, 楼 and 盆地 end landmarks, 国 goes on with the name: all left as they were
+    assert sorted(m.text for m in index) == ["中卫国", "和平共", "四川盆地", "天津", "岳阳楼"]
+
+
 def test_a_name_after_a_post_followed_by_a_verb_of_attending() -> None:
     extraction = extract("州委副书记、州长洪明出席并讲话。北坡区政府副区长门立兴陪同考察。")
     persons = {m.text: m.attrs.get("post") for m in extraction.mentions if m.type == "Person"}

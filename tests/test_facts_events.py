@@ -94,6 +94,30 @@ def test_named_event_with_organizer_and_attendees() -> None:
                      ("钱江", "attends", "2024年南湖区秋季项目集中签约活动")}
 
 
+def test_a_named_event_held_with_le_starts_after_it_and_a_place_chain_after_zai_is_the_venue() -> None:
+    from kg.nlp.events import event_relations, named_events
+
+    text = "3月2日，青山学会与东湖公司在北湖市联合举办了2024年青山产业发展研讨会。南岭党3日在北湖省东湖市举行2024年度党代表大会。"
+    article = extraction(text, {"青山学会": "Organization", "东湖公司": "Company", "北湖市": "City",
+                                "南岭党": "Organization", "北湖省": "ProvinceLevelArea", "东湖市": "City"})
+    names = named_events(article)
+    assert [m.text for m in names] == ["2024年青山产业发展研讨会", "2024年度党代表大会"]
+    article.mentions.extend(names)
+    found = {(r.subject_mention.text, r.predicate, r.object_mention.text) for r in event_relations(build_view(article))}
+    assert ("青山学会", "organizes", "2024年青山产业发展研讨会") in found
+    assert ("东湖市", "organizes", "2024年度党代表大会") not in found  # the venue of 在北湖省东湖市, no host
+    assert ("南岭党", "organizes", "2024年度党代表大会") in found
+
+
+def test_the_reporters_a_byline_names_take_no_part() -> None:
+    # the clause of the meeting names no body (a body the tagger missed): the byline's clause opens the sentence
+    found = events("本报南湖讯记者李明、王芳报道：全区扶贫办今日召开座谈会，各界代表展开讨论。副区长张伟出席会议并讲话。", {
+        "南湖": "District", "李明": "Person", "王芳": "Person", "张伟": "Person"})
+    assert len(found) == 1
+    people = {m.text for m in found[0].participant_mentions}
+    assert "张伟" in people and not people & {"李明", "王芳"}
+
+
 def test_unnamed_meetings_are_no_named_events() -> None:
     from kg.nlp.events import named_events
 

@@ -423,6 +423,12 @@ def test_a_department_named_by_its_level_word_is_in_the_place_of_that_level() ->
                        "县公安局": "GovernmentBody"})
     assert {("市发改委", "locatedIn", "成都"), ("市经信局", "locatedIn", "成都")} <= found
     assert ("县公安局", "locatedIn", "西阳县") in found
+    # a body listed before the departments names their city, whatever city the article named before
+    found = relations("省领导到绵阳市看望群众。德阳市政府办公厅、市民政局、市粮食局分赴各地。",
+                      {"绵阳市": "City", "德阳市政府办公厅": "GovernmentBody", "市民政局": "GovernmentBody",
+                       "市粮食局": "GovernmentBody"})
+    assert {(s, o) for s, p, o in found if p == "locatedIn" and s.startswith("市")} == {
+        ("市民政局", "德阳市"), ("市粮食局", "德阳市")}
     # a unit of the party committee is no department of the place; with no place of that level named, no guess
     found = relations("西阳县召开会议，市委宣传部、市发改委负责同志参加。",
                       {"西阳县": "County", "市委宣传部": "PartyBody", "市发改委": "GovernmentBody"})

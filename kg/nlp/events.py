@@ -898,7 +898,17 @@ def events_view(view: ArticleView) -> list[Event]:
     for frame, persons, went_to, meeting in attending:
         _add_attendees(view, kept, frame, persons, went_to, meeting)
     _carry_parties(kept)
-    return _carry_setting(view, kept)
+    kept = _carry_setting(view, kept)
+    bylines = [match.span() for match in _BYLINE.finditer(simplified(view.extraction.article.text))]
+    for event in kept:  # the reporters a byline names report the event, they do not take part in it
+        event.participant_mentions = [
+            m for m in event.participant_mentions if not any(a <= m.start and m.end <= b for a, b in bylines)
+        ]
+    return kept
+
+
+# 记者某某报道, 记者某某、某某报道：, 新华社记者某某摄: the reporters a byline names.
+_BYLINE = re.compile(r"(?:记者|通讯员|实习生)(?:[^，。；：:,;\s、]{2,4}[、\s]?){1,4}?(?:报道|摄)")
 
 
 # A sentence that opens at a meeting (会上，…; 座谈会上，…) tells of what was done there by those who held it.
@@ -1143,7 +1153,7 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
             held = list(_OPENS_NAME.finditer(name))
             if held:  # 某区举行某某活动, 在某某会议上: the name starts after the verb that holds it
                 start, name = start + held[-1].end(), name[held[-1].end() :]
-            if name.startswith("的"):  # 召开的某某会议: the name starts after 的
+            if name.startswith(("的", "了")):  # 召开的某某会议, 举办了某某研讨会: the name starts after 的 or 了
                 start, name = start + 1, name[1:]
             if len(name) < 4 or "“" in name and not name.endswith(_TOPIC_MEETING):
                 continue  # a ceremony or activity of a quoted campaign (“某某”项目集中启动仪式) is not named by it
@@ -1171,7 +1181,7 @@ def named_events(extraction: ArticleExtraction) -> list[Mention]:
 # 某市召开茶产业招商引资洽谈会: a meeting a named body or place holds is that one's, named by what it is about
 _HELD_NAME = 6
 _TOPIC_MEETING = ("会", "论坛")  # a meeting on a topic (洽谈会, 座谈会); a ceremony or activity is named by more
-_HOLDING_CLAUSE = re.compile(r"[^，。；：,;:\n]*(?:召开|举行|举办)$")
+_HOLDING_CLAUSE = re.compile(r"[^，。；：,;:\n]*(?:召开|举行|举办)了?$")
 
 
 def _held_by_name(extraction: ArticleExtraction, text: str, start: int) -> bool:
@@ -1287,7 +1297,7 @@ def event_relations(view: ArticleView) -> list[Relation]:
                 slot.char in (ORG, PLACE)
                 and named
                 and _HOLD_AFTER.match(rest)
-                and not frame.masked[:index].endswith(("在", "于"))  # 在某地召开: the venue, not the host
+                and not frame.masked[:index].rstrip(PLACE).endswith(("在", "于"))  # 在某县某市召开: the venue
                 and index < min(i for i, s in frame.slots.items() if s.mention.type == "Event")
             ):
                 predicates = ("organizes",)

@@ -1095,9 +1095,16 @@ def _restore_first_character(gaz: Gazetteer, index: MentionIndex, bounds: Bounds
             index.add(moved)
 
 
+# Characters that end the names of landmarks and natural places after a division's (某某楼, 某某盆地, 某旗左翼).
+_LANDMARK_CHARACTERS = frozenset("楼塔碑盆洋渠窟翼旗")
+
+
 def _trim_trailing_words(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | None, text: str) -> None:
     """A place the tagger ran into the word after it (某市发展 in 对某市发展做出贡献) is the division whose name
-    opens it: the rest, one to three characters, holds nothing a place's name ends with."""
+    opens it: the rest, one to three characters, holds nothing a place's name or a landmark's ends with. The division
+    is one a name alone tells (a full name, a province's or a city's short form): a county's or a district's short
+    form is a common word as often (和平|共处, 红旗|渠, 多伦|多), and one character after a short form more often goes
+    on with the name (中卫|国脉, 北京|人遗址) than starts a word of the sentence."""
     view = simplified(text)
     for mention in index:
         if mention.type != "Place" or mention.attrs:
@@ -1107,7 +1114,10 @@ def _trim_trailing_words(gaz: Gazetteer, index: MentionIndex, bounds: Bounds | N
             (c for c in range(len(name) - 1, 1, -1) if any(d.code for d in gaz.forms.get(name[:c], ()))),
             None,
         )
-        if cut is None or len(name) - cut > 3 or set(name[cut:]) & PLACE_CHARACTERS:
+        if cut is None or len(name) - cut > 3 or set(name[cut:]) & (PLACE_CHARACTERS | _LANDMARK_CHARACTERS):
+            continue
+        strong = [d for d in gaz.forms.get(name[:cut], ()) if d.code and not d.weak]
+        if not strong or (len(name) - cut == 1 and all(d.short for d in strong)):
             continue
         index.remove(mention)
         end = mention.start + cut

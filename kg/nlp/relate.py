@@ -701,8 +701,10 @@ def _bodies_of_places(frame: Frame, out: _Emitter) -> None:
         )
         if department is not None:
             level_word = department.group(1)
-            place = out.view.antecedent(slot.start, PLACE, {level_word}) or _ranked_antecedent(
-                out.view, slot.start, _LEVEL_OF_WORD[level_word]
+            place = (
+                _coordinated_place(out.view, frame, slot, level_word)
+                or out.view.antecedent(slot.start, PLACE, {level_word})
+                or _ranked_antecedent(out.view, slot.start, _LEVEL_OF_WORD[level_word])
             )
             if place is not None:
                 out.add(frame, slot, "locatedIn", place, 0.8)
@@ -767,6 +769,18 @@ def _coordinated_body(frame: Frame, slot: Slot) -> Mention | None:
         return None
     other = frame.slots[max(before)].mention
     return other if family(other.type) == ORG else None
+
+
+def _coordinated_place(view: ArticleView, frame: Frame, slot: Slot, level: str) -> Mention | None:
+    """The place at ``level`` that a body listed before a department names (某市政府办公厅、市民政局、市粮食局: 某市),
+    the list read back to its first body that names one."""
+    index = next(i for i, s in frame.slots.items() if s is slot)
+    while (partner := _coordinated_body(frame, frame.slots[index])) is not None:
+        place = _place_named_in(view, partner, level)
+        if place is not None:
+            return place
+        index = max(i for i in frame.slots if i < index)
+    return None
 
 
 def _place_named_in(view: ArticleView, body: Mention, level: str) -> Mention | None:
