@@ -385,6 +385,8 @@ def test_a_roads_extension_is_a_built_thing_not_a_place() -> None:
 def test_a_phase_word_inside_a_project_name() -> None:
     names = found("东山化工公司二期项目将于年底投产。")
     assert names.get("东山化工公司二期项目") == "Project"
+    names = found("据悉，投资3亿元的一期工程完工后水深达到8米。J区为该油田二期工程开发的卫星油田。")
+    assert not any(name.endswith("期工程") for name in names)  # a phase of something the phrase does not name
 
 
 def _tagged(words: list[tuple[str, str]]) -> ArticleExtraction:

@@ -1351,6 +1351,9 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             text[start:end], [t for t in words if t.pos not in ("nz", "nw")]
         ):
             continue  # two things joined (某某体验及冰雪旅游项目) make a name only with a place, a body or a number
+        phase_at = next((i for i, t in enumerate(words) if PHASE_WORD.match(t.text)), None)
+        if phase_at is not None and not naming_element(text[start : words[phase_at].start], words[:phase_at]):
+            continue  # 一期工程, 油田二期工程: a phase of something the phrase does not name
         if (
             not naming_element(text[start:end], words)
             or COUNTED.search(text, start, end)
