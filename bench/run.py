@@ -58,6 +58,8 @@ BOUNDS = {
 }
 
 
+# A section of bench/results.md written by hand (A/B figures measured on a shared machine): kept when the file is made.
+KEPT_HEADING = "## Measured on a shared machine"
 # The round that samples memory (its time is not counted).
 MEMORY_ROUND = "memory"
 
@@ -355,8 +357,16 @@ def main() -> None:
     }
     results["verdicts"] = verdicts(results["summary"], runs)
     args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    args.md.write_text(markdown(results), encoding="utf-8")
+    args.md.write_text(markdown(results) + kept_section(args.md), encoding="utf-8")
     print(markdown(results))
+
+
+def kept_section(path: Path) -> str:
+    """The hand-written section that closes ``path`` (from :data:`KEPT_HEADING` on), kept when the tables above it are
+    written again; '' when there is none."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    at = text.find("\n" + KEPT_HEADING)
+    return text[at:] if at >= 0 else ""
 
 
 if __name__ == "__main__":

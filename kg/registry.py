@@ -178,7 +178,7 @@ class Writer:
 
     name: str
     file: str
-    pieces: Callable[[Any], Iterable[str]]
+    pieces: Callable[[Any], Iterable[str | bytes]]
     cost: float = 1.0
     shares: str = ""
 
@@ -188,10 +188,11 @@ WRITERS: Registry[Writer] = Registry("export format", builtins=("kg.publish.expo
 
 def writer(
     name: str, file: str, *, cost: float = 1.0, shares: str = ""
-) -> Callable[[Callable[[Any], Iterable[str]]], Callable[[Any], Iterable[str]]]:
-    """Register the decorated ``(rendering) -> Iterable[str]`` as the export format ``name`` written to ``file``."""
+) -> Callable[[Callable[[Any], Iterable[str | bytes]]], Callable[[Any], Iterable[str | bytes]]]:
+    """Register the decorated ``(rendering) -> Iterable[str]`` as the export format ``name`` written to ``file`` (a
+    piece may also be the UTF-8 bytes of its text)."""
 
-    def register(fn: Callable[[Any], Iterable[str]]) -> Callable[[Any], Iterable[str]]:
+    def register(fn: Callable[[Any], Iterable[str | bytes]]) -> Callable[[Any], Iterable[str | bytes]]:
         WRITERS.add(name, Writer(name, file, fn, cost, shares))
         return fn
 

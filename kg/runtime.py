@@ -55,10 +55,10 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
-    """Write ``data`` (bytes, or text as UTF-8, whole or in pieces) to ``path`` through a temporary file in the same
-    folder and a rename, so ``path`` is never left half-written. Pieces are encoded as they are written: a big
-    export never exists in memory as one string and its bytes at once."""
+def atomic_write(path: Path, data: str | bytes | Iterable[str | bytes]) -> None:
+    """Write ``data`` (bytes, or text as UTF-8, whole or in pieces; a piece may be UTF-8 bytes already) to ``path``
+    through a temporary file in the same folder and a rename, so ``path`` is never left half-written. Pieces are
+    encoded as they are written: a big export never exists in memory as one string and its bytes at once."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +71,11 @@ def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
                     batch: list[str] = []
                     size = 0
                     for piece in [data] if isinstance(data, str) else data:
+                        if isinstance(piece, bytes):
+                            handle.write("".join(batch).encode("utf-8"))
+                            handle.write(piece)
+                            batch, size = [], 0
+                            continue
                         batch.append(piece)
                         size += len(piece)
                         if size >= _WRITE_BATCH:

@@ -221,3 +221,23 @@ def test_a_unit_in_quotation_marks_belongs_to_the_body_named_before_it() -> None
 def test_a_station_written_after_a_country_stands_in_it() -> None:
     found = relations("班列从哈萨克斯坦多斯特克站始发。", {"哈萨克斯坦": "Country", "多斯特克站": "Station"})
     assert ("多斯特克站", "locatedIn", "哈萨克斯坦") in found
+
+
+def test_a_view_is_made_again_only_when_the_article_changed() -> None:
+    # no candidate phrase here: the stages after the first are given the same view while the mentions stay as they were
+    article = extraction("孙海任白河县县长。周平在白河县工作。", {"白河县": "County", "孙海": "Person", "周平": "Person"})
+    view = build_view(article)
+    assert not any(slot.fresh for frame in view.frames for slot in frame.slots.values())
+    assert build_view(article) is view
+    article.mentions[0].type = "City"  # a class changed in place
+    changed = build_view(article)
+    assert changed is not view and build_view(article) is changed
+    article.mentions.append(Mention("a1", 0, 2, "孙海", "Person", 0.9, "test"))  # an equal mention added
+    assert build_view(article) is not changed
+    other = extraction("孙海任白河县县长。周平在白河县工作。", {"白河县": "County", "孙海": "Person", "周平": "Person"})
+    assert build_view(other) is not build_view(article)  # another article's view is its own
+    # a view offering a candidate phrase (…电站) is always made anew: a stage may have taken the phrase
+    park = extraction("某某集团投资建设的白河光伏电站开工。", {})
+    first = build_view(park)
+    assert any(slot.fresh for frame in first.frames for slot in frame.slots.values())
+    assert build_view(park) is not first

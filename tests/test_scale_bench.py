@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.peoples_daily import articles, detag, write_archive
-from bench.run import MEMORY_ROUND, group_of, markdown, peak_pss, summarise, verdicts
+from bench.run import KEPT_HEADING, MEMORY_ROUND, group_of, kept_section, markdown, peak_pss, summarise, verdicts
 
 from .conftest import SHARED_DATA
 
@@ -92,3 +92,13 @@ def test_one_measured_build_reports_its_figures(tmp_path: Path) -> None:
     assert figures["quads"] == len((tmp_path / "out" / "graph.nq").read_bytes().splitlines())
     assert 0 < figures["relations"] and 0 < figures["facts"] and figures["wall_seconds"] > 0
     assert "recognise" in figures["stage_seconds"]
+
+
+def test_the_hand_written_section_is_kept(tmp_path: Path) -> None:
+    results = tmp_path / "results.md"
+    assert kept_section(results) == ""  # no file yet
+    results.write_text("# kg benchmark\n\n| table |\n", encoding="utf-8")
+    assert kept_section(results) == ""
+    section = f"\n{KEPT_HEADING}\n\nA/B figures.\n"
+    results.write_text("# kg benchmark\n\n| old table |\n" + section, encoding="utf-8")
+    assert kept_section(results) == section

@@ -235,3 +235,37 @@ def test_store_from_a_spill_holds_the_same_quads(sample_quads, tmp_path: Path) -
     stores = [ox.Store.read_only(str(tmp_path / name)) for name in ("memory", "spilled")]
     mine, theirs = (quads_of(store) for store in stores)
     assert mine == theirs and len(mine) > len(quads) // 2
+
+
+# ------------------------------------------------------------------------------------------------- reading in blocks
+
+
+@pytest.fixture()
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of a few records, so that records run across the blocks read."""
+    from kg.graph import spill as spill_module
+
+    monkeypatch.setattr(spill_module, "_READ_BLOCK", 97)
+
+
+def test_lines_made_from_blocks(tmp_path: Path, small_blocks: None) -> None:
+    quads = edge_quads(True)
+    with spilled(quads, tmp_path, 5) as spill:
+        rendering = export_module.Rendering(spill)
+        records = sorted(f"{s}\t{p}\t{o}\t{g or ''}\n" for s, p, o, g in quads)
+        assert list(spill.records()) == records
+        assert rendering.text("nq") == "".join(
+            " ".join(r[:-1].split("\t")[: 4 if r[-2] != "\t" else 3]) + " .\n" for r in records)
+        union = sorted(quads.union(), key="\t".join)
+        assert rendering.text("nt") == "".join(f"{s} {p} {o} .\n" for s, p, o in union)
+
+
+def test_matching_finds_the_triples_of_predicates(tmp_path: Path, small_blocks: None) -> None:
+    quads = edge_quads(True)
+    knows = iri(KG + "knows")
+    # the predicate's IRI as an object: found by the search, not a triple of the predicate
+    quads.graph(iri(BASE + "graph/article/a1")).add((iri(BASE + "article/a1"), iri(KG + "about"), knows))
+    with spilled(quads, tmp_path, 5) as spill:
+        for predicates in ([knows], [LABEL], [LABEL, RDF_TYPE, knows], [iri(KG + "absent")]):
+            assert list(spill.matching(predicates)) == [t for t in spill.triples() if t[1] in predicates]
+        assert list(spill.matching([knows])) == [(_entity("张三"), knows, _entity("李四"))]  # in two graphs, once

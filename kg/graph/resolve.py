@@ -31,6 +31,7 @@ articles of one newspaper is one person.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
@@ -373,9 +374,7 @@ def abbreviates(short: str, full: str, place: bool = False, together: bool = Fal
       中国美术家协会; not 北京科技 for 北京市政协倾心科技). Team names (…队) are left alone: 北京队 is a different
       team in every sport.
     """
-    if len(short) < 2 or len(short) >= len(full) or short[0] != full[0] or full.startswith(short):
-        return False
-    if not _subsequence(short, full):
+    if not _may_abbreviate(short, full):
         return False
     if full.endswith("公司") and any(full.replace(form + "公司", "公司") == short for form in LEGAL_FORMS):
         return True
@@ -428,9 +427,21 @@ def _class_word(name: str) -> str:
     return max((w for w in words if name.endswith(w) and len(name) > len(w)), key=len, default="")
 
 
+def _may_abbreviate(short: str, full: str) -> bool:
+    """What every abbreviation is (see :func:`abbreviates`): at least two characters, shorter than the full name,
+    the same first character, the others in order, and not the start of the full name."""
+    if len(short) < 2 or len(short) >= len(full) or short[0] != full[0] or full.startswith(short):
+        return False
+    return _subsequence(short, full)
+
+
 def _subsequence(short: str, full: str) -> bool:
-    rest = iter(full)
-    return all(char in rest for char in short)
+    at = 0  # where the next character is looked for: after the one before it
+    for char in short:
+        at = full.find(char, at) + 1
+        if not at:
+            return False
+    return True
 
 
 def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
@@ -440,13 +451,17 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
     Only names of the same family are compared, each with the longer names that share its first character; an
     abbreviation with two possible full names in the run stays on its own.
     """
-    by_first: dict[tuple[str, str], list[Entity]] = {}
+    by_first: dict[tuple[str, str], list[tuple[int, Entity]]] = {}  # (name's length, entity), shortest first
     names: dict[str, str] = {}  # key → comparison form of the label (labels keep the article's script)
     for key, entity in resolver.entities.items():
         group = _abbreviation_family(key)
         if group and entity.label:
             names[key] = normalise_name(entity.label)
-            by_first.setdefault((group, names[key][:1]), []).append(entity)
+            by_first.setdefault((group, names[key][:1]), []).append((len(names[key]), entity))
+    lengths: dict[tuple[str, str], list[int]] = {}
+    for first, candidates in by_first.items():
+        candidates.sort(key=lambda candidate: candidate[0])
+        lengths[first] = [size for size, _ in candidates]
     moved: dict[str, str] = {}
     for key, entity in sorted(resolver.entities.items()):
         group = _abbreviation_family(key)
@@ -456,17 +471,22 @@ def _join_abbreviations(resolver: _Resolver) -> dict[str, str]:
             continue
         name = names[key]
         articles = resolver.articles.get(key, set())
+        # only longer names can be abbreviated, and what every abbreviation is (abbreviates' first test) is checked
+        # before the articles are compared
+        first = (group, name[:1])
+        longer = by_first.get(first, [])[bisect_right(lengths.get(first, []), len(name)) :]
         targets = [
             other
-            for other in by_first.get((group, name[:1]), ())
-            if other.key != key
+            for _, other in longer
+            if _may_abbreviate(name, names[other.key])
+            and other.key != key
             and other.key not in moved
             and _compatible(entity.type, other.type)
             and abbreviates(
                 name,
                 names[other.key],
                 place=group == "Place",
-                together=bool(articles & resolver.articles.get(other.key, set())),
+                together=not articles.isdisjoint(resolver.articles.get(other.key, ())),
             )
         ]
         if len(targets) != 1:

@@ -142,20 +142,55 @@ class QuadSpill:
 
     def records(self) -> Iterator[str]:
         """Every quad as its record ``s\\tp\\to\\tg\\n``, in order."""
+        for lines in self.record_blocks():
+            for line in lines:
+                yield line + "\n"
+
+    def record_blocks(self) -> Iterator[list[str]]:
+        """Every quad's record without its newline (``s\\tp\\to\\tg``), in order, a list of those read at once
+        at a time: the writers handle a block in a few calls rather than a line at a time."""
         self.prepare()
         if self._runs:
-            with open(self._runs[0], encoding="utf-8", newline="\n") as handle:
-                yield from handle
+            yield from _blocks(self._runs[0], 0, self._runs[0].stat().st_size)
+
+    def record_bytes(self) -> Iterator[bytes]:
+        """The records (``s\\tp\\to\\tg\\n``) in order as UTF-8, in blocks of whole records."""
+        self.prepare()
+        if self._runs:
+            yield from _byte_blocks(self._runs[0], 0, self._runs[0].stat().st_size)
 
     def triples(self) -> Iterator[Triple]:
         """The distinct triples of all graphs together, in order."""
         previous = ""
-        for record in self.records():
-            triple = record[: record.rindex("\t")]
-            if triple != previous:
-                previous = triple
+        for lines in self.record_blocks():
+            for record in lines:
+                triple = record[: record.rindex("\t")]
+                if triple != previous:
+                    previous = triple
+                    s, p, o = triple.split("\t")
+                    yield s, p, o
+
+    def matching(self, predicates: Iterable[Term]) -> Iterator[Triple]:
+        """The distinct triples whose predicate is one of ``predicates``, in order: the records holding a predicate
+        are found by searching each block for it, and only those are read."""
+        needles = [f"\t{predicate}\t".encode() for predicate in sorted(set(predicates))]
+        wanted = set(predicates)
+        previous = ""
+        for block in self.record_bytes():
+            found: list[tuple[int, int]] = []  # (start, end) of each record holding a needle
+            for needle in needles:
+                at = block.find(needle)
+                while at >= 0:
+                    start, end = block.rfind(b"\n", 0, at) + 1, block.index(b"\n", at)
+                    found.append((start, end))
+                    at = block.find(needle, end)
+            for start, end in sorted(set(found)):
+                record = block[start:end].decode("utf-8")
+                triple = record[: record.rindex("\t")]
                 s, p, o = triple.split("\t")
-                yield s, p, o
+                if p in wanted and triple != previous:
+                    previous = triple
+                    yield s, p, o
 
     def graph_names(self) -> list[Term | None]:
         """The non-empty graphs: the default graph first, then the named graphs in IRI order."""
@@ -165,8 +200,16 @@ class QuadSpill:
     def graph_triples(self, name: Term | None) -> Iterator[Triple]:
         """The triples of graph ``name`` in order."""
         self._segments.flush()
-        runs = [_segment_lines(self._segments_path, offset, size) for offset, size in self._index.get(name, [])]
-        for line in runs[0] if len(runs) == 1 else heapq.merge(*runs):
+        places = self._index.get(name, [])
+        if len(places) == 1:
+            for lines in _blocks(self._segments_path, *places[0]):
+                for line in lines:
+                    s, p, o = line.split("\t")
+                    yield s, p, o
+            return
+        # the runs were sorted with their newlines, which the merge keeps so as to give the same order
+        runs = [_segment_lines(self._segments_path, offset, size) for offset, size in places]
+        for line in heapq.merge(*runs):
             s, p, o = line.split("\t")
             yield s, p, o[:-1]
 
@@ -205,6 +248,22 @@ def _write_lines(path: Path, lines: Iterable[str]) -> None:
 
 def _segment_lines(path: Path, offset: int, size: int) -> Iterator[str]:
     """The lines (with their newline) of ``size`` bytes at ``offset`` of ``path``, read a block at a time."""
+    for lines in _blocks(path, offset, size):
+        for line in lines:
+            yield line + "\n"
+
+
+def _blocks(path: Path, offset: int, size: int) -> Iterator[list[str]]:
+    """The lines (without their newline) of ``size`` bytes at ``offset`` of ``path``, a list for each block read."""
+    for block in _byte_blocks(path, offset, size):
+        # split on "\n" only: str.splitlines would also split at characters a literal may hold (U+2028, \x1c)
+        lines = block.decode("utf-8").split("\n")
+        lines.pop()
+        yield lines
+
+
+def _byte_blocks(path: Path, offset: int, size: int) -> Iterator[bytes]:
+    """``size`` bytes at ``offset`` of ``path`` in blocks of whole lines (each ends with a newline)."""
     with open(path, "rb") as handle:
         handle.seek(offset)
         rest = b""
@@ -213,11 +272,8 @@ def _segment_lines(path: Path, offset: int, size: int) -> Iterator[str]:
             size -= len(block) - len(rest)
             cut = block.rfind(b"\n") + 1
             rest = block[cut:]
-            # split on "\n" only: str.splitlines would also split at characters a literal may hold (U+2028, \x1c)
-            lines = block[:cut].decode("utf-8").split("\n")
-            lines.pop()
-            for line in lines:
-                yield line + "\n"
+            if cut:
+                yield block[:cut]
 
 
 def spill_of(data: Data, directory: str | Path | None = None) -> QuadSpill:

@@ -221,8 +221,35 @@ class ArticleView:
         return best
 
 
+# The last view made, with what it was made from (see build_view): the article, the settings, the mentions (kept, so
+# that their ids stay theirs) and each one's id, span and class.
+_last: list[tuple[ArticleExtraction, Any, list[Mention], list[tuple[int, int, int, str, str]], ArticleView]] = []
+
+
+def _mention_state(mentions: list[Mention]) -> list[tuple[int, int, int, str, str]]:
+    return [(id(m), m.start, m.end, m.type, m.text) for m in mentions]
+
+
 def build_view(extraction: ArticleExtraction, settings: Any = None) -> ArticleView:
-    """Prepare an article: token offsets, time expressions, title aliases and one masked frame per sentence."""
+    """Prepare an article: token offsets, time expressions, title aliases and one masked frame per sentence.
+
+    The relation, quantity and event stages each prepare the article in turn. The view the stage before made is
+    given again when it offered no candidate phrase (which that stage could have taken) and the article's mentions
+    are the same objects with the same spans and classes: a view made anew would then be the same in every part.
+    """
+    if _last:
+        made_for, made_with, _, state, view = _last[0]
+        if made_for is extraction and made_with is settings and state == _mention_state(extraction.mentions):
+            return view
+    view = _build_view(extraction, settings)
+    fresh = any(slot.fresh for frame in view.frames for slot in frame.slots.values())
+    _last[:] = (
+        [] if fresh else [(extraction, settings, list(extraction.mentions), _mention_state(extraction.mentions), view)]
+    )
+    return view
+
+
+def _build_view(extraction: ArticleExtraction, settings: Any = None) -> ArticleView:
     article = extraction.article
     ref = article.date or getattr(settings, "date", None)
     view = ArticleView(extraction, ref)

@@ -514,6 +514,11 @@ class MentionIndex:
         for bucket in self._range(mention.start, mention.end):
             self.buckets[bucket] = [m for m in self.buckets.get(bucket, []) if m is not mention]
 
+    def holds(self, mention: Mention) -> bool:
+        """Whether ``mention`` itself is indexed (by identity: a dict look-up, where ``in`` would compare it with
+        every mention field by field)."""
+        return self.items.get(id(mention)) is mention
+
     def __iter__(self) -> Iterator[Mention]:
         return iter(list(self.items.values()))
 
@@ -666,7 +671,7 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
     ending_at = {token.end: token for token in tokens or ()}
     for mention in list(ms.all):
         _reshape(ms, mention)
-        if mention not in ms.all.items.values():
+        if not ms.all.holds(mention):
             continue
         if mention.type == "Place":
             _trim_trailing_verb(ms, mention, ending_at)
@@ -1074,7 +1079,7 @@ def place_heads(ms: _Mentions, tokens: list[Token] | None = None) -> None:
     # place words of the tagger too short to be mentions of their own (成|渝地区)
     place_words = {token.end: token.start for token in tokens or () if token.pos in {"LOC", "ns"}}
     for mention in list(ms.all):
-        if not _place_like(mention) or mention not in ms.all.items.values():
+        if not _place_like(mention) or not ms.all.holds(mention):
             continue
         for word, cls in PLACE_HEADS:
             end = mention.end + len(word)
@@ -1084,7 +1089,7 @@ def place_heads(ms: _Mentions, tokens: list[Token] | None = None) -> None:
                 break
     for mention in list(ms.all):
         # the tagger's own region (双城经济圈) after place names that belong to it (成渝地区)
-        if mention.type == "Region" and mention.text.endswith(CHAIN_HEADS) and mention in ms.all.items.values():
+        if mention.type == "Region" and mention.text.endswith(CHAIN_HEADS) and ms.all.holds(mention):
             start = _chain_start(ms, mention, place_words, include=False)
             if start < mention.start:
                 ms.add(start, mention.end, mention.type, mention.score)
@@ -1566,7 +1571,7 @@ def organization_tails(ms: _Mentions, tokens: list[Token]) -> None:
 
     starting_at = {token.start: index for index, token in enumerate(tokens)}
     for mention in sorted(ms.all, key=lambda m: m.start):
-        if mention not in ms.all.items.values():
+        if not ms.all.holds(mention):
             continue
         at, end = starting_at.get(mention.end), None
         if not is_subclass(mention.type, "Organization"):
@@ -1667,7 +1672,7 @@ def named_after_places(ms: _Mentions) -> None:
     """A body or a built thing printed right after a place's name is named after it (河东区|合作交流办,
     重庆|光环购物公园): its name starts with the place, which stays a mention of its own."""
     for mention in list(ms.all):
-        if mention.type not in PLACE_NAMED_CLASSES or mention.attrs.get("ref") or mention not in ms.all.items.values():
+        if mention.type not in PLACE_NAMED_CLASSES or mention.attrs.get("ref") or not ms.all.holds(mention):
             continue
         place = ms.ending_at(mention.start)
         if place is None or not _place_like(place) or mention.text.startswith(LEVEL_WORDS):

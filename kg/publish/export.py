@@ -38,7 +38,7 @@ from kg.graph.quads import (
     value,
 )
 from kg.graph.spill import QuadSpill, spill_of
-from kg.graph.vocab import GEO, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
+from kg.graph.vocab import GEO, KG, KG_NS, NIF, PREFIXES, SCHEMA, ontology_dir, ontology_graph
 from kg.registry import WRITERS, Writer, writer
 from kg.runtime import atomic_write
 from kg.settings import DEFAULT_BASE_IRI
@@ -90,8 +90,13 @@ class _TurtleNames:
 
     def __init__(self, base: str | None, limit: int | None = None) -> None:
         self.base = base
-        # longest namespace first so that nested namespaces pick the most specific prefix
+        # longest namespace first so that nested namespaces pick the most specific prefix; grouped by their first
+        # characters (as many as the shortest has), so that an IRI is compared only with the namespaces it may be in
         self.prefixes = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+        self.opening = min(len(namespace) for _, namespace in self.prefixes)
+        self.by_opening: dict[str, list[tuple[str, str]]] = {}
+        for prefix, namespace in self.prefixes:
+            self.by_opening.setdefault(namespace[: self.opening], []).append((prefix, namespace))
         self.terms: dict[Term, str] = {}
         # a writer streaming a large dataset gives a limit: the cache is emptied when it holds that many terms, so
         # its memory stays bounded while the vocabulary (predicates, types, datatypes) is soon made again
@@ -99,7 +104,7 @@ class _TurtleNames:
 
     def iri(self, iri: str) -> str:
         """An IRI as a prefixed name, a relative IRI under the base, or an absolute <IRI>."""
-        for prefix, namespace in self.prefixes:
+        for prefix, namespace in self.by_opening.get(iri[: self.opening], ()):
             if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
                 return f"{prefix}:{iri[len(namespace) :]}"
         if self.base and iri.startswith(self.base) and len(iri) > len(self.base):
@@ -194,13 +199,13 @@ class Rendering:
         self.cache_terms = _CACHE_TERMS  # a bound on the term caches of the writers
         self._network: nx.MultiDiGraph | None = None
 
-    def pieces(self, fmt: str) -> Iterable[str]:
-        """The text of one export format in pieces."""
+    def pieces(self, fmt: str) -> Iterable[str | bytes]:
+        """The text of one export format in pieces (text, or its UTF-8 bytes)."""
         return export_format(fmt).pieces(self)
 
     def text(self, fmt: str) -> str:
         """The text of one export format."""
-        return "".join(self.pieces(fmt))
+        return "".join(piece if isinstance(piece, str) else piece.decode("utf-8") for piece in self.pieces(fmt))
 
     def turtle(self) -> Iterator[str]:
         """Turtle: the union of all graphs, grouped by subject."""
@@ -225,41 +230,37 @@ class Rendering:
         for name in self.spill.graph_names():
             yield name, _subjects(self.spill.graph_triples(name))
 
-    def nquads(self) -> Iterator[str]:
+    def nquads(self) -> Iterator[bytes]:
         """N-Quads: the records are the lines in their order."""
-        lines: list[str] = []
-        for record in self.spill.records():
-            # "s\tp\to\t\n" (default graph) -> "s p o .\n"; "s\tp\to\tg\n" -> "s p o g .\n"
-            lines.append(record[:-1].replace("\t", " ") + (".\n" if record[-2] == "\t" else " .\n"))
-            if len(lines) >= _LINES:
-                yield "".join(lines)
-                lines = []
-        yield "".join(lines)
+        for records in self.spill.record_bytes():
+            # "s\tp\to\t\n" (default graph) -> "s p o .\n"; "s\tp\to\tg\n" -> "s p o g .\n" (no term holds a tab or
+            # a newline, so a block is rewritten as a whole)
+            yield records.replace(b"\t\n", b"\n").replace(b"\t", b" ").replace(b"\n", b" .\n")
 
-    def ntriples(self) -> Iterator[str]:
+    def ntriples(self) -> Iterator[bytes]:
         """N-Triples: the distinct triples of the records, in order."""
-        lines: list[str] = []
-        previous = ""
-        for record in self.spill.records():
-            triple = record[: record.rindex("\t")]
-            if triple != previous:
-                previous = triple
-                lines.append(triple.replace("\t", " ") + " .\n")
-                if len(lines) >= _LINES:
-                    yield "".join(lines)
-                    lines = []
-        yield "".join(lines)
+        previous = b""
+        for records in self.spill.record_bytes():
+            lines = records.split(b"\n")
+            lines.pop()
+            triples = [line[: line.rindex(b"\t")] for line in lines]
+            # a triple in several graphs is written once: its records are next to each other
+            distinct = [t for t, before in zip(triples, [previous, *triples], strict=False) if t != before]
+            previous = triples[-1]
+            if distinct:
+                yield (b" .\n".join(distinct) + b" .\n").replace(b"\t", b" ")
 
     def entity_network(self) -> nx.MultiDiGraph:
         """The entity network of GraphML and GEXF, made once."""
         if self._network is None:
-            self._network = _entity_network(_Triples(self.spill))
+            self._network = _entity_network(_Triples(self.spill), self.spill.matching(_network_predicates()))
         return self._network
 
     def write(self, task: str, out_dir: Path) -> None:
         """Write one export format or the view (``VIEW``) into ``out_dir``."""
         if task == VIEW:
-            write_html(read_view_triples(view_triples(_Triples(self.spill))), out_dir / VIEW_FILE, title="kg")
+            evidence = self.spill.matching([iri(str(KG.evidence))])
+            write_html(read_view_triples(view_triples(_Triples(self.spill), evidence)), out_dir / VIEW_FILE, title="kg")
         else:
             atomic_write(Path(out_dir) / FORMATS[task], self.pieces(task))
 
@@ -274,43 +275,43 @@ class Rendering:
 # (measured on the People's Daily archive) and ``shares`` groups formats that reuse each other's work.
 
 
-@writer("ttl", "graph.ttl", cost=3.4, shares="subjects")
+@writer("ttl", "graph.ttl", cost=2.7, shares="subjects")
 def turtle(rendering: Any) -> Iterable[str]:
     """Turtle: the union of all graphs, grouped by subject."""
     return rendering.turtle()
 
 
-@writer("nt", "graph.nt", cost=2.9)
-def ntriples(rendering: Any) -> Iterable[str]:
+@writer("nt", "graph.nt", cost=0.8)
+def ntriples(rendering: Any) -> Iterable[bytes]:
     """N-Triples: the union of all graphs, lines sorted."""
     return rendering.ntriples()
 
 
-@writer("nq", "graph.nq", cost=1.9)
-def nquads(rendering: Any) -> Iterable[str]:
+@writer("nq", "graph.nq", cost=0.65)
+def nquads(rendering: Any) -> Iterable[bytes]:
     """N-Quads: every quad, lines sorted."""
     return rendering.nquads()
 
 
-@writer("trig", "graph.trig", cost=0.7, shares="subjects")
+@writer("trig", "graph.trig", cost=2.5, shares="subjects")
 def trig(rendering: Any) -> Iterable[str]:
     """TriG: the default graph, then each named graph in IRI order."""
     return rendering.trig()
 
 
-@writer("jsonld", "graph.jsonld", cost=2.6, shares="subjects")
+@writer("jsonld", "graph.jsonld", cost=2.8, shares="subjects")
 def jsonld(rendering: Any) -> Iterable[str]:
     """Compact JSON-LD with kg's @context inlined: one ``@graph`` object per named graph."""
     return jsonld_pieces(_JsonNodes(rendering.base, rendering.cache_terms), rendering.graph_stream())
 
 
-@writer("graphml", "graph.graphml", cost=1.7, shares="network")
+@writer("graphml", "graph.graphml", cost=2.5, shares="network")
 def graphml(rendering: Any) -> Iterable[str]:
     """GraphML of the entity network."""
     return network_pieces(rendering.entity_network(), "graphml")
 
 
-@writer("gexf", "graph.gexf", cost=0.5, shares="network")
+@writer("gexf", "graph.gexf", cost=1.0, shares="network")
 def gexf(rendering: Any) -> Iterable[str]:
     """GEXF 1.2 of the entity network."""
     return network_pieces(rendering.entity_network(), "gexf")
@@ -355,9 +356,10 @@ def _turtle_blocks(subjects: SubjectStream, block: Block, indent: str = "") -> I
 
 
 def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _TurtleNames) -> str:
-    term = names.term
-    # rdf:type first (as "a"), then the other predicates in IRI order
-    order = _sorted(p for p in predicates if p != _TYPE)
+    term, made = names.term, names.terms.get  # a term made before is looked up without a call
+    # rdf:type first (as "a"), then the other predicates in IRI order (predicates are IRIs: kg's order of terms is
+    # their text's)
+    order = sorted(p for p in predicates if p != _TYPE)
     if _TYPE in predicates:
         order.insert(0, _TYPE)
     parts = []
@@ -365,8 +367,8 @@ def _turtle_subject(subject: Term, predicates: dict[Term, list[Term]], names: _T
         objects = predicates[predicate]
         if len(objects) > 1:
             objects = _sorted(objects)
-        parts.append(f"{term(predicate)} {', '.join([term(o) for o in objects])}")
-    return f"{term(subject)} {_PREDICATE_SEPARATOR.join(parts)} .\n"
+        parts.append(f"{made(predicate) or term(predicate)} {', '.join([made(o) or term(o) for o in objects])}")
+    return f"{made(subject) or term(subject)} {_PREDICATE_SEPARATOR.join(parts)} .\n"
 
 
 # ------------------------------------------------------------------------------------------------- RDF formats
@@ -527,7 +529,7 @@ class _JsonNodes:
         if _TYPE in predicates:
             types = [_compact_iri(value(t)) for t in _sorted(predicates[_TYPE])]
             node["@type"] = types[0] if len(types) == 1 else types
-        for predicate in _sorted(predicates):
+        for predicate in sorted(predicates):  # IRIs: kg's order of terms is their text's
             if predicate == _TYPE:
                 continue
             key, coercion = self.key(predicate)
@@ -622,17 +624,23 @@ def context_file_text() -> str:
 # ------------------------------------------------------------------------------------------------- network views
 
 
-def _entity_network(triples: Iterable[Triple]) -> nx.MultiDiGraph:
+def _network_predicates() -> list[Term]:
+    """The predicates whose triples give the entity network's nodes: types and labels."""
+    return [_TYPE, iri(str(RDFS.label)), iri(str(KG.postTitle))]
+
+
+def _entity_network(triples: Iterable[Triple], nodes: Iterable[Triple] | None = None) -> nx.MultiDiGraph:
     """The entity network of the distinct ``triples``, which are read twice (nodes, then edges between them): a set,
-    or a stream that starts again on each iteration."""
-    from kg.graph.vocab import KG, is_subclass
+    or a stream that starts again on each iteration. ``nodes``, the triples of ``triples`` with one of
+    :func:`_network_predicates` in order, spares the first reading when the caller can find them without it."""
+    from kg.graph.vocab import is_subclass
 
     label, post_title, weak = iri(str(RDFS.label)), iri(str(KG.postTitle)), iri(str(KG.coMentionedWith))
     kg_prefix = "<" + KG_NS
     node_classes: dict[Term, bool] = {}  # kg class term -> whether its instances are nodes
     classes: dict[Term, list[str]] = defaultdict(list)
     labels: dict[Term, str] = {}
-    for s, p, o in triples:
+    for s, p, o in triples if nodes is None else nodes:
         if p == _TYPE:
             if o.startswith(kg_prefix):
                 is_node = node_classes.get(o)

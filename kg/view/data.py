@@ -181,7 +181,7 @@ def _read_types() -> frozenset[Term]:
     return frozenset(map(_kg, [*node_classes(), "Article", "PhotoStory", "Statement", "Quantity"]))
 
 
-def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
+def view_triples(triples: Iterable[Triple], evidence: Iterable[Triple] | None = None) -> Iterator[Triple]:
     """The triples of ``triples`` that the view reads, for a large dataset streamed from disk, in less memory than
     the triples themselves: the view made from them is the same as from all of ``triples``.
 
@@ -190,11 +190,13 @@ def view_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
     and article the view looks up; in the second, every other node that is a mention of an entity becomes one
     ``(article, kg:mentions, entity)`` triple (all the view takes from it), an article's text only its opening
     sentence, and equal terms one object (in a stream read from disk every occurrence is a string of its own).
+    ``evidence``, the ``kg:evidence`` triples of ``triples``, spares the first reading when the caller can find them
+    without it (:meth:`kg.graph.spill.QuadSpill.matching`).
     """
-    evidence = _kg("evidence")
+    predicate = _kg("evidence")
     quoted: set[str] = set()  # evidence nodes (by value, as the view looks them up)
-    for _s, p, o in triples:
-        if p == evidence:
+    for _s, p, o in triples if evidence is None else evidence:
+        if p == predicate:
             quoted.add(value(o))
     terms: dict[Term, Term] = {}
     intern = terms.setdefault
