@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from kg.model import Article, ArticleExtraction, Mention
+from kg.model import Article, ArticleExtraction, Mention, Token
 from kg.nlp import gazetteer as gz
+from kg.run import Settings, get_stage
 
 from .entities_helpers import extract
 
@@ -367,3 +368,99 @@ def test_a_category_word_after_what_qualifies_it_names_no_place() -> None:
 
     assert _not_a_name("美丽乡村示范村", frozenset()) and _not_a_name("省级贫困县", frozenset())
     assert not any(_not_a_name(name, frozenset()) for name in ("团结民族村", "李家大村", "杨柳青镇", "张家口市"))
+
+
+def test_a_lines_extension_and_its_phase_are_one_name() -> None:
+    names = found("青山市轨道交通2号线二期东延段年底通车，滨江大道西延段同日开工。")
+    assert names.get("青山市轨道交通2号线二期东延段") == "Facility"
+    assert names.get("滨江大道西延段") == "Facility"
+    assert "东延段" not in names
+
+
+def test_a_roads_extension_is_a_built_thing_not_a_place() -> None:
+    names = found("运河东大街东延等道路工程将于今年内基本完工。")
+    assert names.get("运河东大街东延") == "Facility"
+
+
+def test_a_phase_word_inside_a_project_name() -> None:
+    names = found("东山化工公司二期项目将于年底投产。")
+    assert names.get("东山化工公司二期项目") == "Project"
+    names = found("据悉，投资3亿元的一期工程完工后水深达到8米。J区为该油田二期工程开发的卫星油田。")
+    assert not any(name.endswith("期工程") for name in names)  # a phase of something the phrase does not name
+
+
+def _tagged(words: list[tuple[str, str]]) -> ArticleExtraction:
+    """An article cut into ``words`` (word, part of speech) as a tagger might have cut it; LOC words are places."""
+    text = "".join(word for word, _ in words)
+    article = Article(id="t", document_id="d", index=0, text=text)
+    extraction = ArticleExtraction(article=article)
+    at = 0
+    for word, pos in words:
+        extraction.tokens.append(Token(at, at + len(word), word, pos))
+        if pos == "LOC":
+            extraction.mentions.append(Mention("t", at, at + len(word), word, "Place", 0.8, "nlp.tag.lac"))
+        at += len(word)
+    return extraction
+
+
+def test_a_character_the_tagger_cut_off_after_a_county_opens_the_name() -> None:
+    """The tagger read the 下 of a name as a verb between a county and the rest of the name."""
+    words = [("即", "v"), ("青石县", "LOC"), ("下", "v"), ("天河水利枢纽", "LOC"), ("二期", "m"), ("工程", "n"),
+             ("初步", "a"), ("设计", "vn"), ("获批", "v"), ("。", "w")]
+    names = {m.text: m.type for m in get_stage("nlp.rules.newspaper")(_tagged(words), Settings()).mentions}
+    assert names.get("青石县下天河水利枢纽二期工程") == "Project"
+    assert names.get("青石县") == "County"
+    # a verb that is no name's first character stays the sentence's (在青石县|看|某某项目)
+    words = [("他", "r"), ("在", "p"), ("青石县", "LOC"), ("看", "v"), ("天河水利枢纽", "LOC"), ("项目", "n")]
+    names = {m.text: m.type for m in get_stage("nlp.rules.newspaper")(_tagged(words), Settings()).mentions}
+    assert not any(name.startswith("青石县看") for name in names)
+
+
+def test_a_title_places_are_given_is_no_place() -> None:
+    """“某某村”/“某某镇” quoted alone, or counted (3000多个某某村), is a title a list gives places; a village named
+    in the same text stays a place."""
+    names = found("农业农村部公布了2023年“直播村”和“直播镇”名单，全国共有3000多个直播村、200多个直播镇，"
+                  "我省桐溪县新河村入选。")
+    assert "直播镇" not in names and "直播村" not in names
+    assert names.get("新河村") == "VillageLevelArea"
+
+
+def test_a_works_project_is_the_works_under_one_more_name() -> None:
+    extraction = extract("青石县大河水利枢纽二期工程项目总投资7亿元。")
+    project = next(m for m in extraction.mentions if m.text == "青石县大河水利枢纽二期工程项目")
+    start, end = map(int, project.attrs["ref"].split(":"))
+    assert extraction.article.text[start:end] == "青石县大河水利枢纽二期工程"
+
+
+def test_a_store_that_preserves_is_named_with_its_verb() -> None:
+    names = found("东川省国家作物种质资源保存库二期建设项目初步设计获批。")
+    assert names.get("东川省国家作物种质资源保存库二期建设项目") == "Project"
+
+
+def test_parks_named_after_their_places() -> None:
+    names = found("调研组来到桑林镇工业集中区、南岗物流园和东川台湾农民创业园。以青川-中关村科技园为例，企业超4000家。")
+    assert names.get("桑林镇工业集中区") == "IndustrialPark"
+    assert names.get("南岗物流园") == "IndustrialPark"
+    assert names.get("东川台湾农民创业园") == "IndustrialPark"
+    assert names.get("中关村科技园") == "IndustrialPark"
+
+
+def test_a_park_word_without_a_name_is_a_kind() -> None:
+    names = found("全省建成农民创业园12个，各县都有工业集中区。")
+    assert not any(name.endswith(("创业园", "工业集中区")) for name in names)
+
+
+def test_a_citys_new_town_named_by_its_direction() -> None:
+    names = found("项目投产将带动柳州东部新城经济发展，推动青州西部新区建设。")
+    assert names.get("柳州东部新城") == "Place" and names.get("青州西部新区") == "Place"
+    assert "柳州" in names and "新城" not in names
+
+
+def test_outlets_opening_a_credit() -> None:
+    names = found("2月13日，东江新区举行开工仪式。\n（东江广电-第2眼TV记者杨文霖 特约记者龚明）")
+    assert names.get("东江广电") == "NewsMedia" and names.get("第2眼TV") == "NewsMedia"
+    assert names.get("杨文霖") == "Person"
+    names = found("2月13日，东江新区举行开工仪式。（记者 张强）")
+    assert not any(kind == "NewsMedia" for kind in names.values())
+    names = found("2月13日，东江新区举行开工仪式。（王永兵东江日报融媒体记者李勇）")  # a name before the outlet
+    assert names.get("王永兵") == "Person" and names.get("东江日报") == "NewsMedia"

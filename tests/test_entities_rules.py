@@ -58,6 +58,8 @@ def test_bylines_in_text() -> None:
     assert found["李文清"] == ("Person", {"role": "intern"})
     extraction = extract("本报记者巴依斯古楞摄影报道测量、加油、调试、升空。")
     assert spans(extraction)["巴依斯古楞"][0] == "Person"
+    # a paragraph opening with 记者 and what the reporter did is no byline: the verbs are no name
+    assert not any(m.type == "Person" for m in extract("记者采访看到，会场一片火热。").mentions)
 
 
 def test_quoted_names_and_units() -> None:

@@ -120,3 +120,34 @@ def test_random_pages_of_news_pieces_build_a_valid_graph(tmp_path: Path) -> None
     result = kg.build([tmp_path / "in"], tmp_path / "out", incremental=False, settings=kg.Settings(date=dt.date(2024, 5, 7)))
     graph = next(path for path in result.files if path.name == "graph.ttl")
     assert validate(graph).conforms
+
+
+@pytest.mark.parametrize("closing", ["\n\n责任编辑:孙丽\n", "\n【責任編輯:孫麗】\n", "\n（责编：孙丽）\n", "\n编辑 | 孙丽\n"])
+def test_an_editor_line_closing_a_web_page_credits_the_editor(closing: str) -> None:
+    """An article's editor on a line of its own after the text (web pages print it so) is no page furniture and no
+    headline of an empty article: it is the article's credit, a person with the post the line states."""
+    text = "5月6日，东湖新区举行重点项目集中开工仪式。市委常委、副市长钱进参加了上述活动。" + closing
+    doc = clean(read_text(text, "page.txt"), Settings(date=dt.date(2024, 5, 7)))
+    (found,) = segment(doc)
+    assert found.headline is None
+    ((name, role, title),) = [(b.name, b.role, b.title) for b in found.bylines]
+    assert (name, role) in {("孙丽", "editor"), ("孫麗", "editor")}
+    assert title in closing
+    (byline,) = found.bylines
+    assert doc.clean[byline.span.start : byline.span.end] == byline.name
+
+
+def test_a_pages_own_credits_stay_furniture() -> None:
+    text = "5月6日，东湖新区举行重点项目集中开工仪式。\n\n本版编辑:孙丽\n\n美术编辑:钱进\n"
+    doc = clean(read_text(text, "page.txt"), Settings(date=dt.date(2024, 5, 7)))
+    assert "孙丽" not in doc.clean and "钱进" not in doc.clean
+
+
+def test_an_editor_credited_at_the_end_holds_the_post(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("5月6日，东湖新区举行重点项目集中开工仪式。\n\n责任编辑:孙丽\n", encoding="utf-8")
+    corpus = kg.extract([page], kg.Settings(date=dt.date(2024, 5, 7)))
+    persons = {e.label for e in corpus.entities.values() if e.type == "Person"}
+    assert "孙丽" in persons
+    posts = {(r.subject, r.attrs["title"]) for r in corpus.relations if r.predicate == "holdsPost"}
+    assert ("Person/孙丽", "责任编辑") in posts

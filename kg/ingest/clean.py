@@ -82,7 +82,9 @@ PHOTO_CREDIT = re.compile(
 _SECTION_LABEL = re.compile(r"^(?:■[^。！？!?，,]{1,12}|[\u4e00-\u9fff]{2,4}·[\u4e00-\u9fff]{2,4})$")
 _JUMP_LINE = re.compile(r"^[（(](?:下转|上接|转|接)第?[\dA-Z一二三四五六七八九十]{1,3}版[）)]$")
 _PAGE_NUMBER = re.compile(r"^[-–—第]*\d{1,3}[-–—版页]*$")
-_EDITOR_LINE = re.compile(r"^(?:责任编辑|本版编辑|版式设计|美术编辑|校对|责编|编辑)[:：][^。！？!?]{1,30}$")
+# A page's own credits (本版编辑, 版式设计 …) are furniture; an article's editor (责任编辑：某某, 编辑：某某) is a
+# credit the segmenter reads (kg.ingest.segment), so it stays in the text.
+_EDITOR_LINE = re.compile(r"^(?:本版编辑|本版責編|版式设计|美术编辑|校对)[:：][^。！？!?]{1,30}$")
 
 
 # The per-character functions below are called for every character of every page: their answers are remembered for

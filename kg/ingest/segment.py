@@ -147,10 +147,10 @@ _UNIT_AFTER_BREAK = re.compile(r"[亿万億萬千百元%％个個吨噸亩畝米
 # ("2021年02月21日 08:30", "2021-02-21 08:30 来源：内蒙古日报", "责任编辑：张三"). It is not part of the headline.
 _PAGE_DATE = r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 _PAGE_SOURCE = (
-    r"(?:来源|來源|作者|编辑|編輯|责任编辑|責任編輯|发布时间|發佈時間|發布時間|发布日期|發佈日期|發布日期|时间|時間|日期)"
-    r"\s*[：:]\s*\S.*"
+    r"(?:来源|來源|作者|编辑|編輯|责任编辑|責任編輯|责编|責編|发布时间|發佈時間|發布時間|发布日期|發佈日期|發布日期|时间|時間|日期)"
+    r"\s*[：:|｜]\s*\S.*"
 )  # in either script
-PAGE_META_LINE = re.compile(rf"^\s*[（(]?\s*(?:{_PAGE_DATE}(?:\s*{_PAGE_SOURCE})?|{_PAGE_SOURCE})\s*$")
+PAGE_META_LINE = re.compile(rf"^\s*[（(【\[]?\s*(?:{_PAGE_DATE}(?:\s*{_PAGE_SOURCE})?|{_PAGE_SOURCE})\s*$")
 
 
 def _is_headline_like(text: str) -> bool:

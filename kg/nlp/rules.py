@@ -66,6 +66,11 @@ SUFFIX_CLASSES: dict[str, str] = {
     "园区": "IndustrialPark",
     "开发区": "IndustrialPark",
     "高新区": "IndustrialPark",
+    "科技园": "IndustrialPark",
+    "科技园区": "IndustrialPark",
+    "物流园": "IndustrialPark",
+    "创业园": "IndustrialPark",
+    "工业集中区": "IndustrialPark",
     "经济区": "Region",
     "经济圈": "Region",
     "经济带": "Region",
@@ -231,8 +236,13 @@ FACILITY_HEADS = {
     "产业园": "IndustrialPark",
     "工业园": "IndustrialPark",
     "物流园": "IndustrialPark",
+    "科技园": "IndustrialPark",
+    "创业园": "IndustrialPark",
+    "工业集中区": "IndustrialPark",
 }
 _FACILITY_ENDINGS = tuple(FACILITY_HEADS)
+# Park words that make a name only after a name (某镇工业集中区, 某地台湾农民创业园).
+NAMED_PARK_HEADS = frozenset({"科技园", "创业园", "工业集中区"})
 MODIFIER_TAGS = {"n", "nz", "a", "b", "vn", "an", "ORG", "LOC", "nt", "ns"}
 # What may follow a place and make a port or station of it (二连浩特口岸).
 PLACE_HEADS = (
@@ -693,6 +703,9 @@ def fix_tagger_mentions(ms: _Mentions, tokens: list[Token] | None = None) -> Non
             elif not looks_like_name(text):
                 ms.all.remove(mention)
             continue
+        if mention.type == "Place" and ROAD_EXTENSION.search(text):
+            mention.type = "Facility"  # 某某大街东延, 某某路北延段: a road's extension, a built thing
+            continue
         if mention.type in COARSE and KINDS_OF_FIRMS.match(text):
             ms.all.remove(mention)  # 中央企业, 民营企业: a kind of firm
             continue
@@ -834,6 +847,10 @@ def given_names(ms: _Mentions) -> None:
             ms.add(start, end, "Person", 0.8, ref=f"{person.start}:{person.end}")
 
 
+# A road or line and the direction it is extended in (某某大街东延, 某某路北延段, 某某线南延线).
+ROAD_EXTENSION = re.compile(r"..(?:路|街|大街|大道|公路|线)[东西南北]延[段线]?$")
+
+
 def _photo_credit_name(text: str, mention: Mention) -> bool:
     """Whether a person the tagger ran into the 摄 ("photographed by") closing a credit line (图源某报某某摄)."""
     end = mention.end
@@ -912,9 +929,11 @@ def _suffix_len(name: str) -> int:
     return max((len(s) for s in SUFFIX_CLASSES if name.endswith(s) and len(name) > len(s)), default=0)
 
 
-def bylines(ms: _Mentions) -> None:
-    """Reporters, interns, correspondents and photographers credited inside the text (本报记者王塔娜实习生李文清)."""
+def bylines(ms: _Mentions, tokens: list[Token] | None = None) -> None:
+    """Reporters, interns, correspondents and photographers credited inside the text (本报记者王塔娜实习生李文清).
+    Words the tagger read as verbs are no names (记者|采访|看到，: a sentence about the reporter)."""
     text = ms.text
+    verbs = {t.start: t.end for t in tokens or () if t.pos in VERB_TAGS and len(t.text) >= 2}
     for start in BYLINE_START.finditer(text):
         at = start.end()
         while at < len(text):
@@ -929,13 +948,24 @@ def bylines(ms: _Mentions) -> None:
                 if found >= 0:
                     run_end = found
             names = split_names(text[at:run_end])
-            if not names:
+            if not names or _verbs_only(verbs, at, run_end):
                 break
             offset = at
             for name in names:
                 ms.add(offset, offset + len(name), "Person", 0.9, role=role[1])
                 offset += len(name)
             at = run_end
+
+
+VERB_TAGS = frozenset({"v", "vd", "vn"})
+
+
+def _verbs_only(verbs: dict[int, int], start: int, end: int) -> bool:
+    """Whether ``start:end`` is made of words of two characters or more the tagger read as verbs (采访|看到)."""
+    at = start
+    while at < end and at in verbs:
+        at = verbs[at]
+    return at == end
 
 
 NON_NAME_CHARS = set("的了从在是和与及日月年召开会上中对向为把被将等着过这那个们我你他她它据经")
@@ -1122,6 +1152,12 @@ def facilities(ms: _Mentions, tokens: list[Token]) -> None:
         end = offset + len(word)
         if end - start - len(head) < 2:
             continue  # no name: a bare 工厂 is not an entity
+        if head in NAMED_PARK_HEADS:
+            if tokens[j + 1].pos not in NAMING_TAGS:
+                continue  # 农民创业园, 工业集中区: a kind of park unless a name opens it (某镇工业集中区)
+            while j >= 0 and tokens[j].pos == "LOC" and tokens[j + 1].pos == "LOC" and tokens[j].end == start:
+                start = tokens[j].start  # 某市|台湾|农民创业园: the places before it name it together
+                j -= 1
         inside = [t.text for t in tokens[j + 1 : index + 1]]
         counted = j >= 0 and tokens[j].end == start and bool(COUNT_BEFORE.match(tokens[j].text))
         if counted or any(w in CATEGORY_MODIFIERS for w in inside) or word[: -len(head)] in CATEGORY_MODIFIERS:
@@ -1162,6 +1198,8 @@ PROJECT_HEADS = (
     ("生产线", "Project"),
     ("基地", "Facility"),
     ("总部", "Facility"),  # a firm's headquarters as news reports its building (某银行总部, 某集团机床总部)
+    ("延段", "Facility"),  # a line's or road's extension (某某6号线二期南延段)
+    ("延线", "Facility"),
 )
 # Classes of built things: a project named after one (某某风电场|项目) is that thing's project, no category.
 BUILT_CLASSES = frozenset({"Facility", "IndustrialPark", "Station", "Port", "School", "University"})
@@ -1187,7 +1225,7 @@ OPENING_STOPS = frozenset("至 建设 开工 推进 实施 加快 启动".split(
 # the verbs of production and of works, never the sentence's verb (投资, 签约, 参观), which ends the phrase.
 PROCESS_VERBS = frozenset(
     "发电 供 供水 供热 供气 供电 排水 储 储能 纺 纺纱 养殖 种植 制造 加工 生产 回收 处理 利用 研发 采选 开采 治理 修复 "
-    "保护 连通 培育 展示 改建 提质 安置 育种 孵化 仓储 冷藏 制备".split()
+    "保护 连通 培育 展示 改建 提质 安置 育种 孵化 仓储 冷藏 制备 保存".split()
 )
 # Conjunctions inside a name (燃料电池及配套基地, 综合治理与生态修复工程): only between words of one phrase.
 INNER_CONJUNCTIONS = ("及", "与")
@@ -1197,6 +1235,11 @@ LEGAL_FORM_END = re.compile(r"(?:公司|集团)$")
 # A measure in Chinese numerals (百万千瓦, 十万吨) names the size of one plant as a figure does.
 CHINESE_MEASURE = re.compile(r"^[一二两三四五六七八九十百千万亿]+(?:千瓦|兆瓦|瓦|吨|锭|头|只|千伏)$")
 PHASE = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}期(?:工程)?[）)]")
+# Characters that open many place names (上饶, 下关, 大同, 新乐) and that the tagger reads as a verb or an adjective
+# when it cuts them off the name after a division's name (某县|下|某某水利枢纽).
+NAME_OPENING_CHARACTERS = frozenset("上下大小新老")
+LEVEL_CHARACTERS = tuple("省市县区旗盟州镇乡村")
+PHASE_WORD = re.compile(r"^[一二三四五六七八九十\d]{1,2}期$")  # 二期 inside a name (某某6号线二期南延段), no ordinal
 # What makes a phrase a name rather than a kind of thing: a proper name, a number or Latin letters (G216, TOD).
 NAMING_TAGS = {"LOC", "ORG", "PER", "nz", "nw", "ns", "nt", "nr"}
 # Classifiers of counts: 45个项目 counts projects, 5万吨 measures one.
@@ -1261,6 +1304,17 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                 first = at
                 continue
             if (
+                before.text in NAME_OPENING_CHARACTERS
+                and before.pos in ("v", "d", "a")
+                and first >= 2
+                and tokens[first - 2].pos == "LOC"
+                and tokens[first - 2].text.endswith(LEVEL_CHARACTERS)
+                and tokens[first].pos in NAMING_TAGS
+                and tokens[first - 2].end == before.start
+            ):
+                first -= 1  # the first character of a name, cut off by the tagger after a division (某县|下|某某水库)
+                continue
+            if (
                 before.pos not in PHRASE_TAGS
                 and before.text not in BUILD_VERBS
                 and before.text not in PROCESS_VERBS
@@ -1271,7 +1325,11 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
                 break  # an adjective inside a name (大数据中心), not one that qualifies the head (严格|项目)
             if before.pos == "m" and (
                 before.text.endswith(COUNT_CLASSIFIERS)
-                or not (any(c.isdigit() for c in before.text) or CHINESE_MEASURE.match(before.text))
+                or not (
+                    any(c.isdigit() for c in before.text)
+                    or CHINESE_MEASURE.match(before.text)
+                    or PHASE_WORD.match(before.text)
+                )
             ):
                 break  # a count (45个) or an ordinal (首批) before the name, not part of it
             if before.pos == "q" and before.text in COUNT_CLASSIFIERS:
@@ -1298,6 +1356,9 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             text[start:end], [t for t in words if t.pos not in ("nz", "nw")]
         ):
             continue  # two things joined (某某体验及冰雪旅游项目) make a name only with a place, a body or a number
+        phase_at = next((i for i, t in enumerate(words) if PHASE_WORD.match(t.text)), None)
+        if phase_at is not None and not naming_element(text[start : words[phase_at].start], words[:phase_at]):
+            continue  # 一期工程, 油田二期工程: a phase of something the phrase does not name
         if (
             not naming_element(text[start:end], words)
             or COUNTED.search(text, start, end)
@@ -1349,8 +1410,13 @@ def project_names(ms: _Mentions, tokens: list[Token]) -> None:
             None,
         )
         attrs = {}
-        if thing is not None and head[0] == "项目" and class_by_suffix(thing.text, "") in BUILT_CLASSES:
-            # 某某风电场|项目: the project of a named built thing is that thing, under one more name
+        if (
+            thing is not None
+            and head[0] == "项目"
+            and (class_by_suffix(thing.text, "") in BUILT_CLASSES or thing.type == "Project")
+        ):
+            # 某某风电场|项目, 某某工程|项目: the project of a named built thing or works is that thing, under one
+            # more name
             attrs = {"ref": f"{thing.start}:{thing.end}"}
         ms.all.add(Mention(ms.article.id, start, end, text[start:end], head[1], 0.75, SOURCE, attrs=attrs))
 
@@ -1615,6 +1681,31 @@ def named_after_places(ms: _Mentions) -> None:
         ms.all.add(place)
 
 
+# A city's new town or district named by its direction (某市东部新城, 某市城南新区): one place, with the city's name
+# inside it, which stays a mention of its own.
+NEW_TOWN_HEADS = ("新城", "新区")
+NEW_TOWN_DIRECTIONS = ("东部", "西部", "南部", "北部", "城东", "城西", "城南", "城北")
+
+
+def new_towns(ms: _Mentions, tokens: list[Token]) -> None:
+    """某市|东部|新城 and 某市东部|新区 (the tagger's cuts): the new town is a place named after the city."""
+    for index, token in enumerate(tokens[1:], start=1):
+        before = tokens[index - 1]
+        if token.text not in NEW_TOWN_HEADS or before.end != token.start:
+            continue
+        if before.text in NEW_TOWN_DIRECTIONS and index >= 2 and tokens[index - 2].pos == "LOC":
+            start, place_end = tokens[index - 2].start, tokens[index - 2].end
+            if place_end != before.start:
+                continue
+        elif before.pos == "LOC" and before.text.endswith(NEW_TOWN_DIRECTIONS) and len(before.text) >= 4:
+            start, place_end = before.start, before.end - 2
+        else:
+            continue
+        place = ms.at(start, place_end)
+        ms.add(start, token.end, "Place", 0.8)
+        ms.all.add(place or Mention(ms.article.id, start, place_end, ms.text[start:place_end], "Place", 0.75, SOURCE))
+
+
 def division_chains(ms: _Mentions) -> None:
     """In a chain of divisions printed together (某某镇下某村, 某某乡大刘家某村), the characters between a town and the
     village after it belong to the village's name, and a direction the tagger put on the town (某某镇东|某村) too."""
@@ -1866,6 +1957,7 @@ MEDIA_ENDINGS = (
     "融媒体中心",
     "电视台",
     "广播电台",
+    "广电",
     "频道",
     "杂志",
 )
@@ -1920,6 +2012,27 @@ def source_lines(ms: _Mentions) -> None:
             if any(m.start < start or m.end > end for m in ms.all.overlapping(start, end)):
                 continue
             ms.add(start, end, "NewsMedia", 0.85)
+
+
+# Outlets opening a credit, joined by · or - (某某商报·某某新闻网某某某通讯员某某, （某某广电-某某TV记者某某）).
+CREDIT_OUTLETS = re.compile(
+    r"(?:^|[（(])[ \t　]*([\u4e00-\u9fffA-Za-z0-9·\-]{2,30}?)"
+    r"(?=(?:见习|特约)?(?:记者|通讯员)|[\u4e00-\u9fff]{2,3}(?:见习|特约)?(?:记者|通讯员))",
+    re.M,
+)
+
+
+def credit_outlets(ms: _Mentions) -> None:
+    """The outlets a credit opens with, each part ending with a media word (某某广电, 某某TV, 某某新闻网)."""
+    for match in CREDIT_OUTLETS.finditer(ms.text):
+        at = match.start(1)
+        for part in re.split(r"([·\-])", match.group(1)):
+            start, at = at, at + len(part)
+            if len(part) < 3 or not part.endswith(MEDIA_ENDINGS) or part.startswith(NOT_AN_OUTLET):
+                continue
+            inside = ms.all.overlapping(start, at)
+            if not any(m.start < start or m.end > at or m.type in ("Person", "NewsMedia") for m in inside):
+                ms.add(start, at, "NewsMedia", 0.85)  # not over a name (某某某 某某日报融媒体记者 某某)
 
 
 # A short form declared after a name: 某某集团有限公司（以下简称“某某集团”）, （简称某某）, （下称某某）.
@@ -2131,6 +2244,20 @@ def _place_body(ms: _Mentions, end: int) -> Mention | None:
     return body
 
 
+# Levels whose word, quoted alone, is a designation places are given (“文明村”, “特色小镇”), not a place's name.
+DESIGNATED_LEVELS = frozenset({"VillageLevelArea", "TownshipLevelArea"})
+
+
+# A count before a village's or town's name (2100多个某某村, 几个某某镇): the places holding a title, counted.
+COUNT_OF_PLACES = re.compile(r"(?:[\d两二三四五六七八九十百千万几]+多?|多)个$")
+
+
+def _designation(text: str, mention: Mention) -> bool:
+    """Whether a village or town mention is a title places are given: quoted alone (“某某村”) or counted."""
+    quoted = text[mention.start - 1 : mention.start] == "“" and text.startswith("”", mention.end)
+    return quoted or COUNT_OF_PLACES.search(text, max(0, mention.start - 8), mention.start) is not None
+
+
 @stage("nlp.rules.newspaper")
 def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleExtraction:
     """Refine the tagger's mentions and add what news text marks systematically (see the module docstring)."""
@@ -2139,7 +2266,7 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     fix_tagger_mentions(ms, tokens)
     complete_cut_names(ms)
     given_names(ms)
-    bylines(ms)
+    bylines(ms, tokens)
     works(ms)
     quoted_names(ms)
     place_heads(ms, tokens)
@@ -2151,10 +2278,12 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
         organization_tails(ms, tokens)
         relative_departments(ms, tokens)
         named_after_places(ms)
+        new_towns(ms, tokens)
         trade_names(ms, tokens)
         project_names(ms, tokens)
         coordinations(ms, tokens)
     source_lines(ms)
+    credit_outlets(ms)
     outlet_datelines(ms)
     declared_short_forms(ms)
     company_short_names(ms)
@@ -2164,9 +2293,13 @@ def apply_rules(extraction: ArticleExtraction, settings: Any = None) -> ArticleE
     listed_persons(ms)
     posts(ms)
     in_titles = {m.attrs["post_org"] for m in ms.all if m.attrs.get("post_org")}
+    designations = {m.text for m in ms.all if m.type in DESIGNATED_LEVELS and _designation(ms.text, m)}
     for mention in list(ms.all):
         if GENERIC_BODY.match(mention.text):
             ms.all.remove(mention)  # a kind of organization, however a rule built or linked it (域内|农民专业合作社)
+            continue
+        if mention.type in DESIGNATED_LEVELS and mention.text in designations:
+            ms.all.remove(mention)  # “某某村”, 2100多个某某村: a title places are given, no place
             continue
         if mention.text not in SUFFIX_CLASSES or mention.attrs.get("ref"):
             continue
