@@ -131,7 +131,7 @@ def simplified(text: str) -> str:
     return _phrases_applied(text, text.translate(_char_table()))
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 16)
 def _simplified_name(text: str) -> str:
     """:func:`simplified` of a short text: the stages ask for the same names again and again."""
     converted = text.translate(_char_table())
