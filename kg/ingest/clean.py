@@ -29,7 +29,6 @@ import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from kg.ingest.dates import header_date, settle_document_metadata
@@ -87,12 +86,6 @@ _PAGE_NUMBER = re.compile(r"^[-–—第]*\d{1,3}[-–—版页]*$")
 _EDITOR_LINE = re.compile(r"^(?:本版编辑|本版責編|版式设计|美术编辑|校对)[:：][^。！？!?]{1,30}$")
 
 
-# The per-character functions below are called for every character of every page: their answers are remembered for
-# the characters seen most (a news archive uses a few thousand).
-_CHARACTERS = 1 << 16
-
-
-@lru_cache(maxsize=_CHARACTERS)
 def is_cjk(ch: str) -> bool:
     """Whether ``ch`` is a CJK ideograph or CJK punctuation (full-width forms included)."""
     code = ord(ch)
@@ -133,7 +126,6 @@ def to_halfwidth(ch: str) -> str:
     return ch
 
 
-@lru_cache(maxsize=_CHARACTERS)
 def normalise_char(ch: str) -> str:
     """The cleaned form of one source character: '' when it is dropped, ' ' for any space."""
     if ch in _DROP:

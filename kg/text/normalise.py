@@ -28,7 +28,7 @@ import dataclasses
 import importlib.util
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -125,21 +125,13 @@ def _changing() -> Any:
 def simplified(text: str) -> str:
     """``text`` in simplified script (and normal widths), character for character: the result is as long as ``text``."""
     if len(text) < 64:  # a name: translating is cheaper than searching
-        return _simplified_name(text)
-    if _changing().search(text) is None:
+        converted = text.translate(_char_table())
+        if converted == text:
+            return text
+    elif _changing().search(text) is None:
         return text
-    return _phrases_applied(text, text.translate(_char_table()))
-
-
-@lru_cache(maxsize=1 << 16)
-def _simplified_name(text: str) -> str:
-    """:func:`simplified` of a short text: the stages ask for the same names again and again."""
-    converted = text.translate(_char_table())
-    return text if converted == text else _phrases_applied(text, converted)
-
-
-def _phrases_applied(text: str, converted: str) -> str:
-    """``converted``, ``text`` translated character by character, with OpenCC's phrases where they decide."""
+    else:
+        converted = text.translate(_char_table())
     automaton, longest, deciding = _phrases()
     if deciding is None:
         return converted
